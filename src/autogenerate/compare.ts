@@ -1,0 +1,567 @@
+/**
+ * compareCatalogs(model, database): the operations that turn the database's
+ * schema into the models' schema, in an order that runs forwards and (reversed)
+ * backwards. Pure: both Catalogs are already canonicalized by the dialect, so
+ * pieces are compared exactly.
+ */
+import type {
+  Catalog,
+  CheckConstraint,
+  Column,
+  EnumType,
+  ForeignKey,
+  Index,
+  Table,
+  UniqueConstraint,
+} from "../catalog/types.js";
+import { qualifiedName } from "../catalog/types.js";
+import { UsageError } from "../errors.js";
+import type { AlterColumn, Operation } from "../operations/types.js";
+import {
+  sameCheck,
+  sameColumnsAsSet,
+  sameForeignKey,
+  sameIdentity,
+  sameIndex,
+  samePrimaryKeyColumns,
+  sameUnique,
+} from "./equality.js";
+import { enumValueRemoval } from "./enum-reversal.js";
+import { defaultName, type NamedKind } from "./names.js";
+import { byName, creationOrder, OperationPlan, referencedTableKey, tableKey } from "./order.js";
+import {
+  columnRenameCandidates,
+  expressionsMentioning,
+  renameColumnInCatalog,
+  renameTableInCatalog,
+  tableRenameCandidates,
+} from "./renames.js";
+import { operationRisks } from "./risks.js";
+import type { CompareOptions, Diff, DiffWarning, RenameCandidate, RenameDecision } from "./types.js";
+
+type Named<T> = T & { name: string };
+
+/** Shared state of one comparison. */
+class DiffBuilder {
+  readonly plan = new OperationPlan();
+  readonly warnings: DiffWarning[] = [];
+  readonly candidates: RenameCandidate[] = [];
+  readonly reversals = new Map<Operation, Operation[]>();
+  /** Every constraint and index name in sight: generated names must not collide (PostgreSQL index names are schema-wide). */
+  readonly takenNames = new Set<string>();
+
+  warn(kind: DiffWarning["kind"], message: string): void {
+    this.warnings.push({ kind, message });
+  }
+
+  nameFor(table: Table, kind: NamedKind, columns: Index["columns"]): string {
+    const name = defaultName(table.name, kind, columns, this.takenNames);
+    this.takenNames.add(name);
+    return name;
+  }
+}
+
+function label(schema: string | undefined, name: string): string {
+  return qualifiedName({ schema, name });
+}
+
+function withSchema<T extends object>(schema: string | undefined, value: T): T & { schema?: string } {
+  return schema === undefined ? value : { ...value, schema };
+}
+
+function hasName<T extends { name?: string }>(item: T): item is Named<T> {
+  return item.name !== undefined;
+}
+
+// ---- matching named things ----
+
+interface Match<T> {
+  /** Pairs that are equal (by name, or an unnamed model item by definition). */
+  kept: { model: T; database: T }[];
+  /** Database items to drop: gone from the models, or changed under the same name. */
+  drop: Named<T>[];
+  /** Model items to create: new, or changed under the same name. */
+  create: T[];
+  /** Database items without a name that match nothing: kiln cannot drop them. */
+  unnamed: T[];
+}
+
+/**
+ * Pairs model and database items: by name first; an unnamed model item matches
+ * any remaining database item with the same definition (the database named it).
+ */
+function matchItems<T extends { name?: string }>(model: readonly T[], database: readonly T[], same: (a: T, b: T) => boolean): Match<T> {
+  const result: Match<T> = { kept: [], drop: [], create: [], unnamed: [] };
+  const remaining = [...database];
+  const take = (item: T) => remaining.splice(remaining.indexOf(item), 1);
+
+  for (const item of model.filter(hasName)) {
+    const existing = remaining.find((d) => d.name === item.name);
+    if (!existing) {
+      result.create.push(item);
+      continue;
+    }
+    take(existing);
+    if (same(item, existing)) result.kept.push({ model: item, database: existing });
+    else {
+      result.drop.push(existing as Named<T>);
+      result.create.push(item);
+    }
+  }
+  for (const item of model.filter((m) => !hasName(m))) {
+    const existing = remaining.find((d) => same(item, d));
+    if (existing) {
+      take(existing);
+      result.kept.push({ model: item, database: existing });
+    } else result.create.push(item);
+  }
+  for (const item of remaining) {
+    if (hasName(item)) result.drop.push(item);
+    else result.unnamed.push(item);
+  }
+  result.drop.sort(byName((d) => d.name));
+  return result;
+}
+
+// ---- schemas and enums ----
+
+function compareSchemas(model: Catalog, database: Catalog, diff: DiffBuilder): void {
+  for (const schema of [...model.schemas].sort()) {
+    if (!database.schemas.includes(schema)) diff.plan.add("createSchemas", { kind: "createSchema", name: schema });
+  }
+  for (const schema of [...database.schemas].sort()) {
+    if (!model.schemas.includes(schema)) {
+      diff.warn(
+        "unmanaged",
+        `Schema ${schema} exists in the database but not in the models. kiln never drops a schema by itself; if it should go, add op.dropSchema(${JSON.stringify(schema)}) to the revision by hand after moving or dropping what it holds.`,
+      );
+    }
+  }
+}
+
+/** Model columns whose type is the enum (or an array of it), as `table.column`. */
+function columnsUsingEnum(catalog: Catalog, enumType: EnumType): string[] {
+  const name = qualifiedName(enumType);
+  return catalog.tables.flatMap((t) =>
+    t.columns.filter((c) => c.type === name || c.type === `${name}[]`).map((c) => `${qualifiedName(t)}.${c.name}`),
+  );
+}
+
+/** addEnumValue operations that insert the model's new values at their place. */
+function enumAdditions(modelEnum: EnumType, databaseValues: readonly string[]): Operation[] {
+  const present = new Set(databaseValues);
+  const operations: Operation[] = [];
+  const values = modelEnum.values;
+  const base = withSchema(modelEnum.schema, { kind: "addEnumValue" as const, name: modelEnum.name });
+  const firstPresent = values.findIndex((v) => present.has(v));
+  // Values before the first existing one go in front of it, nearest first.
+  for (let i = firstPresent - 1; i >= 0; i--) {
+    operations.push({ ...base, value: values[i]!, before: values[i + 1]! });
+    present.add(values[i]!);
+  }
+  for (let i = Math.max(firstPresent, 0); i < values.length; i++) {
+    const value = values[i]!;
+    if (present.has(value)) continue;
+    operations.push(i === 0 ? { ...base, value } : { ...base, value, after: values[i - 1]! });
+    present.add(value);
+  }
+  return operations;
+}
+
+function compareEnum(modelEnum: EnumType, databaseEnum: EnumType, model: Catalog, database: Catalog, diff: DiffBuilder): void {
+  const additions = enumAdditions(modelEnum, databaseEnum.values);
+  diff.plan.add("enums", ...additions);
+  // The downgrade runs in reverse: the first addition is undone last, once the others are, by recreating the type.
+  additions.forEach((op, i) => diff.reversals.set(op, i === 0 ? enumValueRemoval(databaseEnum, modelEnum.values, database) : []));
+  const kept = databaseEnum.values.filter((v) => modelEnum.values.includes(v));
+  const removed = databaseEnum.values.filter((v) => !modelEnum.values.includes(v));
+  const modelOrder = modelEnum.values.filter((v) => kept.includes(v));
+  const reordered = kept.some((v, i) => modelOrder[i] !== v);
+  if (removed.length === 0 && !reordered) return;
+
+  const name = qualifiedName(modelEnum);
+  const users = columnsUsingEnum(model, modelEnum);
+  const change = [
+    removed.length > 0 ? `removes the value${removed.length > 1 ? "s" : ""} ${removed.map((v) => JSON.stringify(v)).join(", ")}` : "",
+    reordered ? "reorders existing values" : "",
+  ]
+    .filter(Boolean)
+    .join(" and ");
+  const using = users.length > 0 ? users.map((c) => `ALTER TABLE ... ALTER COLUMN ${c.split(".").at(-1)} TYPE ${name} USING ${c.split(".").at(-1)}::text::${name} (for ${c})`).join("; ") : "ALTER TABLE ... ALTER COLUMN ... TYPE ... USING col::text::... for each column using it";
+  diff.warn(
+    "manualStep",
+    `Enum ${name}: the models ${change}, which kiln does not generate because PostgreSQL cannot drop or reorder enum values. ` +
+      `By hand, in op.execute() calls: update rows that use removed values; ALTER TYPE ${name} RENAME TO ${modelEnum.name}_old; ` +
+      `CREATE TYPE ${name} AS ENUM (${modelEnum.values.map((v) => `'${v.replace(/'/g, "''")}'`).join(", ")}); ${using}; DROP TYPE ${name}_old.`,
+  );
+}
+
+function compareEnums(model: Catalog, database: Catalog, diff: DiffBuilder): void {
+  const databaseEnums = new Map(database.enums.map((e) => [qualifiedName(e), e]));
+  const modelEnums = new Map(model.enums.map((e) => [qualifiedName(e), e]));
+  for (const modelEnum of [...model.enums].sort(byName(qualifiedName))) {
+    const existing = databaseEnums.get(qualifiedName(modelEnum));
+    if (existing) compareEnum(modelEnum, existing, model, database, diff);
+    else diff.plan.add("enums", withSchema(modelEnum.schema, { kind: "createEnum" as const, name: modelEnum.name, values: [...modelEnum.values] }));
+  }
+  for (const databaseEnum of [...database.enums].sort(byName(qualifiedName))) {
+    if (modelEnums.has(qualifiedName(databaseEnum))) continue;
+    diff.plan.add("dropEnums", withSchema(databaseEnum.schema, { kind: "dropEnum" as const, name: databaseEnum.name, old: [...databaseEnum.values] }));
+  }
+}
+
+// ---- renames ----
+
+function findTable(catalog: Catalog, schema: string | undefined, name: string): Table | undefined {
+  return catalog.tables.find((t) => t.schema === schema && t.name === name);
+}
+
+function describeDecision(d: RenameDecision): string {
+  return d.kind === "table" ? `table ${label(d.schema, d.from)} -> ${d.to}` : `column ${label(d.schema, d.table ?? "?")}.${d.from} -> ${d.to}`;
+}
+
+function rejectDecision(d: RenameDecision, why: string): never {
+  throw new UsageError(`Cannot rename ${describeDecision(d)}: ${why}. Check the rename hint against the models and the database, or drop the hint.`);
+}
+
+/**
+ * Applies accepted rename decisions: emits renameTable / alterColumn(newName)
+ * and returns the database catalog as it looks after them, so the rest of the
+ * comparison sees only the remaining differences.
+ */
+function applyRenames(model: Catalog, database: Catalog, decisions: readonly RenameDecision[], diff: DiffBuilder): Catalog {
+  let view = database;
+  const accepted = decisions.filter((d) => d.accept);
+  /** Model table key -> the table's name in the database before any rename. */
+  const originalNames = new Map<string, string>();
+
+  for (const d of accepted.filter((x) => x.kind === "table").sort(byName((x) => label(x.schema, x.from)))) {
+    if (!findTable(view, d.schema, d.from)) rejectDecision(d, `the database has no table ${label(d.schema, d.from)}`);
+    if (findTable(model, d.schema, d.from)) rejectDecision(d, `the models still define ${label(d.schema, d.from)}`);
+    if (!findTable(model, d.schema, d.to)) rejectDecision(d, `the models define no table ${label(d.schema, d.to)}`);
+    if (findTable(view, d.schema, d.to)) rejectDecision(d, `the database already has a table ${label(d.schema, d.to)}`);
+    diff.plan.add("renameTables", withSchema(d.schema, { kind: "renameTable" as const, table: d.from, newName: d.to }));
+    view = renameTableInCatalog(view, d.schema, d.from, d.to);
+    originalNames.set(label(d.schema, d.to), d.from);
+  }
+
+  for (const d of accepted.filter((x) => x.kind === "column").sort(byName((x) => `${label(x.schema, x.table ?? "")}.${x.from}`))) {
+    const tableName = d.table ?? rejectDecision(d, "the decision names no table");
+    const modelTable = findTable(model, d.schema, tableName);
+    const viewTable = findTable(view, d.schema, tableName);
+    if (!modelTable) rejectDecision(d, `the models define no table ${label(d.schema, tableName)}`);
+    if (!viewTable) rejectDecision(d, `the database has no table ${label(d.schema, tableName)}`);
+    const old = viewTable.columns.find((c) => c.name === d.from);
+    if (!old) rejectDecision(d, `the database table has no column ${d.from}`);
+    if (modelTable.columns.some((c) => c.name === d.from)) rejectDecision(d, `the models still define the column ${d.from}`);
+    if (!modelTable.columns.some((c) => c.name === d.to)) rejectDecision(d, `the models define no column ${d.to} in that table`);
+    if (viewTable.columns.some((c) => c.name === d.to)) rejectDecision(d, `the database table already has a column ${d.to}`);
+
+    // Checks and indexes whose SQL names the old column are dropped before the
+    // rename (by their original names) and recreated from the models afterwards.
+    const stale = expressionsMentioning(viewTable, d.from);
+    const originalTable = originalNames.get(label(d.schema, tableName)) ?? tableName;
+    for (const check of stale.checks.filter(hasName)) {
+      diff.plan.add("dropBeforeRename", withSchema(d.schema, {
+        kind: "dropConstraint" as const,
+        table: originalTable,
+        name: check.name,
+        type: "check" as const,
+        old: { type: "check" as const, constraint: { ...check } },
+      }));
+    }
+    for (const index of stale.indexes.filter(hasName)) {
+      diff.plan.add("dropBeforeRename", withSchema(d.schema, { kind: "dropIndex" as const, table: originalTable, name: index.name, old: { ...index } }));
+    }
+    const staleNames = new Set([...stale.checks, ...stale.indexes].filter(hasName).map((x) => x.name));
+    view = {
+      ...view,
+      tables: view.tables.map((t) =>
+        t === viewTable
+          ? { ...t, checks: t.checks.filter((c) => !staleNames.has(c.name ?? "")), indexes: t.indexes.filter((i) => !staleNames.has(i.name ?? "")) }
+          : t,
+      ),
+    };
+
+    diff.plan.add("renameColumns", withSchema(d.schema, { kind: "alterColumn" as const, table: tableName, column: d.from, newName: d.to, existing: { ...old } }));
+    view = renameColumnInCatalog(view, d.schema, tableName, d.from, d.to);
+  }
+  return view;
+}
+
+// ---- columns ----
+
+function alterColumnFor(table: Table, modelColumn: Column, existing: Column, diff: DiffBuilder): AlterColumn | undefined {
+  const where = `${qualifiedName(table)}.${modelColumn.name}`;
+  const op: AlterColumn = withSchema(table.schema, { kind: "alterColumn" as const, table: table.name, column: modelColumn.name });
+  let changed = false;
+  if (modelColumn.type !== existing.type) {
+    op.type = modelColumn.type;
+    changed = true;
+  }
+  if (modelColumn.nullable !== existing.nullable) {
+    op.nullable = modelColumn.nullable;
+    changed = true;
+  }
+  if ((modelColumn.default ?? null) !== (existing.default ?? null)) {
+    op.default = modelColumn.default ?? null;
+    changed = true;
+  }
+  if ((modelColumn.comment ?? null) !== (existing.comment ?? null)) {
+    op.comment = modelColumn.comment ?? null;
+    changed = true;
+  }
+  if (!sameIdentity(modelColumn.identity, existing.identity)) {
+    const describe = (c: Column) => (c.identity ? `GENERATED ${c.identity.always ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY` : "not an identity column");
+    const sql = modelColumn.identity
+      ? existing.identity
+        ? `ALTER TABLE ... ALTER COLUMN ${modelColumn.name} SET GENERATED ${modelColumn.identity.always ? "ALWAYS" : "BY DEFAULT"}`
+        : `ALTER TABLE ... ALTER COLUMN ${modelColumn.name} ADD GENERATED ${modelColumn.identity.always ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY`
+      : `ALTER TABLE ... ALTER COLUMN ${modelColumn.name} DROP IDENTITY`;
+    diff.warn(
+      "manualStep",
+      `Column ${where} is ${describe(existing)} in the database but ${describe(modelColumn)} in the models. kiln operations cannot change identity yet; add op.execute() with \`${sql}\` (PostgreSQL) to the revision, and its reverse to the downgrade.`,
+    );
+  }
+  if (!!modelColumn.autoIncrement !== !!existing.autoIncrement) {
+    diff.warn(
+      "manualStep",
+      `Column ${where} ${modelColumn.autoIncrement ? "is auto-increment in the models but not in the database" : "is auto-increment in the database but not in the models"}. kiln operations cannot change auto-increment yet; change it by hand with op.execute() (PostgreSQL: create or drop an owned sequence and the column default; MySQL: MODIFY the column with or without AUTO_INCREMENT).`,
+    );
+  }
+  if (!changed) return undefined;
+  op.existing = { ...existing };
+  return op;
+}
+
+function compareColumns(modelTable: Table, databaseTable: Table, diff: DiffBuilder): void {
+  const phase = "alterTables";
+  const databaseColumns = new Map(databaseTable.columns.map((c) => [c.name, c]));
+  const modelNames = new Set(modelTable.columns.map((c) => c.name));
+  const ref = withSchema(modelTable.schema, { table: modelTable.name });
+  for (const column of modelTable.columns) {
+    if (!databaseColumns.has(column.name)) diff.plan.add(phase, { kind: "addColumn", ...ref, column: { ...column } });
+  }
+  for (const column of modelTable.columns) {
+    const existing = databaseColumns.get(column.name);
+    const op = existing && alterColumnFor(modelTable, column, existing, diff);
+    if (op) diff.plan.add(phase, op);
+  }
+  for (const column of databaseTable.columns) {
+    if (!modelNames.has(column.name)) diff.plan.add(phase, { kind: "dropColumn", ...ref, column: column.name, old: { ...column } });
+  }
+  if ((modelTable.comment ?? null) !== (databaseTable.comment ?? null)) {
+    diff.plan.add(phase, { kind: "setTableComment", ...ref, comment: modelTable.comment ?? null, existing: databaseTable.comment ?? null });
+  }
+}
+
+// ---- constraints and indexes of a table that exists on both sides ----
+
+function warnUnnamed(table: Table, what: string, definition: string, diff: DiffBuilder): void {
+  diff.warn(
+    "unmanaged",
+    `Table ${qualifiedName(table)} has an unnamed ${what} (${definition}) in the database that the models do not define. kiln cannot drop a constraint or index without a name, so it leaves it alone; give it a name in the database, or define it in the models, so kiln can manage it.`,
+  );
+}
+
+function describeColumns(columns: Index["columns"]): string {
+  return columns.map((c) => (typeof c === "string" ? c : `(${c.expression})`)).join(", ");
+}
+
+/** Column lists of keys that a surviving table loses (or rebuilds): foreign keys pointing at them must be rebuilt too. */
+type DroppedKeys = Map<string, string[][]>;
+
+interface TableConstraintResult {
+  keptForeignKeys: { model: ForeignKey; database: ForeignKey }[];
+}
+
+function comparePrimaryKey(modelTable: Table, databaseTable: Table, diff: DiffBuilder, droppedKeys: string[][]): void {
+  const ref = withSchema(modelTable.schema, { table: modelTable.name });
+  const wanted = modelTable.primaryKey;
+  const existing = databaseTable.primaryKey;
+  if (wanted && existing && samePrimaryKeyColumns(wanted, existing) && (wanted.name === undefined || existing.name === undefined || wanted.name === existing.name)) return;
+  if (!wanted && !existing) return;
+  if (existing) {
+    if (existing.name === undefined) {
+      warnUnnamed(databaseTable, "primary key", existing.columns.join(", "), diff);
+      return;
+    }
+    const old = { name: existing.name, columns: [...existing.columns] };
+    diff.plan.add("dropConstraintsAndIndexes", { kind: "dropConstraint", ...ref, name: existing.name, type: "primary", old: { type: "primary", constraint: old } });
+    droppedKeys.push(existing.columns);
+  }
+  if (wanted) {
+    const name = wanted.name ?? diff.nameFor(modelTable, "pkey", wanted.columns);
+    diff.plan.add("createConstraintsAndIndexes", { kind: "createPrimaryKey", ...ref, constraint: { name, columns: [...wanted.columns] } });
+  }
+}
+
+function compareTableConstraints(modelTable: Table, databaseTable: Table, diff: DiffBuilder, droppedKeys: DroppedKeys): TableConstraintResult {
+  const ref = withSchema(modelTable.schema, { table: modelTable.name });
+  const dropped: string[][] = [];
+  comparePrimaryKey(modelTable, databaseTable, diff, dropped);
+
+  const uniques = matchItems<UniqueConstraint>(modelTable.uniques, databaseTable.uniques, sameUnique);
+  const checks = matchItems<CheckConstraint>(modelTable.checks, databaseTable.checks, sameCheck);
+  const foreignKeys = matchItems<ForeignKey>(modelTable.foreignKeys, databaseTable.foreignKeys, sameForeignKey);
+  const indexes = matchItems<Index>(modelTable.indexes, databaseTable.indexes, sameIndex);
+
+  for (const fk of foreignKeys.drop) {
+    diff.plan.add("dropForeignKeys", { kind: "dropConstraint", ...ref, name: fk.name, type: "foreignkey", old: { type: "foreignkey", constraint: { ...fk } } });
+  }
+  for (const unique of uniques.drop) {
+    diff.plan.add("dropConstraintsAndIndexes", { kind: "dropConstraint", ...ref, name: unique.name, type: "unique", old: { type: "unique", constraint: { ...unique } } });
+    dropped.push(unique.columns);
+  }
+  for (const check of checks.drop) {
+    diff.plan.add("dropConstraintsAndIndexes", { kind: "dropConstraint", ...ref, name: check.name, type: "check", old: { type: "check", constraint: { ...check } } });
+  }
+  for (const index of indexes.drop) {
+    diff.plan.add("dropConstraintsAndIndexes", { kind: "dropIndex", ...ref, name: index.name, old: { ...index } });
+    if (index.unique && index.columns.every((c) => typeof c === "string")) dropped.push(index.columns as string[]);
+  }
+
+  for (const unique of uniques.create) {
+    const name = unique.name ?? diff.nameFor(modelTable, "key", unique.columns);
+    diff.plan.add("createConstraintsAndIndexes", { kind: "createUniqueConstraint", ...ref, constraint: { name, columns: [...unique.columns] } });
+  }
+  for (const check of checks.create) {
+    const name = check.name ?? diff.nameFor(modelTable, "check", []);
+    diff.plan.add("createConstraintsAndIndexes", { kind: "createCheckConstraint", ...ref, constraint: { name, expression: check.expression } });
+  }
+  for (const index of indexes.create) diff.plan.add("createConstraintsAndIndexes", createIndexFor(modelTable, index, diff));
+  for (const fk of foreignKeys.create) diff.plan.add("createForeignKeys", createForeignKeyFor(modelTable, fk, diff));
+
+  for (const unique of uniques.unnamed) warnUnnamed(databaseTable, "unique constraint", unique.columns.join(", "), diff);
+  for (const check of checks.unnamed) warnUnnamed(databaseTable, "check constraint", check.expression, diff);
+  for (const fk of foreignKeys.unnamed) warnUnnamed(databaseTable, "foreign key", `${fk.columns.join(", ")} -> ${referencedTableKey(fk)}`, diff);
+  for (const index of indexes.unnamed) warnUnnamed(databaseTable, "index", describeColumns(index.columns), diff);
+
+  if (dropped.length > 0) droppedKeys.set(tableKey(modelTable), dropped);
+  return { keptForeignKeys: foreignKeys.kept };
+}
+
+function createIndexFor(table: Table, index: Index, diff: DiffBuilder): Operation {
+  const name = index.name ?? diff.nameFor(table, "idx", index.columns);
+  const created: Named<Index> = { name, columns: [...index.columns] };
+  if (index.unique) created.unique = true;
+  if (index.where !== undefined) created.where = index.where;
+  if (index.method !== undefined) created.method = index.method;
+  return withSchema(table.schema, { kind: "createIndex" as const, table: table.name, index: created });
+}
+
+function createForeignKeyFor(table: Table, fk: ForeignKey, diff: DiffBuilder): Operation {
+  const name = fk.name ?? diff.nameFor(table, "fkey", fk.columns);
+  return withSchema(table.schema, { kind: "createForeignKey" as const, table: table.name, constraint: { ...fk, name } });
+}
+
+/**
+ * A foreign key that stays must still be dropped and recreated when the key it
+ * points at is dropped or rebuilt (PostgreSQL refuses to drop a key in use).
+ */
+function rebuildDependentForeignKeys(
+  survivors: { table: Table; kept: { model: ForeignKey; database: ForeignKey }[] }[],
+  droppedKeys: DroppedKeys,
+  diff: DiffBuilder,
+): void {
+  for (const { table, kept } of survivors) {
+    const ref = withSchema(table.schema, { table: table.name });
+    for (const { model, database } of kept) {
+      const keys = droppedKeys.get(referencedTableKey(database)) ?? [];
+      if (!keys.some((key) => sameColumnsAsSet(key, database.refColumns))) continue;
+      if (database.name === undefined) {
+        diff.warn(
+          "unmanaged",
+          `Table ${qualifiedName(table)} has an unnamed foreign key (${database.columns.join(", ")} -> ${referencedTableKey(database)}) on a key this revision rebuilds; kiln cannot drop it without a name, so the revision will fail. Give the foreign key a name in the database or in the models.`,
+        );
+        continue;
+      }
+      diff.plan.add("dropForeignKeys", { kind: "dropConstraint", ...ref, name: database.name, type: "foreignkey", old: { type: "foreignkey", constraint: { ...database, name: database.name } } });
+      diff.plan.add("createForeignKeys", { kind: "createForeignKey", ...ref, constraint: { ...model, name: database.name } });
+    }
+  }
+}
+
+// ---- tables ----
+
+function dropTables(tables: Table[], diff: DiffBuilder): void {
+  const order = creationOrder(tables);
+  for (const { table, foreignKey } of order.deferred) {
+    // Part of a cycle between dropped tables: drop the link first, so each table can go on its own.
+    if (foreignKey.name === undefined) {
+      warnUnnamed(table, "foreign key", `${foreignKey.columns.join(", ")} -> ${referencedTableKey(foreignKey)}`, diff);
+      continue;
+    }
+    diff.plan.add("dropForeignKeys", withSchema(table.schema, {
+      kind: "dropConstraint" as const,
+      table: table.name,
+      name: foreignKey.name,
+      type: "foreignkey" as const,
+      old: { type: "foreignkey" as const, constraint: { ...foreignKey, name: foreignKey.name } },
+    }));
+  }
+  for (const table of [...order.tables].reverse()) {
+    diff.plan.add("dropTables", withSchema(table.schema, { kind: "dropTable" as const, table: table.name, old: structuredClone(table) }));
+  }
+}
+
+function createTables(tables: Table[], diff: DiffBuilder): void {
+  const order = creationOrder(tables);
+  for (const table of order.tables) {
+    const { indexes, ...definition } = structuredClone(table);
+    diff.plan.add("createTables", { kind: "createTable", table: { ...definition, indexes: [] } });
+    for (const index of [...indexes].sort(byName((i) => i.name ?? ""))) diff.plan.add("createTables", createIndexFor(table, index, diff));
+  }
+  for (const { table, foreignKey } of order.deferred) diff.plan.add("createForeignKeys", createForeignKeyFor(table, foreignKey, diff));
+}
+
+function collectNames(catalog: Catalog, into: Set<string>): void {
+  for (const t of catalog.tables) {
+    for (const item of [t.primaryKey, ...t.uniques, ...t.foreignKeys, ...t.checks, ...t.indexes]) if (item?.name) into.add(item.name);
+  }
+}
+
+export function compareCatalogs(model: Catalog, database: Catalog, options: CompareOptions = {}): Diff {
+  const diff = new DiffBuilder();
+  const decisions = options.renames ?? [];
+  collectNames(model, diff.takenNames);
+  collectNames(database, diff.takenNames);
+
+  compareSchemas(model, database, diff);
+  compareEnums(model, database, diff);
+  const view = applyRenames(model, database, decisions, diff);
+  diff.candidates.push(...tableRenameCandidates(model, view, decisions));
+
+  const viewTables = new Map(view.tables.map((t) => [tableKey(t), t]));
+  const modelKeys = new Set(model.tables.map(tableKey));
+  const modelTables = [...model.tables].sort(byName(tableKey));
+
+  dropTables(view.tables.filter((t) => !modelKeys.has(tableKey(t))), diff);
+  createTables(modelTables.filter((t) => !viewTables.has(tableKey(t))), diff);
+
+  const droppedKeys: DroppedKeys = new Map();
+  const survivors: { table: Table; kept: { model: ForeignKey; database: ForeignKey }[] }[] = [];
+  for (const modelTable of modelTables) {
+    const databaseTable = viewTables.get(tableKey(modelTable));
+    if (!databaseTable) continue;
+    diff.candidates.push(...columnRenameCandidates(modelTable, databaseTable, decisions));
+    compareColumns(modelTable, databaseTable, diff);
+    const { keptForeignKeys } = compareTableConstraints(modelTable, databaseTable, diff, droppedKeys);
+    survivors.push({ table: modelTable, kept: keptForeignKeys });
+  }
+  rebuildDependentForeignKeys(survivors, droppedKeys, diff);
+
+  const operations = diff.plan.operations();
+  const risks: DiffWarning[] = operations.flatMap((op) => operationRisks(op).map((message) => ({ kind: "dataLoss" as const, message: capitalize(message) + "." })));
+  return {
+    operations,
+    warnings: [...diff.warnings, ...risks],
+    renameCandidates: diff.candidates,
+    ...(diff.reversals.size > 0 ? { reversals: diff.reversals } : {}),
+  };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+

@@ -1,0 +1,294 @@
+/**
+ * Operations -> the TypeScript statements of a revision's upgrade/downgrade
+ * body, calling the `op` facade (operations/facade.ts) exactly as a person
+ * would write them. Running the text against the facade gives back the same
+ * operations, except the `old`/`existing` data the facade has no argument for.
+ */
+import type { Column, ForeignKey, Index, Table } from "../catalog/types.js";
+import type { ColumnSpec } from "../operations/facade.js";
+import { describeOperation, NotReversibleError, reverseOperation } from "../operations/reverse.js";
+import type { Operation } from "../operations/types.js";
+import { formatCall, inline, LINE_WIDTH, Multiline } from "./format.js";
+import { defaultName } from "./names.js";
+import { operationRisks } from "./risks.js";
+import { sameTable } from "./targets.js";
+import type { Reversals } from "./types.js";
+
+export interface RenderOptions {
+  /** Prefix of every line (default none: the revision writer indents the body). */
+  indent?: string;
+  /** Downgrades compare() worked out for operations reverse() cannot undo alone (Diff.reversals). */
+  reversals?: Reversals;
+}
+
+/** Drops undefined fields so that rendered objects carry only what was given. */
+function defined(value: Record<string, unknown>): Record<string, unknown> | undefined {
+  const result = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+  return Object.keys(result).length > 0 ? result : undefined;
+}
+
+/** A trailing options argument: left out entirely when empty. */
+function withOptions(args: unknown[], options: Record<string, unknown>): unknown[] {
+  const present = defined(options);
+  return present ? [...args, present] : args;
+}
+
+export function columnSpec(column: Column): ColumnSpec {
+  const spec: ColumnSpec = { type: column.type };
+  // Nullable is the default; identity columns are NOT NULL by definition, but say it anyway for the reader.
+  if (!column.nullable) spec.nullable = false;
+  if (column.default !== undefined) spec.default = column.default;
+  if (column.identity) spec.identity = column.identity.always ? "always" : "byDefault";
+  if (column.autoIncrement) spec.autoIncrement = true;
+  if (column.comment !== undefined) spec.comment = column.comment;
+  return spec;
+}
+
+function foreignKeySpec(fk: ForeignKey): Record<string, unknown> {
+  return defined({
+    name: fk.name,
+    columns: fk.columns,
+    refSchema: fk.refSchema,
+    refTable: fk.refTable,
+    refColumns: fk.refColumns,
+    onDelete: fk.onDelete,
+    onUpdate: fk.onUpdate,
+  })!;
+}
+
+function nonEmpty<T>(items: T[]): T[] | undefined {
+  return items.length > 0 ? items : undefined;
+}
+
+function createTableCalls(table: Table): string[] {
+  const columns = new Multiline(Object.fromEntries(table.columns.map((c) => [c.name, columnSpec(c)])));
+  const options = {
+    schema: table.schema,
+    primaryKey: table.primaryKey ? defined({ name: table.primaryKey.name, columns: table.primaryKey.columns }) : undefined,
+    uniques: nonEmpty(table.uniques.map((u) => defined({ name: u.name, columns: u.columns }))),
+    foreignKeys: nonEmpty(table.foreignKeys.map(foreignKeySpec)),
+    checks: nonEmpty(table.checks.map((c) => defined({ name: c.name, expression: c.expression }))),
+    comment: table.comment,
+  };
+  // createTable takes no indexes; a table definition that carries some gets them as separate calls.
+  const taken = new Set(table.indexes.map((i) => i.name).filter((n): n is string => n !== undefined));
+  const indexes = table.indexes.map((index) => {
+    const name = index.name ?? defaultName(table.name, "idx", index.columns, taken);
+    taken.add(name);
+    return createIndexCall(name, table.name, table.schema, index);
+  });
+  return [formatCall("createTable", withOptions([table.name, columns], options)), ...indexes];
+}
+
+function createIndexCall(name: string, table: string, schema: string | undefined, index: Index, concurrently?: boolean): string {
+  return formatCall(
+    "createIndex",
+    withOptions([name, table, index.columns], { schema, unique: index.unique || undefined, where: index.where, method: index.method, concurrently }),
+  );
+}
+
+/** An operation inside `op.batchAlterTable(table, (batch) => ...)`, as a BatchBuilder call; undefined when the builder has no way to say it. */
+function batchCall(op: Operation): string | undefined {
+  const call = (method: string, args: unknown[]) => formatCall(method, args, `batch.${method}`);
+  switch (op.kind) {
+    case "addColumn":
+      return call("addColumn", [op.column.name, columnSpec(op.column)]);
+    case "dropColumn":
+      return call("dropColumn", [op.column]);
+    case "alterColumn":
+      return call("alterColumn", [op.column, alterColumnOptions({ ...op, schema: undefined }) ?? {}]);
+    case "createIndex":
+      if (op.index.method !== undefined || op.concurrently) return undefined;
+      return call("createIndex", withOptions([op.index.name, op.index.columns], { unique: op.index.unique || undefined, where: op.index.where }));
+    case "dropIndex":
+      return op.concurrently ? undefined : call("dropIndex", [op.name]);
+    case "createPrimaryKey":
+      return call("createPrimaryKey", [op.constraint.name, op.constraint.columns]);
+    case "createUniqueConstraint":
+      return call("createUniqueConstraint", [op.constraint.name, op.constraint.columns]);
+    case "createForeignKey": {
+      if (op.notValid) return undefined;
+      const fk = op.constraint;
+      return call("createForeignKey", withOptions([fk.name, fk.refTable, fk.columns, fk.refColumns], { refSchema: fk.refSchema, onDelete: fk.onDelete, onUpdate: fk.onUpdate }));
+    }
+    case "createCheckConstraint":
+      return op.notValid ? undefined : call("createCheckConstraint", [op.constraint.name, op.constraint.expression]);
+    case "dropConstraint":
+      return call("dropConstraint", [op.name, op.type]);
+    default:
+      return undefined;
+  }
+}
+
+function batchCalls(op: Extract<Operation, { kind: "batchAlterTable" }>): string[] {
+  const body = op.operations.flatMap((inner) => {
+    const call = sameTable(inner, op) ? batchCall(inner) : undefined;
+    if (call === undefined) {
+      return [`// TODO: batchAlterTable cannot express ${describeOperation(inner)}; write it by hand after the batch.`];
+    }
+    return [...operationRisks(inner).flatMap((risk) => comment("WARNING", risk)), call];
+  });
+  const callback = `(batch) => {\n${body.flatMap((line) => line.split("\n")).map((line) => `  ${line}`).join("\n")}\n}`;
+  const tail = defined({ schema: op.schema });
+  return [`await op.batchAlterTable(${JSON.stringify(op.table)}, ${callback}${tail ? `, ${inline(tail)}` : ""});`];
+}
+
+function alterColumnOptions(op: Extract<Operation, { kind: "alterColumn" }>): Record<string, unknown> | undefined {
+  return defined({
+    schema: op.schema,
+    type: op.type,
+    using: op.using,
+    nullable: op.nullable,
+    default: op.default,
+    newName: op.newName,
+    comment: op.comment,
+    existing: op.existing ? columnSpec(op.existing) : undefined,
+  });
+}
+
+function renderCall(op: Operation): string[] {
+  switch (op.kind) {
+    case "batchAlterTable":
+      return batchCalls(op);
+    case "createTable":
+      return createTableCalls(op.table);
+    case "dropTable":
+      return [formatCall("dropTable", withOptions([op.table], { schema: op.schema }))];
+    case "renameTable":
+      return [formatCall("renameTable", withOptions([op.table, op.newName], { schema: op.schema }))];
+    case "addColumn":
+      return [formatCall("addColumn", withOptions([op.table, op.column.name, columnSpec(op.column)], { schema: op.schema }))];
+    case "dropColumn":
+      return [formatCall("dropColumn", withOptions([op.table, op.column], { schema: op.schema }))];
+    case "alterColumn":
+      return [formatCall("alterColumn", [op.table, op.column, alterColumnOptions(op) ?? {}])];
+    case "createIndex":
+      return [createIndexCall(op.index.name, op.table, op.schema, op.index, op.concurrently)];
+    case "dropIndex":
+      return [formatCall("dropIndex", withOptions([op.name, op.table], { schema: op.schema, concurrently: op.concurrently }))];
+    case "createPrimaryKey":
+      return [formatCall("createPrimaryKey", withOptions([op.constraint.name, op.table, op.constraint.columns], { schema: op.schema }))];
+    case "createUniqueConstraint":
+      return [formatCall("createUniqueConstraint", withOptions([op.constraint.name, op.table, op.constraint.columns], { schema: op.schema }))];
+    case "createForeignKey": {
+      const fk = op.constraint;
+      return [
+        formatCall(
+          "createForeignKey",
+          withOptions([fk.name, op.table, fk.refTable, fk.columns, fk.refColumns], {
+            schema: op.schema,
+            refSchema: fk.refSchema,
+            onDelete: fk.onDelete,
+            onUpdate: fk.onUpdate,
+            notValid: op.notValid,
+          }),
+        ),
+      ];
+    }
+    case "createCheckConstraint":
+      return [
+        formatCall("createCheckConstraint", withOptions([op.constraint.name, op.table, op.constraint.expression], { schema: op.schema, notValid: op.notValid })),
+      ];
+    case "dropConstraint":
+      return [formatCall("dropConstraint", [op.name, op.table, defined({ schema: op.schema, type: op.type })])];
+    case "validateConstraint":
+      return [formatCall("validateConstraint", withOptions([op.name, op.table], { schema: op.schema }))];
+    case "createEnum":
+      return [formatCall("createEnum", withOptions([op.name, op.values], { schema: op.schema }))];
+    case "dropEnum":
+      return [formatCall("dropEnum", withOptions([op.name], { schema: op.schema }))];
+    case "addEnumValue":
+      return [formatCall("addEnumValue", withOptions([op.name, op.value], { schema: op.schema, before: op.before, after: op.after }))];
+    case "setTableComment":
+      return [formatCall("setTableComment", withOptions([op.table, op.comment], { schema: op.schema }))];
+    case "createSchema":
+      return [formatCall("createSchema", [op.name])];
+    case "dropSchema":
+      return [formatCall("dropSchema", [op.name])];
+    case "execute":
+      return [formatCall("execute", op.params !== undefined ? [op.sql, op.params] : [op.sql])];
+    case "bulkInsert":
+      return [formatCall("bulkInsert", withOptions([op.table, op.rows], { schema: op.schema }))];
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ");
+}
+
+/** `// LABEL: text`, wrapped at the line width; continuation lines are indented under the text. */
+function comment(label: "WARNING" | "TODO", text: string): string[] {
+  const lines: string[] = [];
+  let line = `// ${label}:`;
+  for (const word of oneLine(text).split(" ")) {
+    if (line.length + 1 + word.length > LINE_WIDTH && line.trim() !== "//") {
+      lines.push(line);
+      line = "//  ";
+    }
+    line += ` ${word}`;
+  }
+  return [...lines, line];
+}
+
+function indentLines(lines: string[], indent: string): string {
+  return lines
+    .flatMap((line) => line.split("\n"))
+    .map((line) => (line.length > 0 ? indent + line : line))
+    .join("\n");
+}
+
+function renderLines(op: Operation): string[] {
+  // A batch carries its warnings inside, next to the inner call they are about.
+  const risks = op.kind === "batchAlterTable" ? [] : operationRisks(op);
+  return [...risks.flatMap((risk) => comment("WARNING", risk)), ...renderCall(op)];
+}
+
+/** The statements for `ops`, one `await op.x(...)` each, data-loss operations preceded by a `// WARNING:` line. */
+export function renderOperations(ops: Operation[], options: RenderOptions = {}): string {
+  return indentLines(ops.flatMap(renderLines), options.indent ?? "");
+}
+
+/** What to do by hand when an operation has no automatic reverse. */
+function manualReverse(op: Operation, reason: string): string {
+  switch (op.kind) {
+    case "addEnumValue": {
+      const type = op.schema ? `${op.schema}.${op.name}` : op.name;
+      return (
+        `cannot remove the value '${op.value}' from enum ${type}: ${reason}. ` +
+        `To undo by hand: update rows that use '${op.value}', then rename the type (ALTER TYPE ${type} RENAME TO ${op.name}_old), ` +
+        `create ${type} again without the value, convert each column (ALTER TABLE ... ALTER COLUMN ... TYPE ${type} USING col::text::${type}) and drop ${op.name}_old, all in op.execute() calls.`
+      );
+    }
+    default:
+      return `${oneLine(new NotReversibleError(op, reason).message)} Write this downgrade step by hand.`;
+  }
+}
+
+export interface MigrationBodies {
+  upgrade: string;
+  downgrade: string;
+  /** Downgrade steps kiln could not write (each is also a `// TODO` line in `downgrade`). */
+  warnings: string[];
+}
+
+/**
+ * The upgrade body for `upgradeOps` and the downgrade body that undoes it.
+ * An operation without an automatic reverse becomes a `// TODO` comment in the
+ * downgrade (never broken code) and a warning.
+ */
+export function renderMigrationBodies(upgradeOps: Operation[], options: RenderOptions = {}): MigrationBodies {
+  const indent = options.indent ?? "";
+  const downgradeLines: string[] = [];
+  const warnings: string[] = [];
+  for (const op of [...upgradeOps].reverse()) {
+    try {
+      downgradeLines.push(...(options.reversals?.get(op) ?? reverseOperation(op)).flatMap(renderLines));
+    } catch (error) {
+      if (!(error instanceof NotReversibleError)) throw error;
+      const todo = manualReverse(op, error.reason);
+      downgradeLines.push(...comment("TODO", todo));
+      warnings.push(`downgrade: ${todo}`);
+    }
+  }
+  return { upgrade: renderOperations(upgradeOps, options), downgrade: indentLines(downgradeLines, indent), warnings };
+}

@@ -1,0 +1,102 @@
+/**
+ * One short human line per operation, for `kiln check` and the autogenerate
+ * terminal output: `+` adds, `-` removes, `~` changes.
+ */
+import type { Column, IndexElement } from "../catalog/types.js";
+import type { Operation } from "../operations/types.js";
+
+function at(schema: string | undefined, name: string): string {
+  return schema ? `${schema}.${name}` : name;
+}
+
+function elements(columns: readonly IndexElement[]): string {
+  return columns.map((c) => (typeof c === "string" ? c : `(${c.expression})`)).join(", ");
+}
+
+function describeColumn(column: Column): string {
+  const parts = [column.type];
+  if (!column.nullable) parts.push("not null");
+  if (column.default !== undefined) parts.push(`default ${column.default}`);
+  if (column.identity) parts.push(column.identity.always ? "identity always" : "identity");
+  if (column.autoIncrement) parts.push("auto increment");
+  return parts.join(" ");
+}
+
+function shown(value: string | null | undefined, none = "none"): string {
+  return value === null || value === undefined ? none : value;
+}
+
+function alterations(op: Extract<Operation, { kind: "alterColumn" }>): string[] {
+  const before = op.existing;
+  const changes: string[] = [];
+  if (op.newName !== undefined && op.newName !== op.column) changes.push(`renamed to ${op.newName}`);
+  if (op.type !== undefined) changes.push(before ? `${before.type} -> ${op.type}` : `type ${op.type}`);
+  if (op.nullable !== undefined) changes.push(op.nullable ? "nullable" : "not null");
+  if (op.default !== undefined) changes.push(before ? `default ${shown(before.default)} -> ${shown(op.default)}` : `default ${shown(op.default)}`);
+  if (op.comment !== undefined) changes.push(op.comment === null ? "comment removed" : `comment ${JSON.stringify(op.comment)}`);
+  return changes;
+}
+
+export function summarizeOperation(op: Operation): string {
+  switch (op.kind) {
+    case "batchAlterTable":
+      return `~ table ${at(op.schema, op.table)}: ${op.operations.length} change${op.operations.length === 1 ? "" : "s"} in one batch`;
+    case "createSchema":
+      return `+ schema ${op.name}`;
+    case "dropSchema":
+      return `- schema ${op.name}`;
+    case "createEnum":
+      return `+ enum ${at(op.schema, op.name)} (${op.values.join(", ")})`;
+    case "dropEnum":
+      return `- enum ${at(op.schema, op.name)}`;
+    case "addEnumValue": {
+      const position = op.after !== undefined ? ` after ${op.after}` : op.before !== undefined ? ` before ${op.before}` : "";
+      return `+ enum value ${at(op.schema, op.name)}.${op.value}${position}`;
+    }
+    case "createTable":
+      return `+ table ${at(op.table.schema, op.table.name)}`;
+    case "dropTable":
+      return `- table ${at(op.schema, op.table)}`;
+    case "renameTable":
+      return `~ table ${at(op.schema, op.table)} renamed to ${op.newName}`;
+    case "addColumn":
+      return `+ column ${at(op.schema, op.table)}.${op.column.name} ${describeColumn(op.column)}`;
+    case "dropColumn":
+      return `- column ${at(op.schema, op.table)}.${op.column}`;
+    case "alterColumn":
+      return `~ column ${at(op.schema, op.table)}.${op.column}: ${alterations(op).join(", ") || "no change"}`;
+    case "createIndex":
+      return `+ ${op.index.unique ? "unique index" : "index"} ${op.index.name} on ${at(op.schema, op.table)} (${elements(op.index.columns)})`;
+    case "dropIndex":
+      return `- index ${op.name} on ${at(op.schema, op.table)}`;
+    case "createPrimaryKey":
+      return `+ primary key ${op.constraint.name} on ${at(op.schema, op.table)} (${op.constraint.columns.join(", ")})`;
+    case "createUniqueConstraint":
+      return `+ unique ${op.constraint.name} on ${at(op.schema, op.table)} (${op.constraint.columns.join(", ")})`;
+    case "createForeignKey": {
+      const fk = op.constraint;
+      return `+ foreign key ${fk.name} on ${at(op.schema, op.table)} (${fk.columns.join(", ")}) -> ${at(fk.refSchema, fk.refTable)} (${fk.refColumns.join(", ")})`;
+    }
+    case "createCheckConstraint":
+      return `+ check ${op.constraint.name} on ${at(op.schema, op.table)}: ${op.constraint.expression}`;
+    case "dropConstraint": {
+      const kind = { check: "check", unique: "unique", foreignkey: "foreign key", primary: "primary key" }[op.type];
+      return `- ${kind} ${op.name} on ${at(op.schema, op.table)}`;
+    }
+    case "validateConstraint":
+      return `~ validate ${op.name} on ${at(op.schema, op.table)}`;
+    case "setTableComment":
+      return op.comment === null ? `~ table ${at(op.schema, op.table)}: comment removed` : `~ table ${at(op.schema, op.table)}: comment ${JSON.stringify(op.comment)}`;
+    case "execute": {
+      const first = op.sql.trim().split("\n")[0] ?? "";
+      return `~ execute ${first.length > 60 ? `${first.slice(0, 57)}...` : first}`;
+    }
+    case "bulkInsert":
+      return `+ ${op.rows.length} row${op.rows.length === 1 ? "" : "s"} into ${at(op.schema, op.table)}`;
+  }
+}
+
+/** One line per operation; a batch shows as its inner operations, which is what the reader cares about. */
+export function summarizeOperations(ops: readonly Operation[]): string[] {
+  return ops.flatMap((op) => (op.kind === "batchAlterTable" ? summarizeOperations(op.operations) : [summarizeOperation(op)]));
+}

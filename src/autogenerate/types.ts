@@ -1,0 +1,55 @@
+/** What compare() hands back, and the rename vocabulary shared with the revision command. */
+import type { Operation } from "../operations/types.js";
+
+/**
+ * Something the user must read before applying the generated revision.
+ * - `dataLoss`: the operation destroys data or may fail on existing rows.
+ * - `manualStep`: a change kiln detected but cannot express as an operation.
+ * - `unmanaged`: an object kiln leaves alone (unnamed constraint, extra schema).
+ */
+export interface DiffWarning {
+  kind: "dataLoss" | "manualStep" | "unmanaged";
+  /** Complete, readable sentence(s) naming the object and what to do. */
+  message: string;
+}
+
+/** A table or column that disappeared while a lookalike appeared: maybe a rename. */
+export interface RenameCandidate {
+  kind: "table" | "column";
+  schema?: string;
+  /** For a column: the table (its name in the models). For a table: equals `from`. */
+  table: string;
+  from: string;
+  to: string;
+}
+
+/** The user's answer about one rename (from a prompt or a `--rename` hint). */
+export interface RenameDecision {
+  kind: "table" | "column";
+  schema?: string;
+  /** Column decisions: the table, by its name in the models. */
+  table?: string;
+  from: string;
+  to: string;
+  accept: boolean;
+}
+
+export interface CompareOptions {
+  renames?: RenameDecision[];
+}
+
+export interface Diff {
+  operations: Operation[];
+  warnings: DiffWarning[];
+  /** Possible renames without a decision; compare() treated them as drop + add. */
+  renameCandidates: RenameCandidate[];
+  /**
+   * The downgrade of operations that reverse() cannot undo on its own because it
+   * needs the database's schema (e.g. the columns using an enum that gains a
+   * value); pass it to renderMigrationBodies. Present only when not empty.
+   */
+  reversals?: Reversals;
+}
+
+/** Upgrade operation -> the operations that undo it, in the order they run. */
+export type Reversals = ReadonlyMap<Operation, Operation[]>;

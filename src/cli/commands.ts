@@ -1,0 +1,283 @@
+/** Declares every subcommand with commander and prints what the command functions return. */
+import type { Command } from "commander";
+import type { RevisionSummary } from "../commands/status.js";
+import type { DialectName } from "../dialects/types.js";
+import type { Reporter } from "../runtime/reporter.js";
+import { colors as pc, printErr, printOut } from "./output.js";
+
+interface CliContext {
+  reporter: Reporter;
+  setExitCode(code: number): void;
+}
+
+// Commands load on demand: `kiln current` does not pay for autogenerate or other drivers.
+const commands = {
+  check: () => import("../commands/check.js"),
+  init: () => import("../commands/init.js"),
+  lint: () => import("../commands/lint.js"),
+  migrate: () => import("../commands/migrate.js"),
+  revision: () => import("../commands/revision.js"),
+  stairway: () => import("../commands/stairway.js"),
+  stamp: () => import("../commands/stamp.js"),
+  status: () => import("../commands/status.js"),
+};
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function tags(r: RevisionSummary): string {
+  const parts: string[] = [];
+  if (r.isHead) parts.push(pc.green("(head)"));
+  if (r.isBranchPoint) parts.push(pc.yellow("(branchpoint)"));
+  if (r.isMergePoint) parts.push(pc.cyan("(mergepoint)"));
+  if (r.isCurrent) parts.push(pc.magenta("(current)"));
+  if (r.branchLabels.length) parts.push(`(${r.branchLabels.join(", ")})`);
+  return parts.length ? " " + parts.join(" ") : "";
+}
+
+function historyLine(r: RevisionSummary): string {
+  const from = r.downRevisions.length ? r.downRevisions.join(", ") : "<base>";
+  return `${from} -> ${pc.bold(r.revision)}${tags(r)}, ${r.message}`;
+}
+
+function verboseBlock(r: RevisionSummary): string[] {
+  return [
+    `Rev: ${pc.bold(r.revision)}${tags(r)}`,
+    `Parent: ${r.downRevisions.join(", ") || "<base>"}`,
+    ...(r.dependsOn.length ? [`Depends on: ${r.dependsOn.join(", ")}`] : []),
+    ...(r.branchLabels.length ? [`Branch names: ${r.branchLabels.join(", ")}`] : []),
+    `Path: ${r.file}`,
+    "",
+    `    ${r.message}`,
+    "",
+  ];
+}
+
+export function registerCommands(program: Command, ctx: CliContext): void {
+  const common = () => ({ config: program.opts().config as string | undefined, reporter: ctx.reporter });
+
+  program
+    .command("init")
+    .description("create kiln.config.ts (embedded PGlite by default), a migrations folder and a models stub; never overwrites")
+    .option("--url <url>", "database URL to write into the config")
+    .option("--migrations <dir>", "migrations folder", "migrations")
+    .action(async (opts: { url?: string; migrations: string }) => {
+      const { init } = await commands.init();
+      const result = await init({ url: opts.url, migrations: opts.migrations });
+      for (const path of result.created) printErr(`${pc.green("created")} ${path}`);
+      for (const path of result.skipped) printErr(`${pc.dim("exists ")} ${path} ${pc.dim("(left as it is)")}`);
+    });
+
+  program
+    .command("revision")
+    .description("create a new revision file (hand-written, or --autogenerate from the models)")
+    .option("-m, --message <message>", "what the revision does")
+    .option("--autogenerate", "compare the models with the database and write the operations")
+    .option("--head <rev>", "parent revision (default: the single head; `base` starts a new root)")
+    .option("--splice", "allow --head to name a revision that is not a head (starts a branch)")
+    .option("--branch-label <label>", "branch label for the new revision (repeatable)", collect)
+    .option("--depends-on <rev>", "revision that must be applied first (repeatable)", collect)
+    .option("--rev-id <id>", "use this revision id instead of a random one")
+    .option("--rename <old=new>", "autogenerate hint: table.old_column=table.new_column (repeatable)", collect)
+    .option("--rename-table <old=new>", "autogenerate hint: old_table=new_table (repeatable)", collect)
+    .action(async (opts) => {
+      const { revision } = await commands.revision();
+      const result = await revision({
+        ...common(),
+        message: opts.message,
+        autogenerate: opts.autogenerate,
+        head: opts.head,
+        splice: opts.splice,
+        branchLabel: opts.branchLabel,
+        dependsOn: opts.dependsOn,
+        revId: opts.revId,
+        renames: opts.rename,
+        renameTables: opts.renameTable,
+        interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+      });
+      if (!result.changed) {
+        printErr("no changes: the models match the database; no revision written");
+        return;
+      }
+      for (const line of result.changes) printErr(`  ${line}`);
+      printErr(`${pc.green("created")} revision ${pc.bold(result.revision)}: ${result.file}`);
+    });
+
+  for (const direction of ["upgrade", "downgrade"] as const) {
+    program
+      .command(direction)
+      .description(
+        direction === "upgrade"
+          ? "apply revisions up to TARGET: head, heads, <rev>, <prefix>, +N, <rev>+N, LABEL@head"
+          : "undo revisions down to TARGET: base, <rev>, <prefix>, -N, <rev>-N",
+      )
+      .argument("<target>", "where to go; with --sql also FROM:TO")
+      .option("--sql", "print the SQL script instead of running it (no connection)")
+      .option("--allow-changed", "go on even if an applied revision's file was edited since")
+      .option("--no-lint", "do not print lint warnings about locking operations before running")
+      .action(async (target: string, opts: { sql?: boolean; allowChanged?: boolean; lint: boolean }) => {
+        const { upgrade, downgrade } = await commands.migrate();
+        const run = direction === "upgrade" ? upgrade : downgrade;
+        const result = await run({ ...common(), target, sql: opts.sql, allowChanged: opts.allowChanged, lint: opts.lint, write: (line) => printOut(line) });
+        if (!opts.sql && result.steps.length > 0) {
+          printErr(`${pc.bold(direction === "upgrade" ? "at" : "now at")} ${result.heads.join(", ") || "base"}`);
+        }
+      });
+  }
+
+  program
+    .command("current")
+    .description("show the revision(s) the database is at; (head) marks a head")
+    .option("-v, --verbose", "show details of each revision")
+    .option("--check-heads", "exit 1 unless the database is at the head(s)")
+    .action(async (opts: { verbose?: boolean; checkHeads?: boolean }) => {
+      const { current } = await commands.status();
+      const result = await current({ ...common(), checkHeads: opts.checkHeads });
+      if (result.current.length === 0) printErr(pc.dim("the database is at base (no revision applied)"));
+      for (const entry of result.current) {
+        if (!entry.known) {
+          printOut(`${entry.revision} ${pc.red("(unknown: no such revision file)")}`);
+        } else if (opts.verbose) {
+          for (const line of verboseBlock(entry.known)) printOut(line);
+        } else {
+          printOut(`${pc.bold(entry.revision)}${tags(entry.known)}${entry.known.message ? ` ${entry.known.message}` : ""}`);
+        }
+      }
+    });
+
+  program
+    .command("history")
+    .description("list revisions, newest first")
+    .option("-r, --rev-range <range>", "START:END, either side optional")
+    .option("-v, --verbose", "show details of each revision")
+    .option("-i, --indicate-current", "mark the revision(s) the database is at")
+    .action(async (opts: { revRange?: string; verbose?: boolean; indicateCurrent?: boolean }) => {
+      const { history } = await commands.status();
+      const list = await history({ ...common(), range: opts.revRange, indicateCurrent: opts.indicateCurrent });
+      for (const r of list) {
+        if (opts.verbose) for (const line of verboseBlock(r)) printOut(line);
+        else printOut(historyLine(r));
+      }
+    });
+
+  program
+    .command("heads")
+    .description("list the head revisions")
+    .option("-v, --verbose", "show details")
+    .action(async (opts: { verbose?: boolean }) => {
+      const { heads } = await commands.status();
+      for (const r of await heads(common())) {
+        if (opts.verbose) for (const line of verboseBlock(r)) printOut(line);
+        else printOut(`${pc.bold(r.revision)}${tags(r)}${r.message ? ` ${r.message}` : ""}`);
+      }
+    });
+
+  program
+    .command("branches")
+    .description("list branch points (revisions with several children)")
+    .option("-v, --verbose", "show details")
+    .action(async (opts: { verbose?: boolean }) => {
+      const { branches } = await commands.status();
+      for (const r of await branches(common())) {
+        if (opts.verbose) for (const line of verboseBlock(r)) printOut(line);
+        else printOut(historyLine(r));
+        for (const child of r.children) printOut(`  -> ${child}`);
+      }
+    });
+
+  program
+    .command("show")
+    .description("show one revision")
+    .argument("<rev>", "revision id, unique prefix, head, LABEL@head")
+    .action(async (rev: string) => {
+      const { show } = await commands.status();
+      for (const line of verboseBlock(await show({ ...common(), revision: rev }))) printOut(line);
+    });
+
+  program
+    .command("check")
+    .description("exit 1 if the models differ from the database at head (a drift gate for CI), 0 if they match")
+    .action(async () => {
+      const { check } = await commands.check();
+      const result = await check(common());
+      for (const warning of result.warnings) ctx.reporter.warn(warning);
+      if (result.clean) {
+        printErr(pc.green("the models match the database: no migration needed"));
+        return;
+      }
+      printErr(pc.red(`the models differ from the database (${result.changes.length} change(s) without a migration):`));
+      for (const line of result.changes) printOut(`  ${line}`);
+      printErr('create the migration with `kiln revision --autogenerate -m "..."`');
+      ctx.setExitCode(1);
+    });
+
+  program
+    .command("test")
+    .description("stairway check on a scratch database: upgrade, downgrade and upgrade again each revision; every downgrade must restore the schema exactly")
+    .option("--url <url>", "run on this empty database instead of a scratch one next to the configured database")
+    .option("--keep", "keep the scratch database afterwards, to look at it")
+    .action(async (opts: { url?: string; keep?: boolean }) => {
+      const { stairway } = await commands.stairway();
+      const result = await stairway({
+        ...common(),
+        url: opts.url,
+        keep: opts.keep,
+        onStart: (s) =>
+          printErr(pc.dim(`testing ${s.revisions} revision(s) on ${s.scratch ? "the scratch database " : ""}${s.database}${s.scratch && !opts.keep ? " (removed afterwards)" : ""}`)),
+        onPass: (p) =>
+          printOut(`${pc.green("✓")} ${pc.bold(p.revision)}${p.message ? ` ${p.message}` : ""}  ${pc.dim(`(up ${p.upgradeMs} ms, down ${p.downgradeMs} ms, up again ${p.reupgradeMs} ms)`)}`),
+      });
+      if (result.failure) {
+        const f = result.failure;
+        printOut(`${pc.red("✗")} ${pc.bold(f.revision)}${f.message ? ` ${f.message}` : ""}  ${pc.dim(f.file)}`);
+        printErr(`${pc.red("error:")} ${f.summary}`);
+        for (const line of f.details) printErr(`  ${line}`);
+        ctx.setExitCode(1);
+      } else if (result.revisions === 0) {
+        printErr("no revisions to test");
+      } else {
+        printErr(pc.green(`all ${result.revisions} revision(s) pass: each downgrade restores the schema and each upgrade runs again`));
+      }
+      if (result.kept) printErr(result.kept);
+    });
+
+  program
+    .command("stamp")
+    .description("set the version table to REV(s) without running migrations")
+    .argument("<revs...>", "revision(s), head, heads or base")
+    .option("--purge", "empty the version table first (also of unknown revisions)")
+    .option("--sql", "print the SQL instead of running it")
+    .action(async (revs: string[], opts: { purge?: boolean; sql?: boolean }) => {
+      const { stamp } = await commands.stamp();
+      await stamp({ ...common(), revisions: revs, purge: opts.purge, sql: opts.sql, write: (line) => printOut(line) });
+    });
+
+  program
+    .command("merge")
+    .description("create a revision that joins several heads")
+    .argument("<revs...>", "revisions to join, or `heads`")
+    .option("-m, --message <message>", "what the merge is", "merge")
+    .option("--branch-label <label>", "branch label for the merge revision", collect)
+    .option("--rev-id <id>", "use this revision id")
+    .action(async (revs: string[], opts: { message: string; branchLabel?: string[]; revId?: string }) => {
+      const { merge } = await commands.revision();
+      const result = await merge({ ...common(), revisions: revs, message: opts.message, branchLabel: opts.branchLabel, revId: opts.revId });
+      printErr(`${pc.green("created")} merge revision ${pc.bold(result.revision)}: ${result.file}`);
+    });
+
+  program
+    .command("lint")
+    .description("warn about operations that lock or rewrite a table for long (exit 1 when there are warnings, for CI)")
+    .argument("[rev]", "one revision, or an inclusive START:END range (default: every revision)")
+    .option("--pending", "connect and lint only the revisions the database has not applied")
+    .option("--dialect <name>", "lint for postgresql, mysql or sqlite (default: the config URL's database)")
+    .option("--json", "print the results as JSON")
+    .action(async (rev: string | undefined, opts: { pending?: boolean; dialect?: string; json?: boolean }) => {
+      const [{ lint }, format] = await Promise.all([commands.lint(), import("../lint/format.js")]);
+      const result = await lint({ ...common(), target: rev, pending: opts.pending, dialect: opts.dialect as DialectName | undefined });
+      const report = { dialect: result.dialect, revisions: result.revisions };
+      if (opts.json) printOut(format.formatLintJson(report));
+      else for (const line of format.formatLintText(report, pc)) printOut(line);
+      printErr(format.formatLintSummary(report, pc));
+      if (!result.clean) ctx.setExitCode(1);
+    });
+}

@@ -1,0 +1,53 @@
+/**
+ * Terminal output: progress and messages go to stderr (so stdout stays clean for
+ * data such as --sql scripts and `kiln current` in scripts), colour only on a
+ * terminal, NO_COLOR respected (picocolors checks both).
+ */
+import pc from "picocolors";
+import { maskSecrets } from "../config/url.js";
+import { KilnError } from "../errors.js";
+import type { Reporter, StepInfo } from "../runtime/reporter.js";
+
+export const colors = pc;
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+export function printOut(line: string): void {
+  process.stdout.write(maskSecrets(line) + "\n");
+}
+
+export function printErr(line: string): void {
+  process.stderr.write(maskSecrets(line) + "\n");
+}
+
+function describe(step: StepInfo): string {
+  return `${pc.bold(step.revision)}${step.message ? ` ${step.message}` : ""}`;
+}
+
+export function terminalReporter(): Reporter {
+  return {
+    info: (message) => printErr(message),
+    warn: (message) => printErr(`${pc.yellow("warning:")} ${message}`),
+    stepStarted: () => undefined,
+    stepFinished: (step, ms) =>
+      printErr(`${step.direction === "up" ? pc.green("upgraded  ") : pc.cyan("downgraded")} ${describe(step)} ${pc.dim(`(${formatDuration(ms)})`)}`),
+    stepSkipped: (step, reason) => printErr(`${pc.dim("skipped   ")} ${describe(step)} ${pc.dim(`(${reason})`)}`),
+  };
+}
+
+/** Prints an error for the user and returns the exit code. Unexpected errors (bugs) keep their stack when KILN_DEBUG is set. */
+export function reportError(error: unknown): number {
+  if (error instanceof KilnError) {
+    printErr(`${pc.red("error:")} ${error.message}`);
+    for (const line of error.details) printErr(`  ${line}`);
+    if (process.env.KILN_DEBUG && error.cause instanceof Error && error.cause.stack) printErr(pc.dim(error.cause.stack));
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  printErr(`${pc.red("error:")} ${message}`);
+  if (process.env.KILN_DEBUG && error instanceof Error && error.stack) printErr(pc.dim(error.stack));
+  else printErr(pc.dim("  (set KILN_DEBUG=1 for a stack trace; this may be a bug in kiln: please report it)"));
+  return 1;
+}

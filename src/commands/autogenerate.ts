@@ -1,0 +1,209 @@
+/**
+ * Autogenerate: load the models, read the database, let the database spell the
+ * models its own way (canonicalize), compare, and render upgrade and downgrade.
+ * Shared by `kiln revision --autogenerate` and `kiln check`.
+ */
+import { existsSync } from "node:fs";
+import { type Catalog, qualifiedName } from "../catalog/types.js";
+import type { Operation } from "../operations/types.js";
+import type { ResolvedConfig } from "../config/load.js";
+import { compareCatalogs } from "../autogenerate/compare.js";
+import { renderMigrationBodies } from "../autogenerate/render.js";
+import { parseRenameHint, parseRenameTableHint } from "../autogenerate/renames.js";
+import { summarizeOperations } from "../autogenerate/summary.js";
+import type { Diff, RenameCandidate, RenameDecision } from "../autogenerate/types.js";
+import { KilnError } from "../errors.js";
+import { importModule } from "../loader.js";
+import { describeImportFailure } from "../revisions/import-module.js";
+import { type Session, openSession } from "../runtime/session.js";
+import { modelsToCatalog } from "../schema/to-catalog.js";
+import type { Project } from "./context.js";
+import type { Bodies, RevisionOptions } from "./revision.js";
+
+export async function loadModelCatalog(config: ResolvedConfig): Promise<Catalog> {
+  if (config.models.length === 0) {
+    throw new KilnError(`no models configured: set \`models: "src/db/schema.ts"\` (or a list) in ${config.configFile}`);
+  }
+  const modules: Record<string, unknown>[] = [];
+  for (const file of config.models) {
+    if (!existsSync(file)) throw new KilnError(`models file ${file} (from \`models\` in ${config.configFile}) does not exist`);
+    try {
+      modules.push(await importModule(file));
+    } catch (error) {
+      throw describeImportFailure("models file", file, error instanceof KilnError && error.cause !== undefined ? error.cause : error);
+    }
+  }
+  return modelsToCatalog(modules, config.naming);
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+/** Refuses unless the database is at the head(s): autogenerate compares against the newest schema. */
+async function requireAtHead(project: Project, session: Session, command: string): Promise<void> {
+  const current = await session.heads();
+  const heads = project.graph.heads().map((h) => h.revision);
+  if (!sameSet(current, heads)) {
+    throw new KilnError(
+      `the database is not up to date (it is at ${current.join(", ") || "base"}; the migrations folder's head is ${heads.join(", ") || "base"}), so ${command} would compare the models with an old schema`,
+      { details: ["run `kiln upgrade head` first, then try again"] },
+    );
+  }
+}
+
+export interface SchemaDiff extends Diff {
+  model: Catalog;
+  database: Catalog;
+}
+
+/** Compares the models with the database the session is connected to. */
+export async function diffModelsWithDatabase(
+  config: ResolvedConfig,
+  session: Session,
+  renames: RenameDecision[] = [],
+): Promise<SchemaDiff> {
+  const model = await loadModelCatalog(config);
+  const schemas = [...new Set([...config.schemas, ...model.schemas])];
+  const database = await session.dialect.introspect(session.conn, {
+    schemas: schemas.length > 0 ? schemas : undefined,
+    excludeTables: [...config.excludeTables, config.versionTable, config.historyTable],
+  });
+  const canonical = await canonicalizeWhereNeeded(session, model, database);
+  const diff = compareCatalogs(canonical, database, { renames });
+  return { ...diff, model: canonical, database };
+}
+
+function tableKey(schema: string | undefined, name: string): string {
+  return `${schema ?? ""}.${name}`;
+}
+
+/** Tables an operation list touches (by their names in the models). */
+function touchedTables(operations: Operation[]): Set<string> {
+  const touched = new Set<string>();
+  for (const op of operations) {
+    if (op.kind === "createTable") touched.add(tableKey(op.table.schema, op.table.name));
+    else if ("table" in op && typeof op.table === "string") {
+      touched.add(tableKey(op.schema, op.table));
+      if (op.kind === "renameTable") touched.add(tableKey(op.schema, op.newName));
+    }
+  }
+  return touched;
+}
+
+/**
+ * Asks the database to spell the models its own way (dialect.canonicalize), but
+ * only for the tables that differ before canonicalization: a table that already
+ * compares equal to the database is, by definition, spelled as the database
+ * spells it. On a large schema with one change this turns "build every table in
+ * a scratch schema" into "build one".
+ */
+async function canonicalizeWhereNeeded(session: Session, model: Catalog, database: Catalog): Promise<Catalog> {
+  const raw = compareCatalogs(model, database);
+  const touched = touchedTables(raw.operations);
+  for (const candidate of raw.renameCandidates) {
+    touched.add(tableKey(candidate.schema, candidate.table));
+    touched.add(tableKey(candidate.schema, candidate.to));
+  }
+  // A table's foreign keys need the tables they refer to (some dialects build them in the scratch copy).
+  const byKey = new Map(model.tables.map((t) => [tableKey(t.schema, t.name), t]));
+  const needed = new Set([...touched].filter((key) => byKey.has(key)));
+  for (const key of needed) {
+    for (const fk of byKey.get(key)!.foreignKeys) {
+      const referred = tableKey(fk.refSchema, fk.refTable);
+      if (byKey.has(referred)) needed.add(referred);
+    }
+  }
+  const differing = model.tables.filter((t) => needed.has(tableKey(t.schema, t.name)));
+  const canonical = await session.dialect.canonicalize(session.conn, { ...model, tables: differing });
+  const fromDatabase = new Map(database.tables.map((t) => [tableKey(t.schema, t.name), t]));
+  const unchanged = model.tables
+    .filter((t) => !needed.has(tableKey(t.schema, t.name)))
+    .map((t) => fromDatabase.get(tableKey(t.schema, t.name)) ?? t);
+  const tables = [...unchanged, ...canonical.tables].sort((a, b) => qualifiedName(a).localeCompare(qualifiedName(b)));
+  return { ...canonical, tables };
+}
+
+function hintDecisions(options: RevisionOptions): RenameDecision[] {
+  return [...(options.renameTables ?? []).map(parseRenameTableHint), ...(options.renames ?? []).map(parseRenameHint)];
+}
+
+function describeCandidate(c: RenameCandidate): string {
+  const where = c.schema ? `${c.schema}.` : "";
+  return c.kind === "table" ? `table ${where}${c.from} -> ${where}${c.to}` : `column ${where}${c.table}.${c.from} -> ${c.to}`;
+}
+
+async function askAboutRenames(candidates: RenameCandidate[]): Promise<RenameDecision[]> {
+  const prompts = await import("@clack/prompts");
+  const decisions: RenameDecision[] = [];
+  for (const c of candidates) {
+    const answer = await prompts.select({
+      message: `Is ${describeCandidate(c)} a rename?`,
+      options: [
+        { value: "rename", label: "rename (keeps the data)" },
+        { value: "drop", label: "drop and create (loses the data)" },
+      ],
+    });
+    if (prompts.isCancel(answer)) throw new KilnError("cancelled; no revision written");
+    decisions.push({ kind: c.kind, schema: c.schema, table: c.kind === "column" ? c.table : undefined, from: c.from, to: c.to, accept: answer === "rename" });
+  }
+  return decisions;
+}
+
+export async function autogenerateBodies(project: Project, options: RevisionOptions): Promise<Bodies> {
+  const { config, reporter } = project;
+  const session = await openSession(config, { write: false, reporter });
+  try {
+    await requireAtHead(project, session, "autogenerate");
+    let decisions = hintDecisions(options);
+    let diff = await diffModelsWithDatabase(config, session, decisions);
+    if (diff.renameCandidates.length > 0) {
+      if (options.interactive) {
+        decisions = [...decisions, ...(await askAboutRenames(diff.renameCandidates))];
+        diff = await diffModelsWithDatabase(config, session, decisions);
+      } else {
+        for (const c of diff.renameCandidates) {
+          reporter.warn(
+            `possible rename: ${describeCandidate(c)}; written as DROP and ADD, which LOSES THE DATA. If it is a rename, run again with ${
+              c.kind === "table" ? `--rename-table ${c.from}=${c.to}` : `--rename ${c.table}.${c.from}=${c.table}.${c.to}`
+            }`,
+          );
+        }
+      }
+    }
+    for (const warning of diff.warnings) reporter.warn(warning.message);
+    const operations = session.dialect.preferOnlineForms?.(diff.operations) ?? diff.operations;
+    const { lintOperations } = await import("../lint/index.js");
+    for (const warning of lintOperations(operations, { dialect: session.dialect.name, revision: "(new revision)" })) {
+      reporter.warn(`${warning.problem}; safe form: ${warning.safeForm}`);
+    }
+    const rendered = renderMigrationBodies(operations, { reversals: diff.reversals });
+    for (const warning of rendered.warnings) reporter.warn(warning);
+    return { upgrade: rendered.upgrade, downgrade: rendered.downgrade, changes: summarizeOperations(operations) };
+  } finally {
+    await session.close();
+  }
+}
+
+export interface CheckResult {
+  /** True when the models and the database match. */
+  clean: boolean;
+  changes: string[];
+  warnings: string[];
+}
+
+/** `kiln check`: the drift gate. */
+export async function checkProject(project: Project): Promise<CheckResult> {
+  const session = await openSession(project.config, { write: false, reporter: project.reporter });
+  try {
+    await requireAtHead(project, session, "check");
+    const diff = await diffModelsWithDatabase(project.config, session);
+    return {
+      clean: diff.operations.length === 0,
+      changes: summarizeOperations(diff.operations),
+      warnings: diff.warnings.map((w) => w.message),
+    };
+  } finally {
+    await session.close();
+  }
+}

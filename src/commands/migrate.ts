@@ -1,0 +1,135 @@
+/** `kiln upgrade`, `kiln downgrade`: plan the steps, then run them online or print them (--sql). */
+import { relative } from "node:path";
+import type { DialectName } from "../dialects/types.js";
+import { UsageError } from "../errors.js";
+import type { LoadedRevision } from "../revisions/load.js";
+import { parseRange, planDowngrade, planUpgrade, resolveRevision, type Step } from "../revisions/resolve.js";
+import { checkAppliedFiles } from "../runtime/applied-files.js";
+import { type OnlineTarget, preloadPlan, runOffline, runOnline } from "../runtime/runner.js";
+import { bookkeepingTables, dialectOf, openSession, stepSettings } from "../runtime/session.js";
+import { type CommonOptions, loadProject, type Project } from "./context.js";
+
+export interface MigrateOptions extends CommonOptions {
+  target: string;
+  /** Print the SQL script instead of running it. With --sql the target may be FROM:TO. */
+  sql?: boolean;
+  /** Lint the revisions about to be applied and print the warnings first (default true; never blocks). */
+  lint?: boolean;
+  /** Go on even when an applied revision's file was edited since (it is reported either way). */
+  allowChanged?: boolean;
+  /** Receives the --sql script line by line. Default: stdout. */
+  write?: (line: string) => void;
+}
+
+export interface MigrateResult {
+  /** Steps applied (online) or written (offline). */
+  steps: { revision: string; direction: "up" | "down"; message: string }[];
+  /** Heads after the run. */
+  heads: string[];
+}
+
+type Direction = "up" | "down";
+
+function plan(project: Project, direction: Direction, heads: string[], target: string): Step<LoadedRevision>[] {
+  return direction === "up" ? planUpgrade(project.graph, heads, target) : planDowngrade(project.graph, heads, target);
+}
+
+/** For --sql: "FROM:TO" gives the starting point; a plain target starts from base (upgrade). */
+function offlineStart(project: Project, direction: Direction, target: string): { heads: string[]; target: string } {
+  if (target.includes(":") && !target.includes("@")) {
+    const range = parseRange(target);
+    const from = range.start;
+    const to = range.end;
+    if (!to) throw new UsageError(`the range ${JSON.stringify(target)} needs an end, e.g. ${from ?? "base"}:head`);
+    const heads = !from || from === "base" ? [] : [resolveRevision(project.graph, from)];
+    return { heads, target: to };
+  }
+  if (direction === "down") {
+    throw new UsageError(
+      `offline downgrade needs a starting point: use FROM:TO, e.g. \`kiln downgrade head:base --sql\` or \`kiln downgrade <rev>:<rev> --sql\``,
+    );
+  }
+  if (/^[+-]\d+$/.test(target)) {
+    throw new UsageError(`relative targets (${target}) need the current revision, which --sql does not read; use FROM:TO`);
+  }
+  return { heads: [], target };
+}
+
+/**
+ * Warnings about operations that lock or rewrite a table for long, printed before
+ * anything runs. Advice only: the run goes on (`kiln lint` is the CI gate).
+ */
+async function lintBeforeRun(project: Project, dialect: DialectName, steps: Step<LoadedRevision>[]): Promise<void> {
+  const { lintRevision } = await import("../lint/revision.js");
+  for (const step of steps) {
+    if (step.direction !== "up") continue;
+    const { result } = await lintRevision(step.revision, { dialect, displayFile: relative(process.cwd(), step.revision.file) });
+    for (const warning of result.warnings) project.reporter.warn(`${warning.message}; safe form: ${warning.safeForm}`);
+  }
+}
+
+function summarize(steps: Step[]): MigrateResult["steps"] {
+  return steps.map((s) => ({ revision: s.revision.revision, direction: s.direction, message: s.revision.message }));
+}
+
+async function migrate(direction: Direction, options: MigrateOptions): Promise<MigrateResult> {
+  const project = await loadProject(options);
+  const { config, graph, revisions, reporter } = project;
+  if (options.sql) {
+    const start = offlineStart(project, direction, options.target);
+    const steps = plan(project, direction, start.heads, start.target);
+    const dialect = await dialectOf(config);
+    if (options.lint !== false) await lintBeforeRun(project, dialect.name, steps);
+    const write = options.write ?? ((line: string) => process.stdout.write(line + "\n"));
+    const tables = bookkeepingTables(config);
+    write(`-- kiln ${direction === "up" ? "upgrade" : "downgrade"} ${options.target} (${dialect.name})`);
+    if (direction === "up" && start.heads.length === 0) {
+      for (const sql of dialect.bookkeepingDDL(tables)) write(`${sql};`);
+    }
+    const heads = await runOffline(
+      { dialect, tables, graph, revisions, reporter, settings: stepSettings(config), write },
+      steps,
+      start.heads,
+    );
+    return { steps: summarize(steps), heads };
+  }
+
+  const session = await openSession(config, { write: true, reporter });
+  try {
+    const current = await session.heads();
+    checkAppliedFiles(graph, current, await session.appliedFiles(), {
+      folder: config.migrationsDir,
+      allowChanged: options.allowChanged ?? false,
+      warn: (message) => reporter.warn(message),
+    });
+    const steps = plan(project, direction, current, options.target);
+    if (steps.length === 0) {
+      reporter.info(`nothing to do: the database is already at ${options.target} (${current.join(", ") || "base"})`);
+      return { steps: [], heads: current };
+    }
+    if (!session.dialect.transactionalDDL) {
+      reporter.warn(
+        `${session.dialect.name} cannot roll back schema changes: if a revision fails halfway, its earlier statements stay applied. kiln then lists them and keeps the version table at the last completed revision (docs/migrations-guide.md, "Recovering from a failed revision on MySQL")`,
+      );
+    }
+    const target: OnlineTarget = { dialect: session.dialect, conn: session.conn, tables: session.tables, graph, revisions, reporter, settings: session.settings };
+    // Every file of the plan must load before anything is written.
+    await preloadPlan(target, steps);
+    if (options.lint !== false) await lintBeforeRun(project, session.dialect.name, steps);
+    // kiln's tables are created with the first step, and vanish with it if it fails.
+    if (session.dialect.transactionalDDL) target.pendingBookkeeping = session.dialect.bookkeepingDDL(session.tables);
+    else await session.ensureBookkeeping();
+    const heads = await runOnline(target, steps, current);
+    return { steps: summarize(steps), heads };
+  } finally {
+    await session.close();
+  }
+}
+
+export function upgrade(options: MigrateOptions): Promise<MigrateResult> {
+  return migrate("up", options);
+}
+
+export function downgrade(options: MigrateOptions): Promise<MigrateResult> {
+  return migrate("down", options);
+}

@@ -1,0 +1,190 @@
+/**
+ * Finds and loads kiln.config.ts (or .mts/.js/.mjs), applies DATABASE_URL, and
+ * resolves every path against the config file's folder.
+ */
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname, isAbsolute, resolve } from "node:path";
+import type { DatabaseUrl } from "../dialects/types.js";
+import { KilnError } from "../errors.js";
+import { importModule } from "../loader.js";
+import { describeImportFailure } from "../revisions/import-module.js";
+import type { KilnConfig, NamingConvention } from "./types.js";
+import { readStaticConfig } from "./static-config.js";
+import { parseDatabaseUrl } from "./url.js";
+
+export const CONFIG_FILE_NAMES = ["kiln.config.ts", "kiln.config.mts", "kiln.config.js", "kiln.config.mjs"];
+
+export interface ResolvedConfig {
+  /** Absolute path of the config file. */
+  configFile: string;
+  /** Folder of the config file; relative paths in the config are relative to it. */
+  rootDir: string;
+  /** Undefined when neither the config nor DATABASE_URL gives one (commands that need a database then fail). */
+  url?: DatabaseUrl;
+  migrationsDir: string;
+  models: string[];
+  versionTable: string;
+  historyTable: string;
+  versionSchema?: string;
+  schemas: string[];
+  excludeTables: string[];
+  naming: NamingConvention;
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+  lockRetries: number;
+  migrationLockTimeoutMs: number;
+}
+
+const KNOWN_KEYS: (keyof KilnConfig)[] = [
+  "url",
+  "migrations",
+  "models",
+  "versionTable",
+  "historyTable",
+  "versionSchema",
+  "schemas",
+  "excludeTables",
+  "naming",
+  "lockTimeoutMs",
+  "statementTimeoutMs",
+  "lockRetries",
+  "migrationLockTimeoutMs",
+];
+
+export function findConfigFile(cwd: string, explicit?: string): string {
+  if (explicit) {
+    const path = resolve(cwd, explicit);
+    if (!existsSync(path)) throw new KilnError(`config file ${path} does not exist`);
+    return path;
+  }
+  for (const name of CONFIG_FILE_NAMES) {
+    const path = resolve(cwd, name);
+    if (existsSync(path)) return path;
+  }
+  throw new KilnError(`no kiln.config.ts in ${cwd}; run \`kiln init\` to create one, or pass --config PATH`);
+}
+
+function checkString(config: Record<string, unknown>, key: string, file: string): void {
+  if (config[key] !== undefined && typeof config[key] !== "string") {
+    throw new KilnError(`${file}: \`${key}\` must be a string, got ${JSON.stringify(config[key])}`);
+  }
+}
+
+function checkNumber(config: Record<string, unknown>, key: string, file: string): void {
+  const value = config[key];
+  if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value < 0)) {
+    throw new KilnError(`${file}: \`${key}\` must be a number of milliseconds >= 0, got ${JSON.stringify(value)}`);
+  }
+}
+
+function checkStringList(config: Record<string, unknown>, key: string, file: string, allowSingle = false): void {
+  const value = config[key];
+  if (value === undefined) return;
+  if (allowSingle && typeof value === "string") return;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+    throw new KilnError(`${file}: \`${key}\` must be ${allowSingle ? "a string or " : ""}an array of strings`);
+  }
+}
+
+/** Throws a KilnError naming the file for anything that is not a valid KilnConfig. */
+export function validateConfig(value: unknown, file: string): KilnConfig {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new KilnError(`${file} must \`export default defineConfig({ ... })\`; its default export is ${value === undefined ? "missing" : JSON.stringify(value)}`);
+  }
+  const config = value as Record<string, unknown>;
+  for (const key of Object.keys(config)) {
+    if (!KNOWN_KEYS.includes(key as keyof KilnConfig)) {
+      throw new KilnError(`${file}: unknown config key \`${key}\``, {
+        details: [`known keys: ${KNOWN_KEYS.join(", ")}`],
+      });
+    }
+  }
+  for (const key of ["url", "migrations", "versionTable", "historyTable", "versionSchema"]) checkString(config, key, file);
+  for (const key of ["lockTimeoutMs", "statementTimeoutMs", "lockRetries", "migrationLockTimeoutMs"]) checkNumber(config, key, file);
+  checkStringList(config, "models", file, true);
+  checkStringList(config, "schemas", file);
+  checkStringList(config, "excludeTables", file);
+  if (config.naming !== undefined && (typeof config.naming !== "object" || config.naming === null)) {
+    throw new KilnError(`${file}: \`naming\` must be an object such as { ck: "ck_%(table)s_%(constraint_name)s" }`);
+  }
+  return config as KilnConfig;
+}
+
+function identifierOption(value: string | undefined, fallback: string, key: string, file: string): string {
+  const name = value ?? fallback;
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
+    throw new KilnError(`${file}: \`${key}\` must be a plain identifier (letters, digits, _), got ${JSON.stringify(name)}`);
+  }
+  return name;
+}
+
+export function resolveConfig(config: KilnConfig, configFile: string, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
+  const rootDir = dirname(configFile);
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(rootDir, p));
+  const rawUrl = env.DATABASE_URL && env.DATABASE_URL.trim() !== "" ? env.DATABASE_URL : config.url;
+  const models = config.models === undefined ? [] : Array.isArray(config.models) ? config.models : [config.models];
+  return {
+    configFile,
+    rootDir,
+    url: rawUrl === undefined ? undefined : parseDatabaseUrl(rawUrl),
+    migrationsDir: at(config.migrations ?? "migrations"),
+    models: models.map(at),
+    versionTable: identifierOption(config.versionTable, "kiln_version", "versionTable", configFile),
+    historyTable: identifierOption(config.historyTable, "kiln_history", "historyTable", configFile),
+    versionSchema: config.versionSchema,
+    schemas: config.schemas ?? [],
+    excludeTables: config.excludeTables ?? [],
+    naming: config.naming ?? {},
+    lockTimeoutMs: config.lockTimeoutMs ?? 5000,
+    statementTimeoutMs: config.statementTimeoutMs ?? 0,
+    lockRetries: config.lockRetries ?? 5,
+    migrationLockTimeoutMs: config.migrationLockTimeoutMs ?? 60_000,
+  };
+}
+
+export interface LoadConfigOptions {
+  cwd?: string;
+  /** --config PATH */
+  config?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
+  const cwd = options.cwd ?? process.cwd();
+  const file = findConfigFile(cwd, options.config);
+  // A config written as plain data is read without starting the TypeScript loader.
+  const literal = readStaticConfig(await readFile(file, "utf8"));
+  const config = validateConfig(literal ?? defaultExport(await importConfig(file)), file);
+  return resolveConfig(config, file, options.env ?? process.env);
+}
+
+async function importConfig(file: string): Promise<Record<string, unknown>> {
+  try {
+    return await importModule(file);
+  } catch (error) {
+    // importModule's message keeps esbuild's multi-line report; say it in one line naming the file.
+    throw describeImportFailure("config file", file, error instanceof KilnError && error.cause !== undefined ? error.cause : error);
+  }
+}
+
+/**
+ * The config's default export, or undefined. A .ts file Node treats as CommonJS
+ * (no "type": "module" nearby) arrives as its exports object marked __esModule;
+ * its named exports are not the config, only its `default` is.
+ */
+function defaultExport(module: Record<string, unknown>): unknown {
+  const exported = module.default;
+  if (exported !== null && typeof exported === "object" && (exported as { __esModule?: unknown }).__esModule === true) {
+    return (exported as { default?: unknown }).default;
+  }
+  return exported;
+}
+
+/** The URL, or a KilnError that says how to give one. */
+export function requireUrl(config: ResolvedConfig): DatabaseUrl {
+  if (!config.url) {
+    throw new KilnError(`no database URL: set \`url\` in ${config.configFile} or the DATABASE_URL environment variable`);
+  }
+  return config.url;
+}

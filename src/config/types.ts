@@ -1,0 +1,42 @@
+/** What a user writes in kiln.config.ts. Every field is optional; defaults live in config/load.ts. */
+export interface NamingConvention {
+  /** Templates use %(table)s, %(column_0)s, %(column_0_N)s (all columns joined by _), %(referred_table)s, %(constraint_name)s. */
+  pk?: string;
+  fk?: string;
+  uq?: string;
+  ck?: string;
+  ix?: string;
+}
+
+export interface KilnConfig {
+  /** Database URL: postgres://, postgresql://, pglite://PATH, pglite://memory, mysql://, mariadb://, sqlite://PATH, sqlite::memory:. DATABASE_URL overrides it. */
+  url?: string;
+  /** Folder of revision files, relative to the config file. Default "migrations". */
+  migrations?: string;
+  /** Model module(s) for autogenerate, relative to the config file. */
+  models?: string | string[];
+  /** Version table name. Default "kiln_version". */
+  versionTable?: string;
+  /** Append-only history table name. Default "kiln_history". */
+  historyTable?: string;
+  /** Schema holding kiln's own tables (PostgreSQL). Default: the default schema. */
+  versionSchema?: string;
+  /** Schemas autogenerate manages besides the default one. */
+  schemas?: string[];
+  /** Tables autogenerate ignores (names or schema.name). */
+  excludeTables?: string[];
+  /** Naming convention for constraints and indexes without an explicit name. */
+  naming?: NamingConvention;
+  /** Per-statement lock wait limit on PostgreSQL, in ms. Default 5000. 0 disables. */
+  lockTimeoutMs?: number;
+  /** Per-statement run time limit in ms. Default 0 (none). */
+  statementTimeoutMs?: number;
+  /** How often a step that hit lockTimeoutMs is retried, with backoff, before the run fails. Default 5. */
+  lockRetries?: number;
+  /** How long a run waits for another kiln process's migration lock, in ms. Default 60000. */
+  migrationLockTimeoutMs?: number;
+}
+
+export function defineConfig(config: KilnConfig): KilnConfig {
+  return config;
+}

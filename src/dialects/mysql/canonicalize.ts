@@ -1,0 +1,137 @@
+/**
+ * canonicalize(model): the model Catalog in the spelling introspect() produces.
+ *
+ * Text rules cannot predict how the server prints defaults and CHECK clauses
+ * (MariaDB: `prototype_id` >= 0, current_timestamp(6), ...), nor which indexes
+ * it merges into constraints. So the model's tables are built in scratch
+ * databases (one per schema, dropped in a finally), read back with the same code
+ * as introspect(), and renamed back to the model's schemas. Named enums are
+ * inlined (MySQL has none), so Catalog.enums comes back empty.
+ *
+ * Needs the CREATE and DROP privileges for databases named kiln_canon_*.
+ * MySQL commits DDL implicitly: do not call this inside a transaction.
+ */
+import { randomBytes } from "node:crypto";
+import type { Catalog, Table } from "../../catalog/types.js";
+import { KilnError } from "../../errors.js";
+import type { Operation } from "../../operations/types.js";
+import type { Connection } from "../types.js";
+import { compileOperation, type MysqlFlavor } from "./compile.js";
+import { EnumRegistry } from "./enums.js";
+import { readCatalog, serverInfo, type DatabaseScope } from "./introspect.js";
+import { quoteIdentifier, quoteLiteral } from "./quote.js";
+
+function scratchDatabases(catalog: Catalog): Map<string | undefined, string> {
+  const base = `kiln_canon_${randomBytes(5).toString("hex")}`;
+  const names = new Map<string | undefined, string>([[undefined, base]]);
+  const schemas = new Set<string>();
+  for (const table of catalog.tables) if (table.schema) schemas.add(table.schema);
+  let i = 1;
+  for (const schema of [...schemas].sort()) names.set(schema, `${base}_${i++}`);
+  return names;
+}
+
+/** The model's tables moved into the scratch databases; references follow them. */
+function relocate(table: Table, scratch: Map<string | undefined, string>): Table {
+  return {
+    ...table,
+    schema: scratch.get(table.schema),
+    foreignKeys: table.foreignKeys.map((fk) => ({
+      ...fk,
+      // A reference outside the model's schemas points at the real database, as it will in production.
+      refSchema: scratch.has(fk.refSchema) ? scratch.get(fk.refSchema) : fk.refSchema,
+    })),
+  };
+}
+
+/** Tables first (without foreign keys), then indexes, then foreign keys: no ordering constraints between tables. */
+function buildOperations(tables: Table[]): Operation[] {
+  const operations: Operation[] = [];
+  for (const table of tables) operations.push({ kind: "createTable", table: { ...table, foreignKeys: [], indexes: [] } });
+  for (const table of tables) {
+    for (const index of table.indexes) {
+      if (!index.name) {
+        throw new KilnError(`index on ${table.name} (${JSON.stringify(index.columns)}) has no name; MySQL indexes need one (set a naming convention)`);
+      }
+      operations.push({ kind: "createIndex", schema: table.schema, table: table.name, index: { ...index, name: index.name } });
+    }
+  }
+  let unnamed = 0;
+  for (const table of tables) {
+    for (const fk of table.foreignKeys) {
+      const name = fk.name ?? `${table.name}_ibfk_${++unnamed}`;
+      operations.push({ kind: "createForeignKey", schema: table.schema, table: table.name, constraint: { ...fk, name } });
+    }
+  }
+  return operations;
+}
+
+function modelTableOf(operation: Operation): string {
+  if (operation.kind === "createTable") return operation.table.name;
+  return "table" in operation ? String(operation.table) : "?";
+}
+
+export async function canonicalizeMysql(conn: Connection, catalog: Catalog, flavor: MysqlFlavor): Promise<Catalog> {
+  const schemas = [...new Set(catalog.schemas)].sort();
+  if (catalog.tables.length === 0) return { schemas, tables: [], enums: [] };
+
+  const server = await serverInfo(conn);
+  const { rows } = await conn.query("SELECT @@character_set_database AS charset, @@collation_database AS collation");
+  const charset = String(rows[0]?.charset ?? "utf8mb4");
+  const collation = String(rows[0]?.collation ?? "");
+  const scratch = scratchDatabases(catalog);
+  const context = { enums: EnumRegistry.of(catalog.enums), flavor };
+  const created: string[] = [];
+  let tables: Table[];
+  try {
+    for (const database of scratch.values()) {
+      await conn.query(
+        `CREATE DATABASE ${quoteIdentifier(database)} CHARACTER SET ${quoteLiteral(charset)}` +
+          (collation ? ` COLLATE ${quoteLiteral(collation)}` : ""),
+      );
+      created.push(database);
+    }
+    for (const operation of buildOperations(catalog.tables.map((table) => relocate(table, scratch)))) {
+      for (const statement of compileOperation(operation, context)) {
+        try {
+          await conn.query(statement.sql, statement.params);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          throw new KilnError(
+            `the model's table ${modelTableOf(operation)} cannot be created on this server (kiln builds the model in a scratch database to compare it): ${message}; fix the model`,
+            { cause: error, details: [statement.sql] },
+          );
+        }
+      }
+    }
+    const scopes: DatabaseScope[] = [...scratch].map(([schema, database]) => ({ database, schema }));
+    tables = await readCatalog(conn, server, scopes);
+  } catch (error) {
+    await dropScratch(conn, created).catch(() => {});
+    throw error;
+  }
+  await dropScratch(conn, created);
+  return { schemas, tables, enums: [] };
+}
+
+/** Drop the scratch databases; foreign keys between them must not block the drop. */
+async function dropScratch(conn: Connection, databases: string[]): Promise<void> {
+  if (databases.length === 0) return;
+  const { rows } = await conn.query("SELECT @@foreign_key_checks AS checks");
+  const previous = Number(rows[0]?.checks ?? 1) === 0 ? 0 : 1;
+  await conn.query("SET foreign_key_checks = 0");
+  try {
+    for (const database of databases) {
+      try {
+        await conn.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(database)}`);
+      } catch (error) {
+        throw new KilnError(
+          `could not drop kiln's scratch database ${database}: ${error instanceof Error ? error.message : String(error)}; drop it by hand (DROP DATABASE \`${database}\`)`,
+          { cause: error },
+        );
+      }
+    }
+  } finally {
+    await conn.query(`SET foreign_key_checks = ${previous}`);
+  }
+}

@@ -1,0 +1,347 @@
+/**
+ * Operations -> MySQL/MariaDB statements. Pure given its context (the enums
+ * known so far and the server flavour); no database is consulted.
+ *
+ * MySQL commits DDL implicitly, so no statement is marked non-transactional:
+ * the runner cannot roll DDL back on MySQL whatever it does.
+ */
+import type { Column, FkAction, ForeignKey, Index, IndexElement, Table } from "../../catalog/types.js";
+import { KilnError } from "../../errors.js";
+import type {
+  AddEnumValue,
+  AlterColumn,
+  BulkInsert,
+  CreateIndex,
+  DropConstraint,
+  Operation,
+  Statement,
+  TableRef,
+} from "../../operations/types.js";
+import { toMysqlType } from "./column-types.js";
+import { columnDefinition, columnLabel, defaultSql } from "./column-sql.js";
+import type { EnumRegistry } from "./enums.js";
+import { mysqlExpression } from "./expression.js";
+import { quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
+
+/** "mariadb" turns MySQL-8-only syntax (functional index parts) into a clear error. */
+export type MysqlFlavor = "mysql" | "mariadb";
+
+export interface CompileContext {
+  enums: EnumRegistry;
+  flavor: MysqlFlavor;
+}
+
+/** Rows per INSERT statement in bulkInsert: keeps each statement well under max_allowed_packet. */
+const BULK_INSERT_CHUNK = 500;
+
+function target(ref: TableRef): string {
+  return tableName(ref.schema, ref.table);
+}
+
+function columnList(columns: string[]): string {
+  return columns.map(quoteIdentifier).join(", ");
+}
+
+function sql(text: string, params?: unknown[]): Statement {
+  return params && params.length > 0 ? { sql: text, params } : { sql: text };
+}
+
+function fkAction(action: FkAction): string {
+  return action.toUpperCase();
+}
+
+function foreignKeyClause(fk: ForeignKey): string {
+  const parts = [
+    `FOREIGN KEY (${columnList(fk.columns)})`,
+    `REFERENCES ${tableName(fk.refSchema, fk.refTable)} (${columnList(fk.refColumns)})`,
+  ];
+  if (fk.onDelete) parts.push(`ON DELETE ${fkAction(fk.onDelete)}`);
+  if (fk.onUpdate) parts.push(`ON UPDATE ${fkAction(fk.onUpdate)}`);
+  return parts.join(" ");
+}
+
+function named(name: string | undefined, clause: string): string {
+  return name ? `CONSTRAINT ${quoteIdentifier(name)} ${clause}` : clause;
+}
+
+/** MySQL allows AUTO_INCREMENT only on the first column of a key; say so before the server does, naming the column. */
+function checkAutoIncrementKeys(table: Table): void {
+  const keyLeaders = new Set([table.primaryKey?.columns[0], ...table.uniques.map((unique) => unique.columns[0])]);
+  for (const column of table.columns) {
+    if ((column.autoIncrement || column.identity) && !keyLeaders.has(column.name)) {
+      throw new KilnError(
+        `Column ${columnLabel(table.name, column.name)} is auto-incrementing, but MySQL requires such a column to be the first ` +
+          "column of the primary key or of a unique constraint. Make it the primary key (or add a unique constraint on it).",
+      );
+    }
+  }
+}
+
+function createTable(op: Extract<Operation, { kind: "createTable" }>, context: CompileContext): Statement[] {
+  const table = op.table;
+  checkAutoIncrementKeys(table);
+  const lines = table.columns.map((column) => columnDefinition(table.name, column, context.enums.lookup));
+  // MySQL names every primary key PRIMARY; a given name would be ignored.
+  if (table.primaryKey) lines.push(`PRIMARY KEY (${columnList(table.primaryKey.columns)})`);
+  for (const unique of table.uniques) lines.push(named(unique.name, `UNIQUE (${columnList(unique.columns)})`));
+  for (const fk of table.foreignKeys) lines.push(named(fk.name, foreignKeyClause(fk)));
+  for (const check of table.checks) lines.push(named(check.name, `CHECK (${mysqlExpression(check.expression)})`));
+  if (lines.length === 0) {
+    throw new KilnError(`Cannot create table ${target({ schema: table.schema, table: table.name })}: MySQL tables need at least one column.`);
+  }
+  let text = `CREATE TABLE ${tableName(table.schema, table.name)} (\n  ${lines.join(",\n  ")}\n)`;
+  if (table.comment !== undefined && table.comment !== "") text += ` COMMENT = ${quoteLiteral(table.comment)}`;
+  return [sql(text)];
+}
+
+function needsRestatement(op: AlterColumn): boolean {
+  return op.type !== undefined || op.nullable !== undefined || op.comment !== undefined;
+}
+
+/** The column after the change, for MODIFY/CHANGE, which restate the whole definition. */
+function mergedColumn(op: AlterColumn, existing: Column): Column {
+  const column: Column = {
+    ...existing,
+    name: op.newName ?? existing.name,
+    type: op.type ?? existing.type,
+    nullable: op.nullable ?? existing.nullable,
+  };
+  if (op.default === null) delete column.default;
+  else if (op.default !== undefined) column.default = op.default;
+  if (op.comment === null) delete column.comment;
+  else if (op.comment !== undefined) column.comment = op.comment;
+  return column;
+}
+
+function alterColumn(op: AlterColumn, context: CompileContext): Statement[] {
+  const table = target(op);
+  if (needsRestatement(op)) {
+    if (!op.existing) {
+      const changed = [op.type !== undefined && "type", op.nullable !== undefined && "nullability", op.comment !== undefined && "comment"]
+        .filter(Boolean)
+        .join(", ");
+      throw new KilnError(
+        `Cannot change the ${changed} of column ${columnLabel(op.table, op.column)} on MySQL without its current definition: ` +
+          "MySQL's MODIFY COLUMN restates the whole column (type, nullability, default, comment). " +
+          `Pass it as \`existing\`, e.g. op.alterColumn("${op.table}", "${op.column}", { ..., existing: { type: "varchar(100)", nullable: true } }).`,
+      );
+    }
+    const definition = columnDefinition(op.table, mergedColumn(op, op.existing), context.enums.lookup);
+    if (op.newName !== undefined && op.newName !== op.column) {
+      return [sql(`ALTER TABLE ${table} CHANGE COLUMN ${quoteIdentifier(op.column)} ${definition}`)];
+    }
+    return [sql(`ALTER TABLE ${table} MODIFY COLUMN ${definition}`)];
+  }
+
+  const statements: Statement[] = [];
+  if (op.default === null) {
+    statements.push(sql(`ALTER TABLE ${table} ALTER COLUMN ${quoteIdentifier(op.column)} DROP DEFAULT`));
+  } else if (op.default !== undefined) {
+    const mysqlType = op.existing ? toMysqlType(op.existing.type, columnLabel(op.table, op.column), context.enums.lookup) : undefined;
+    statements.push(
+      sql(`ALTER TABLE ${table} ALTER COLUMN ${quoteIdentifier(op.column)} SET DEFAULT ${defaultSql(op.default, mysqlType)}`),
+    );
+  }
+  if (op.newName !== undefined && op.newName !== op.column) {
+    statements.push(sql(`ALTER TABLE ${table} RENAME COLUMN ${quoteIdentifier(op.column)} TO ${quoteIdentifier(op.newName)}`));
+  }
+  return statements;
+}
+
+const PREFIX_PART = /^`?([^`()]+)`?\s*\(\s*(\d+)\s*\)$/;
+
+function indexPart(element: IndexElement, index: Index & { name: string }, context: CompileContext): string {
+  if (typeof element === "string") return quoteIdentifier(element);
+  const expression = mysqlExpression(element.expression.trim());
+  // MySQL's prefix key part, col(10), is how introspect reports prefix indexes.
+  const prefix = PREFIX_PART.exec(expression);
+  if (prefix) return `${quoteIdentifier(prefix[1])}(${prefix[2]})`;
+  if (context.flavor === "mariadb") {
+    throw new KilnError(
+      `Index ${quoteIdentifier(index.name)} uses the expression ${JSON.stringify(expression)}, but MariaDB has no expression indexes. ` +
+        "Add a generated (virtual) column holding the expression and index that column instead.",
+    );
+  }
+  // MySQL 8.0.13+ functional key part.
+  return `(${expression})`;
+}
+
+const INDEX_KINDS: Record<string, { prefix: string; using?: string }> = {
+  btree: { prefix: "", using: "BTREE" },
+  hash: { prefix: "", using: "HASH" },
+  fulltext: { prefix: "FULLTEXT " },
+  spatial: { prefix: "SPATIAL " },
+};
+
+const ONLINE = " ALGORITHM=INPLACE LOCK=NONE";
+
+function createIndex(op: CreateIndex, context: CompileContext): Statement[] {
+  const index = op.index;
+  if (index.where !== undefined) {
+    throw new KilnError(
+      `Index ${quoteIdentifier(index.name)} on ${target(op)} is partial (WHERE ${index.where}), which MySQL does not support. ` +
+        "Index all rows instead, or index a generated column that is NULL for the rows to leave out.",
+    );
+  }
+  const method = index.method?.toLowerCase();
+  const kind = method === undefined ? { prefix: "" } : INDEX_KINDS[method];
+  if (!kind) {
+    throw new KilnError(
+      `Index ${quoteIdentifier(index.name)} on ${target(op)} uses the method "${index.method}", which MySQL does not have. ` +
+        "Use btree (the default), hash, fulltext or spatial.",
+    );
+  }
+  if (index.columns.length === 0) throw new KilnError(`Index ${quoteIdentifier(index.name)} on ${target(op)} names no columns.`);
+  const unique = index.unique ? "UNIQUE " : "";
+  const parts = index.columns.map((element) => indexPart(element, index, context)).join(", ");
+  let text = `CREATE ${unique}${kind.prefix}INDEX ${quoteIdentifier(index.name)} ON ${target(op)} (${parts})`;
+  if (kind.using) text += ` USING ${kind.using}`;
+  // "concurrently" on MySQL: online DDL, refused by the server instead of silently locking the table.
+  if (op.concurrently) text += ONLINE;
+  return [sql(text)];
+}
+
+/**
+ * Adding a foreign key makes MySQL create an index of the same name when no
+ * index covers its columns; introspect() counts that index as part of the key and
+ * hides it. Dropping the key leaves the index behind, where it would surface as
+ * an index nobody declared (and the downgrade of "add foreign key" would not
+ * restore the schema). So it goes with its key, if it is there: whether it is
+ * depends on the indexes that existed when the key was added, so the statement is
+ * chosen by the server (no DROP INDEX IF EXISTS on MySQL), the same way online
+ * and in a --sql script.
+ */
+function dropForeignKeyIndex(op: DropConstraint): Statement[] {
+  const dropIndex = `ALTER TABLE ${target(op)} DROP INDEX ${quoteIdentifier(op.name)}`;
+  const schema = op.schema === undefined ? "DATABASE()" : quoteLiteral(op.schema);
+  return [
+    sql(
+      `SET @kiln_fk_index = (SELECT IF(COUNT(*) = 0, 'DO 0', ${quoteLiteral(dropIndex)}) FROM information_schema.STATISTICS ` +
+        `WHERE TABLE_SCHEMA = ${schema} AND TABLE_NAME = ${quoteLiteral(op.table)} AND INDEX_NAME = ${quoteLiteral(op.name)})`,
+    ),
+    sql("PREPARE kiln_fk_index FROM @kiln_fk_index"),
+    sql("EXECUTE kiln_fk_index"),
+    sql("DEALLOCATE PREPARE kiln_fk_index"),
+  ];
+}
+
+function dropConstraint(op: DropConstraint): Statement[] {
+  const table = target(op);
+  const name = quoteIdentifier(op.name);
+  switch (op.type) {
+    case "check":
+      // DROP CONSTRAINT works for checks on MariaDB 10.2+ and MySQL 8.0.19+ (DROP CHECK is MySQL-only).
+      return [sql(`ALTER TABLE ${table} DROP CONSTRAINT ${name}`)];
+    case "foreignkey":
+      return [sql(`ALTER TABLE ${table} DROP FOREIGN KEY ${name}`), ...dropForeignKeyIndex(op)];
+    case "unique":
+      // A MySQL unique constraint is a unique index of the same name.
+      return [sql(`ALTER TABLE ${table} DROP INDEX ${name}`)];
+    case "primary":
+      return [sql(`ALTER TABLE ${table} DROP PRIMARY KEY`)];
+    default:
+      throw new KilnError(`Unknown constraint type "${String(op.type)}" for constraint ${name} on ${table}.`);
+  }
+}
+
+function addEnumValue(op: AddEnumValue): never {
+  const name = op.schema ? `${op.schema}.${op.name}` : op.name;
+  throw new KilnError(
+    `Cannot add the value ${quoteLiteral(op.value)} to enum "${name}" on MySQL: MySQL has no enum types, each column spells ` +
+      "its values inline as ENUM(...), and kiln cannot tell from this operation which columns use it. " +
+      `Change each such column instead: op.alterColumn(table, column, { type: "enum('a','b',${quoteLiteral(op.value)})", existing: {...} }).`,
+  );
+}
+
+function bulkInsert(op: BulkInsert): Statement[] {
+  if (op.rows.length === 0) return [];
+  const columns: string[] = [];
+  for (const row of op.rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+  if (columns.length === 0) throw new KilnError(`bulkInsert into ${target(op)}: the rows have no columns.`);
+  const statements: Statement[] = [];
+  for (let start = 0; start < op.rows.length; start += BULK_INSERT_CHUNK) {
+    const chunk = op.rows.slice(start, start + BULK_INSERT_CHUNK);
+    const params: unknown[] = [];
+    const tuples = chunk.map((row) => {
+      const cells = columns.map((column) => {
+        // A key missing from this row takes the column default, as in a single-row INSERT.
+        if (!(column in row)) return "DEFAULT";
+        params.push(parameterValue(row[column]));
+        return "?";
+      });
+      return `(${cells.join(", ")})`;
+    });
+    statements.push(sql(`INSERT INTO ${target(op)} (${columnList(columns)}) VALUES ${tuples.join(", ")}`, params));
+  }
+  return statements;
+}
+
+/** Plain objects and arrays go to JSON columns as JSON text. */
+function parameterValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value === null || value instanceof Date || Buffer.isBuffer(value) || value instanceof Uint8Array) return value;
+  if (typeof value === "object") return JSON.stringify(value);
+  return value;
+}
+
+export function compileOperation(op: Operation, context: CompileContext): Statement[] {
+  switch (op.kind) {
+    case "createTable":
+      return createTable(op, context);
+    case "dropTable":
+      return [sql(`DROP TABLE ${target(op)}`)];
+    case "renameTable":
+      return [sql(`RENAME TABLE ${target(op)} TO ${tableName(op.schema, op.newName)}`)];
+    case "addColumn":
+      return [sql(`ALTER TABLE ${target(op)} ADD COLUMN ${columnDefinition(op.table, op.column, context.enums.lookup)}`)];
+    case "dropColumn":
+      return [sql(`ALTER TABLE ${target(op)} DROP COLUMN ${quoteIdentifier(op.column)}`)];
+    case "alterColumn":
+      return alterColumn(op, context);
+    case "createIndex":
+      return createIndex(op, context);
+    case "dropIndex":
+      return [sql(`DROP INDEX ${quoteIdentifier(op.name)} ON ${target(op)}${op.concurrently ? ONLINE : ""}`)];
+    case "createPrimaryKey":
+      return [sql(`ALTER TABLE ${target(op)} ADD PRIMARY KEY (${columnList(op.constraint.columns)})`)];
+    case "createUniqueConstraint":
+      return [sql(`ALTER TABLE ${target(op)} ADD ${named(op.constraint.name, `UNIQUE (${columnList(op.constraint.columns)})`)}`)];
+    case "createForeignKey":
+      // MySQL always checks existing rows when adding a key: notValid has no equivalent and is ignored.
+      return [sql(`ALTER TABLE ${target(op)} ADD ${named(op.constraint.name, foreignKeyClause(op.constraint))}`)];
+    case "createCheckConstraint":
+      return [sql(`ALTER TABLE ${target(op)} ADD ${named(op.constraint.name, `CHECK (${mysqlExpression(op.constraint.expression)})`)}`)];
+    case "dropConstraint":
+      return dropConstraint(op);
+    case "validateConstraint":
+      // Constraints are validated when added on MySQL; nothing is left to do.
+      return [];
+    case "createEnum":
+      context.enums.define(op);
+      return [];
+    case "dropEnum":
+      context.enums.drop(op);
+      return [];
+    case "addEnumValue":
+      return addEnumValue(op);
+    case "setTableComment":
+      return [sql(`ALTER TABLE ${target(op)} COMMENT = ${quoteLiteral(op.comment ?? "")}`)];
+    case "createSchema":
+      // A MySQL schema is a database. No IF NOT EXISTS: like CREATE SCHEMA, a clash is worth an error.
+      return [sql(`CREATE DATABASE ${quoteIdentifier(op.name)}`)];
+    case "dropSchema":
+      // Caution: unlike PostgreSQL's DROP SCHEMA, this drops every table in the database.
+      return [sql(`DROP DATABASE ${quoteIdentifier(op.name)}`)];
+    case "execute":
+      return [sql(op.sql, op.params)];
+    case "bulkInsert":
+      return bulkInsert(op);
+    case "batchAlterTable":
+      // MySQL alters tables in place: the group is just its changes in order.
+      return op.operations.flatMap((inner) => compileOperation(inner, context));
+    default: {
+      const unknown: never = op;
+      throw new KilnError(`Unknown operation kind "${(unknown as { kind: string }).kind}"`);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Connections to MySQL and MariaDB through mysql2 (mysql:// and mariadb:// URLs).
+ * One Connection is one session: GET_LOCK locks belong to it.
+ */
+import mysql from "mysql2/promise";
+import { KilnError } from "../../errors.js";
+import type { Connection, DatabaseUrl, QueryResult } from "../types.js";
+import { bindParameters } from "./format.js";
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** The URL mysql2 understands: mariadb:// is the same protocol. */
+function driverUri(raw: string): string {
+  return raw.replace(/^mariadb:/i, "mysql:");
+}
+
+function databaseOf(url: DatabaseUrl): string | undefined {
+  try {
+    const path = new URL(driverUri(url.raw)).pathname.replace(/^\//, "");
+    return path ? decodeURIComponent(path) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What to do about a failed connection, by driver error code. */
+function advice(code: string | undefined, url: DatabaseUrl): string {
+  switch (code) {
+    case "ECONNREFUSED":
+      return "check that the server is running and listening on that host and port";
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return "check the host name in the URL";
+    case "ETIMEDOUT":
+      return "check that the server is running and that no firewall blocks the port";
+    case "ER_ACCESS_DENIED_ERROR":
+    case "ER_DBACCESS_DENIED_ERROR":
+      return "check the user name and password in the URL, and the user's grants";
+    case "ER_BAD_DB_ERROR":
+      return `create the database first (CREATE DATABASE \`${databaseOf(url) ?? "name"}\`) or fix its name in the URL`;
+    default:
+      return "check that the server is running and the URL is right";
+  }
+}
+
+/** The driver's message without the password, should the driver ever echo it. */
+function driverMessage(error: unknown, url: DatabaseUrl): string {
+  let message = error instanceof Error ? error.message : String(error);
+  if (!message && error instanceof AggregateError) {
+    message = error.errors.map((e) => (e instanceof Error ? e.message : String(e))).join("; ");
+  }
+  if (!message && error && typeof error === "object" && "code" in error) message = String(error.code);
+  let password: string | undefined;
+  try {
+    password = new URL(driverUri(url.raw)).password || undefined;
+  } catch {
+    password = undefined;
+  }
+  if (password) {
+    message = message.split(password).join("***");
+    try {
+      message = message.split(decodeURIComponent(password)).join("***");
+    } catch {
+      // an undecodable password cannot appear decoded
+    }
+  }
+  return message.split(url.raw).join(url.display) || "unknown error";
+}
+
+export async function connectMysql(url: DatabaseUrl): Promise<Connection> {
+  if (!databaseOf(url)) {
+    throw new KilnError(
+      `the database URL ${url.display} names no database; add it as the path, e.g. mysql://user:password@host:3306/mydb`,
+    );
+  }
+  let client: mysql.Connection;
+  try {
+    client = await mysql.createConnection({
+      uri: driverUri(url.raw),
+      multipleStatements: false,
+      charset: "utf8mb4",
+      // Dates cross the wire in UTC; the session below uses the same zone.
+      timezone: "Z",
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+    });
+  } catch (error) {
+    const code = error && typeof error === "object" && "code" in error ? String(error.code) : undefined;
+    throw new KilnError(`cannot connect to ${url.display}: ${driverMessage(error, url)}; ${advice(code, url)}`, { cause: error });
+  }
+  // A server that drops an idle connection emits 'error'; the next query reports it.
+  client.on("error", () => {});
+  try {
+    await client.query("SET time_zone = '+00:00'");
+    // Keeps TIMESTAMP columns from gaining implicit defaults on servers where this is still off.
+    await client.query("SET SESSION explicit_defaults_for_timestamp = 1").catch(() => {});
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw new KilnError(`cannot prepare the session on ${url.display}: ${driverMessage(error, url)}`, { cause: error });
+  }
+
+  let closed = false;
+  return {
+    async query(sql: string, params?: unknown[]): Promise<QueryResult> {
+      const [result] = await client.query(params && params.length > 0 ? bindParameters(sql, params) : sql);
+      if (Array.isArray(result)) return { rows: result as Record<string, unknown>[], rowCount: result.length };
+      const header = result as mysql.ResultSetHeader;
+      return { rows: [], rowCount: header.affectedRows ?? 0 };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.end().catch(() => client.destroy());
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * The MySQL/MariaDB dialect (mysql:// and mariadb:// URLs).
+ *
+ * Differences from PostgreSQL that users notice:
+ * - DDL commits implicitly (transactionalDDL false): a failed step leaves its
+ *   earlier statements applied.
+ * - No named enum types: createEnum/dropEnum compile to nothing and remember the
+ *   values so that columns typed with the enum's name get ENUM('a','b') inline
+ *   (the memory lives in this dialect object, i.e. one kiln process).
+ *   Autogenerate never needs it: canonicalize() and introspect() both spell
+ *   enum columns inline.
+ * - A "schema" is a database.
+ */
+import { randomSuffix, serverScratch } from "../scratch.js";
+import type { Dialect } from "../types.js";
+import { mysqlBookkeepingDDL } from "./bookkeeping.js";
+import { canonicalizeMysql } from "./canonicalize.js";
+import { compileOperation, type CompileContext, type MysqlFlavor } from "./compile.js";
+import { connectMysql } from "./connect.js";
+import { EnumRegistry } from "./enums.js";
+import { introspectMysql } from "./introspect.js";
+import { acquireMysqlLock } from "./lock.js";
+import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
+
+export interface MysqlDialectOptions {
+  /**
+   * "mariadb" reports MySQL-8-only features (expression indexes) as a KilnError at
+   * compile time; "mysql" (the default) emits them and lets MariaDB refuse.
+   */
+  flavor?: MysqlFlavor;
+}
+
+export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
+  const flavor = options.flavor ?? "mysql";
+  const context: CompileContext = { enums: new EnumRegistry(), flavor };
+  const dialect: Dialect = {
+    name: "mysql",
+    transactionalDDL: false,
+    beginSql: "START TRANSACTION",
+    connect: connectMysql,
+    quoteIdentifier,
+    quoteLiteral,
+    placeholder,
+    tableName,
+    compile: (op) => compileOperation(op, context),
+    bookkeepingDDL: mysqlBookkeepingDDL,
+    acquireLock: acquireMysqlLock,
+    introspect: introspectMysql,
+    canonicalize: (conn, catalog) => canonicalizeMysql(conn, catalog, flavor),
+    createScratch: (like, scratchOptions) => serverScratch(dialect, like, `kiln_test_${randomSuffix()}`, "mysql", scratchOptions),
+  };
+  return dialect;
+}
+
+export const mysqlDialect: Dialect = createMysqlDialect();
+export const mariadbDialect: Dialect = createMysqlDialect({ flavor: "mariadb" });
+
+export { compileOperation, type CompileContext, type MysqlFlavor } from "./compile.js";
+export { EnumRegistry } from "./enums.js";
+export { mysqlLockName } from "./lock.js";

@@ -1,0 +1,315 @@
+/**
+ * Operation -> PostgreSQL statements (pure: no connection, no state).
+ *
+ * Every identifier goes through quoteIdentifier and every value through
+ * quoteLiteral or a $n parameter. Statements carry no trailing semicolon; the
+ * offline writer adds them. `transactional: false` marks statements PostgreSQL
+ * refuses (or cannot use safely) inside a transaction block.
+ */
+import type {
+  CheckConstraint,
+  Column,
+  FkAction,
+  ForeignKey,
+  IndexElement,
+  PrimaryKey,
+  UniqueConstraint,
+} from "../../catalog/types.js";
+import { KilnError } from "../../errors.js";
+import type {
+  AddColumn,
+  AddEnumValue,
+  AlterColumn,
+  BulkInsert,
+  CreateIndex,
+  CreateTable,
+  DropIndex,
+  Operation,
+  Statement,
+} from "../../operations/types.js";
+import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
+import { postgresType, serialType } from "./types.js";
+
+/** PostgreSQL accepts at most 65535 bound parameters in one statement. */
+const MAX_PARAMETERS = 65535;
+
+function statement(sql: string): Statement {
+  return { sql };
+}
+
+function nonTransactional(sql: string): Statement {
+  return { sql, transactional: false };
+}
+
+/** SQL text the user wrote (defaults, expressions, predicates): it must say something. */
+function sqlText(text: string, what: string): string {
+  if (text.trim() === "") throw new KilnError(`${what} is empty; give SQL text, or leave the field out.`);
+  return text;
+}
+
+function columnList(columns: string[]): string {
+  return `(${columns.map(quoteIdentifier).join(", ")})`;
+}
+
+function qualifiedLabel(schema: string | undefined, name: string): string {
+  return schema ? `${schema}.${name}` : name;
+}
+
+// ---- columns ----
+
+function columnType(column: Column, where: string): string {
+  if (!column.autoIncrement) return postgresType(column.type);
+  const serial = serialType(column.type);
+  if (!serial) {
+    throw new KilnError(
+      `Column ${where}.${column.name} has autoIncrement with type "${column.type}"; PostgreSQL auto-increments only smallint, integer and bigint (smallserial, serial, bigserial). Change the type or use identity instead.`,
+    );
+  }
+  return serial;
+}
+
+/** `"name" type [GENERATED ... AS IDENTITY] [DEFAULT expr] [NOT NULL]`. */
+function columnDefinition(column: Column, where: string): string {
+  const label = `${where}.${column.name}`;
+  if (column.identity && column.autoIncrement) {
+    throw new KilnError(`Column ${label} has both identity and autoIncrement; PostgreSQL needs one of them (identity is preferred).`);
+  }
+  if ((column.identity || column.autoIncrement) && column.default !== undefined) {
+    throw new KilnError(
+      `Column ${label} has a default and is ${column.identity ? "an identity" : "an auto-increment"} column; PostgreSQL generates its values, so remove the default.`,
+    );
+  }
+  const parts = [quoteIdentifier(column.name), columnType(column, where)];
+  if (column.identity) parts.push(`GENERATED ${column.identity.always ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY`);
+  if (column.default !== undefined) parts.push(`DEFAULT ${sqlText(column.default, `The default of column ${label}`)}`);
+  if (!column.nullable) parts.push("NOT NULL");
+  return parts.join(" ");
+}
+
+function columnComment(schema: string | undefined, table: string, column: string, comment: string | null): Statement {
+  return statement(`COMMENT ON COLUMN ${tableName(schema, table)}.${quoteIdentifier(column)} IS ${quoteLiteral(comment)}`);
+}
+
+function tableComment(schema: string | undefined, table: string, comment: string | null): Statement {
+  return statement(`COMMENT ON TABLE ${tableName(schema, table)} IS ${quoteLiteral(comment)}`);
+}
+
+// ---- constraints ----
+
+function named(name: string | undefined, body: string): string {
+  return name ? `CONSTRAINT ${quoteIdentifier(name)} ${body}` : body;
+}
+
+function fkAction(action: FkAction): string {
+  return action.toUpperCase();
+}
+
+function primaryKeyBody(pk: PrimaryKey): string {
+  return `PRIMARY KEY ${columnList(pk.columns)}`;
+}
+
+function uniqueBody(unique: UniqueConstraint): string {
+  return `UNIQUE ${columnList(unique.columns)}`;
+}
+
+function foreignKeyBody(fk: ForeignKey): string {
+  let sql = `FOREIGN KEY ${columnList(fk.columns)} REFERENCES ${tableName(fk.refSchema, fk.refTable)} ${columnList(fk.refColumns)}`;
+  if (fk.onDelete) sql += ` ON DELETE ${fkAction(fk.onDelete)}`;
+  if (fk.onUpdate) sql += ` ON UPDATE ${fkAction(fk.onUpdate)}`;
+  return sql;
+}
+
+function checkBody(check: CheckConstraint, where: string): string {
+  return `CHECK (${sqlText(check.expression, `The expression of check constraint ${check.name ?? "(unnamed)"} on ${where}`)})`;
+}
+
+function addConstraint(schema: string | undefined, table: string, name: string, body: string, notValid?: boolean): Statement {
+  return statement(`ALTER TABLE ${tableName(schema, table)} ADD CONSTRAINT ${quoteIdentifier(name)} ${body}${notValid ? " NOT VALID" : ""}`);
+}
+
+// ---- operations ----
+
+function createTable({ table }: CreateTable): Statement[] {
+  const where = qualifiedLabel(table.schema, table.name);
+  const elements = table.columns.map((column) => columnDefinition(column, where));
+  if (table.primaryKey) elements.push(named(table.primaryKey.name, primaryKeyBody(table.primaryKey)));
+  for (const unique of table.uniques) elements.push(named(unique.name, uniqueBody(unique)));
+  for (const fk of table.foreignKeys) elements.push(named(fk.name, foreignKeyBody(fk)));
+  for (const check of table.checks) elements.push(named(check.name, checkBody(check, where)));
+  // PostgreSQL allows a table without columns (`()`).
+  const body = elements.length > 0 ? `(\n  ${elements.join(",\n  ")}\n)` : "()";
+  return [statement(`CREATE TABLE ${tableName(table.schema, table.name)} ${body}`), ...createTableComments({ table })];
+}
+
+function createTableComments({ table }: Pick<CreateTable, "table">): Statement[] {
+  const comments: Statement[] = [];
+  if (table.comment !== undefined) comments.push(tableComment(table.schema, table.name, table.comment));
+  for (const column of table.columns) {
+    if (column.comment !== undefined) comments.push(columnComment(table.schema, table.name, column.name, column.comment));
+  }
+  return comments;
+}
+
+function addColumn(op: AddColumn): Statement[] {
+  const where = qualifiedLabel(op.schema, op.table);
+  const statements = [statement(`ALTER TABLE ${tableName(op.schema, op.table)} ADD COLUMN ${columnDefinition(op.column, where)}`)];
+  if (op.column.comment !== undefined) statements.push(columnComment(op.schema, op.table, op.column.name, op.column.comment));
+  return statements;
+}
+
+function alterColumn(op: AlterColumn): Statement[] {
+  const table = tableName(op.schema, op.table);
+  const column = quoteIdentifier(op.column);
+  const label = `${qualifiedLabel(op.schema, op.table)}.${op.column}`;
+  if (op.using !== undefined && op.type === undefined) {
+    throw new KilnError(`alterColumn ${label} gives "using" without "type"; USING only applies to a type change, so add the new type or remove "using".`);
+  }
+
+  const clauses: string[] = [];
+  // PostgreSQL casts the old default during a type change, which fails when no
+  // cast exists; a default that is being replaced anyway is dropped first.
+  if (op.type !== undefined && typeof op.default === "string") clauses.push(`ALTER COLUMN ${column} DROP DEFAULT`);
+  if (op.type !== undefined) {
+    const using = op.using !== undefined ? ` USING ${sqlText(op.using, `The USING expression of ${label}`)}` : "";
+    clauses.push(`ALTER COLUMN ${column} TYPE ${postgresType(op.type)}${using}`);
+  }
+  if (op.nullable !== undefined) clauses.push(`ALTER COLUMN ${column} ${op.nullable ? "DROP" : "SET"} NOT NULL`);
+  if (op.default === null) clauses.push(`ALTER COLUMN ${column} DROP DEFAULT`);
+  else if (op.default !== undefined) clauses.push(`ALTER COLUMN ${column} SET DEFAULT ${sqlText(op.default, `The new default of ${label}`)}`);
+
+  const statements: Statement[] = [];
+  if (clauses.length > 0) statements.push(statement(`ALTER TABLE ${table} ${clauses.join(", ")}`));
+  // RENAME COLUMN cannot share an ALTER TABLE with other clauses.
+  const finalName = op.newName ?? op.column;
+  if (op.newName !== undefined && op.newName !== op.column) {
+    statements.push(statement(`ALTER TABLE ${table} RENAME COLUMN ${column} TO ${quoteIdentifier(op.newName)}`));
+  }
+  if (op.comment !== undefined) statements.push(columnComment(op.schema, op.table, finalName, op.comment));
+  return statements;
+}
+
+function indexElement(element: IndexElement): string {
+  return typeof element === "string" ? quoteIdentifier(element) : `(${sqlText(element.expression, "An index expression")})`;
+}
+
+function createIndex(op: CreateIndex): Statement[] {
+  const { index } = op;
+  if (index.columns.length === 0) {
+    throw new KilnError(`Index ${index.name} on ${qualifiedLabel(op.schema, op.table)} has no columns; give at least one column or expression.`);
+  }
+  let sql = `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${op.concurrently ? "CONCURRENTLY " : ""}${quoteIdentifier(index.name)}`;
+  sql += ` ON ${tableName(op.schema, op.table)}`;
+  if (index.method) sql += ` USING ${quoteIdentifier(index.method)}`;
+  sql += ` (${index.columns.map(indexElement).join(", ")})`;
+  if (index.where !== undefined) sql += ` WHERE ${sqlText(index.where, `The WHERE predicate of index ${index.name}`)}`;
+  return [op.concurrently ? nonTransactional(sql) : statement(sql)];
+}
+
+function dropIndex(op: DropIndex): Statement[] {
+  // An index lives in its table's schema.
+  const sql = `DROP INDEX ${op.concurrently ? "CONCURRENTLY " : ""}${tableName(op.schema, op.name)}`;
+  return [op.concurrently ? nonTransactional(sql) : statement(sql)];
+}
+
+function addEnumValue(op: AddEnumValue): Statement[] {
+  if (op.before !== undefined && op.after !== undefined) {
+    throw new KilnError(`addEnumValue ${qualifiedLabel(op.schema, op.name)} '${op.value}' gives both "before" and "after"; give at most one.`);
+  }
+  let sql = `ALTER TYPE ${tableName(op.schema, op.name)} ADD VALUE IF NOT EXISTS ${quoteLiteral(op.value)}`;
+  if (op.before !== undefined) sql += ` BEFORE ${quoteLiteral(op.before)}`;
+  if (op.after !== undefined) sql += ` AFTER ${quoteLiteral(op.after)}`;
+  // Before PostgreSQL 12 this is refused in a transaction block, and a new value
+  // cannot be used until its transaction commits: run it on its own.
+  return [nonTransactional(sql)];
+}
+
+/** Columns in first-seen order; keys whose value is undefined count as absent. */
+function insertColumns(rows: Record<string, unknown>[]): string[] {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    for (const [key, value] of Object.entries(row)) if (value !== undefined) seen.add(key);
+  }
+  return [...seen];
+}
+
+function bulkInsert(op: BulkInsert): Statement[] {
+  if (op.rows.length === 0) return [];
+  const table = tableName(op.schema, op.table);
+  const columns = insertColumns(op.rows);
+  if (columns.length === 0) return op.rows.map(() => statement(`INSERT INTO ${table} DEFAULT VALUES`));
+
+  const rowsPerStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+  const statements: Statement[] = [];
+  for (let start = 0; start < op.rows.length; start += rowsPerStatement) {
+    const params: unknown[] = [];
+    const tuples = op.rows.slice(start, start + rowsPerStatement).map((row) => {
+      const values = columns.map((column) => {
+        const value = row[column];
+        // A row without the key gets the column default, as a single-row INSERT would.
+        if (value === undefined) return "DEFAULT";
+        params.push(value);
+        return placeholder(params.length - 1);
+      });
+      return `(${values.join(", ")})`;
+    });
+    statements.push({ sql: `INSERT INTO ${table} ${columnList(columns)} VALUES ${tuples.join(", ")}`, params });
+  }
+  return statements;
+}
+
+/** Compile one operation into PostgreSQL statements. */
+export function compilePostgres(op: Operation): Statement[] {
+  switch (op.kind) {
+    case "createTable":
+      return createTable(op);
+    case "dropTable":
+      return [statement(`DROP TABLE ${tableName(op.schema, op.table)}`)];
+    case "renameTable":
+      return [statement(`ALTER TABLE ${tableName(op.schema, op.table)} RENAME TO ${quoteIdentifier(op.newName)}`)];
+    case "addColumn":
+      return addColumn(op);
+    case "dropColumn":
+      return [statement(`ALTER TABLE ${tableName(op.schema, op.table)} DROP COLUMN ${quoteIdentifier(op.column)}`)];
+    case "alterColumn":
+      return alterColumn(op);
+    case "createIndex":
+      return createIndex(op);
+    case "dropIndex":
+      return dropIndex(op);
+    case "createPrimaryKey":
+      return [addConstraint(op.schema, op.table, op.constraint.name, primaryKeyBody(op.constraint))];
+    case "createUniqueConstraint":
+      return [addConstraint(op.schema, op.table, op.constraint.name, uniqueBody(op.constraint))];
+    case "createForeignKey":
+      return [addConstraint(op.schema, op.table, op.constraint.name, foreignKeyBody(op.constraint), op.notValid)];
+    case "createCheckConstraint":
+      return [addConstraint(op.schema, op.table, op.constraint.name, checkBody(op.constraint, qualifiedLabel(op.schema, op.table)), op.notValid)];
+    case "dropConstraint":
+      return [statement(`ALTER TABLE ${tableName(op.schema, op.table)} DROP CONSTRAINT ${quoteIdentifier(op.name)}`)];
+    case "validateConstraint":
+      return [statement(`ALTER TABLE ${tableName(op.schema, op.table)} VALIDATE CONSTRAINT ${quoteIdentifier(op.name)}`)];
+    case "createEnum":
+      return [statement(`CREATE TYPE ${tableName(op.schema, op.name)} AS ENUM (${op.values.map(quoteLiteral).join(", ")})`)];
+    case "dropEnum":
+      return [statement(`DROP TYPE ${tableName(op.schema, op.name)}`)];
+    case "addEnumValue":
+      return addEnumValue(op);
+    case "setTableComment":
+      return [tableComment(op.schema, op.table, op.comment)];
+    case "createSchema":
+      return [statement(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(op.name)}`)];
+    case "dropSchema":
+      return [statement(`DROP SCHEMA ${quoteIdentifier(op.name)}`)];
+    case "execute":
+      return [op.params !== undefined ? { sql: op.sql, params: op.params } : statement(op.sql)];
+    case "bulkInsert":
+      return bulkInsert(op);
+    case "batchAlterTable":
+      // PostgreSQL alters tables in place: the group is just its changes in order.
+      return op.operations.flatMap(compilePostgres);
+    default: {
+      const unknown: never = op;
+      throw new KilnError(`PostgreSQL cannot compile the operation kind "${(unknown as { kind: string }).kind}"; this kiln version does not know it.`);
+    }
+  }
+}

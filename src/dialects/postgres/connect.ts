@@ -1,0 +1,229 @@
+/**
+ * Connections to PostgreSQL: a server through `pg`, or an embedded PGlite
+ * database (in memory or in a directory). Both come back as the same
+ * `Connection`, one session each.
+ */
+import { hostname } from "node:os";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import pg from "pg";
+import type { PGlite } from "@electric-sql/pglite";
+import { KilnError } from "../../errors.js";
+import type { Connection, DatabaseUrl, QueryResult } from "../types.js";
+
+const CONNECT_TIMEOUT_MS = 10_000;
+export const APPLICATION_NAME = "kiln";
+
+/** Open a session on a PostgreSQL server (postgres:// or postgresql://). */
+export async function connectPostgres(url: DatabaseUrl): Promise<Connection> {
+  const client = new pg.Client({
+    connectionString: url.raw,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: APPLICATION_NAME,
+  });
+  // An idle connection that the server drops emits 'error'; without a
+  // listener Node would crash the process. The next query reports it instead.
+  client.on("error", () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw new KilnError(
+      `cannot connect to ${url.display}: ${driverMessage(error, url)}; check that the server is running and the URL is right`,
+      { cause: error },
+    );
+  }
+  let closed = false;
+  return {
+    async query(sql: string, params?: unknown[]): Promise<QueryResult> {
+      const result = (await client.query(sql, params)) as pg.QueryResult | pg.QueryResult[];
+      // Several statements in one simple-protocol call return one result each.
+      const last = Array.isArray(result) ? result[result.length - 1] : result;
+      return { rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.end();
+    },
+  };
+}
+
+/** The driver's message, with the password removed should the driver ever echo the URL. */
+function driverMessage(error: unknown, url: DatabaseUrl): string {
+  let message = error instanceof Error ? error.message : String(error);
+  if (!message && error instanceof AggregateError) {
+    message = error.errors.map((e) => (e instanceof Error ? e.message : String(e))).join("; ");
+  }
+  if (!message && error && typeof error === "object" && "code" in error) message = String(error.code);
+  const password = passwordOf(url.raw);
+  if (password) {
+    message = message.split(password).join("***");
+    const decoded = safeDecode(password);
+    if (decoded) message = message.split(decoded).join("***");
+  }
+  message = message.split(url.raw).join(url.display);
+  return message || "unknown error";
+}
+
+function passwordOf(raw: string): string | undefined {
+  try {
+    return new URL(raw).password || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function safeDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------- PGlite
+
+/** Where a pglite:// URL points: `memory`, or a directory resolved against the working directory. */
+export function pgliteLocation(url: DatabaseUrl): { memory: true } | { memory: false; directory: string } {
+  const rest = url.raw.replace(/^pglite:(\/\/)?/i, "");
+  if (rest === "" || rest === "memory" || rest === ":memory:") return { memory: true };
+  const path = safeDecode(rest) ?? rest;
+  return { memory: false, directory: isAbsolute(path) ? path : resolve(process.cwd(), path) };
+}
+
+// int8 and numeric come back as strings, as they do from `pg`, so callers see one shape.
+const TEXT_PARSERS = { 20: (v: string) => v, 1700: (v: string) => v };
+
+/** Directories opened by this process: PGlite must never open one directory twice. */
+const openDirectories = new Set<string>();
+
+/** Open a PGlite database: `pglite://memory` or `pglite://PATH` (a directory, created if missing). */
+export async function connectPglite(url: DatabaseUrl): Promise<Connection> {
+  const location = pgliteLocation(url);
+  // Loaded here, not at the top: commands on a PostgreSQL server never pay for the embedded database.
+  const { PGlite } = await import("@electric-sql/pglite");
+  let releaseDirectory = () => {};
+  let db: PGlite;
+  if (location.memory) {
+    db = new PGlite({ parsers: TEXT_PARSERS });
+  } else {
+    const dir = location.directory;
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      throw new KilnError(`cannot open PGlite database ${url.display}: cannot create directory ${dir}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    releaseDirectory = claimDirectory(dir, url);
+    db = new PGlite(dir, { parsers: TEXT_PARSERS });
+  }
+  try {
+    await db.waitReady;
+  } catch (error) {
+    releaseDirectory();
+    await db.close().catch(() => {});
+    throw new KilnError(
+      `cannot open PGlite database ${url.display}: ${error instanceof Error ? error.message : String(error)}; check that the directory holds a PGlite database of this version and is not used by another program`,
+      { cause: error },
+    );
+  }
+  let closed = false;
+  return {
+    async query(sql: string, params?: unknown[]): Promise<QueryResult> {
+      if (params && params.length > 0) {
+        const r = await db.query<Record<string, unknown>>(sql, params);
+        return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+      }
+      // Without parameters use the simple protocol, which accepts several statements.
+      const results = await db.exec(sql);
+      const last = results[results.length - 1];
+      return {
+        rows: (last?.rows ?? []) as Record<string, unknown>[],
+        rowCount: last ? (last.affectedRows ?? last.rows.length) : 0,
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await db.close();
+      } finally {
+        releaseDirectory();
+      }
+    },
+  };
+}
+
+/**
+ * PGlite itself does not stop two processes from opening one data directory,
+ * which would corrupt it. kiln keeps a lock file in the directory while it has
+ * the database open, and refuses to open a directory another live process holds.
+ */
+function claimDirectory(dir: string, url: DatabaseUrl): () => void {
+  if (openDirectories.has(dir)) {
+    throw new KilnError(
+      `cannot open PGlite database ${url.display}: this process already has ${dir} open; close the other connection first (PGlite allows one connection per directory)`,
+    );
+  }
+  const lockFile = join(dir, "kiln.lock");
+  const holder = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockFile, "wx");
+      writeSync(fd, holder);
+      closeSync(fd);
+      openDirectories.add(dir);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        openDirectories.delete(dir);
+        rmSync(lockFile, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
+        throw new KilnError(`cannot open PGlite database ${url.display}: cannot write ${lockFile}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      const other = readHolder(lockFile);
+      if (other && holderAlive(other)) {
+        throw new KilnError(
+          `cannot open PGlite database ${url.display}: ${dir} is in use by process ${other.pid} on ${other.host} since ${other.since}; PGlite allows one process per directory, so wait for it to finish (if no such process runs, delete ${lockFile})`,
+        );
+      }
+      // The process that wrote the lock file is gone: the lock is stale.
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new KilnError(`cannot open PGlite database ${url.display}: another process keeps claiming ${lockFile}; retry later`);
+}
+
+interface DirectoryHolder {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+function readHolder(file: string): DirectoryHolder | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<DirectoryHolder>;
+    if (typeof parsed.pid !== "number") return undefined;
+    return { pid: parsed.pid, host: String(parsed.host ?? "?"), since: String(parsed.since ?? "?") };
+  } catch {
+    return undefined;
+  }
+}
+
+function holderAlive(holder: DirectoryHolder): boolean {
+  // On another machine (a shared disk) we cannot tell: assume it is alive.
+  if (holder.host !== hostname()) return true;
+  try {
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

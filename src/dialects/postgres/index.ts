@@ -1,0 +1,65 @@
+/**
+ * PostgreSQL, as a server (through `pg`) and embedded (PGlite): one dialect,
+ * two ways to connect, chosen by the URL scheme.
+ */
+import { parseDatabaseUrl } from "../../config/url.js";
+import { databaseName, folderScratch, randomSuffix, type ScratchDatabase, type ScratchOptions, serverScratch } from "../scratch.js";
+import type { DatabaseUrl, Dialect, StepSettings } from "../types.js";
+import { postgresBookkeepingDDL } from "./bookkeeping.js";
+import { canonicalizePostgres } from "./canonicalize.js";
+import { compilePostgres } from "./compile.js";
+import { connectPglite, connectPostgres } from "./connect.js";
+import { DEFAULT_SCHEMA, introspectPostgres } from "./introspect.js";
+import { acquirePostgresLock } from "./lock.js";
+import { preferOnlineForms } from "./online.js";
+import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
+
+function stepSettings(settings: StepSettings, scope: "transaction" | "session"): string[] {
+  // SET LOCAL ends with the step's transaction; a statement that must run outside
+  // one (CREATE INDEX CONCURRENTLY) gets session-wide limits, reset right after.
+  const set = scope === "transaction" ? "SET LOCAL" : "SET";
+  return [
+    `${set} lock_timeout = ${quoteLiteral(`${Math.round(settings.lockTimeoutMs)}ms`)}`,
+    `${set} statement_timeout = ${quoteLiteral(`${Math.round(settings.statementTimeoutMs)}ms`)}`,
+  ];
+}
+
+/** PostgreSQL truncates identifiers to 63 bytes. */
+const NAME_LIMIT = 63;
+
+async function createScratch(like: DatabaseUrl, options: ScratchOptions): Promise<ScratchDatabase> {
+  if (like.scheme === "pglite") {
+    if (!options.keep) return { url: parseDatabaseUrl("pglite://memory"), keptNote: "", dispose: async () => undefined };
+    return folderScratch("PGlite", (folder) => `pglite://${folder}`);
+  }
+  const base = `${databaseName(like) ?? "kiln"}_kiln_test_`;
+  const suffix = randomSuffix();
+  const name = `${Buffer.from(base).subarray(0, NAME_LIMIT - suffix.length).toString().replace(/\uFFFD+$/, "")}${suffix}`;
+  return serverScratch(postgresDialect, like, name, "postgres", options);
+}
+
+export const postgresDialect: Dialect = {
+  name: "postgresql",
+  transactionalDDL: true,
+  connect: (url) => (url.scheme === "pglite" ? connectPglite(url) : connectPostgres(url)),
+  createScratch,
+  quoteIdentifier,
+  quoteLiteral,
+  placeholder,
+  tableName,
+  compile: compilePostgres,
+  stepSettings,
+  resetStepSettings: () => ["RESET lock_timeout", "RESET statement_timeout"],
+  // pg's simple query protocol and PGlite's exec both run several statements per call.
+  joinStatements: (sqls) => sqls.join(";\n"),
+  // 55P03 lock_not_available: lock_timeout expired.
+  isLockTimeout: (error) => (error as { code?: unknown } | null)?.code === "55P03",
+  bookkeepingDDL: postgresBookkeepingDDL,
+  beginSql: "BEGIN",
+  acquireLock: acquirePostgresLock,
+  // The Dialect contract: the default schema always, plus the named ones.
+  introspect: (conn, options) =>
+    introspectPostgres(conn, { ...options, schemas: [...new Set([DEFAULT_SCHEMA, ...(options?.schemas ?? [])])] }),
+  canonicalize: canonicalizePostgres,
+  preferOnlineForms,
+};

@@ -1,0 +1,105 @@
+/**
+ * Scratch databases for `kiln test`: a database the check may change freely,
+ * and how to get rid of it. Each dialect says how it makes one (Dialect.createScratch);
+ * the helpers here are shared by the server dialects and the file/folder ones.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { maskSecrets, parseDatabaseUrl } from "../config/url.js";
+import { KilnError } from "../errors.js";
+import type { Connection, DatabaseUrl, Dialect, ScratchDatabase, ScratchOptions } from "./types.js";
+
+export type { ScratchDatabase, ScratchOptions } from "./types.js";
+
+
+export function randomSuffix(): string {
+  return randomBytes(4).toString("hex");
+}
+
+/** The URL with another database name as its path (server URLs only). */
+export function withDatabase(url: DatabaseUrl, database: string): DatabaseUrl {
+  const parsed = new URL(url.raw);
+  parsed.pathname = `/${encodeURIComponent(database)}`;
+  return parseDatabaseUrl(parsed.toString());
+}
+
+export function databaseName(url: DatabaseUrl): string | undefined {
+  const path = new URL(url.raw).pathname.replace(/^\//, "");
+  return path ? decodeURIComponent(path) : undefined;
+}
+
+function messageOf(error: unknown): string {
+  return maskSecrets(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * A connection to the server that can create and drop databases: the configured
+ * database first, then the server's maintenance database (the configured one may
+ * not exist yet on a fresh setup).
+ */
+async function connectToServer(dialect: Dialect, configured: DatabaseUrl, maintenance: string): Promise<Connection> {
+  try {
+    return await dialect.connect(configured);
+  } catch (first) {
+    if (databaseName(configured) === maintenance) throw first;
+    try {
+      return await dialect.connect(withDatabase(configured, maintenance));
+    } catch {
+      throw first;
+    }
+  }
+}
+
+/** CREATE DATABASE next to the configured one; dispose() drops it. */
+export async function serverScratch(
+  dialect: Dialect,
+  configured: DatabaseUrl,
+  name: string,
+  maintenance: string,
+  options: ScratchOptions,
+): Promise<ScratchDatabase> {
+  const quoted = dialect.quoteIdentifier(name);
+  const admin = await connectToServer(dialect, configured, maintenance);
+  try {
+    await admin.query(`CREATE DATABASE ${quoted}`);
+  } catch (error) {
+    throw new KilnError(`cannot create the scratch database ${name} on ${configured.display}: ${messageOf(error)}`, {
+      details: [
+        "kiln test runs on a scratch database, never on yours; the user in the URL needs the right to create databases",
+        "or create an empty database yourself and pass it with `kiln test --url URL`",
+      ],
+      cause: error,
+    });
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+  return {
+    url: withDatabase(configured, name),
+    keptNote: `the scratch database ${name} on ${configured.display} was kept; drop it with DROP DATABASE ${quoted}`,
+    async dispose() {
+      try {
+        const conn = await connectToServer(dialect, configured, maintenance);
+        try {
+          await conn.query(`DROP DATABASE IF EXISTS ${quoted}`);
+        } finally {
+          await conn.close().catch(() => undefined);
+        }
+      } catch (error) {
+        options.warn(`could not drop the scratch database ${name} on ${configured.display} (${messageOf(error)}); drop it by hand with DROP DATABASE ${quoted}`);
+      }
+    },
+  };
+}
+
+/** A temporary folder holding the scratch database; `url` gets the folder's path. */
+export function folderScratch(describe: string, url: (folder: string) => string): ScratchDatabase {
+  const folder = mkdtempSync(join(tmpdir(), "kiln-test-"));
+  const location = url(folder);
+  return {
+    url: parseDatabaseUrl(location),
+    keptNote: `the scratch ${describe} database was kept in ${folder}; delete the folder when done`,
+    dispose: async () => rmSync(folder, { recursive: true, force: true }),
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * Pure compilation of operations to SQLite statements. Changes SQLite cannot make
+ * with ALTER TABLE need the table's current definition and are compiled by
+ * rebuild.ts on a live connection; here they raise a KilnError that says so.
+ */
+import type { Column } from "../../catalog/types.js";
+import { KilnError } from "../../errors.js";
+import type { BulkInsert, Operation, Statement } from "../../operations/types.js";
+import { isBatchAlterTable, type BatchAlterTable } from "../../operations/batch.js";
+import { columnDefinition, columnList, createIndexSql, createTableSql, isAutoKey, isConstantDefault } from "./ddl.js";
+import { quoteIdentifier, tableName, toSqliteValue } from "./quote.js";
+
+/** True when ALTER TABLE ADD COLUMN can add this column (SQLite's restrictions on ADD COLUMN). */
+export function canAddColumnDirectly(column: Column): boolean {
+  if (isAutoKey(column)) return false;
+  if (column.default !== undefined && !isConstantDefault(column.default)) return false;
+  if (!column.nullable && (column.default === undefined || /^null$/i.test(column.default.trim()))) return false;
+  return true;
+}
+
+/**
+ * True when the operation needs the table's current definition (a copy-and-move
+ * rebuild, or at least a look at the table to decide). dropColumn is listed: it
+ * compiles offline to DROP COLUMN, but online kiln rebuilds when the column sits
+ * in an index or constraint, which DROP COLUMN refuses.
+ */
+export function needsTableDefinition(op: Operation | BatchAlterTable): boolean {
+  if (isBatchAlterTable(op)) return true;
+  switch (op.kind) {
+    case "alterColumn":
+      return op.type !== undefined || op.nullable !== undefined || op.default !== undefined;
+    case "addColumn":
+      return !canAddColumnDirectly(op.column);
+    case "dropColumn":
+    case "createPrimaryKey":
+    case "createUniqueConstraint":
+    case "createForeignKey":
+    case "createCheckConstraint":
+    case "dropConstraint":
+      return true;
+    default:
+      return false;
+  }
+}
+
+function needsConnection(what: string, table: string): KilnError {
+  return new KilnError(
+    `SQLite cannot ${what} on table "${table}" with ALTER TABLE; kiln rebuilds the table (copy and move), which needs the table's current definition from the database. ` +
+      `This works online (kiln upgrade) but not in offline --sql mode; for a script, write the rebuild with op.execute().`,
+  );
+}
+
+function describe(op: Operation | BatchAlterTable): string {
+  if (isBatchAlterTable(op)) return `apply a batch of ${op.operations.length} change(s)`;
+  switch (op.kind) {
+    case "alterColumn":
+      return `change the type, nullability or default of column "${op.column}"`;
+    case "addColumn":
+      return `add column "${op.column.name}" (NOT NULL without a constant default, a non-constant default, or an auto-generated key)`;
+    case "createPrimaryKey":
+      return `add primary key "${op.constraint.name}"`;
+    case "createUniqueConstraint":
+      return `add unique constraint "${op.constraint.name}"`;
+    case "createForeignKey":
+      return `add foreign key "${op.constraint.name}"`;
+    case "createCheckConstraint":
+      return `add check constraint "${op.constraint.name}"`;
+    case "dropConstraint":
+      return `drop constraint "${op.name}"`;
+    default:
+      return `apply ${op.kind}`;
+  }
+}
+
+function tableOf(op: Operation | BatchAlterTable): string {
+  return "table" in op && typeof op.table === "string" ? op.table : "";
+}
+
+// SQLite's default limit on bound parameters is 32766; stay well below it.
+const MAX_PARAMS = 30000;
+
+function compileBulkInsert(op: BulkInsert): Statement[] {
+  const statements: Statement[] = [];
+  // Rows with the same keys share one INSERT; missing keys get the column default.
+  const groups = new Map<string, Record<string, unknown>[]>();
+  for (const row of op.rows) {
+    const key = JSON.stringify(Object.keys(row));
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  for (const [key, rows] of groups) {
+    const columns = JSON.parse(key) as string[];
+    const target = tableName(op.schema, op.table);
+    if (columns.length === 0) {
+      for (let i = 0; i < rows.length; i++) statements.push({ sql: `INSERT INTO ${target} DEFAULT VALUES` });
+      continue;
+    }
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+    for (let start = 0; start < rows.length; start += perStatement) {
+      const chunk = rows.slice(start, start + perStatement);
+      const tuple = `(${columns.map(() => "?").join(", ")})`;
+      statements.push({
+        sql: `INSERT INTO ${target} (${columnList(columns)}) VALUES ${chunk.map(() => tuple).join(", ")}`,
+        params: chunk.flatMap((row) => columns.map((c) => toSqliteValue(row[c]))),
+      });
+    }
+  }
+  return statements;
+}
+
+/** Compile one operation (pure). */
+export function compileOperation(op: Operation | BatchAlterTable): Statement[] {
+  if (isBatchAlterTable(op)) throw needsConnection(describe(op), op.table);
+  switch (op.kind) {
+    case "createTable": {
+      const statements: Statement[] = [{ sql: createTableSql(op.table) }];
+      // Indexes normally come as separate createIndex ops; honour any listed here too.
+      for (const index of op.table.indexes) {
+        if (index.name) statements.push({ sql: createIndexSql(op.table.schema, op.table.name, { ...index, name: index.name }) });
+      }
+      return statements;
+    }
+    case "dropTable":
+      return [{ sql: `DROP TABLE ${tableName(op.schema, op.table)}` }];
+    case "renameTable":
+      return [{ sql: `ALTER TABLE ${tableName(op.schema, op.table)} RENAME TO ${quoteIdentifier(op.newName)}` }];
+    case "addColumn":
+      if (!canAddColumnDirectly(op.column)) throw needsConnection(describe(op), op.table);
+      return [{ sql: `ALTER TABLE ${tableName(op.schema, op.table)} ADD COLUMN ${columnDefinition(op.column)}` }];
+    case "dropColumn":
+      return [{ sql: `ALTER TABLE ${tableName(op.schema, op.table)} DROP COLUMN ${quoteIdentifier(op.column)}` }];
+    case "alterColumn": {
+      if (needsTableDefinition(op)) throw needsConnection(describe(op), op.table);
+      // Only a rename (and comments, which SQLite does not have) remain.
+      if (op.newName === undefined || op.newName === op.column) return [];
+      return [
+        {
+          sql: `ALTER TABLE ${tableName(op.schema, op.table)} RENAME COLUMN ${quoteIdentifier(op.column)} TO ${quoteIdentifier(op.newName)}`,
+        },
+      ];
+    }
+    case "createIndex":
+      return [{ sql: createIndexSql(op.schema, op.table, op.index) }];
+    case "dropIndex":
+      return [{ sql: `DROP INDEX ${tableName(op.schema, op.name)}` }];
+    case "createPrimaryKey":
+    case "createUniqueConstraint":
+    case "createForeignKey":
+    case "createCheckConstraint":
+    case "dropConstraint":
+      throw needsConnection(describe(op), tableOf(op));
+    // SQLite checks every constraint as rows are written: nothing to validate later.
+    case "validateConstraint":
+    // No enum types (enum columns are TEXT) and no comments in SQLite.
+    case "createEnum":
+    case "dropEnum":
+    case "addEnumValue":
+    case "setTableComment":
+      return [];
+    case "createSchema":
+    case "dropSchema":
+      throw new KilnError(
+        `SQLite has no CREATE/DROP SCHEMA: a schema is another database file attached with ATTACH DATABASE 'file' AS "${op.name}". Attach it yourself (op.execute) instead of op.${op.kind}.`,
+      );
+    case "execute":
+      return [op.params && op.params.length > 0 ? { sql: op.sql, params: op.params } : { sql: op.sql }];
+    case "bulkInsert":
+      return compileBulkInsert(op);
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The SQLite dialect (better-sqlite3).
+ *
+ * Choices, kept consistent across compile, introspect and canonicalize so that
+ * autogenerate reaches a fixpoint:
+ * - Types: the declared type is free text in SQLite; kiln declares the neutral type
+ *   upper-cased and reads it back lower-cased (bytea is declared BLOB). type-map.ts.
+ * - Enums: SQLite has none. createEnum/dropEnum/addEnumValue compile to nothing,
+ *   canonicalize turns enum-typed model columns into `text` and drops the enum
+ *   types. SQLite does NOT enforce enum values; declare a CHECK in the model if
+ *   you need enforcement.
+ * - Comments: SQLite has none. Comment operations compile to nothing, introspect
+ *   never reports comments, canonicalize strips them from the model.
+ * - Auto-generated keys (identity / autoIncrement): only a single integer primary
+ *   key column, declared INTEGER PRIMARY KEY AUTOINCREMENT and read back as
+ *   `integer` with identity { always: false }.
+ * - Schemas are attached database files: `main` is the default (undefined in a
+ *   Catalog); others are qualified `"aux"."t"`. createSchema/dropSchema are refused.
+ * - Index access methods do not exist; `method` is ignored and stripped.
+ * - What ALTER TABLE cannot do (column type/nullability/default, constraints,
+ *   some ADD/DROP COLUMN) is a table rebuild, compiled online by compileOnline()
+ *   (rebuild.ts); compile() alone raises a KilnError for it (offline --sql).
+ * - Foreign keys are enforced on the connection, except during a migration step:
+ *   beforeStep() turns enforcement off (SQLite ignores that pragma inside a
+ *   transaction, and a rebuild must not cascade), verifyStep() runs
+ *   PRAGMA foreign_key_check before COMMIT, afterStep() turns it back on.
+ */
+import { join } from "node:path";
+import { folderScratch } from "../scratch.js";
+import type { Catalog } from "../../catalog/types.js";
+import type { Operation, Statement } from "../../operations/types.js";
+import type { BookkeepingNames, Connection, Dialect } from "../types.js";
+import type { BatchAlterTable } from "../../operations/batch.js";
+import { canonicalizeCatalog } from "./canonicalize.js";
+import { compileOperation, needsTableDefinition } from "./compile.js";
+import { connectSqlite } from "./connect.js";
+import { introspectSqlite } from "./introspect.js";
+import { acquireSqliteLock } from "./lock.js";
+import { placeholderFor, quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
+import { checkForeignKeys, compileOnline } from "./rebuild.js";
+
+export interface SqliteDialect extends Dialect {
+  /** True when `op` needs the table's current definition (compile it with compileOnline). */
+  needsTableDefinition(op: Operation | BatchAlterTable): boolean;
+  /** Compile against the live database, inside the step's transaction: rebuilds where ALTER TABLE cannot. */
+  compileOnline(conn: Connection, op: Operation | BatchAlterTable): Promise<Statement[]>;
+  /** Before BEGIN of each migration step, outside any transaction. */
+  beforeStep(conn: Connection): Promise<void>;
+  /** Just before COMMIT of each step; throws KilnError (and the runner rolls back) on dangling foreign keys. */
+  verifyStep(conn: Connection): Promise<void>;
+  /** After COMMIT or ROLLBACK of each step. */
+  afterStep(conn: Connection): Promise<void>;
+}
+
+function bookkeepingDDL(names: BookkeepingNames): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${tableName(names.schema, names.versionTable)} (
+  version_num VARCHAR(32) NOT NULL PRIMARY KEY
+)`,
+    `CREATE TABLE IF NOT EXISTS ${tableName(names.schema, names.historyTable)} (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  revision VARCHAR(32) NOT NULL,
+  direction VARCHAR(16) NOT NULL,
+  checksum VARCHAR(128),
+  started_at TEXT NOT NULL,
+  duration_ms INTEGER,
+  kiln_version TEXT,
+  source TEXT
+)`,
+  ];
+}
+
+export const sqliteDialect: SqliteDialect = {
+  name: "sqlite",
+  transactionalDDL: true,
+  connect: connectSqlite,
+  createScratch: async () => folderScratch("SQLite", (folder) => `sqlite://${join(folder, "kiln-test.db")}`),
+  quoteIdentifier,
+  quoteLiteral,
+  placeholder: placeholderFor,
+  tableName,
+  compile: (op: Operation): Statement[] => compileOperation(op),
+  bookkeepingDDL,
+  // IMMEDIATE takes the write lock at once, so concurrent runs queue at BEGIN.
+  beginSql: "BEGIN IMMEDIATE",
+  acquireLock: acquireSqliteLock,
+  introspect: introspectSqlite,
+  async canonicalize(_conn: Connection, catalog: Catalog): Promise<Catalog> {
+    return canonicalizeCatalog(catalog);
+  },
+  needsTableDefinition,
+  compileOnline,
+  async beforeStep(conn) {
+    await conn.query("PRAGMA foreign_keys = OFF");
+  },
+  async verifyStep(conn) {
+    await checkForeignKeys(conn);
+  },
+  async afterStep(conn) {
+    await conn.query("PRAGMA foreign_keys = ON");
+  },
+};
+
+export { buildBatch, BatchBuilder, isBatchAlterTable, type BatchAlterTable } from "../../operations/batch.js";
+export { compileOnline, checkForeignKeys, applyToTable, groupRebuilds } from "./rebuild.js";
+export { sqlitePath, wrapDatabase, type SqliteConnection } from "./connect.js";

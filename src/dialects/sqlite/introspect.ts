@@ -1,0 +1,235 @@
+/**
+ * Reading the live schema. A fixed number of queries whatever the table count:
+ * the table-valued pragma functions (pragma_table_xinfo, pragma_foreign_key_list,
+ * pragma_index_list/pragma_index_info) are joined against pragma_table_list, and
+ * sqlite_schema supplies the CREATE text for what pragmas do not report
+ * (constraint names, CHECK expressions, AUTOINCREMENT, index expressions).
+ */
+import type { Catalog, CheckConstraint, Column, FkAction, ForeignKey, Index, Table, UniqueConstraint } from "../../catalog/types.js";
+import type { Connection, IntrospectOptions } from "../types.js";
+import { parseCreateIndex, parseCreateTable, type ParsedConstraint } from "./parse.js";
+import { isDefaultSchema, quoteIdentifier } from "./quote.js";
+import { neutralType } from "./type-map.js";
+
+/** kiln's own tables and the scratch tables of an interrupted rebuild: never part of a user's schema. */
+const KILN_TABLES = new Set(["kiln_version", "kiln_history", "kiln_lock"]);
+export const REBUILD_PREFIX = "_kiln_new_";
+
+export interface SchemaObject {
+  schema: string;
+  type: string;
+  name: string;
+  tbl_name: string;
+  sql: string | null;
+}
+
+/** Everything introspect reads, kept raw so that the batch rebuild can reuse it. */
+export interface RawSchema {
+  objects: SchemaObject[];
+  columns: Record<string, unknown>[];
+  foreignKeys: Record<string, unknown>[];
+  uniqueIndexes: Record<string, unknown>[];
+}
+
+function placeholders(values: unknown[]): string {
+  return values.map(() => "?").join(", ");
+}
+
+export async function readRawSchema(conn: Connection, schemas: string[]): Promise<RawSchema> {
+  const objectsSql = schemas
+    .map((s) => `SELECT ? AS schema, type, name, tbl_name, sql FROM ${quoteIdentifier(s)}.sqlite_schema`)
+    .join(" UNION ALL ");
+  const objects = (await conn.query(objectsSql, schemas)).rows as unknown as SchemaObject[];
+  const inSchemas = `t.type = 'table' AND t.schema IN (${placeholders(schemas)})`;
+  const columns = (
+    await conn.query(
+      `SELECT t.schema AS schema, t.name AS table_name, c.cid, c.name, c.type, c."notnull" AS not_null, c.dflt_value, c.pk, c.hidden
+         FROM pragma_table_list AS t JOIN pragma_table_xinfo(t.name, t.schema) AS c
+        WHERE ${inSchemas} ORDER BY t.schema, t.name, c.cid`,
+      schemas,
+    )
+  ).rows;
+  const foreignKeys = (
+    await conn.query(
+      `SELECT t.schema AS schema, t.name AS table_name, f.id, f.seq, f."table" AS ref_table, f."from" AS from_column, f."to" AS to_column, f.on_update, f.on_delete
+         FROM pragma_table_list AS t JOIN pragma_foreign_key_list(t.name, t.schema) AS f
+        WHERE ${inSchemas} ORDER BY t.schema, t.name, f.id, f.seq`,
+      schemas,
+    )
+  ).rows;
+  const uniqueIndexes = (
+    await conn.query(
+      `SELECT t.schema AS schema, t.name AS table_name, il.name AS index_name, ii.seqno, ii.name AS column_name
+         FROM pragma_table_list AS t
+         JOIN pragma_index_list(t.name, t.schema) AS il
+         JOIN pragma_index_info(il.name, t.schema) AS ii
+        WHERE ${inSchemas} AND il.origin = 'u' ORDER BY t.schema, t.name, il.name, ii.seqno`,
+      schemas,
+    )
+  ).rows;
+  return { objects, columns, foreignKeys, uniqueIndexes };
+}
+
+function keyOf(schema: unknown, table: unknown): string {
+  return `${String(schema)}\u0000${String(table)}`;
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+}
+
+const sameColumns = (a: string[], b: string[]) => a.length === b.length && a.every((c, i) => c.toLowerCase() === b[i]!.toLowerCase());
+
+/** Take the first parsed constraint of this kind that fits, so each name is used once. */
+function takeName(pool: ParsedConstraint[], fits: (c: ParsedConstraint) => boolean): string | undefined {
+  const at = pool.findIndex(fits);
+  if (at === -1) return undefined;
+  const [found] = pool.splice(at, 1);
+  return found!.name;
+}
+
+function fkAction(rule: unknown): FkAction | undefined {
+  const action = String(rule ?? "").toLowerCase();
+  // NO ACTION is the default: reported as "no action given" so models need not spell it.
+  return action === "" || action === "no action" ? undefined : (action as FkAction);
+}
+
+function byName<T extends { name?: string }>(items: T[]): T[] {
+  return items.sort((a, b) => (a.name ?? "").localeCompare(b.name ?? "") || JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+export interface TableExtras {
+  /** Text after the column list: WITHOUT ROWID, STRICT. */
+  options: string;
+  /** Generated (or hidden) columns, which a Table cannot describe. */
+  hiddenColumns: string[];
+}
+
+/** Build Catalog tables out of the raw rows. */
+export function buildTables(raw: RawSchema, keep: (schema: string, name: string) => boolean): { tables: Table[]; extras: Map<string, TableExtras> } {
+  const columnsByTable = groupBy(raw.columns, (r) => keyOf(r.schema, r.table_name));
+  const fksByTable = groupBy(raw.foreignKeys, (r) => keyOf(r.schema, r.table_name));
+  const uniquesByTable = groupBy(raw.uniqueIndexes, (r) => keyOf(r.schema, r.table_name));
+  const indexesByTable = groupBy(
+    raw.objects.filter((o) => o.type === "index" && o.sql),
+    (o) => keyOf(o.schema, o.tbl_name),
+  );
+  const pkOf = (schema: string, table: string) =>
+    (columnsByTable.get(keyOf(schema, table)) ?? [])
+      .filter((c) => Number(c.pk) > 0)
+      .sort((a, b) => Number(a.pk) - Number(b.pk))
+      .map((c) => String(c.name));
+
+  const tables: Table[] = [];
+  const extras = new Map<string, TableExtras>();
+  for (const object of raw.objects) {
+    if (object.type !== "table" || !object.sql || !keep(object.schema, object.name)) continue;
+    const parsed = parseCreateTable(object.sql);
+    const pool = [...parsed.constraints];
+    const rows = columnsByTable.get(keyOf(object.schema, object.name)) ?? [];
+    const withoutRowid = /without\s+rowid/i.test(parsed.options);
+    const pkColumns = pkOf(object.schema, object.name);
+
+    const columns: Column[] = [];
+    const hiddenColumns: string[] = [];
+    for (const row of rows) {
+      const name = String(row.name);
+      if (Number(row.hidden) !== 0) {
+        hiddenColumns.push(name);
+        continue;
+      }
+      const declared = String(row.type ?? "");
+      // A rowid alias (INTEGER PRIMARY KEY) can never hold NULL, NOT NULL or not.
+      const rowidAlias = !withoutRowid && pkColumns.length === 1 && pkColumns[0] === name && declared.toUpperCase() === "INTEGER";
+      const column: Column = { name, type: neutralType(declared), nullable: Number(row.not_null) === 0 && !rowidAlias };
+      if (row.dflt_value !== null && row.dflt_value !== undefined) column.default = String(row.dflt_value);
+      if (parsed.columns.find((c) => c.name.toLowerCase() === name.toLowerCase())?.autoIncrement) column.identity = { always: false };
+      columns.push(column);
+    }
+
+    const table: Table = { name: object.name, columns, uniques: [], foreignKeys: [], checks: [], indexes: [] };
+    if (!isDefaultSchema(object.schema)) table.schema = object.schema;
+    if (pkColumns.length > 0) {
+      const name = takeName(pool, (c) => c.kind === "primary");
+      table.primaryKey = name ? { name, columns: pkColumns } : { columns: pkColumns };
+    }
+
+    for (const [, uniqueRows] of groupBy(uniquesByTable.get(keyOf(object.schema, object.name)) ?? [], (r) => String(r.index_name))) {
+      const cols = uniqueRows.map((r) => String(r.column_name));
+      const name = takeName(pool, (c) => c.kind === "unique" && sameColumns(c.columns, cols));
+      table.uniques.push(name ? { name, columns: cols } : ({ columns: cols } as UniqueConstraint));
+    }
+
+    for (const [, fkRows] of groupBy(fksByTable.get(keyOf(object.schema, object.name)) ?? [], (r) => String(r.id))) {
+      const first = fkRows[0]!;
+      const refTable = String(first.ref_table);
+      const cols = fkRows.map((r) => String(r.from_column));
+      // REFERENCES parent without a column list means the parent's primary key.
+      const refColumns = fkRows.some((r) => r.to_column === null) ? pkOf(object.schema, refTable) : fkRows.map((r) => String(r.to_column));
+      const fk: ForeignKey = { columns: cols, refTable, refColumns };
+      const name = takeName(pool, (c) => c.kind === "foreignkey" && c.refTable.toLowerCase() === refTable.toLowerCase() && sameColumns(c.columns, cols));
+      if (name) fk.name = name;
+      const onDelete = fkAction(first.on_delete);
+      const onUpdate = fkAction(first.on_update);
+      if (onDelete) fk.onDelete = onDelete;
+      if (onUpdate) fk.onUpdate = onUpdate;
+      table.foreignKeys.push(fk);
+    }
+
+    for (const c of parsed.constraints) {
+      if (c.kind === "check") table.checks.push(c.name ? { name: c.name, expression: c.expression } : ({ expression: c.expression } as CheckConstraint));
+    }
+
+    for (const object2 of indexesByTable.get(keyOf(object.schema, object.name)) ?? []) {
+      const parsedIndex = parseCreateIndex(object2.sql!);
+      const index: Index = {
+        name: object2.name,
+        columns: parsedIndex.elements.map((e) => e.column ?? { expression: e.text }),
+      };
+      if (parsedIndex.unique) index.unique = true;
+      if (parsedIndex.where) index.where = parsedIndex.where;
+      table.indexes.push(index);
+    }
+
+    byName(table.uniques);
+    byName(table.foreignKeys);
+    byName(table.checks);
+    byName(table.indexes);
+    tables.push(table);
+    extras.set(keyOf(object.schema, object.name), { options: parsed.options, hiddenColumns });
+  }
+  tables.sort((a, b) => (a.schema ?? "").localeCompare(b.schema ?? "") || a.name.localeCompare(b.name));
+  return { tables, extras };
+}
+
+/** The schemas to read: `main` plus any attached database the caller names. */
+export function schemasToRead(options: IntrospectOptions = {}): string[] {
+  const named = (options.schemas ?? []).filter((s) => !isDefaultSchema(s));
+  return ["main", ...new Set(named)];
+}
+
+/** The filter every introspection applies: internal, kiln and excluded tables are left out. */
+export function tableFilter(options: IntrospectOptions = {}): (schema: string, name: string) => boolean {
+  const excluded = new Set(options.excludeTables ?? []);
+  return (schema, name) => {
+    if (name.startsWith("sqlite_") || name.startsWith(REBUILD_PREFIX) || KILN_TABLES.has(name)) return false;
+    const catalogSchema = isDefaultSchema(schema) ? undefined : schema;
+    if (excluded.has(name) || (catalogSchema && excluded.has(`${catalogSchema}.${name}`))) return false;
+    return options.includeTable ? options.includeTable(catalogSchema, name) : true;
+  };
+}
+
+export async function introspectSqlite(conn: Connection, options: IntrospectOptions = {}): Promise<Catalog> {
+  const attached = new Set((await conn.query("SELECT name FROM pragma_database_list")).rows.map((r) => String(r.name)));
+  const schemas = schemasToRead(options).filter((s) => attached.has(s));
+  const raw = await readRawSchema(conn, schemas);
+  const { tables } = buildTables(raw, tableFilter(options));
+  return { schemas: schemas.filter((s) => s !== "main"), tables, enums: [] };
+}

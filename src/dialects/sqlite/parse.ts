@@ -1,0 +1,144 @@
+/**
+ * Reads the parts of CREATE TABLE / CREATE INDEX text that SQLite's pragmas do not
+ * report: constraint names, CHECK expressions, AUTOINCREMENT, table options
+ * (WITHOUT ROWID, STRICT), index expressions and partial-index predicates.
+ */
+import { identifierName, isKeyword, matchingParen, sourceText, splitTopLevel, tokenize, type Token } from "./tokens.js";
+
+export type ParsedConstraint =
+  | { kind: "primary"; name?: string; columns: string[] }
+  | { kind: "unique"; name?: string; columns: string[] }
+  | { kind: "check"; name?: string; expression: string }
+  | { kind: "foreignkey"; name?: string; columns: string[]; refTable: string };
+
+export interface ParsedTable {
+  /** Column names in order, with AUTOINCREMENT noted. */
+  columns: { name: string; autoIncrement: boolean }[];
+  /** Column-level and table-level constraints, in order of appearance. */
+  constraints: ParsedConstraint[];
+  /** Text after the closing parenthesis, e.g. `WITHOUT ROWID, STRICT` ("" when none). */
+  options: string;
+}
+
+export interface ParsedIndex {
+  unique: boolean;
+  /** Each element as written; `column` set when the element is a lone identifier. */
+  elements: { text: string; column?: string }[];
+  where?: string;
+}
+
+const CONSTRAINT_STARTS = new Set(["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]);
+
+function isName(token: Token | undefined): token is Token {
+  return token !== undefined && (token.kind === "word" || token.kind === "quoted" || token.kind === "string");
+}
+
+/** Names listed in a parenthesized column list starting at tokens[open] == "(". */
+function nameList(tokens: Token[], open: number): { names: string[]; close: number } {
+  const close = matchingParen(tokens, open);
+  const names = splitTopLevel(tokens, open + 1, close)
+    .map((part) => part[0])
+    .filter(isName)
+    .map(identifierName);
+  return { names, close };
+}
+
+function firstParen(tokens: Token[], from: number): number {
+  for (let i = from; i < tokens.length; i++) if (tokens[i]!.text === "(" && tokens[i]!.kind === "punct") return i;
+  return -1;
+}
+
+/** Constraints in one column definition or one table constraint. */
+function readConstraints(sql: string, part: Token[], columnName: string | undefined): ParsedConstraint[] {
+  const found: ParsedConstraint[] = [];
+  let pendingName: string | undefined;
+  for (let i = 0; i < part.length; i++) {
+    const t = part[i]!;
+    if (isKeyword(t, "CONSTRAINT") && isName(part[i + 1])) {
+      pendingName = identifierName(part[i + 1]!);
+      i++;
+      continue;
+    }
+    const named = pendingName !== undefined ? { name: pendingName } : {};
+    if (isKeyword(t, "PRIMARY") && isKeyword(part[i + 1], "KEY")) {
+      if (columnName !== undefined) found.push({ kind: "primary", ...named, columns: [columnName] });
+      else {
+        const open = firstParen(part, i);
+        const { names, close } = nameList(part, open);
+        found.push({ kind: "primary", ...named, columns: names });
+        i = close;
+      }
+      pendingName = undefined;
+    } else if (isKeyword(t, "UNIQUE")) {
+      if (columnName !== undefined) found.push({ kind: "unique", ...named, columns: [columnName] });
+      else {
+        const { names, close } = nameList(part, firstParen(part, i));
+        found.push({ kind: "unique", ...named, columns: names });
+        i = close;
+      }
+      pendingName = undefined;
+    } else if (isKeyword(t, "CHECK") && part[i + 1]?.text === "(") {
+      const close = matchingParen(part, i + 1);
+      found.push({ kind: "check", ...named, expression: sourceText(sql, part.slice(i + 2, close)).trim() });
+      i = close;
+      pendingName = undefined;
+    } else if (isKeyword(t, "FOREIGN") && isKeyword(part[i + 1], "KEY")) {
+      const { names, close } = nameList(part, firstParen(part, i));
+      const ref = part[close + 2];
+      if (isKeyword(part[close + 1], "REFERENCES") && isName(ref)) {
+        found.push({ kind: "foreignkey", ...named, columns: names, refTable: identifierName(ref) });
+      }
+      i = close + 2;
+      pendingName = undefined;
+    } else if (isKeyword(t, "REFERENCES") && columnName !== undefined && isName(part[i + 1])) {
+      found.push({ kind: "foreignkey", ...named, columns: [columnName], refTable: identifierName(part[i + 1]!) });
+      i++;
+      pendingName = undefined;
+    } else if (t.kind === "punct" && t.text === "(") {
+      // Skip over type arguments, DEFAULT (expr), COLLATE etc. without misreading their contents.
+      i = matchingParen(part, i);
+    }
+  }
+  return found;
+}
+
+/** Parse a CREATE TABLE statement as stored in sqlite_schema. */
+export function parseCreateTable(sql: string): ParsedTable {
+  const tokens = tokenize(sql);
+  const open = firstParen(tokens, 0);
+  if (open === -1) return { columns: [], constraints: [], options: "" };
+  const close = matchingParen(tokens, open);
+  const columns: ParsedTable["columns"] = [];
+  const constraints: ParsedConstraint[] = [];
+  for (const part of splitTopLevel(tokens, open + 1, close)) {
+    const head = part[0];
+    if (!head) continue;
+    const isTableConstraint = head.kind === "word" && CONSTRAINT_STARTS.has(head.value.toUpperCase());
+    if (isTableConstraint) {
+      constraints.push(...readConstraints(sql, part, undefined));
+    } else {
+      const name = identifierName(head);
+      columns.push({ name, autoIncrement: part.some((t) => isKeyword(t, "AUTOINCREMENT")) });
+      constraints.push(...readConstraints(sql, part.slice(1), name));
+    }
+  }
+  return { columns, constraints, options: sql.slice(tokens[close]!.end).trim() };
+}
+
+/** Parse a CREATE [UNIQUE] INDEX statement as stored in sqlite_schema. */
+export function parseCreateIndex(sql: string): ParsedIndex {
+  const tokens = tokenize(sql);
+  const unique = isKeyword(tokens[1], "UNIQUE");
+  const open = firstParen(tokens, 0);
+  const close = matchingParen(tokens, open);
+  const elements = splitTopLevel(tokens, open + 1, close).map((part) => {
+    const text = sourceText(sql, part).trim();
+    return part.length === 1 && (part[0]!.kind === "word" || part[0]!.kind === "quoted")
+      ? { text, column: identifierName(part[0]!) }
+      : { text };
+  });
+  const whereAt = tokens.findIndex((t, i) => i > close && isKeyword(t, "WHERE"));
+  const parsed: ParsedIndex = { unique, elements };
+  if (whereAt !== -1) parsed.where = sql.slice(tokens[whereAt]!.end).trim().replace(/;$/, "").trim();
+  return parsed;
+}

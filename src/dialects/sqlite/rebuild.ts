@@ -1,0 +1,351 @@
+/**
+ * The batch "copy and move" for what SQLite's ALTER TABLE cannot do: build the new
+ * definition in memory from the table's current one, then
+ *
+ *   CREATE TABLE "_kiln_new_t" (...new definition...)
+ *   INSERT INTO "_kiln_new_t" (cols) SELECT exprs FROM "t"
+ *   DROP TABLE "t"
+ *   ALTER TABLE "_kiln_new_t" RENAME TO "t"     (with legacy_alter_table on)
+ *   recreate the indexes and triggers
+ *
+ * inside the step's transaction. It must run with foreign key ENFORCEMENT OFF
+ * (see index.ts, beforeStep): with it on, DROP TABLE "t" deletes every row first,
+ * which fires ON DELETE CASCADE in the tables referencing "t" (their rows vanish),
+ * and RENAME rewrites their REFERENCES clauses. SQLite ignores PRAGMA foreign_keys
+ * inside a transaction, and defer_foreign_keys does not stop cascades. Integrity is
+ * checked instead with PRAGMA foreign_key_check before the step commits.
+ */
+import type { Column, Index, Table } from "../../catalog/types.js";
+import { KilnError } from "../../errors.js";
+import type { Operation, Statement } from "../../operations/types.js";
+import type { Connection } from "../types.js";
+import { isBatchAlterTable, type BatchAlterTable } from "../../operations/batch.js";
+import { compileOperation, needsTableDefinition } from "./compile.js";
+import { columnList, createIndexSql, createTableSql, isAutoKey } from "./ddl.js";
+import { buildTables, readRawSchema, REBUILD_PREFIX } from "./introspect.js";
+import { isDefaultSchema, quoteIdentifier, tableName } from "./quote.js";
+import { tokenize } from "./tokens.js";
+
+/** True when the SQL expression mentions the column (as a bare or quoted identifier). */
+export function mentionsColumn(expression: string, column: string): boolean {
+  const lower = column.toLowerCase();
+  return tokenize(expression).some((t) => (t.kind === "word" || t.kind === "quoted") && t.value.toLowerCase() === lower);
+}
+
+/** The expression with every reference to column `from` renamed to `to`. */
+export function renameColumnIn(expression: string, from: string, to: string): string {
+  const lower = from.toLowerCase();
+  let out = "";
+  let at = 0;
+  for (const t of tokenize(expression)) {
+    if ((t.kind === "word" || t.kind === "quoted") && t.value.toLowerCase() === lower) {
+      out += expression.slice(at, t.start) + quoteIdentifier(to);
+      at = t.end;
+    }
+  }
+  return out + expression.slice(at);
+}
+
+/** The result of applying operations to a table definition in memory. */
+export interface RebuiltTable {
+  table: Table;
+  /** New column name -> SQL expression over the old table that fills it (absent: the column's default). */
+  sources: Map<string, string>;
+  /** Indexes whose SQL must be generated (new or changed); others keep their original text. */
+  changedIndexes: Set<string>;
+}
+
+function indexMentions(index: Index, column: string): boolean {
+  const lower = column.toLowerCase();
+  return (
+    index.columns.some((e) => (typeof e === "string" ? e.toLowerCase() === lower : mentionsColumn(e.expression, column))) ||
+    (index.where !== undefined && mentionsColumn(index.where, column))
+  );
+}
+
+const hasColumn = (columns: string[], column: string) => columns.some((c) => c.toLowerCase() === column.toLowerCase());
+
+function fail(table: Table, message: string): never {
+  throw new KilnError(`Cannot rebuild table "${table.name}": ${message}`);
+}
+
+function findColumn(table: Table, name: string): Column {
+  const column = table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+  if (!column) fail(table, `it has no column "${name}" (columns: ${table.columns.map((c) => c.name).join(", ")})`);
+  return column;
+}
+
+function dropColumnFrom(state: RebuiltTable, name: string): void {
+  const { table } = state;
+  const column = findColumn(table, name);
+  table.columns = table.columns.filter((c) => c !== column);
+  state.sources.delete(column.name);
+  // Like PostgreSQL: indexes and constraints that involve the column go with it.
+  if (table.primaryKey && hasColumn(table.primaryKey.columns, column.name)) delete table.primaryKey;
+  table.uniques = table.uniques.filter((u) => !hasColumn(u.columns, column.name));
+  table.foreignKeys = table.foreignKeys.filter((fk) => !hasColumn(fk.columns, column.name));
+  table.checks = table.checks.filter((ck) => !mentionsColumn(ck.expression, column.name));
+  table.indexes = table.indexes.filter((ix) => !indexMentions(ix, column.name));
+}
+
+function renameColumn(state: RebuiltTable, from: string, to: string): void {
+  const { table } = state;
+  const column = findColumn(table, from);
+  const old = column.name;
+  column.name = to;
+  const source = state.sources.get(old);
+  state.sources.delete(old);
+  if (source !== undefined) state.sources.set(to, source);
+  const swap = (cols: string[]) => cols.map((c) => (c.toLowerCase() === old.toLowerCase() ? to : c));
+  if (table.primaryKey) table.primaryKey.columns = swap(table.primaryKey.columns);
+  for (const u of table.uniques) u.columns = swap(u.columns);
+  for (const fk of table.foreignKeys) fk.columns = swap(fk.columns);
+  for (const ck of table.checks) ck.expression = renameColumnIn(ck.expression, old, to);
+  for (const ix of table.indexes) {
+    if (!indexMentions(ix, old)) continue;
+    ix.columns = ix.columns.map((e) =>
+      typeof e === "string" ? (e.toLowerCase() === old.toLowerCase() ? to : e) : { expression: renameColumnIn(e.expression, old, to) },
+    );
+    if (ix.where) ix.where = renameColumnIn(ix.where, old, to);
+    state.changedIndexes.add(ix.name!);
+  }
+}
+
+function applyOne(state: RebuiltTable, op: Operation): void {
+  const { table } = state;
+  switch (op.kind) {
+    case "addColumn":
+      if (table.columns.some((c) => c.name.toLowerCase() === op.column.name.toLowerCase())) fail(table, `column "${op.column.name}" already exists`);
+      table.columns.push({ ...op.column });
+      return;
+    case "dropColumn":
+      dropColumnFrom(state, op.column);
+      return;
+    case "alterColumn": {
+      const column = findColumn(table, op.column);
+      if (op.type !== undefined) {
+        column.type = op.type;
+        // PostgreSQL's USING expression doubles as the copy expression.
+        if (op.using !== undefined) state.sources.set(column.name, op.using);
+      }
+      if (op.nullable !== undefined) column.nullable = op.nullable;
+      if (op.default === null) delete column.default;
+      else if (op.default !== undefined) column.default = op.default;
+      if (op.newName !== undefined && op.newName !== column.name) renameColumn(state, column.name, op.newName);
+      return;
+    }
+    case "createIndex":
+      if (table.indexes.some((ix) => ix.name === op.index.name)) fail(table, `index "${op.index.name}" already exists`);
+      table.indexes.push({ ...op.index });
+      state.changedIndexes.add(op.index.name);
+      return;
+    case "dropIndex":
+      if (!table.indexes.some((ix) => ix.name === op.name)) fail(table, `it has no index "${op.name}"`);
+      table.indexes = table.indexes.filter((ix) => ix.name !== op.name);
+      return;
+    case "createPrimaryKey":
+      if (table.primaryKey) fail(table, `it already has a primary key (${table.primaryKey.columns.join(", ")}); drop it first`);
+      table.primaryKey = { ...op.constraint };
+      for (const name of op.constraint.columns) findColumn(table, name).nullable = false;
+      return;
+    case "createUniqueConstraint":
+      table.uniques.push({ ...op.constraint });
+      return;
+    case "createForeignKey":
+      table.foreignKeys.push({ ...op.constraint });
+      return;
+    case "createCheckConstraint":
+      table.checks.push({ ...op.constraint });
+      return;
+    case "dropConstraint": {
+      const lists = {
+        check: table.checks,
+        unique: table.uniques,
+        foreignkey: table.foreignKeys,
+        primary: table.primaryKey ? [table.primaryKey] : [],
+      } as const;
+      const list = lists[op.type] as { name?: string }[];
+      if (!list.some((c) => c.name === op.name)) {
+        const known = list.map((c) => c.name).filter(Boolean);
+        fail(table, `it has no ${op.type} constraint named "${op.name}"${known.length ? ` (named ones: ${known.join(", ")})` : " (SQLite only knows names given with CONSTRAINT in CREATE TABLE)"}`);
+      }
+      if (op.type === "primary") delete table.primaryKey;
+      else if (op.type === "check") table.checks = table.checks.filter((c) => c.name !== op.name);
+      else if (op.type === "unique") table.uniques = table.uniques.filter((c) => c.name !== op.name);
+      else table.foreignKeys = table.foreignKeys.filter((c) => c.name !== op.name);
+      return;
+    }
+    default:
+      fail(table, `${op.kind} cannot be part of a batch on one table`);
+  }
+}
+
+/** Apply operations to a copy of the table definition (pure). */
+export function applyToTable(current: Table, operations: Operation[]): RebuiltTable {
+  const table = structuredClone(current);
+  const sources = new Map(table.columns.map((c) => [c.name, quoteIdentifier(c.name)]));
+  const state: RebuiltTable = { table, sources, changedIndexes: new Set() };
+  for (const op of operations) applyOne(state, op);
+  return state;
+}
+
+/** What the database holds besides the Table: raw SQL the rebuild must restore. */
+export interface TableSurroundings {
+  /** WITHOUT ROWID / STRICT. */
+  options: string;
+  /** Original CREATE INDEX text by index name. */
+  indexSql: Map<string, string>;
+  /** CREATE TRIGGER text of the table's triggers. */
+  triggerSql: string[];
+  /** sqlite_sequence value for an AUTOINCREMENT table. */
+  sequence?: number;
+}
+
+/** The rebuild statements (pure). */
+export function rebuildStatements(rebuilt: RebuiltTable, around: TableSurroundings): Statement[] {
+  const { table } = rebuilt;
+  const scratch = `${REBUILD_PREFIX}${table.name}`;
+  const copied = table.columns.filter((c) => rebuilt.sources.has(c.name));
+  const statements: Statement[] = [
+    // Lets a self-referencing table be copied in any row order; checked at commit.
+    { sql: "PRAGMA defer_foreign_keys = ON" },
+    { sql: createTableSql(table, { name: scratch, options: around.options }) },
+  ];
+  if (copied.length > 0) {
+    statements.push({
+      sql: `INSERT INTO ${tableName(table.schema, scratch)} (${columnList(copied.map((c) => c.name))}) SELECT ${copied
+        .map((c) => rebuilt.sources.get(c.name))
+        .join(", ")} FROM ${tableName(table.schema, table.name)}`,
+    });
+  }
+  statements.push(
+    { sql: `DROP TABLE ${tableName(table.schema, table.name)}` },
+    // Legacy mode: rename without re-checking views and triggers that name the (now dropped) table.
+    { sql: "PRAGMA legacy_alter_table = ON" },
+    { sql: `ALTER TABLE ${tableName(table.schema, scratch)} RENAME TO ${quoteIdentifier(table.name)}` },
+    { sql: "PRAGMA legacy_alter_table = OFF" },
+  );
+  if (around.sequence !== undefined && table.columns.some(isAutoKey)) {
+    // Keep AUTOINCREMENT from reusing ids of rows deleted before the rebuild.
+    const seqTable = `${isDefaultSchema(table.schema) ? "" : `${quoteIdentifier(table.schema!)}.`}sqlite_sequence`;
+    statements.push(
+      { sql: `DELETE FROM ${seqTable} WHERE name = ?`, params: [table.name] },
+      { sql: `INSERT INTO ${seqTable} (name, seq) SELECT ?, max(?, coalesce((SELECT max(rowid) FROM ${tableName(table.schema, table.name)}), 0))`, params: [table.name, around.sequence] },
+    );
+  }
+  for (const index of table.indexes) {
+    const original = around.indexSql.get(index.name!);
+    statements.push({
+      sql: original && !rebuilt.changedIndexes.has(index.name!) ? original : createIndexSql(table.schema, table.name, { ...index, name: index.name! }),
+    });
+  }
+  for (const trigger of around.triggerSql) statements.push({ sql: trigger });
+  return statements;
+}
+
+async function foreignKeysEnforced(conn: Connection): Promise<boolean> {
+  const { rows } = await conn.query("PRAGMA foreign_keys");
+  return Number(rows[0]?.foreign_keys ?? 0) === 1;
+}
+
+/**
+ * Compile an operation (or a batch group) against the live database: operations
+ * ALTER TABLE can do compile as usual; the others become one rebuild. Call it
+ * just before running the statements, inside the step's transaction.
+ */
+export async function compileOnline(conn: Connection, op: Operation | BatchAlterTable): Promise<Statement[]> {
+  if (!needsTableDefinition(op)) return compileOperation(op);
+  const operations = isBatchAlterTable(op) ? op.operations : [op];
+  const target = op as { schema?: string; table: string };
+  const schema = isDefaultSchema(target.schema) ? "main" : target.schema!;
+
+  const raw = await readRawSchema(conn, [schema]);
+  const { tables, extras } = buildTables(raw, (_s, name) => name === target.table);
+  const current = tables[0];
+  if (!current) throw new KilnError(`Cannot alter table "${target.table}"${schema === "main" ? "" : ` in "${schema}"`}: it does not exist.`);
+  const extra = extras.get(`${schema}\u0000${target.table}`)!;
+
+  // A plain DROP COLUMN works when nothing else uses the column.
+  if (!isBatchAlterTable(op) && op.kind === "dropColumn") {
+    const after = applyToTable(current, [op]).table;
+    const untouched =
+      after.primaryKey?.columns.join() === current.primaryKey?.columns.join() &&
+      after.uniques.length === current.uniques.length &&
+      after.foreignKeys.length === current.foreignKeys.length &&
+      after.checks.length === current.checks.length &&
+      after.indexes.length === current.indexes.length;
+    if (untouched) return compileOperation(op);
+  }
+  if (extra.hiddenColumns.length > 0) {
+    throw new KilnError(
+      `Cannot rebuild table "${current.name}": it has generated columns (${extra.hiddenColumns.join(", ")}) that kiln cannot copy. Write this change by hand with op.execute().`,
+    );
+  }
+  // Operations ALTER TABLE could do alone may sit in a batch too: everything goes into one copy.
+  const rebuilt = applyToTable(current, operations);
+
+  if (await foreignKeysEnforced(conn)) {
+    const referenced = raw.foreignKeys.some((fk) => String(fk.ref_table).toLowerCase() === current.name.toLowerCase());
+    if (referenced || rebuilt.table.foreignKeys.some((fk) => fk.refTable.toLowerCase() === current.name.toLowerCase())) {
+      throw new KilnError(
+        `Cannot rebuild table "${current.name}" while foreign key enforcement is on: other tables reference it, and dropping the old copy would cascade to their rows. ` +
+          `The step must run with PRAGMA foreign_keys = OFF (the SQLite dialect's beforeStep does this).`,
+      );
+    }
+  }
+
+  const objects = raw.objects.filter((o) => o.tbl_name === current.name && o.sql);
+  let sequence: number | undefined;
+  if (raw.objects.some((o) => o.name === "sqlite_sequence")) {
+    const seqTable = schema === "main" ? "sqlite_sequence" : `${quoteIdentifier(schema)}.sqlite_sequence`;
+    const row = (await conn.query(`SELECT seq FROM ${seqTable} WHERE name = ?`, [current.name])).rows[0];
+    if (row) sequence = Number(row.seq);
+  }
+  return rebuildStatements(rebuilt, {
+    options: extra.options,
+    indexSql: new Map(objects.filter((o) => o.type === "index").map((o) => [o.name, o.sql!])),
+    triggerSql: objects.filter((o) => o.type === "trigger").map((o) => o.sql!),
+    ...(sequence !== undefined ? { sequence } : {}),
+  });
+}
+
+/** Fail with a readable error when rows point at missing parents (PRAGMA foreign_key_check). */
+export async function checkForeignKeys(conn: Connection, table?: { schema?: string; name: string }): Promise<void> {
+  const sql = table
+    ? `SELECT * FROM pragma_foreign_key_check(?${isDefaultSchema(table.schema) ? "" : ", ?"})`
+    : "SELECT * FROM pragma_foreign_key_check";
+  const params = table ? (isDefaultSchema(table.schema) ? [table.name] : [table.name, table.schema]) : [];
+  const { rows } = await conn.query(sql, params);
+  if (rows.length === 0) return;
+  const shown = rows.slice(0, 10).map((r) => `table "${r.table}" rowid ${r.rowid} references a missing row in "${r.parent}"`);
+  throw new KilnError(
+    `Foreign key check failed after the migration step: ${rows.length} row(s) reference rows that do not exist. The step was rolled back; fix the data (or the constraint) and run again.`,
+    { details: rows.length > 10 ? [...shown, `... and ${rows.length - 10} more`] : shown },
+  );
+}
+
+/**
+ * Merge runs of consecutive operations on the same table that each need a
+ * rebuild into one BatchAlterTable, so the table is copied once (pure).
+ */
+export function groupRebuilds(operations: Operation[]): (Operation | BatchAlterTable)[] {
+  const out: (Operation | BatchAlterTable)[] = [];
+  for (const op of operations) {
+    const last = out[out.length - 1];
+    if (needsTableDefinition(op) && last && needsTableDefinition(last)) {
+      const ref = op as { schema?: string; table: string };
+      const lastRef = last as { schema?: string; table: string };
+      const schemaOf = (r: { schema?: string }) => (isDefaultSchema(r.schema) ? "main" : r.schema);
+      if (lastRef.table === ref.table && schemaOf(lastRef) === schemaOf(ref)) {
+        const group: BatchAlterTable = isBatchAlterTable(last)
+          ? { ...last, operations: [...last.operations] }
+          : { kind: "batchAlterTable", table: ref.table, ...(ref.schema ? { schema: ref.schema } : {}), operations: [last as Operation] };
+        group.operations.push(op);
+        out[out.length - 1] = group;
+        continue;
+      }
+    }
+    out.push(op);
+  }
+  return out;
+}

@@ -1,0 +1,155 @@
+/**
+ * The Dialect interface: everything that differs between PostgreSQL (server and
+ * PGlite), MySQL/MariaDB and SQLite lives behind it. Code outside dialects/
+ * never asks which database it talks to; it asks the dialect.
+ */
+import type { Catalog } from "../catalog/types.js";
+import type { Operation, Statement } from "../operations/types.js";
+
+export type DialectName = "postgresql" | "mysql" | "sqlite";
+
+export interface QueryResult {
+  rows: Record<string, unknown>[];
+  /** Rows changed by an INSERT/UPDATE/DELETE, when the driver tells. */
+  rowCount: number;
+}
+
+/** One open connection (a single session: locks and transactions belong to it). */
+export interface Connection {
+  /** Run one statement. Parameters use the dialect's placeholder style ($1 on PostgreSQL, ? elsewhere). */
+  query(sql: string, params?: unknown[]): Promise<QueryResult>;
+  close(): Promise<void>;
+}
+
+/** A connection target parsed from a URL; `display` is safe to print (password masked). */
+export interface DatabaseUrl {
+  /** The URL as given (may hold a password: never print it). */
+  raw: string;
+  /** Masked form for messages. */
+  display: string;
+  scheme: string;
+}
+
+export interface IntrospectOptions {
+  /**
+   * Schemas to read besides the default one (always read). Other schemas are left
+   * alone: autogenerate must never propose dropping what it was not asked to manage.
+   */
+  schemas?: string[];
+  /** Tables to leave out (kiln's own version and history tables are always left out). */
+  excludeTables?: string[];
+  /** Keep only tables for which this returns true (applied before reading columns etc. where the dialect can). */
+  includeTable?: (schema: string | undefined, name: string) => boolean;
+}
+
+export interface LockOptions {
+  /** Give up after this many milliseconds of waiting. */
+  timeoutMs: number;
+  /** Called while waiting, with a complete sentence ("waiting for the migration lock held by ...") naming the holder where known. */
+  onWait?: (message: string) => void;
+}
+
+export interface Dialect {
+  readonly name: DialectName;
+  /** True when DDL runs inside a transaction and rolls back with it. */
+  readonly transactionalDDL: boolean;
+
+  // ---- connecting ----
+  /** Open a connection. Errors must be KilnError with the masked URL in the message. */
+  connect(url: DatabaseUrl): Promise<Connection>;
+  /** Optional: a fresh, empty database of the same kind as `like`, for `kiln test`. */
+  createScratch?(like: DatabaseUrl, options: ScratchOptions): Promise<ScratchDatabase>;
+
+  // ---- SQL text ----
+  quoteIdentifier(name: string): string;
+  /** SQL literal for a JS value (strings escaped, null, numbers, booleans, Date, Buffer, objects as JSON). */
+  quoteLiteral(value: unknown): string;
+  /** The i-th (0-based) bound parameter placeholder. */
+  placeholder(index: number): string;
+  /** A possibly schema-qualified, quoted table name. */
+  tableName(schema: string | undefined, name: string): string;
+
+  // ---- operations ----
+  /** Compile one operation into statements (pure). */
+  compile(op: Operation): Statement[];
+  /**
+   * Optional: compile with a live connection, for operations whose SQL depends on
+   * the current table definition (SQLite's copy-and-move). The runner prefers it
+   * when connected; offline (--sql) runs use compile().
+   */
+  compileOnline?(conn: Connection, op: Operation): Promise<Statement[]>;
+  /** Optional: before each step's BEGIN, outside any transaction (SQLite turns foreign key enforcement off for rebuilds). */
+  beforeStep?(conn: Connection): Promise<void>;
+  /** Optional: just before each step's COMMIT; throws (and the step rolls back) when the step broke an invariant. */
+  verifyStep?(conn: Connection): Promise<void>;
+  /** Optional: after each step's COMMIT or ROLLBACK. */
+  afterStep?(conn: Connection): Promise<void>;
+  /**
+   * Optional: join parameterless statements into one (a single round trip), for
+   * drivers that run several statements per call and return the last result.
+   */
+  joinStatements?(sqls: string[]): string;
+  /** Optional: true when the error means "gave up waiting for a lock" (the step is retried). */
+  isLockTimeout?(error: unknown): boolean;
+  /**
+   * Optional: statements that put the step's limits (lock_timeout, statement_timeout)
+   * in force: for the current transaction, or for the session around a statement
+   * that must run outside one; `reset` statements end the session scope.
+   */
+  stepSettings?(settings: StepSettings, scope: "transaction" | "session"): string[];
+  resetStepSettings?(): string[];
+
+  // ---- kiln's own tables ----
+  /** Statements that create the version and history tables if they do not exist. */
+  bookkeepingDDL(names: BookkeepingNames): string[];
+
+  // ---- transactions and locks ----
+  /** Statement that begins a transaction for one migration step (e.g. BEGIN, or BEGIN IMMEDIATE on SQLite). */
+  readonly beginSql: string;
+  /** Take the migration lock; resolves to a release function. Throws KilnError on timeout. */
+  acquireLock(conn: Connection, key: string, options: LockOptions): Promise<() => Promise<void>>;
+
+  // ---- reading the schema ----
+  introspect(conn: Connection, options?: IntrospectOptions): Promise<Catalog>;
+  /**
+   * Rewrite a model Catalog into the spelling introspect() produces (types,
+   * defaults, check and index expressions), asking the database where text
+   * rules are not enough, so that compare() sees only real differences.
+   */
+  canonicalize(conn: Connection, catalog: Catalog): Promise<Catalog>;
+  /**
+   * Optional: rewrite autogenerated operations into forms that do not block a
+   * running application, where the database has them (pure).
+   */
+  preferOnlineForms?(operations: Operation[]): Operation[];
+}
+
+export interface StepSettings {
+  /** Longest wait for a table lock per statement, ms (0 = no limit). */
+  lockTimeoutMs: number;
+  /** Longest run time per statement, ms (0 = no limit). */
+  statementTimeoutMs: number;
+  /** How often a step that hit the lock timeout is retried (with backoff) before the run fails. */
+  lockRetries: number;
+}
+
+/** A database `kiln test` may change freely, and how to get rid of it (see dialects/scratch.ts). */
+export interface ScratchDatabase {
+  url: DatabaseUrl;
+  /** Removes it; never throws (a failure becomes a warning naming what to remove by hand). */
+  dispose(): Promise<void>;
+  /** What is left behind when it is kept, for the user. */
+  keptNote: string;
+}
+
+export interface ScratchOptions {
+  /** Keep it afterwards (an in-memory database then goes to a temporary folder). */
+  keep: boolean;
+  warn(message: string): void;
+}
+
+export interface BookkeepingNames {
+  schema?: string;
+  versionTable: string;
+  historyTable: string;
+}

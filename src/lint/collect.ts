@@ -1,0 +1,71 @@
+/**
+ * Gets a revision's upgrade operations without a database: runs `upgrade` against
+ * an `op` that collects instead of executing, and notes the source line of each
+ * call. The facade applies operations asynchronously (after the call returns), so
+ * the call site is taken when the revision calls the `op` method, not in the sink:
+ * every facade method pushes exactly one operation, in call order.
+ */
+import type { DialectName } from "../dialects/types.js";
+import { collectingSink, Op } from "../operations/facade.js";
+import type { Operation } from "../operations/types.js";
+import type { Migration } from "../revisions/types.js";
+import { callSiteLine, captureStack } from "./locate.js";
+
+export type Collected =
+  | { status: "collected"; operations: Operation[]; lines: (number | undefined)[] }
+  /** The revision reads the database (op.query), so what it does cannot be known without one. */
+  | { status: "uses-query"; operations: Operation[] }
+  | { status: "failed"; error: unknown };
+
+/** Members of Op that do not create an operation. */
+const NOT_OPERATIONS = new Set<PropertyKey>(["constructor", "settled", "dialect"]);
+
+class QueryNotAvailable extends Error {
+  constructor() {
+    super("op.query() reads the database; kiln lint runs revisions without one");
+  }
+}
+
+export async function collectOperations(
+  migration: Migration,
+  options: { dialect: DialectName; file: string; source: string },
+): Promise<Collected> {
+  const sink = collectingSink(options.dialect);
+  const real = new Op(sink);
+  const stacks: string[] = [];
+  let usedQuery = false;
+
+  const op = new Proxy(real, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (property === "query") {
+        return () => {
+          usedQuery = true;
+          return Promise.reject(new QueryNotAvailable());
+        };
+      }
+      if (typeof value !== "function") return value;
+      if (NOT_OPERATIONS.has(property)) return value.bind(target);
+      return (...args: unknown[]) => {
+        const stack = captureStack();
+        const result: unknown = value.apply(target, args);
+        stacks.push(stack);
+        return result;
+      };
+    },
+  });
+
+  try {
+    await migration.upgrade.call(migration, op);
+    await real.settled();
+  } catch (error) {
+    if (!usedQuery) return { status: "failed", error };
+  }
+  if (usedQuery) return { status: "uses-query", operations: sink.operations };
+  // A call that threw before pushing would shift the pairing: then no line is trusted.
+  const lines =
+    stacks.length === sink.operations.length
+      ? stacks.map((stack) => callSiteLine(stack, options.file, options.source))
+      : sink.operations.map(() => undefined);
+  return { status: "collected", operations: sink.operations, lines };
+}

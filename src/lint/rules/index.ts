@@ -1,0 +1,23 @@
+/** Every lint rule, in the order findings for one operation are listed. */
+import { addUniqueConstraint } from "./add-unique-constraint.js";
+import { constraintNotValid } from "./constraint-not-valid.js";
+import { indexNotConcurrent } from "./index-not-concurrent.js";
+import { notNullWithoutDefault } from "./not-null-without-default.js";
+import { renameBreaksApp } from "./rename-breaks-app.js";
+import type { LintRule } from "./rule.js";
+import { setNotNull } from "./set-not-null.js";
+import { typeChangeRewriteRule } from "./type-change-rewrite.js";
+import { volatileDefault } from "./volatile-default.js";
+
+export const RULES: readonly LintRule[] = [
+  indexNotConcurrent,
+  constraintNotValid,
+  setNotNull,
+  typeChangeRewriteRule,
+  volatileDefault,
+  notNullWithoutDefault,
+  renameBreaksApp,
+  addUniqueConstraint,
+];
+
+export type { LintRule, RuleScope } from "./rule.js";

@@ -1,0 +1,30 @@
+/**
+ * Loads the user's TypeScript (config, models) without a build step, through
+ * the same private tsx namespace that loads revision files. Errors name the
+ * file and keep the loader's message (line and column for syntax errors).
+ */
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { pathToFileURL } from "node:url";
+import { maskSecrets } from "./config/url.js";
+import { KilnError } from "./errors.js";
+import { tsxImport } from "./revisions/import-module.js";
+
+/**
+ * Imports a module. The file's content hash goes into the URL, so that a program
+ * that calls kiln twice (e.g. `check()` after editing the models) reads the file
+ * as it is now, not the module cached by the first call.
+ */
+export async function importModule(file: string): Promise<Record<string, unknown>> {
+  try {
+    const version = createHash("sha256").update(await readFile(file)).digest("hex").slice(0, 16);
+    const url = `${pathToFileURL(file).href}?kiln=${version}`;
+    if (/\.(mjs|js)$/.test(file)) {
+      return (await import(url)) as Record<string, unknown>;
+    }
+    return (await (await tsxImport())(url, import.meta.url)) as Record<string, unknown>;
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\?(namespace|kiln)=[\w-]+/g, "");
+    throw new KilnError(`cannot load ${file}: ${maskSecrets(message.split("\nRequire stack")[0]!)}`, { cause: error });
+  }
+}

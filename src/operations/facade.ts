@@ -1,0 +1,294 @@
+/**
+ * The `op` object that revision files call: camelCase of Alembic's `op`.
+ *
+ * Each call turns its arguments into one plain-data Operation and hands it to a
+ * sink (online: compile and execute; offline: compile and print; tests: collect).
+ * Calls may be awaited or not: the facade chains them so that their effects happen
+ * in call order, and the runner awaits `settled()` after `upgrade`/`downgrade`.
+ */
+import type { Column, FkAction, IndexElement, Table } from "../catalog/types.js";
+import type { DialectName, QueryResult } from "../dialects/types.js";
+import { KilnError } from "../errors.js";
+import { type BatchBuilder, buildBatch } from "./batch.js";
+import type { ConstraintType, Operation } from "./types.js";
+
+/** A column as written in a revision file (createTable / addColumn). */
+export interface ColumnSpec {
+  type: string;
+  /** Default true, as in SQL. */
+  nullable?: boolean;
+  /** SQL expression text: `"'draft'"`, `"now()"`, `"0"`. */
+  default?: string;
+  /** Shorthand for a single-column primary key (createTable only). */
+  primaryKey?: boolean;
+  identity?: "always" | "byDefault";
+  autoIncrement?: boolean;
+  comment?: string;
+}
+
+interface SchemaOption {
+  schema?: string;
+}
+
+export interface CreateTableOptions extends SchemaOption {
+  primaryKey?: { name?: string; columns: string[] };
+  uniques?: { name?: string; columns: string[] }[];
+  foreignKeys?: {
+    name?: string;
+    columns: string[];
+    refTable: string;
+    refSchema?: string;
+    refColumns: string[];
+    onDelete?: FkAction;
+    onUpdate?: FkAction;
+  }[];
+  checks?: { name?: string; expression: string }[];
+  comment?: string;
+}
+
+export interface AlterColumnOptions extends SchemaOption {
+  type?: string;
+  using?: string;
+  nullable?: boolean;
+  default?: string | null;
+  newName?: string;
+  comment?: string | null;
+  /** The column as it was (MySQL needs it to restate the column; reversal uses it). */
+  existing?: ColumnSpec;
+}
+
+export interface CreateIndexOptions extends SchemaOption {
+  unique?: boolean;
+  where?: string;
+  method?: string;
+  concurrently?: boolean;
+}
+
+export interface ForeignKeyOptions extends SchemaOption {
+  refSchema?: string;
+  onDelete?: FkAction;
+  onUpdate?: FkAction;
+  notValid?: boolean;
+}
+
+/** Where operations go. `query` is absent in offline (--sql) mode. */
+export interface OperationSink {
+  dialect: DialectName;
+  apply(operation: Operation): Promise<void>;
+  query?(sql: string, params?: unknown[]): Promise<QueryResult>;
+}
+
+export function columnFromSpec(name: string, spec: ColumnSpec): Column {
+  const column: Column = { name, type: spec.type, nullable: spec.nullable ?? !spec.primaryKey };
+  if (spec.default !== undefined) column.default = spec.default;
+  if (spec.identity) column.identity = { always: spec.identity === "always" };
+  if (spec.autoIncrement) column.autoIncrement = true;
+  if (spec.comment !== undefined) column.comment = spec.comment;
+  if (spec.identity) column.nullable = false;
+  return column;
+}
+
+export function tableFromSpec(name: string, columns: Record<string, ColumnSpec>, options: CreateTableOptions = {}): Table {
+  const pkColumns = Object.entries(columns)
+    .filter(([, spec]) => spec.primaryKey)
+    .map(([columnName]) => columnName);
+  const table: Table = {
+    name,
+    columns: Object.entries(columns).map(([columnName, spec]) => columnFromSpec(columnName, spec)),
+    uniques: options.uniques ?? [],
+    foreignKeys: options.foreignKeys ?? [],
+    checks: options.checks ?? [],
+    indexes: [],
+  };
+  if (options.schema) table.schema = options.schema;
+  if (options.primaryKey) table.primaryKey = options.primaryKey;
+  else if (pkColumns.length > 0) table.primaryKey = { columns: pkColumns };
+  if (options.comment !== undefined) table.comment = options.comment;
+  return table;
+}
+
+export class Op {
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly sink: OperationSink) {}
+
+  /** The database kind this revision runs against ("postgresql", "mysql", "sqlite"). */
+  get dialect(): DialectName {
+    return this.sink.dialect;
+  }
+
+  /** Resolves when every operation called so far has been applied; rejects with the first failure. */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
+  private push(operation: Operation): Promise<void> {
+    this.chain = this.chain.then(() => this.sink.apply(operation));
+    // A call the revision did not await must not become an unhandled rejection:
+    // its failure is reported by settled(), which the runner always awaits.
+    this.chain.catch(() => undefined);
+    return this.chain;
+  }
+
+  createTable(name: string, columns: Record<string, ColumnSpec>, options: CreateTableOptions = {}): Promise<void> {
+    return this.push({ kind: "createTable", table: tableFromSpec(name, columns, options) });
+  }
+
+  dropTable(table: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "dropTable", table, schema: options.schema });
+  }
+
+  renameTable(table: string, newName: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "renameTable", table, newName, schema: options.schema });
+  }
+
+  addColumn(table: string, column: string, spec: ColumnSpec, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "addColumn", table, column: columnFromSpec(column, spec), schema: options.schema });
+  }
+
+  dropColumn(table: string, column: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "dropColumn", table, column, schema: options.schema });
+  }
+
+  alterColumn(table: string, column: string, options: AlterColumnOptions): Promise<void> {
+    const { schema, existing, ...changes } = options;
+    return this.push({
+      kind: "alterColumn",
+      table,
+      column,
+      schema,
+      ...changes,
+      ...(existing ? { existing: columnFromSpec(column, existing) } : {}),
+    });
+  }
+
+  createIndex(name: string, table: string, columns: IndexElement[], options: CreateIndexOptions = {}): Promise<void> {
+    const { schema, concurrently, ...rest } = options;
+    return this.push({ kind: "createIndex", table, schema, concurrently, index: { name, columns, ...rest } });
+  }
+
+  dropIndex(name: string, table: string, options: SchemaOption & { concurrently?: boolean } = {}): Promise<void> {
+    return this.push({ kind: "dropIndex", name, table, schema: options.schema, concurrently: options.concurrently });
+  }
+
+  createPrimaryKey(name: string, table: string, columns: string[], options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "createPrimaryKey", table, schema: options.schema, constraint: { name, columns } });
+  }
+
+  createUniqueConstraint(name: string, table: string, columns: string[], options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "createUniqueConstraint", table, schema: options.schema, constraint: { name, columns } });
+  }
+
+  createForeignKey(
+    name: string,
+    table: string,
+    refTable: string,
+    columns: string[],
+    refColumns: string[],
+    options: ForeignKeyOptions = {},
+  ): Promise<void> {
+    const { schema, notValid, ...rest } = options;
+    return this.push({
+      kind: "createForeignKey",
+      table,
+      schema,
+      notValid,
+      constraint: { name, columns, refTable, refColumns, ...rest },
+    });
+  }
+
+  createCheckConstraint(
+    name: string,
+    table: string,
+    expression: string,
+    options: SchemaOption & { notValid?: boolean } = {},
+  ): Promise<void> {
+    return this.push({
+      kind: "createCheckConstraint",
+      table,
+      schema: options.schema,
+      notValid: options.notValid,
+      constraint: { name, expression },
+    });
+  }
+
+  dropConstraint(name: string, table: string, options: SchemaOption & { type: ConstraintType }): Promise<void> {
+    if (!options?.type) {
+      throw new KilnError(
+        `op.dropConstraint("${name}", "${table}") needs { type: "check" | "unique" | "foreignkey" | "primary" }`,
+      );
+    }
+    return this.push({ kind: "dropConstraint", name, table, type: options.type, schema: options.schema });
+  }
+
+  validateConstraint(name: string, table: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "validateConstraint", name, table, schema: options.schema });
+  }
+
+  createEnum(name: string, values: string[], options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "createEnum", name, values, schema: options.schema });
+  }
+
+  dropEnum(name: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "dropEnum", name, schema: options.schema });
+  }
+
+  addEnumValue(name: string, value: string, options: SchemaOption & { before?: string; after?: string } = {}): Promise<void> {
+    const { schema, ...position } = options;
+    return this.push({ kind: "addEnumValue", name, value, schema, ...position });
+  }
+
+  setTableComment(table: string, comment: string | null, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "setTableComment", table, comment, schema: options.schema });
+  }
+
+  createSchema(name: string): Promise<void> {
+    return this.push({ kind: "createSchema", name });
+  }
+
+  dropSchema(name: string): Promise<void> {
+    return this.push({ kind: "dropSchema", name });
+  }
+
+  /**
+   * Several changes to one table at once. On SQLite this is one "copy and move"
+   * rebuild (for what ALTER TABLE cannot do); elsewhere the changes run in order.
+   */
+  batchAlterTable(table: string, fn: (batch: BatchBuilder) => void, options: SchemaOption = {}): Promise<void> {
+    return this.push(buildBatch(table, fn, options));
+  }
+
+  /** Run raw SQL (parameters in the dialect's placeholder style). */
+  execute(sql: string, params?: unknown[]): Promise<void> {
+    return this.push({ kind: "execute", sql, params });
+  }
+
+  bulkInsert(table: string, rows: Record<string, unknown>[], options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "bulkInsert", table, rows, schema: options.schema });
+  }
+
+  /**
+   * Query on the migration's own connection and transaction, for data migrations.
+   * Not available with --sql (there is no database to ask).
+   */
+  async query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]> {
+    await this.chain;
+    if (!this.sink.query) {
+      throw new KilnError("op.query() needs a database connection and cannot run in offline (--sql) mode; use op.execute() for SQL that the script should contain");
+    }
+    const result = await this.sink.query(sql, params);
+    return result.rows as Row[];
+  }
+}
+
+/** Collects operations instead of running them (autogenerate, lint, tests). */
+export function collectingSink(dialect: DialectName): OperationSink & { operations: Operation[] } {
+  const operations: Operation[] = [];
+  return {
+    dialect,
+    operations,
+    async apply(operation) {
+      operations.push(operation);
+    },
+  };
+}

@@ -1,0 +1,230 @@
+/**
+ * Operations: one schema change each, as plain data.
+ *
+ * Revision files build them through the `op` facade (operations/facade.ts);
+ * autogenerate builds them from a Catalog diff. Dialects compile them to SQL
+ * (pure), reverse() turns an upgrade list into a downgrade list (pure), and
+ * render turns them into TypeScript source (pure).
+ *
+ * Fields named `existing*` / `old` carry the definition before the change so that
+ * the operation can be reversed (and so MySQL can restate a whole column).
+ */
+import type {
+  CheckConstraint,
+  Column,
+  ForeignKey,
+  Index,
+  PrimaryKey,
+  Table,
+  UniqueConstraint,
+} from "../catalog/types.js";
+
+export type ConstraintType = "check" | "unique" | "foreignkey" | "primary";
+
+/** Where a table lives. `schema` undefined = the default schema. */
+export interface TableRef {
+  schema?: string;
+  table: string;
+}
+
+export interface CreateTable {
+  kind: "createTable";
+  /** Full definition: columns, primary key, uniques, foreign keys, checks, comment. Indexes are created by separate createIndex ops. */
+  table: Table;
+}
+
+export interface DropTable extends TableRef {
+  kind: "dropTable";
+  /** Full definition before the drop, for reversal. */
+  old?: Table;
+}
+
+export interface RenameTable extends TableRef {
+  kind: "renameTable";
+  newName: string;
+}
+
+export interface AddColumn extends TableRef {
+  kind: "addColumn";
+  column: Column;
+}
+
+export interface DropColumn extends TableRef {
+  kind: "dropColumn";
+  column: string;
+  old?: Column;
+}
+
+export interface AlterColumn extends TableRef {
+  kind: "alterColumn";
+  column: string;
+  /** New type. */
+  type?: string;
+  /** PostgreSQL `USING` expression for the type change. */
+  using?: string;
+  nullable?: boolean;
+  /** New default: SQL text; `null` drops the default; undefined leaves it alone. */
+  default?: string | null;
+  /** New column name. */
+  newName?: string;
+  /** New comment; `null` removes it. */
+  comment?: string | null;
+  /** The column as it was before (needed for reversal and by MySQL's MODIFY). */
+  existing?: Column;
+}
+
+export interface CreateIndex extends TableRef {
+  kind: "createIndex";
+  index: Index & { name: string };
+  concurrently?: boolean;
+}
+
+export interface DropIndex extends TableRef {
+  kind: "dropIndex";
+  name: string;
+  concurrently?: boolean;
+  old?: Index & { name: string };
+}
+
+export interface CreatePrimaryKey extends TableRef {
+  kind: "createPrimaryKey";
+  constraint: PrimaryKey & { name: string };
+}
+
+export interface CreateUniqueConstraint extends TableRef {
+  kind: "createUniqueConstraint";
+  constraint: UniqueConstraint & { name: string };
+}
+
+export interface CreateForeignKey extends TableRef {
+  kind: "createForeignKey";
+  constraint: ForeignKey & { name: string };
+  /** PostgreSQL NOT VALID: add without scanning existing rows; validate later. */
+  notValid?: boolean;
+}
+
+export interface CreateCheckConstraint extends TableRef {
+  kind: "createCheckConstraint";
+  constraint: CheckConstraint & { name: string };
+  notValid?: boolean;
+}
+
+export interface DropConstraint extends TableRef {
+  kind: "dropConstraint";
+  name: string;
+  type: ConstraintType;
+  /** Definition before the drop, for reversal. */
+  old?:
+    | { type: "check"; constraint: CheckConstraint & { name: string } }
+    | { type: "unique"; constraint: UniqueConstraint & { name: string } }
+    | { type: "foreignkey"; constraint: ForeignKey & { name: string } }
+    | { type: "primary"; constraint: PrimaryKey & { name: string } };
+}
+
+export interface ValidateConstraint extends TableRef {
+  kind: "validateConstraint";
+  name: string;
+}
+
+export interface CreateEnum {
+  kind: "createEnum";
+  schema?: string;
+  name: string;
+  values: string[];
+}
+
+export interface DropEnum {
+  kind: "dropEnum";
+  schema?: string;
+  name: string;
+  /** Values before the drop, for reversal. */
+  old?: string[];
+}
+
+export interface AddEnumValue {
+  kind: "addEnumValue";
+  schema?: string;
+  name: string;
+  value: string;
+  before?: string;
+  after?: string;
+}
+
+export interface SetTableComment extends TableRef {
+  kind: "setTableComment";
+  /** `null` removes the comment. */
+  comment: string | null;
+  existing?: string | null;
+}
+
+export interface CreateSchema {
+  kind: "createSchema";
+  name: string;
+}
+
+export interface DropSchema {
+  kind: "dropSchema";
+  name: string;
+}
+
+export interface Execute {
+  kind: "execute";
+  sql: string;
+  params?: unknown[];
+  /** SQL that undoes this statement, if the author gave one. */
+  reverseSql?: string;
+}
+
+export interface BulkInsert extends TableRef {
+  kind: "bulkInsert";
+  rows: Record<string, unknown>[];
+}
+
+/**
+ * Several changes to one table applied together. SQLite turns the group into ONE
+ * table rebuild ("copy and move"); other dialects compile the inner operations
+ * one by one. Written in revisions as `op.batchAlterTable(table, (batch) => ...)`.
+ */
+export interface BatchAlterTable extends TableRef {
+  kind: "batchAlterTable";
+  operations: Operation[];
+}
+
+export type Operation =
+  | BatchAlterTable
+  | CreateTable
+  | DropTable
+  | RenameTable
+  | AddColumn
+  | DropColumn
+  | AlterColumn
+  | CreateIndex
+  | DropIndex
+  | CreatePrimaryKey
+  | CreateUniqueConstraint
+  | CreateForeignKey
+  | CreateCheckConstraint
+  | DropConstraint
+  | ValidateConstraint
+  | CreateEnum
+  | DropEnum
+  | AddEnumValue
+  | SetTableComment
+  | CreateSchema
+  | DropSchema
+  | Execute
+  | BulkInsert;
+
+export type OperationKind = Operation["kind"];
+
+/** One SQL statement produced by compiling an operation. */
+export interface Statement {
+  sql: string;
+  params?: unknown[];
+  /**
+   * False when the database refuses this statement inside a transaction
+   * (CREATE INDEX CONCURRENTLY, ALTER TYPE ... ADD VALUE on old PostgreSQL).
+   * The runner commits before it and runs it on its own.
+   */
+  transactional?: boolean;
+}

@@ -1,0 +1,140 @@
+/**
+ * Loads the migrations folder: every `.ts`, `.mts`, `.js` and `.mjs` file directly
+ * inside it is a revision, whatever its name (`.d.ts` files and dotfiles are not).
+ *
+ * The graph needs only each file's metadata. Files written the way kiln writes
+ * them (`export default { ...literal metadata... } satisfies Migration`) have it
+ * read from the source text (static-metadata.ts, which declines anything it cannot
+ * read exactly); the module itself is imported only when `load()` is called, i.e.
+ * for the steps that run. Other files are imported right away.
+ */
+import { createHash } from "node:crypto";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { KilnError } from "../errors.js";
+import { importDefaultExport } from "./import-module.js";
+import { readStaticMetadata } from "./static-metadata.js";
+import type { Migration, RevisionNode } from "./types.js";
+import { validateMigration, type RevisionMetadata } from "./validate.js";
+
+export interface LoadedRevision extends RevisionNode {
+  /** sha256 of the file's bytes, hex. */
+  checksum: string;
+  /** False when the revision asks to run outside a transaction. */
+  transactional: boolean;
+  /** Whether the revision defines `downgrade`; a downgrade through it fails otherwise. */
+  hasDowngrade: boolean;
+  /** The validated module's default export (imported on first call, then cached). */
+  load(): Promise<Migration>;
+}
+
+export interface LoadOptions {
+  /** Import every file now instead of on demand (checks every module, including code outside the metadata). */
+  eager?: boolean;
+}
+
+const REVISION_FILE = /\.(ts|mts|js|mjs)$/;
+const DECLARATION_FILE = /\.d\.(ts|mts)$/;
+
+/** True when `name` is a revision file by its name alone. */
+export function isRevisionFileName(name: string): boolean {
+  return REVISION_FILE.test(name) && !DECLARATION_FILE.test(name) && !name.startsWith(".");
+}
+
+export async function loadRevisions(folder: string, options: LoadOptions = {}): Promise<LoadedRevision[]> {
+  const directory = resolve(folder);
+  const files = await revisionFiles(directory);
+  // Imports go one at a time: tsx's loader is slower when flooded with parallel imports.
+  const sources = await Promise.all(files.map(async (file) => ({ file, bytes: await readFile(file) })));
+  const loaded: LoadedRevision[] = [];
+  for (const { file, bytes } of sources) {
+    loaded.push(await loadRevision(file, bytes, options.eager ?? false));
+  }
+  return loaded;
+}
+
+/**
+ * Imports every given revision (e.g. each step of a plan before the first runs),
+ * so a file that fails to load stops the run before it changes anything.
+ */
+export async function loadAll(revisions: readonly LoadedRevision[]): Promise<void> {
+  for (const revision of revisions) await revision.load();
+}
+
+/** Throws a KilnError naming the revision when it has no downgrade function. */
+export function assertDowngradable(revision: Pick<LoadedRevision, "revision" | "file" | "hasDowngrade">): void {
+  if (!revision.hasDowngrade) {
+    throw new KilnError(
+      `Revision ${revision.revision} (${revision.file}) has no downgrade function, so it cannot be unapplied. ` +
+        "Add `async downgrade(op) { ... }` to it, or downgrade to a revision above it.",
+    );
+  }
+}
+
+async function revisionFiles(directory: string): Promise<string[]> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(directory)).isDirectory();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new KilnError(`The migrations folder ${directory} does not exist. Run \`kiln init\` to create it (or set "migrations" in kiln.config.ts).`);
+    }
+    throw new KilnError(`Cannot read the migrations folder ${directory}: ${(error as Error).message}`, { cause: error });
+  }
+  if (!isDirectory) throw new KilnError(`The migrations path ${directory} is not a folder. Point "migrations" in kiln.config.ts at the folder of revision files.`);
+
+  const entries = await readdir(directory, { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (!isRevisionFileName(entry.name)) continue;
+    const file = join(directory, entry.name);
+    // Symlinked files count; folders (even if named like files) do not.
+    if (entry.isFile() || (entry.isSymbolicLink() && (await stat(file).catch(() => undefined))?.isFile())) files.push(file);
+  }
+  return files.sort();
+}
+
+async function loadRevision(file: string, bytes: Buffer, eager: boolean): Promise<LoadedRevision> {
+  const checksum = createHash("sha256").update(bytes).digest("hex");
+  const importValidated = async () => {
+    const { hasDefault, value } = await importDefaultExport(file, checksum);
+    return validateMigration(file, hasDefault, value);
+  };
+
+  let metadata: RevisionMetadata | null = eager ? null : readStaticMetadata(bytes.toString("utf8"));
+  let module: Promise<Migration> | undefined;
+  if (metadata === null) {
+    const validated = await importValidated();
+    metadata = validated.metadata;
+    module = Promise.resolve(validated.migration);
+  }
+  const known = metadata;
+  const load = () => {
+    module ??= importValidated().then((validated) => {
+      assertSameMetadata(file, known, validated.metadata);
+      return validated.migration;
+    });
+    return module;
+  };
+  return {
+    revision: known.revision,
+    downRevisions: known.downRevisions,
+    dependsOn: known.dependsOn,
+    branchLabels: known.branchLabels,
+    message: known.message,
+    file,
+    checksum,
+    transactional: known.transactional,
+    hasDowngrade: known.hasDowngrade,
+    load,
+  };
+}
+
+/** The graph was built from the statically read metadata; the module must agree with it. */
+function assertSameMetadata(file: string, expected: RevisionMetadata, actual: RevisionMetadata): void {
+  if (JSON.stringify(expected) !== JSON.stringify(actual)) {
+    throw new KilnError(
+      `Revision file ${file} changed its metadata while kiln was running (read ${JSON.stringify(expected)}, imported ${JSON.stringify(actual)}). Run the command again.`,
+    );
+  }
+}

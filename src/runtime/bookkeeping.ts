@@ -1,0 +1,73 @@
+/**
+ * SQL for kiln's own tables, as Statements, so that the online runner executes
+ * them and the offline writer prints them through the same code.
+ * The version table holds one row per applied head (as Alembic's does); the
+ * history table is append-only: one row per step applied, with its checksum.
+ */
+import type { Dialect } from "../dialects/types.js";
+import type { Statement } from "../operations/types.js";
+
+export interface BookkeepingTables {
+  schema?: string;
+  versionTable: string;
+  historyTable: string;
+}
+
+export type StepDirection = "up" | "down" | "stamp";
+
+export function versionTableName(dialect: Dialect, tables: BookkeepingTables): string {
+  return dialect.tableName(tables.schema, tables.versionTable);
+}
+
+export function historyTableName(dialect: Dialect, tables: BookkeepingTables): string {
+  return dialect.tableName(tables.schema, tables.historyTable);
+}
+
+export function selectHeadsSql(dialect: Dialect, tables: BookkeepingTables): string {
+  return `SELECT version_num FROM ${versionTableName(dialect, tables)} ORDER BY version_num`;
+}
+
+/** Statements that turn the version table from `before` into `after` (rows are heads). */
+export function headChangeStatements(
+  dialect: Dialect,
+  tables: BookkeepingTables,
+  before: string[],
+  after: string[],
+): Statement[] {
+  const table = versionTableName(dialect, tables);
+  const removed = before.filter((h) => !after.includes(h));
+  const added = after.filter((h) => !before.includes(h));
+  const statements: Statement[] = [];
+  // A single replacement is an UPDATE, like Alembic's, so a script reads naturally.
+  if (removed.length === 1 && added.length === 1) {
+    statements.push({
+      sql: `UPDATE ${table} SET version_num = ${dialect.quoteLiteral(added[0])} WHERE version_num = ${dialect.quoteLiteral(removed[0])}`,
+    });
+    return statements;
+  }
+  for (const head of removed) {
+    statements.push({ sql: `DELETE FROM ${table} WHERE version_num = ${dialect.quoteLiteral(head)}` });
+  }
+  for (const head of added) {
+    statements.push({ sql: `INSERT INTO ${table} (version_num) VALUES (${dialect.quoteLiteral(head)})` });
+  }
+  return statements;
+}
+
+export function historyInsertStatement(
+  dialect: Dialect,
+  tables: BookkeepingTables,
+  entry: { revision: string; direction: StepDirection; checksum?: string; durationMs?: number; kilnVersion: string; source?: string },
+): Statement {
+  const q = (v: unknown) => dialect.quoteLiteral(v ?? null);
+  return {
+    sql:
+      `INSERT INTO ${historyTableName(dialect, tables)} (revision, direction, checksum, started_at, duration_ms, kiln_version, source) ` +
+      `VALUES (${q(entry.revision)}, ${q(entry.direction)}, ${q(entry.checksum)}, CURRENT_TIMESTAMP, ${q(entry.durationMs)}, ${q(entry.kilnVersion)}, ${q(entry.source)})`,
+  };
+}
+
+/** Every 'up' step's checksum and source, oldest first, in one query (the caller keeps the latest per revision). */
+export function selectAppliedSourcesSql(dialect: Dialect, tables: BookkeepingTables): string {
+  return `SELECT revision, checksum, source FROM ${historyTableName(dialect, tables)} WHERE direction = 'up' ORDER BY id`;
+}

@@ -1,0 +1,116 @@
+/**
+ * A session with the database for one command: connect, and for commands that
+ * write, take the migration lock and make sure kiln's tables exist.
+ */
+import { requireUrl, type ResolvedConfig } from "../config/load.js";
+import { maskSecrets } from "../config/url.js";
+import { dialectFor } from "../dialects/index.js";
+import type { Connection, Dialect, StepSettings } from "../dialects/types.js";
+import { KilnError } from "../errors.js";
+import { type BookkeepingTables, selectAppliedSourcesSql, selectHeadsSql } from "./bookkeeping.js";
+import type { Reporter } from "./reporter.js";
+
+export interface Session {
+  dialect: Dialect;
+  conn: Connection;
+  tables: BookkeepingTables;
+  settings: StepSettings;
+  /** Current heads from the version table ([] when it does not exist yet). */
+  heads(): Promise<string[]>;
+  /** Creates kiln's version and history tables if missing (write sessions only; call right before the first write). */
+  ensureBookkeeping(): Promise<void>;
+  /** For each revision, the checksum (and file text) of its latest 'up' step, from the history table. */
+  appliedFiles(): Promise<Map<string, AppliedFile>>;
+  close(): Promise<void>;
+}
+
+export interface AppliedFile {
+  checksum: string;
+  /** The file's text when it was applied (absent for steps applied from an offline script). */
+  source?: string;
+}
+
+export function bookkeepingTables(config: ResolvedConfig): BookkeepingTables {
+  return { schema: config.versionSchema, versionTable: config.versionTable, historyTable: config.historyTable };
+}
+
+export function stepSettings(config: ResolvedConfig): StepSettings {
+  return { lockTimeoutMs: config.lockTimeoutMs, statementTimeoutMs: config.statementTimeoutMs, lockRetries: config.lockRetries };
+}
+
+export function dialectOf(config: ResolvedConfig): Promise<Dialect> {
+  return dialectFor(requireUrl(config));
+}
+
+/**
+ * Opens a session. With `write`, it takes the migration lock (waiting for other
+ * kiln processes, telling the reporter who holds it). kiln's own tables are
+ * created by ensureBookkeeping(), only once something is about to be written, so
+ * a command that fails early leaves a fresh database untouched.
+ */
+export async function openSession(
+  config: ResolvedConfig,
+  options: { write: boolean; reporter: Reporter },
+): Promise<Session> {
+  const url = requireUrl(config);
+  const dialect = await dialectFor(url);
+  const conn = await dialect.connect(url);
+  const tables = bookkeepingTables(config);
+  let release: (() => Promise<void>) | undefined;
+  try {
+    if (options.write) {
+      const lockKey = `kiln:${tables.schema ?? ""}:${tables.versionTable}`;
+      release = await dialect.acquireLock(conn, lockKey, {
+        timeoutMs: config.migrationLockTimeoutMs,
+        onWait: (message) => options.reporter.info(message),
+      });
+    }
+  } catch (error) {
+    await release?.().catch(() => undefined);
+    await conn.close().catch(() => undefined);
+    if (error instanceof KilnError) throw error;
+    throw new KilnError(`cannot prepare ${url.display}: ${maskSecrets(error instanceof Error ? error.message : String(error))}`, { cause: error });
+  }
+
+  let bookkeepingReady = false;
+  const tableMissing = async <T>(query: () => Promise<T>, empty: T): Promise<T> => {
+    try {
+      return await query();
+    } catch (error) {
+      if (bookkeepingReady) throw error;
+      // A database kiln never touched: nothing is applied.
+      return empty;
+    }
+  };
+
+  return {
+    dialect,
+    conn,
+    tables,
+    settings: stepSettings(config),
+    async ensureBookkeeping() {
+      if (bookkeepingReady) return;
+      if (!options.write) throw new Error("ensureBookkeeping() needs a write session");
+      for (const sql of dialect.bookkeepingDDL(tables)) await conn.query(sql);
+      bookkeepingReady = true;
+    },
+    heads: () =>
+      tableMissing(async () => (await conn.query(selectHeadsSql(dialect, tables))).rows.map((r) => String(r.version_num)), [] as string[]),
+    appliedFiles: () =>
+      tableMissing(async () => {
+        const map = new Map<string, AppliedFile>();
+        for (const row of (await conn.query(selectAppliedSourcesSql(dialect, tables))).rows) {
+          if (!row.checksum) continue;
+          map.set(String(row.revision), { checksum: String(row.checksum), ...(typeof row.source === "string" ? { source: row.source } : {}) });
+        }
+        return map;
+      }, new Map<string, AppliedFile>()),
+    async close() {
+      try {
+        await release?.();
+      } finally {
+        await conn.close();
+      }
+    },
+  };
+}

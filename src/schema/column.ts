@@ -1,0 +1,233 @@
+/**
+ * Column builders (what `integer()`, `varchar(200)` ... return) and bound
+ * columns (what a table exposes as `users.id`).
+ *
+ * Builders are immutable: every call returns a new builder, so a builder kept in
+ * a variable and spread into several tables is never changed behind their back.
+ * The type parameters track what the row types need: the TypeScript value type,
+ * whether the column is NOT NULL, and whether inserts may leave it out.
+ */
+import type { FkAction } from "../catalog/types.js";
+import { KilnError } from "../errors.js";
+import { COLUMN } from "./brand.js";
+import { renderLiteral } from "./literal.js";
+import { isColumnReference, isSqlFragment, type ColumnReference, type SqlFragment } from "./sql.js";
+
+/** An enum type as a column refers to it. */
+export interface EnumDefinition {
+  readonly name: string;
+  readonly schema?: string;
+  readonly values: readonly string[];
+}
+
+/** The name and schema of a table; one object per table, so identity comparison works. */
+export interface TableIdentity {
+  readonly name: string;
+  readonly schema?: string;
+}
+
+export interface ReferenceOptions {
+  name?: string;
+  onDelete?: FkAction;
+  onUpdate?: FkAction;
+}
+
+/** Everything a builder knows; read by table() and modelsToCatalog. */
+export interface ColumnState {
+  /** Database column name when given explicitly; otherwise the property key is used. */
+  readonly name?: string;
+  /** Type in the Catalog's neutral vocabulary, e.g. `varchar(200)`, `integer[]`. */
+  readonly type: string;
+  /** smallint/integer/bigint: may become an identity column. */
+  readonly integer: boolean;
+  readonly json: boolean;
+  readonly dateOnly: boolean;
+  readonly arrayDepth: number;
+  readonly enum?: EnumDefinition;
+  readonly notNull: boolean;
+  readonly primaryKey: boolean;
+  /** Rendered literal text, or an expression rendered once column names are known. */
+  readonly default?: string | SqlFragment;
+  readonly identity?: { always: boolean };
+  readonly autoIncrement: boolean;
+  readonly unique?: { name?: string };
+  readonly references?: { target: () => ColumnReference; options: ReferenceOptions };
+  readonly comment?: string;
+}
+
+/** Extra values `.default()` accepts: numbers for columns read as strings (bigint, numeric), text for dates. */
+type DefaultExtra<TData> = [TData] extends [string]
+  ? string extends TData
+    ? number | bigint
+    : never
+  : [TData] extends [Date]
+    ? string
+    : never;
+
+export type DefaultValue<TData> = TData | DefaultExtra<TData> | null | SqlFragment;
+
+const FK_ACTIONS: readonly FkAction[] = ["cascade", "restrict", "set null", "set default", "no action"];
+
+function describeColumn(state: ColumnState): string {
+  return state.name ? `column "${state.name}" (${state.type})` : `${state.type} column`;
+}
+
+export function checkFkAction(action: unknown, where: string): void {
+  if (action !== undefined && !FK_ACTIONS.includes(action as FkAction)) {
+    throw new KilnError(
+      `${where}: unknown foreign key action ${JSON.stringify(action)}. Use one of: ${FK_ACTIONS.map((a) => `"${a}"`).join(", ")}.`,
+    );
+  }
+}
+
+export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault extends boolean = false> {
+  /** Type-only: carries the row-type information. Absent at run time. */
+  declare readonly $types: { data: TData; notNull: TNotNull; hasDefault: THasDefault };
+  readonly state: ColumnState;
+
+  constructor(state: ColumnState) {
+    this.state = state;
+  }
+
+  private with(patch: Partial<ColumnState>): any {
+    return new ColumnBuilder({ ...this.state, ...patch });
+  }
+
+  notNull(): ColumnBuilder<TData, true, THasDefault> {
+    return this.with({ notNull: true });
+  }
+
+  /**
+   * Default value: a JS value of the column's type (written as an SQL literal) or
+   * an expression such as sql`now()`. `null` writes `DEFAULT NULL`.
+   */
+  default(value: DefaultValue<TData>): ColumnBuilder<TData, TNotNull, true> {
+    if (isSqlFragment(value)) return this.with({ default: value });
+    const { enum: enumType } = this.state;
+    if (enumType && this.state.arrayDepth === 0 && value !== null && !enumType.values.includes(value as string)) {
+      throw new KilnError(
+        `.default(${JSON.stringify(value)}) on enum "${enumType.name}": not one of its values (${enumType.values.join(", ")}).`,
+      );
+    }
+    const { type, json, dateOnly, arrayDepth } = this.state;
+    return this.with({ default: renderLiteral(value, { type, json, dateOnly, array: arrayDepth > 0 }) });
+  }
+
+  /** Single-column primary key (implies NOT NULL). For a composite key use primaryKey({ columns }) in the table's extras. */
+  primaryKey(): ColumnBuilder<TData, true, THasDefault> {
+    return this.with({ primaryKey: true, notNull: true });
+  }
+
+  /** Single-column unique constraint; without a name the naming convention names it. */
+  unique(name?: string): ColumnBuilder<TData, TNotNull, THasDefault> {
+    return this.with({ unique: name === undefined ? {} : { name } });
+  }
+
+  /**
+   * Foreign key to another table's column. The target is a function so that
+   * tables may refer to tables declared later (or to themselves).
+   */
+  references(target: () => ColumnReference, options: ReferenceOptions = {}): ColumnBuilder<TData, TNotNull, THasDefault> {
+    if (typeof target !== "function") {
+      throw new KilnError(".references(...) expects a function returning the referenced column, e.g. .references(() => users.id).");
+    }
+    checkFkAction(options.onDelete, `.references(...) onDelete`);
+    checkFkAction(options.onUpdate, `.references(...) onUpdate`);
+    return this.with({ references: { target, options: { ...options } } });
+  }
+
+  comment(text: string): ColumnBuilder<TData, TNotNull, THasDefault> {
+    return this.with({ comment: text });
+  }
+
+  /** `GENERATED ALWAYS AS IDENTITY` (smallint, integer, bigint). Implies NOT NULL. */
+  generatedAlwaysAsIdentity(): ColumnBuilder<TData, true, true> {
+    return this.identity(true);
+  }
+
+  /** `GENERATED BY DEFAULT AS IDENTITY` (smallint, integer, bigint). Implies NOT NULL. */
+  generatedByDefaultAsIdentity(): ColumnBuilder<TData, true, true> {
+    return this.identity(false);
+  }
+
+  private identity(always: boolean): any {
+    if (!this.state.integer || this.state.arrayDepth > 0) {
+      throw new KilnError(
+        `Identity columns must be smallint, integer or bigint; this is a ${describeColumn(this.state)}.`,
+      );
+    }
+    return this.with({ identity: { always }, notNull: true });
+  }
+
+  /** An array of this type: integer().array() is `integer[]`. Call before .default(). */
+  array(): ColumnBuilder<TData[], TNotNull, THasDefault> {
+    const s = this.state;
+    if (s.default !== undefined || s.identity || s.autoIncrement) {
+      throw new KilnError(
+        `.array() on a ${describeColumn(s)}: call .array() right after the type (before .default()), and not on serial or identity columns.`,
+      );
+    }
+    return this.with({ type: `${s.type}[]`, arrayDepth: s.arrayDepth + 1, integer: false });
+  }
+
+  /** Override the TypeScript type of the column's values (e.g. the shape of a jsonb document). */
+  $type<T>(): ColumnBuilder<T, TNotNull, THasDefault> {
+    return this as unknown as ColumnBuilder<T, TNotNull, THasDefault>;
+  }
+}
+
+export type AnyColumnBuilder = ColumnBuilder<any, boolean, boolean>;
+
+/**
+ * A column placed in a table: `users.email`. `name` is the database name, `key`
+ * the property name in the model. Interpolating it into sql`...` inserts its
+ * quoted name.
+ */
+export class Column<TData = unknown, TNotNull extends boolean = boolean, THasDefault extends boolean = boolean>
+  implements ColumnReference
+{
+  declare readonly $types: { data: TData; notNull: TNotNull; hasDefault: THasDefault };
+  readonly [COLUMN] = true as const;
+  readonly key: string;
+  readonly name: string;
+  readonly state: ColumnState;
+  readonly #owner: () => TableIdentity;
+
+  constructor(key: string, state: ColumnState, owner: () => TableIdentity) {
+    this.key = key;
+    this.name = state.name ?? key;
+    this.state = state;
+    this.#owner = owner;
+  }
+
+  /** The table this column belongs to (name and schema). */
+  get table(): TableIdentity {
+    return this.#owner();
+  }
+}
+
+export type AnyColumn = Column<any, boolean, boolean>;
+
+/** A table column (not a builder): branded, with its state and owning table. */
+export function isColumn(value: unknown): value is AnyColumn {
+  return isColumnReference(value) && "state" in value && "key" in value && "table" in value;
+}
+
+/** A fresh column of `type`, named `name` in the database (or after its key), with `extra` on top. */
+export function columnState(type: string, name: string | undefined, extra: Partial<ColumnState> = {}): ColumnState {
+  if (name !== undefined && (typeof name !== "string" || name === "")) {
+    throw new KilnError(`A ${type} column name must be a non-empty string, got ${JSON.stringify(name)}.`);
+  }
+  return {
+    ...(name !== undefined ? { name } : {}),
+    type,
+    integer: false,
+    json: false,
+    dateOnly: false,
+    arrayDepth: 0,
+    notNull: false,
+    primaryKey: false,
+    autoIncrement: false,
+    ...extra,
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * Column type factories. The first string argument, when given, is the database
+ * column name; without it the property key in the table is used as-is.
+ *
+ * TypeScript value types follow what node-postgres returns by default:
+ * bigint/bigserial and numeric are strings (they do not fit a JS number
+ * exactly), timestamp and date are Date, json/jsonb are `unknown` (narrow with
+ * `.$type<T>()`), bytea is Buffer, interval and time are strings.
+ */
+import { KilnError } from "../errors.js";
+import { ColumnBuilder, columnState as state } from "./column.js";
+
+
+/** (name?, options?) where the name may be left out. */
+function args<O>(a: string | O | undefined, b: O | undefined): [string | undefined, O | undefined] {
+  if (typeof a === "string") return [a, b];
+  if (b !== undefined) {
+    throw new KilnError(
+      `Column options were given twice (${JSON.stringify(a)} and ${JSON.stringify(b)}); the first argument, when there are two, is the column name.`,
+    );
+  }
+  return [undefined, a];
+}
+
+function positiveInteger(value: number | undefined, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new KilnError(`${what} must be a positive integer, got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+export const smallint = (name?: string) => new ColumnBuilder<number>(state("smallint", name, { integer: true }));
+export const integer = (name?: string) => new ColumnBuilder<number>(state("integer", name, { integer: true }));
+/** Values are strings: a PostgreSQL bigint does not fit a JS number exactly. */
+export const bigint = (name?: string) => new ColumnBuilder<string>(state("bigint", name, { integer: true }));
+
+/** Auto-incrementing integer backed by a sequence (PostgreSQL serial, MySQL AUTO_INCREMENT). NOT NULL. */
+export const serial = (name?: string) =>
+  new ColumnBuilder<number, true, true>(state("integer", name, { autoIncrement: true, notNull: true }));
+export const smallserial = (name?: string) =>
+  new ColumnBuilder<number, true, true>(state("smallint", name, { autoIncrement: true, notNull: true }));
+export const bigserial = (name?: string) =>
+  new ColumnBuilder<string, true, true>(state("bigint", name, { autoIncrement: true, notNull: true }));
+
+export interface NumericOptions {
+  precision?: number;
+  scale?: number;
+}
+
+/** Exact decimal; values are strings to keep every digit. numeric({ precision: 10, scale: 2 }) is `numeric(10,2)`. */
+export function numeric(nameOrOptions?: string | NumericOptions, options?: NumericOptions) {
+  const [name, opts = {}] = args(nameOrOptions, options);
+  const precision = positiveInteger(opts.precision, "numeric precision");
+  if (opts.scale !== undefined && (!Number.isInteger(opts.scale) || opts.scale < 0)) {
+    throw new KilnError(`numeric scale must be a non-negative integer, got ${JSON.stringify(opts.scale)}.`);
+  }
+  if (opts.scale !== undefined && precision === undefined) {
+    throw new KilnError("numeric({ scale }) needs a precision as well, e.g. numeric({ precision: 10, scale: 2 }).");
+  }
+  const type = precision === undefined ? "numeric" : opts.scale === undefined ? `numeric(${precision})` : `numeric(${precision},${opts.scale})`;
+  return new ColumnBuilder<string>(state(type, name));
+}
+
+export const real = (name?: string) => new ColumnBuilder<number>(state("real", name));
+export const doublePrecision = (name?: string) => new ColumnBuilder<number>(state("double precision", name));
+export const boolean = (name?: string) => new ColumnBuilder<boolean>(state("boolean", name));
+export const text = (name?: string) => new ColumnBuilder<string>(state("text", name));
+
+export type LengthOption = number | { length?: number };
+
+function lengthArgs(a: string | LengthOption | undefined, b: LengthOption | undefined, type: string) {
+  const [name, option] = args(a, b);
+  const length = typeof option === "number" ? option : option?.length;
+  return { name, length: positiveInteger(length, `${type} length`) };
+}
+
+/** varchar(200), varchar("col", 200), varchar("col", { length: 200 }); without a length: unbounded `varchar`. */
+export function varchar(nameOrLength?: string | LengthOption, length?: LengthOption) {
+  const { name, length: n } = lengthArgs(nameOrLength, length, "varchar");
+  return new ColumnBuilder<string>(state(n === undefined ? "varchar" : `varchar(${n})`, name));
+}
+
+/** Fixed-length text; char() without a length is char(1), as in SQL. */
+export function char(nameOrLength?: string | LengthOption, length?: LengthOption) {
+  const { name, length: n } = lengthArgs(nameOrLength, length, "char");
+  return new ColumnBuilder<string>(state(`char(${n ?? 1})`, name));
+}
+
+export interface TimeOptions {
+  withTimezone?: boolean;
+  /** Fractional seconds digits (0-6). */
+  precision?: number;
+}
+
+function timeType(base: string, opts: TimeOptions): string {
+  const type = opts.withTimezone ? `${base}tz` : base;
+  if (opts.precision === undefined) return type;
+  if (!Number.isInteger(opts.precision) || opts.precision < 0 || opts.precision > 6) {
+    throw new KilnError(`${base} precision must be an integer from 0 to 6, got ${JSON.stringify(opts.precision)}.`);
+  }
+  return `${type}(${opts.precision})`;
+}
+
+/** Calendar date. Values are Date (node-postgres parses dates at local midnight). */
+export const date = (name?: string) => new ColumnBuilder<Date>(state("date", name, { dateOnly: true }));
+
+/** Time of day: `time`, or `timetz` with { withTimezone: true }. Values are strings. */
+export function time(nameOrOptions?: string | TimeOptions, options?: TimeOptions) {
+  const [name, opts = {}] = args(nameOrOptions, options);
+  return new ColumnBuilder<string>(state(timeType("time", opts), name));
+}
+
+/** `timestamp`, or `timestamptz` with { withTimezone: true }. Values are Date. */
+export function timestamp(nameOrOptions?: string | TimeOptions, options?: TimeOptions) {
+  const [name, opts = {}] = args(nameOrOptions, options);
+  return new ColumnBuilder<Date>(state(timeType("timestamp", opts), name));
+}
+
+/** Values are strings such as '1 day' (node-postgres returns an interval object unless a type parser is set). */
+export const interval = (name?: string) => new ColumnBuilder<string>(state("interval", name));
+export const uuid = (name?: string) => new ColumnBuilder<string>(state("uuid", name));
+/** Values are `unknown`; narrow with .$type<MyShape>(). Defaults are written as JSON text. */
+export const json = (name?: string) => new ColumnBuilder<unknown>(state("json", name, { json: true }));
+export const jsonb = (name?: string) => new ColumnBuilder<unknown>(state("jsonb", name, { json: true }));
+export const bytea = (name?: string) => new ColumnBuilder<Buffer>(state("bytea", name));

@@ -1,0 +1,190 @@
+/**
+ * table(name, columns, extras?, options?) and schema(name).table(...).
+ *
+ * The table object exposes its columns as properties (`users.email`, used in
+ * references and sql`...`), the same map as `users.columns`, its database name
+ * as `$name`/`$schema`, and the row types as `$inferSelect`/`$inferInsert`
+ * (type-only: absent at run time). Column keys `columns` and keys starting with
+ * `$` are reserved for these; give such a column another key and its database
+ * name as the first argument, e.g. `cols: text("columns")`.
+ */
+import { KilnError } from "../errors.js";
+import { TABLE } from "./brand.js";
+import { Column, type AnyColumn, type AnyColumnBuilder, type ColumnBuilder, type TableIdentity } from "./column.js";
+import type { TableExtra } from "./constraints.js";
+import { enumType, type EnumOptions, type EnumType } from "./enum.js";
+import type { InsertRow, SelectRow } from "./infer.js";
+
+export interface TableOptions {
+  /** Schema the table lives in; omitted means the database's default schema. */
+  schema?: string;
+  comment?: string;
+}
+
+/** What modelsToCatalog reads from a table object (behind its brand). */
+export interface TableDefinition extends TableIdentity {
+  /** The frozen { name, schema } object every column of the table returns as `.table`. */
+  readonly identity: TableIdentity;
+  readonly comment?: string;
+  /** Columns in declaration order. */
+  readonly columns: readonly AnyColumn[];
+  /** The extras callback's result, computed on first use (so it may mention tables declared later). */
+  extras(): readonly TableExtra[];
+}
+
+export type ColumnBuilders = Record<string, AnyColumnBuilder>;
+
+export type BoundColumns<TCols extends ColumnBuilders> = {
+  readonly [K in keyof TCols]: TCols[K] extends ColumnBuilder<infer D, infer N extends boolean, infer H extends boolean>
+    ? Column<D, N, H>
+    : never;
+};
+
+export type Table<TCols extends ColumnBuilders = ColumnBuilders> = BoundColumns<TCols> & {
+  readonly columns: BoundColumns<TCols>;
+  /** Database table name. */
+  readonly $name: string;
+  /** Schema, or undefined for the default schema. */
+  readonly $schema: string | undefined;
+  /** Type-only: the selected row type. */
+  readonly $inferSelect: SelectRow<BoundColumns<TCols>>;
+  /** Type-only: the insert row type. */
+  readonly $inferInsert: InsertRow<BoundColumns<TCols>>;
+  readonly [TABLE]: TableDefinition;
+};
+
+export type AnyTable = Table<any>;
+
+export type ExtrasCallback<TCols extends ColumnBuilders> = (columns: BoundColumns<TCols>) => TableExtra[];
+
+function isColumnBuilder(value: unknown): value is AnyColumnBuilder {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { state?: unknown }).state === "object" &&
+    typeof (value as { notNull?: unknown }).notNull === "function"
+  );
+}
+
+function nonEmpty(value: unknown, what: string): void {
+  if (typeof value !== "string" || value === "") {
+    throw new KilnError(`${what} must be a non-empty string, got ${JSON.stringify(value)}.`);
+  }
+}
+
+export function table<TCols extends ColumnBuilders>(
+  name: string,
+  columns: TCols,
+  extrasOrOptions?: ExtrasCallback<TCols> | TableOptions,
+  options?: TableOptions,
+): Table<TCols> {
+  nonEmpty(name, "table(name, ...): the table name");
+  const [extrasCallback, opts = {}] =
+    typeof extrasOrOptions === "function" ? [extrasOrOptions, options] : [undefined, extrasOrOptions ?? options];
+  if (opts.schema !== undefined) nonEmpty(opts.schema, `table "${name}": schema`);
+  const where = opts.schema ? `table "${opts.schema}.${name}"` : `table "${name}"`;
+  if (typeof columns !== "object" || columns === null || Object.keys(columns).length === 0) {
+    throw new KilnError(`${where} has no columns; pass an object such as { id: integer().primaryKey() }.`);
+  }
+
+  let extras: readonly TableExtra[] | undefined;
+  const boundColumns: AnyColumn[] = [];
+  const identity: TableIdentity = Object.freeze({ name, ...(opts.schema !== undefined ? { schema: opts.schema } : {}) });
+  const definition: TableDefinition = {
+    ...identity,
+    identity,
+    ...(opts.comment !== undefined ? { comment: opts.comment } : {}),
+    columns: boundColumns,
+    extras() {
+      if (extras === undefined) {
+        const result = extrasCallback ? extrasCallback(bound as BoundColumns<TCols>) : [];
+        if (!Array.isArray(result)) {
+          throw new KilnError(`${where}: the extras callback must return an array, e.g. (t) => [index().on(t.name)].`);
+        }
+        extras = Object.freeze([...result]);
+      }
+      return extras;
+    },
+  };
+
+  const bound: Record<string, AnyColumn> = {};
+  const byName = new Map<string, string>();
+  for (const [key, builder] of Object.entries(columns)) {
+    if (!isColumnBuilder(builder)) {
+      throw new KilnError(`${where}: property "${key}" is not a column; use a column type such as text() or integer().`);
+    }
+    if (key === "columns" || key.startsWith("$")) {
+      throw new KilnError(
+        `${where}: the property key "${key}" is reserved on table objects. Use another key and pass the database name, e.g. ${key.replace(/^\$/, "") || "col"}X: text("${key}").`,
+      );
+    }
+    const column = new Column(key, builder.state, () => identity);
+    const previous = byName.get(column.name);
+    if (previous !== undefined) {
+      throw new KilnError(`${where}: properties "${previous}" and "${key}" both map to the database column "${column.name}".`);
+    }
+    byName.set(column.name, key);
+    bound[key] = column;
+    boundColumns.push(column);
+  }
+  Object.freeze(boundColumns);
+  Object.freeze(bound);
+
+  const tableObject = {
+    ...bound,
+    columns: bound,
+    $name: name,
+    $schema: opts.schema,
+    [TABLE]: definition,
+  };
+  return Object.freeze(tableObject) as unknown as Table<TCols>;
+}
+
+export function isTable(value: unknown): value is AnyTable {
+  return typeof value === "object" && value !== null && typeof (value as { [TABLE]?: unknown })[TABLE] === "object";
+}
+
+export function tableDefinition(value: AnyTable): TableDefinition {
+  return value[TABLE];
+}
+
+/** schema("app"): tables and enums declared through it live in that schema. */
+export interface SchemaBuilder {
+  readonly name: string;
+  table<TCols extends ColumnBuilders>(
+    name: string,
+    columns: TCols,
+    extrasOrOptions?: ExtrasCallback<TCols> | Omit<TableOptions, "schema">,
+    options?: Omit<TableOptions, "schema">,
+  ): Table<TCols>;
+  enumType<const V extends readonly [string, ...string[]]>(
+    name: string,
+    values: V,
+    options?: Omit<EnumOptions, "schema">,
+  ): EnumType<V[number]>;
+}
+
+export function schema(name: string): SchemaBuilder {
+  nonEmpty(name, "schema(name)");
+  const refuseSchema = (o: { schema?: string } | undefined, where: string) => {
+    if (o?.schema !== undefined) {
+      throw new KilnError(`schema("${name}").${where}: do not pass { schema } here; the schema is already "${name}".`);
+    }
+  };
+  return Object.freeze({
+    name,
+    table(tableName: string, columns: ColumnBuilders, extrasOrOptions?: unknown, options?: TableOptions) {
+      if (typeof extrasOrOptions === "function") {
+        refuseSchema(options, `table("${tableName}")`);
+        return table(tableName, columns, extrasOrOptions as ExtrasCallback<ColumnBuilders>, { ...options, schema: name });
+      }
+      const opts = (extrasOrOptions ?? options) as TableOptions | undefined;
+      refuseSchema(opts, `table("${tableName}")`);
+      return table(tableName, columns, { ...opts, schema: name });
+    },
+    enumType(enumName: string, values: readonly [string, ...string[]], options?: EnumOptions) {
+      refuseSchema(options, `enumType("${enumName}")`);
+      return enumType(enumName, values, { ...options, schema: name });
+    },
+  }) as SchemaBuilder;
+}

@@ -1,0 +1,451 @@
+/**
+ * modelsToCatalog: the exported tables and enums of model modules -> Catalog.
+ *
+ * Objects are recognized by kiln's hidden brands only. Every constraint and
+ * index gets a name (explicit, or from the naming convention), tables and enums
+ * are sorted by qualified name, constraints and indexes by name, columns keep
+ * declaration order. Enums used by a column are included even when not exported.
+ */
+import type {
+  Catalog,
+  CheckConstraint,
+  Column as CatalogColumn,
+  EnumType as CatalogEnum,
+  ForeignKey,
+  Index,
+  IndexElement,
+  PrimaryKey,
+  Table as CatalogTable,
+  UniqueConstraint,
+} from "../catalog/types.js";
+import { qualifiedName } from "../catalog/types.js";
+import type { NamingConvention } from "../config/types.js";
+import { KilnError } from "../errors.js";
+import { ENUM } from "./brand.js";
+import { isColumn, type AnyColumn, type EnumDefinition, type TableIdentity } from "./column.js";
+import type { ForeignKeyExtra, IndexBuilder, PrimaryKeyExtra, TableExtra, UniqueExtra } from "./constraints.js";
+import { isEnumType } from "./enum.js";
+import {
+  MAX_IDENTIFIER_BYTES,
+  applyNamingTemplate,
+  expressionToken,
+  resolveNaming,
+  shortHash,
+} from "./naming.js";
+import { isColumnReference, isSqlFragment, type SqlFragment } from "./sql.js";
+import { isTable, tableDefinition, type TableDefinition } from "./table.js";
+
+type Naming = Required<NamingConvention>;
+
+interface Found<T> {
+  value: T;
+  /** Where it came from, for messages: `export "users"` (plus the module number when several). */
+  source: string;
+}
+
+const byName = <T extends { name?: string }>(a: T, b: T) => compareText(a.name ?? "", b.name ?? "");
+const byQualifiedName = <T extends { schema?: string; name: string }>(a: T, b: T) =>
+  compareText(qualifiedName(a), qualifiedName(b));
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function describeTable(t: TableIdentity): string {
+  return `table "${qualifiedName(t)}"`;
+}
+
+function checkIdentifier(name: string, what: string): void {
+  const bytes = Buffer.byteLength(name);
+  if (bytes > MAX_IDENTIFIER_BYTES) {
+    throw new KilnError(
+      `${what}: the name "${name}" is ${bytes} bytes long; PostgreSQL keeps only ${MAX_IDENTIFIER_BYTES} and would silently cut it. Choose a shorter name.`,
+    );
+  }
+}
+
+export function modelsToCatalog(modules: Record<string, unknown>[], naming?: NamingConvention): Catalog {
+  const conventions = resolveNaming(naming);
+  const { tables, enums } = collect(modules);
+
+  const usedEnums: Found<EnumDefinition>[] = [...enums];
+  const catalogTables = tables.map(({ value, source }) => {
+    for (const column of value.columns) {
+      const used = column.state.enum;
+      if (used) usedEnums.push({ value: used, source: `${source} (column "${column.name}")` });
+    }
+    return buildTable(value, conventions);
+  });
+  checkRelationNames(catalogTables);
+
+  const catalogEnums = dedupeEnums(usedEnums);
+  const schemas = new Set<string>();
+  for (const o of [...catalogTables, ...catalogEnums]) if (o.schema !== undefined) schemas.add(o.schema);
+
+  return {
+    schemas: [...schemas].sort(compareText),
+    tables: catalogTables.sort(byQualifiedName),
+    enums: catalogEnums.sort(byQualifiedName),
+  };
+}
+
+function collect(modules: Record<string, unknown>[]) {
+  const tables: Found<TableDefinition>[] = [];
+  const enums: Found<EnumDefinition>[] = [];
+  const seen = new Set<unknown>();
+  const tablesByName = new Map<string, Found<TableDefinition>>();
+  modules.forEach((module, i) => {
+    for (const [key, value] of Object.entries(module ?? {})) {
+      const source = modules.length > 1 ? `export "${key}" of model module #${i + 1}` : `export "${key}"`;
+      if (isTable(value)) {
+        const definition = tableDefinition(value);
+        if (seen.has(definition)) continue;
+        seen.add(definition);
+        const name = qualifiedName(definition);
+        const other = tablesByName.get(name);
+        if (other) {
+          throw new KilnError(
+            `Two model tables are both named "${name}": ${other.source} and ${source}. Rename one of them or put it in another schema.`,
+          );
+        }
+        const found = { value: definition, source };
+        tablesByName.set(name, found);
+        tables.push(found);
+      } else if (isEnumType(value)) {
+        enums.push({ value: value[ENUM], source });
+      }
+    }
+  });
+  return { tables, enums };
+}
+
+function dedupeEnums(found: Found<EnumDefinition>[]): CatalogEnum[] {
+  const chosen = new Map<string, Found<EnumDefinition>>();
+  for (const item of found) {
+    const name = qualifiedName(item.value);
+    const other = chosen.get(name);
+    if (!other) {
+      chosen.set(name, item);
+    } else if (other.value !== item.value && other.value.values.join("\u0000") !== item.value.values.join("\u0000")) {
+      throw new KilnError(
+        `Two enum types are both named "${name}" with different values: ${other.source} [${other.value.values.join(", ")}] and ${item.source} [${item.value.values.join(", ")}]. Declare the enum once and reuse it.`,
+      );
+    }
+  }
+  return [...chosen.values()].map(({ value, source }) => {
+    checkIdentifier(value.name, `enum type "${qualifiedName(value)}" (${source})`);
+    return {
+    ...(value.schema !== undefined ? { schema: value.schema } : {}),
+      name: value.name,
+      values: [...value.values],
+    };
+  });
+}
+
+/** Table builder state shared by the helpers below. */
+class TableContext {
+  constructor(
+    readonly definition: TableDefinition,
+    readonly naming: Naming,
+  ) {}
+
+  get where(): string {
+    return describeTable(this.definition);
+  }
+
+  /** The columns must belong to this table. */
+  own(columns: readonly unknown[], what: string): AnyColumn[] {
+    if (!Array.isArray(columns) || columns.length === 0) {
+      throw new KilnError(`${this.where}: ${what} needs at least one column.`);
+    }
+    return columns.map((column) => {
+      if (!isColumn(column)) {
+        throw new KilnError(`${this.where}: ${what} lists something that is not a column of a table; pass columns such as t.email.`);
+      }
+      if (column.table !== this.definition.identity) {
+        throw new KilnError(
+          `${this.where}: ${what} lists column "${column.name}" of ${describeTable(column.table)}; only this table's own columns may be used here.`,
+        );
+      }
+      return column;
+    });
+  }
+
+  /** SQL text of a fragment whose interpolated columns must belong to this table. */
+  render(fragment: SqlFragment, what: string): string {
+    for (const chunk of fragment.chunks) {
+      if (typeof chunk !== "string" && isColumn(chunk) && chunk.table !== this.definition.identity) {
+        throw new KilnError(
+          `${this.where}: ${what} mentions column "${chunk.name}" of ${describeTable(chunk.table)}; it may only use this table's columns.`,
+        );
+      }
+    }
+    return fragment.toSql();
+  }
+
+  name(explicit: string | undefined, what: string, generate: () => string): string {
+    if (explicit === undefined) return generate();
+    checkIdentifier(explicit, `${this.where}: ${what}`);
+    return explicit;
+  }
+}
+
+function buildTable(definition: TableDefinition, naming: Naming): CatalogTable {
+  const ctx = new TableContext(definition, naming);
+  checkIdentifier(definition.name, ctx.where);
+  const extras = groupExtras(ctx, definition.extras());
+
+  const primaryKey = buildPrimaryKey(ctx, extras.primaryKeys);
+  const pkColumns = new Set(primaryKey?.columns ?? []);
+  const columns = definition.columns.map((column) => buildColumn(ctx, column, pkColumns.has(column.name)));
+
+  const uniques: UniqueConstraint[] = [
+    ...definition.columns.filter((c) => c.state.unique).map((c) => buildUnique(ctx, c.state.unique?.name, [c])),
+    ...extras.uniques.map((u) => buildUnique(ctx, u.name, ctx.own(u.columns, "unique(...).on(...)"))),
+  ];
+  const foreignKeys: ForeignKey[] = [
+    ...definition.columns.filter((c) => c.state.references).map((c) => buildColumnReference(ctx, c)),
+    ...extras.foreignKeys.map((fk) => buildForeignKey(ctx, fk)),
+  ];
+  const checks: CheckConstraint[] = extras.checks.map(({ name, expression }) => {
+    const text = ctx.render(expression, `check(${name ? `"${name}", ` : ""}...)`);
+    const hash = shortHash(text);
+    const columnNames = expression.columnNames();
+    return {
+      name: ctx.name(name, "check", () =>
+        applyNamingTemplate("ck", naming.ck, {
+          table: definition.name,
+          columns: columnNames.length > 0 ? columnNames : [hash],
+          constraintName: hash,
+        }),
+      ),
+      expression: text,
+    };
+  });
+  const indexes = extras.indexes.map((ix) => buildIndex(ctx, ix));
+
+  checkTableNames(ctx, primaryKey, uniques, foreignKeys, checks, indexes);
+  return {
+    ...(definition.schema !== undefined ? { schema: definition.schema } : {}),
+    name: definition.name,
+    columns,
+    ...(primaryKey ? { primaryKey } : {}),
+    uniques: uniques.sort(byName),
+    foreignKeys: foreignKeys.sort(byName),
+    checks: checks.sort(byName),
+    indexes: indexes.sort(byName),
+    ...(definition.comment !== undefined ? { comment: definition.comment } : {}),
+  };
+}
+
+function groupExtras(ctx: TableContext, extras: readonly TableExtra[]) {
+  const groups = {
+    primaryKeys: [] as PrimaryKeyExtra[],
+    uniques: [] as UniqueExtra[],
+    foreignKeys: [] as ForeignKeyExtra[],
+    checks: [] as Extract<TableExtra, { kind: "check" }>[],
+    indexes: [] as IndexBuilder[],
+  };
+  extras.forEach((extra, i) => {
+    switch ((extra as { kind?: unknown } | null)?.kind) {
+      case "primaryKey":
+        groups.primaryKeys.push(extra as PrimaryKeyExtra);
+        break;
+      case "unique":
+        groups.uniques.push(extra as UniqueExtra);
+        break;
+      case "foreignKey":
+        groups.foreignKeys.push(extra as ForeignKeyExtra);
+        break;
+      case "check":
+        groups.checks.push(extra as Extract<TableExtra, { kind: "check" }>);
+        break;
+      case "index":
+        groups.indexes.push(extra as IndexBuilder);
+        break;
+      case "pendingUnique":
+        throw new KilnError(`${ctx.where}: extra #${i + 1} is unique(...) without .on(...); list its columns, e.g. unique().on(t.a, t.b).`);
+      default:
+        throw new KilnError(
+          `${ctx.where}: extra #${i + 1} is not a table extra. The extras callback returns primaryKey(...), unique().on(...), foreignKey(...), check(...) or index().on(...).`,
+        );
+    }
+  });
+  return groups;
+}
+
+function buildPrimaryKey(ctx: TableContext, extras: PrimaryKeyExtra[]): PrimaryKey | undefined {
+  const columnLevel = ctx.definition.columns.filter((c) => c.state.primaryKey);
+  if (extras.length > 1) {
+    throw new KilnError(`${ctx.where} declares ${extras.length} primaryKey(...) extras; a table has one primary key.`);
+  }
+  if (extras.length === 1 && columnLevel.length > 0) {
+    throw new KilnError(
+      `${ctx.where} has both .primaryKey() on column "${columnLevel[0]!.name}" and a primaryKey(...) extra; keep one of them.`,
+    );
+  }
+  if (columnLevel.length > 1) {
+    throw new KilnError(
+      `${ctx.where} marks several columns with .primaryKey() (${columnLevel.map((c) => c.name).join(", ")}). ` +
+        "For a composite key, use primaryKey({ columns: [t.a, t.b] }) in the table's extras.",
+    );
+  }
+  const extra = extras[0];
+  const columns = extra ? ctx.own(extra.columns, "primaryKey(...)") : columnLevel;
+  if (columns.length === 0) return undefined;
+  const names = columns.map((c) => c.name);
+  return {
+    name: ctx.name(extra?.name, "primaryKey(...)", () =>
+      applyNamingTemplate("pk", ctx.naming.pk, { table: ctx.definition.name, columns: names }),
+    ),
+    columns: names,
+  };
+}
+
+function buildColumn(ctx: TableContext, column: AnyColumn, inPrimaryKey: boolean): CatalogColumn {
+  const s = column.state;
+  const where = `${ctx.where}, column "${column.name}"`;
+  checkIdentifier(column.name, where);
+  if (s.default !== undefined && (s.identity || s.autoIncrement)) {
+    throw new KilnError(`${where}: ${s.identity ? "an identity" : "a serial"} column cannot also have a .default(); remove one.`);
+  }
+  const defaultText = s.default === undefined ? undefined : isSqlFragment(s.default) ? ctx.render(s.default, `the default of column "${column.name}"`) : s.default;
+  const notNull = s.notNull || s.primaryKey || inPrimaryKey || s.identity !== undefined || s.autoIncrement;
+  return {
+    name: column.name,
+    type: s.type,
+    nullable: !notNull,
+    ...(defaultText !== undefined ? { default: defaultText } : {}),
+    ...(s.identity ? { identity: { always: s.identity.always } } : {}),
+    ...(s.autoIncrement ? { autoIncrement: true } : {}),
+    ...(s.comment !== undefined ? { comment: s.comment } : {}),
+  };
+}
+
+function buildUnique(ctx: TableContext, name: string | undefined, columns: AnyColumn[]): UniqueConstraint {
+  const names = columns.map((c) => c.name);
+  return {
+    name: ctx.name(name, "unique", () => applyNamingTemplate("uq", ctx.naming.uq, { table: ctx.definition.name, columns: names })),
+    columns: names,
+  };
+}
+
+function buildColumnReference(ctx: TableContext, column: AnyColumn): ForeignKey {
+  const reference = column.state.references!;
+  const target = reference.target();
+  if (!isColumn(target)) {
+    throw new KilnError(
+      `${ctx.where}, column "${column.name}": the function passed to .references() must return a table column such as () => users.id.`,
+    );
+  }
+  return foreignKeyOf(ctx, reference.options.name, [column], [target], reference.options);
+}
+
+function buildForeignKey(ctx: TableContext, fk: ForeignKeyExtra): ForeignKey {
+  const columns = ctx.own(fk.columns, "foreignKey({ columns })");
+  const targets = fk.foreignColumns;
+  if (!Array.isArray(targets) || targets.length !== columns.length || !targets.every(isColumn)) {
+    throw new KilnError(
+      `${ctx.where}: foreignKey(...) needs as many foreignColumns as columns (${columns.length}), each a column of the referenced table.`,
+    );
+  }
+  const referenced = targets[0]!.table;
+  if (targets.some((t) => t.table !== referenced)) {
+    throw new KilnError(`${ctx.where}: the foreignColumns of foreignKey(...) must all belong to the same table.`);
+  }
+  return foreignKeyOf(ctx, fk.name, columns, targets, fk);
+}
+
+function foreignKeyOf(
+  ctx: TableContext,
+  name: string | undefined,
+  columns: AnyColumn[],
+  targets: readonly AnyColumn[],
+  actions: Pick<ForeignKey, "onDelete" | "onUpdate">,
+): ForeignKey {
+  const referenced = targets[0]!.table;
+  const names = columns.map((c) => c.name);
+  const refColumns = targets.map((t) => t.name);
+  return {
+    name: ctx.name(name, "foreign key", () =>
+      applyNamingTemplate("fk", ctx.naming.fk, {
+        table: ctx.definition.name,
+        columns: names,
+        referredTable: referenced.name,
+        referredColumns: refColumns,
+      }),
+    ),
+    columns: names,
+    ...(referenced.schema !== undefined ? { refSchema: referenced.schema } : {}),
+    refTable: referenced.name,
+    refColumns,
+    ...(actions.onDelete !== undefined ? { onDelete: actions.onDelete } : {}),
+    ...(actions.onUpdate !== undefined ? { onUpdate: actions.onUpdate } : {}),
+  };
+}
+
+function buildIndex(ctx: TableContext, ix: IndexBuilder): Index {
+  const what = `index${ix.name ? ` "${ix.name}"` : ""}`;
+  if (ix.elements.length === 0) {
+    throw new KilnError(`${ctx.where}: ${what} has no columns; write index().on(t.column) or index().on(sql\`lower(\${t.column})\`).`);
+  }
+  const columns: IndexElement[] = ix.elements.map((element) => {
+    if (isSqlFragment(element)) {
+      const only = element.chunks.length === 1 ? element.chunks[0] : undefined;
+      if (only !== undefined && typeof only !== "string" && isColumnReference(only)) {
+        return ctx.own([only], what)[0]!.name;
+      }
+      return { expression: ctx.render(element, `${what} expression`) };
+    }
+    return ctx.own([element], what)[0]!.name;
+  });
+  const tokens = columns.map((c) => (typeof c === "string" ? c : expressionToken(c.expression)));
+  return {
+    name: ctx.name(ix.name, what, () => applyNamingTemplate("ix", ctx.naming.ix, { table: ctx.definition.name, columns: tokens })),
+    columns,
+    ...(ix.isUnique ? { unique: true } : {}),
+    ...(ix.predicate !== undefined ? { where: ctx.render(ix.predicate, `${what} .where(...)`) } : {}),
+    ...(ix.method !== undefined ? { method: ix.method } : {}),
+  };
+}
+
+/** Constraint and index names must differ within a table. */
+function checkTableNames(
+  ctx: TableContext,
+  primaryKey: PrimaryKey | undefined,
+  ...groups: { name?: string }[][]
+): void {
+  const seen = new Set<string>();
+  for (const item of [...(primaryKey ? [primaryKey] : []), ...groups.flat()]) {
+    const name = item.name!;
+    if (seen.has(name)) {
+      throw new KilnError(
+        `${ctx.where} has two constraints or indexes named "${name}". Give one of them an explicit, different name.`,
+      );
+    }
+    seen.add(name);
+  }
+}
+
+/**
+ * Primary keys, unique constraints and indexes are backed by relations that
+ * share one namespace per schema (PostgreSQL), so their names must differ across tables too.
+ */
+function checkRelationNames(tables: CatalogTable[]): void {
+  const owners = new Map<string, string>();
+  for (const t of tables) {
+    const names = [t.primaryKey?.name, ...t.uniques.map((u) => u.name), ...t.indexes.map((i) => i.name)];
+    for (const name of names) {
+      if (name === undefined) continue;
+      const key = `${t.schema ?? ""}\u0000${name}`;
+      const owner = owners.get(key);
+      if (owner !== undefined && owner !== qualifiedName(t)) {
+        throw new KilnError(
+          `The name "${name}" is used by an index or key on both ${describeTable({ name: owner })} and ${describeTable(t)}; ` +
+            "in one schema these names must be unique. Give one of them an explicit, different name.",
+        );
+      }
+      owners.set(key, qualifiedName(t));
+    }
+  }
+}
