@@ -22,13 +22,19 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   registerCommands(program, { reporter: terminalReporter(), setExitCode: (code) => (exitCode = code) });
 
+  if (argv.length === 0) {
+    // No command is a usage error (scripts must not mistake it for success).
+    process.stderr.write("error: no command given; the commands are below\n\n");
+    program.outputHelp({ error: true });
+    return 2;
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version end here with code 0; bad usage with 1 from commander: we use 2.
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
+      // --help, `help` and --version end here with code 0; bad usage with 1 from commander: we use 2.
+      if (error.exitCode === 0) return 0;
       return 2;
     }
     if (error instanceof KilnError) return reportError(error);

@@ -403,6 +403,7 @@ const cases: Case[] = [
   },
 
   // --- command line ---------------------------------------------------------------------------
+  { name: "no command", args: [], code: 2, message: ["no command given"] },
   { name: "unknown command", args: ["upgarde", "head"], code: 2, message: ["unknown command 'upgarde'"] },
   { name: "unknown option", args: ["upgrade", "head", "--dry-run"], code: 2, message: ["unknown option '--dry-run'"] },
   { name: "missing argument", args: ["downgrade"], code: 2, message: ["missing required argument 'target'"] },
