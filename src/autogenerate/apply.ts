@@ -11,6 +11,7 @@
 import type { Catalog, Column, ForeignKey, Table } from "../catalog/types.js";
 import { qualifiedName } from "../catalog/types.js";
 import { KilnError } from "../errors.js";
+import { columnAfterAlter } from "../operations/column-after.js";
 import type { Operation } from "../operations/types.js";
 import { describeOperation } from "../operations/reverse.js";
 import { sameColumnsAsSet } from "./equality.js";
@@ -108,17 +109,6 @@ class State {
   }
 }
 
-function changeColumn(column: Column, op: Extract<Operation, { kind: "alterColumn" }>): Column {
-  const next: Column = { ...column };
-  if (op.type !== undefined) next.type = op.type;
-  if (op.nullable !== undefined) next.nullable = op.nullable;
-  if (op.default === null) delete next.default;
-  else if (op.default !== undefined) next.default = op.default;
-  if (op.comment === null) delete next.comment;
-  else if (op.comment !== undefined) next.comment = op.comment;
-  return next;
-}
-
 function applyOne(state: State, op: Operation): void {
   const catalog = state.catalog;
   switch (op.kind) {
@@ -204,7 +194,7 @@ function applyOne(state: State, op: Operation): void {
     case "alterColumn": {
       const table = state.table(op, op.schema, op.table);
       const column = table.columns.find((c) => c.name === op.column) ?? refuse(op, "the column does not exist");
-      state.replaceTable(table, { ...table, columns: table.columns.map((c) => (c === column ? changeColumn(c, op) : c)) });
+      state.replaceTable(table, { ...table, columns: table.columns.map((c) => (c === column ? { ...columnAfterAlter(c, op), name: c.name } : c)) });
       if (op.newName !== undefined && op.newName !== op.column) {
         if (table.columns.some((c) => c.name === op.newName)) refuse(op, `the table already has a column ${op.newName}`);
         state.catalog = renameColumnInCatalog(state.catalog, op.schema, op.table, op.column, op.newName);

@@ -312,16 +312,8 @@ function alterColumnFor(table: Table, modelColumn: Column, existing: Column, dif
     changed = true;
   }
   if (!sameIdentity(modelColumn.identity, existing.identity)) {
-    const describe = (c: Column) => (c.identity ? `GENERATED ${c.identity.always ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY` : "not an identity column");
-    const sql = modelColumn.identity
-      ? existing.identity
-        ? `ALTER TABLE ... ALTER COLUMN ${modelColumn.name} SET GENERATED ${modelColumn.identity.always ? "ALWAYS" : "BY DEFAULT"}`
-        : `ALTER TABLE ... ALTER COLUMN ${modelColumn.name} ADD GENERATED ${modelColumn.identity.always ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY`
-      : `ALTER TABLE ... ALTER COLUMN ${modelColumn.name} DROP IDENTITY`;
-    diff.warn(
-      "manualStep",
-      `Column ${where} is ${describe(existing)} in the database but ${describe(modelColumn)} in the models. kiln operations cannot change identity yet; add op.execute() with \`${sql}\` (PostgreSQL) to the revision, and its reverse to the downgrade.`,
-    );
+    op.identity = modelColumn.identity ? { ...modelColumn.identity } : null;
+    changed = true;
   }
   if (!!modelColumn.autoIncrement !== !!existing.autoIncrement) {
     diff.warn(

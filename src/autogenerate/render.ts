@@ -142,6 +142,7 @@ function alterColumnOptions(op: Extract<Operation, { kind: "alterColumn" }>): Re
     default: op.default,
     newName: op.newName,
     comment: op.comment,
+    identity: op.identity === undefined || op.identity === null ? op.identity : op.identity.always ? "always" : "byDefault",
     existing: op.existing ? columnSpec(op.existing) : undefined,
   });
 }

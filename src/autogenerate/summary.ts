@@ -34,6 +34,8 @@ function alterations(op: Extract<Operation, { kind: "alterColumn" }>): string[] 
   if (op.nullable !== undefined) changes.push(op.nullable ? "nullable" : "not null");
   if (op.default !== undefined) changes.push(before ? `default ${shown(before.default)} -> ${shown(op.default)}` : `default ${shown(op.default)}`);
   if (op.comment !== undefined) changes.push(op.comment === null ? "comment removed" : `comment ${JSON.stringify(op.comment)}`);
+  if (op.identity === null) changes.push("no longer an identity column");
+  else if (op.identity !== undefined) changes.push(`identity ${op.identity.always ? "ALWAYS" : "BY DEFAULT"}`);
   return changes;
 }
 

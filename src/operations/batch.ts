@@ -7,7 +7,7 @@
  */
 import type { IndexElement } from "../catalog/types.js";
 import type { AlterColumnOptions, ColumnSpec, ForeignKeyOptions } from "./facade.js";
-import { columnFromSpec } from "./facade.js";
+import { alterColumnFromOptions, columnFromSpec } from "./facade.js";
 import type { BatchAlterTable, ConstraintType, Operation } from "./types.js";
 
 export type { BatchAlterTable } from "./types.js";
@@ -39,15 +39,7 @@ export class BatchBuilder {
   }
 
   alterColumn(column: string, options: Omit<AlterColumnOptions, "schema">): this {
-    const { existing, ...changes } = options;
-    return this.add({
-      kind: "alterColumn",
-      table: this.table,
-      schema: this.schema,
-      column,
-      ...changes,
-      ...(existing ? { existing: columnFromSpec(column, existing) } : {}),
-    });
+    return this.add(alterColumnFromOptions(this.table, column, { ...options, schema: this.schema }));
   }
 
   createIndex(name: string, columns: IndexElement[], options: { unique?: boolean; where?: string } = {}): this {

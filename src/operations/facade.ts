@@ -10,7 +10,7 @@ import type { Column, FkAction, IndexElement, Table } from "../catalog/types.js"
 import type { DialectName, QueryResult } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
 import { type BatchBuilder, buildBatch } from "./batch.js";
-import type { ConstraintType, Operation } from "./types.js";
+import type { AlterColumn, ConstraintType, Operation } from "./types.js";
 
 /** A column as written in a revision file (createTable / addColumn). */
 export interface ColumnSpec {
@@ -53,6 +53,8 @@ export interface AlterColumnOptions extends SchemaOption {
   default?: string | null;
   newName?: string;
   comment?: string | null;
+  /** Make it an identity column (MySQL: AUTO_INCREMENT), or `null` for a plain column again. */
+  identity?: "always" | "byDefault" | null;
   /** The column as it was (MySQL needs it to restate the column; reversal uses it). */
   existing?: ColumnSpec;
 }
@@ -86,6 +88,20 @@ export function columnFromSpec(name: string, spec: ColumnSpec): Column {
   if (spec.comment !== undefined) column.comment = spec.comment;
   if (spec.identity) column.nullable = false;
   return column;
+}
+
+/** The alterColumn operation for `op.alterColumn(...)` and `batch.alterColumn(...)`. */
+export function alterColumnFromOptions(table: string, column: string, options: AlterColumnOptions): AlterColumn {
+  const { schema, existing, identity, ...changes } = options;
+  return {
+    kind: "alterColumn",
+    table,
+    column,
+    schema,
+    ...changes,
+    ...(identity !== undefined ? { identity: identity === null ? null : { always: identity === "always" } } : {}),
+    ...(existing ? { existing: columnFromSpec(column, existing) } : {}),
+  };
 }
 
 export function tableFromSpec(name: string, columns: Record<string, ColumnSpec>, options: CreateTableOptions = {}): Table {
@@ -151,15 +167,7 @@ export class Op {
   }
 
   alterColumn(table: string, column: string, options: AlterColumnOptions): Promise<void> {
-    const { schema, existing, ...changes } = options;
-    return this.push({
-      kind: "alterColumn",
-      table,
-      column,
-      schema,
-      ...changes,
-      ...(existing ? { existing: columnFromSpec(column, existing) } : {}),
-    });
+    return this.push(alterColumnFromOptions(table, column, options));
   }
 
   createIndex(name: string, table: string, columns: IndexElement[], options: CreateIndexOptions = {}): Promise<void> {

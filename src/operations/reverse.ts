@@ -9,6 +9,7 @@
  */
 import type { Column, Table } from "../catalog/types.js";
 import { KilnError } from "../errors.js";
+import { columnAfterAlter } from "./column-after.js";
 import type { AlterColumn, DropConstraint, DropIndex, DropTable, Operation } from "./types.js";
 
 export class NotReversibleError extends KilnError {
@@ -89,20 +90,8 @@ function reverseDropTable(op: DropTable): Operation[] {
   return [{ kind: "createTable", table: { ...table, indexes: [] } }, ...indexes];
 }
 
-/** The column as the forward alterColumn leaves it, so the reversed op carries its own `existing`. */
-function columnAfter(op: AlterColumn, existing: Column): Column {
-  const after: Column = { ...existing, name: op.newName ?? op.column };
-  if (op.type !== undefined) after.type = op.type;
-  if (op.nullable !== undefined) after.nullable = op.nullable;
-  if (op.default === null) delete after.default;
-  else if (op.default !== undefined) after.default = op.default;
-  if (op.comment === null) delete after.comment;
-  else if (op.comment !== undefined) after.comment = op.comment;
-  return after;
-}
-
 function reverseAlterColumn(op: AlterColumn): Operation[] {
-  const changesNeedingExisting = (["type", "nullable", "default", "comment"] as const).filter((key) => op[key] !== undefined);
+  const changesNeedingExisting = (["type", "nullable", "default", "comment", "identity"] as const).filter((key) => op[key] !== undefined);
   const { existing } = op;
   if (changesNeedingExisting.length > 0 && !existing) {
     throw new NotReversibleError(op, `the column as it was before is unknown (needed to undo ${changesNeedingExisting.join(", ")}); give "existing"`);
@@ -119,7 +108,8 @@ function reverseAlterColumn(op: AlterColumn): Operation[] {
     if (op.nullable !== undefined) reversed.nullable = existing.nullable;
     if (op.default !== undefined) reversed.default = existing.default ?? null;
     if (op.comment !== undefined) reversed.comment = existing.comment ?? null;
-    reversed.existing = columnAfter(op, existing);
+    if (op.identity !== undefined) reversed.identity = existing.identity ?? null;
+    reversed.existing = columnAfterAlter(existing, op);
   }
   return [reversed];
 }

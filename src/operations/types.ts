@@ -69,6 +69,8 @@ export interface AlterColumn extends TableRef {
   newName?: string;
   /** New comment; `null` removes it. */
   comment?: string | null;
+  /** Make it an identity column (or change ALWAYS/BY DEFAULT); `null` makes it a plain column. */
+  identity?: { always: boolean } | null;
   /** The column as it was before (needed for reversal and by MySQL's MODIFY). */
   existing?: Column;
 }

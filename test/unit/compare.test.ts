@@ -229,17 +229,31 @@ describe("compareCatalogs: columns", () => {
     expect(typeChangeRisk(from, to)).toBeUndefined();
   });
 
-  it("cannot express identity or auto-increment changes: warns with the manual step and emits nothing for them", () => {
+  it("changes identity with alterColumn (reversible), and warns about auto-increment changes it cannot express", () => {
     const database = catalog({ tables: [table("t", [notNull("id", "integer"), notNull("n", "integer", { identity: { always: false } }), notNull("s", "integer")])] });
     const model = catalog({
       tables: [table("t", [notNull("id", "integer", { identity: { always: true } }), notNull("n", "integer"), notNull("s", "integer", { autoIncrement: true })])],
     });
     const diff = compareCatalogs(model, database);
-    expect(diff.operations).toEqual([]);
-    expect(diff.warnings.map((w) => w.kind)).toEqual(["manualStep", "manualStep", "manualStep"]);
-    expect(diff.warnings[0]!.message).toContain("ALTER TABLE ... ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY");
-    expect(diff.warnings[1]!.message).toContain("ALTER COLUMN n DROP IDENTITY");
-    expect(diff.warnings[2]!.message).toContain("t.s is auto-increment in the models but not in the database");
+    const alters = diff.operations.map((op) => (op.kind === "alterColumn" ? [op.column, op.identity] : op.kind));
+    expect(alters).toEqual([
+      ["id", { always: true }],
+      ["n", null],
+    ]);
+    expect(summarizeOperations(diff.operations)).toEqual([
+      "~ column t.id: identity ALWAYS",
+      "~ column t.n: no longer an identity column",
+    ]);
+    expect(diff.warnings.map((w) => w.kind)).toEqual(["manualStep"]);
+    expect(diff.warnings[0]!.message).toContain("t.s is auto-increment in the models but not in the database");
+    // The downgrade puts both back, and applying up then down returns the database catalog.
+    const down = reverseOperations(diff.operations);
+    expect(down.map((op) => (op.kind === "alterColumn" ? [op.column, op.identity] : op.kind))).toEqual([
+      ["n", { always: false }],
+      ["id", null],
+    ]);
+    const withoutAutoIncrement = (c: Catalog) => ({ ...c, tables: c.tables.map((t) => ({ ...t, columns: t.columns.map(({ autoIncrement: _a, ...col }) => col) })) });
+    expect(normalizeCatalog(applyOperations(withoutAutoIncrement(model), down))).toEqual(normalizeCatalog(withoutAutoIncrement(database)));
   });
 });
 

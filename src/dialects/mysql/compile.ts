@@ -17,6 +17,7 @@ import type {
   Statement,
   TableRef,
 } from "../../operations/types.js";
+import { columnAfterAlter } from "../../operations/column-after.js";
 import { toMysqlType } from "./column-types.js";
 import { columnDefinition, columnLabel, defaultSql } from "./column-sql.js";
 import type { EnumRegistry } from "./enums.js";
@@ -95,29 +96,19 @@ function createTable(op: Extract<Operation, { kind: "createTable" }>, context: C
 }
 
 function needsRestatement(op: AlterColumn): boolean {
-  return op.type !== undefined || op.nullable !== undefined || op.comment !== undefined;
-}
-
-/** The column after the change, for MODIFY/CHANGE, which restate the whole definition. */
-function mergedColumn(op: AlterColumn, existing: Column): Column {
-  const column: Column = {
-    ...existing,
-    name: op.newName ?? existing.name,
-    type: op.type ?? existing.type,
-    nullable: op.nullable ?? existing.nullable,
-  };
-  if (op.default === null) delete column.default;
-  else if (op.default !== undefined) column.default = op.default;
-  if (op.comment === null) delete column.comment;
-  else if (op.comment !== undefined) column.comment = op.comment;
-  return column;
+  return op.type !== undefined || op.nullable !== undefined || op.comment !== undefined || op.identity !== undefined;
 }
 
 function alterColumn(op: AlterColumn, context: CompileContext): Statement[] {
   const table = target(op);
   if (needsRestatement(op)) {
     if (!op.existing) {
-      const changed = [op.type !== undefined && "type", op.nullable !== undefined && "nullability", op.comment !== undefined && "comment"]
+      const changed = [
+        op.type !== undefined && "type",
+        op.nullable !== undefined && "nullability",
+        op.comment !== undefined && "comment",
+        op.identity !== undefined && "auto-increment",
+      ]
         .filter(Boolean)
         .join(", ");
       throw new KilnError(
@@ -126,7 +117,7 @@ function alterColumn(op: AlterColumn, context: CompileContext): Statement[] {
           `Pass it as \`existing\`, e.g. op.alterColumn("${op.table}", "${op.column}", { ..., existing: { type: "varchar(100)", nullable: true } }).`,
       );
     }
-    const definition = columnDefinition(op.table, mergedColumn(op, op.existing), context.enums.lookup);
+    const definition = columnDefinition(op.table, columnAfterAlter(op.existing, op), context.enums.lookup);
     if (op.newName !== undefined && op.newName !== op.column) {
       return [sql(`ALTER TABLE ${table} CHANGE COLUMN ${quoteIdentifier(op.column)} ${definition}`)];
     }

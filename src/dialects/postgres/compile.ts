@@ -178,7 +178,11 @@ function alterColumn(op: AlterColumn): Statement[] {
   else if (op.default !== undefined) clauses.push(`ALTER COLUMN ${column} SET DEFAULT ${sqlText(op.default, `The new default of ${label}`)}`);
 
   const statements: Statement[] = [];
+  // An identity column has no default of its own: the identity goes before a new default...
+  if (op.identity === null) statements.push(statement(`ALTER TABLE ${table} ALTER COLUMN ${column} DROP IDENTITY`));
   if (clauses.length > 0) statements.push(statement(`ALTER TABLE ${table} ${clauses.join(", ")}`));
+  // ...and comes after a dropped default, a type change and SET NOT NULL.
+  if (op.identity) statements.push(...setIdentity(op, op.identity));
   // RENAME COLUMN cannot share an ALTER TABLE with other clauses.
   const finalName = op.newName ?? op.column;
   if (op.newName !== undefined && op.newName !== op.column) {
@@ -186,6 +190,24 @@ function alterColumn(op: AlterColumn): Statement[] {
   }
   if (op.comment !== undefined) statements.push(columnComment(op.schema, op.table, finalName, op.comment));
   return statements;
+}
+
+/**
+ * Makes the column an identity column, or switches ALWAYS/BY DEFAULT. A new
+ * identity's sequence starts after the rows already there, or the next insert
+ * would collide with them.
+ */
+function setIdentity(op: AlterColumn, identity: { always: boolean }): Statement[] {
+  const table = tableName(op.schema, op.table);
+  const column = quoteIdentifier(op.column);
+  const mode = identity.always ? "ALWAYS" : "BY DEFAULT";
+  if (op.existing?.identity) return [statement(`ALTER TABLE ${table} ALTER COLUMN ${column} SET GENERATED ${mode}`)];
+  return [
+    statement(`ALTER TABLE ${table} ALTER COLUMN ${column} ADD GENERATED ${mode} AS IDENTITY`),
+    statement(
+      `SELECT setval(pg_get_serial_sequence(${quoteLiteral(table)}, ${quoteLiteral(op.column)}), COALESCE(MAX(${column}), 0) + 1, false) FROM ${table}`,
+    ),
+  ];
 }
 
 function indexElement(element: IndexElement): string {

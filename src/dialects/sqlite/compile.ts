@@ -28,7 +28,7 @@ export function needsTableDefinition(op: Operation | BatchAlterTable): boolean {
   if (isBatchAlterTable(op)) return true;
   switch (op.kind) {
     case "alterColumn":
-      return op.type !== undefined || op.nullable !== undefined || op.default !== undefined;
+      return op.type !== undefined || op.nullable !== undefined || op.default !== undefined || op.identity !== undefined;
     case "addColumn":
       return !canAddColumnDirectly(op.column);
     case "dropColumn":
@@ -54,7 +54,7 @@ function describe(op: Operation | BatchAlterTable): string {
   if (isBatchAlterTable(op)) return `apply a batch of ${op.operations.length} change(s)`;
   switch (op.kind) {
     case "alterColumn":
-      return `change the type, nullability or default of column "${op.column}"`;
+      return `change the type, nullability, default or identity of column "${op.column}"`;
     case "addColumn":
       return `add column "${op.column.name}" (NOT NULL without a constant default, a non-constant default, or an auto-generated key)`;
     case "createPrimaryKey":

@@ -20,6 +20,7 @@ import { KilnError } from "../../errors.js";
 import type { Operation, Statement } from "../../operations/types.js";
 import type { Connection } from "../types.js";
 import { isBatchAlterTable, type BatchAlterTable } from "../../operations/batch.js";
+import { columnAfterAlter } from "../../operations/column-after.js";
 import { compileOperation, needsTableDefinition } from "./compile.js";
 import { columnList, createIndexSql, createTableSql, isAutoKey } from "./ddl.js";
 import { buildTables, readRawSchema, REBUILD_PREFIX } from "./introspect.js";
@@ -123,14 +124,10 @@ function applyOne(state: RebuiltTable, op: Operation): void {
       return;
     case "alterColumn": {
       const column = findColumn(table, op.column);
-      if (op.type !== undefined) {
-        column.type = op.type;
-        // PostgreSQL's USING expression doubles as the copy expression.
-        if (op.using !== undefined) state.sources.set(column.name, op.using);
-      }
-      if (op.nullable !== undefined) column.nullable = op.nullable;
-      if (op.default === null) delete column.default;
-      else if (op.default !== undefined) column.default = op.default;
+      // PostgreSQL's USING expression doubles as the copy expression.
+      if (op.type !== undefined && op.using !== undefined) state.sources.set(column.name, op.using);
+      // The rename below also rewrites indexes and constraints, so the name stays for now.
+      table.columns[table.columns.indexOf(column)] = { ...columnAfterAlter(column, op), name: column.name };
       if (op.newName !== undefined && op.newName !== column.name) renameColumn(state, column.name, op.newName);
       return;
     }
