@@ -19,6 +19,8 @@ export interface RenderOptions {
   indent?: string;
   /** Downgrades compare() worked out for operations reverse() cannot undo alone (Diff.reversals). */
   reversals?: Reversals;
+  /** The dialect's final touch on each derived downgrade step (Dialect.addExplicitCasts). */
+  adaptReversed?: (operations: Operation[]) => Operation[];
 }
 
 /** Drops undefined fields so that rendered objects carry only what was given. */
@@ -283,7 +285,8 @@ export function renderMigrationBodies(upgradeOps: Operation[], options: RenderOp
   const warnings: string[] = [];
   for (const op of [...upgradeOps].reverse()) {
     try {
-      downgradeLines.push(...(options.reversals?.get(op) ?? reverseOperation(op)).flatMap(renderLines));
+      const reversed = options.reversals?.get(op) ?? reverseOperation(op);
+      downgradeLines.push(...(options.adaptReversed?.(reversed) ?? reversed).flatMap(renderLines));
     } catch (error) {
       if (!(error instanceof NotReversibleError)) throw error;
       const todo = manualReverse(op, error.reason);

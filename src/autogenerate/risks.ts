@@ -49,7 +49,7 @@ export function typeChangeRisk(from: string, to: string): string | undefined {
   if (a.array !== b.array) return `${change} changes between array and scalar; existing values must be converted by hand (give a USING expression)`;
 
   if (TEXT_TYPES.has(a.base)) {
-    if (!TEXT_TYPES.has(b.base)) return `${change} converts text to another type; rows whose text does not convert make the migration fail (PostgreSQL needs a USING expression)`;
+    if (!TEXT_TYPES.has(b.base)) return `${change} converts text to another type; rows whose text does not convert make the migration fail`;
     const before = textLength(a);
     const after = textLength(b);
     if (after !== undefined && (before === undefined || after < before)) return `${change} narrows the length; longer values make the migration fail or are cut`;
@@ -90,7 +90,7 @@ export function typeChangeRisk(from: string, to: string): string | undefined {
   if (TIME_TYPES.has(a.base) && TIME_TYPES.has(b.base)) return undefined;
   if (a.base === "date" && TIME_TYPES.has(b.base)) return undefined;
   if ((a.base === "json" && b.base === "jsonb") || (a.base === "jsonb" && b.base === "json")) return undefined;
-  return `${change} converts between unrelated types; rows that do not convert make the migration fail (PostgreSQL may need a USING expression)`;
+  return `${change} converts between unrelated types; rows that do not convert make the migration fail`;
 }
 
 function label(schema: string | undefined, table: string): string {

@@ -172,12 +172,17 @@ export async function autogenerateBodies(project: Project, options: RevisionOpti
       }
     }
     for (const warning of diff.warnings) reporter.warn(warning.message);
-    const operations = session.dialect.preferOnlineForms?.(diff.operations) ?? diff.operations;
+    const { dialect } = session;
+    const online = dialect.preferOnlineForms?.(diff.operations) ?? diff.operations;
+    const operations = dialect.addExplicitCasts?.(online) ?? online;
     const { lintOperations } = await import("../lint/index.js");
     for (const warning of lintOperations(operations, { dialect: session.dialect.name, revision: "(new revision)" })) {
       reporter.warn(`${warning.problem}; safe form: ${warning.safeForm}`);
     }
-    const rendered = renderMigrationBodies(operations, { reversals: diff.reversals });
+    const rendered = renderMigrationBodies(operations, {
+      reversals: diff.reversals,
+      adaptReversed: dialect.addExplicitCasts?.bind(dialect),
+    });
     for (const warning of rendered.warnings) reporter.warn(warning);
     return { upgrade: rendered.upgrade, downgrade: rendered.downgrade, changes: summarizeOperations(operations) };
   } finally {

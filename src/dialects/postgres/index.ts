@@ -5,12 +5,13 @@
 import { parseDatabaseUrl } from "../../config/url.js";
 import { databaseName, folderScratch, randomSuffix, type ScratchDatabase, type ScratchOptions, serverScratch } from "../scratch.js";
 import type { DatabaseUrl, Dialect, StepSettings } from "../types.js";
-import { postgresBookkeepingDDL } from "./bookkeeping.js";
+import { POSTGRES_ELAPSED_MS, postgresBookkeepingDDL, postgresHeadsGuard } from "./bookkeeping.js";
 import { canonicalizePostgres } from "./canonicalize.js";
 import { compilePostgres } from "./compile.js";
 import { connectPglite, connectPostgres } from "./connect.js";
 import { DEFAULT_SCHEMA, introspectPostgres } from "./introspect.js";
 import { acquirePostgresLock } from "./lock.js";
+import { addExplicitCasts } from "./casts.js";
 import { preferOnlineForms } from "./online.js";
 import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
 
@@ -52,6 +53,9 @@ export const postgresDialect: Dialect = {
   resetStepSettings: () => ["RESET lock_timeout", "RESET statement_timeout"],
   // pg's simple query protocol and PGlite's exec both run several statements per call.
   joinStatements: (sqls) => sqls.join(";\n"),
+  // With a connection that names the failing statement of a batch (pg), a step is one round trip.
+  headsGuardSql: postgresHeadsGuard,
+  elapsedMsSql: POSTGRES_ELAPSED_MS,
   // 55P03 lock_not_available: lock_timeout expired.
   isLockTimeout: (error) => (error as { code?: unknown } | null)?.code === "55P03",
   bookkeepingDDL: postgresBookkeepingDDL,
@@ -62,4 +66,5 @@ export const postgresDialect: Dialect = {
     introspectPostgres(conn, { ...options, schemas: [...new Set([DEFAULT_SCHEMA, ...(options?.schemas ?? [])])] }),
   canonicalize: canonicalizePostgres,
   preferOnlineForms,
+  addExplicitCasts,
 };

@@ -169,6 +169,11 @@ function builtinType(original: string): string | undefined {
   return `${base}${mod}`;
 }
 
+/** True for PostgreSQL's own types (after any array suffix is removed); false for enums, domains and extension types. */
+export function isBuiltinType(type: string): boolean {
+  return builtinType(type.trim().replace(/(\s*\[\s*\d*\s*\])+$/, "")) !== undefined;
+}
+
 /** A custom (enum, domain, extension) type named `name` or `schema.name`. */
 function namedType(name: string): string {
   const dot = name.indexOf(".");
