@@ -11,13 +11,12 @@
  * compileOnline, verifyStep, afterStep), and every row and the foreign key must
  * survive it, on the way up and on the way down.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Catalog, Table } from "../../../src/catalog/types.js";
-import { createProject, type TestProject } from "../../helpers/project.js";
 import { queryDb } from "../../helpers/query.js";
-import { ALL_DATABASES, isAvailable, type MatrixDatabase, type ScratchTarget } from "./databases.js";
+import { ALL_DATABASES, isAvailable, type MatrixDatabase } from "./databases.js";
 import { type Change, changesFor, modelsSource } from "./models.js";
-import { createdRevision, errorOf, expectSuccess, introspectUrl, SCENARIO_TIMEOUT_MS } from "./support.js";
+import { createdRevision, errorOf, expectSuccess, introspectUrl, SCENARIO_TIMEOUT_MS, scenarioOn } from "./support.js";
 
 const FLEET_ROWS = "INSERT INTO fleet (id, code, capacity) VALUES (1, 'north', 10), (2, 'south', 20), (3, 'east', 30)";
 const PART_ROWS =
@@ -57,23 +56,13 @@ function restorable(db: MatrixDatabase, changes: Change[], catalog: Catalog, bef
 
 describe.each(ALL_DATABASES)("autogenerate change list on $name", (db) => {
   const changes = changesFor(db);
-  let target: ScratchTarget;
-  let project: TestProject;
+  const scenario = scenarioOn(db, (project) => project.write("schema.ts", modelsSource(changes, "before")));
   let before: Catalog;
   let after: Catalog;
   let rowsBefore: unknown[];
 
-  beforeAll(async () => {
-    if (!isAvailable(db)) return;
-    target = await db.create();
-    project = createProject({ url: target.url, models: modelsSource(changes, "before") });
-  });
-  afterAll(async () => {
-    project?.remove();
-    await target?.drop();
-  });
-
   it.skipIf(!isAvailable(db))("builds the starting schema and fills the fleet tables", async () => {
+    const { project, target } = scenario;
     expectSuccess(await project.kiln(["revision", "--autogenerate", "-m", "start"]), "autogenerate start");
     expectSuccess(await project.kiln(["upgrade", "head"]), "upgrade to start");
     await queryDb(target.url, FLEET_ROWS);
@@ -88,6 +77,7 @@ describe.each(ALL_DATABASES)("autogenerate change list on $name", (db) => {
   }, SCENARIO_TIMEOUT_MS);
 
   it.skipIf(!isAvailable(db))("autogenerates every change, and upgrade applies them", async () => {
+    const { project, target } = scenario;
     project.write("schema.ts", modelsSource(changes, "after"));
     const generated = await project.kiln(["revision", "--autogenerate", "-m", "changes"]);
     expectSuccess(generated, "autogenerate changes");
@@ -110,6 +100,7 @@ describe.each(ALL_DATABASES)("autogenerate change list on $name", (db) => {
   }, SCENARIO_TIMEOUT_MS);
 
   it.skipIf(!isAvailable(db))("keeps every fleet row and the foreign key through the check drop and type change", async () => {
+    const { target } = scenario;
     expect(await fleetRows(target.url)).toEqual(rowsBefore);
     const fleet = after.tables.find((t) => t.name === "fleet")!;
     expect(fleet.checks).toEqual([]);
@@ -124,6 +115,7 @@ describe.each(ALL_DATABASES)("autogenerate change list on $name", (db) => {
   }, SCENARIO_TIMEOUT_MS);
 
   it.skipIf(!isAvailable(db))("finds nothing more to generate", async () => {
+    const { project } = scenario;
     const again = await project.kiln(["revision", "--autogenerate", "-m", "nothing"]);
     expectSuccess(again, "second autogenerate");
     expect(createdRevision(again), `left over:\n${again.stderr}`).toBeUndefined();
@@ -131,6 +123,7 @@ describe.each(ALL_DATABASES)("autogenerate change list on $name", (db) => {
   }, SCENARIO_TIMEOUT_MS);
 
   it.skipIf(!isAvailable(db))("downgrade restores the catalog exactly, and keeps the rows", async () => {
+    const { project, target } = scenario;
     expectSuccess(await project.kiln(["downgrade", "-1"]), "downgrade -1");
     const restored = restorable(db, changes, await introspectUrl(target.url), before);
     for (const table of before.tables) {

@@ -4,10 +4,10 @@
  * once (one 'up' history row per revision). Databases that admit one process at
  * a time (a PGlite directory) are left out by their declaration.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createProject, revisionSource, type TestProject } from "../../helpers/project.js";
-import { ALL_DATABASES, isAvailable, type ScratchTarget } from "./databases.js";
-import { expectSuccess, tableNames, upCounts, versionRows, SCENARIO_TIMEOUT_MS } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { revisionSource } from "../../helpers/project.js";
+import { ALL_DATABASES, isAvailable } from "./databases.js";
+import { expectSuccess, tableNames, upCounts, versionRows, SCENARIO_TIMEOUT_MS, scenarioOn } from "./support.js";
 
 const PROCESSES = 8;
 
@@ -39,21 +39,10 @@ const REVISIONS = [
 ];
 
 describe.each(ALL_DATABASES.filter((db) => db.concurrentProcesses))("concurrent upgrades on $name", (db) => {
-  let target: ScratchTarget;
-  let project: TestProject;
-
-  beforeAll(async () => {
-    if (!isAvailable(db)) return;
-    target = await db.create();
-    project = createProject({ url: target.url });
-    REVISIONS.forEach((source, i) => project.write(`migrations/000${i + 1}.ts`, source));
-  });
-  afterAll(async () => {
-    project?.remove();
-    await target?.drop();
-  });
+  const scenario = scenarioOn(db, (project) => REVISIONS.forEach((source, i) => project.write(`migrations/000${i + 1}.ts`, source)));
 
   it.skipIf(!isAvailable(db))(`${PROCESSES} processes at once apply each step exactly once`, async () => {
+    const { project, target } = scenario;
     const runs = await Promise.all(Array.from({ length: PROCESSES }, () => project.kiln(["upgrade", "head"])));
     runs.forEach((run, i) => expectSuccess(run, `upgrade process ${i + 1}`));
     expect(await upCounts(target.url)).toEqual({ c0c0000000a1: 1, c0c0000000a2: 1, c0c0000000a3: 1 });

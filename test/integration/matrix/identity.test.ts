@@ -4,11 +4,10 @@
  * their ids, the next insert continues after them, a second autogenerate finds
  * nothing, and the downgrade gives back the schema as it was.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { queryDb } from "../../helpers/query.js";
-import { createProject, type TestProject } from "../../helpers/project.js";
-import { ALL_DATABASES, isAvailable, type ScratchTarget } from "./databases.js";
-import { createdRevision, expectSuccess, introspectUrl, SCENARIO_TIMEOUT_MS } from "./support.js";
+import { ALL_DATABASES, isAvailable } from "./databases.js";
+import { createdRevision, expectSuccess, introspectUrl, SCENARIO_TIMEOUT_MS, scenarioOn } from "./support.js";
 
 const models = (id: string) => `import { table, integer, varchar } from "kiln/schema";
 
@@ -19,20 +18,10 @@ export const items = table("items", {
 `;
 
 describe.each(ALL_DATABASES)("identity changes on $name", (db) => {
-  let target: ScratchTarget;
-  let project: TestProject;
-
-  beforeAll(async () => {
-    if (!isAvailable(db)) return;
-    target = await db.create();
-    project = createProject({ url: target.url, models: models("integer().primaryKey()") });
-  });
-  afterAll(async () => {
-    project?.remove();
-    await target?.drop();
-  });
+  const scenario = scenarioOn(db, (project) => project.write("schema.ts", models("integer().primaryKey()")));
 
   it.skipIf(!isAvailable(db))("makes a key column an identity, continues after the rows there, and downgrades", async () => {
+    const { project, target } = scenario;
     expectSuccess(await project.kiln(["revision", "--autogenerate", "-m", "create items"]), "first autogenerate");
     expectSuccess(await project.kiln(["upgrade", "head"]), "first upgrade");
     for (const id of [1, 2, 7]) await queryDb(target.url, `INSERT INTO items (id, name) VALUES (${id}, 'before')`);

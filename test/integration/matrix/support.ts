@@ -3,19 +3,44 @@
  * kiln's introspection for whole-catalog comparisons), and the checks every
  * CLI call gets.
  */
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import type { Catalog } from "../../../src/catalog/types.js";
 import { parseDatabaseUrl } from "../../../src/config/url.js";
 import { dialectFor } from "../../../src/dialects/index.js";
-import type { CliResult } from "../../helpers/project.js";
+import { createProject, type CliResult, type TestProject } from "../../helpers/project.js";
 import { queryDb } from "../../helpers/query.js";
-import type { CheckViolation, MatrixDatabase } from "./databases.js";
+import { isAvailable, type CheckViolation, type MatrixDatabase, type ScratchTarget } from "./databases.js";
 
 /**
  * Per-test limit for scenarios that run the CLI several times in a row: each run
  * starts Node (and PGlite's WebAssembly PostgreSQL), several seconds on a busy machine.
  */
 export const SCENARIO_TIMEOUT_MS = 240_000;
+
+export interface Scenario {
+  target: ScratchTarget;
+  project: TestProject;
+}
+
+/**
+ * A fresh database and a kiln project on it, shared by the tests of one describe
+ * block and removed after them (left unset when the database is unavailable).
+ * `prepare` fills the project (models, revision files) before the first test.
+ */
+export function scenarioOn(db: MatrixDatabase, prepare: (project: TestProject) => void): Scenario {
+  const scenario = {} as Scenario;
+  beforeAll(async () => {
+    if (!isAvailable(db)) return;
+    scenario.target = await db.create();
+    scenario.project = createProject({ url: scenario.target.url });
+    prepare(scenario.project);
+  });
+  afterAll(async () => {
+    scenario.project?.remove();
+    await scenario.target?.drop();
+  });
+  return scenario;
+}
 
 export const VERSION_TABLE = "kiln_version";
 export const HISTORY_TABLE = "kiln_history";

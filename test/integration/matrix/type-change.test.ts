@@ -4,11 +4,10 @@
  * (PostgreSQL needs the explicit USING cast kiln writes), the values arrive as
  * numbers, and the downgrade turns them back into text.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { queryDb } from "../../helpers/query.js";
-import { createProject, type TestProject } from "../../helpers/project.js";
-import { ALL_DATABASES, isAvailable, type ScratchTarget } from "./databases.js";
-import { createdRevision, expectSuccess, introspectUrl, SCENARIO_TIMEOUT_MS } from "./support.js";
+import { ALL_DATABASES, isAvailable } from "./databases.js";
+import { createdRevision, expectSuccess, introspectUrl, SCENARIO_TIMEOUT_MS, scenarioOn } from "./support.js";
 
 const models = (code: string) => `import { table, integer, varchar } from "kiln/schema";
 
@@ -19,20 +18,10 @@ export const parts = table("parts", {
 `;
 
 describe.each(ALL_DATABASES)("a text column becomes an integer column on $name", (db) => {
-  let target: ScratchTarget;
-  let project: TestProject;
-
-  beforeAll(async () => {
-    if (!isAvailable(db)) return;
-    target = await db.create();
-    project = createProject({ url: target.url, models: models("varchar(10)") });
-  });
-  afterAll(async () => {
-    project?.remove();
-    await target?.drop();
-  });
+  const scenario = scenarioOn(db, (project) => project.write("schema.ts", models("varchar(10)")));
 
   it.skipIf(!isAvailable(db))("converts the values up and back down", async () => {
+    const { project, target } = scenario;
     expectSuccess(await project.kiln(["revision", "--autogenerate", "-m", "create parts"]), "first autogenerate");
     expectSuccess(await project.kiln(["upgrade", "head"]), "first upgrade");
     await queryDb(target.url, "INSERT INTO parts (id, code) VALUES (1, '7'), (2, '42'), (3, NULL)");

@@ -8,10 +8,10 @@
  *
  * The tests of one database run in order and share one project and database.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createProject, revisionSource, type TestProject } from "../../helpers/project.js";
-import { ALL_DATABASES, isAvailable, type ScratchTarget } from "./databases.js";
-import { createdRevision, errorOf, expectSuccess, introspectUrl, tableNames, upCounts, versionRows, SCENARIO_TIMEOUT_MS } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { revisionSource } from "../../helpers/project.js";
+import { ALL_DATABASES, isAvailable } from "./databases.js";
+import { createdRevision, errorOf, expectSuccess, introspectUrl, tableNames, upCounts, versionRows, SCENARIO_TIMEOUT_MS, scenarioOn } from "./support.js";
 
 const MODELS = `import { table, integer, varchar, timestamp, sql, check, index } from "kiln/schema";
 
@@ -41,21 +41,11 @@ function auditRevision(parent: string, upgrade: string): string {
 }
 
 describe.each(ALL_DATABASES)("kiln workflow on $name", (db) => {
-  let target: ScratchTarget;
-  let project: TestProject;
+  const scenario = scenarioOn(db, (project) => project.write("schema.ts", MODELS));
   let first: string;
 
-  beforeAll(async () => {
-    if (!isAvailable(db)) return;
-    target = await db.create();
-    project = createProject({ url: target.url, models: MODELS });
-  });
-  afterAll(async () => {
-    project?.remove();
-    await target?.drop();
-  });
-
   it.skipIf(!isAvailable(db))("autogenerates, upgrades, enforces the check, finds nothing more, and downgrades", async () => {
+    const { project, target } = scenario;
     const generated = await project.kiln(["revision", "--autogenerate", "-m", "create prototypes"]);
     expectSuccess(generated, "revision --autogenerate");
     first = createdRevision(generated)!;
@@ -93,6 +83,7 @@ describe.each(ALL_DATABASES)("kiln workflow on $name", (db) => {
   }, SCENARIO_TIMEOUT_MS);
 
   it.skipIf(!isAvailable(db))("reports a revision that fails in its second statement, and the way out works", async () => {
+    const { project, target } = scenario;
     const file = project.write(FAILING_FILE, auditRevision(first, `${CREATE_AUDIT_LOG}\n    await op.execute("ALTER TABLE no_such_table ADD COLUMN x integer");`));
     const failed = await project.kiln(["upgrade", "head"]);
     expect(failed.code, failed.stderr).toBe(1);
@@ -129,6 +120,7 @@ describe.each(ALL_DATABASES)("kiln workflow on $name", (db) => {
   }, SCENARIO_TIMEOUT_MS);
 
   it.skipIf(!isAvailable(db))("an offline --sql script run with the database's client gives the same schema and versions", async () => {
+    const { project, target } = scenario;
     expectSuccess(await project.kiln(["downgrade", "base"]), "downgrade base");
     const script = await project.kiln(["upgrade", "head", "--sql"]);
     expectSuccess(script, "upgrade head --sql");
