@@ -508,9 +508,22 @@ function createTables(tables: Table[], diff: DiffBuilder): void {
 }
 
 function collectNames(catalog: Catalog, into: Set<string>): void {
+  const add = (items: readonly { name?: string }[]) => {
+    for (const item of items) if (item.name) into.add(item.name);
+  };
   for (const t of catalog.tables) {
-    for (const item of [t.primaryKey, ...t.uniques, ...t.foreignKeys, ...t.checks, ...t.indexes]) if (item?.name) into.add(item.name);
+    if (t.primaryKey?.name) into.add(t.primaryKey.name);
+    add(t.uniques);
+    add(t.foreignKeys);
+    add(t.checks);
+    add(t.indexes);
   }
+}
+
+function sameColumnNames(a: Table, b: Table): boolean {
+  if (a.columns.length !== b.columns.length) return false;
+  for (let i = 0; i < a.columns.length; i++) if (a.columns[i]!.name !== b.columns[i]!.name) return false;
+  return true;
 }
 
 export function compareCatalogs(model: Catalog, database: Catalog, options: CompareOptions = {}): Diff {
@@ -536,7 +549,8 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
   for (const modelTable of modelTables) {
     const databaseTable = viewTables.get(tableKey(modelTable));
     if (!databaseTable) continue;
-    diff.candidates.push(...columnRenameCandidates(modelTable, databaseTable, decisions));
+    // A rename candidate needs a column on each side that the other lacks: none when the names match (the common case).
+    if (!sameColumnNames(modelTable, databaseTable)) diff.candidates.push(...columnRenameCandidates(modelTable, databaseTable, decisions));
     compareColumns(modelTable, databaseTable, diff);
     const { keptForeignKeys } = compareTableConstraints(modelTable, databaseTable, diff, droppedKeys);
     survivors.push({ table: modelTable, kept: keptForeignKeys });

@@ -97,6 +97,13 @@ function touchedTables(operations: Operation[]): Set<string> {
  * compares equal to the database is, by definition, spelled as the database
  * spells it. On a large schema with one change this turns "build every table in
  * a scratch schema" into "build one".
+ *
+ * When many tables differ only in how the database spells them (a check on a
+ * numeric column gains a cast in every table), all of them come here; sharing one
+ * scratch table among tables of the same shape is the dialect's job, not this
+ * layer's: only the dialect knows whether its result lines up with the model
+ * position by position and which spellings depend on a table's own name (see
+ * dialects/postgres/shapes.ts).
  */
 async function canonicalizeWhereNeeded(session: Session, model: Catalog, database: Catalog): Promise<Catalog> {
   const raw = compareCatalogs(model, database);

@@ -55,11 +55,14 @@ function describeTable(t: TableIdentity): string {
   return `table "${qualifiedName(t)}"`;
 }
 
-function checkIdentifier(name: string, what: string): void {
+/** `what` is only needed for the message: pass a function when it costs something to build. */
+function checkIdentifier(name: string, what: string | (() => string)): void {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit: short names need no counting.
+  if (name.length * 3 <= MAX_IDENTIFIER_BYTES) return;
   const bytes = Buffer.byteLength(name);
   if (bytes > MAX_IDENTIFIER_BYTES) {
     throw new KilnError(
-      `${what}: the name "${name}" is ${bytes} bytes long; PostgreSQL keeps only ${MAX_IDENTIFIER_BYTES} and would silently cut it. Choose a shorter name.`,
+      `${typeof what === "function" ? what() : what}: the name "${name}" is ${bytes} bytes long; PostgreSQL keeps only ${MAX_IDENTIFIER_BYTES} and would silently cut it. Choose a shorter name.`,
     );
   }
 }
@@ -133,7 +136,7 @@ function dedupeEnums(found: Found<EnumDefinition>[]): CatalogEnum[] {
     }
   }
   return [...chosen.values()].map(({ value, source }) => {
-    checkIdentifier(value.name, `enum type "${qualifiedName(value)}" (${source})`);
+    checkIdentifier(value.name, () => `enum type "${qualifiedName(value)}" (${source})`);
     return {
     ...(value.schema !== undefined ? { schema: value.schema } : {}),
       name: value.name,
@@ -185,14 +188,14 @@ class TableContext {
 
   name(explicit: string | undefined, what: string, generate: () => string): string {
     if (explicit === undefined) return generate();
-    checkIdentifier(explicit, `${this.where}: ${what}`);
+    checkIdentifier(explicit, () => `${this.where}: ${what}`);
     return explicit;
   }
 }
 
 function buildTable(definition: TableDefinition, naming: Naming): CatalogTable {
   const ctx = new TableContext(definition, naming);
-  checkIdentifier(definition.name, ctx.where);
+  checkIdentifier(definition.name, () => ctx.where);
   const extras = groupExtras(ctx, definition.extras());
 
   const primaryKey = buildPrimaryKey(ctx, extras.primaryKeys);
@@ -209,16 +212,17 @@ function buildTable(definition: TableDefinition, naming: Naming): CatalogTable {
   ];
   const checks: CheckConstraint[] = extras.checks.map(({ name, expression }) => {
     const text = ctx.render(expression, `check(${name ? `"${name}", ` : ""}...)`);
-    const hash = shortHash(text);
-    const columnNames = expression.columnNames();
     return {
-      name: ctx.name(name, "check", () =>
-        applyNamingTemplate("ck", naming.ck, {
+      // The hash and the column list only matter for a generated name.
+      name: ctx.name(name, "check", () => {
+        const hash = shortHash(text);
+        const columnNames = expression.columnNames();
+        return applyNamingTemplate("ck", naming.ck, {
           table: definition.name,
           columns: columnNames.length > 0 ? columnNames : [hash],
           constraintName: hash,
-        }),
-      ),
+        });
+      }),
       expression: text,
     };
   });
@@ -304,22 +308,20 @@ function buildPrimaryKey(ctx: TableContext, extras: PrimaryKeyExtra[]): PrimaryK
 
 function buildColumn(ctx: TableContext, column: AnyColumn, inPrimaryKey: boolean): CatalogColumn {
   const s = column.state;
-  const where = `${ctx.where}, column "${column.name}"`;
+  const where = () => `${ctx.where}, column "${column.name}"`;
   checkIdentifier(column.name, where);
   if (s.default !== undefined && (s.identity || s.autoIncrement)) {
-    throw new KilnError(`${where}: ${s.identity ? "an identity" : "a serial"} column cannot also have a .default(); remove one.`);
+    throw new KilnError(`${where()}: ${s.identity ? "an identity" : "a serial"} column cannot also have a .default(); remove one.`);
   }
   const defaultText = s.default === undefined ? undefined : isSqlFragment(s.default) ? ctx.render(s.default, `the default of column "${column.name}"`) : s.default;
   const notNull = s.notNull || s.primaryKey || inPrimaryKey || s.identity !== undefined || s.autoIncrement;
-  return {
-    name: column.name,
-    type: s.type,
-    nullable: !notNull,
-    ...(defaultText !== undefined ? { default: defaultText } : {}),
-    ...(s.identity ? { identity: { always: s.identity.always } } : {}),
-    ...(s.autoIncrement ? { autoIncrement: true } : {}),
-    ...(s.comment !== undefined ? { comment: s.comment } : {}),
-  };
+  // Built key by key (in this order) rather than with conditional spreads: this runs once per column of every table.
+  const built: CatalogColumn = { name: column.name, type: s.type, nullable: !notNull };
+  if (defaultText !== undefined) built.default = defaultText;
+  if (s.identity) built.identity = { always: s.identity.always };
+  if (s.autoIncrement) built.autoIncrement = true;
+  if (s.comment !== undefined) built.comment = s.comment;
+  return built;
 }
 
 function buildUnique(ctx: TableContext, name: string | undefined, columns: AnyColumn[]): UniqueConstraint {
@@ -434,18 +436,19 @@ function checkTableNames(
 function checkRelationNames(tables: CatalogTable[]): void {
   const owners = new Map<string, string>();
   for (const t of tables) {
+    const self = qualifiedName(t);
     const names = [t.primaryKey?.name, ...t.uniques.map((u) => u.name), ...t.indexes.map((i) => i.name)];
     for (const name of names) {
       if (name === undefined) continue;
       const key = `${t.schema ?? ""}\u0000${name}`;
       const owner = owners.get(key);
-      if (owner !== undefined && owner !== qualifiedName(t)) {
+      if (owner !== undefined && owner !== self) {
         throw new KilnError(
           `The name "${name}" is used by an index or key on both ${describeTable({ name: owner })} and ${describeTable(t)}; ` +
             "in one schema these names must be unique. Give one of them an explicit, different name.",
         );
       }
-      owners.set(key, qualifiedName(t));
+      owners.set(key, self);
     }
   }
 }

@@ -9,6 +9,11 @@
  * the model. The DDL goes in one multi-statement batch; only if that fails is
  * it retried table by table (and statement by statement for a failing table),
  * leaving the parts PostgreSQL rejects as the model wrote them.
+ *
+ * Two shortcuts keep the scratch small (`exhaustive` turns both off, for tests
+ * that prove they change nothing): tables of one shape (shapes.ts) are built
+ * once and share the spelling, and plain column indexes, which read back as
+ * written, are not built at all.
  */
 import { randomBytes } from "node:crypto";
 import type { Catalog, Column, Index, Table } from "../../catalog/types.js";
@@ -16,6 +21,7 @@ import { qualifiedName } from "../../catalog/types.js";
 import type { Connection } from "../types.js";
 import { DEFAULT_SCHEMA, readCatalog } from "./introspect.js";
 import { normalizeExpression, stripEnclosingParens, unifyCurrentTimestamp } from "./normalize.js";
+import { builtDefault, groupByShape, indexNeedsSpelling, type ShapeGroup } from "./shapes.js";
 import { quoteIdentifier as quoteIdent, quoteString as quoteText } from "./sql.js";
 
 /** Where one model object went in the scratch schemas, to read its spelling back. */
@@ -28,23 +34,37 @@ interface ScratchPlan {
 }
 
 interface TablePlan {
+  /** The table built (a shape's representative). */
   model: Table;
   scratchSchema: string;
   /** CREATE TABLE with everything, then CREATE INDEX statements. */
   whole: string[];
   /** The same, one piece per statement, for a table PostgreSQL rejected whole. */
   pieces: string[];
-  /** Generated check name -> index into model.checks. */
+  /** Generated check names, by position in model.checks. */
   checkNames: string[];
-  /** Generated index name -> index into model.indexes. */
+  /** Which of a table's indexes are built (all, or those that need spelling: see indexNeedsSpelling). */
+  isBuilt: (index: Index) => boolean;
+  /** Generated names of the indexes built, in model order. */
   indexNames: string[];
 }
 
+export interface CanonicalizeOptions {
+  /** Build every table and every index as the model writes it: the slow path the shortcuts must agree with (tests). */
+  exhaustive?: boolean;
+}
+
 /** Rewrite the model's spellings into the ones introspection produces. */
-export async function canonicalizePostgres(conn: Connection, catalog: Catalog): Promise<Catalog> {
+export async function canonicalizePostgres(conn: Connection, catalog: Catalog, options: CanonicalizeOptions = {}): Promise<Catalog> {
   if (catalog.tables.length === 0) return structuredClone(catalog);
 
-  const plan = planScratch(catalog, `kiln_canon_${randomBytes(6).toString("hex")}`);
+  const exhaustive = options.exhaustive === true;
+  const groups = exhaustive ? catalog.tables.map((t) => ({ representative: t, members: [t] })) : groupByShape(catalog.tables);
+  const plan = planScratch(
+    { ...catalog, tables: groups.map((g) => g.representative) },
+    `kiln_canon_${randomBytes(6).toString("hex")}`,
+    { allIndexes: exhaustive },
+  );
   const scratchNames = [...plan.scratchSchemas.values()];
   const originalOf = new Map([...plan.scratchSchemas].map(([model, scratch]) => [scratch, model]));
 
@@ -62,7 +82,7 @@ export async function canonicalizePostgres(conn: Connection, catalog: Catalog): 
       },
       rewriteText: (text) => text.replace(scratchPattern, (_m, scratch: string) => quoted.get(originalOf.get(scratch)!)!),
     });
-    return mergeSpellings(catalog, plan, scratchCatalog);
+    return mergeSpellings(catalog, plan, groups, scratchCatalog);
   } finally {
     // Nothing of the scratch schemas may survive, whatever happened above.
     await conn.query("ROLLBACK");
@@ -115,7 +135,7 @@ function escapeRegExp(s: string): string {
 // ---------------------------------------------------------------- planning (pure)
 
 /** The scratch DDL for a model Catalog. Exported for tests. */
-export function planScratch(catalog: Catalog, prefix: string): ScratchPlan {
+export function planScratch(catalog: Catalog, prefix: string, options: { allIndexes?: boolean } = {}): ScratchPlan {
   const scratchSchemas = new Map<string, string>();
   const scratchFor = (schema: string | undefined): string => {
     const key = schema === undefined || schema === DEFAULT_SCHEMA ? "" : schema;
@@ -153,9 +173,10 @@ export function planScratch(catalog: Catalog, prefix: string): ScratchPlan {
     const scratchSchema = scratchFor(table.schema);
     const target = `${quoteIdent(scratchSchema)}.${quoteIdent(table.name)}`;
     const checkNames = table.checks.map((_c, i) => `kiln_ck_${i}`);
-    const indexNames = table.indexes.map(() => `kiln_ix_${indexCounter++}`);
+    const isBuilt = options.allIndexes ? () => true : indexNeedsSpelling;
+    const built = table.indexes.filter(isBuilt);
+    const indexNames = built.map(() => `kiln_ix_${indexCounter++}`);
     const columnSql = (c: Column) => `${quoteIdent(c.name)} ${typeSql(c.type)}`;
-    const defaultOf = (c: Column) => (c.default !== undefined && !c.identity && !c.autoIncrement ? c.default : undefined);
     const checkSql = (i: number) => `CONSTRAINT ${quoteIdent(checkNames[i]!)} CHECK (${table.checks[i]!.expression})`;
     const indexSql = (index: Index, i: number) => {
       const elements = index.columns.map((e) => (typeof e === "string" ? quoteIdent(e) : `(${e.expression})`));
@@ -168,23 +189,23 @@ export function planScratch(catalog: Catalog, prefix: string): ScratchPlan {
 
     const definitions = [
       ...table.columns.map((c) => {
-        const d = defaultOf(c);
+        const d = builtDefault(c);
         return d === undefined ? columnSql(c) : `${columnSql(c)} DEFAULT ${d}`;
       }),
       ...table.checks.map((_c, i) => checkSql(i)),
     ];
-    const whole = [`CREATE TABLE ${target} (${definitions.join(", ")})`, ...table.indexes.map(indexSql)];
+    const whole = [`CREATE TABLE ${target} (${definitions.join(", ")})`, ...built.map(indexSql)];
     const pieces = [
       `CREATE TABLE ${target} ()`,
       ...table.columns.map((c) => `ALTER TABLE ${target} ADD COLUMN ${columnSql(c)}`),
       ...table.columns.flatMap((c) => {
-        const d = defaultOf(c);
+        const d = builtDefault(c);
         return d === undefined ? [] : [`ALTER TABLE ${target} ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT ${d}`];
       }),
       ...table.checks.map((_c, i) => `ALTER TABLE ${target} ADD ${checkSql(i)}`),
-      ...table.indexes.map(indexSql),
+      ...built.map(indexSql),
     ];
-    return { model: table, scratchSchema, whole, pieces, checkNames, indexNames };
+    return { model: table, scratchSchema, whole, pieces, checkNames, isBuilt, indexNames };
   });
 
   return { scratchSchemas, setup, enums, tables };
@@ -192,18 +213,28 @@ export function planScratch(catalog: Catalog, prefix: string): ScratchPlan {
 
 // ---------------------------------------------------------------- merging (pure)
 
-/** Copy PostgreSQL's spellings from the scratch Catalog onto a copy of the model. */
-function mergeSpellings(model: Catalog, plan: ScratchPlan, scratch: Catalog): Catalog {
+/**
+ * Copy PostgreSQL's spellings from the scratch Catalog onto a copy of the model:
+ * each table gets the spellings of its shape's representative.
+ */
+function mergeSpellings(model: Catalog, plan: ScratchPlan, groups: ShapeGroup[], scratch: Catalog): Catalog {
   const scratchTables = new Map(scratch.tables.map((t) => [qualifiedName(t), t]));
-  const tables = plan.tables.map((tp) => {
+  const spellingOf = new Map<Table, { tp: TablePlan; found: Table | undefined }>();
+  groups.forEach((group, i) => {
+    const tp = plan.tables[i]!;
     const found = scratchTables.get(qualifiedName({ schema: tp.model.schema === DEFAULT_SCHEMA ? undefined : tp.model.schema, name: tp.model.name }));
-    return mergeTable(tp, found);
+    for (const member of group.members) spellingOf.set(member, { tp, found });
+  });
+  const tables = model.tables.map((table) => {
+    const { tp, found } = spellingOf.get(table)!;
+    return mergeTable(table, tp, found);
   });
   return { schemas: [...model.schemas], tables, enums: structuredClone(model.enums) };
 }
 
-function mergeTable(tp: TablePlan, found: Table | undefined): Table {
-  const table = structuredClone(tp.model);
+/** `model` is the representative of `tp` or a table of the same shape: columns match by name, checks and built indexes by position. */
+function mergeTable(model: Table, tp: TablePlan, found: Table | undefined): Table {
+  const table = copyData(model);
   const scratchColumns = new Map((found?.columns ?? []).map((c) => [c.name, c]));
   table.columns = table.columns.map((column) => {
     const spelled = scratchColumns.get(column.name);
@@ -213,7 +244,7 @@ function mergeTable(tp: TablePlan, found: Table | undefined): Table {
       // The model wrote serial/bigserial: PostgreSQL turned it into type + owned sequence.
       merged.autoIncrement = true;
       delete merged.default;
-    } else if (column.default !== undefined && !column.identity && !column.autoIncrement) {
+    } else if (builtDefault(column) !== undefined) {
       if (spelled.default !== undefined) merged.default = spelled.default;
       else Object.assign(merged, textDefault(column));
     }
@@ -227,10 +258,14 @@ function mergeTable(tp: TablePlan, found: Table | undefined): Table {
   }));
 
   const scratchIndexes = new Map((found?.indexes ?? []).map((ix) => [ix.name, ix]));
-  table.indexes = table.indexes.map((index, i) => {
-    const spelled = scratchIndexes.get(tp.indexNames[i]!);
+  let builtPosition = 0;
+  table.indexes = table.indexes.map((index) => {
+    // A plain column index was not built: it reads back as written.
+    if (!tp.isBuilt(index)) return index;
+    const spelled = scratchIndexes.get(tp.indexNames[builtPosition++]!);
     if (!spelled) return textIndex(index);
-    const merged: Index = { ...index, columns: spelled.columns };
+    // A copy: tables of one shape must not share the representative's objects.
+    const merged: Index = { ...index, columns: copyData(spelled.columns) };
     if (spelled.where !== undefined) merged.where = spelled.where;
     else delete merged.where;
     if (spelled.method !== undefined) merged.method = spelled.method;
@@ -238,6 +273,15 @@ function mergeTable(tp: TablePlan, found: Table | undefined): Table {
     return merged;
   });
   return table;
+}
+
+/** A deep copy of plain data (what structuredClone does, several times faster on small objects; once per table here). */
+function copyData<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyData) as T;
+  if (value === null || typeof value !== "object") return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) copy[key] = copyData(item);
+  return copy as T;
 }
 
 /** Text-only rules for a default PostgreSQL did not accept here. */

@@ -80,9 +80,18 @@ SELECT c.oid::int8::text AS oid, n.nspname AS schema, c.relname AS name, d.descr
    AND NOT (c.relname = ANY($2::text[]) OR (n.nspname || '.' || c.relname) = ANY($2::text[]))
    AND ${NOT_FROM_EXTENSION("pg_class", "c.oid")}`;
 
-// A serial column: its default is nextval() of a sequence the column owns (pg_depend 'a').
+// The per-table reads return their rows as one JSON text (see jsonRows).
+// They start from the table oids (unnest, then index lookups): a
+// filter `attrelid = ANY(oids)` scans all of pg_attribute, comparing each row
+// with every oid, and PostgreSQL starts parallel workers for it. Column names of
+// constraints and indexes are looked up in JS from the columns read here (by
+// attnum), not by one subquery per constraint.
+
+// A serial column: its default is nextval() of a sequence the column owns
+// (pg_depend 'a'). serial_defaults lists that nextval() text for each owned
+// sequence; the column is serial when its default is one of them.
 const COLUMNS_SQL = `
-SELECT a.attrelid::int8::text AS table_oid, a.attname AS name,
+SELECT a.attrelid::int8::text AS table_oid, a.attnum AS attnum, a.attname AS name,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS formatted_type,
        COALESCE(et.typtype, t.typtype) AS base_typtype,
        COALESCE(et.typname, t.typname) AS base_typname,
@@ -91,16 +100,9 @@ SELECT a.attrelid::int8::text AS table_oid, a.attname AS name,
        a.attnotnull AS not_null, a.attidentity AS identity, a.attgenerated AS generated,
        pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
        d.description AS comment,
-       EXISTS (
-         SELECT 1
-           FROM pg_catalog.pg_depend dep
-           JOIN pg_catalog.pg_class s ON s.oid = dep.objid AND s.relkind = 'S'
-          WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
-            AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'
-            AND pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)
-                = 'nextval(' || pg_catalog.quote_literal(s.oid::regclass::text) || '::regclass)'
-       ) AS serial
-  FROM pg_catalog.pg_attribute a
+       owned.serial_defaults
+  FROM unnest($1::int8[]::oid[]) AS r(oid)
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid
   JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
   JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
   LEFT JOIN pg_catalog.pg_type et ON t.typcategory = 'A' AND et.oid = t.typelem
@@ -108,47 +110,57 @@ SELECT a.attrelid::int8::text AS table_oid, a.attname AS name,
   LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
   LEFT JOIN pg_catalog.pg_description d
          ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
- WHERE a.attrelid = ANY($1::int8[]::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
- ORDER BY a.attrelid, a.attnum`;
+  LEFT JOIN (
+    SELECT dep.refobjid, dep.refobjsubid,
+           array_agg('nextval(' || pg_catalog.quote_literal(s.oid::regclass::text) || '::regclass)') AS serial_defaults
+      FROM pg_catalog.pg_class s
+      JOIN pg_catalog.pg_depend dep
+        ON dep.classid = 'pg_class'::regclass AND dep.objid = s.oid AND dep.objsubid = 0
+       AND dep.refclassid = 'pg_class'::regclass AND dep.deptype = 'a'
+     WHERE s.relkind = 'S'
+     GROUP BY dep.refobjid, dep.refobjsubid
+  ) owned ON ad.adbin IS NOT NULL AND owned.refobjid = a.attrelid AND owned.refobjsubid = a.attnum
+ WHERE a.attnum > 0 AND NOT a.attisdropped`;
 
 // contype 'n' (NOT NULL, listed from PostgreSQL 18 on) and 'x', 't' are not Catalog constraints.
+// Referenced columns may belong to a table outside the schemas read: named here.
 const CONSTRAINTS_SQL = `
 SELECT con.conrelid::int8::text AS table_oid, con.conname AS name, con.contype AS type,
-       ARRAY(SELECT a.attname::text
-               FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
-               JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
-              ORDER BY k.ord) AS columns,
-       ARRAY(SELECT a.attname::text
-               FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
-               JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
-              ORDER BY k.ord) AS ref_columns,
+       array_to_string(con.conkey, ',') AS column_numbers,
+       CASE WHEN con.contype = 'f' THEN
+         ARRAY(SELECT a.attname::text
+                 FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
+                 JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+                ORDER BY k.ord)
+       END AS ref_columns,
        rn.nspname AS ref_schema, rc.relname AS ref_table,
        con.confdeltype AS on_delete, con.confupdtype AS on_update,
        CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition
-  FROM pg_catalog.pg_constraint con
+  FROM unnest($1::int8[]::oid[]) AS r(oid)
+  JOIN pg_catalog.pg_constraint con ON con.conrelid = r.oid
   LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
   LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
- WHERE con.conrelid = ANY($1::int8[]::oid[]) AND con.contype IN ('p', 'u', 'f', 'c')`;
+ WHERE con.contype IN ('p', 'u', 'f', 'c')`;
 
 // Indexes that back a primary key, unique or exclusion constraint are the constraint's business.
+// Columns are attnums (indkey, its first indnkeyatts are the key; 0: an expression, printed by
+// pg_get_indexdef, which is asked only when there is one).
 const INDEXES_SQL = `
 SELECT i.indrelid::int8::text AS table_oid, ic.relname AS name, i.indisunique AS is_unique,
        am.amname AS method,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
-       (SELECT json_agg(json_build_object(
-                 'column', a.attname::text,
-                 'expression', CASE WHEN k.attnum = 0
-                                    THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, false) END)
-                 ORDER BY k.ord)
-          FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
-          LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum <> 0
-         WHERE k.ord <= i.indnkeyatts) AS elements
-  FROM pg_catalog.pg_index i
+       i.indkey::text AS column_numbers, i.indnkeyatts AS key_count,
+       CASE WHEN i.indexprs IS NOT NULL THEN
+         ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k, false) END
+                 FROM generate_series(1, i.indnkeyatts::int) AS k
+                ORDER BY k)
+       END AS expressions
+  FROM unnest($1::int8[]::oid[]) AS r(oid)
+  JOIN pg_catalog.pg_index i ON i.indrelid = r.oid
   JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
   JOIN pg_catalog.pg_am am ON am.oid = ic.relam
- WHERE i.indrelid = ANY($1::int8[]::oid[])
-   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
-                    WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+ WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
+                    WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid
                       AND con.contype IN ('p', 'u', 'x'))`;
 
 const ENUMS_SQL = `
@@ -164,9 +176,22 @@ SELECT n.nspname AS schema, t.typname AS name,
 
 type Row = Record<string, unknown>;
 
+/**
+ * Runs `sql` and returns its rows, sent as one JSON text: a schema of 1,000
+ * tables has some 10,000 column rows, and one JSON.parse reads them several
+ * times faster than the drivers decode that many rows one by one (both drivers
+ * alike: the text is parsed here). `orderBy` names the output column whose order
+ * the rows keep.
+ */
+async function jsonRows(conn: Connection, sql: string, orderBy: string | undefined, params: unknown[]): Promise<Row[]> {
+  const order = orderBy === undefined ? "" : ` ORDER BY q.${orderBy}`;
+  const { rows } = await conn.query(`SELECT COALESCE(json_agg(q${order}), '[]')::text AS rows FROM (${sql}) q`, params);
+  return JSON.parse(String(rows[0]!.rows)) as Row[];
+}
+
 /** The reader behind introspect() and canonicalize(). */
 export async function readCatalog(conn: Connection, scope: CatalogScope): Promise<Catalog> {
-  const rewrite = scope.rewriteText ?? ((text: string) => text);
+  const spell = new Spellings(scope.rewriteText ?? ((text: string) => text));
   const alias = scope.schemaAlias;
 
   const schemaRows = (await conn.query(SCHEMAS_SQL, [scope.schemas ?? null])).rows;
@@ -192,21 +217,35 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
   const oids = [...tablesByOid.keys()];
 
   const [columnRows, constraintRows, indexRows, enumRows] = [
-    (await conn.query(COLUMNS_SQL, [oids])).rows,
-    (await conn.query(CONSTRAINTS_SQL, [oids])).rows,
-    (await conn.query(INDEXES_SQL, [oids])).rows,
+    // Columns in attnum order: each table's own columns come in order (tables are sorted below).
+    await jsonRows(conn, COLUMNS_SQL, "attnum", [oids]),
+    await jsonRows(conn, CONSTRAINTS_SQL, undefined, [oids]),
+    await jsonRows(conn, INDEXES_SQL, undefined, [oids]),
     (await conn.query(ENUMS_SQL, [schemaNames])).rows,
   ];
 
+  // Column names by table and attnum, for the constraints' and indexes' column numbers.
+  const columnNames = new Map<string, Map<number, string>>();
   for (const r of columnRows) {
-    tablesByOid.get(String(r.table_oid))?.columns.push(columnFrom(r, alias, rewrite));
+    const oid = String(r.table_oid);
+    const table = tablesByOid.get(oid);
+    if (!table) continue;
+    const column = columnFrom(r, alias, spell);
+    table.columns.push(column);
+    let names = columnNames.get(oid);
+    if (!names) columnNames.set(oid, (names = new Map()));
+    names.set(Number(r.attnum), column.name);
   }
+  const nameOf = (oid: string) => (attnum: number) => columnNames.get(oid)?.get(attnum);
   for (const r of constraintRows) {
-    const table = tablesByOid.get(String(r.table_oid));
-    if (table) addConstraint(table, r, alias, rewrite);
+    const oid = String(r.table_oid);
+    const table = tablesByOid.get(oid);
+    const columns = attnums(r.column_numbers).map(nameOf(oid)).filter((n): n is string => n !== undefined);
+    if (table) addConstraint(table, r, columns, alias, spell);
   }
   for (const r of indexRows) {
-    tablesByOid.get(String(r.table_oid))?.indexes.push(indexFrom(r, rewrite));
+    const oid = String(r.table_oid);
+    tablesByOid.get(oid)?.indexes.push(indexFrom(r, nameOf(oid), spell));
   }
 
   const tables = [...tablesByOid.values()];
@@ -234,51 +273,84 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
   return { schemas, tables, enums };
 }
 
-function columnFrom(r: Row, alias: (schema: string) => string | undefined, rewrite: (text: string) => string): Column {
+/**
+ * The text rules (normalize.ts) followed by the scope's rewrite, remembered per
+ * input: a large schema repeats a handful of types, defaults and expressions
+ * thousands of times. The rules are pure, so remembering changes nothing else.
+ */
+class Spellings {
+  private readonly known = new Map<string, string>();
+
+  constructor(private readonly rewrite: (text: string) => string) {}
+
+  private remember(key: string, compute: (rewrite: (text: string) => string) => string): string {
+    let text = this.known.get(key);
+    if (text === undefined) {
+      text = compute(this.rewrite);
+      this.known.set(key, text);
+    }
+    return text;
+  }
+
+  type(formatted: string): string {
+    return this.remember(`t\u0000${formatted}`, (rewrite) => rewrite(neutralTypeName(formatted)));
+  }
+
+  default(raw: string, formatted: string): string {
+    return this.remember(`d\u0000${formatted}\u0000${raw}`, (rewrite) => rewrite(normalizeDefault(raw, formatted)));
+  }
+
+  check(definition: string): string {
+    return this.remember(`c\u0000${definition}`, (rewrite) => rewrite(normalizeCheckDefinition(definition)));
+  }
+
+  expression(text: string): string {
+    return this.remember(`e\u0000${text}`, (rewrite) => rewrite(normalizeExpression(text)));
+  }
+}
+
+function columnFrom(r: Row, alias: (schema: string) => string | undefined, spell: Spellings): Column {
   const formatted = String(r.formatted_type);
   const identity = r.identity === "a" || r.identity === "d" ? { always: r.identity === "a" } : undefined;
-  const serial = r.serial === true;
-  const generated = r.generated !== "" && r.generated !== null && r.generated !== undefined;
   const rawDefault = nullable(r.default_expr);
+  const serial = rawDefault !== undefined && ((r.serial_defaults as string[] | null) ?? []).includes(rawDefault);
+  const generated = r.generated !== "" && r.generated !== null && r.generated !== undefined;
   // Identity, serial and generated columns carry their own value rule; it is not a default.
-  const defaultText =
-    rawDefault !== undefined && !serial && !identity && !generated
-      ? rewrite(normalizeDefault(rawDefault, formatted))
-      : undefined;
-  return {
-    name: String(r.name),
-    type: columnType(r, formatted, alias, rewrite),
-    nullable: r.not_null !== true,
-    ...optional("default", defaultText),
-    ...optional("identity", identity),
-    ...(serial ? { autoIncrement: true } : {}),
-    ...optional("comment", nullable(r.comment)),
-  };
+  const defaultText = rawDefault !== undefined && !serial && !identity && !generated ? spell.default(rawDefault, formatted) : undefined;
+  // Key by key, in this order (one object per column of every table: no conditional spreads).
+  const column: Column = { name: String(r.name), type: columnType(r, formatted, alias, spell), nullable: r.not_null !== true };
+  if (defaultText !== undefined) column.default = defaultText;
+  if (identity !== undefined) column.identity = identity;
+  if (serial) column.autoIncrement = true;
+  const comment = nullable(r.comment);
+  if (comment !== undefined) column.comment = comment;
+  return column;
 }
 
 /** Enums are named by schema and name (not as format_type quotes them); other types via the vocabulary. */
-function columnType(
-  r: Row,
-  formatted: string,
-  alias: (schema: string) => string | undefined,
-  rewrite: (text: string) => string,
-): string {
+function columnType(r: Row, formatted: string, alias: (schema: string) => string | undefined, spell: Spellings): string {
   if (r.base_typtype === "e") {
     const schema = alias(String(r.base_typschema));
     const name = schema ? `${schema}.${String(r.base_typname)}` : String(r.base_typname);
     return r.is_array === true ? `${name}[]` : name;
   }
-  return rewrite(neutralTypeName(formatted));
+  return spell.type(formatted);
+}
+
+/** Attnums printed as `1,2,3` (array_to_string) or `1 2 3` (int2vector) -> [1, 2, 3]. */
+function attnums(text: unknown): number[] {
+  if (typeof text !== "string" || text === "") return [];
+  return text.split(text.includes(",") ? "," : " ").map(Number);
 }
 
 function addConstraint(
   table: Table,
   r: Row,
+  columns: string[],
   alias: (schema: string) => string | undefined,
-  rewrite: (text: string) => string,
+  spell: Spellings,
 ): void {
   const name = String(r.name);
-  const columns = (r.columns as string[]) ?? [];
   switch (r.type) {
     case "p":
       table.primaryKey = { name, columns };
@@ -300,15 +372,16 @@ function addConstraint(
       break;
     }
     case "c":
-      table.checks.push({ name, expression: rewrite(normalizeCheckDefinition(String(r.definition))) } satisfies CheckConstraint);
+      table.checks.push({ name, expression: spell.check(String(r.definition)) } satisfies CheckConstraint);
       break;
   }
 }
 
-function indexFrom(r: Row, rewrite: (text: string) => string): Index {
-  const elements = (r.elements as { column: string | null; expression: string | null }[] | null) ?? [];
-  const columns: IndexElement[] = elements.map((e) =>
-    e.column !== null ? e.column : { expression: rewrite(normalizeExpression(String(e.expression))) },
+function indexFrom(r: Row, nameOf: (attnum: number) => string | undefined, spell: Spellings): Index {
+  const expressions = (r.expressions as (string | null)[] | null) ?? [];
+  const key = attnums(r.column_numbers).slice(0, Number(r.key_count));
+  const columns: IndexElement[] = key.map((attnum, i) =>
+    attnum !== 0 ? (nameOf(attnum) ?? String(attnum)) : { expression: spell.expression(String(expressions[i])) },
   );
   const method = String(r.method);
   const predicate = nullable(r.predicate);
@@ -316,7 +389,7 @@ function indexFrom(r: Row, rewrite: (text: string) => string): Index {
     name: String(r.name),
     columns,
     ...(r.is_unique === true ? { unique: true } : {}),
-    ...optional("where", predicate === undefined ? undefined : rewrite(normalizeExpression(predicate))),
+    ...optional("where", predicate === undefined ? undefined : spell.expression(predicate)),
     ...optional("method", method === "btree" ? undefined : method),
   };
 }
