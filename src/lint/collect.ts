@@ -12,7 +12,8 @@ import type { Migration } from "../revisions/types.js";
 import { callSiteLine, captureStack } from "./locate.js";
 
 export type Collected =
-  | { status: "collected"; operations: Operation[]; lines: (number | undefined)[] }
+  /** `lineOf(i)`: the source line of operation i, worked out when asked (only warnings need one). */
+  | { status: "collected"; operations: Operation[]; lineOf: (index: number) => number | undefined }
   /** The revision reads the database (op.query), so what it does cannot be known without one. */
   | { status: "uses-query"; operations: Operation[] }
   | { status: "failed"; error: unknown };
@@ -32,7 +33,7 @@ export async function collectOperations(
 ): Promise<Collected> {
   const sink = collectingSink(options.dialect);
   const real = new Op(sink);
-  const stacks: string[] = [];
+  const stacks: (() => string)[] = [];
   let usedQuery = false;
 
   const op = new Proxy(real, {
@@ -63,9 +64,7 @@ export async function collectOperations(
   }
   if (usedQuery) return { status: "uses-query", operations: sink.operations };
   // A call that threw before pushing would shift the pairing: then no line is trusted.
-  const lines =
-    stacks.length === sink.operations.length
-      ? stacks.map((stack) => callSiteLine(stack, options.file, options.source))
-      : sink.operations.map(() => undefined);
-  return { status: "collected", operations: sink.operations, lines };
+  const paired = stacks.length === sink.operations.length;
+  const lineOf = (index: number) => (paired && stacks[index] ? callSiteLine(stacks[index](), options.file, options.source) : undefined);
+  return { status: "collected", operations: sink.operations, lineOf };
 }

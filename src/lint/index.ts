@@ -26,19 +26,29 @@ export const RULE_IDS: readonly RuleId[] = RULES.map((rule) => rule.id);
 
 interface Located {
   op: Operation;
-  line?: number;
+  /** Index of the top-level operation (its line is the line of a batch's inner operations). */
+  top: number;
   inBatch: boolean;
 }
 
 /** Batches are linted through their inner operations, which share the batch call's line. */
-function flatten(ops: readonly Operation[], lines: readonly (number | undefined)[] = []): Located[] {
+function flatten(ops: readonly Operation[]): Located[] {
   const located: Located[] = [];
-  ops.forEach((op, index) => {
-    const line = lines[index];
-    if (op.kind === "batchAlterTable") for (const inner of op.operations) located.push({ op: inner, line, inBatch: true });
-    else located.push({ op, line, inBatch: false });
+  ops.forEach((op, top) => {
+    if (op.kind === "batchAlterTable") for (const inner of op.operations) located.push({ op: inner, top, inBatch: true });
+    else located.push({ op, top, inBatch: false });
   });
   return located;
+}
+
+/** The line of each top-level operation, looked up (it may cost a stack to format) only for findings. */
+function lineLookup(lines: LintContext["lines"]): (top: number) => number | undefined {
+  if (typeof lines !== "function") return (top) => lines?.[top];
+  const known = new Map<number, number | undefined>();
+  return (top) => {
+    if (!known.has(top)) known.set(top, lines(top));
+    return known.get(top);
+  };
 }
 
 function locationText(context: LintContext, line: number | undefined): string {
@@ -95,14 +105,15 @@ function silenceReason(finding: Finding, line: number | undefined, context: Lint
 
 /** Lints one revision's operations: what is reported and what was silenced (with the reasons given). */
 export function analyzeOperations(ops: readonly Operation[], context: LintContext): LintOutcome {
-  const located = flatten(ops, context.lines);
+  const located = flatten(ops);
+  const lineOf = lineLookup(context.lines);
   const directives = context.source === undefined ? [] : readIgnoreDirectives(context.source);
   const facts = RevisionFacts.after(context.before ?? []);
   const rules = RULES.filter((rule) => rule.dialects.includes(context.dialect));
   const plain = located.map((l) => l.op);
   const outcome: LintOutcome = { warnings: silenceWarnings(context, directives), silenced: [] };
 
-  located.forEach(({ op, line, inBatch }, index) => {
+  located.forEach(({ op, top, inBatch }, index) => {
     const scope = {
       dialect: context.dialect,
       facts,
@@ -114,6 +125,7 @@ export function analyzeOperations(ops: readonly Operation[], context: LintContex
     for (const rule of rules) {
       const finding = rule.check(op, scope);
       if (!finding) continue;
+      const line = lineOf(top);
       const warning = warningFrom(context, { ...finding, ...(line !== undefined ? { line } : {}) });
       const reason = silenceReason(finding, line, context, directives);
       if (reason === undefined) outcome.warnings.push(warning);

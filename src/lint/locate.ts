@@ -67,12 +67,20 @@ function parseFrame(text: string): Frame | undefined {
   return path === undefined ? undefined : { path, line, column };
 }
 
+/** Real paths already looked up: a stack has many frames, mostly in the same few files. */
+const canonicalPaths = new Map<string, string>();
+
 function canonical(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(path);
+  let real = canonicalPaths.get(path);
+  if (real === undefined) {
+    try {
+      real = realpathSync(path);
+    } catch {
+      real = resolve(path);
+    }
+    canonicalPaths.set(path, real);
   }
+  return real;
 }
 
 /** The source with comments blanked out (line breaks kept, so offsets keep their line). */
@@ -148,7 +156,7 @@ export function callSiteLine(stack: string, file: string, source: string): numbe
   const wanted = canonical(file);
   for (const text of stack.split("\n").slice(1)) {
     const frame = parseFrame(text);
-    if (!frame || canonical(frame.path) !== wanted) continue;
+    if (!frame || (frame.path !== file && canonical(frame.path) !== wanted)) continue;
     if (frame.generated === undefined) return frame.line;
     return mapGeneratedCall(frame as Frame & { generated: string }, source);
   }
@@ -156,20 +164,32 @@ export function callSiteLine(stack: string, file: string, source: string): numbe
 }
 
 /**
- * `new Error().stack` with room for the frames between the revision and kiln, in
- * Node's own format: a custom Error.prepareStackTrace (test runners, source-map
- * libraries) is set aside so Node applies the source maps tsx registered.
+ * The stack at the call, with room for the frames between the revision and
+ * kiln, as `new Error().stack` gives it in Node's own format: a custom
+ * Error.prepareStackTrace (test runners, source-map libraries) is set aside so
+ * Node applies the source maps of the revision. The frames are taken now; the
+ * text (the costly part: source maps) is made on the first call, if ever.
  */
-export function captureStack(): string {
+export function captureStack(): () => string {
   const limit = Error.stackTraceLimit;
-  const custom = Error.prepareStackTrace;
   Error.stackTraceLimit = 100;
-  // Deleting (not assigning undefined) restores Node's formatter; the Node types do not allow undefined.
-  delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
+  let error: Error;
   try {
-    return new Error("call site").stack ?? "";
+    error = new Error("call site");
   } finally {
     Error.stackTraceLimit = limit;
-    if (custom !== undefined) Error.prepareStackTrace = custom;
   }
+  let text: string | undefined;
+  return () => {
+    if (text !== undefined) return text;
+    const custom = Error.prepareStackTrace;
+    // Deleting (not assigning undefined) restores Node's formatter; the Node types do not allow undefined.
+    delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
+    try {
+      text = error.stack ?? "";
+    } finally {
+      if (custom !== undefined) Error.prepareStackTrace = custom;
+    }
+    return text;
+  };
 }

@@ -1,5 +1,4 @@
 /** Lints one revision file: load it, collect its upgrade operations, run the rules. */
-import { readFile } from "node:fs/promises";
 import type { DialectName } from "../dialects/types.js";
 import type { Operation } from "../operations/types.js";
 import type { LoadedRevision } from "../revisions/load.js";
@@ -41,10 +40,9 @@ export async function lintRevision(
   const base = { revision: revision.revision, message: revision.message, file, warnings: [], silenced: [] };
   const failed = (reason: string) => ({ result: { ...base, status: "failed" as const, reason }, operations: [] });
 
-  let source: string;
+  const source = revision.source;
   let migration;
   try {
-    source = await readFile(revision.file, "utf8");
     migration = await revision.load();
   } catch (error) {
     return failed(`cannot load the revision: ${error instanceof Error ? error.message : String(error)}`);
@@ -63,7 +61,7 @@ export async function lintRevision(
     dialect: options.dialect,
     revision: revision.revision,
     file,
-    lines: collected.lines,
+    lines: collected.lineOf,
     source,
     transactional: revision.transactional,
     ...(options.before ? { before: options.before } : {}),

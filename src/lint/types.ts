@@ -63,8 +63,8 @@ export interface LintContext {
   revision: string;
   /** Path of the revision file, for messages. */
   file?: string;
-  /** Source line of each top-level operation (same index as the operations). */
-  lines?: readonly (number | undefined)[];
+  /** Source line of each top-level operation (same index as the operations), or a function giving it (asked only for findings). */
+  lines?: readonly (number | undefined)[] | ((index: number) => number | undefined);
   /** Text of the revision file: `// kiln-lint-ignore rule-id: reason` comments are read from it. */
   source?: string;
   /** Revision-wide silence. */

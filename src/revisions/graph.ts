@@ -33,6 +33,8 @@ export interface RevisionGraph<N extends RevisionNode = RevisionNode> {
   ancestors(id: string): Set<string>;
   /** Every revision that has `id` among its ancestors, excluding `id`. */
   descendants(id: string): Set<string>;
+  /** True when `ancestor` is among the ancestors of `id` (a cheaper question than `ancestors(id).has(ancestor)`). */
+  isAncestor(ancestor: string, id: string): boolean;
   /** Position of the revision in `revisions` (for sorting). */
   order(id: string): number;
   /** Revisions with more than one child, in topological order (for `kiln branches`). */
@@ -95,6 +97,27 @@ export function buildGraph<N extends RevisionNode>(nodes: readonly N[]): Revisio
     return seen;
   };
 
+  /**
+   * A walk down from `id` that skips every revision placed before `ancestor` in
+   * topological order: ancestors come first, so none of those can lead to it.
+   */
+  const isAncestor = (ancestor: string, id: string): boolean => {
+    const target = position.get(get(ancestor).revision)!;
+    if (position.get(get(id).revision)! <= target) return false;
+    const seen = new Set<string>();
+    const stack = [id];
+    while (stack.length > 0) {
+      const node = byId.get(stack.pop()!)!;
+      for (const next of [...node.downRevisions, ...node.dependsOn]) {
+        if (next === ancestor) return true;
+        if (seen.has(next) || position.get(next)! < target) continue;
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+    return false;
+  };
+
   const labelMembersCache = new Map<string, N[]>();
   const labelMembers = (label: string): N[] => {
     const cached = labelMembersCache.get(label);
@@ -148,6 +171,7 @@ export function buildGraph<N extends RevisionNode>(nodes: readonly N[]): Revisio
         ...children.get(node.revision)!.map((c) => c.revision),
         ...dependents.get(node.revision)!.map((d) => d.revision),
       ]),
+    isAncestor,
     order: (id) => position.get(get(id).revision)!,
     branchPoints: () => sorted.filter((node) => children.get(node.revision)!.length > 1),
     isHead: (id) => children.get(get(id).revision)!.length === 0,

@@ -1,10 +1,13 @@
 /**
- * Imports one revision file (TypeScript or JavaScript) without a build step,
- * through tsx's loader registered under a private namespace, so kiln's loader
- * does not change how the rest of the process imports `.ts` files.
+ * Imports one revision file (TypeScript or JavaScript) without a build step.
+ * Given the file's text, most files are compiled and run in the main thread
+ * (direct-import.ts); the others go through tsx's loader, registered under a
+ * private namespace so that kiln's loader does not change how the rest of the
+ * process imports `.ts` files. Both ways give the same module.
  */
 import { pathToFileURL } from "node:url";
 import { KilnError } from "../errors.js";
+import { type CompiledRevision, compileRevision, evaluateRevision, type Namespace } from "./direct-import.js";
 
 export type ScopedImport = (specifier: string, parentURL: string) => Promise<unknown>;
 
@@ -24,19 +27,76 @@ export function tsxImport(): Promise<ScopedImport> {
   return scopedImport;
 }
 
+/** Compilations started ahead (prepareImport), by module key; taken by the import. */
+const compilations = new Map<string, Promise<CompiledRevision | undefined>>();
+/** Modules run in the main thread, by module key: this process's module cache for them, as tsx has its own. */
+const directModules = new Map<string, Promise<Namespace>>();
+
+/** A file's module is keyed by its path and content: a file changed on disk is a new module. */
+function moduleKey(file: string, version: string): string {
+  return `${file}?kiln=${version.slice(0, 16)}`;
+}
+
 /**
- * The module's default export. `version` (the file's checksum) goes into the
- * URL so that a file changed on disk is imported afresh rather than from the
- * module cache of this process.
+ * Starts compiling a file in the background, so that many files compile in
+ * parallel and the imports that follow, one by one, find them ready.
  */
-export async function importDefaultExport(file: string, version: string): Promise<{ hasDefault: boolean; value: unknown }> {
-  const url = `${pathToFileURL(file).href}?kiln=${version.slice(0, 16)}`;
-  let namespace: Record<string, unknown>;
+export function prepareImport(file: string, version: string, source: string): void {
+  const key = moduleKey(file, version);
+  if (!compilations.has(key) && !directModules.has(key)) compilations.set(key, compileRevision(file, source));
+}
+
+/**
+ * The module's default export. `version` (the file's checksum) keys the module,
+ * so that a file changed on disk is imported afresh rather than from the module
+ * cache of this process. `source`, the file's text with that checksum, lets the
+ * file be compiled and run in the main thread; without it (or when it needs
+ * more than that, see direct-import.ts) tsx imports it.
+ */
+export async function importDefaultExport(file: string, version: string, source?: string): Promise<{ hasDefault: boolean; value: unknown }> {
+  const namespace = (await importDirectly(file, version, source)) ?? (await importWithTsx(file, version));
+  return defaultExport(namespace);
+}
+
+/** The module through the main thread, or undefined when tsx must import it. */
+export async function importDirectly(file: string, version: string, source: string | undefined): Promise<Namespace | undefined> {
+  const key = moduleKey(file, version);
+  const known = directModules.get(key);
+  if (known) return known;
+  if (source === undefined) return undefined;
+  const compilation = compilations.get(key) ?? compileRevision(file, source);
+  compilations.delete(key);
+  const compiled = await compilation;
+  if (!compiled) return undefined;
+  // Another caller may have run it while this one waited for the compiler.
+  let module = directModules.get(key);
+  if (!module) {
+    module = run(file, compiled);
+    directModules.set(key, module);
+  }
+  return module;
+}
+
+async function run(file: string, compiled: CompiledRevision): Promise<Namespace> {
   try {
-    namespace = (await (await tsxImport())(url, import.meta.url)) as Record<string, unknown>;
+    return evaluateRevision(file, compiled);
   } catch (error) {
     throw loadError(file, error);
   }
+}
+
+/** The module through tsx's loader. */
+export async function importWithTsx(file: string, version: string): Promise<Namespace> {
+  const url = `${pathToFileURL(file).href}?kiln=${version.slice(0, 16)}`;
+  try {
+    return (await (await tsxImport())(url, import.meta.url)) as Namespace;
+  } catch (error) {
+    throw loadError(file, error);
+  }
+}
+
+/** The default export as revision files mean it, from a module namespace. */
+export function defaultExport(namespace: Namespace): { hasDefault: boolean; value: unknown } {
   if (!("default" in namespace)) return { hasDefault: false, value: undefined };
   const value = namespace.default;
   // A TypeScript file Node treats as CommonJS (no "type": "module" nearby) is

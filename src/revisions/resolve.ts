@@ -95,6 +95,15 @@ export function appliedRevisions(graph: RevisionGraph, heads: readonly string[])
   return applied;
 }
 
+/**
+ * `appliedRevisions(graph, heads).has(id)` without building the whole set: a
+ * step through a long history asks only about itself and its parents.
+ */
+function appliedCheck(graph: RevisionGraph, heads: readonly string[]): { has(id: string): boolean } {
+  for (const head of heads) if (!graph.has(head)) appliedRevisions(graph, [head]);
+  return { has: (id) => heads.includes(id) || (graph.has(id) && heads.some((head) => graph.isAncestor(id, head))) };
+}
+
 /** Steps that bring a database at `currentHeads` up to `target`: parents before children. */
 export function planUpgrade<N extends RevisionNode>(
   graph: RevisionGraph<N>,
@@ -182,7 +191,7 @@ export function nextHeads(graph: RevisionGraph, heads: readonly string[], step: 
   const prerequisites = [...new Set([...node.downRevisions, ...node.dependsOn])];
   let next: string[];
   if (step.direction === "up") {
-    const applied = appliedRevisions(graph, heads);
+    const applied = appliedCheck(graph, heads);
     if (applied.has(id)) {
       throw new KilnError(`Cannot apply ${describe(node)}: it is already applied (the database is at ${describeHeads(heads)}).`);
     }

@@ -44,6 +44,21 @@ export function readStaticMetadata(source: string): RevisionMetadata | null {
 
 // ---- scanner ---------------------------------------------------------------
 
+// Runs of characters matched natively (sticky): the scanner runs once per file,
+// mostly before the JIT has warmed up, so a loop per character would be slow.
+const WHITESPACE = /[ \t\n\r\f\v\ufeff]+/y;
+const NAME = /[A-Za-z_$#][\w$]*/y;
+const NUMBER = /(?:[0-9]|\.(?=[0-9]))[\w.]*/y;
+/** A quoted string on one line (an escaped line break continues it). */
+const STRING = { '"': /"(?:[^"\\\n]|\\[\s\S])*"/y, "'": /'(?:[^'\\\n]|\\[\s\S])*'/y } as const;
+const CLOSER_OF: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
+
+/** The end of the match of sticky `pattern` at `start`, or -1. */
+function matchEnd(pattern: RegExp, source: string, start: number): number {
+  pattern.lastIndex = start;
+  return pattern.test(source) ? pattern.lastIndex : -1;
+}
+
 /** Tokens of the whole file, with brackets checked to balance. Throws Decline when unsure. */
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -75,7 +90,7 @@ function tokenize(source: string): Token[] {
   while (i < n) {
     const c = source[i]!;
     if (c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f" || c === "\v" || c === "\ufeff") {
-      i += 1;
+      i = matchEnd(WHITESPACE, source, i);
     } else if (c === "/" && source[i + 1] === "/") {
       const end = source.indexOf("\n", i);
       i = end < 0 ? n : end;
@@ -84,25 +99,19 @@ function tokenize(source: string): Token[] {
       if (end < 0) throw new Decline();
       i = end + 2;
     } else if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < n && source[j] !== c) {
-        if (source[j] === "\\") j += 1;
-        else if (source[j] === "\n") throw new Decline();
-        j += 1;
-      }
-      if (j >= n) throw new Decline();
-      tokens.push({ kind: "string", text: source.slice(i, j + 1) });
-      i = j + 1;
+      // Unclosed on its line (or at the end of the file): not a string this reader knows.
+      const end = matchEnd(STRING[c], source, i);
+      if (end < 0) throw new Decline();
+      tokens.push({ kind: "string", text: source.slice(i, end) });
+      i = end;
     } else if (c === "`") {
       i = scanTemplate(i + 1);
-    } else if (/[A-Za-z_$#]/.test(c)) {
-      let j = i + 1;
-      while (j < n && /[\w$]/.test(source[j]!)) j += 1;
+    } else if (matchEnd(NAME, source, i) > 0) {
+      const j = NAME.lastIndex;
       tokens.push({ kind: "name", text: source.slice(i, j) });
       i = j;
-    } else if (/[0-9]/.test(c) || (c === "." && /[0-9]/.test(source[i + 1] ?? ""))) {
-      let j = i + 1;
-      while (j < n && /[\w.]/.test(source[j]!)) j += 1;
+    } else if (matchEnd(NUMBER, source, i) > 0) {
+      const j = NUMBER.lastIndex;
       tokens.push({ kind: "number", text: source.slice(i, j) });
       i = j;
     } else if (c === "/") {
@@ -125,7 +134,7 @@ function tokenize(source: string): Token[] {
         i = scanTemplate(i + 1);
         continue;
       }
-      if (opener !== { ")": "(", "]": "[", "}": "{" }[c]) throw new Decline();
+      if (opener !== CLOSER_OF[c]) throw new Decline();
       tokens.push({ kind: "punct", text: c });
       i += 1;
     } else if (source.startsWith("...", i)) {

@@ -7,7 +7,6 @@ import { structuredPatch } from "diff";
 import { KilnError } from "../errors.js";
 import type { RevisionGraph } from "../revisions/graph.js";
 import type { LoadedRevision } from "../revisions/load.js";
-import { readFileSync } from "node:fs";
 import type { AppliedFile } from "./session.js";
 
 const MAX_DIFF_LINES = 30;
@@ -69,7 +68,7 @@ export function checkAppliedFiles(
   const details: string[] = [];
   for (const { revision, applied } of changed) {
     details.push(`${revision.file} (revision ${revision.revision}):`);
-    details.push(...describeChange(applied.source, readFileSync(revision.file, "utf8")).map((line) => `  ${line}`));
+    details.push(...describeChange(applied.source, revision.source).map((line) => `  ${line}`));
   }
   details.push(
     "the database ran the applied version. Restore the file (e.g. from git), or put the change in a new revision;",

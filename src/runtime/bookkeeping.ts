@@ -57,13 +57,22 @@ export function headChangeStatements(
 export function historyInsertStatement(
   dialect: Dialect,
   tables: BookkeepingTables,
-  entry: { revision: string; direction: StepDirection; checksum?: string; durationMs?: number; kilnVersion: string; source?: string },
+  entry: {
+    revision: string;
+    direction: StepDirection;
+    checksum?: string;
+    /** The step's duration, or `dialect.elapsedMsSql` to have the database measure it (for a step sent in one round trip). */
+    durationMs?: number | { sql: string };
+    kilnVersion: string;
+    source?: string;
+  },
 ): Statement {
   const q = (v: unknown) => dialect.quoteLiteral(v ?? null);
+  const duration = typeof entry.durationMs === "object" ? entry.durationMs.sql : q(entry.durationMs);
   return {
     sql:
       `INSERT INTO ${historyTableName(dialect, tables)} (revision, direction, checksum, started_at, duration_ms, kiln_version, source) ` +
-      `VALUES (${q(entry.revision)}, ${q(entry.direction)}, ${q(entry.checksum)}, CURRENT_TIMESTAMP, ${q(entry.durationMs)}, ${q(entry.kilnVersion)}, ${q(entry.source)})`,
+      `VALUES (${q(entry.revision)}, ${q(entry.direction)}, ${q(entry.checksum)}, CURRENT_TIMESTAMP, ${duration}, ${q(entry.kilnVersion)}, ${q(entry.source)})`,
   };
 }
 

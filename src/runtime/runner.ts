@@ -3,7 +3,6 @@
  * updated in the same transaction) or offline (the same statements printed as a
  * script). One code path for both, so `--sql` prints exactly what would run.
  */
-import { readFile } from "node:fs/promises";
 import type { Connection, Dialect, StepSettings } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
 import { Op, type OperationSink } from "../operations/facade.js";
@@ -21,6 +20,7 @@ import {
 } from "./bookkeeping.js";
 import { inlineParameters } from "./inline.js";
 import type { Reporter, StepInfo } from "./reporter.js";
+import { BatchFailure, batchable, StatementBatch } from "./statement-batch.js";
 
 export interface RunTarget {
   dialect: Dialect;
@@ -52,6 +52,8 @@ export interface OfflineTarget extends RunTarget {
  * anything, not after half of the steps.
  */
 export async function preloadPlan(target: RunTarget, steps: Step[]): Promise<void> {
+  // Every file compiles at once (in parallel); each is then checked in plan order.
+  for (const step of steps) target.revisions.get(step.revision.revision)?.prepare();
   for (const step of steps) await migrationFor(target, step);
 }
 
@@ -95,12 +97,13 @@ function databaseMessage(error: unknown): string {
 
 /** True when `step` is still to do given the heads now in the version table. */
 function stillNeeded(graph: RevisionGraph<LoadedRevision>, heads: string[], step: Step): boolean {
-  const applied = heads.includes(step.revision.revision) || heads.some((h) => graph.has(h) && graph.ancestors(h).has(step.revision.revision));
+  const id = step.revision.revision;
+  const applied = heads.includes(id) || heads.some((h) => graph.has(h) && graph.isAncestor(id, h));
   return step.direction === "up" ? !applied : applied;
 }
 
 /**
- * Applies the steps online. Each step: BEGIN, re-read the heads (another process
+ * Applies the steps online. Each step: BEGIN, re-check the heads (another process
  * may have applied the step while we waited), run the revision, write the version
  * rows and a history row, COMMIT. A failure rolls the step back and throws a
  * KilnError naming the revision, its file and the failing statement. A step that
@@ -111,7 +114,7 @@ export async function runOnline(target: OnlineTarget, steps: Step[], startHeads:
   let heads = startHeads;
   for (const step of steps) {
     for (let attempt = 1; ; attempt++) {
-      const outcome = await runStep(target, step);
+      const outcome = await runStep(target, step, heads);
       if (outcome.kind === "done") {
         heads = outcome.heads;
         break;
@@ -127,13 +130,60 @@ export async function runOnline(target: OnlineTarget, steps: Step[], startHeads:
   return heads;
 }
 
-type StepOutcome = { kind: "done"; heads: string[] } | { kind: "lockTimeout"; error: KilnError; reason: string };
+type StepOutcome =
+  | { kind: "done"; heads: string[] }
+  | { kind: "lockTimeout"; error: KilnError; reason: string }
+  /** The version table was not as expected: the step was rolled back untouched, to be run reading the table first. */
+  | { kind: "headsChanged" };
 
-async function runStep(target: OnlineTarget, step: Step): Promise<StepOutcome> {
+/**
+ * A step in one round trip where the dialect and the connection allow (see
+ * `sendsStepAtOnce`), else (and when the version table turned out to have
+ * changed) reading the version table first.
+ */
+async function runStep(target: OnlineTarget, step: Step, heads: string[]): Promise<Exclude<StepOutcome, { kind: "headsChanged" }>> {
+  const outcome = await attemptStep(target, step, sendsStepAtOnce(target) ? heads : undefined, false);
+  if (outcome.kind !== "headsChanged") return outcome;
+  const again = await attemptStep(target, step, undefined, true);
+  // Reading the table first sends no guard: this cannot happen.
+  if (again.kind === "headsChanged") throw new KilnError(`internal error: revision ${step.revision.revision} tripped a guard it did not send`);
+  return again;
+}
+
+/**
+ * True when a whole step can go in one round trip: the connection names the
+ * failing statement of a batch, the dialect checks the version table inside
+ * the batch and measures the step's duration where it runs, and DDL rolls back.
+ */
+function sendsStepAtOnce(target: OnlineTarget): boolean {
+  const { conn, dialect } = target;
+  return (
+    conn.runBatch !== undefined &&
+    dialect.headsGuardSql !== undefined &&
+    dialect.elapsedMsSql !== undefined &&
+    dialect.transactionalDDL &&
+    !dialect.verifyStep &&
+    !dialect.compileOnline
+  );
+}
+
+/**
+ * One attempt at a step. With `knownHeads` (the version table's rows as the run
+ * left them) and a transactional revision, the whole step is queued and sent at
+ * once: BEGIN, the limits, a guard that fails unless the version table still
+ * holds `knownHeads`, the revision's DDL, the version and history rows, COMMIT.
+ * Statements from `op.execute` and `op.bulkInsert`, statements that cannot wait
+ * in a batch (see `batchable`) and `op.query` send what is queued first, so that
+ * the revision sees their failure (and their results) where it made the call.
+ * Without `knownHeads`: BEGIN, re-read the heads, then one statement at a time.
+ */
+async function attemptStep(target: OnlineTarget, step: Step, knownHeads: string[] | undefined, announced: boolean): Promise<StepOutcome> {
   const { conn, dialect, tables, reporter } = target;
   const info = stepInfo(step);
   const { migration, loaded } = await migrationFor(target, step);
   const transactional = migration.transactional !== false;
+  const atOnce = knownHeads !== undefined && transactional && conn.runBatch !== undefined && stillNeeded(target.graph, knownHeads, step);
+  const batch = atOnce ? new StatementBatch({ runBatch: conn.runBatch!.bind(conn) }) : undefined;
   const executed: string[] = [];
   let inTransaction = false;
   // True once part of the step was committed early (a statement that cannot run in a transaction).
@@ -151,11 +201,28 @@ async function runStep(target: OnlineTarget, step: Step): Promise<StepOutcome> {
     return last;
   };
 
-  /** BEGIN, the step's limits, and (optionally) a query whose result is wanted, in one round trip. */
+  // Set when the guard failed, even if the revision caught the error (op.query lets it).
+  let guardTripped = false;
+  /** Sends what the batch holds, if anything. */
+  const flush = async () => {
+    if (!batch || batch.size === 0) return;
+    try {
+      await batch.send();
+    } catch (error) {
+      if (error instanceof BatchFailure && error.guardFailed) guardTripped = true;
+      throw error;
+    }
+  };
+
+  /** BEGIN, the step's limits, and (optionally) a query whose result is wanted, in one round trip (queued when batching). */
   const begin = async (andThen: string[] = []) => {
-    const result = await runAll([dialect.beginSql, ...(dialect.stepSettings?.(target.settings, "transaction") ?? []), ...andThen]);
+    const sqls = [dialect.beginSql, ...(dialect.stepSettings?.(target.settings, "transaction") ?? []), ...andThen];
     inTransaction = true;
-    return result;
+    if (batch) {
+      for (const sql of sqls) batch.add(sql);
+      return undefined;
+    }
+    return runAll(sqls);
   };
 
   /** A statement outside any transaction, still under the step's lock and statement limits. */
@@ -168,7 +235,15 @@ async function runStep(target: OnlineTarget, step: Step): Promise<StepOutcome> {
     }
   };
 
-  const exec = async (statement: Statement) => {
+  /** `wait`: the statement may wait in the batch until the step's end (schema operations). */
+  const exec = async (statement: Statement, wait: boolean) => {
+    if (batch && inTransaction && batchable(statement)) {
+      batch.add(statement.sql, statement.sql);
+      executed.push(statement.sql);
+      if (!wait) await flush();
+      return;
+    }
+    await flush();
     currentSql = statement.sql;
     if (statement.transactional === false && inTransaction) {
       // The database refuses this statement inside a transaction: commit what came before.
@@ -189,28 +264,38 @@ async function runStep(target: OnlineTarget, step: Step): Promise<StepOutcome> {
   const started = Date.now();
   try {
     await dialect.beforeStep?.(conn);
-    const current = (await begin([...(target.pendingBookkeeping ?? []), selectHeadsSql(dialect, tables)])).rows.map((r) =>
-      String(r.version_num),
-    );
-    if (!stillNeeded(target.graph, current, step)) {
-      await conn.query("ROLLBACK");
-      inTransaction = false;
-      reporter.stepSkipped(info, "already applied by another kiln process");
-      return { kind: "done", heads: current };
+    let current: string[];
+    if (batch) {
+      current = knownHeads!;
+      await begin(target.pendingBookkeeping ?? []);
+      batch.add(dialect.headsGuardSql!(tables, current), undefined, { guard: true });
+    } else {
+      current = (await begin([...(target.pendingBookkeeping ?? []), selectHeadsSql(dialect, tables)]))!.rows.map((r) => String(r.version_num));
+      if (!stillNeeded(target.graph, current, step)) {
+        await conn.query("ROLLBACK");
+        inTransaction = false;
+        reporter.stepSkipped(info, "already applied by another kiln process");
+        return { kind: "done", heads: current };
+      }
+      if (!transactional) {
+        await conn.query("COMMIT");
+        inTransaction = false;
+        target.pendingBookkeeping = undefined;
+      }
     }
-    if (!transactional) {
-      await conn.query("COMMIT");
-      inTransaction = false;
-      target.pendingBookkeeping = undefined;
-    }
-    reporter.stepStarted(info);
+    if (!announced) reporter.stepStarted(info);
     const sink: OperationSink = {
       dialect: dialect.name,
       async apply(operation: Operation) {
         const statements = dialect.compileOnline ? await dialect.compileOnline(conn, operation) : dialect.compile(operation);
-        for (const statement of statements) await exec(statement);
+        // Raw SQL and data: sent now, so a revision that catches their errors sees them where it made the call.
+        const wait = operation.kind !== "execute" && operation.kind !== "bulkInsert";
+        for (const statement of statements) await exec(statement, wait);
       },
-      query: (sql, params) => conn.query(sql, params),
+      async query(sql, params) {
+        await flush();
+        return conn.query(sql, params);
+      },
     };
     await runMigrationFunction(migration, step, sink);
     if (!inTransaction) await begin();
@@ -222,26 +307,38 @@ async function runStep(target: OnlineTarget, step: Step): Promise<StepOutcome> {
         revision: loaded.revision,
         direction: step.direction,
         checksum: loaded.checksum,
-        durationMs,
+        // Sent with the DDL, the step's duration can only be measured where it runs.
+        durationMs: batch ? { sql: dialect.elapsedMsSql! } : durationMs,
         kilnVersion: KILN_VERSION,
-        source: await readFile(loaded.file, "utf8"),
+        source: loaded.source,
       }),
     ].map((s) => s.sql);
-    currentSql = bookkeeping.join("; ");
-    if (dialect.verifyStep) {
+    const closing = bookkeeping.join("; ");
+    if (batch) {
+      for (const sql of [...bookkeeping, "COMMIT"]) batch.add(sql, closing);
+      await flush();
+    } else if (dialect.verifyStep) {
+      currentSql = closing;
       await runAll(bookkeeping);
       await dialect.verifyStep(conn);
       await conn.query("COMMIT");
     } else {
       // The version rows, the history row and COMMIT in one round trip where the dialect allows.
+      currentSql = closing;
       await runAll([...bookkeeping, "COMMIT"]);
     }
     inTransaction = false;
     target.pendingBookkeeping = undefined;
-    reporter.stepFinished(info, durationMs);
+    reporter.stepFinished(info, batch ? Date.now() - started : durationMs);
     return { kind: "done", heads: after };
-  } catch (error) {
+  } catch (caught) {
+    let error = caught;
+    if (caught instanceof BatchFailure) {
+      error = caught.error;
+      currentSql = caught.reportAs;
+    }
     if (inTransaction) await conn.query("ROLLBACK").catch(() => undefined);
+    if (guardTripped) return { kind: "headsChanged" };
     const failure = stepFailure(target, step, error, currentSql, executed, transactional);
     // Only a step that left nothing behind can be tried again.
     const nothingApplied = transactional && dialect.transactionalDDL && !partlyCommitted;

@@ -194,3 +194,28 @@ describe("buildGraph: errors", () => {
     );
   });
 });
+
+describe("buildGraph: isAncestor", () => {
+  it("answers exactly what ancestors() says, on random DAGs with branches, merges and dependsOn", () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 30; round++) {
+      const nodes: RevisionNode[] = [];
+      const count = 2 + Math.floor(random() * 25);
+      for (let i = 0; i < count; i++) {
+        const earlier = nodes.map((node) => node.revision);
+        const pick = () => earlier[Math.floor(random() * earlier.length)]!;
+        const parents = earlier.length === 0 || random() < 0.1 ? [] : [...new Set([pick(), ...(random() < 0.3 ? [pick()] : [])])];
+        const dependsOn = earlier.length > 0 && random() < 0.2 ? [pick()].filter((d) => !parents.includes(d)) : [];
+        // File names in reverse creation order, so topological order is not file order.
+        nodes.push(rev(`r${i}`, parents, { dependsOn, order: count - i }));
+      }
+      const graph = buildGraph(nodes);
+      for (const a of nodes) {
+        for (const b of nodes) {
+          expect(graph.isAncestor(a.revision, b.revision), `${a.revision} ancestor of ${b.revision}`).toBe(graph.ancestors(b.revision).has(a.revision));
+        }
+      }
+    }
+  });
+});

@@ -59,7 +59,7 @@ describe("readStaticMetadata", () => {
     mkdirSync(dir);
     writeFileSync(join(dir, "revision.ts"), source);
     const [imported] = await loadRevisions(dir, { eager: true });
-    const { checksum: _c, load: _l, file: _f, ...fromImport } = imported!;
+    const { checksum: _c, source: _s, load: _l, prepare: _p, file: _f, ...fromImport } = imported!;
     expect(metadata).toEqual(fromImport);
   });
 

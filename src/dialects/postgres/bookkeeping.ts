@@ -5,7 +5,7 @@
  * (direction 'up', 'down' or 'stamp': varchar(5), since 'stamp' has five letters).
  */
 import type { BookkeepingNames } from "../types.js";
-import { quoteIdentifier as quoteIdent, tableName as qualified } from "./sql.js";
+import { quoteIdentifier as quoteIdent, quoteString, tableName as qualified } from "./sql.js";
 
 /** Statements that create the version and history tables (and their schema) if missing. */
 export function postgresBookkeepingDDL(names: BookkeepingNames): string[] {
@@ -32,3 +32,27 @@ export function postgresBookkeepingDDL(names: BookkeepingNames): string[] {
   );
   return statements;
 }
+
+/**
+ * A statement that fails unless the version table holds exactly `heads` (its
+ * rows are unique: the same count, and no row outside `heads`). A step sends it
+ * with its DDL, so the re-check against a concurrent change needs no round trip
+ * of its own; when it fails, the runner rolls back and reads the table again.
+ */
+export function postgresHeadsGuard(names: BookkeepingNames, heads: string[]): string {
+  const table = qualified(names.schema, names.versionTable);
+  const expected = `ARRAY[${heads.map(quoteString).join(", ")}]::text[]`;
+  const changed = `(SELECT count(*) <> ${heads.length} OR coalesce(bool_or(version_num::text <> ALL (${expected})), false) FROM ${table})`;
+  const body = `BEGIN IF ${changed} THEN RAISE EXCEPTION 'kiln: the version table changed since it was read'; END IF; END`;
+  return `DO ${dollarQuote(body)}`;
+}
+
+/** The body between dollar quotes whose tag it does not contain. */
+function dollarQuote(body: string): string {
+  let tag = "$kiln$";
+  for (let n = 1; body.includes(tag); n++) tag = `$kiln${n}$`;
+  return `${tag}${body}${tag}`;
+}
+
+/** Milliseconds since the transaction began (the step's BEGIN), where the statement runs. */
+export const POSTGRES_ELAPSED_MS = "(extract(epoch FROM clock_timestamp() - transaction_timestamp()) * 1000)::integer";

@@ -9,7 +9,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import pg from "pg";
 import type { PGlite } from "@electric-sql/pglite";
 import { KilnError } from "../../errors.js";
-import type { Connection, DatabaseUrl, QueryResult } from "../types.js";
+import type { BatchOutcome, Connection, DatabaseUrl, QueryResult } from "../types.js";
 
 const CONNECT_TIMEOUT_MS = 10_000;
 export const APPLICATION_NAME = "kiln";
@@ -36,17 +36,80 @@ export async function connectPostgres(url: DatabaseUrl): Promise<Connection> {
   let closed = false;
   return {
     async query(sql: string, params?: unknown[]): Promise<QueryResult> {
-      const result = (await client.query(sql, params)) as pg.QueryResult | pg.QueryResult[];
-      // Several statements in one simple-protocol call return one result each.
-      const last = Array.isArray(result) ? result[result.length - 1] : result;
-      return { rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 };
+      return lastResult((await client.query(sql, params)) as pg.QueryResult | pg.QueryResult[]);
     },
+    runBatch: (sqls) => runBatch(client, sqls),
     async close() {
       if (closed) return;
       closed = true;
       await client.end();
     },
   };
+}
+
+/** Several statements in one simple-protocol call return one result each: the last one's. */
+function lastResult(result: pg.QueryResult | pg.QueryResult[] | undefined): QueryResult {
+  const last = Array.isArray(result) ? result[result.length - 1] : result;
+  return { rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 };
+}
+
+/** The parts of pg's Query that a batch listens to (its Submittable interface, not in @types/pg). */
+interface SubmittableQuery {
+  handleCommandComplete(message: unknown, connection: unknown): void;
+  handleEmptyQuery(connection: unknown): void;
+}
+type QueryCallback = (error: Error | null, result?: pg.QueryResult | pg.QueryResult[]) => void;
+const PgQuery = pg.Query as unknown as new (config: { text: string }, values: undefined, callback: QueryCallback) => SubmittableQuery;
+
+/** A simple-protocol query that counts the statements the server finished, so a failure can be placed. */
+class CountingQuery extends PgQuery {
+  completed = 0;
+  override handleCommandComplete(message: unknown, connection: unknown): void {
+    this.completed++;
+    super.handleCommandComplete(message, connection);
+  }
+  override handleEmptyQuery(connection: unknown): void {
+    this.completed++;
+    super.handleEmptyQuery(connection);
+  }
+}
+
+/**
+ * The statements joined into one simple-protocol query: one round trip. The
+ * server runs them in order and stops at the first error. Which statement
+ * failed: the one holding the error's position when the server gives one (a
+ * syntax error stops the whole query before anything runs), else the one after
+ * those the server finished.
+ */
+async function runBatch(client: pg.Client, sqls: string[]): Promise<BatchOutcome> {
+  let query: CountingQuery | undefined;
+  try {
+    const result = await new Promise<pg.QueryResult | pg.QueryResult[] | undefined>((resolve, reject) => {
+      query = new CountingQuery({ text: sqls.join(";\n") }, undefined, (error, result) => (error ? reject(error) : resolve(result)));
+      client.query(query as unknown as pg.QueryConfig);
+    });
+    return { ok: true, result: lastResult(result) };
+  } catch (error) {
+    const failed = failedStatement(error, sqls, query?.completed ?? 0);
+    return failed === undefined ? { ok: false, error } : { ok: false, error, failed };
+  }
+}
+
+function failedStatement(error: unknown, sqls: string[], completed: number): number | undefined {
+  // Only an error the server reported belongs to a statement (not, say, a lost connection).
+  if (!(error instanceof pg.DatabaseError)) return undefined;
+  const position = Number(error.position);
+  if (Number.isInteger(position) && position > 0) {
+    // Positions count characters (code points) from 1 in the whole query text;
+    // the ";" after a statement (e.g. "syntax error at or near ;") is still its own.
+    let start = 0;
+    for (let i = 0; i < sqls.length; i++) {
+      const end = start + [...sqls[i]!].length;
+      if (position <= end + 1) return i;
+      start = end + 2;
+    }
+  }
+  return completed < sqls.length ? completed : undefined;
 }
 
 /** The driver's message, with the password removed should the driver ever echo the URL. */

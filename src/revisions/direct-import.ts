@@ -1,0 +1,165 @@
+/**
+ * Imports a revision file in the main thread, without tsx's loader thread:
+ * esbuild compiles the text kiln already read (many files in parallel), and a
+ * module that needs nothing at run time (kiln's files import only types, which
+ * are erased) is evaluated here as CommonJS under its own file name, with a
+ * source map, so stack traces and lint positions name the file and its lines.
+ *
+ * The result must be exactly what tsx would give, so the compile mirrors tsx's
+ * (same esbuild options, the module's format taken from its extension and the
+ * nearest package.json) and declines (returns undefined; the caller then uses
+ * tsx) anything whose meaning could differ between the two:
+ * - a compile error or warning (tsx then reports the error as it always did);
+ * - any import left at run time, or `import()`, `require`, `module`, `exports`,
+ *   `__filename`, `__dirname`, `import.meta` (resolved differently without tsx);
+ * - classes and decorators (compiled according to the user's tsconfig.json);
+ * - JavaScript files (Node runs their text as written), TypeScript without ES
+ *   module syntax, and a "use strict" directive in a file tsx runs as CommonJS
+ *   (tsx's wrapper makes it inert).
+ */
+import { readFileSync } from "node:fs";
+import Module from "node:module";
+import { basename, dirname, extname, join } from "node:path";
+import type { TransformOptions } from "esbuild";
+import { cacheKey, readCompiled, writeCompiled } from "./compile-cache.js";
+
+/** What an ES module import would give: the module namespace (only `default` matters to kiln). */
+export type Namespace = Record<string, unknown>;
+
+export interface CompiledRevision {
+  /** How tsx would run the file: as an ES module, or as CommonJS (no "type": "module" nearby). */
+  format: "esm" | "cjs";
+  /** CommonJS code with an inline source map. */
+  code: string;
+}
+
+/** Stands in for every free identifier whose value differs without tsx; its presence declines the file. */
+const RUNTIME_REFERENCE = "__kiln_runtime_reference__";
+const FREE_IDENTIFIERS = ["require", "module", "exports", "__filename", "__dirname", "import.meta"];
+
+/** Imports that survive compilation, dynamic imports, classes (tsconfig-dependent): tsx's job. */
+const DECLINED_OUTPUT = new RegExp(`${RUNTIME_REFERENCE}|\\brequire\\(|\\bimport\\(|\\bclass\\b|__decorate`);
+
+let esbuild: Promise<typeof import("esbuild")> | undefined;
+
+/**
+ * Compiles a revision file's text (or finds it compiled by an earlier run, see
+ * compile-cache.ts); undefined when tsx must import it instead (see the file comment).
+ */
+export async function compileRevision(file: string, source: string): Promise<CompiledRevision | undefined> {
+  const format = moduleFormat(file);
+  if (!format) return undefined;
+  const key = cacheKey(file, source, format);
+  const cached = readCompiled(key);
+  if (cached !== undefined) return { format, code: cached };
+  const compiled = await compile(file, source, format);
+  if (compiled) writeCompiled(key, compiled.code);
+  return compiled;
+}
+
+async function compile(file: string, source: string, format: "esm" | "cjs"): Promise<CompiledRevision | undefined> {
+  esbuild ??= import("esbuild");
+  let result: Awaited<ReturnType<typeof import("esbuild").transform>>;
+  try {
+    result = await (await esbuild).transform(source, transformOptions(file, format));
+  } catch {
+    return undefined;
+  }
+  const code = result.code;
+  const body = code.slice(0, code.lastIndexOf("//# sourceMappingURL="));
+  if (result.warnings.length > 0 || DECLINED_OUTPUT.test(body)) return undefined;
+  // Without ES module syntax esbuild leaves the file as CommonJS code, whose exports tsx maps differently.
+  if (!body.includes("__toCommonJS(")) return undefined;
+  if (format === "cjs" && body.startsWith('"use strict"')) return undefined;
+  return { format, code };
+}
+
+/**
+ * tsx's options (target, whitespace, kept names, platform for CommonJS), plus:
+ * every import kept (verbatimModuleSyntax) so that a value import is seen and
+ * declined, whatever the user's tsconfig.json says; strict mode for ES modules
+ * (as Node runs them) and never for CommonJS (as tsx's wrapper runs them).
+ */
+function transformOptions(file: string, format: "esm" | "cjs"): TransformOptions {
+  return {
+    loader: "ts",
+    format: "cjs",
+    target: `node${process.versions.node}`,
+    sourcefile: file,
+    sourcemap: "inline",
+    sourcesContent: false,
+    minifyWhitespace: true,
+    keepNames: true,
+    ...(format === "cjs" ? { platform: "node" as const } : {}),
+    define: Object.fromEntries(FREE_IDENTIFIERS.map((name) => [name, RUNTIME_REFERENCE])),
+    tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true, alwaysStrict: format === "esm" } },
+  };
+}
+
+let sourceMapsEnabled = false;
+
+/**
+ * Runs compiled code as a CommonJS module named after the file and returns what
+ * tsx's import would: for an ES module its namespace, for a file tsx runs as
+ * CommonJS `{ default: module.exports }`. Throws what the module throws.
+ */
+export function evaluateRevision(file: string, compiled: CompiledRevision): Namespace {
+  if (!sourceMapsEnabled) {
+    // Stack traces then show the TypeScript file's lines (tsx turns this on too).
+    process.setSourceMapsEnabled(true);
+    sourceMapsEnabled = true;
+  }
+  const module = new Module(file) as Module & { _compile(code: string, filename: string): void };
+  module.filename = file;
+  module._compile(compiled.code, file);
+  const exports = module.exports as Namespace;
+  if (compiled.format === "cjs") return { default: exports };
+  return "default" in exports ? { default: exports.default } : {};
+}
+
+/** Package scope of each folder, as Node finds it: the nearest package.json decides. */
+const packageTypes = new Map<string, "module" | "commonjs" | undefined>();
+
+/**
+ * "esm" or "cjs" for a TypeScript file, the way tsx decides it; undefined for
+ * JavaScript, which Node runs as written (compiling it would change its text).
+ */
+export function moduleFormat(file: string): "esm" | "cjs" | undefined {
+  const extension = extname(file);
+  if (extension === ".mts") return "esm";
+  if (extension !== ".ts") return undefined;
+  const type = packageType(dirname(file));
+  return type === "module" ? "esm" : type === "commonjs" ? "cjs" : undefined;
+}
+
+/** undefined: an unreadable package.json (tsx reports it). */
+function packageType(directory: string): "module" | "commonjs" | undefined {
+  if (packageTypes.has(directory)) return packageTypes.get(directory);
+  let type: "module" | "commonjs" | undefined;
+  // Like Node, the search stops at the file system's root and at a node_modules folder.
+  const manifest = basename(directory) === "node_modules" ? "missing" : readManifest(join(directory, "package.json"));
+  if (manifest === "missing") {
+    const parent = dirname(directory);
+    type = parent === directory || basename(directory) === "node_modules" ? "commonjs" : packageType(parent);
+  } else {
+    type = manifest === "unreadable" ? undefined : manifest.type === "module" ? "module" : "commonjs";
+  }
+  packageTypes.set(directory, type);
+  return type;
+}
+
+function readManifest(path: string): { type?: unknown } | "missing" | "unreadable" {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === "ENOENT" || code === "ENOTDIR" ? "missing" : "unreadable";
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === "object" && parsed !== null ? (parsed as { type?: unknown }) : "unreadable";
+  } catch {
+    return "unreadable";
+  }
+}
