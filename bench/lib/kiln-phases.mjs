@@ -73,6 +73,23 @@ postgresDialect.connect = timed("connect", async (url) => {
         }
       }
     },
+    // A migration step on a server goes as one batch (one round trip): time it like a statement.
+    ...(conn.runBatch
+      ? {
+          async runBatch(sqls) {
+            const started = performance.now();
+            try {
+              return await conn.runBatch(sqls);
+            } finally {
+              inside.statements += sqls.length;
+              if (!inDialectCall) {
+                inside.otherStatements += sqls.length;
+                inside.otherStatementMs += performance.now() - started;
+              }
+            }
+          },
+        }
+      : {}),
     close: () => conn.close(),
   };
 });
@@ -87,9 +104,9 @@ const revisions = await phase("read the migrations folder and build the graph", 
   return loaded;
 });
 if (command === "upgrade") {
-  await phase(`import the ${revisions.length} revision files (tsx)`, async () => {
-    for (const revision of revisions) await revision.load();
-  });
+  await phase(`import the ${revisions.length} revision files (esbuild, or tsx for files with runtime imports)`, () =>
+    kiln.revisions.loadAll(revisions),
+  );
 }
 if (command === "autogenerate") {
   const { modelsToCatalog } = await dist("schema/to-catalog.js");

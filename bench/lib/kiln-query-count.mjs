@@ -24,6 +24,15 @@ postgresDialect.connect = async (url) => {
       counts[phase]++;
       return conn.query(sql, params);
     },
+    ...(conn.runBatch
+      ? {
+          runBatch(sqls) {
+            counts.total += sqls.length;
+            counts[phase] += sqls.length;
+            return conn.runBatch(sqls);
+          },
+        }
+      : {}),
     close: () => conn.close(),
   };
 };
