@@ -31,7 +31,19 @@ export interface CompiledRevision {
   format: "esm" | "cjs";
   /** CommonJS code with an inline source map. */
   code: string;
+  /** kiln's own entry points the code requires at run time (models files import `kiln/schema`). */
+  kilnImports?: string[];
 }
+
+/**
+ * kiln's entry points a directly run module may import: they are kiln's own ES
+ * modules, handed over as this process has them loaded, so no loader is needed.
+ */
+const KILN_ENTRY_POINTS: Record<string, () => Promise<Namespace>> = {
+  kiln: () => import("../index.js") as Promise<Namespace>,
+  "kiln/schema": () => import("../schema/index.js") as Promise<Namespace>,
+};
+const KILN_REQUIRE = /\brequire\("(kiln(?:\/schema)?)"\)/g;
 
 /** Stands in for every free identifier whose value differs without tsx; its presence declines the file. */
 const RUNTIME_REFERENCE = "__kiln_runtime_reference__";
@@ -46,18 +58,27 @@ let esbuild: Promise<typeof import("esbuild")> | undefined;
  * Compiles a revision file's text (or finds it compiled by an earlier run, see
  * compile-cache.ts); undefined when tsx must import it instead (see the file comment).
  */
-export async function compileRevision(file: string, source: string): Promise<CompiledRevision | undefined> {
+export async function compileRevision(
+  file: string,
+  source: string,
+  options: { allowKilnImports?: boolean } = {},
+): Promise<CompiledRevision | undefined> {
   const format = moduleFormat(file);
   if (!format) return undefined;
-  const key = cacheKey(file, source, format);
+  const allowKilnImports = options.allowKilnImports ?? false;
+  const key = cacheKey(file, source, allowKilnImports ? `${format}+kiln` : format);
   const cached = readCompiled(key);
-  if (cached !== undefined) return { format, code: cached };
-  const compiled = await compile(file, source, format);
+  if (cached !== undefined) return { format, code: cached, kilnImports: kilnImportsOf(cached) };
+  const compiled = await compile(file, source, format, allowKilnImports);
   if (compiled) writeCompiled(key, compiled.code);
   return compiled;
 }
 
-async function compile(file: string, source: string, format: "esm" | "cjs"): Promise<CompiledRevision | undefined> {
+function kilnImportsOf(code: string): string[] {
+  return [...new Set([...code.matchAll(KILN_REQUIRE)].map((m) => m[1]!))];
+}
+
+async function compile(file: string, source: string, format: "esm" | "cjs", allowKilnImports: boolean): Promise<CompiledRevision | undefined> {
   esbuild ??= import("esbuild");
   let result: Awaited<ReturnType<typeof import("esbuild").transform>>;
   try {
@@ -66,12 +87,13 @@ async function compile(file: string, source: string, format: "esm" | "cjs"): Pro
     return undefined;
   }
   const code = result.code;
-  const body = code.slice(0, code.lastIndexOf("//# sourceMappingURL="));
+  const fullBody = code.slice(0, code.lastIndexOf("//# sourceMappingURL="));
+  const body = allowKilnImports ? fullBody.replace(KILN_REQUIRE, "") : fullBody;
   if (result.warnings.length > 0 || DECLINED_OUTPUT.test(body)) return undefined;
   // Without ES module syntax esbuild leaves the file as CommonJS code, whose exports tsx maps differently.
   if (!body.includes("__toCommonJS(")) return undefined;
   if (format === "cjs" && body.startsWith('"use strict"')) return undefined;
-  return { format, code };
+  return { format, code, kilnImports: kilnImportsOf(fullBody) };
 }
 
 /**
@@ -104,6 +126,22 @@ let sourceMapsEnabled = false;
  * CommonJS `{ default: module.exports }`. Throws what the module throws.
  */
 export function evaluateRevision(file: string, compiled: CompiledRevision): Namespace {
+  const exports = run(file, compiled, new Map());
+  if (compiled.format === "cjs") return { default: exports };
+  return "default" in exports ? { default: exports.default } : {};
+}
+
+/**
+ * Runs a compiled ES module (a models or config file) with kiln's entry points
+ * handed in, and returns all its exports, as `import()` would.
+ */
+export async function evaluateModule(file: string, compiled: CompiledRevision & { format: "esm" }): Promise<Namespace> {
+  const provided = new Map<string, Namespace>();
+  for (const name of compiled.kilnImports ?? []) provided.set(name, await KILN_ENTRY_POINTS[name]!());
+  return { ...run(file, compiled, provided) };
+}
+
+function run(file: string, compiled: CompiledRevision, provided: ReadonlyMap<string, Namespace>): Namespace {
   if (!sourceMapsEnabled) {
     // Stack traces then show the TypeScript file's lines (tsx turns this on too).
     process.setSourceMapsEnabled(true);
@@ -111,10 +149,12 @@ export function evaluateRevision(file: string, compiled: CompiledRevision): Name
   }
   const module = new Module(file) as Module & { _compile(code: string, filename: string): void };
   module.filename = file;
+  if (provided.size > 0) {
+    // Only kiln's entry points reach here (compile declined any other import).
+    module.require = ((id: string) => provided.get(id) ?? Module.createRequire(file)(id)) as NodeJS.Require;
+  }
   module._compile(compiled.code, file);
-  const exports = module.exports as Namespace;
-  if (compiled.format === "cjs") return { default: exports };
-  return "default" in exports ? { default: exports.default } : {};
+  return module.exports as Namespace;
 }
 
 /** Package scope of each folder, as Node finds it: the nearest package.json decides. */
