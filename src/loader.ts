@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { maskSecrets } from "./config/url.js";
 import { KilnError } from "./errors.js";
-import { compileRevision, evaluateModule } from "./revisions/direct-import.js";
+import { compileRevision, evaluateModule, moduleFormat } from "./revisions/direct-import.js";
 import { tsxImport } from "./revisions/import-module.js";
 
 /**
@@ -25,9 +25,12 @@ export async function importModule(file: string): Promise<Record<string, unknown
       return (await import(url)) as Record<string, unknown>;
     }
     // An ES module that imports only kiln (the usual models file) runs without starting tsx.
-    // (A file in a CommonJS package keeps tsx, whose namespace also lists its named exports.)
-    const compiled = await compileRevision(file, bytes.toString("utf8"), { allowKilnImports: true });
-    if (compiled?.format === "esm") return await evaluateModule(file, { ...compiled, format: "esm" });
+    // (A file in a CommonJS package keeps tsx, whose namespace also lists its named exports,
+    // so it is not compiled here at all.)
+    if (moduleFormat(file) === "esm") {
+      const compiled = await compileRevision(file, bytes.toString("utf8"), { allowKilnImports: true });
+      if (compiled) return await evaluateModule(file, { ...compiled, format: "esm" });
+    }
     return (await (await tsxImport())(url, import.meta.url)) as Record<string, unknown>;
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).replace(/\?(namespace|kiln)=[\w-]+/g, "");

@@ -182,7 +182,8 @@ async function attemptStep(target: OnlineTarget, step: Step, knownHeads: string[
   const info = stepInfo(step);
   const { migration, loaded } = await migrationFor(target, step);
   const transactional = migration.transactional !== false;
-  const atOnce = knownHeads !== undefined && transactional && conn.runBatch !== undefined && stillNeeded(target.graph, knownHeads, step);
+  // knownHeads is given only when sendsStepAtOnce() holds, so conn.runBatch exists.
+  const atOnce = knownHeads !== undefined && transactional && stillNeeded(target.graph, knownHeads, step);
   const batch = atOnce ? new StatementBatch({ runBatch: conn.runBatch!.bind(conn) }) : undefined;
   const executed: string[] = [];
   let inTransaction = false;
