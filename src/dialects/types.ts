@@ -123,6 +123,13 @@ export interface Dialect {
   // ---- transactions and locks ----
   /** Statement that begins a transaction for one migration step (e.g. BEGIN, or BEGIN IMMEDIATE on SQLite). */
   readonly beginSql: string;
+  /**
+   * The migration lock's key: the version table as the database resolves it
+   * (database, schema, table), so every spelling of one table in a config (a
+   * schema named or left to the search path, a relative or absolute file path)
+   * gives the same key, and different tables different keys.
+   */
+  lockKey(conn: Connection, names: BookkeepingNames): Promise<string>;
   /** Take the migration lock; resolves to a release function. Throws KilnError on timeout. */
   acquireLock(conn: Connection, key: string, options: LockOptions): Promise<() => Promise<void>>;
 

@@ -59,8 +59,7 @@ export async function openSession(
   let release: (() => Promise<void>) | undefined;
   try {
     if (options.write) {
-      const lockKey = `kiln:${tables.schema ?? ""}:${tables.versionTable}`;
-      release = await dialect.acquireLock(conn, lockKey, {
+      release = await dialect.acquireLock(conn, await dialect.lockKey(conn, tables), {
         timeoutMs: config.migrationLockTimeoutMs,
         onWait: (message) => options.reporter.info(message),
       });

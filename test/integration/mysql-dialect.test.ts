@@ -376,13 +376,14 @@ describe.skipIf(!available)("mysql dialect against MariaDB", () => {
     const url = parseDatabaseUrl(db.url);
     const other = await mysqlDialect.connect(url);
     try {
-      const release = await mysqlDialect.acquireLock(conn, "migrations", { timeoutMs: 1000 });
+      const key = `${db.name}:migrations`;
+      const release = await mysqlDialect.acquireLock(conn, key, { timeoutMs: 1000 });
       const { rows } = await conn.query("SELECT CONNECTION_ID() AS id");
       const holderId = String(rows[0].id);
       const messages: string[] = [];
       const started = Date.now();
       const error = await mysqlDialect
-        .acquireLock(other, "migrations", { timeoutMs: 1500, onWait: (m) => messages.push(m) })
+        .acquireLock(other, key, { timeoutMs: 1500, onWait: (m) => messages.push(m) })
         .then(() => undefined, (e: unknown) => e);
       expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
       expect(error).toBeInstanceOf(KilnError);
@@ -390,11 +391,11 @@ describe.skipIf(!available)("mysql dialect against MariaDB", () => {
       expect(messages[0]).toMatch(new RegExp(`waiting for the migration lock held by connection ${holderId} \\(root@`));
 
       // Another key is a different lock.
-      const unrelated = await mysqlDialect.acquireLock(other, "something-else", { timeoutMs: 1000 });
+      const unrelated = await mysqlDialect.acquireLock(other, `${db.name}:something-else`, { timeoutMs: 1000 });
       await unrelated();
 
       // Once released, the waiting side gets it.
-      const waiting = mysqlDialect.acquireLock(other, "migrations", { timeoutMs: 5000 });
+      const waiting = mysqlDialect.acquireLock(other, key, { timeoutMs: 5000 });
       await new Promise((resolve) => setTimeout(resolve, 300));
       await release();
       const releaseOther = await waiting;

@@ -401,11 +401,11 @@ describe("mysql compile", () => {
   });
 
   it("lock names fit MySQL's 64 characters", () => {
-    expect(mysqlLockName("migrations", "app")).toBe("kiln:app:migrations");
-    const long = mysqlLockName("k".repeat(80), "db");
+    expect(mysqlLockName("`app`.`migrations`")).toBe("kiln:`app`.`migrations`");
+    const long = mysqlLockName(`\`db\`.\`${"k".repeat(80)}\``);
     expect(long).toHaveLength(64);
-    expect(long).toBe(mysqlLockName("k".repeat(80), "db"));
-    expect(long).not.toBe(mysqlLockName("k".repeat(80), "other"));
+    expect(long).toBe(mysqlLockName(`\`db\`.\`${"k".repeat(80)}\``));
+    expect(long).not.toBe(mysqlLockName(`\`other\`.\`${"k".repeat(80)}\``));
   });
 });
 

@@ -19,7 +19,7 @@ import { compileOperation, type CompileContext, type MysqlFlavor } from "./compi
 import { connectMysql } from "./connect.js";
 import { EnumRegistry } from "./enums.js";
 import { introspectMysql } from "./introspect.js";
-import { acquireMysqlLock } from "./lock.js";
+import { acquireMysqlLock, mysqlLockKey } from "./lock.js";
 import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
 
 export interface MysqlDialectOptions {
@@ -44,6 +44,7 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
     tableName,
     compile: (op) => compileOperation(op, context),
     bookkeepingDDL: mysqlBookkeepingDDL,
+    lockKey: mysqlLockKey,
     acquireLock: acquireMysqlLock,
     introspect: introspectMysql,
     canonicalize: (conn, catalog) => canonicalizeMysql(conn, catalog, flavor),

@@ -4,7 +4,8 @@
  */
 import { createHash } from "node:crypto";
 import { KilnError } from "../../errors.js";
-import type { Connection, LockOptions } from "../types.js";
+import type { BookkeepingNames, Connection, LockOptions } from "../types.js";
+import { tableName } from "./quote.js";
 
 /** MySQL refuses lock names longer than 64 characters. */
 const MAX_LOCK_NAME = 64;
@@ -13,14 +14,25 @@ const SLICE_MS = 1_000;
 const WAIT_REPORT_EVERY_MS = 5_000;
 
 /**
- * The lock name for `key` on `database`: readable when it fits in 64 characters,
- * otherwise a hash. Lock names are server-wide, hence the database in it.
+ * The lock name for `key` (a table's identity, see mysqlLockKey): readable when
+ * it fits in 64 characters, otherwise a hash. Lock names are server-wide.
  */
-export function mysqlLockName(key: string, database: string): string {
-  const readable = `kiln:${database}:${key}`;
+export function mysqlLockName(key: string): string {
+  const readable = `kiln:${key}`;
   if (readable.length <= MAX_LOCK_NAME) return readable;
-  const digest = createHash("sha256").update(`${database}\u0000${key}`, "utf8").digest("hex");
+  const digest = createHash("sha256").update(key, "utf8").digest("hex");
   return `kiln:${digest.slice(0, MAX_LOCK_NAME - 5)}`;
+}
+
+/**
+ * The version table's identity: its database (the one named, else the
+ * connection's current one) and its name, both folded to lower case where the
+ * server stores table names so (lower_case_table_names).
+ */
+export async function mysqlLockKey(conn: Connection, names: BookkeepingNames): Promise<string> {
+  const { rows } = await conn.query("SELECT COALESCE(?, DATABASE(), '') AS db, @@lower_case_table_names AS lowerCase", [names.schema ?? null]);
+  const fold = Number(rows[0]?.lowerCase ?? 0) !== 0 ? (name: string) => name.toLowerCase() : (name: string) => name;
+  return tableName(fold(String(rows[0]?.db ?? "")), fold(names.versionTable));
 }
 
 function formatSeconds(ms: number): string {
@@ -44,9 +56,7 @@ async function describeHolder(conn: Connection, name: string): Promise<{ id?: st
 }
 
 export async function acquireMysqlLock(conn: Connection, key: string, options: LockOptions): Promise<() => Promise<void>> {
-  const { rows } = await conn.query("SELECT DATABASE() AS db");
-  const database = rows[0]?.db === null || rows[0]?.db === undefined ? "" : String(rows[0].db);
-  const name = mysqlLockName(key, database);
+  const name = mysqlLockName(key);
   const started = Date.now();
   let nextReport = 0;
   let holder = { text: "another session" } as { id?: string; text: string };

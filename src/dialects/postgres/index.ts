@@ -10,7 +10,7 @@ import { canonicalizePostgres } from "./canonicalize.js";
 import { compilePostgres } from "./compile.js";
 import { connectPglite, connectPostgres } from "./connect.js";
 import { DEFAULT_SCHEMA, introspectPostgres } from "./introspect.js";
-import { acquirePostgresLock } from "./lock.js";
+import { acquirePostgresLock, postgresLockKey } from "./lock.js";
 import { addExplicitCasts } from "./casts.js";
 import { preferOnlineForms } from "./online.js";
 import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
@@ -60,6 +60,7 @@ export const postgresDialect: Dialect = {
   isLockTimeout: (error) => (error as { code?: unknown } | null)?.code === "55P03",
   bookkeepingDDL: postgresBookkeepingDDL,
   beginSql: "BEGIN",
+  lockKey: postgresLockKey,
   acquireLock: acquirePostgresLock,
   // The Dialect contract: the default schema always, plus the named ones.
   introspect: (conn, options) =>

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { KilnError } from "../../errors.js";
-import type { Connection, LockOptions } from "../types.js";
+import type { BookkeepingNames, Connection, LockOptions } from "../types.js";
 
 const RETRY_MIN_MS = 50;
 const RETRY_MAX_MS = 500;
@@ -14,6 +14,29 @@ const WAIT_REPORT_EVERY_MS = 5_000;
 /** A stable signed 64-bit key for pg_advisory_lock: the first 8 bytes of sha256(key). */
 export function advisoryLockKey(key: string): string {
   return createHash("sha256").update(key, "utf8").digest().readBigInt64BE(0).toString();
+}
+
+/**
+ * The version table's identity: the current database, the schema (the one
+ * named, else the one the unquoted name resolves to through search_path, else
+ * where CREATE TABLE would put it) and the table name.
+ */
+export async function postgresLockKey(conn: Connection, names: BookkeepingNames): Promise<string> {
+  const { rows } = await conn.query(
+    `SELECT pg_catalog.current_database() AS database,
+            COALESCE($1::text,
+                     (SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                       WHERE c.oid = pg_catalog.to_regclass(pg_catalog.quote_ident($2::text))),
+                     pg_catalog.current_schema(), '') AS schema`,
+    [names.schema ?? null, names.versionTable],
+  );
+  const row = rows[0] ?? {};
+  return [String(row.database), String(row.schema), names.versionTable].map(quoteIdentifierLoosely).join(".");
+}
+
+/** Quotes a name for the key only (no length check: the key is hashed). */
+function quoteIdentifierLoosely(name: string): string {
+  return name === "" ? '""' : `"${name.replace(/"/g, '""')}"`;
 }
 
 /** Take the migration lock; resolves to the function that releases it. */

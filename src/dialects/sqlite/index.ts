@@ -35,7 +35,7 @@ import { canonicalizeCatalog } from "./canonicalize.js";
 import { compileOperation, needsTableDefinition } from "./compile.js";
 import { connectSqlite } from "./connect.js";
 import { introspectSqlite } from "./introspect.js";
-import { acquireSqliteLock } from "./lock.js";
+import { acquireSqliteLock, sqliteLockKey } from "./lock.js";
 import { placeholderFor, quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
 import { checkForeignKeys, compileOnline } from "./rebuild.js";
 
@@ -83,6 +83,7 @@ export const sqliteDialect: SqliteDialect = {
   bookkeepingDDL,
   // IMMEDIATE takes the write lock at once, so concurrent runs queue at BEGIN.
   beginSql: "BEGIN IMMEDIATE",
+  lockKey: sqliteLockKey,
   acquireLock: acquireSqliteLock,
   introspect: introspectSqlite,
   async canonicalize(_conn: Connection, catalog: Catalog): Promise<Catalog> {
