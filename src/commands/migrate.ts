@@ -3,7 +3,7 @@ import { relative } from "node:path";
 import type { DialectName } from "../dialects/types.js";
 import { UsageError } from "../errors.js";
 import type { LoadedRevision } from "../revisions/load.js";
-import { parseRange, planDowngrade, planUpgrade, resolveRevision, type Step } from "../revisions/resolve.js";
+import { appliedRevisions, parseRange, planDowngrade, planUpgrade, resolveRevision, resolveRevisions, type Step } from "../revisions/resolve.js";
 import { checkAppliedFiles } from "../runtime/applied-files.js";
 import { type OnlineTarget, preloadPlan, runOffline, runOnline } from "../runtime/runner.js";
 import { bookkeepingTables, dialectOf, openSession, stepSettings } from "../runtime/session.js";
@@ -34,15 +34,20 @@ function plan(project: Project, direction: Direction, heads: string[], target: s
   return direction === "up" ? planUpgrade(project.graph, heads, target) : planDowngrade(project.graph, heads, target);
 }
 
+/** True for `FROM:TO` (revision ids and labels never hold ":"). */
+function isRange(target: string): boolean {
+  return target.includes(":");
+}
+
 /** For --sql: "FROM:TO" gives the starting point; a plain target starts from base (upgrade). */
-function offlineStart(project: Project, direction: Direction, target: string): { heads: string[]; target: string } {
-  if (target.includes(":") && !target.includes("@")) {
+function offlineStart(project: Project, direction: Direction, target: string): { heads: string[]; target: string; range: boolean } {
+  if (isRange(target)) {
     const range = parseRange(target);
     const from = range.start;
     const to = range.end;
     if (!to) throw new UsageError(`the range ${JSON.stringify(target)} needs an end, e.g. ${from ?? "base"}:head`);
     const heads = !from || from === "base" ? [] : [resolveRevision(project.graph, from)];
-    return { heads, target: to };
+    return { heads, target: to, range: true };
   }
   if (direction === "down") {
     throw new UsageError(
@@ -52,7 +57,23 @@ function offlineStart(project: Project, direction: Direction, target: string): {
   if (/^[+-]\d+$/.test(target)) {
     throw new UsageError(`relative targets (${target}) need the current revision, which --sql does not read; use FROM:TO`);
   }
-  return { heads: [], target };
+  return { heads: [], target, range: false };
+}
+
+/** For `downgrade FROM:TO --sql`: TO must be applied when the database is at FROM. */
+function rangeEndBelowStart(project: Project, start: { heads: string[]; target: string }): boolean {
+  const applied = appliedRevisions(project.graph, start.heads);
+  return resolveRevisions(project.graph, start.target).every((id) => applied.has(id));
+}
+
+/** A range whose end is not beyond its start (`upgrade head:REV`) would print an empty script: say which way it goes. */
+function refuseEmptyRange(direction: Direction, target: string): never {
+  const command = direction === "up" ? "upgrade" : "downgrade";
+  const other = direction === "up" ? "downgrade" : "upgrade";
+  throw new UsageError(
+    `the range ${JSON.stringify(target)} has nothing to ${command}: its end is not ${direction === "up" ? "above" : "below"} its start. ` +
+      `For the other direction use \`kiln ${other} ${target} --sql\`.`,
+  );
 }
 
 /**
@@ -77,7 +98,9 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
   const { config, graph, revisions, reporter } = project;
   if (options.sql) {
     const start = offlineStart(project, direction, options.target);
+    if (start.range && direction === "down" && !rangeEndBelowStart(project, start)) refuseEmptyRange(direction, options.target);
     const steps = plan(project, direction, start.heads, start.target);
+    if (start.range && steps.length === 0) refuseEmptyRange(direction, options.target);
     const dialect = await dialectOf(config);
     if (options.lint !== false) await lintBeforeRun(project, dialect.name, steps);
     const write = options.write ?? ((line: string) => process.stdout.write(line + "\n"));
@@ -94,6 +117,12 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
     return { steps: summarize(steps), heads };
   }
 
+  if (isRange(options.target)) {
+    const end = options.target.slice(options.target.indexOf(":") + 1).trim() || "head";
+    throw new UsageError(
+      `ranges (${options.target}) are for offline scripts: add --sql to print the SQL, or ${direction === "up" ? "upgrade" : "downgrade"} the database to a target, e.g. \`kiln ${direction === "up" ? "upgrade" : "downgrade"} ${end}\`.`,
+    );
+  }
   const session = await openSession(config, { write: true, reporter });
   try {
     const current = await session.heads();

@@ -111,6 +111,7 @@ export function planUpgrade<N extends RevisionNode>(
   target: string,
 ): Step<N>[] {
   const applied = appliedRevisions(graph, currentHeads);
+  refuseRelativeAgainst("up", target);
   // A project without revisions yet is up to date.
   if (graph.revisions.length === 0 && (target.trim() === "head" || target.trim() === "heads")) return [];
   const resolved = resolveTarget(graph, target, { currentHeads });
@@ -147,6 +148,7 @@ export function planDowngrade<N extends RevisionNode>(
   target: string,
 ): Step<N>[] {
   const applied = appliedRevisions(graph, currentHeads);
+  refuseRelativeAgainst("down", target);
   const resolved = resolveTarget(graph, target, { currentHeads });
   let remove: (id: string) => boolean;
   switch (resolved.kind) {
@@ -238,6 +240,30 @@ export function parseRange(spec: string): RevisionRange {
 // ---------------------------------------------------------------------------
 
 const RELATIVE = /^(.*?)([+-])(\d+)$/;
+/** `+N`, `-N`, `LABEL@+N`, `LABEL@-N`: counted from the database's own position. */
+const DATABASE_RELATIVE = /^(?:[^@]*@)?([+-])\d+$/;
+
+/**
+ * A count from the database that goes against the command (`upgrade -1`,
+ * `downgrade +1`) is a usage error, whatever the database's state: at head,
+ * `upgrade -1` would otherwise "succeed" with nothing to do.
+ */
+function refuseRelativeAgainst(direction: "up" | "down", target: string): void {
+  const sign = DATABASE_RELATIVE.exec(target.trim())?.[1];
+  if (direction === "up" && sign === "-") {
+    throw new UsageError(`"${target.trim()}" counts down from the database's revision: relative downward targets are for downgrade. Use \`kiln downgrade ${target.trim()}\`.`);
+  }
+  if (direction === "down" && sign === "+") {
+    throw new UsageError(`"${target.trim()}" counts up from the database's revision: relative upward targets are for upgrade. Use \`kiln upgrade ${target.trim()}\`.`);
+  }
+}
+
+/** `head+-1`, `abc-+2`: a count with two signs, refused quoting the whole argument (not the part before the count). */
+function refuseDoubleSign(spec: string, anchor: string): void {
+  if (/[+-]$/.test(anchor)) {
+    throw new UsageError(`"${spec}" is not a target: a count takes one sign, as in REV+N or REV-N (e.g. head-1, +2).`);
+  }
+}
 
 /** Resolves any target form to what it names. */
 export function resolveTarget(graph: RevisionGraph, spec: string, options: ResolveOptions = {}): ResolvedTarget {
@@ -262,6 +288,7 @@ export function resolveTarget(graph: RevisionGraph, spec: string, options: Resol
   const relative = RELATIVE.exec(text);
   if (relative) {
     const [, anchor, sign, count] = relative;
+    refuseDoubleSign(text, anchor!);
     const steps = Number(count) * (sign === "+" ? 1 : -1);
     if (anchor === "") return walkFromDatabase(graph, text, steps, undefined, options);
     if (anchor === "base") return walk(graph, text, null, steps, undefined, "base");
@@ -314,6 +341,7 @@ function resolveInBranch(
   const relative = RELATIVE.exec(rest);
   if (relative) {
     const [, anchor, sign, count] = relative;
+    refuseDoubleSign(spec, anchor!);
     const steps = Number(count) * (sign === "+" ? 1 : -1);
     if (anchor === "") return walkFromDatabase(graph, spec, steps, label, options);
     const start = resolveInBranch(graph, spec, label, anchor!, options);
