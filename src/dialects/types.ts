@@ -106,6 +106,12 @@ export interface Dialect {
   headsGuardSql?(names: BookkeepingNames, heads: string[]): string;
   /** Optional: SQL for the milliseconds since the current transaction began (a step's duration, computed where it runs). */
   readonly elapsedMsSql?: string;
+  /**
+   * True only when the error says the table (or its schema) does not exist: a
+   * database kiln never touched. Any other failure to read kiln's tables (a
+   * missing privilege above all) must be reported, never taken as "nothing applied".
+   */
+  isMissingTable(error: unknown): boolean;
   /** Optional: true when the error means "gave up waiting for a lock" (the step is retried). */
   isLockTimeout?(error: unknown): boolean;
   /**

@@ -72,13 +72,13 @@ export async function openSession(
   }
 
   let bookkeepingReady = false;
-  const tableMissing = async <T>(query: () => Promise<T>, empty: T): Promise<T> => {
+  /** Reads one of kiln's tables; only a table that does not exist yet means "nothing applied". */
+  const tableMissing = async <T>(table: string, query: () => Promise<T>, empty: T): Promise<T> => {
     try {
       return await query();
     } catch (error) {
-      if (bookkeepingReady) throw error;
-      // A database kiln never touched: nothing is applied.
-      return empty;
+      if (!bookkeepingReady && dialect.isMissingTable(error)) return empty;
+      throw unreadableTable(dialect, tables, table, error);
     }
   };
 
@@ -94,9 +94,9 @@ export async function openSession(
       bookkeepingReady = true;
     },
     heads: () =>
-      tableMissing(async () => (await conn.query(selectHeadsSql(dialect, tables))).rows.map((r) => String(r.version_num)), [] as string[]),
+      tableMissing(tables.versionTable, async () => (await conn.query(selectHeadsSql(dialect, tables))).rows.map((r) => String(r.version_num)), [] as string[]),
     appliedFiles: () =>
-      tableMissing(async () => {
+      tableMissing(tables.historyTable, async () => {
         const map = new Map<string, AppliedFile>();
         for (const row of (await conn.query(selectAppliedSourcesSql(dialect, tables))).rows) {
           if (!row.checksum) continue;
@@ -112,4 +112,18 @@ export async function openSession(
       }
     },
   };
+}
+
+/** A failure to read kiln's version or history table, naming the table and the privileges kiln needs. */
+function unreadableTable(dialect: Dialect, tables: BookkeepingTables, table: string, error: unknown): KilnError {
+  if (error instanceof KilnError) return error;
+  const name = (t: string) => dialect.tableName(tables.schema, t);
+  const message = maskSecrets(error instanceof Error ? error.message : String(error));
+  return new KilnError(`cannot read kiln's table ${name(table)}, so what is applied is unknown: ${message}`, {
+    cause: error,
+    details: [
+      `kiln needs SELECT on ${name(tables.versionTable)} and ${name(tables.historyTable)} to read what is applied, and INSERT, UPDATE and DELETE on them to migrate;`,
+      "grant them to the user in the database URL, or connect as a user that has them",
+    ],
+  });
 }

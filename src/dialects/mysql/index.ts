@@ -45,6 +45,8 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
     compile: (op) => compileOperation(op, context),
     bookkeepingDDL: mysqlBookkeepingDDL,
     lockKey: mysqlLockKey,
+    // 1146 ER_NO_SUCH_TABLE, 1049 ER_BAD_DB_ERROR (the named database does not exist).
+    isMissingTable: (error) => [1146, 1049].includes(Number((error as { errno?: unknown } | null)?.errno)),
     acquireLock: acquireMysqlLock,
     introspect: introspectMysql,
     canonicalize: (conn, catalog) => canonicalizeMysql(conn, catalog, flavor),

@@ -56,6 +56,8 @@ export const postgresDialect: Dialect = {
   // With a connection that names the failing statement of a batch (pg), a step is one round trip.
   headsGuardSql: postgresHeadsGuard,
   elapsedMsSql: POSTGRES_ELAPSED_MS,
+  // 42P01 undefined_table, 3F000 invalid_schema_name.
+  isMissingTable: (error) => ["42P01", "3F000"].includes(String((error as { code?: unknown } | null)?.code)),
   // 55P03 lock_not_available: lock_timeout expired.
   isLockTimeout: (error) => (error as { code?: unknown } | null)?.code === "55P03",
   bookkeepingDDL: postgresBookkeepingDDL,

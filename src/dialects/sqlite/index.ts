@@ -84,6 +84,8 @@ export const sqliteDialect: SqliteDialect = {
   // IMMEDIATE takes the write lock at once, so concurrent runs queue at BEGIN.
   beginSql: "BEGIN IMMEDIATE",
   lockKey: sqliteLockKey,
+  // SQLite has one result code (SQLITE_ERROR) for every such failure: only its message tells.
+  isMissingTable: (error) => /^no such table: /.test(error instanceof Error ? error.message : ""),
   acquireLock: acquireSqliteLock,
   introspect: introspectSqlite,
   async canonicalize(_conn: Connection, catalog: Catalog): Promise<Catalog> {
