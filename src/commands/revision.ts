@@ -1,6 +1,7 @@
 /** `kiln revision` (hand-written or --autogenerate) and `kiln merge`. */
 import { mkdirSync } from "node:fs";
 import { KilnError, UsageError } from "../errors.js";
+import { branchLabelProblem } from "../revisions/graph.js";
 import { resolveRevision } from "../revisions/resolve.js";
 import { newRevisionId, renderRevisionFile, revisionFileName, writeRevisionFile } from "../revisions/write.js";
 import { type CommonOptions, loadProject, type Project } from "./context.js";
@@ -45,6 +46,12 @@ function validRevId(id: string, project: Project): string {
     throw new UsageError(`--rev-id ${JSON.stringify(id)} must be 1 to 32 letters, digits or _`);
   }
   if (project.graph.has(id)) throw new UsageError(`revision id ${id} already exists (${project.graph.get(id).file})`);
+  const sameLetters = project.graph.revisions.find((node) => node.revision.toLowerCase() === id.toLowerCase());
+  if (sameLetters) {
+    throw new UsageError(
+      `--rev-id ${id} differs only in case from revision ${sameLetters.revision} (${sameLetters.file}); a version table that ignores case (MariaDB, MySQL) cannot tell them apart. Choose another id.`,
+    );
+  }
   return id;
 }
 
@@ -75,6 +82,11 @@ export async function createRevision(
 ): Promise<RevisionResult> {
   const revision = fields.revId ? validRevId(fields.revId, project) : uniqueId(project);
   for (const label of fields.branchLabels ?? []) {
+    const problem = branchLabelProblem(label);
+    if (problem) throw new UsageError(`--branch-label ${JSON.stringify(label)}: ${problem}`);
+    if (project.graph.has(label) || label === revision) {
+      throw new UsageError(`--branch-label ${JSON.stringify(label)} is also a revision id; choose another label.`);
+    }
     if (project.graph.labelOwner(label)) {
       throw new UsageError(`branch label ${JSON.stringify(label)} is already used by ${project.graph.labelOwner(label)!.revision}`);
     }

@@ -1,6 +1,6 @@
 /** Read-only commands: `current`, `history`, `heads`, `branches`, `show`. */
 import { KilnError } from "../errors.js";
-import { parseRange, resolveRevision } from "../revisions/resolve.js";
+import { parseRange, resolveRevision, versionRowsProblem } from "../revisions/resolve.js";
 import type { RevisionNode } from "../revisions/types.js";
 import { openSession } from "../runtime/session.js";
 import { type CommonOptions, loadProject, type Project } from "./context.js";
@@ -50,6 +50,8 @@ export async function current(options: CurrentOptions = {}): Promise<CurrentResu
   const session = await openSession(project.config, { write: false, reporter: project.reporter });
   try {
     const heads = await session.heads();
+    const rowsProblem = versionRowsProblem(project.graph, heads);
+    if (rowsProblem) project.reporter.warn(rowsProblem);
     const result: CurrentResult = {
       current: heads.map((revision) => {
         return project.graph.has(revision) ? { revision, known: summary(project, project.graph.get(revision)) } : { revision };

@@ -194,7 +194,28 @@ function indexById<N extends RevisionNode>(nodes: readonly N[]): Map<string, N> 
     }
     byId.set(node.revision, node);
   }
+  checkCaseCollisions(nodes);
   return byId;
+}
+
+/**
+ * Ids that differ only in case (abc, ABC) are one row in a version table that
+ * compares without case (MariaDB's default collation), so one project must not
+ * hold both, whatever database it runs on today.
+ */
+function checkCaseCollisions<N extends RevisionNode>(nodes: readonly N[]): void {
+  const byFolded = new Map<string, N>();
+  for (const node of nodes) {
+    const folded = node.revision.toLowerCase();
+    const other = byFolded.get(folded);
+    if (other) {
+      throw new KilnError(
+        `Revision ids "${other.revision}" (${other.file}) and "${node.revision}" (${node.file}) differ only in case; ` +
+          "a version table that ignores case (MariaDB, MySQL) cannot tell them apart. Give one of them a new id (and update the downRevision of its children).",
+      );
+    }
+    byFolded.set(folded, node);
+  }
 }
 
 function checkReferences<N extends RevisionNode>(nodes: readonly N[], byId: Map<string, N>): void {
@@ -224,20 +245,25 @@ function checkReferences<N extends RevisionNode>(nodes: readonly N[], byId: Map<
   }
 }
 
+/**
+ * Why a branch label cannot be used, or undefined when it can. The same rule
+ * applies when a revision file is loaded and when `kiln revision --branch-label`
+ * writes one, so kiln never writes a file it would then refuse.
+ */
+export function branchLabelProblem(label: string): string | undefined {
+  if (RESERVED_LABELS.has(label)) return "it is a reserved word (head, heads, base, current). Choose another label.";
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(label)) {
+    return 'labels use letters, digits, "_", "." and "-" (not first) and cannot contain "@", "+", ":" or spaces.';
+  }
+  return undefined;
+}
+
 function indexLabels<N extends RevisionNode>(nodes: readonly N[], byId: Map<string, N>): Map<string, N> {
   const owners = new Map<string, N>();
   for (const node of nodes) {
     for (const label of node.branchLabels) {
-      if (RESERVED_LABELS.has(label)) {
-        throw new KilnError(
-          `Revision ${node.revision} (${node.file}) uses the branch label "${label}", which is a reserved word. Choose another label.`,
-        );
-      }
-      if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(label)) {
-        throw new KilnError(
-          `Revision ${node.revision} (${node.file}) has the branch label "${label}": labels use letters, digits, "_", "." and "-" and cannot contain "@", "+", ":" or spaces.`,
-        );
-      }
+      const problem = branchLabelProblem(label);
+      if (problem) throw new KilnError(`Revision ${node.revision} (${node.file}) has the branch label "${label}": ${problem}`);
       const previous = owners.get(label);
       if (previous) {
         throw new KilnError(

@@ -92,7 +92,29 @@ export function appliedRevisions(graph: RevisionGraph, heads: readonly string[])
     applied.add(head);
     for (const id of graph.ancestors(head)) applied.add(id);
   }
+  const problem = versionRowsProblem(graph, heads);
+  if (problem) throw new KilnError(problem);
   return applied;
+}
+
+/**
+ * The version table holds heads only: a row that is an ancestor of another row
+ * was put there by hand (or by a broken tool), and planning from it would guess.
+ * Returns the sentence to show, or undefined. Rows unknown to the graph are
+ * left to appliedRevisions' own message.
+ */
+export function versionRowsProblem(graph: RevisionGraph, heads: readonly string[]): string | undefined {
+  const known = heads.filter((head) => graph.has(head));
+  for (const ancestor of known) {
+    const descendant = known.find((other) => other !== ancestor && graph.isAncestor(ancestor, other));
+    if (descendant === undefined) continue;
+    const tips = known.filter((head) => !known.some((other) => other !== head && graph.isAncestor(head, other)));
+    return (
+      `The database's version table lists both revision ${descendant} and its ancestor ${ancestor}; it should hold only the tips (heads) of what is applied. ` +
+      `If the database is at ${tips.join(" and ")}, run \`kiln stamp ${tips.join(" ")}\` to keep only ${tips.length === 1 ? "that row" : "those rows"}.`
+    );
+  }
+  return undefined;
 }
 
 /**
