@@ -19,6 +19,7 @@ import { compileOperation, type CompileContext, type MysqlFlavor } from "./compi
 import { connectMysql } from "./connect.js";
 import { EnumRegistry } from "./enums.js";
 import { introspectMysql } from "./introspect.js";
+import { isMysqlLockTimeout, mysqlStepSettings } from "./limits.js";
 import { acquireMysqlLock, mysqlLockKey } from "./lock.js";
 import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
 
@@ -44,6 +45,9 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
     tableName,
     compile: (op) => compileOperation(op, context),
     bookkeepingDDL: mysqlBookkeepingDDL,
+    // Session settings (MySQL has no SET LOCAL): the same for both scopes, nothing to reset.
+    stepSettings: mysqlStepSettings,
+    isLockTimeout: isMysqlLockTimeout,
     lockKey: mysqlLockKey,
     // 1146 ER_NO_SUCH_TABLE, 1049 ER_BAD_DB_ERROR (the named database does not exist).
     isMissingTable: (error) => [1146, 1049].includes(Number((error as { errno?: unknown } | null)?.errno)),
