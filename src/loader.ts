@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
-import { maskSecrets } from "./config/url.js";
+import { redactSecrets } from "./config/secrets.js";
 import { KilnError } from "./errors.js";
 import { compileRevision, evaluateModule, moduleFormat } from "./revisions/direct-import.js";
 import { tsxImport } from "./revisions/import-module.js";
@@ -34,6 +34,6 @@ export async function importModule(file: string): Promise<Record<string, unknown
     return (await (await tsxImport())(url, import.meta.url)) as Record<string, unknown>;
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).replace(/\?(namespace|kiln)=[\w-]+/g, "");
-    throw new KilnError(`cannot load ${file}: ${maskSecrets(message.split("\nRequire stack")[0]!)}`, { cause: error });
+    throw new KilnError(`cannot load ${file}: ${redactSecrets(message.split("\nRequire stack")[0]!)}`, { cause: error });
   }
 }

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { RevisionSummary } from "../commands/status.js";
 import type { DialectName } from "../dialects/types.js";
 import type { Reporter } from "../runtime/reporter.js";
-import { colors as pc, printErr, printOut } from "./output.js";
+import { colors as pc, printErr, printOut, printScript } from "./output.js";
 
 interface CliContext {
   reporter: Reporter;
@@ -117,7 +117,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       .action(async (target: string, opts: { sql?: boolean; allowChanged?: boolean; lint: boolean }) => {
         const { upgrade, downgrade } = await commands.migrate();
         const run = direction === "upgrade" ? upgrade : downgrade;
-        const result = await run({ ...common(), target, sql: opts.sql, allowChanged: opts.allowChanged, lint: opts.lint, write: (line) => printOut(line) });
+        const result = await run({ ...common(), target, sql: opts.sql, allowChanged: opts.allowChanged, lint: opts.lint, write: (line) => printScript(line) });
         if (!opts.sql && result.steps.length > 0) {
           printErr(`${pc.bold(direction === "upgrade" ? "at" : "now at")} ${result.heads.join(", ") || "base"}`);
         }
@@ -248,7 +248,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
     .option("--sql", "print the SQL instead of running it")
     .action(async (revs: string[], opts: { purge?: boolean; sql?: boolean }) => {
       const { stamp } = await commands.stamp();
-      await stamp({ ...common(), revisions: revs, purge: opts.purge, sql: opts.sql, write: (line) => printOut(line) });
+      await stamp({ ...common(), revisions: revs, purge: opts.purge, sql: opts.sql, write: (line) => printScript(line) });
     });
 
   program

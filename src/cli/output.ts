@@ -4,7 +4,7 @@
  * terminal, NO_COLOR respected (picocolors checks both).
  */
 import pc from "picocolors";
-import { maskSecrets } from "../config/url.js";
+import { redactSecrets } from "../config/secrets.js";
 import { KilnError } from "../errors.js";
 import type { Reporter, StepInfo } from "../runtime/reporter.js";
 
@@ -14,12 +14,21 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
+/**
+ * A line of a --sql script: written exactly as generated, because a script is
+ * data (redacting a password that happens to spell a table name would change
+ * it). No URL or driver error reaches a script.
+ */
+export function printScript(line: string): void {
+  process.stdout.write(line + "\n");
+}
+
 export function printOut(line: string): void {
-  process.stdout.write(maskSecrets(line) + "\n");
+  process.stdout.write(redactSecrets(line) + "\n");
 }
 
 export function printErr(line: string): void {
-  process.stderr.write(maskSecrets(line) + "\n");
+  process.stderr.write(redactSecrets(line) + "\n");
 }
 
 function describe(step: StepInfo): string {

@@ -1,42 +1,144 @@
 /**
- * Database URLs: parse the scheme, and mask passwords for every message.
- * Nothing kiln prints may contain a password: errors, progress, --sql headers.
+ * Database URLs: the scheme, the parts a server URL names, and the form safe to
+ * print. The printable form is built from the parsed parts (never by masking the
+ * raw text), so a password in any place (user info, `?password=`) stays out of
+ * it; a URL that does not parse prints nothing but its scheme. Every password
+ * spelling found is registered (secrets.ts) so that a driver error echoing it
+ * loses it too.
  */
+import { parse as parsePgConnectionString } from "pg-connection-string";
 import type { DatabaseUrl } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
+import { registerSecret } from "./secrets.js";
 
 const KNOWN_SCHEMES = ["postgres", "postgresql", "pglite", "mysql", "mariadb", "sqlite"];
+const SERVER_SCHEMES = ["postgres", "postgresql", "mysql", "mariadb"];
 
-/** Replace the password of every URL-looking substring with ***. */
-export function maskSecrets(text: string): string {
-  // scheme://user:password@host  ->  scheme://user:***@host. The password runs to the last
-  // "@" of the word, so unescaped "@", "/" or "#" in it are masked too (masking too much is safe).
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)(\S*)(@)/gi, "$1***$3");
+/** What a server URL (postgres, mysql, mariadb) names, decoded, as its driver reads it. */
+export interface ServerUrlParts {
+  user?: string;
+  password?: string;
+  host: string;
+  port?: string;
+  database?: string;
 }
+
+const PERCENT_ENCODE_HINT =
+  "percent-encode special characters in the user name and password (@ as %40, / as %2F, : as %3A, # as %23, ? as %3F, % as %25, space as %20)";
 
 export function parseDatabaseUrl(raw: string): DatabaseUrl {
   const trimmed = raw.trim();
   if (trimmed === "") {
     throw new KilnError("the database URL is empty; set `url` in kiln.config.ts or the DATABASE_URL environment variable");
   }
-  const match = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed);
-  const scheme = match?.[1]?.toLowerCase();
-  const display = maskSecrets(trimmed);
+  // The whole text is a secret too: it may hold a password kiln cannot find in it.
+  registerSecret(trimmed);
+  const scheme = schemeOf(trimmed);
   if (!scheme || !KNOWN_SCHEMES.includes(scheme)) {
     throw new KilnError(
-      `unsupported database URL ${JSON.stringify(display)}: it must start with one of ${KNOWN_SCHEMES.map((s) => s + "://").join(", ")} (or sqlite::memory:)`,
+      `unsupported database URL${scheme ? ` scheme "${scheme}:"` : " (no scheme)"}: it must start with one of ${KNOWN_SCHEMES.map((s) => s + "://").join(", ")} (or sqlite::memory:)`,
     );
   }
-  if (scheme === "postgres" || scheme === "postgresql" || scheme === "mysql" || scheme === "mariadb") {
-    try {
-      const url = new URL(trimmed);
-      if (!url.hostname) throw new Error("no host");
-    } catch {
-      // The expected form is spelled without "user:password@": the masking of every printed line would turn it into "user:***@".
-      throw new KilnError(
-        `malformed database URL ${JSON.stringify(display)}: expected ${scheme}://USER@HOST:PORT/DATABASE, with the password (if any) after the user as USER:PASSWORD`,
-      );
-    }
+  if (!SERVER_SCHEMES.includes(scheme)) return { raw: trimmed, display: fileUrlDisplay(trimmed), scheme };
+  const parsed = parseServerUrl(trimmed, scheme);
+  if (!parsed) {
+    throw new KilnError(
+      `malformed database URL ${scheme}://*** (the rest is not shown: it may hold a password): expected ${scheme}://USER:PASSWORD@HOST:PORT/DATABASE; ${PERCENT_ENCODE_HINT}`,
+    );
   }
-  return { raw: trimmed, display, scheme };
+  return { raw: trimmed, display: parsed.display, scheme };
+}
+
+/** The parts of a server URL as its driver reads them; undefined for a URL that is not a well-formed server URL. */
+export function serverUrlParts(url: DatabaseUrl): ServerUrlParts | undefined {
+  return parseServerUrl(url.raw, url.scheme)?.parts;
+}
+
+/** The scheme, lower case: the letters before the first ":" (which a password cannot precede). */
+function schemeOf(text: string): string | undefined {
+  const colon = text.indexOf(":");
+  if (colon <= 0) return undefined;
+  const scheme = text.slice(0, colon);
+  const letters = "abcdefghijklmnopqrstuvwxyz";
+  const valid = [...scheme.toLowerCase()].every((c, i) => letters.includes(c) || (i > 0 && "0123456789+.-".includes(c)));
+  return valid ? scheme.toLowerCase() : undefined;
+}
+
+/** sqlite:// and pglite:// name a file or folder: shown without any query part. */
+function fileUrlDisplay(text: string): string {
+  const query = text.indexOf("?");
+  return query === -1 ? text : text.slice(0, query);
+}
+
+interface ParsedServerUrl {
+  parts: ServerUrlParts;
+  display: string;
+}
+
+function parseServerUrl(text: string, scheme: string): ParsedServerUrl | undefined {
+  let url: URL;
+  try {
+    // mysql2 reads mysql:// with the WHATWG parser; mariadb:// is the same protocol.
+    url = new URL(scheme === "mariadb" ? "mysql" + text.slice(scheme.length) : text);
+  } catch {
+    return undefined;
+  }
+  // A "#", "?", "/" or "@" left unencoded in a password ends the user info early: what
+  // follows then shows up in the path, query or fragment, which never hold an "@" or "#" otherwise.
+  if (!url.hostname || url.hash !== "" || text.includes("#") || url.pathname.includes("@") || url.search.includes("@")) return undefined;
+  const parts = scheme.startsWith("postgres") ? postgresParts(text) : mysqlParts(url);
+  if (!parts) return undefined;
+
+  // Every spelling of every password-like value, for redaction of driver errors.
+  registerSecret(url.password);
+  registerSecret(parts.password);
+  for (const [key, value] of url.searchParams) {
+    if (key.toLowerCase().includes("pass")) registerSecret(value);
+  }
+  const hasPassword = Boolean(url.password || parts.password || [...url.searchParams.keys()].some((k) => k.toLowerCase().includes("pass")));
+  const userInfo = url.username ? `${url.username}${hasPassword ? ":***" : ""}@` : hasPassword ? ":***@" : "";
+  return { parts, display: `${scheme}://${userInfo}${url.host}${url.pathname === "/" ? "" : url.pathname}` };
+}
+
+/** As `pg` reads it (pg-connection-string), including `?password=`, `?user=`, `?host=`. */
+function postgresParts(text: string): ServerUrlParts | undefined {
+  let config: ReturnType<typeof parsePgConnectionString>;
+  try {
+    // Without the query: pg-connection-string would read the sslkey/sslcert files it names.
+    config = parsePgConnectionString(withoutSslFiles(text));
+  } catch {
+    return undefined;
+  }
+  if (!config.host) return undefined;
+  return {
+    user: config.user || undefined,
+    password: config.password || undefined,
+    host: config.host,
+    port: config.port || undefined,
+    database: config.database || undefined,
+  };
+}
+
+/** The URL without the query parameters that make pg-connection-string read files. */
+function withoutSslFiles(text: string): string {
+  const url = new URL(text);
+  for (const key of ["sslcert", "sslkey", "sslrootcert"]) url.searchParams.delete(key);
+  return url.toString();
+}
+
+/** As mysql2 reads it (ConnectionConfig.parseUrl): each part percent-decoded. */
+function mysqlParts(url: URL): ServerUrlParts | undefined {
+  try {
+    const path = url.pathname.replace(/^\//, "");
+    return {
+      user: decodeURIComponent(url.username) || undefined,
+      password: decodeURIComponent(url.password) || undefined,
+      host: decodeURIComponent(url.hostname.replace(/^\[(.*)\]$/, "$1")),
+      port: url.port || undefined,
+      database: path ? decodeURIComponent(path) : undefined,
+    };
+  } catch {
+    // A "%" not followed by two hex digits: mysql2 would fail with a raw URIError.
+    return undefined;
+  }
 }

@@ -7,7 +7,8 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { maskSecrets, parseDatabaseUrl } from "../config/url.js";
+import { redactSecrets } from "../config/secrets.js";
+import { parseDatabaseUrl } from "../config/url.js";
 import { KilnError } from "../errors.js";
 import type { Connection, DatabaseUrl, Dialect, ScratchDatabase, ScratchOptions } from "./types.js";
 
@@ -31,7 +32,7 @@ export function databaseName(url: DatabaseUrl): string | undefined {
 }
 
 function messageOf(error: unknown): string {
-  return maskSecrets(error instanceof Error ? error.message : String(error));
+  return redactSecrets(error instanceof Error ? error.message : String(error));
 }
 
 /**

@@ -3,7 +3,7 @@
  * write, take the migration lock and make sure kiln's tables exist.
  */
 import { requireUrl, type ResolvedConfig } from "../config/load.js";
-import { maskSecrets } from "../config/url.js";
+import { redactSecrets } from "../config/secrets.js";
 import { dialectFor } from "../dialects/index.js";
 import type { Connection, Dialect, StepSettings } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
@@ -68,7 +68,7 @@ export async function openSession(
     await release?.().catch(() => undefined);
     await conn.close().catch(() => undefined);
     if (error instanceof KilnError) throw error;
-    throw new KilnError(`cannot prepare ${url.display}: ${maskSecrets(error instanceof Error ? error.message : String(error))}`, { cause: error });
+    throw new KilnError(`cannot prepare ${url.display}: ${redactSecrets(error instanceof Error ? error.message : String(error))}`, { cause: error });
   }
 
   let bookkeepingReady = false;

@@ -152,21 +152,21 @@ const cases: Case[] = [
     files: { "kiln.config.ts": configText(`postgres://postgres:${PASSWORD}@/nohost`) },
     args: ["upgrade", "head"],
     code: 1,
-    message: ["malformed database URL", "postgres://postgres:***@/nohost", "USER:PASSWORD"],
+    message: ["malformed database URL postgres://*** (the rest is not shown", "USER:PASSWORD@HOST", "percent-encode"],
   },
   {
     name: "unknown scheme",
     files: { "kiln.config.ts": configText(`oracle://scott:${PASSWORD}@db.example/orcl`) },
     args: ["current"],
     code: 1,
-    message: ['unsupported database URL "oracle://scott:***@db.example/orcl"', "postgres://"],
+    message: ['unsupported database URL scheme "oracle:"', "postgres://"],
   },
   {
     name: "unknown scheme in DATABASE_URL (it overrides the config)",
     args: ["upgrade", "head"],
     env: { DATABASE_URL: `mongodb://u:${PASSWORD}@h/db` },
     code: 1,
-    message: ['unsupported database URL "mongodb://u:***@h/db"'],
+    message: ['unsupported database URL scheme "mongodb:"'],
   },
 
   // --- the migrations folder -------------------------------------------------------------

@@ -3,6 +3,8 @@
  * One Connection is one session: GET_LOCK locks belong to it.
  */
 import mysql from "mysql2/promise";
+import { redactSecrets } from "../../config/secrets.js";
+import { serverUrlParts } from "../../config/url.js";
 import { KilnError } from "../../errors.js";
 import type { Connection, DatabaseUrl, QueryResult } from "../types.js";
 import { bindParameters } from "./format.js";
@@ -15,12 +17,7 @@ function driverUri(raw: string): string {
 }
 
 function databaseOf(url: DatabaseUrl): string | undefined {
-  try {
-    const path = new URL(driverUri(url.raw)).pathname.replace(/^\//, "");
-    return path ? decodeURIComponent(path) : undefined;
-  } catch {
-    return undefined;
-  }
+  return serverUrlParts(url)?.database;
 }
 
 /** What to do about a failed connection, by driver error code. */
@@ -43,28 +40,14 @@ function advice(code: string | undefined, url: DatabaseUrl): string {
   }
 }
 
-/** The driver's message without the password, should the driver ever echo it. */
-function driverMessage(error: unknown, url: DatabaseUrl): string {
+/** The driver's message without any password, should the driver ever echo one. */
+function driverMessage(error: unknown): string {
   let message = error instanceof Error ? error.message : String(error);
   if (!message && error instanceof AggregateError) {
     message = error.errors.map((e) => (e instanceof Error ? e.message : String(e))).join("; ");
   }
   if (!message && error && typeof error === "object" && "code" in error) message = String(error.code);
-  let password: string | undefined;
-  try {
-    password = new URL(driverUri(url.raw)).password || undefined;
-  } catch {
-    password = undefined;
-  }
-  if (password) {
-    message = message.split(password).join("***");
-    try {
-      message = message.split(decodeURIComponent(password)).join("***");
-    } catch {
-      // an undecodable password cannot appear decoded
-    }
-  }
-  return message.split(url.raw).join(url.display) || "unknown error";
+  return redactSecrets(message) || "unknown error";
 }
 
 export async function connectMysql(url: DatabaseUrl): Promise<Connection> {
@@ -87,7 +70,7 @@ export async function connectMysql(url: DatabaseUrl): Promise<Connection> {
     });
   } catch (error) {
     const code = error && typeof error === "object" && "code" in error ? String(error.code) : undefined;
-    throw new KilnError(`cannot connect to ${url.display}: ${driverMessage(error, url)}; ${advice(code, url)}`, { cause: error });
+    throw new KilnError(`cannot connect to ${url.display}: ${driverMessage(error)}; ${advice(code, url)}`, { cause: error });
   }
   // A server that drops an idle connection emits 'error'; the next query reports it.
   client.on("error", () => {});
@@ -97,7 +80,7 @@ export async function connectMysql(url: DatabaseUrl): Promise<Connection> {
     await client.query("SET SESSION explicit_defaults_for_timestamp = 1").catch(() => {});
   } catch (error) {
     await client.end().catch(() => {});
-    throw new KilnError(`cannot prepare the session on ${url.display}: ${driverMessage(error, url)}`, { cause: error });
+    throw new KilnError(`cannot prepare the session on ${url.display}: ${driverMessage(error)}`, { cause: error });
   }
 
   let closed = false;

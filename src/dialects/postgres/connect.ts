@@ -8,6 +8,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { isAbsolute, join, resolve } from "node:path";
 import pg from "pg";
 import type { PGlite } from "@electric-sql/pglite";
+import { redactSecrets } from "../../config/secrets.js";
 import { KilnError } from "../../errors.js";
 import type { BatchOutcome, Connection, DatabaseUrl, QueryResult } from "../types.js";
 
@@ -29,7 +30,7 @@ export async function connectPostgres(url: DatabaseUrl): Promise<Connection> {
   } catch (error) {
     await client.end().catch(() => {});
     throw new KilnError(
-      `cannot connect to ${url.display}: ${driverMessage(error, url)}; check that the server is running and the URL is right`,
+      `cannot connect to ${url.display}: ${driverMessage(error)}; check that the server is running and the URL is right`,
       { cause: error },
     );
   }
@@ -112,29 +113,14 @@ function failedStatement(error: unknown, sqls: string[], completed: number): num
   return completed < sqls.length ? completed : undefined;
 }
 
-/** The driver's message, with the password removed should the driver ever echo the URL. */
-function driverMessage(error: unknown, url: DatabaseUrl): string {
+/** The driver's message, without any password should the driver ever echo the URL or a password. */
+function driverMessage(error: unknown): string {
   let message = error instanceof Error ? error.message : String(error);
   if (!message && error instanceof AggregateError) {
     message = error.errors.map((e) => (e instanceof Error ? e.message : String(e))).join("; ");
   }
   if (!message && error && typeof error === "object" && "code" in error) message = String(error.code);
-  const password = passwordOf(url.raw);
-  if (password) {
-    message = message.split(password).join("***");
-    const decoded = safeDecode(password);
-    if (decoded) message = message.split(decoded).join("***");
-  }
-  message = message.split(url.raw).join(url.display);
-  return message || "unknown error";
-}
-
-function passwordOf(raw: string): string | undefined {
-  try {
-    return new URL(raw).password || undefined;
-  } catch {
-    return undefined;
-  }
+  return redactSecrets(message) || "unknown error";
 }
 
 function safeDecode(s: string): string | undefined {
@@ -188,7 +174,7 @@ export async function connectPglite(url: DatabaseUrl): Promise<Connection> {
     releaseDirectory();
     await db.close().catch(() => {});
     throw new KilnError(
-      `cannot open PGlite database ${url.display}: ${error instanceof Error ? error.message : String(error)}; check that the directory holds a PGlite database of this version and is not used by another program`,
+      `cannot open PGlite database ${url.display}: ${driverMessage(error)}; check that the directory holds a PGlite database of this version and is not used by another program`,
       { cause: error },
     );
   }
