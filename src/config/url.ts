@@ -142,3 +142,6 @@ function mysqlParts(url: URL): ServerUrlParts | undefined {
     return undefined;
   }
 }
+
+/** Former name of redactSecrets (exact removal of known passwords), kept for callers written against it. */
+export { redactSecrets as maskSecrets } from "./secrets.js";

@@ -118,7 +118,7 @@ export async function openSession(
 function unreadableTable(dialect: Dialect, tables: BookkeepingTables, table: string, error: unknown): KilnError {
   if (error instanceof KilnError) return error;
   const name = (t: string) => dialect.tableName(tables.schema, t);
-  const message = maskSecrets(error instanceof Error ? error.message : String(error));
+  const message = redactSecrets(error instanceof Error ? error.message : String(error));
   return new KilnError(`cannot read kiln's table ${name(table)}, so what is applied is unknown: ${message}`, {
     cause: error,
     details: [
