@@ -35,7 +35,8 @@ import { canonicalizeCatalog } from "./canonicalize.js";
 import { compileOperation, needsTableDefinition } from "./compile.js";
 import { connectSqlite } from "./connect.js";
 import { introspectSqlite } from "./introspect.js";
-import { acquireSqliteLock, sqliteLockKey } from "./lock.js";
+import { acquireSqliteLock, renewSqliteLease } from "./lock.js";
+import { sqliteLockKey } from "./lock-key.js";
 import { placeholderFor, quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
 import { checkForeignKeys, compileOnline } from "./rebuild.js";
 
@@ -46,7 +47,7 @@ export interface SqliteDialect extends Dialect {
   compileOnline(conn: Connection, op: Operation | BatchAlterTable): Promise<Statement[]>;
   /** Before BEGIN of each migration step, outside any transaction. */
   beforeStep(conn: Connection): Promise<void>;
-  /** Just before COMMIT of each step; throws KilnError (and the runner rolls back) on dangling foreign keys. */
+  /** Just before COMMIT of each step; throws KilnError (and the runner rolls back) on dangling foreign keys, or when the migration lock was lost. */
   verifyStep(conn: Connection): Promise<void>;
   /** After COMMIT or ROLLBACK of each step. */
   afterStep(conn: Connection): Promise<void>;
@@ -98,6 +99,8 @@ export const sqliteDialect: SqliteDialect = {
   },
   async verifyStep(conn) {
     await checkForeignKeys(conn);
+    // In the step's transaction: a step commits only while this run still holds the migration lock.
+    await renewSqliteLease(conn);
   },
   async afterStep(conn) {
     await conn.query("PRAGMA foreign_keys = ON");
