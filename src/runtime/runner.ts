@@ -342,7 +342,7 @@ async function attemptStep(target: OnlineTarget, step: Step, knownHeads: string[
     if (guardTripped) return { kind: "headsChanged" };
     const failure = stepFailure(target, step, error, currentSql, executed, transactional);
     // Only a step that left nothing behind can be tried again (without transactional DDL: none of its statements ran).
-    const nothingApplied = (transactional && dialect.transactionalDDL && !partlyCommitted) || (!partlyCommitted && executed.length === 0);
+    const nothingApplied = transactional && !partlyCommitted && (dialect.transactionalDDL || executed.length === 0);
     if (nothingApplied && dialect.isLockTimeout?.(error)) {
       return { kind: "lockTimeout", error: failure, reason: currentSql ? describeStatement(currentSql) : "a statement" };
     }
@@ -363,7 +363,7 @@ function stepFailure(
   const what = `${step.direction === "up" ? "upgrade" : "downgrade"} of revision ${step.revision.revision} (${step.revision.file})`;
   const details: string[] = [];
   if (failedSql) details.push(`failing statement: ${describeStatement(failedSql)}`);
-  const rolledBack = (transactional && target.dialect.transactionalDDL) || executed.length === 0;
+  const rolledBack = transactional && (target.dialect.transactionalDDL || executed.length === 0);
   if (rolledBack) {
     details.push("the step was rolled back; the database and the version table are as they were before it");
   } else {

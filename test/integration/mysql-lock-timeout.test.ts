@@ -96,6 +96,35 @@ describe.runIf(mysqlUp)("MariaDB: a step's lock timeout", () => {
     expect(await queryDb(db.url, "SELECT version_num FROM kiln_version")).toEqual([]);
   });
 
+  it("does not retry a step once one of its statements ran (MariaDB cannot roll DDL back), and says what ran", async () => {
+    const other = createProject({ url: db.url, extraConfig: "lockTimeoutMs: 1000, lockRetries: 2," });
+    other.write(
+      "migrations/001_two.ts",
+      revisionSource({
+        revision: "lockwait0002",
+        downRevision: null,
+        upgrade: `await op.createTable("fresh", { id: { type: "integer", primaryKey: true } });
+    await op.addColumn("busy", "extra", { type: "integer", nullable: true });`,
+      }),
+    );
+    const holder = await mysql.createConnection({ uri: db.url });
+    let upgrade: CliResult;
+    try {
+      await holder.query("START TRANSACTION");
+      await holder.query("SELECT * FROM busy");
+      upgrade = await other.kiln(["upgrade", "head"]);
+      await holder.query("COMMIT");
+    } finally {
+      await holder.end().catch(() => undefined);
+      other.remove();
+    }
+    expect(upgrade.code, upgrade.stderr).toBe(1);
+    expect(upgrade.stderr).not.toMatch(/gave up waiting for a table lock/);
+    expect(upgrade.stderr).toMatch(/failed: Lock wait timeout exceeded/);
+    expect(upgrade.stderr).toMatch(/1 statement\(s\) of this revision ran and stay applied/);
+    expect(await queryDb(db.url, "SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'fresh'", [db.name])).toEqual([{ n: 1 }]);
+  });
+
   it("puts the limits in force in seconds, and 0 as no limit", () => {
     expect(mysqlDialect.stepSettings!({ lockTimeoutMs: 1500, statementTimeoutMs: 2500, lockRetries: 1 }, "transaction")).toEqual([
       "SET SESSION lock_wait_timeout = 2, innodb_lock_wait_timeout = 2 /*M!, max_statement_time = 2.5*/",
