@@ -89,16 +89,17 @@ describe("SQLite migration lock lease", () => {
     const file = join(dir.path, "renewing.db");
     const script = join(dir.path, "holder.mjs");
     const dist = (path: string) => JSON.stringify(pathToFileURL(join(REPO_ROOT, "dist", path)).href);
-    // Holds the lock for three lease terms of 2 s (renewing it every 0.67 s), then releases it.
+    // Holds the lock for two lease terms of 4 s (renewing it every 1.33 s), then releases it.
+    // The lease is long enough that a holder stalled by a busy CI machine still renews in time.
     writeFileSync(
       script,
       `import { sqliteDialect } from ${dist("dialects/sqlite/index.js")};
 import { acquireSqliteLock } from ${dist("dialects/sqlite/lock.js")};
 import { parseDatabaseUrl } from ${dist("config/url.js")};
 const conn = await sqliteDialect.connect(parseDatabaseUrl(${JSON.stringify(`sqlite://${file}`)}));
-const release = await acquireSqliteLock(conn, ${JSON.stringify(KEY)}, { timeoutMs: 10000 }, { leaseMs: 2000 });
+const release = await acquireSqliteLock(conn, ${JSON.stringify(KEY)}, { timeoutMs: 10000 }, { leaseMs: 4000 });
 console.log("held");
-await new Promise((resolve) => setTimeout(resolve, 6000));
+await new Promise((resolve) => setTimeout(resolve, 8000));
 console.log("releasing");
 await release();
 await conn.close();
@@ -118,7 +119,7 @@ await conn.close();
     const conn = await sqliteDialect.connect(parseDatabaseUrl(`sqlite://${file}`));
     try {
       const waits: string[] = [];
-      const release = await acquireSqliteLock(conn, KEY, { timeoutMs: 60_000, onWait: (m) => waits.push(m) }, { leaseMs: 2000 });
+      const release = await acquireSqliteLock(conn, KEY, { timeoutMs: 60_000, onWait: (m) => waits.push(m) }, { leaseMs: 4000 });
       // Got only once the holder let go, never by taking over a lease it kept renewing.
       expect(output).toContain("releasing");
       expect(waits[0]).toMatch(/waiting for the migration lock held by process \d+ on /);
