@@ -113,7 +113,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       .argument("<target>", "where to go; with --sql also FROM:TO")
       .option("--sql", "print the SQL script instead of running it (no connection)")
       .option("--allow-changed", "go on even if an applied revision's file was edited since")
-      .option("--no-lint", "do not print lint warnings about locking operations before running")
+      .option("--no-lint", "do not print lint warnings about locking operations as the steps run")
       .action(async (target: string, opts: { sql?: boolean; allowChanged?: boolean; lint: boolean }) => {
         const { upgrade, downgrade } = await commands.migrate();
         const run = direction === "upgrade" ? upgrade : downgrade;

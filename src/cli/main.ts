@@ -42,12 +42,37 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+let settled = false;
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (error) => {
+    settled = true;
     printErr(String(error));
     process.exitCode = 1;
   },
 );
+
+/**
+ * Node exits when nothing is left to wait for, even if the command never
+ * finished (code it ran awaits a promise nothing settles): that must not pass
+ * for success. The runner turns such a revision into a failed step itself; on
+ * the first 'beforeExit' it gets a turn to do so, and only a command still
+ * unfinished at the next one is reported here.
+ */
+let drainedOnce = false;
+process.on("beforeExit", () => {
+  if (settled) return;
+  if (!drainedOnce) {
+    drainedOnce = true;
+    setImmediate(() => undefined);
+    return;
+  }
+  settled = true;
+  printErr(
+    "error: kiln stopped before the command finished: code it ran (the config, models or a revision file) waits for a promise that nothing will ever settle",
+  );
+  process.exitCode = 1;
+});

@@ -6,6 +6,7 @@ import type { LoadedRevision } from "../revisions/load.js";
 import { appliedRevisions, parseRange, planDowngrade, planUpgrade, resolveRevision, resolveRevisions, type Step } from "../revisions/resolve.js";
 import { checkAppliedFiles } from "../runtime/applied-files.js";
 import { type OnlineTarget, preloadPlan, runOffline, runOnline } from "../runtime/runner.js";
+import type { WatchStep } from "../runtime/step-watch.js";
 import { bookkeepingTables, dialectOf, openSession, stepSettings } from "../runtime/session.js";
 import { type CommonOptions, loadProject, type Project } from "./context.js";
 
@@ -77,16 +78,17 @@ function refuseEmptyRange(direction: Direction, target: string): never {
 }
 
 /**
- * Warnings about operations that lock or rewrite a table for long, printed before
- * anything runs. Advice only: the run goes on (`kiln lint` is the CI gate).
+ * Warnings about operations that lock or rewrite a table for long, printed as
+ * each step's revision function finishes (from what it applied: revision code
+ * runs once). Advice only: the run goes on (`kiln lint` is the CI gate).
  */
-async function lintBeforeRun(project: Project, dialect: DialectName, steps: Step<LoadedRevision>[]): Promise<void> {
-  const { lintRevision } = await import("../lint/revision.js");
-  for (const step of steps) {
-    if (step.direction !== "up") continue;
-    const { result } = await lintRevision(step.revision, { dialect, displayFile: relative(process.cwd(), step.revision.file) });
-    for (const warning of result.warnings) project.reporter.warn(`${warning.message}; safe form: ${warning.safeForm}`);
-  }
+async function lintWhileRunning(project: Project, dialect: DialectName): Promise<WatchStep> {
+  const { lintWhileRunning: watch } = await import("../lint/while-running.js");
+  return watch({
+    dialect,
+    displayFile: (file) => relative(process.cwd(), file),
+    warn: (warning) => project.reporter.warn(`${warning.message}; safe form: ${warning.safeForm}`),
+  });
 }
 
 function summarize(steps: Step[]): MigrateResult["steps"] {
@@ -102,7 +104,6 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
     const steps = plan(project, direction, start.heads, start.target);
     if (start.range && steps.length === 0) refuseEmptyRange(direction, options.target);
     const dialect = await dialectOf(config);
-    if (options.lint !== false) await lintBeforeRun(project, dialect.name, steps);
     const write = options.write ?? ((line: string) => process.stdout.write(line + "\n"));
     const tables = bookkeepingTables(config);
     write(`-- kiln ${direction === "up" ? "upgrade" : "downgrade"} ${options.target} (${dialect.name})`);
@@ -110,7 +111,16 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
       for (const sql of dialect.bookkeepingDDL(tables)) write(`${sql};`);
     }
     const heads = await runOffline(
-      { dialect, tables, graph, revisions, reporter, settings: stepSettings(config), write },
+      {
+        dialect,
+        tables,
+        graph,
+        revisions,
+        reporter,
+        settings: stepSettings(config),
+        write,
+        ...(options.lint !== false ? { watchStep: await lintWhileRunning(project, dialect.name) } : {}),
+      },
       steps,
       start.heads,
     );
@@ -144,7 +154,7 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
     const target: OnlineTarget = { dialect: session.dialect, conn: session.conn, tables: session.tables, graph, revisions, reporter, settings: session.settings };
     // Every file of the plan must load before anything is written.
     await preloadPlan(target, steps);
-    if (options.lint !== false) await lintBeforeRun(project, session.dialect.name, steps);
+    if (options.lint !== false) target.watchStep = await lintWhileRunning(project, session.dialect.name);
     // kiln's tables are created with the first step, and vanish with it if it fails.
     if (session.dialect.transactionalDDL) target.pendingBookkeeping = session.dialect.bookkeepingDDL(session.tables);
     else await session.ensureBookkeeping();

@@ -27,26 +27,18 @@ class QueryNotAvailable extends Error {
   }
 }
 
-export async function collectOperations(
-  migration: Migration,
-  options: { dialect: DialectName; file: string; source: string },
-): Promise<Collected> {
-  const sink = collectingSink(options.dialect);
-  const real = new Op(sink);
+/**
+ * An `op` that notes the call stack of each operation call (formatted only when
+ * a line is asked for). `query` replaces op.query when given.
+ */
+export function recordCallSites(real: Op, query?: () => Promise<never>): { op: Op; stacks: (() => string)[] } {
   const stacks: (() => string)[] = [];
-  let usedQuery = false;
-
   const op = new Proxy(real, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
-      if (property === "query") {
-        return () => {
-          usedQuery = true;
-          return Promise.reject(new QueryNotAvailable());
-        };
-      }
+      if (property === "query" && query) return query;
       if (typeof value !== "function") return value;
-      if (NOT_OPERATIONS.has(property)) return value.bind(target);
+      if (NOT_OPERATIONS.has(property) || property === "query") return value.bind(target);
       return (...args: unknown[]) => {
         const stack = captureStack();
         const result: unknown = value.apply(target, args);
@@ -54,6 +46,27 @@ export async function collectOperations(
         return result;
       };
     },
+  });
+  return { op, stacks };
+}
+
+/** The source line of each operation, from the stacks recordCallSites noted for them. */
+export function lineFinder(stacks: (() => string)[], operationCount: number, file: string, source: string): (index: number) => number | undefined {
+  // A call that threw before pushing would shift the pairing: then no line is trusted.
+  const paired = stacks.length === operationCount;
+  return (index) => (paired && stacks[index] ? callSiteLine(stacks[index](), file, source) : undefined);
+}
+
+export async function collectOperations(
+  migration: Migration,
+  options: { dialect: DialectName; file: string; source: string },
+): Promise<Collected> {
+  const sink = collectingSink(options.dialect);
+  const real = new Op(sink);
+  let usedQuery = false;
+  const { op, stacks } = recordCallSites(real, () => {
+    usedQuery = true;
+    return Promise.reject(new QueryNotAvailable());
   });
 
   try {
@@ -63,8 +76,5 @@ export async function collectOperations(
     if (!usedQuery) return { status: "failed", error };
   }
   if (usedQuery) return { status: "uses-query", operations: sink.operations };
-  // A call that threw before pushing would shift the pairing: then no line is trusted.
-  const paired = stacks.length === sink.operations.length;
-  const lineOf = (index: number) => (paired && stacks[index] ? callSiteLine(stacks[index](), options.file, options.source) : undefined);
-  return { status: "collected", operations: sink.operations, lineOf };
+  return { status: "collected", operations: sink.operations, lineOf: lineFinder(stacks, sink.operations.length, options.file, options.source) };
 }

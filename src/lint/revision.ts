@@ -2,6 +2,7 @@
 import type { DialectName } from "../dialects/types.js";
 import type { Operation } from "../operations/types.js";
 import type { LoadedRevision } from "../revisions/load.js";
+import type { Migration } from "../revisions/types.js";
 import { collectOperations } from "./collect.js";
 import { analyzeOperations } from "./index.js";
 import { readRevisionIgnore } from "./silence.js";
@@ -56,13 +57,26 @@ export async function lintRevision(
     return { result: { ...base, status: "skipped", reason: "uses op.query" }, operations: collected.operations };
   }
 
+  return { result: analyzeRevision(revision, migration, collected.operations, collected.lineOf, { ...options, displayFile: file }), operations: collected.operations };
+}
+
+/** Runs the rules on a revision's operations (collected here, or as `upgrade` applied them). */
+export function analyzeRevision(
+  revision: LoadedRevision,
+  migration: Migration,
+  operations: readonly Operation[],
+  lineOf: (index: number) => number | undefined,
+  options: LintRevisionOptions,
+): RevisionLintResult {
+  const file = options.displayFile ?? revision.file;
+  const base = { revision: revision.revision, message: revision.message, file };
   const ignore = readRevisionIgnore((migration as { lint?: unknown }).lint);
-  const outcome = analyzeOperations(collected.operations, {
+  const outcome = analyzeOperations(operations, {
     dialect: options.dialect,
     revision: revision.revision,
     file,
-    lines: collected.lineOf,
-    source,
+    lines: lineOf,
+    source: revision.source,
     transactional: revision.transactional,
     ...(options.before ? { before: options.before } : {}),
     ...(typeof ignore === "object" ? { ignore } : {}),
@@ -70,7 +84,7 @@ export async function lintRevision(
   if (typeof ignore === "string") {
     outcome.warnings.unshift(invalidLintField(revision.revision, file, ignore));
   }
-  return { result: { ...base, status: "linted", ...outcome }, operations: collected.operations };
+  return { ...base, status: "linted", ...outcome };
 }
 
 function invalidLintField(revision: string, file: string, problem: string): LintWarning {

@@ -19,6 +19,8 @@ import {
   selectHeadsSql,
 } from "./bookkeeping.js";
 import { inlineParameters } from "./inline.js";
+import { guardRevisionCode } from "./settle.js";
+import type { WatchStep } from "./step-watch.js";
 import type { Reporter, StepInfo } from "./reporter.js";
 import { BatchFailure, batchable, StatementBatch } from "./statement-batch.js";
 
@@ -29,6 +31,8 @@ export interface RunTarget {
   revisions: Map<string, LoadedRevision>;
   reporter: Reporter;
   settings: StepSettings;
+  /** Looks at each step's revision code as it runs (upgrade's lint warnings). */
+  watchStep?: WatchStep;
 }
 
 export interface OnlineTarget extends RunTarget {
@@ -78,11 +82,17 @@ async function migrationFor(target: RunTarget, step: Step): Promise<{ migration:
   return { migration, loaded };
 }
 
-async function runMigrationFunction(migration: Migration, step: Step, sink: OperationSink): Promise<void> {
-  const op = new Op(sink);
+/** Runs the step's revision function once, telling `target.watchStep` (lint) what it applies. */
+async function runMigrationFunction(target: RunTarget, loaded: LoadedRevision, migration: Migration, step: Step, sink: OperationSink): Promise<void> {
+  const watch = target.watchStep?.(step, loaded, migration);
+  const real = new Op(watch ? { ...sink, apply: (operation) => (watch.applied(operation), sink.apply(operation)) } : sink);
+  const op = watch?.op ? watch.op(real) : real;
   const fn = step.direction === "up" ? migration.upgrade : migration.downgrade!;
-  await fn.call(migration, op);
-  await op.settled();
+  await guardRevisionCode(async () => {
+    await fn.call(migration, op);
+    await real.settled();
+  }, step.direction === "up" ? "upgrade" : "downgrade");
+  watch?.finished();
 }
 
 function describeStatement(sql: string): string {
@@ -298,7 +308,7 @@ async function attemptStep(target: OnlineTarget, step: Step, knownHeads: string[
         return conn.query(sql, params);
       },
     };
-    await runMigrationFunction(migration, step, sink);
+    await runMigrationFunction(target, loaded, migration, step, sink);
     if (!inTransaction) await begin();
     const after = nextHeads(target.graph, current, step);
     const durationMs = Date.now() - started;
@@ -412,7 +422,7 @@ export async function runOffline(target: OfflineTarget, steps: Step[], startHead
       },
     };
     try {
-      await runMigrationFunction(migration, step, sink);
+      await runMigrationFunction(target, loaded, migration, step, sink);
     } catch (error) {
       throw new KilnError(
         `cannot write SQL for the ${step.direction === "up" ? "upgrade" : "downgrade"} of revision ${loaded.revision} (${loaded.file}): ${databaseMessage(error)}`,
