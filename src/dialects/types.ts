@@ -104,6 +104,12 @@ export interface Dialect {
    * re-check of the version table with its DDL and COMMIT, in one round trip.
    */
   headsGuardSql?(names: BookkeepingNames, heads: string[]): string;
+  /**
+   * Optional: one statement that runs `sql` (an UPDATE or DELETE) and fails with
+   * `failure` as its message unless it changed exactly one row. Without it the
+   * runner sends `sql` alone and checks the row count.
+   */
+  oneRowGuardSql?(sql: string, failure: string): string;
   /** Optional: SQL for the milliseconds since the current transaction began (a step's duration, computed where it runs). */
   readonly elapsedMsSql?: string;
   /**

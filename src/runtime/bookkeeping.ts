@@ -34,24 +34,51 @@ export function headChangeStatements(
   before: string[],
   after: string[],
 ): Statement[] {
+  return headChanges(dialect, tables, before, after).map((change) => ({ sql: change.sql }));
+}
+
+/**
+ * One statement of a step's version-table change. `replaces`: the head this
+ * UPDATE or DELETE must find; it changes exactly one row, or someone else moved
+ * the heads during the step and it must not commit.
+ */
+export interface HeadChange {
+  sql: string;
+  replaces?: string;
+}
+
+function headChanges(dialect: Dialect, tables: BookkeepingTables, before: string[], after: string[]): HeadChange[] {
   const table = versionTableName(dialect, tables);
   const removed = before.filter((h) => !after.includes(h));
   const added = after.filter((h) => !before.includes(h));
-  const statements: Statement[] = [];
   // A single replacement is an UPDATE, like Alembic's, so a script reads naturally.
   if (removed.length === 1 && added.length === 1) {
-    statements.push({
-      sql: `UPDATE ${table} SET version_num = ${dialect.quoteLiteral(added[0])} WHERE version_num = ${dialect.quoteLiteral(removed[0])}`,
-    });
-    return statements;
+    const sql = `UPDATE ${table} SET version_num = ${dialect.quoteLiteral(added[0])} WHERE version_num = ${dialect.quoteLiteral(removed[0])}`;
+    return [{ sql, replaces: removed[0] }];
   }
-  for (const head of removed) {
-    statements.push({ sql: `DELETE FROM ${table} WHERE version_num = ${dialect.quoteLiteral(head)}` });
-  }
-  for (const head of added) {
-    statements.push({ sql: `INSERT INTO ${table} (version_num) VALUES (${dialect.quoteLiteral(head)})` });
-  }
-  return statements;
+  return [
+    ...removed.map((head) => ({ sql: `DELETE FROM ${table} WHERE version_num = ${dialect.quoteLiteral(head)}`, replaces: head })),
+    ...added.map((head) => ({ sql: `INSERT INTO ${table} (version_num) VALUES (${dialect.quoteLiteral(head)})` })),
+  ];
+}
+
+/** Why a guarded version-table statement failed. */
+export function headMovedMessage(head: string): string {
+  return `the version table no longer holds ${head}: something else changed it while the step ran (another process, or SQL in the revision), so the step must not commit`;
+}
+
+/**
+ * A step's version-table change, online: every UPDATE and DELETE is a guard.
+ * Where the dialect can fail a statement in SQL (`oneRowGuardSql`), the guard
+ * is in the statement itself (it can go in a batch); the others come back with
+ * `replaces` set, for the runner to check their row count.
+ */
+export function guardedHeadChanges(dialect: Dialect, tables: BookkeepingTables, before: string[], after: string[]): HeadChange[] {
+  return headChanges(dialect, tables, before, after).map((change) =>
+    change.replaces !== undefined && dialect.oneRowGuardSql
+      ? { sql: dialect.oneRowGuardSql(change.sql, headMovedMessage(change.replaces)) }
+      : change,
+  );
 }
 
 export function historyInsertStatement(

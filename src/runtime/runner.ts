@@ -14,7 +14,9 @@ import type { Migration } from "../revisions/types.js";
 import { KILN_VERSION } from "../version.js";
 import {
   type BookkeepingTables,
+  guardedHeadChanges,
   headChangeStatements,
+  headMovedMessage,
   historyInsertStatement,
   selectHeadsSql,
 } from "./bookkeeping.js";
@@ -312,8 +314,11 @@ async function attemptStep(target: OnlineTarget, step: Step, knownHeads: string[
     if (!inTransaction) await begin();
     const after = nextHeads(target.graph, current, step);
     const durationMs = Date.now() - started;
+    const headChange = guardedHeadChanges(dialect, tables, current, after);
+    // Version-table statements the dialect cannot guard in SQL go first, alone, their row count checked.
+    const counted = headChange.filter((change) => change.replaces !== undefined);
     const bookkeeping = [
-      ...headChangeStatements(dialect, tables, current, after),
+      ...headChange.filter((change) => change.replaces === undefined),
       historyInsertStatement(dialect, tables, {
         revision: loaded.revision,
         direction: step.direction,
@@ -324,7 +329,14 @@ async function attemptStep(target: OnlineTarget, step: Step, knownHeads: string[
         source: loaded.source,
       }),
     ].map((s) => s.sql);
-    const closing = bookkeeping.join("; ");
+    const closing = [...counted.map((change) => change.sql), ...bookkeeping].join("; ");
+    if (counted.length > 0) {
+      await flush();
+      currentSql = closing;
+      for (const change of counted) {
+        if ((await conn.query(change.sql)).rowCount !== 1) throw new KilnError(headMovedMessage(change.replaces!));
+      }
+    }
     if (batch) {
       for (const sql of [...bookkeeping, "COMMIT"]) batch.add(sql, closing);
       await flush();

@@ -47,6 +47,12 @@ export function postgresHeadsGuard(names: BookkeepingNames, heads: string[]): st
   return `DO ${dollarQuote(body)}`;
 }
 
+/** `sql` (an UPDATE or DELETE) in a block that raises `failure` unless it changed exactly one row. */
+export function postgresOneRowGuard(sql: string, failure: string): string {
+  const body = `DECLARE changed bigint; BEGIN ${sql}; GET DIAGNOSTICS changed = ROW_COUNT; IF changed <> 1 THEN RAISE EXCEPTION USING MESSAGE = ${quoteString(failure)}; END IF; END`;
+  return `DO ${dollarQuote(body)}`;
+}
+
 /** The body between dollar quotes whose tag it does not contain. */
 function dollarQuote(body: string): string {
   let tag = "$kiln$";

@@ -5,7 +5,7 @@
 import { parseDatabaseUrl } from "../../config/url.js";
 import { databaseName, folderScratch, randomSuffix, type ScratchDatabase, type ScratchOptions, serverScratch } from "../scratch.js";
 import type { DatabaseUrl, Dialect, StepSettings } from "../types.js";
-import { POSTGRES_ELAPSED_MS, postgresBookkeepingDDL, postgresHeadsGuard } from "./bookkeeping.js";
+import { POSTGRES_ELAPSED_MS, postgresBookkeepingDDL, postgresHeadsGuard, postgresOneRowGuard } from "./bookkeeping.js";
 import { canonicalizePostgres } from "./canonicalize.js";
 import { compilePostgres } from "./compile.js";
 import { connectPglite, connectPostgres } from "./connect.js";
@@ -55,6 +55,7 @@ export const postgresDialect: Dialect = {
   joinStatements: (sqls) => sqls.join(";\n"),
   // With a connection that names the failing statement of a batch (pg), a step is one round trip.
   headsGuardSql: postgresHeadsGuard,
+  oneRowGuardSql: postgresOneRowGuard,
   elapsedMsSql: POSTGRES_ELAPSED_MS,
   // 42P01 undefined_table, 3F000 invalid_schema_name.
   isMissingTable: (error) => ["42P01", "3F000"].includes(String((error as { code?: unknown } | null)?.code)),
