@@ -12,6 +12,7 @@ import { describeImportFailure } from "../revisions/import-module.js";
 import type { KilnConfig, NamingConvention } from "./types.js";
 import { readStaticConfig } from "./static-config.js";
 import { parseDatabaseUrl } from "./url.js";
+import { checkNamesDatabase } from "./url-database.js";
 
 export const CONFIG_FILE_NAMES = ["kiln.config.ts", "kiln.config.mts", "kiln.config.js", "kiln.config.mjs"];
 
@@ -71,10 +72,28 @@ function checkString(config: Record<string, unknown>, key: string, file: string)
   }
 }
 
-function checkNumber(config: Record<string, unknown>, key: string, file: string): void {
+/**
+ * The largest duration kiln passes on: PostgreSQL's lock_timeout and
+ * statement_timeout are 32-bit milliseconds, and Node's timers fire at once
+ * beyond it (MariaDB's limits, in seconds, are larger).
+ */
+export const MAX_DURATION_MS = 2_147_483_647;
+/** Retries are counted one by one; a run never needs more than this. */
+const MAX_RETRIES = 1000;
+
+/** A whole number in [0, max]; the message names the key, the value as written, the unit and the range. */
+function checkWholeNumber(config: Record<string, unknown>, key: string, file: string, max: number, unit: string): void {
   const value = config[key];
-  if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value < 0)) {
-    throw new KilnError(`${file}: \`${key}\` must be a number of milliseconds >= 0, got ${JSON.stringify(value)}`);
+  if (value === undefined) return;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > max) {
+    const shown = typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
+    throw new KilnError(`${file}: \`${key}\` must be a whole number of ${unit} from 0 to ${max}, got ${shown}`);
+  }
+}
+
+function checkNotBlank(config: Record<string, unknown>, key: string, file: string, example: string): void {
+  if (typeof config[key] === "string" && (config[key] as string).trim() === "") {
+    throw new KilnError(`${file}: \`${key}\` is empty; name a folder relative to the config file, e.g. ${JSON.stringify(example)} (or leave the key out for the default)`);
   }
 }
 
@@ -89,6 +108,9 @@ function checkStringList(config: Record<string, unknown>, key: string, file: str
 
 /** Throws a KilnError naming the file for anything that is not a valid KilnConfig. */
 export function validateConfig(value: unknown, file: string): KilnConfig {
+  if (typeof value === "function") {
+    throw new KilnError(`${file}: the default export is a function that returned a function; export the config object (or a function returning it)`);
+  }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new KilnError(`${file} must \`export default defineConfig({ ... })\`; its default export is ${value === undefined ? "missing" : JSON.stringify(value)}`);
   }
@@ -101,7 +123,9 @@ export function validateConfig(value: unknown, file: string): KilnConfig {
     }
   }
   for (const key of ["url", "migrations", "versionTable", "historyTable", "versionSchema"]) checkString(config, key, file);
-  for (const key of ["lockTimeoutMs", "statementTimeoutMs", "lockRetries", "migrationLockTimeoutMs"]) checkNumber(config, key, file);
+  for (const key of ["lockTimeoutMs", "statementTimeoutMs", "migrationLockTimeoutMs"]) checkWholeNumber(config, key, file, MAX_DURATION_MS, "milliseconds");
+  checkWholeNumber(config, "lockRetries", file, MAX_RETRIES, "retries");
+  checkNotBlank(config, "migrations", file, "migrations");
   checkStringList(config, "models", file, true);
   checkStringList(config, "schemas", file);
   checkStringList(config, "excludeTables", file);
@@ -109,6 +133,16 @@ export function validateConfig(value: unknown, file: string): KilnConfig {
     throw new KilnError(`${file}: \`naming\` must be an object such as { ck: "ck_%(table)s_%(constraint_name)s" }`);
   }
   return config as KilnConfig;
+}
+
+/** kiln's two tables must be two: one name for both would mix version rows with history rows. */
+function checkTablesDiffer(versionTable: string, historyTable: string, file: string): void {
+  // Compared without case: MariaDB and SQLite treat names that differ only in case as one table.
+  if (versionTable.toLowerCase() === historyTable.toLowerCase()) {
+    throw new KilnError(
+      `${file}: \`versionTable\` and \`historyTable\` are both ${JSON.stringify(versionTable)}; kiln needs two tables, so give one of them another name (defaults: kiln_version, kiln_history)`,
+    );
+  }
 }
 
 function identifierOption(value: string | undefined, fallback: string, key: string, file: string): string {
@@ -124,14 +158,17 @@ export function resolveConfig(config: KilnConfig, configFile: string, env: NodeJ
   const at = (p: string) => (isAbsolute(p) ? p : resolve(rootDir, p));
   const rawUrl = env.DATABASE_URL && env.DATABASE_URL.trim() !== "" ? env.DATABASE_URL : config.url;
   const models = config.models === undefined ? [] : Array.isArray(config.models) ? config.models : [config.models];
+  const versionTable = identifierOption(config.versionTable, "kiln_version", "versionTable", configFile);
+  const historyTable = identifierOption(config.historyTable, "kiln_history", "historyTable", configFile);
+  checkTablesDiffer(versionTable, historyTable, configFile);
   return {
     configFile,
     rootDir,
-    url: rawUrl === undefined ? undefined : parseDatabaseUrl(rawUrl),
+    url: rawUrl === undefined ? undefined : checkedUrl(rawUrl),
     migrationsDir: at(config.migrations ?? "migrations"),
     models: models.map(at),
-    versionTable: identifierOption(config.versionTable, "kiln_version", "versionTable", configFile),
-    historyTable: identifierOption(config.historyTable, "kiln_history", "historyTable", configFile),
+    versionTable,
+    historyTable,
     versionSchema: config.versionSchema,
     schemas: config.schemas ?? [],
     excludeTables: config.excludeTables ?? [],
@@ -141,6 +178,12 @@ export function resolveConfig(config: KilnConfig, configFile: string, env: NodeJ
     lockRetries: config.lockRetries ?? 5,
     migrationLockTimeoutMs: config.migrationLockTimeoutMs ?? 60_000,
   };
+}
+
+function checkedUrl(raw: string): DatabaseUrl {
+  const url = parseDatabaseUrl(raw);
+  checkNamesDatabase(url);
+  return url;
 }
 
 export interface LoadConfigOptions {
@@ -155,7 +198,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   const file = findConfigFile(cwd, options.config);
   // A config written as plain data is read without starting the TypeScript loader.
   const literal = readStaticConfig(await readFile(file, "utf8"));
-  const config = validateConfig(literal ?? defaultExport(await importConfig(file)), file);
+  const config = validateConfig(literal ?? (await settleConfig(defaultExport(await importConfig(file)), file)), file);
   return resolveConfig(config, file, options.env ?? process.env);
 }
 
@@ -165,6 +208,22 @@ async function importConfig(file: string): Promise<Record<string, unknown>> {
   } catch (error) {
     // importModule's message keeps esbuild's multi-line report; say it in one line naming the file.
     throw describeImportFailure("config file", file, error instanceof KilnError && error.cause !== undefined ? error.cause : error);
+  }
+}
+
+/**
+ * A default export that is a Promise is awaited, and a function is called (with
+ * no arguments) and its result awaited, as Vite does: a config may compute its
+ * settings, e.g. read a secret, before kiln uses them. A failure names the file.
+ */
+async function settleConfig(exported: unknown, file: string): Promise<unknown> {
+  try {
+    const value = typeof exported === "function" ? (exported as () => unknown)() : exported;
+    return await value;
+  } catch (error) {
+    throw new KilnError(`Cannot load config file ${file}: its default export ${typeof exported === "function" ? "function threw" : "Promise was rejected"}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }
 

@@ -131,6 +131,16 @@ export interface Dialect {
   // ---- kiln's own tables ----
   /** Statements that create the version and history tables if they do not exist. */
   bookkeepingDDL(names: BookkeepingNames): string[];
+  /**
+   * Where tables with these names exist in the connected database, with their
+   * columns (every schema on PostgreSQL, the URL's database and `schema` on
+   * MySQL, main and attached files on SQLite), and whether `schema` exists: so
+   * kiln can tell its own tables from a user's table of the same name, and a
+   * misspelt versionSchema from a first run.
+   */
+  surveyTables(conn: Connection, names: string[], schema: string | undefined): Promise<TableSurvey>;
+  /** True when the error means the user lacks a privilege (to create kiln's tables, say). */
+  isPermissionDenied(error: unknown): boolean;
 
   // ---- transactions and locks ----
   /** Statement that begins a transaction for one migration step (e.g. BEGIN, or BEGIN IMMEDIATE on SQLite). */
@@ -188,6 +198,15 @@ export interface ScratchOptions {
   /** Keep it afterwards (an in-memory database then goes to a temporary folder). */
   keep: boolean;
   warn(message: string): void;
+}
+
+export interface TableSurvey {
+  /** Where unqualified names go (configured schema, or the default: search path, the URL's database, main). */
+  schema: string;
+  /** False when a configured schema (database on MySQL, attached file on SQLite) does not exist. */
+  schemaExists: boolean;
+  /** The tables found; `name` is the asked name each matches under the database's rules for case. */
+  tables: { schema: string; name: string; columns: string[]; atTarget: boolean }[];
 }
 
 export interface BookkeepingNames {

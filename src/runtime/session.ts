@@ -7,6 +7,7 @@ import { redactSecrets } from "../config/secrets.js";
 import { dialectFor } from "../dialects/index.js";
 import type { Connection, Dialect, StepSettings } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
+import { checkBookkeepingPlace, createBookkeeping } from "./bookkeeping-checks.js";
 import { type BookkeepingTables, selectAppliedSourcesSql, selectHeadsSql } from "./bookkeeping.js";
 import type { Reporter } from "./reporter.js";
 
@@ -58,6 +59,7 @@ export async function openSession(
   const tables = bookkeepingTables(config);
   let release: (() => Promise<void>) | undefined;
   try {
+    await checkBookkeepingPlace(dialect, conn, tables);
     if (options.write) {
       release = await dialect.acquireLock(conn, await dialect.lockKey(conn, tables), {
         timeoutMs: config.migrationLockTimeoutMs,
@@ -90,7 +92,7 @@ export async function openSession(
     async ensureBookkeeping() {
       if (bookkeepingReady) return;
       if (!options.write) throw new Error("ensureBookkeeping() needs a write session");
-      for (const sql of dialect.bookkeepingDDL(tables)) await conn.query(sql);
+      await createBookkeeping(dialect, conn, tables);
       bookkeepingReady = true;
     },
     heads: () =>

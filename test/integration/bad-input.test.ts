@@ -134,7 +134,7 @@ const cases: Case[] = [
     files: { "kiln.config.ts": `export default { url: "%URL%", lockTimeoutMs: "5s" };\n` },
     args: ["upgrade", "head"],
     code: 1,
-    message: [file("kiln.config.ts"), "`lockTimeoutMs` must be a number"],
+    message: [file("kiln.config.ts"), "`lockTimeoutMs` must be a whole number"],
   },
   { name: "config models of the wrong type", files: { "kiln.config.ts": `export default { url: "%URL%", models: 3 };\n` }, args: ["check"], code: 1, message: [file("kiln.config.ts"), "`models`"] },
   {

@@ -4,10 +4,10 @@
  * every dialect where it applies and checks the exit code (1 failure, 2 usage),
  * the one error line, and that the database did not change.
  */
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMysqlDatabase, createPgDatabase, serverAvailable, type ScratchDatabase } from "../helpers/databases.js";
+import { createMysqlDatabase, createPgDatabase, MYSQL_ADMIN_URL, PG_ADMIN_URL, serverAvailable, type ScratchDatabase } from "../helpers/databases.js";
 import { createProject, revisionSource, type CliResult, type TestProject } from "../helpers/project.js";
 import { queryDb } from "../helpers/query.js";
 import { errorLine, snapshot } from "./safety-fixtures.js";
@@ -213,5 +213,212 @@ describe.each(DATABASES)("revision ids and version table rows on $name (item 14)
     const up = await project.kiln(["upgrade", "head"]);
     expect(up.code, up.stderr).toBe(0);
     expect((await queryDb(db.url, "SELECT version_num FROM kiln_version")).map((r) => r.version_num)).toEqual(["bbbb00000003"]);
+  });
+});
+
+/** A config file with the given keys (JSON values) and extra source text for the rest. */
+function config(fields: Record<string, unknown>, extra = ""): string {
+  const body = Object.entries(fields).map(([key, value]) => `  ${key}: ${typeof value === "number" ? String(value) : JSON.stringify(value)},`);
+  return `export default {\n${body.join("\n")}${extra ? `\n  ${extra}` : ""}\n};\n`;
+}
+
+describe.each(DATABASES.filter((d) => d.name === "sqlite" || d.name === "postgresql"))("config checks on $name (item 12)", (kind) => {
+  let project: TestProject;
+  let db: { url: string; drop(): Promise<void> };
+
+  beforeAll(async () => {
+    project = createProject({ url: "sqlite::memory:" });
+    db = await kind.create(project);
+    for (const [path, content] of Object.entries(CHAIN)) project.write(path, content);
+    project.write("kiln.config.ts", config({ url: db.url, migrations: "migrations" }));
+    const up = await project.kiln(["upgrade", "aaaa00000002"]);
+    expect(up.code, up.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    project?.remove();
+    await db?.drop();
+  });
+
+  const withConfig = async (text: string, args: string[], code: 1 | 2, parts: (string | RegExp)[]) => {
+    project.write("kiln.config.ts", text.replaceAll("%URL%", db.url));
+    try {
+      return await expectRefused(project, db.url, args, code, parts);
+    } finally {
+      project.write("kiln.config.ts", config({ url: db.url, migrations: "migrations" }));
+    }
+  };
+
+  it.each([
+    ["negative", -1],
+    ["not whole", 1.5],
+    ["NaN", Number.NaN],
+    ["above PostgreSQL's limit", 3_000_000_000],
+  ])("lockTimeoutMs %s is refused naming the range", async (_name, value) => {
+    await withConfig(config({ url: "%URL%", migrations: "migrations", lockTimeoutMs: value }), ["upgrade", "head"], 1, [
+      /kiln\.config\.ts: `lockTimeoutMs` must be a whole number of milliseconds from 0 to 2147483647/,
+      `got ${String(value)}`,
+    ]);
+  });
+
+  it("historyTable equal to versionTable is refused", async () => {
+    await withConfig(config({ url: "%URL%", migrations: "migrations", versionTable: "kiln_state", historyTable: "KILN_STATE" }), ["upgrade", "head"], 1, [
+      "`versionTable` and `historyTable` are both",
+      "kiln needs two tables",
+    ]);
+  });
+
+  it('`migrations: ""` is refused instead of reading the config folder', async () => {
+    await withConfig(config({ url: "%URL%", migrations: "" }), ["upgrade", "head"], 1, ["`migrations` is empty", '"migrations"']);
+  });
+
+  it("a default export that is a function returning a function is refused", async () => {
+    await withConfig(`export default () => () => ({ url: "%URL%" });\n`, ["current"], 1, [/kiln\.config\.ts: the default export is a function that returned a function/]);
+  });
+
+  it("a default export whose Promise is rejected names the file and the reason", async () => {
+    await withConfig(`export default Promise.reject(new Error("vault unreachable"));\n`, ["upgrade", "head"], 1, [
+      /Cannot load config file \S+kiln\.config\.ts: its default export Promise was rejected: vault unreachable/,
+    ]);
+  });
+
+  it("a default export that is a Promise, or an async function, gives the config", async () => {
+    for (const text of [
+      `export default Promise.resolve({ url: "%URL%", migrations: "migrations" });\n`,
+      `export default async () => ({ url: "%URL%", migrations: "migrations" });\n`,
+    ]) {
+      project.write("kiln.config.ts", text.replaceAll("%URL%", db.url));
+      const current = await project.kiln(["current"]);
+      expect(current.code, current.stderr).toBe(0);
+      expect(current.stdout).toContain("aaaa00000002");
+    }
+    project.write("kiln.config.ts", config({ url: db.url, migrations: "migrations" }));
+  });
+});
+
+describe.each(DATABASES)("kiln's tables on $name (item 12)", (kind) => {
+  let project: TestProject;
+  let db: { url: string; drop(): Promise<void> };
+  const setConfig = (fields: Record<string, unknown>) => project.write("kiln.config.ts", config({ url: db.url, migrations: "migrations", ...fields }));
+
+  beforeAll(async () => {
+    project = createProject({ url: "sqlite::memory:" });
+    db = await kind.create(project);
+    for (const [path, content] of Object.entries(CHAIN)) project.write(path, content);
+    setConfig({});
+    const up = await project.kiln(["upgrade", "aaaa00000002"]);
+    expect(up.code, up.stderr).toBe(0);
+    await queryDb(db.url, "CREATE TABLE users (id integer, name varchar(20))");
+    await queryDb(db.url, "INSERT INTO users VALUES (1, 'ada')");
+  });
+  afterAll(async () => {
+    project?.remove();
+    await db?.drop();
+  });
+
+  it("versionTable naming a user table is refused, and the table is left alone", async () => {
+    setConfig({ versionTable: "users" });
+    try {
+      for (const args of [["upgrade", "head"], ["current"], ["stamp", "head"]]) {
+        await expectRefused(project, db.url, args, 1, ["users", "is not kiln's version table (it has no column version_num)", "Set `versionTable`"]);
+      }
+    } finally {
+      setConfig({});
+    }
+  });
+
+  it("historyTable naming a user table is refused", async () => {
+    setConfig({ historyTable: "users" });
+    try {
+      await expectRefused(project, db.url, ["upgrade", "head"], 1, ["is not kiln's history table", "Set `historyTable`"]);
+    } finally {
+      setConfig({});
+    }
+  });
+
+  it("a versionSchema that does not exist, with kiln's tables elsewhere, is refused naming where they are", async () => {
+    const missing = kind.name === "sqlite" ? "nowhere" : `nowhere_${Date.now().toString(36)}`;
+    setConfig({ versionSchema: missing });
+    try {
+      const where = kind.name === "postgresql" || kind.name === "pglite" ? "public" : kind.name === "sqlite" ? "main" : new URL(db.url).pathname.slice(1);
+      for (const args of [["upgrade", "head"], ["current"]]) {
+        await expectRefused(project, db.url, args, 1, [`\`versionSchema\` is "${missing}", which does not exist`, `is in "${where}"`, `versionSchema: "${where}"`]);
+      }
+    } finally {
+      setConfig({});
+    }
+  });
+});
+
+describe("database URLs (item 12)", () => {
+  let project: TestProject;
+  beforeAll(() => {
+    project = createProject({ url: "sqlite::memory:" });
+    for (const [path, content] of Object.entries(CHAIN)) project.write(path, content);
+  });
+  afterAll(() => project?.remove());
+
+  it("sqlite://100%.db is refused with how to write a literal %, and no file appears", async () => {
+    project.write("kiln.config.ts", config({ url: "sqlite://100%.db", migrations: "migrations" }));
+    const result = await project.kiln(["upgrade", "head"]);
+    expectLine(result, 2, ['the SQLite path "100%.db"', 'write a literal "%" as %25', "sqlite://100%25.db"]);
+    expect(existsSync(join(project.dir, "100%.db"))).toBe(false);
+    // Written as the message says, it is the file named 100%.db.
+    project.write("kiln.config.ts", config({ url: "sqlite://100%25.db", migrations: "migrations" }));
+    const up = await project.kiln(["upgrade", "head"]);
+    expect(up.code, up.stderr).toBe(0);
+    expect(Object.keys(await snapshot(`sqlite://${join(project.dir, "100%.db")}`))).toContain("t3");
+  });
+
+  it.runIf(pgUp)("a PostgreSQL URL without a database name is refused instead of using the user's database", async () => {
+    // A version table name of its own, so that the check below sees only this run.
+    const versionTable = `kiln_v_${Date.now().toString(36)}`;
+    const server = new URL(PG_ADMIN_URL);
+    // No revisions: were the URL taken (the old behaviour), this test would write nothing into the server's own database.
+    project.write("no-revisions/.keep", "");
+    for (const url of [`postgres://${server.username}@${server.host}`, `postgresql://${server.username}@${server.host}/`]) {
+      project.write("kiln.config.ts", config({ url, migrations: "no-revisions", versionTable }));
+      for (const args of [["current"], ["upgrade", "head"]]) {
+        const result = await project.kiln(args);
+        expectLine(result, 1, ["names no database", "postgres", "://USER@HOST:5432/DATABASE", "named after the user"]);
+      }
+    }
+    expect(await queryDb(PG_ADMIN_URL, "SELECT table_name FROM information_schema.tables WHERE table_name = $1", [versionTable])).toEqual([]);
+  });
+
+  it.runIf(mysqlUp)("a MariaDB URL without a database name is refused", async () => {
+    const server = new URL(MYSQL_ADMIN_URL);
+    project.write("kiln.config.ts", config({ url: `mysql://${server.username}@${server.host}`, migrations: "migrations" }));
+    const result = await project.kiln(["upgrade", "head"]);
+    expectLine(result, 1, ["names no database", "mysql://USER@HOST:3306/DATABASE"]);
+  });
+});
+
+describe.runIf(mysqlUp)("a MariaDB user without the CREATE privilege (item 12)", () => {
+  it("is told which privilege on which database, and nothing is created", async () => {
+    const db = await createMysqlDatabase();
+    const user = `kiln_u_${db.name.slice(-10)}`;
+    const project = createProject({ url: "sqlite::memory:" });
+    try {
+      await queryDb(MYSQL_ADMIN_URL, `CREATE USER '${user}'@'%' IDENTIFIED BY 'pw-1'`);
+      await queryDb(MYSQL_ADMIN_URL, `GRANT SELECT, INSERT, UPDATE, DELETE ON \`${db.name}\`.* TO '${user}'@'%'`);
+      const url = new URL(db.url);
+      url.username = user;
+      url.password = "pw-1";
+      project.write("kiln.config.ts", config({ url: url.toString(), migrations: "migrations" }));
+      for (const [path, content] of Object.entries(CHAIN)) project.write(path, content);
+      for (const args of [["upgrade", "head"], ["stamp", "head"]]) {
+        const result = await expectRefused(project, db.url, args, 1, [
+          "cannot create kiln's tables `kiln_version` and `kiln_history`",
+          `lacks the CREATE privilege on "${db.name}"`,
+          "kiln stamp base --sql",
+        ]);
+        expect(result.stderr).not.toContain("pw-1");
+      }
+      expect(await snapshot(db.url)).toEqual({});
+    } finally {
+      project.remove();
+      await queryDb(MYSQL_ADMIN_URL, `DROP USER IF EXISTS '${user}'@'%'`);
+      await db.drop();
+    }
   });
 });

@@ -22,6 +22,7 @@ import { introspectMysql } from "./introspect.js";
 import { isMysqlLockTimeout, mysqlStepSettings } from "./limits.js";
 import { acquireMysqlLock, mysqlLockKey } from "./lock.js";
 import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
+import { surveyMysqlTables } from "./survey.js";
 
 export interface MysqlDialectOptions {
   /**
@@ -48,6 +49,9 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
     // Session settings (MySQL has no SET LOCAL): the same for both scopes, nothing to reset.
     stepSettings: mysqlStepSettings,
     isLockTimeout: isMysqlLockTimeout,
+    surveyTables: surveyMysqlTables,
+    // 1142 ER_TABLEACCESS_DENIED_ERROR, 1044 ER_DBACCESS_DENIED_ERROR, 1227 ER_SPECIFIC_ACCESS_DENIED_ERROR.
+    isPermissionDenied: (error) => [1142, 1044, 1227].includes(Number((error as { errno?: unknown } | null)?.errno)),
     lockKey: mysqlLockKey,
     // 1146 ER_NO_SUCH_TABLE, 1049 ER_BAD_DB_ERROR (the named database does not exist).
     isMissingTable: (error) => [1146, 1049].includes(Number((error as { errno?: unknown } | null)?.errno)),

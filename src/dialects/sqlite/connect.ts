@@ -23,7 +23,20 @@ export function sqlitePath(raw: string, cwd = process.cwd()): string {
   if (rest.startsWith("//")) rest = rest.slice(2);
   if (rest === ":memory:" || rest === "memory") return ":memory:";
   if (rest === "") throw new KilnError(`SQLite URL "${raw}" names no file: use sqlite://PATH or sqlite::memory:`, { exitCode: 2 });
-  return resolve(cwd, decodeURIComponent(rest));
+  return resolve(cwd, decodePath(raw, rest));
+}
+
+/** A URL's path is percent-decoded, so a literal "%" must be written %25; say so instead of URIError's "URI malformed". */
+function decodePath(raw: string, path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw new KilnError(
+      // The path, not the URL: the whole URL text is kept out of messages as a possible secret.
+      `the SQLite path "${path}" has a "%" that does not start a percent-escape: a sqlite:// path is percent-decoded, so write a literal "%" as %25 (sqlite://${path.replace(/%(?![0-9A-Fa-f]{2})/g, "%25")})`,
+      { exitCode: 2 },
+    );
+  }
 }
 
 const MULTIPLE_STATEMENTS = /more than one statement/i;

@@ -1,0 +1,27 @@
+/** Finding tables by name in every schema of a PostgreSQL database (for the checks of kiln's own tables). */
+import type { Connection, TableSurvey } from "../types.js";
+
+export async function surveyPostgresTables(conn: Connection, names: string[], schema: string | undefined): Promise<TableSurvey> {
+  const placeholders = names.map((_, i) => `$${i + 1}`).join(", ");
+  const { rows } = await conn.query(
+    `SELECT table_schema AS s, table_name AS n, column_name AS c FROM information_schema.columns
+      WHERE table_name IN (${placeholders}) AND table_schema NOT IN ('pg_catalog', 'information_schema')
+      ORDER BY table_schema, table_name, ordinal_position`,
+    names,
+  );
+  const where = (
+    await conn.query(
+      `SELECT coalesce($1::text, current_schema(), 'public') AS target, EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = coalesce($1::text, current_schema())) AS present`,
+      [schema ?? null],
+    )
+  ).rows[0]!;
+  const target = String(where.target);
+  const tables = new Map<string, TableSurvey["tables"][number]>();
+  for (const row of rows) {
+    const key = `${row.s}.${row.n}`;
+    const entry = tables.get(key) ?? { schema: String(row.s), name: String(row.n), columns: [], atTarget: row.s === target };
+    entry.columns.push(String(row.c));
+    tables.set(key, entry);
+  }
+  return { schema: target, schemaExists: where.present === true, tables: [...tables.values()] };
+}
