@@ -3,6 +3,8 @@ import type { Command } from "commander";
 import type { RevisionSummary } from "../commands/status.js";
 import type { DialectName } from "../dialects/types.js";
 import type { Reporter } from "../runtime/reporter.js";
+import { UsageError } from "../errors.js";
+import { printJson, recordSteps } from "./json.js";
 import { colors as pc, printErr, printOut, printScript } from "./output.js";
 
 interface CliContext {
@@ -23,6 +25,8 @@ const commands = {
 };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const JSON_HELP = "print one JSON document on stdout (keys in docs/json-output.md); messages stay on stderr";
 
 function tags(r: RevisionSummary): string {
   const parts: string[] = [];
@@ -114,10 +118,25 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       .option("--sql", "print the SQL script instead of running it (no connection)")
       .option("--allow-changed", "go on even if an applied revision's file was edited since")
       .option("--no-lint", "do not print lint warnings about locking operations as the steps run")
-      .action(async (target: string, opts: { sql?: boolean; allowChanged?: boolean; lint: boolean }) => {
+      .option("--json", JSON_HELP)
+      .action(async (target: string, opts: { sql?: boolean; allowChanged?: boolean; lint: boolean; json?: boolean }) => {
+        if (opts.json && opts.sql) throw new UsageError("--json and --sql cannot go together: --sql prints the SQL script on stdout");
         const { upgrade, downgrade } = await commands.migrate();
         const run = direction === "upgrade" ? upgrade : downgrade;
-        const result = await run({ ...common(), target, sql: opts.sql, allowChanged: opts.allowChanged, lint: opts.lint, write: (line) => printScript(line) });
+        const recorder = recordSteps(ctx.reporter);
+        const result = await run({
+          ...common(),
+          reporter: recorder.reporter,
+          target,
+          sql: opts.sql,
+          allowChanged: opts.allowChanged,
+          lint: opts.lint,
+          write: (line) => printScript(line),
+        });
+        if (opts.json) {
+          printJson({ command: direction, target, steps: recorder.steps, heads: result.heads });
+          return;
+        }
         if (!opts.sql && result.steps.length > 0) {
           printErr(`${pc.bold(direction === "upgrade" ? "at" : "now at")} ${result.heads.join(", ") || "base"}`);
         }
@@ -129,10 +148,16 @@ export function registerCommands(program: Command, ctx: CliContext): void {
     .description("show the revision(s) the database is at; (head) marks a head")
     .option("-v, --verbose", "show details of each revision")
     .option("--check-heads", "exit 1 unless the database is at the head(s)")
-    .action(async (opts: { verbose?: boolean; checkHeads?: boolean }) => {
+    .option("--json", JSON_HELP)
+    .action(async (opts: { verbose?: boolean; checkHeads?: boolean; json?: boolean }) => {
       const { current } = await commands.status();
       const result = await current({ ...common(), checkHeads: opts.checkHeads });
       if (result.current.length === 0) printErr(pc.dim("the database is at base (no revision applied)"));
+      if (opts.json) {
+        const entries = result.current.map((e) => (e.known ? { ...e.known, known: true } : { revision: e.revision, known: false }));
+        printJson({ current: entries, upToDate: result.upToDate });
+        return;
+      }
       for (const entry of result.current) {
         if (!entry.known) {
           printOut(`${entry.revision} ${pc.red("(unknown: no such revision file)")}`);
@@ -150,9 +175,11 @@ export function registerCommands(program: Command, ctx: CliContext): void {
     .option("-r, --rev-range <range>", "START:END, either side optional")
     .option("-v, --verbose", "show details of each revision")
     .option("-i, --indicate-current", "mark the revision(s) the database is at")
-    .action(async (opts: { revRange?: string; verbose?: boolean; indicateCurrent?: boolean }) => {
+    .option("--json", JSON_HELP)
+    .action(async (opts: { revRange?: string; verbose?: boolean; indicateCurrent?: boolean; json?: boolean }) => {
       const { history } = await commands.status();
       const list = await history({ ...common(), range: opts.revRange, indicateCurrent: opts.indicateCurrent });
+      if (opts.json) return printJson({ revisions: list });
       for (const r of list) {
         if (opts.verbose) for (const line of verboseBlock(r)) printOut(line);
         else printOut(historyLine(r));
@@ -163,9 +190,12 @@ export function registerCommands(program: Command, ctx: CliContext): void {
     .command("heads")
     .description("list the head revisions")
     .option("-v, --verbose", "show details")
-    .action(async (opts: { verbose?: boolean }) => {
+    .option("--json", JSON_HELP)
+    .action(async (opts: { verbose?: boolean; json?: boolean }) => {
       const { heads } = await commands.status();
-      for (const r of await heads(common())) {
+      const list = await heads(common());
+      if (opts.json) return printJson({ heads: list });
+      for (const r of list) {
         if (opts.verbose) for (const line of verboseBlock(r)) printOut(line);
         else printOut(`${pc.bold(r.revision)}${tags(r)}${r.message ? ` ${r.message}` : ""}`);
       }
@@ -175,9 +205,12 @@ export function registerCommands(program: Command, ctx: CliContext): void {
     .command("branches")
     .description("list branch points (revisions with several children)")
     .option("-v, --verbose", "show details")
-    .action(async (opts: { verbose?: boolean }) => {
+    .option("--json", JSON_HELP)
+    .action(async (opts: { verbose?: boolean; json?: boolean }) => {
       const { branches } = await commands.status();
-      for (const r of await branches(common())) {
+      const list = await branches(common());
+      if (opts.json) return printJson({ branches: list });
+      for (const r of list) {
         if (opts.verbose) for (const line of verboseBlock(r)) printOut(line);
         else printOut(historyLine(r));
         for (const child of r.children) printOut(`  -> ${child}`);
@@ -188,18 +221,27 @@ export function registerCommands(program: Command, ctx: CliContext): void {
     .command("show")
     .description("show one revision")
     .argument("<rev>", "revision id, unique prefix, head, LABEL@head")
-    .action(async (rev: string) => {
+    .option("--json", JSON_HELP)
+    .action(async (rev: string, opts: { json?: boolean }) => {
       const { show } = await commands.status();
-      for (const line of verboseBlock(await show({ ...common(), revision: rev }))) printOut(line);
+      const result = await show({ ...common(), revision: rev });
+      if (opts.json) return printJson(result);
+      for (const line of verboseBlock(result)) printOut(line);
     });
 
   program
     .command("check")
     .description("exit 1 if the models differ from the database at head (a drift gate for CI), 0 if they match")
-    .action(async () => {
+    .option("--json", JSON_HELP)
+    .action(async (opts: { json?: boolean }) => {
       const { check } = await commands.check();
       const result = await check(common());
       for (const warning of result.warnings) ctx.reporter.warn(warning);
+      if (opts.json) {
+        printJson({ clean: result.clean, changes: result.changes, warnings: result.warnings });
+        if (!result.clean) ctx.setExitCode(1);
+        return;
+      }
       if (result.clean) {
         printErr(pc.green("the models match the database: no migration needed"));
         return;
@@ -215,8 +257,11 @@ export function registerCommands(program: Command, ctx: CliContext): void {
     .description("stairway check on a scratch database: upgrade, downgrade and upgrade again each revision; every downgrade must restore the schema exactly")
     .option("--url <url>", "run on this empty database instead of a scratch one next to the configured database")
     .option("--keep", "keep the scratch database afterwards, to look at it")
-    .action(async (opts: { url?: string; keep?: boolean }) => {
+    .option("--json", JSON_HELP)
+    .action(async (opts: { url?: string; keep?: boolean; json?: boolean }) => {
       const { stairway } = await commands.stairway();
+      // In JSON mode the per-revision lines are progress (stderr); the document carries the results.
+      const printPass = opts.json ? printErr : printOut;
       const result = await stairway({
         ...common(),
         url: opts.url,
@@ -224,8 +269,23 @@ export function registerCommands(program: Command, ctx: CliContext): void {
         onStart: (s) =>
           printErr(pc.dim(`testing ${s.revisions} revision(s) on ${s.scratch ? "the scratch database " : ""}${s.database}${s.scratch && !opts.keep ? " (removed afterwards)" : ""}`)),
         onPass: (p) =>
-          printOut(`${pc.green("✓")} ${pc.bold(p.revision)}${p.message ? ` ${p.message}` : ""}  ${pc.dim(`(up ${p.upgradeMs} ms, down ${p.downgradeMs} ms, up again ${p.reupgradeMs} ms)`)}`),
+          printPass(`${pc.green("✓")} ${pc.bold(p.revision)}${p.message ? ` ${p.message}` : ""}  ${pc.dim(`(up ${p.upgradeMs} ms, down ${p.downgradeMs} ms, up again ${p.reupgradeMs} ms)`)}`),
       });
+      if (opts.json) {
+        printJson({
+          ok: result.ok,
+          database: result.database,
+          revisions: result.revisions,
+          passed: result.passed,
+          failure: result.failure ?? null,
+          kept: result.kept ?? null,
+        });
+        if (result.failure) {
+          printErr(`${pc.red("error:")} ${result.failure.summary}`);
+          ctx.setExitCode(1);
+        }
+        return;
+      }
       if (result.failure) {
         const f = result.failure;
         printOut(`${pc.red("✗")} ${pc.bold(f.revision)}${f.message ? ` ${f.message}` : ""}  ${pc.dim(f.file)}`);

@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { KILN_VERSION } from "../version.js";
-import { KilnError } from "../errors.js";
+import { errorDocument, printJson } from "./json.js";
 import { printErr, reportError, terminalReporter } from "./output.js";
 import { registerCommands } from "./commands.js";
 
@@ -22,6 +22,17 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   registerCommands(program, { reporter: terminalReporter(), setExitCode: (code) => (exitCode = code) });
 
+  // With --json a failure also prints a JSON error document on stdout (the text message stays on stderr).
+  const optionsPart = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+  let json = optionsPart.includes("--json");
+  program.hook("preAction", (_program, action) => {
+    json = Boolean(action.opts().json);
+  });
+  const fail = (error: unknown, code: number): number => {
+    if (json) printJson(errorDocument(error, code));
+    return code;
+  };
+
   if (argv.length === 0) {
     // No command is a usage error (scripts must not mistake it for success).
     process.stderr.write("error: no command given; the commands are below\n\n");
@@ -35,10 +46,9 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // --help, `help` and --version end here with code 0; bad usage with 1 from commander: we use 2.
       if (error.exitCode === 0) return 0;
-      return 2;
+      return fail(new Error(error.message.replace(/^error: /, "")), 2);
     }
-    if (error instanceof KilnError) return reportError(error);
-    return reportError(error);
+    return fail(error, reportError(error));
   }
 }
 

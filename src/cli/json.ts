@@ -1,0 +1,58 @@
+/**
+ * The `--json` documents: one JSON document per command on stdout, built from
+ * what the command functions return (and, for upgrade/downgrade, from the
+ * reporter's step events). Keys are camelCase and stable; docs/json-output.md
+ * lists them. Progress and warnings stay on stderr.
+ */
+import { redactSecrets } from "../config/secrets.js";
+import { KilnError } from "../errors.js";
+import type { Reporter, StepInfo } from "../runtime/reporter.js";
+
+/** Writes one document. Secrets are removed from string values (never from the JSON text, which redaction could break). */
+export function printJson(document: unknown): void {
+  const text = JSON.stringify(document, (_key, value: unknown) => (typeof value === "string" ? redactSecrets(value) : value), 2);
+  process.stdout.write(text + "\n");
+}
+
+export interface JsonError {
+  error: { message: string; exitCode: number; details: string[] };
+}
+
+/** The document printed instead of a result when a command fails in JSON mode. */
+export function errorDocument(error: unknown, exitCode: number): JsonError {
+  const message = error instanceof Error ? error.message : String(error);
+  const details = error instanceof KilnError ? [...error.details] : [];
+  return { error: { message, exitCode, details } };
+}
+
+export interface StepRecord {
+  revision: string;
+  message: string;
+  direction: "up" | "down";
+  file: string;
+  /** "applied" by this run, or "skipped" because another kiln process applied it meanwhile. */
+  status: "applied" | "skipped";
+  /** Milliseconds the step took (0 for a skipped step). */
+  durationMs: number;
+  reason?: string;
+}
+
+/** A reporter that passes every event on and records the steps run, with their durations. */
+export function recordSteps(inner: Reporter): { reporter: Reporter; steps: StepRecord[] } {
+  const steps: StepRecord[] = [];
+  const base = (step: StepInfo) => ({ revision: step.revision, message: step.message, direction: step.direction, file: step.file });
+  const reporter: Reporter = {
+    info: (message) => inner.info(message),
+    warn: (message) => inner.warn(message),
+    stepStarted: (step) => inner.stepStarted(step),
+    stepFinished: (step, durationMs) => {
+      steps.push({ ...base(step), status: "applied", durationMs });
+      inner.stepFinished(step, durationMs);
+    },
+    stepSkipped: (step, reason) => {
+      steps.push({ ...base(step), status: "skipped", durationMs: 0, reason });
+      inner.stepSkipped(step, reason);
+    },
+  };
+  return { reporter, steps };
+}
