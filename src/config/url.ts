@@ -31,17 +31,20 @@ export function parseDatabaseUrl(raw: string): DatabaseUrl {
   if (trimmed === "") {
     throw new KilnError("the database URL is empty; set `url` in kiln.config.ts or the DATABASE_URL environment variable");
   }
-  // The whole text is a secret too: it may hold a password kiln cannot find in it.
-  registerSecret(trimmed);
   const scheme = schemeOf(trimmed);
   if (!scheme || !KNOWN_SCHEMES.includes(scheme)) {
     throw new KilnError(
       `unsupported database URL${scheme ? ` scheme "${scheme}:"` : " (no scheme)"}: it must start with one of ${KNOWN_SCHEMES.map((s) => s + "://").join(", ")} (or sqlite::memory:)`,
     );
   }
-  if (!SERVER_SCHEMES.includes(scheme)) return { raw: trimmed, display: fileUrlDisplay(trimmed), scheme };
+  if (!SERVER_SCHEMES.includes(scheme)) {
+    registerQuerySecrets(new URLSearchParams(trimmed.includes("?") ? trimmed.slice(trimmed.indexOf("?")) : ""));
+    return { raw: trimmed, display: fileUrlDisplay(trimmed), scheme };
+  }
   const parsed = parseServerUrl(trimmed, scheme);
   if (!parsed) {
+    // The whole text is a secret: it may hold a password kiln cannot find in it.
+    registerSecret(trimmed);
     throw new KilnError(
       `malformed database URL ${scheme}://*** (the rest is not shown: it may hold a password): expected ${scheme}://USER:PASSWORD@HOST:PORT/DATABASE; ${PERCENT_ENCODE_HINT}`,
     );
@@ -92,12 +95,23 @@ function parseServerUrl(text: string, scheme: string): ParsedServerUrl | undefin
   // Every spelling of every password-like value, for redaction of driver errors.
   registerSecret(url.password);
   registerSecret(parts.password);
-  for (const [key, value] of url.searchParams) {
-    if (key.toLowerCase().includes("pass")) registerSecret(value);
-  }
-  const hasPassword = Boolean(url.password || parts.password || [...url.searchParams.keys()].some((k) => k.toLowerCase().includes("pass")));
+  const passwordInQuery = registerQuerySecrets(url.searchParams);
+  const hasPassword = Boolean(url.password || parts.password) || passwordInQuery;
+  // With a password in it, the whole text is a secret too (a driver may echo it as given).
+  if (hasPassword) registerSecret(text);
   const userInfo = url.username ? `${url.username}${hasPassword ? ":***" : ""}@` : hasPassword ? ":***@" : "";
   return { parts, display: `${scheme}://${userInfo}${url.host}${url.pathname === "/" ? "" : url.pathname}` };
+}
+
+/** Registers the values of password-like query parameters (password, password1, sslpassword, ...); true if there was one. */
+function registerQuerySecrets(params: URLSearchParams): boolean {
+  let found = false;
+  for (const [key, value] of params) {
+    if (!key.toLowerCase().includes("pass")) continue;
+    registerSecret(value);
+    found = true;
+  }
+  return found;
 }
 
 /** As `pg` reads it (pg-connection-string), including `?password=`, `?user=`, `?host=`. */

@@ -49,3 +49,12 @@ describe("parseDatabaseUrl", () => {
     expect(redactSecrets("auth failed for café pw / caf%C3%A9%20pw / k3y")).toBe("auth failed for *** / *** / ***");
   });
 });
+
+describe("redaction of URLs without a password", () => {
+  it("leaves a URL without a password printable as it is", () => {
+    const url = parseDatabaseUrl("postgres://postgres@127.0.0.1:5432/kiln_scratch_0001");
+    expect(redactSecrets(`testing on ${url.display}`)).toBe("testing on postgres://postgres@127.0.0.1:5432/kiln_scratch_0001");
+    parseDatabaseUrl("sqlite://app.db?password=fil3pw");
+    expect(redactSecrets("sqlite://app.db?password=fil3pw")).toBe("sqlite://app.db?password=***");
+  });
+});
