@@ -1,6 +1,7 @@
 /** `kiln init`: a config on the embedded PGlite default, an empty migrations folder and a models stub. Never overwrites. */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { type DriverPackage, driverForScheme } from "../dialects/drivers.js";
 
 export interface InitOptions {
   cwd?: string;
@@ -13,6 +14,8 @@ export interface InitOptions {
 export interface InitResult {
   created: string[];
   skipped: string[];
+  /** Set when the config was written: the driver package its URL needs (drivers are optional peer dependencies), with the command that installs it. */
+  driver?: { package: DriverPackage; scheme: string; install: string };
 }
 
 function configSource(url: string, migrations: string): string {
@@ -62,7 +65,12 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
     .map((name) => join(cwd, name))
     .find((path) => existsSync(path));
   if (configExists) result.skipped.push(configExists);
-  else writeOnce(join(cwd, "kiln.config.ts"), configSource(url, migrations));
+  else {
+    writeOnce(join(cwd, "kiln.config.ts"), configSource(url, migrations));
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+    const driver = scheme ? driverForScheme(scheme) : undefined;
+    if (scheme && driver) result.driver = { package: driver, scheme, install: `npm install ${driver}` };
+  }
 
   const migrationsDir = join(cwd, migrations);
   if (existsSync(migrationsDir)) result.skipped.push(migrationsDir);

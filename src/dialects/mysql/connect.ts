@@ -2,10 +2,11 @@
  * Connections to MySQL and MariaDB through mysql2 (mysql:// and mariadb:// URLs).
  * One Connection is one session: GET_LOCK locks belong to it.
  */
-import mysql from "mysql2/promise";
+import type mysql from "mysql2/promise";
 import { redactSecrets } from "../../config/secrets.js";
 import { serverUrlParts } from "../../config/url.js";
 import { KilnError } from "../../errors.js";
+import { loadDriver } from "../drivers.js";
 import type { Connection, DatabaseUrl, QueryResult } from "../types.js";
 import { bindParameters } from "./format.js";
 
@@ -56,9 +57,10 @@ export async function connectMysql(url: DatabaseUrl): Promise<Connection> {
       `the database URL ${url.display} names no database; add it as the path, e.g. mysql://user:password@host:3306/mydb`,
     );
   }
+  const driver = (await loadDriver("mysql2", url.scheme, () => import("mysql2/promise"))).default;
   let client: mysql.Connection;
   try {
-    client = await mysql.createConnection({
+    client = await driver.createConnection({
       uri: driverUri(url.raw),
       multipleStatements: false,
       charset: "utf8mb4",

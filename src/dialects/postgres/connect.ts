@@ -6,8 +6,9 @@
 import { hostname } from "node:os";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import pg from "pg";
+import type pg from "pg";
 import type { PGlite } from "@electric-sql/pglite";
+import { loadDriver } from "../drivers.js";
 import { redactSecrets } from "../../config/secrets.js";
 import { KilnError } from "../../errors.js";
 import type { BatchOutcome, Connection, DatabaseUrl, QueryResult } from "../types.js";
@@ -17,7 +18,8 @@ export const APPLICATION_NAME = "kiln";
 
 /** Open a session on a PostgreSQL server (postgres:// or postgresql://). */
 export async function connectPostgres(url: DatabaseUrl): Promise<Connection> {
-  const client = new pg.Client({
+  const driver = await loadPg(url.scheme);
+  const client = new driver.Client({
     connectionString: url.raw,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     application_name: APPLICATION_NAME,
@@ -60,19 +62,35 @@ interface SubmittableQuery {
   handleEmptyQuery(connection: unknown): void;
 }
 type QueryCallback = (error: Error | null, result?: pg.QueryResult | pg.QueryResult[]) => void;
-const PgQuery = pg.Query as unknown as new (config: { text: string }, values: undefined, callback: QueryCallback) => SubmittableQuery;
+type PgModule = typeof pg;
 
-/** A simple-protocol query that counts the statements the server finished, so a failure can be placed. */
-class CountingQuery extends PgQuery {
-  completed = 0;
-  override handleCommandComplete(message: unknown, connection: unknown): void {
-    this.completed++;
-    super.handleCommandComplete(message, connection);
+/** A query that counts the statements the server finished (see countingQuery). */
+interface CountingQuery extends SubmittableQuery {
+  completed: number;
+}
+type CountingQueryClass = new (config: { text: string }, values: undefined, callback: QueryCallback) => CountingQuery;
+
+let loaded: { pg: PgModule; CountingQuery: CountingQueryClass } | undefined;
+
+/** `pg`, imported on first use: a PGlite-only project does not install it. */
+async function loadPg(scheme: string): Promise<PgModule> {
+  if (loaded) return loaded.pg;
+  const driver = (await loadDriver("pg", scheme, () => import("pg"))).default;
+  const PgQuery = driver.Query as unknown as new (config: { text: string }, values: undefined, callback: QueryCallback) => SubmittableQuery;
+  /** A simple-protocol query that counts the statements the server finished, so a failure can be placed. */
+  class Counting extends PgQuery {
+    completed = 0;
+    override handleCommandComplete(message: unknown, connection: unknown): void {
+      this.completed++;
+      super.handleCommandComplete(message, connection);
+    }
+    override handleEmptyQuery(connection: unknown): void {
+      this.completed++;
+      super.handleEmptyQuery(connection);
+    }
   }
-  override handleEmptyQuery(connection: unknown): void {
-    this.completed++;
-    super.handleEmptyQuery(connection);
-  }
+  loaded = { pg: driver, CountingQuery: Counting };
+  return driver;
 }
 
 /**
@@ -86,7 +104,7 @@ async function runBatch(client: pg.Client, sqls: string[]): Promise<BatchOutcome
   let query: CountingQuery | undefined;
   try {
     const result = await new Promise<pg.QueryResult | pg.QueryResult[] | undefined>((resolve, reject) => {
-      query = new CountingQuery({ text: sqls.join(";\n") }, undefined, (error, result) => (error ? reject(error) : resolve(result)));
+      query = new loaded!.CountingQuery({ text: sqls.join(";\n") }, undefined, (error, result) => (error ? reject(error) : resolve(result)));
       client.query(query as unknown as pg.QueryConfig);
     });
     return { ok: true, result: lastResult(result) };
@@ -98,7 +116,7 @@ async function runBatch(client: pg.Client, sqls: string[]): Promise<BatchOutcome
 
 function failedStatement(error: unknown, sqls: string[], completed: number): number | undefined {
   // Only an error the server reported belongs to a statement (not, say, a lost connection).
-  if (!(error instanceof pg.DatabaseError)) return undefined;
+  if (!loaded || !(error instanceof loaded.pg.DatabaseError)) return undefined;
   const position = Number(error.position);
   if (Number.isInteger(position) && position > 0) {
     // Positions count characters (code points) from 1 in the whole query text;
@@ -151,7 +169,7 @@ const openDirectories = new Set<string>();
 export async function connectPglite(url: DatabaseUrl): Promise<Connection> {
   const location = pgliteLocation(url);
   // Loaded here, not at the top: commands on a PostgreSQL server never pay for the embedded database.
-  const { PGlite } = await import("@electric-sql/pglite");
+  const { PGlite } = await loadDriver("@electric-sql/pglite", "pglite", () => import("@electric-sql/pglite"));
   let releaseDirectory = () => {};
   let db: PGlite;
   if (location.memory) {

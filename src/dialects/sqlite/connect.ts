@@ -1,8 +1,9 @@
 /** Opening SQLite databases through better-sqlite3, behind kiln's async Connection. */
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { KilnError } from "../../errors.js";
+import { loadDriver } from "../drivers.js";
 import type { Connection, DatabaseUrl, QueryResult } from "../types.js";
 import { toSqliteValue } from "./quote.js";
 
@@ -80,9 +81,10 @@ export async function connectSqlite(url: DatabaseUrl): Promise<SqliteConnection>
       throw new KilnError(`Cannot open SQLite database ${url.display}: folder "${folder}" does not exist. Create it first, or fix the path in the URL.`);
     }
   }
+  const Driver = (await loadDriver("better-sqlite3", "sqlite", () => import("better-sqlite3"))).default;
   let db: Database.Database;
   try {
-    db = new Database(path);
+    db = new Driver(path);
   } catch (error) {
     throw new KilnError(`Cannot open SQLite database ${url.display} (file "${path}"): ${(error as Error).message}`, { cause: error });
   }
