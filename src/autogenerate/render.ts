@@ -5,6 +5,7 @@
  * operations, except the `old`/`existing` data the facade has no argument for.
  */
 import type { Column, ForeignKey, Index, Table } from "../catalog/types.js";
+import { codeLineComment } from "../neutralize.js";
 import type { ColumnSpec } from "../operations/facade.js";
 import { describeOperation, NotReversibleError, reverseOperation } from "../operations/reverse.js";
 import type { Operation } from "../operations/types.js";
@@ -223,7 +224,7 @@ function oneLine(text: string): string {
 function comment(label: "WARNING" | "TODO", text: string): string[] {
   const lines: string[] = [];
   let line = `// ${label}:`;
-  for (const word of oneLine(text).split(" ")) {
+  for (const word of codeLineComment(oneLine(text)).split(" ")) {
     if (line.length + 1 + word.length > LINE_WIDTH && line.trim() !== "//") {
       lines.push(line);
       line = "//  ";

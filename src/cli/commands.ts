@@ -4,6 +4,7 @@ import type { RevisionSummary } from "../commands/status.js";
 import type { DialectName } from "../dialects/types.js";
 import type { Reporter } from "../runtime/reporter.js";
 import { UsageError } from "../errors.js";
+import { terminalMessage, terminalText } from "../neutralize.js";
 import { printJson, recordSteps } from "./json.js";
 import { colors as pc, printErr, printOut, printScript } from "./output.js";
 
@@ -34,24 +35,30 @@ function tags(r: RevisionSummary): string {
   if (r.isBranchPoint) parts.push(pc.yellow("(branchpoint)"));
   if (r.isMergePoint) parts.push(pc.cyan("(mergepoint)"));
   if (r.isCurrent) parts.push(pc.magenta("(current)"));
-  if (r.branchLabels.length) parts.push(`(${r.branchLabels.join(", ")})`);
+  if (r.branchLabels.length) parts.push(`(${terminalText(r.branchLabels.join(", "))})`);
   return parts.length ? " " + parts.join(" ") : "";
+}
+
+/** `rev (tags) message` on one line. */
+function summaryLine(r: RevisionSummary): string {
+  return `${pc.bold(terminalText(r.revision))}${tags(r)}${r.message ? ` ${terminalText(r.message)}` : ""}`;
 }
 
 function historyLine(r: RevisionSummary): string {
   const from = r.downRevisions.length ? r.downRevisions.join(", ") : "<base>";
-  return `${from} -> ${pc.bold(r.revision)}${tags(r)}, ${r.message}`;
+  return `${terminalText(from)} -> ${pc.bold(terminalText(r.revision))}${tags(r)}, ${terminalText(r.message)}`;
 }
 
 function verboseBlock(r: RevisionSummary): string[] {
   return [
-    `Rev: ${pc.bold(r.revision)}${tags(r)}`,
-    `Parent: ${r.downRevisions.join(", ") || "<base>"}`,
-    ...(r.dependsOn.length ? [`Depends on: ${r.dependsOn.join(", ")}`] : []),
-    ...(r.branchLabels.length ? [`Branch names: ${r.branchLabels.join(", ")}`] : []),
-    `Path: ${r.file}`,
+    `Rev: ${pc.bold(terminalText(r.revision))}${tags(r)}`,
+    `Parent: ${terminalText(r.downRevisions.join(", ")) || "<base>"}`,
+    ...(r.dependsOn.length ? [`Depends on: ${terminalText(r.dependsOn.join(", "))}`] : []),
+    ...(r.branchLabels.length ? [`Branch names: ${terminalText(r.branchLabels.join(", "))}`] : []),
+    `Path: ${terminalText(r.file)}`,
     "",
-    `    ${r.message}`,
+    // A message may span lines: each line indented, none able to move the cursor.
+    ...r.message.split(/\r\n|\n/).map((line) => `    ${terminalText(line)}`),
     "",
   ];
 }
@@ -163,11 +170,11 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       }
       for (const entry of result.current) {
         if (!entry.known) {
-          printOut(`${entry.revision} ${pc.red("(unknown: no such revision file)")}`);
+          printOut(`${terminalText(entry.revision)} ${pc.red("(unknown: no such revision file)")}`);
         } else if (opts.verbose) {
           for (const line of verboseBlock(entry.known)) printOut(line);
         } else {
-          printOut(`${pc.bold(entry.revision)}${tags(entry.known)}${entry.known.message ? ` ${entry.known.message}` : ""}`);
+          printOut(summaryLine(entry.known));
         }
       }
     });
@@ -200,7 +207,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       if (opts.json) return printJson({ heads: list });
       for (const r of list) {
         if (opts.verbose) for (const line of verboseBlock(r)) printOut(line);
-        else printOut(`${pc.bold(r.revision)}${tags(r)}${r.message ? ` ${r.message}` : ""}`);
+        else printOut(summaryLine(r));
       }
     });
 
@@ -216,7 +223,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       for (const r of list) {
         if (opts.verbose) for (const line of verboseBlock(r)) printOut(line);
         else printOut(historyLine(r));
-        for (const child of r.children) printOut(`  -> ${child}`);
+        for (const child of r.children) printOut(`  -> ${terminalText(child)}`);
       }
     });
 
@@ -250,7 +257,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
         return;
       }
       printErr(pc.red(`the models differ from the database (${result.changes.length} change(s) without a migration):`));
-      for (const line of result.changes) printOut(`  ${line}`);
+      for (const line of result.changes) printOut(`  ${terminalText(line)}`);
       printErr('create the migration with `kiln revision --autogenerate -m "..."`');
       ctx.setExitCode(1);
     });
@@ -272,7 +279,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
         onStart: (s) =>
           printErr(pc.dim(`testing ${s.revisions} revision(s) on ${s.scratch ? "the scratch database " : ""}${s.database}${s.scratch && !opts.keep ? " (removed afterwards)" : ""}`)),
         onPass: (p) =>
-          printPass(`${pc.green("✓")} ${pc.bold(p.revision)}${p.message ? ` ${p.message}` : ""}  ${pc.dim(`(up ${p.upgradeMs} ms, down ${p.downgradeMs} ms, up again ${p.reupgradeMs} ms)`)}`),
+          printPass(`${pc.green("✓")} ${pc.bold(terminalText(p.revision))}${p.message ? ` ${terminalText(p.message)}` : ""}  ${pc.dim(`(up ${p.upgradeMs} ms, down ${p.downgradeMs} ms, up again ${p.reupgradeMs} ms)`)}`),
       });
       if (opts.json) {
         printJson({
@@ -284,16 +291,16 @@ export function registerCommands(program: Command, ctx: CliContext): void {
           kept: result.kept ?? null,
         });
         if (result.failure) {
-          printErr(`${pc.red("error:")} ${result.failure.summary}`);
+          printErr(`${pc.red("error:")} ${terminalMessage(result.failure.summary)}`);
           ctx.setExitCode(1);
         }
         return;
       }
       if (result.failure) {
         const f = result.failure;
-        printOut(`${pc.red("✗")} ${pc.bold(f.revision)}${f.message ? ` ${f.message}` : ""}  ${pc.dim(f.file)}`);
-        printErr(`${pc.red("error:")} ${f.summary}`);
-        for (const line of f.details) printErr(`  ${line}`);
+        printOut(`${pc.red("✗")} ${pc.bold(terminalText(f.revision))}${f.message ? ` ${terminalText(f.message)}` : ""}  ${pc.dim(terminalText(f.file))}`);
+        printErr(`${pc.red("error:")} ${terminalMessage(f.summary)}`);
+        for (const line of f.details) printErr(`  ${terminalMessage(line)}`);
         ctx.setExitCode(1);
       } else if (result.revisions === 0) {
         printErr("no revisions to test");

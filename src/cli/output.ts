@@ -6,6 +6,7 @@
 import pc from "picocolors";
 import { redactSecrets } from "../config/secrets.js";
 import { KilnError } from "../errors.js";
+import { terminalMessage, terminalText } from "../neutralize.js";
 import type { Reporter, StepInfo } from "../runtime/reporter.js";
 
 export const colors = pc;
@@ -32,30 +33,31 @@ export function printErr(line: string): void {
 }
 
 function describe(step: StepInfo): string {
-  return `${pc.bold(step.revision)}${step.message ? ` ${step.message}` : ""}`;
+  return `${pc.bold(terminalText(step.revision))}${step.message ? ` ${terminalText(step.message)}` : ""}`;
 }
 
 export function terminalReporter(): Reporter {
   return {
-    info: (message) => printErr(message),
-    warn: (message) => printErr(`${pc.yellow("warning:")} ${message}`),
+    info: (message) => printErr(terminalMessage(message)),
+    warn: (message) => printErr(`${pc.yellow("warning:")} ${terminalMessage(message)}`),
     stepStarted: () => undefined,
     stepFinished: (step, ms) =>
       printErr(`${step.direction === "up" ? pc.green("upgraded  ") : pc.cyan("downgraded")} ${describe(step)} ${pc.dim(`(${formatDuration(ms)})`)}`),
-    stepSkipped: (step, reason) => printErr(`${pc.dim("skipped   ")} ${describe(step)} ${pc.dim(`(${reason})`)}`),
+    stepSkipped: (step, reason) => printErr(`${pc.dim("skipped   ")} ${describe(step)} ${pc.dim(`(${terminalText(reason)})`)}`),
   };
 }
 
 /** Prints an error for the user and returns the exit code. Unexpected errors (bugs) keep their stack when KILN_DEBUG is set. */
 export function reportError(error: unknown): number {
   if (error instanceof KilnError) {
-    printErr(`${pc.red("error:")} ${error.message}`);
-    for (const line of error.details) printErr(`  ${line}`);
+    // Messages echo database text and names: no control sequence of theirs reaches the terminal.
+    printErr(`${pc.red("error:")} ${terminalMessage(error.message)}`);
+    for (const line of error.details) printErr(`  ${terminalMessage(line)}`);
     if (process.env.KILN_DEBUG && error.cause instanceof Error && error.cause.stack) printErr(pc.dim(error.cause.stack));
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  printErr(`${pc.red("error:")} ${message}`);
+  printErr(`${pc.red("error:")} ${terminalMessage(message)}`);
   if (process.env.KILN_DEBUG && error instanceof Error && error.stack) printErr(pc.dim(error.stack));
   else printErr(pc.dim("  (set KILN_DEBUG=1 for a stack trace; this may be a bug in kiln: please report it)"));
   return 1;

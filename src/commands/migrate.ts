@@ -2,6 +2,7 @@
 import { relative } from "node:path";
 import type { DialectName } from "../dialects/types.js";
 import { UsageError } from "../errors.js";
+import { sqlLineComment } from "../neutralize.js";
 import type { LoadedRevision } from "../revisions/load.js";
 import { appliedRevisions, parseRange, planDowngrade, planUpgrade, resolveRevision, resolveRevisions, type Step } from "../revisions/resolve.js";
 import { checkAppliedFiles } from "../runtime/applied-files.js";
@@ -106,7 +107,7 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
     const dialect = await dialectOf(config);
     const write = options.write ?? ((line: string) => process.stdout.write(line + "\n"));
     const tables = bookkeepingTables(config);
-    write(`-- kiln ${direction === "up" ? "upgrade" : "downgrade"} ${options.target} (${dialect.name})`);
+    write(`-- ${sqlLineComment(`kiln ${direction === "up" ? "upgrade" : "downgrade"} ${options.target} (${dialect.name})`)}`);
     if (direction === "up" && start.heads.length === 0) {
       for (const sql of dialect.bookkeepingDDL(tables)) write(`${sql};`);
     }

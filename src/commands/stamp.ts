@@ -1,5 +1,6 @@
 /** `kiln stamp REV...`: set the version table without running migrations. */
 import { KilnError } from "../errors.js";
+import { sqlLineComment } from "../neutralize.js";
 import { resolveRevision } from "../revisions/resolve.js";
 import { headChangeStatements, historyInsertStatement } from "../runtime/bookkeeping.js";
 import { inlineParameters } from "../runtime/inline.js";
@@ -44,7 +45,7 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
 
   if (options.sql) {
     const write = options.write ?? ((line: string) => process.stdout.write(line + "\n"));
-    write(`-- kiln stamp ${options.revisions.join(" ")} (${dialect.name})`);
+    write(`-- ${sqlLineComment(`kiln stamp ${options.revisions.join(" ")} (${dialect.name})`)}`);
     for (const sql of dialect.bookkeepingDDL(tables)) write(`${sql};`);
     write(`${dialect.beginSql};`);
     if (options.purge) write(`DELETE FROM ${dialect.tableName(tables.schema, tables.versionTable)};`);

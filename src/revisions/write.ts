@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { KilnError } from "../errors.js";
+import { codeBlockCommentLines } from "../neutralize.js";
 
 /** 12 random lowercase hex characters. */
 export function newRevisionId(): string {
@@ -112,12 +113,9 @@ function stringOrList(value: string | readonly string[] | null): string {
   return value.length === 1 ? JSON.stringify(value[0]) : `[${value.map((item) => JSON.stringify(item)).join(", ")}]`;
 }
 
-/** The message as doc-comment lines; `*\/` would end the comment early, so it is broken up. */
+/** The message as doc-comment lines: nothing in it can end the comment (codeBlockCommentLines). */
 function commentLines(message: string): string[] {
-  return message
-    .replace(/\*\//g, "* /")
-    .split(/\r?\n/)
-    .map((line) => (line.trim() ? ` * ${line.trimEnd()}` : " *"));
+  return codeBlockCommentLines(message).map((line) => (line.trim() ? ` * ${line.trimEnd()}` : " *"));
 }
 
 function bodyLines(body: string, placeholder: string): string[] {

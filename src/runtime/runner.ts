@@ -5,6 +5,7 @@
  */
 import type { Connection, Dialect, StepSettings } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
+import { sqlLineComment } from "../neutralize.js";
 import { Op, type OperationSink } from "../operations/facade.js";
 import type { Operation, Statement } from "../operations/types.js";
 import type { RevisionGraph } from "../revisions/graph.js";
@@ -411,7 +412,7 @@ export async function runOffline(target: OfflineTarget, steps: Step[], startHead
     const { migration, loaded } = await migrationFor(target, step);
     const transactional = migration.transactional !== false && dialect.transactionalDDL;
     write("");
-    write(`-- ${step.direction === "up" ? "Upgrade" : "Downgrade"} ${loaded.revision}${loaded.message ? `: ${loaded.message}` : ""}`);
+    write(`-- ${sqlLineComment(`${step.direction === "up" ? "Upgrade" : "Downgrade"} ${loaded.revision}${loaded.message ? `: ${loaded.message}` : ""}`)}`);
     let inTransaction = false;
     const begin = () => {
       write(`${dialect.beginSql};`);
