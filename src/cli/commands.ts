@@ -8,7 +8,7 @@ import { terminalMessage, terminalText } from "../neutralize.js";
 import { printJson, recordSteps } from "./json.js";
 import { colors as pc, printErr, printOut, printScript } from "./output.js";
 
-interface CliContext {
+export interface CliContext {
   reporter: Reporter;
   setExitCode(code: number): void;
 }

@@ -4,23 +4,14 @@
  * functions in commands/, prints their results, and exits 0 (success),
  * 1 (failure) or 2 (usage error).
  */
-import { Command, CommanderError, Option } from "commander";
-import { KILN_VERSION } from "../version.js";
+import { CommanderError } from "commander";
 import { errorDocument, printJson } from "./json.js";
 import { printErr, reportError, terminalReporter } from "./output.js";
-import { registerCommands } from "./commands.js";
+import { createProgram } from "./program.js";
 
 export async function main(argv: string[]): Promise<number> {
-  const program = new Command("kiln")
-    .description("Database schema migrations for TypeScript: autogenerate from models, upgrade, downgrade.")
-    .version(KILN_VERSION, "-V, --version")
-    .addOption(new Option("-c, --config <path>", "config file (default: kiln.config.ts in the working directory)"))
-    .showHelpAfterError("(run with --help for usage)")
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-
   let exitCode = 0;
-  registerCommands(program, { reporter: terminalReporter(), setExitCode: (code) => (exitCode = code) });
+  const program = createProgram({ reporter: terminalReporter(), setExitCode: (code) => (exitCode = code) });
 
   // With --json a failure also prints a JSON error document on stdout (the text message stays on stderr).
   const optionsPart = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;

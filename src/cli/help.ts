@@ -1,0 +1,64 @@
+/**
+ * What `--help` teaches beyond the options: real examples for each command, and
+ * the environment variables kiln reads (in the top-level help).
+ */
+import type { Command } from "commander";
+
+const EXAMPLES: Record<string, string[]> = {
+  init: [
+    "kiln init                                   # embedded PostgreSQL (PGlite) in .kiln/db",
+    "kiln init --url postgres://app@localhost:5432/app",
+    "kiln init --url sqlite://app.db --migrations db/migrations",
+  ],
+  revision: [
+    'kiln revision --autogenerate -m "add prototypes"',
+    'kiln revision -m "backfill names"              # an empty revision to write by hand',
+    'kiln revision --autogenerate -m "rename" --rename prototypes.name=prototypes.title',
+  ],
+  upgrade: [
+    "kiln upgrade head",
+    "kiln upgrade +1                              # one revision up",
+    "kiln upgrade head --sql > upgrade.sql        # the SQL script, without connecting",
+  ],
+  downgrade: [
+    "kiln downgrade -1                            # one revision down",
+    "kiln downgrade base                          # undo everything",
+    "kiln downgrade head:base --sql > downgrade.sql",
+  ],
+  current: ["kiln current", "kiln current --check-heads                   # exit 1 unless up to date (CI)", "kiln current --json"],
+  history: ["kiln history --indicate-current", "kiln history -r base:3f2a9c                  # from the first revision up to 3f2a9c", "kiln history --json"],
+  heads: ["kiln heads", "kiln heads --verbose"],
+  branches: ["kiln branches", "kiln branches --json"],
+  show: ["kiln show head", "kiln show 3f2a                               # a unique prefix of the id", "kiln show head --json"],
+  check: ["kiln check                                   # exit 1 when the models differ from the database", "DATABASE_URL=postgres://ci@localhost:5432/ci kiln check --json"],
+  test: [
+    "kiln test                                    # on a scratch database, removed afterwards",
+    "kiln test --keep                             # keep the scratch database to look at it",
+    "kiln test --url postgres://postgres@localhost:5432/empty_db",
+  ],
+  stamp: ["kiln stamp head                              # mark an existing schema as up to date", "kiln stamp --purge base", "kiln stamp head --sql"],
+  merge: ['kiln merge heads -m "merge"', 'kiln merge 3f2a 9b1c -m "join the billing branch"'],
+  lint: ["kiln lint", "kiln lint --pending                          # only what the database has not applied", "kiln lint head --json"],
+};
+
+const ENVIRONMENT = [
+  "DATABASE_URL   overrides the url in kiln.config.ts",
+  "KILN_DEBUG=1   print the stack trace of an error (and of the driver error behind it)",
+  "NO_COLOR=1     no colour in the output",
+];
+
+function examplesText(lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join("\n")}\n`;
+}
+
+/** Adds the examples after each subcommand's help, and the environment after the program's. */
+export function addHelpTexts(program: Command): void {
+  for (const command of program.commands) {
+    const examples = EXAMPLES[command.name()];
+    if (examples) command.addHelpText("after", examplesText(examples));
+  }
+  program.addHelpText(
+    "after",
+    `${examplesText(["kiln init", 'kiln revision --autogenerate -m "add prototypes"', "kiln upgrade head", "kiln current"])}\nEnvironment:\n${ENVIRONMENT.map((l) => `  ${l}`).join("\n")}\n\nRun \`kiln <command> --help\` for a command's options and examples.\n`,
+  );
+}
