@@ -144,11 +144,11 @@ export function registerCommands(program: Command, ctx: CliContext): void {
           write: (line) => printScript(line),
         });
         if (opts.json) {
-          printJson({ command: direction, target, steps: recorder.steps, heads: result.heads });
+          printJson({ command: direction, target, database: result.database, steps: recorder.steps, heads: result.heads });
           return;
         }
         if (!opts.sql && result.steps.length > 0) {
-          printErr(`${pc.bold(direction === "upgrade" ? "at" : "now at")} ${result.heads.join(", ") || "base"}`);
+          printErr(`${pc.bold(direction === "upgrade" ? "at" : "now at")} ${result.heads.join(", ") || "base"} ${pc.dim(`(${result.database})`)}`);
         }
       });
   }
@@ -162,10 +162,10 @@ export function registerCommands(program: Command, ctx: CliContext): void {
     .action(async (opts: { verbose?: boolean; checkHeads?: boolean; json?: boolean }) => {
       const { current } = await commands.status();
       const result = await current({ ...common(), checkHeads: opts.checkHeads });
-      if (result.current.length === 0) printErr(pc.dim("the database is at base (no revision applied)"));
+      if (result.current.length === 0) printErr(pc.dim(`the database is at base (no revision applied): ${result.database}`));
       if (opts.json) {
         const entries = result.current.map((e) => (e.known ? { ...e.known, known: true } : { revision: e.revision, known: false }));
-        printJson({ current: entries, upToDate: result.upToDate });
+        printJson({ database: result.database, current: entries, upToDate: result.upToDate });
         return;
       }
       for (const entry of result.current) {
@@ -248,15 +248,15 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       const result = await check(common());
       for (const warning of result.warnings) ctx.reporter.warn(warning);
       if (opts.json) {
-        printJson({ clean: result.clean, changes: result.changes, warnings: result.warnings });
+        printJson({ database: result.database, clean: result.clean, changes: result.changes, warnings: result.warnings });
         if (!result.clean) ctx.setExitCode(1);
         return;
       }
       if (result.clean) {
-        printErr(pc.green("the models match the database: no migration needed"));
+        printErr(pc.green(`the models match the database ${result.database}: no migration needed`));
         return;
       }
-      printErr(pc.red(`the models differ from the database (${result.changes.length} change(s) without a migration):`));
+      printErr(pc.red(`the models differ from the database ${result.database} (${result.changes.length} change(s) without a migration):`));
       for (const line of result.changes) printOut(`  ${terminalText(line)}`);
       printErr('create the migration with `kiln revision --autogenerate -m "..."`');
       ctx.setExitCode(1);

@@ -42,7 +42,7 @@ const EXAMPLES: Record<string, string[]> = {
 };
 
 const ENVIRONMENT = [
-  "DATABASE_URL   overrides the url in kiln.config.ts",
+  "DATABASE_URL   overrides the url in kiln.config.ts (also read from a .env file beside it)",
   "KILN_DEBUG=1   print the stack trace of an error (and of the driver error behind it)",
   "NO_COLOR=1     no colour in the output",
 ];

@@ -1,5 +1,8 @@
 /** The `kiln` program: global options, every subcommand, and the help texts. */
+import { dirname } from "node:path";
 import { Command, Option } from "commander";
+import { loadProjectEnv } from "../config/dotenv.js";
+import { findConfigFile } from "../config/load.js";
 import { KILN_VERSION } from "../version.js";
 import { type CliContext, registerCommands } from "./commands.js";
 import { addHelpTexts } from "./help.js";
@@ -16,5 +19,19 @@ export function createProgram(ctx: CliContext): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerCommands(program, ctx);
   addHelpTexts(program);
+  program.hook("preAction", (_program, action) => {
+    if (action.name() !== "init") loadEnvOfProject(program.opts().config as string | undefined);
+  });
   return program;
+}
+
+/** `.env` beside the config file, before the config is read (it may use process.env). No config: nothing to load; the command says so. */
+function loadEnvOfProject(config: string | undefined): void {
+  let configFile: string;
+  try {
+    configFile = findConfigFile(process.cwd(), config);
+  } catch {
+    return;
+  }
+  loadProjectEnv(dirname(configFile));
 }

@@ -202,6 +202,8 @@ export interface CheckResult {
   clean: boolean;
   changes: string[];
   warnings: string[];
+  /** The database compared (password masked). */
+  database: string;
 }
 
 /** `kiln check`: the drift gate. */
@@ -214,6 +216,7 @@ export async function checkProject(project: Project): Promise<CheckResult> {
       clean: diff.operations.length === 0,
       changes: summarizeOperations(diff.operations),
       warnings: diff.warnings.map((w) => w.message),
+      database: project.config.url?.display ?? "",
     };
   } finally {
     await session.close();

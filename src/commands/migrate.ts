@@ -28,6 +28,8 @@ export interface MigrateResult {
   steps: { revision: string; direction: "up" | "down"; message: string }[];
   /** Heads after the run. */
   heads: string[];
+  /** The database (password masked), so a message can say which one it was. */
+  database: string;
 }
 
 type Direction = "up" | "down";
@@ -99,6 +101,7 @@ function summarize(steps: Step[]): MigrateResult["steps"] {
 async function migrate(direction: Direction, options: MigrateOptions): Promise<MigrateResult> {
   const project = await loadProject(options);
   const { config, graph, revisions, reporter } = project;
+  const database = config.url?.display ?? "";
   if (options.sql) {
     const start = offlineStart(project, direction, options.target);
     if (start.range && direction === "down" && !rangeEndBelowStart(project, start)) refuseEmptyRange(direction, options.target);
@@ -125,7 +128,7 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
       steps,
       start.heads,
     );
-    return { steps: summarize(steps), heads };
+    return { steps: summarize(steps), heads, database };
   }
 
   if (isRange(options.target)) {
@@ -144,8 +147,8 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
     });
     const steps = plan(project, direction, current, options.target);
     if (steps.length === 0) {
-      reporter.info(`nothing to do: the database is already at ${options.target} (${current.join(", ") || "base"})`);
-      return { steps: [], heads: current };
+      reporter.info(`nothing to do: the database ${database} is already at ${options.target} (${current.join(", ") || "base"})`);
+      return { steps: [], heads: current, database };
     }
     if (!session.dialect.transactionalDDL) {
       reporter.warn(
@@ -160,7 +163,7 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
     if (session.dialect.transactionalDDL) target.pendingBookkeeping = session.dialect.bookkeepingDDL(session.tables);
     else await session.ensureBookkeeping();
     const heads = await runOnline(target, steps, current);
-    return { steps: summarize(steps), heads };
+    return { steps: summarize(steps), heads, database };
   } finally {
     await session.close();
   }

@@ -43,6 +43,8 @@ export interface CurrentResult {
   /** The database's heads; each known one with its summary. */
   current: { revision: string; known?: RevisionSummary }[];
   upToDate: boolean;
+  /** The database asked (password masked). */
+  database: string;
 }
 
 export async function current(options: CurrentOptions = {}): Promise<CurrentResult> {
@@ -57,6 +59,7 @@ export async function current(options: CurrentOptions = {}): Promise<CurrentResu
         return project.graph.has(revision) ? { revision, known: summary(project, project.graph.get(revision)) } : { revision };
       }),
       upToDate: sameSet(heads, headIds(project)),
+      database: project.config.url?.display ?? "",
     };
     if (options.checkHeads && !result.upToDate) {
       throw new KilnError(

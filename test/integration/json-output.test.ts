@@ -54,12 +54,12 @@ describe("--json on SQLite", () => {
   it("current at base, upgrade with steps and durations, then current at the heads", async () => {
     const before = await kilnJson(project, ["current"]);
     expect(before.code).toBe(0);
-    expect(before.document).toEqual({ current: [], upToDate: false });
+    expect(before.document).toEqual({ database: "sqlite://db.sqlite", current: [], upToDate: false });
     expect(before.stderr).toContain("at base");
 
     const up = await kilnJson(project, ["upgrade", "heads"]);
     expect(up.code).toBe(0);
-    expect(keys(up.document)).toEqual(["command", "heads", "steps", "target"]);
+    expect(keys(up.document)).toEqual(["command", "database", "heads", "steps", "target"]);
     expect(up.document.command).toBe("upgrade");
     expect(up.document.target).toBe("heads");
     const steps = up.document.steps as Record<string, unknown>[];
@@ -109,7 +109,7 @@ describe("--json on SQLite", () => {
   it("check reports drift as a document and still exits 1", async () => {
     const check = await kilnJson(project, ["check"]);
     expect(check.code).toBe(1);
-    expect(keys(check.document)).toEqual(["changes", "clean", "warnings"]);
+    expect(keys(check.document)).toEqual(["changes", "clean", "database", "warnings"]);
     expect(check.document.clean).toBe(false);
     expect((check.document.changes as string[]).join("\n")).toContain("widgets");
   });
