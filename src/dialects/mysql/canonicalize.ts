@@ -19,7 +19,7 @@ import type { Connection } from "../types.js";
 import { compileOperation, type MysqlFlavor } from "./compile.js";
 import { EnumRegistry } from "./enums.js";
 import { readCatalog, serverInfo, type DatabaseScope } from "./introspect.js";
-import { quoteIdentifier, quoteLiteral } from "./quote.js";
+import { quoteIdentifier, quoteLiteral, standardLiteralToMysql } from "./quote.js";
 
 function scratchDatabases(catalog: Catalog): Map<string | undefined, string> {
   const base = `kiln_canon_${randomBytes(5).toString("hex")}`;
@@ -36,6 +36,8 @@ function relocate(table: Table, scratch: Map<string | undefined, string>): Table
   return {
     ...table,
     schema: scratch.get(table.schema),
+    // The models write defaults in standard SQL; the scratch tables need the server's spelling.
+    columns: table.columns.map((column) => (column.default === undefined ? column : { ...column, default: standardLiteralToMysql(column.default) })),
     foreignKeys: table.foreignKeys.map((fk) => ({
       ...fk,
       // A reference outside the model's schemas points at the real database, as it will in production.

@@ -2,7 +2,7 @@
 import type { Column } from "../../catalog/types.js";
 import { isBlobLike, temporalPrecision, toMysqlType, type EnumLookup } from "./column-types.js";
 import { mysqlExpression } from "./expression.js";
-import { quoteIdentifier, quoteLiteral } from "./quote.js";
+import { assertReadableMetadata, quoteIdentifier, quoteLiteral } from "./quote.js";
 
 const LITERAL = /^(?:'(?:[^'\\]|''|\\.)*'|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|null|true|false|[bx]'[0-9a-f]*')$/is;
 const NOW = /^(?:current_timestamp|now|localtime|localtimestamp)(?:\s*\(\s*(\d)?\s*\))?$/i;
@@ -48,7 +48,11 @@ export function columnLabel(table: string, column: string): string {
 
 /** `name TYPE NULL|NOT NULL [DEFAULT x] [AUTO_INCREMENT] [COMMENT '...']`. */
 export function columnDefinition(table: string, column: Column, lookupEnum: EnumLookup): string {
-  const type = toMysqlType(column.type, columnLabel(table, column.name), lookupEnum);
+  const label = columnLabel(table, column.name);
+  const type = toMysqlType(column.type, label, lookupEnum);
+  assertReadableMetadata(type, `the type of column ${label}`);
+  if (column.default !== undefined) assertReadableMetadata(column.default, `the default of column ${label}`);
+  if (column.comment) assertReadableMetadata(column.comment, `the comment of column ${label}`);
   const parts = [quoteIdentifier(column.name), type];
   const autoIncrement = Boolean(column.autoIncrement || column.identity);
   // NULL is written out: with explicit_defaults_for_timestamp off, a bare TIMESTAMP would become NOT NULL.

@@ -22,7 +22,7 @@ import { toMysqlType } from "./column-types.js";
 import { columnDefinition, columnLabel, defaultSql } from "./column-sql.js";
 import type { EnumRegistry } from "./enums.js";
 import { mysqlExpression } from "./expression.js";
-import { quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
+import { assertReadableMetadata, quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
 
 /** "mariadb" turns MySQL-8-only syntax (functional index parts) into a clear error. */
 export type MysqlFlavor = "mysql" | "mariadb";
@@ -91,7 +91,10 @@ function createTable(op: Extract<Operation, { kind: "createTable" }>, context: C
     throw new KilnError(`Cannot create table ${target({ schema: table.schema, table: table.name })}: MySQL tables need at least one column.`);
   }
   let text = `CREATE TABLE ${tableName(table.schema, table.name)} (\n  ${lines.join(",\n  ")}\n)`;
-  if (table.comment !== undefined && table.comment !== "") text += ` COMMENT = ${quoteLiteral(table.comment)}`;
+  if (table.comment !== undefined && table.comment !== "") {
+    assertReadableMetadata(table.comment, `the comment of table ${quoteIdentifier(table.name)}`);
+    text += ` COMMENT = ${quoteLiteral(table.comment)}`;
+  }
   return [sql(text)];
 }
 
@@ -316,6 +319,7 @@ export function compileOperation(op: Operation, context: CompileContext): Statem
     case "addEnumValue":
       return addEnumValue(op);
     case "setTableComment":
+      assertReadableMetadata(op.comment ?? "", `the comment of table ${target(op)}`);
       return [sql(`ALTER TABLE ${target(op)} COMMENT = ${quoteLiteral(op.comment ?? "")}`)];
     case "createSchema":
       // A MySQL schema is a database. No IF NOT EXISTS: like CREATE SCHEMA, a clash is worth an error.

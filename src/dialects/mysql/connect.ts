@@ -78,6 +78,9 @@ export async function connectMysql(url: DatabaseUrl): Promise<Connection> {
   client.on("error", () => {});
   try {
     await client.query("SET time_zone = '+00:00'");
+    // kiln writes literals in the server's default string syntax, where a backslash escapes
+    // (quoteLiteral doubles it); a server running with NO_BACKSLASH_ESCAPES would read them otherwise.
+    await client.query("SET SESSION sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')");
     // Keeps TIMESTAMP columns from gaining implicit defaults on servers where this is still off.
     await client.query("SET SESSION explicit_defaults_for_timestamp = 1").catch(() => {});
   } catch (error) {

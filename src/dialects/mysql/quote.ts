@@ -8,6 +8,12 @@ export function quoteIdentifier(name: string): string {
   if (name.includes("\u0000")) {
     throw new KilnError(`MySQL identifiers cannot contain a NUL character: ${JSON.stringify(name)}`);
   }
+  const outside = supplementaryCharacter(name);
+  if (outside) {
+    throw new KilnError(
+      `MySQL and MariaDB identifiers cannot contain ${outside} (a character outside the Basic Multilingual Plane, such as an emoji): ${JSON.stringify(name)}; rename it`,
+    );
+  }
   return "`" + name.replaceAll("`", "``") + "`";
 }
 
@@ -55,6 +61,39 @@ export function quoteLiteral(value: unknown): string {
     return `X'${Buffer.from(value).toString("hex")}'`;
   }
   return quoteString(JSON.stringify(value));
+}
+
+/** The first character above U+FFFF in `text`, as `U+1F642 "🙂"`; undefined if none. */
+function supplementaryCharacter(text: string): string | undefined {
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (code > 0xffff) return `U+${code.toString(16).toUpperCase()} ${JSON.stringify(char)}`;
+  }
+  return undefined;
+}
+
+/**
+ * Text kept in the table definition (enum values, defaults, comments). The server
+ * stores it, but reports it (information_schema, SHOW CREATE TABLE) in the utf8mb3
+ * system character set, which prints a character above U+FFFF as "?": kiln could
+ * then not tell it from a corrupted "?", so it refuses such text up front.
+ */
+export function assertReadableMetadata(text: string, what: string): void {
+  const outside = supplementaryCharacter(text);
+  if (!outside) return;
+  throw new KilnError(
+    `${what} contains ${outside}: MySQL and MariaDB report table definitions in utf8mb3, which shows characters above U+FFFF (such as emoji) as "?", so kiln could not read it back or see it corrupted; use characters up to U+FFFF there (the data in the column may hold any character)`,
+  );
+}
+
+/**
+ * A default written as a standard SQL string literal (the models' spelling, where a
+ * backslash is an ordinary character) in the server's spelling, where a backslash
+ * escapes: 'a\b' must reach MariaDB as 'a\\b'. Other text (numbers, expressions) is returned as is.
+ */
+export function standardLiteralToMysql(text: string): string {
+  const match = /^'((?:[^']|'')*)'$/s.exec(text);
+  return match ? quoteString(match[1]!.replaceAll("''", "'")) : text;
 }
 
 export function placeholder(_index: number): string {
