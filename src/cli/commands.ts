@@ -109,7 +109,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
         interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
       });
       if (!result.changed) {
-        printErr("no changes: the models match the database; no revision written");
+        printErr(`no changes: the models match the database ${result.database ?? ""}; no revision written`);
         return;
       }
       for (const line of result.changes) printErr(`  ${line}`);

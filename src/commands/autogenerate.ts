@@ -47,7 +47,7 @@ async function requireAtHead(project: Project, session: Session, command: string
   if (!sameSet(current, heads)) {
     throw new KilnError(
       `the database is not up to date (it is at ${current.join(", ") || "base"}; the migrations folder's head is ${heads.join(", ") || "base"}), so ${command} would compare the models with an old schema`,
-      { details: ["run `kiln upgrade head` first, then try again"] },
+      { details: [`database: ${project.config.url?.display ?? ""}`, "run `kiln upgrade head` first, then try again"] },
     );
   }
 }

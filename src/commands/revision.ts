@@ -33,6 +33,8 @@ export interface RevisionResult {
   changed: boolean;
   /** Human lines describing the operations written (autogenerate). */
   changes: string[];
+  /** Autogenerate only: the database compared with the models (password masked). */
+  database?: string;
 }
 
 export interface Bodies {
@@ -124,7 +126,7 @@ export async function revision(options: RevisionOptions): Promise<RevisionResult
     const { autogenerateBodies } = await import("./autogenerate.js");
     bodies = await autogenerateBodies(project, options);
     if (bodies.changes.length === 0) {
-      return { revision: "", file: "", changed: false, changes: [] };
+      return { revision: "", file: "", changed: false, changes: [], database: project.config.url?.display ?? "" };
     }
   }
   return createRevision(project, {

@@ -64,7 +64,7 @@ export async function current(options: CurrentOptions = {}): Promise<CurrentResu
     if (options.checkHeads && !result.upToDate) {
       throw new KilnError(
         `the database is not up to date: it is at ${heads.join(", ") || "base"}, the heads are ${headIds(project).join(", ") || "none"}`,
-        { details: ["run `kiln upgrade head` (or `kiln upgrade heads`)"] },
+        { details: [`database: ${result.database}`, "run `kiln upgrade head` (or `kiln upgrade heads`)"] },
       );
     }
     return result;

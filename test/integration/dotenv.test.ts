@@ -41,6 +41,23 @@ describe(".env in the project folder", () => {
     expect(JSON.parse(again.stdout).database).toBe("sqlite://from-dotenv.db");
   });
 
+  it("refusals and 'no changes' name the database too", async () => {
+    project = createProject({ url: "sqlite://default.db", models: "export {};\n" });
+    project.write(".env", "DATABASE_URL=sqlite://from-dotenv.db\n");
+    const same = await project.kiln(["revision", "--autogenerate", "-m", "nothing"]);
+    expect(same.code).toBe(0);
+    expect(same.stderr).toContain("no changes: the models match the database sqlite://from-dotenv.db; no revision written");
+
+    project.write("migrations/one.ts", FIRST);
+    const behind = await project.kiln(["revision", "--autogenerate", "-m", "behind"]);
+    expect(behind.code).toBe(1);
+    expect(behind.stderr).toContain("the database is not up to date");
+    expect(behind.stderr).toContain("database: sqlite://from-dotenv.db");
+    const checkHeads = await project.kiln(["current", "--check-heads"]);
+    expect(checkHeads.code).toBe(1);
+    expect(checkHeads.stderr).toContain("database: sqlite://from-dotenv.db");
+  });
+
   it("loses to a variable already in the environment", async () => {
     project = createProject({ url: "sqlite://default.db" });
     project.write(".env", "DATABASE_URL=sqlite://from-dotenv.db\n");
