@@ -9,6 +9,7 @@
  * `import { defineConfig } from "kiln"` stays cheap.
  */
 import type { CheckResult } from "./commands/autogenerate.js";
+import type { GraphOptions } from "./commands/graph.js";
 import type { CommonOptions } from "./commands/context.js";
 import type { InitOptions, InitResult } from "./commands/init.js";
 import type { LintOptions, LintResult } from "./commands/lint.js";
@@ -31,6 +32,7 @@ export type {
   CommonOptions,
   CurrentOptions,
   CurrentResult,
+  GraphOptions,
   HistoryOptions,
   InitOptions,
   InitResult,
@@ -69,6 +71,10 @@ export async function current(options?: CurrentOptions): Promise<CurrentResult> 
 }
 export async function history(options?: HistoryOptions): Promise<RevisionSummary[]> {
   return (await import("./commands/status.js")).history(options);
+}
+/** `kiln graph`: the revision graph as a Mermaid flowchart or Graphviz DOT text. */
+export async function graph(options?: GraphOptions): Promise<string> {
+  return (await import("./commands/graph.js")).graph(options);
 }
 export async function heads(options?: CommonOptions): Promise<RevisionSummary[]> {
   return (await import("./commands/status.js")).heads(options);

@@ -1,5 +1,5 @@
 /** Declares every subcommand with commander and prints what the command functions return. */
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import type { RevisionSummary } from "../commands/status.js";
 import type { DialectName } from "../dialects/types.js";
 import type { Reporter } from "../runtime/reporter.js";
@@ -16,6 +16,7 @@ export interface CliContext {
 // Commands load on demand: `kiln current` does not pay for autogenerate or other drivers.
 const commands = {
   check: () => import("../commands/check.js"),
+  graph: () => import("../commands/graph.js"),
   init: () => import("../commands/init.js"),
   lint: () => import("../commands/lint.js"),
   migrate: () => import("../commands/migrate.js"),
@@ -185,15 +186,39 @@ export function registerCommands(program: Command, ctx: CliContext): void {
     .option("-r, --rev-range <range>", "START:END, either side optional")
     .option("-v, --verbose", "show details of each revision")
     .option("-i, --indicate-current", "mark the revision(s) the database is at")
+    .option("--graph", "draw branches and merges as lines beside the revisions (@ marks the current one with -i)")
     .option("--json", JSON_HELP)
-    .action(async (opts: { revRange?: string; verbose?: boolean; indicateCurrent?: boolean; json?: boolean }) => {
+    .action(async (opts: { revRange?: string; verbose?: boolean; indicateCurrent?: boolean; graph?: boolean; json?: boolean }) => {
+      if (opts.graph && (opts.json || opts.verbose)) throw new UsageError(`--graph and ${opts.json ? "--json" : "--verbose"} cannot go together`);
       const { history } = await commands.status();
       const list = await history({ ...common(), range: opts.revRange, indicateCurrent: opts.indicateCurrent });
       if (opts.json) return printJson({ revisions: list });
+      if (opts.graph) {
+        const { layoutGraph } = await import("../revisions/graph-layout.js");
+        const byId = new Map(list.map((r) => [r.revision, r]));
+        const current = new Set(list.filter((r) => r.isCurrent).map((r) => r.revision));
+        for (const row of layoutGraph(list, current)) {
+          const r = row.revision === undefined ? undefined : byId.get(row.revision)!;
+          printOut(r ? `${row.graph}  ${summaryLine(r)}` : row.graph);
+        }
+        return;
+      }
       for (const r of list) {
         if (opts.verbose) for (const line of verboseBlock(r)) printOut(line);
         else printOut(historyLine(r));
       }
+    });
+
+  program
+    .command("graph")
+    .description("write the revision graph as a Mermaid or Graphviz DOT diagram on stdout, for docs and pull requests")
+    .addOption(new Option("--format <format>", "diagram syntax").choices(["mermaid", "dot"]).default("mermaid"))
+    .option("-r, --rev-range <range>", "START:END, either side optional")
+    .option("-i, --indicate-current", "mark the revision(s) the database is at (connects to the database)")
+    .action(async (opts: { format: "mermaid" | "dot"; revRange?: string; indicateCurrent?: boolean }) => {
+      const { graph } = await commands.graph();
+      const text = await graph({ ...common(), format: opts.format, range: opts.revRange, indicateCurrent: opts.indicateCurrent });
+      printOut(text.replace(/\n$/, ""));
     });
 
   program
