@@ -50,8 +50,6 @@ export function columnLabel(table: string, column: string): string {
 export function columnDefinition(table: string, column: Column, lookupEnum: EnumLookup): string {
   const label = columnLabel(table, column.name);
   const type = toMysqlType(column.type, label, lookupEnum);
-  assertReadableMetadata(type, `the type of column ${label}`);
-  if (column.default !== undefined) assertReadableMetadata(column.default, `the default of column ${label}`);
   if (column.comment) assertReadableMetadata(column.comment, `the comment of column ${label}`);
   const parts = [quoteIdentifier(column.name), type];
   const autoIncrement = Boolean(column.autoIncrement || column.identity);

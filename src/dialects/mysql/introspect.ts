@@ -22,6 +22,7 @@ import { qualifiedName } from "../../catalog/types.js";
 import type { Catalog, CheckConstraint, Column, FkAction, ForeignKey, Index, IndexElement, Table } from "../../catalog/types.js";
 import type { Connection, IntrospectOptions } from "../types.js";
 import { fromMysqlType } from "./column-types.js";
+import { mayHoldLostCharacters, readExactText } from "./exact-text.js";
 import { quoteIdentifier, quoteLiteral } from "./quote.js";
 
 export interface ServerInfo {
@@ -194,6 +195,7 @@ export async function readCatalog(
     checks.get(key)!.push({ name, expression: clause });
   }
 
+  const lossy: { database: string; table: string; column: Column }[] = [];
   for (const row of columnRows.rows) {
     const key = tableKey(text(row.TABLE_SCHEMA), text(row.TABLE_NAME));
     const table = tables.get(key);
@@ -210,7 +212,10 @@ export async function readCatalog(
     const comment = text(row.COLUMN_COMMENT);
     if (comment !== "") column.comment = comment;
     table.columns.push(column);
+    if (mayHoldLostCharacters(column)) lossy.push({ database: text(row.TABLE_SCHEMA), table: text(row.TABLE_NAME), column });
   }
+  // One after the other: they share this connection.
+  for (const { database, table, column } of lossy) await readExactText(conn, database, table, column);
 
   const foreignKeys = new Map<string, ForeignKey>();
   const uniqueNames = new Set<string>();

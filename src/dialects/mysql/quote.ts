@@ -73,16 +73,16 @@ function supplementaryCharacter(text: string): string | undefined {
 }
 
 /**
- * Text kept in the table definition (enum values, defaults, comments). The server
- * stores it, but reports it (information_schema, SHOW CREATE TABLE) in the utf8mb3
- * system character set, which prints a character above U+FFFF as "?": kiln could
- * then not tell it from a corrupted "?", so it refuses such text up front.
+ * A comment kept in the table definition. The server reports it (information_schema,
+ * SHOW CREATE TABLE) in the utf8mb3 system character set, which prints a character
+ * above U+FFFF as "?", and unlike enum values and defaults (exact-text.ts) no query
+ * gives it back exactly: kiln could not tell it from a corrupted "?", so it refuses it.
  */
 export function assertReadableMetadata(text: string, what: string): void {
   const outside = supplementaryCharacter(text);
   if (!outside) return;
   throw new KilnError(
-    `${what} contains ${outside}: MySQL and MariaDB report table definitions in utf8mb3, which shows characters above U+FFFF (such as emoji) as "?", so kiln could not read it back or see it corrupted; use characters up to U+FFFF there (the data in the column may hold any character)`,
+    `${what} contains ${outside}: MySQL and MariaDB report comments in utf8mb3, which shows characters above U+FFFF (such as emoji) as "?", so kiln could not read it back or see it corrupted; use characters up to U+FFFF in comments`,
   );
 }
 
