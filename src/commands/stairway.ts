@@ -64,12 +64,17 @@ function snapshotOf(config: ResolvedConfig, session: Session): () => Promise<Cat
     });
 }
 
-/** A database given with --url must be empty: the check changes everything in it. */
-async function requireEmpty(session: Session, snapshot: () => Promise<Catalog>, display: string): Promise<void> {
+/**
+ * A database given with --url must be empty: the check changes everything in it.
+ * Every table counts, in any schema, whether or not the config manages it
+ * (`schemas`, `excludeTables`); only kiln's own tables may be there, at base.
+ */
+async function requireEmpty(session: Session, display: string): Promise<void> {
   const heads = await session.heads();
-  const { tables } = await snapshot();
+  const own = new Set([session.tables.versionTable, session.tables.historyTable].map((name) => name.toLowerCase()));
+  const tables = (await session.dialect.listTables(session.conn)).filter((t) => !own.has(t.name.toLowerCase()));
   if (heads.length === 0 && tables.length === 0) return;
-  const names = tables.map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name));
+  const names = tables.map((t) => `${t.schema}.${t.name}`);
   const shown = names.slice(0, 5).join(", ") + (names.length > 5 ? `, and ${names.length - 5} more` : "");
   const what = [
     ...(tables.length > 0 ? [`${tables.length} table(s): ${shown}`] : []),
@@ -122,7 +127,7 @@ async function runOn(project: Project, url: DatabaseUrl, givenByUser: boolean, o
     // Look before taking the lock: on SQLite the lock itself writes a table.
     const look = await openSession(scratchConfig, { write: false, reporter });
     try {
-      await requireEmpty(look, snapshotOf(config, look), url.display);
+      await requireEmpty(look, url.display);
     } finally {
       await look.close();
     }

@@ -139,6 +139,13 @@ export interface Dialect {
    * misspelt versionSchema from a first run.
    */
   surveyTables(conn: Connection, names: string[], schema: string | undefined): Promise<TableSurvey>;
+  /**
+   * Every table in the connected database, whatever the config manages: all
+   * schemas on PostgreSQL, the URL's database on MySQL, main, temp and attached
+   * files on SQLite; the database's own tables and kiln's lock table left out.
+   * For `kiln test --url`, which must find its database empty.
+   */
+  listTables(conn: Connection): Promise<{ schema: string; name: string }[]>;
   /** True when the error means the user lacks a privilege (to create kiln's tables, say). */
   isPermissionDenied(error: unknown): boolean;
 

@@ -422,3 +422,26 @@ describe.runIf(mysqlUp)("a MariaDB user without the CREATE privilege (item 12)",
     }
   });
 });
+
+describe.each(DATABASES)("`kiln test --url` on $name refuses any table, managed or not (item 16)", (kind) => {
+  it("refuses a database whose only table is one the config excludes, or in a schema it does not manage", async () => {
+    const project = createProject({ url: "sqlite::memory:" });
+    const db = await kind.create(project);
+    try {
+      for (const [path, content] of Object.entries(CHAIN)) project.write(path, content);
+      project.write("kiln.config.ts", config({ url: db.url, migrations: "migrations" }, `excludeTables: ["legacy"],`));
+      await queryDb(db.url, "CREATE TABLE legacy (id integer)");
+      await queryDb(db.url, "INSERT INTO legacy VALUES (7)");
+      await expectRefused(project, db.url, ["test", "--url", db.url], 1, [/refusing to run kiln test on .*: it holds 1 table\(s\): \S*legacy/]);
+      if (kind.name === "postgresql" || kind.name === "pglite") {
+        await queryDb(db.url, "DROP TABLE legacy");
+        await queryDb(db.url, "CREATE SCHEMA archive");
+        await queryDb(db.url, "CREATE TABLE archive.orders (id integer)");
+        await expectRefused(project, db.url, ["test", "--url", db.url], 1, ["it holds 1 table(s): archive.orders"]);
+      }
+    } finally {
+      project.remove();
+      await db.drop();
+    }
+  });
+});

@@ -306,7 +306,7 @@ describe("kiln test --url", () => {
     await queryDb(given, "CREATE TABLE customers (id integer primary key)");
     const run = await project.kiln(["test", "--url", given]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/refusing to run kiln test on .*busy\.db: it holds 1 table\(s\): customers/);
+    expect(run.stderr).toMatch(/refusing to run kiln test on .*busy\.db: it holds 1 table\(s\): main\.customers/);
     expect(run.stdout).toBe("");
     const tables = await queryDb(given, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
     expect(tables.map((t) => t.name)).toEqual(["customers"]);

@@ -22,7 +22,7 @@ import { introspectMysql } from "./introspect.js";
 import { isMysqlLockTimeout, mysqlStepSettings } from "./limits.js";
 import { acquireMysqlLock, mysqlLockKey } from "./lock.js";
 import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
-import { surveyMysqlTables } from "./survey.js";
+import { listMysqlTables, surveyMysqlTables } from "./survey.js";
 
 export interface MysqlDialectOptions {
   /**
@@ -50,6 +50,7 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
     stepSettings: mysqlStepSettings,
     isLockTimeout: isMysqlLockTimeout,
     surveyTables: surveyMysqlTables,
+    listTables: listMysqlTables,
     // 1142 ER_TABLEACCESS_DENIED_ERROR, 1044 ER_DBACCESS_DENIED_ERROR, 1227 ER_SPECIFIC_ACCESS_DENIED_ERROR.
     isPermissionDenied: (error) => [1142, 1044, 1227].includes(Number((error as { errno?: unknown } | null)?.errno)),
     lockKey: mysqlLockKey,

@@ -26,3 +26,11 @@ export async function surveyMysqlTables(conn: Connection, names: string[], schem
   }
   return { schema: target, schemaExists: Number(where.present) === 1, tables: [...tables.values()] };
 }
+
+/** Every base table of the URL's database. */
+export async function listMysqlTables(conn: Connection): Promise<{ schema: string; name: string }[]> {
+  const { rows } = await conn.query(
+    "SELECT table_schema AS s, table_name AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1, 2",
+  );
+  return rows.map((r) => ({ schema: String(r.s), name: String(r.n) }));
+}

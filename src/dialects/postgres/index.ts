@@ -14,7 +14,7 @@ import { acquirePostgresLock, postgresLockKey } from "./lock.js";
 import { addExplicitCasts } from "./casts.js";
 import { preferOnlineForms } from "./online.js";
 import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
-import { surveyPostgresTables } from "./survey.js";
+import { listPostgresTables, surveyPostgresTables } from "./survey.js";
 
 function stepSettings(settings: StepSettings, scope: "transaction" | "session"): string[] {
   // SET LOCAL ends with the step's transaction; a statement that must run outside
@@ -64,6 +64,7 @@ export const postgresDialect: Dialect = {
   isLockTimeout: (error) => (error as { code?: unknown } | null)?.code === "55P03",
   bookkeepingDDL: postgresBookkeepingDDL,
   surveyTables: surveyPostgresTables,
+  listTables: listPostgresTables,
   // 42501 insufficient_privilege.
   isPermissionDenied: (error) => (error as { code?: unknown } | null)?.code === "42501",
   beginSql: "BEGIN",

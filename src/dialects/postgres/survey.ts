@@ -25,3 +25,14 @@ export async function surveyPostgresTables(conn: Connection, names: string[], sc
   }
   return { schema: target, schemaExists: where.present === true, tables: [...tables.values()] };
 }
+
+/** Every table (plain, partitioned, foreign) in every schema but PostgreSQL's own. */
+export async function listPostgresTables(conn: Connection): Promise<{ schema: string; name: string }[]> {
+  const { rows } = await conn.query(
+    `SELECT n.nspname AS s, c.relname AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+        AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+      ORDER BY 1, 2`,
+  );
+  return rows.map((r) => ({ schema: String(r.s), name: String(r.n) }));
+}

@@ -38,7 +38,7 @@ import { introspectSqlite } from "./introspect.js";
 import { acquireSqliteLock, renewSqliteLease } from "./lock.js";
 import { sqliteLockKey } from "./lock-key.js";
 import { placeholderFor, quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
-import { surveySqliteTables } from "./survey.js";
+import { listSqliteTables, surveySqliteTables } from "./survey.js";
 import { checkForeignKeys, compileOnline } from "./rebuild.js";
 
 export interface SqliteDialect extends Dialect {
@@ -84,6 +84,7 @@ export const sqliteDialect: SqliteDialect = {
   compile: (op: Operation): Statement[] => compileOperation(op),
   bookkeepingDDL,
   surveyTables: surveySqliteTables,
+  listTables: listSqliteTables,
   // SQLITE_READONLY*, SQLITE_PERM, SQLITE_AUTH: the file or an authorizer refuses the write.
   isPermissionDenied: (error) => /^SQLITE_(READONLY|PERM|AUTH)/.test(String((error as { code?: unknown } | null)?.code ?? "")),
   // IMMEDIATE takes the write lock at once, so concurrent runs queue at BEGIN.
