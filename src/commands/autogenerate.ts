@@ -5,6 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { type Catalog, qualifiedName } from "../catalog/types.js";
+import type { IdentifierLimit } from "../dialects/types.js";
 import type { Operation } from "../operations/types.js";
 import type { ResolvedConfig } from "../config/load.js";
 import { compareCatalogs } from "../autogenerate/compare.js";
@@ -20,7 +21,8 @@ import { modelsToCatalog } from "../schema/to-catalog.js";
 import type { Project } from "./context.js";
 import type { Bodies, RevisionOptions } from "./revision.js";
 
-export async function loadModelCatalog(config: ResolvedConfig): Promise<Catalog> {
+/** The models as a Catalog; `limit` is the database's identifier limit (Dialect.identifierLimit, null for none). */
+export async function loadModelCatalog(config: ResolvedConfig, limit: IdentifierLimit | null): Promise<Catalog> {
   if (config.models.length === 0) {
     throw new KilnError(`no models configured: set \`models: "src/db/schema.ts"\` (or a list) in ${config.configFile}`);
   }
@@ -33,7 +35,7 @@ export async function loadModelCatalog(config: ResolvedConfig): Promise<Catalog>
       throw describeImportFailure("models file", file, error instanceof KilnError && error.cause !== undefined ? error.cause : error);
     }
   }
-  return modelsToCatalog(modules, config.naming);
+  return modelsToCatalog(modules, config.naming, limit);
 }
 
 function sameSet(a: string[], b: string[]): boolean {
@@ -63,7 +65,7 @@ export async function diffModelsWithDatabase(
   session: Session,
   renames: RenameDecision[] = [],
 ): Promise<SchemaDiff> {
-  const model = await loadModelCatalog(config);
+  const model = await loadModelCatalog(config, session.dialect.identifierLimit ?? null);
   const schemas = [...new Set([...config.schemas, ...model.schemas])];
   const database = await session.dialect.introspect(session.conn, {
     schemas: schemas.length > 0 ? schemas : undefined,

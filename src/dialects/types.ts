@@ -60,6 +60,8 @@ export interface LockOptions {
 
 export interface Dialect {
   readonly name: DialectName;
+  /** The longest name the database keeps (PostgreSQL: 63 bytes of UTF-8, MySQL: 64 characters); undefined when it has none (SQLite). */
+  readonly identifierLimit?: IdentifierLimit;
   /** True when DDL runs inside a transaction and rolls back with it. */
   readonly transactionalDDL: boolean;
 
@@ -205,6 +207,13 @@ export interface ScratchOptions {
   /** Keep it afterwards (an in-memory database then goes to a temporary folder). */
   keep: boolean;
   warn(message: string): void;
+}
+
+/** A limit on identifier length: in bytes of UTF-8 or in characters, and the database's name for messages. */
+export interface IdentifierLimit {
+  max: number;
+  unit: "bytes" | "characters";
+  database: string;
 }
 
 export interface TableSurvey {

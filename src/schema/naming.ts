@@ -20,11 +20,14 @@
  *   expression; with none, the hash stands in for them too.
  * - An expression element of an index appears as `expr_` plus a 6-hex-digit
  *   hash of the expression, so two expression indexes on one table differ.
- * - Generated names longer than 63 bytes (PostgreSQL's limit) are cut and end
- *   in `_` plus an 8-hex-digit hash of the full name, so they stay unique and stable.
+ * - Generated names longer than the database's limit (Dialect.identifierLimit:
+ *   PostgreSQL 63 bytes, MySQL 64 characters, SQLite none) are cut and end in `_`
+ *   plus an 8-hex-digit hash of the full name, so they stay unique and stable.
  */
 import { createHash } from "node:crypto";
 import type { NamingConvention } from "../config/types.js";
+import { fitsLimit, identifierLength } from "../dialects/identifier-limit.js";
+import type { IdentifierLimit } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
 
 export type NamingKind = keyof NamingConvention;
@@ -39,6 +42,12 @@ export const DEFAULT_NAMING: Readonly<Required<NamingConvention>> = Object.freez
 
 /** PostgreSQL keeps at most this many bytes of an identifier. */
 export const MAX_IDENTIFIER_BYTES = 63;
+
+/**
+ * The strictest limit of the supported databases (PostgreSQL's 63 bytes fits
+ * MySQL's 64 characters too), for callers that do not say which database.
+ */
+export const STRICTEST_IDENTIFIER_LIMIT: IdentifierLimit = { max: MAX_IDENTIFIER_BYTES, unit: "bytes", database: "PostgreSQL" };
 
 const KINDS: readonly NamingKind[] = ["pk", "fk", "uq", "ck", "ix"];
 
@@ -64,17 +73,17 @@ export function shortHash(text: string, hexDigits = 8): string {
   return createHash("sha256").update(text).digest("hex").slice(0, hexDigits);
 }
 
-/** Cut a name to `maxBytes` UTF-8 bytes, ending it with a hash of the whole name when cut. */
-export function truncateIdentifier(name: string, maxBytes = MAX_IDENTIFIER_BYTES): string {
-  if (Buffer.byteLength(name) <= maxBytes) return name;
+/** Cut a name to the limit (null: none), ending it with a hash of the whole name when cut. */
+export function truncateIdentifier(name: string, limit: IdentifierLimit | null = STRICTEST_IDENTIFIER_LIMIT): string {
+  if (limit === null || fitsLimit(limit, name)) return name;
   const suffix = `_${shortHash(name)}`;
   let prefix = "";
-  let bytes = 0;
+  let used = 0;
   for (const char of name) {
-    const size = Buffer.byteLength(char);
-    if (bytes + size > maxBytes - suffix.length) break;
+    const size = identifierLength(limit, char);
+    if (used + size > limit.max - suffix.length) break;
     prefix += char;
-    bytes += size;
+    used += size;
   }
   return prefix.replace(/_+$/, "") + suffix;
 }
@@ -126,8 +135,8 @@ function tokenValue(token: string, parts: NameParts): string | undefined {
   }
 }
 
-/** Fill a template; the result is truncated to 63 bytes with a hash suffix when longer. */
-export function applyNamingTemplate(kind: NamingKind, template: string, parts: NameParts): string {
+/** Fill a template; the result is cut to the limit (null: none) with a hash suffix when longer. */
+export function applyNamingTemplate(kind: NamingKind, template: string, parts: NameParts, limit: IdentifierLimit | null = STRICTEST_IDENTIFIER_LIMIT): string {
   const name = template.replace(/%\((\w+)\)s/g, (_, token: string) => {
     const value = tokenValue(token, parts);
     if (value === undefined) {
@@ -141,7 +150,7 @@ export function applyNamingTemplate(kind: NamingKind, template: string, parts: N
   if (name.includes("%(")) {
     throw new KilnError(`naming.${kind} template "${template}" has a malformed token; write tokens as %(name)s.`);
   }
-  return truncateIdentifier(name);
+  return truncateIdentifier(name, limit);
 }
 
 function describeKind(kind: NamingKind): string {

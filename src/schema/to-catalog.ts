@@ -25,8 +25,10 @@ import { ENUM } from "./brand.js";
 import { isColumn, type AnyColumn, type EnumDefinition, type TableIdentity } from "./column.js";
 import type { ForeignKeyExtra, IndexBuilder, PrimaryKeyExtra, TableExtra, UniqueExtra } from "./constraints.js";
 import { isEnumType } from "./enum.js";
+import { checkIdentifierLength } from "../dialects/identifier-limit.js";
+import type { IdentifierLimit } from "../dialects/types.js";
 import {
-  MAX_IDENTIFIER_BYTES,
+  STRICTEST_IDENTIFIER_LIMIT,
   applyNamingTemplate,
   expressionToken,
   resolveNaming,
@@ -36,6 +38,14 @@ import { isColumnReference, isSqlFragment, type SqlFragment } from "./sql.js";
 import { isTable, tableDefinition, type TableDefinition } from "./table.js";
 
 type Naming = Required<NamingConvention>;
+type CheckIdentifier = (name: string, what: string | (() => string)) => void;
+
+/** How names are made and checked: the conventions, the database's length limit, the check of explicit names. */
+interface NameRules {
+  naming: Naming;
+  limit: ModelIdentifierLimit;
+  checkIdentifier: CheckIdentifier;
+}
 
 interface Found<T> {
   value: T;
@@ -55,20 +65,18 @@ function describeTable(t: TableIdentity): string {
   return `table "${qualifiedName(t)}"`;
 }
 
-/** `what` is only needed for the message: pass a function when it costs something to build. */
-function checkIdentifier(name: string, what: string | (() => string)): void {
-  // UTF-8 takes at most 3 bytes per UTF-16 code unit: short names need no counting.
-  if (name.length * 3 <= MAX_IDENTIFIER_BYTES) return;
-  const bytes = Buffer.byteLength(name);
-  if (bytes > MAX_IDENTIFIER_BYTES) {
-    throw new KilnError(
-      `${typeof what === "function" ? what() : what}: the name "${name}" is ${bytes} bytes long; PostgreSQL keeps only ${MAX_IDENTIFIER_BYTES} and would silently cut it. Choose a shorter name.`,
-    );
-  }
-}
+/**
+ * modelsToCatalog's third argument: the database's identifier limit
+ * (Dialect.identifierLimit; null for none). Left out, the strictest of the
+ * supported databases applies.
+ */
+export type ModelIdentifierLimit = IdentifierLimit | null;
 
-export function modelsToCatalog(modules: Record<string, unknown>[], naming?: NamingConvention): Catalog {
-  const conventions = resolveNaming(naming);
+export function modelsToCatalog(modules: Record<string, unknown>[], naming?: NamingConvention, limit: ModelIdentifierLimit = STRICTEST_IDENTIFIER_LIMIT): Catalog {
+  const conventions: Naming = resolveNaming(naming);
+  // One checker for every name of the models: explicit names are checked, generated ones cut (naming.ts).
+  const checkIdentifier: CheckIdentifier = (name, what) => checkIdentifierLength(limit ?? undefined, name, what);
+  const rules: NameRules = { naming: conventions, limit, checkIdentifier };
   const { tables, enums } = collect(modules);
 
   const usedEnums: Found<EnumDefinition>[] = [...enums];
@@ -77,11 +85,11 @@ export function modelsToCatalog(modules: Record<string, unknown>[], naming?: Nam
       const used = column.state.enum;
       if (used) usedEnums.push({ value: used, source: `${source} (column "${column.name}")` });
     }
-    return buildTable(value, conventions);
+    return buildTable(value, rules);
   });
   checkRelationNames(catalogTables);
 
-  const catalogEnums = dedupeEnums(usedEnums);
+  const catalogEnums = dedupeEnums(usedEnums, rules);
   const schemas = new Set<string>();
   for (const o of [...catalogTables, ...catalogEnums]) if (o.schema !== undefined) schemas.add(o.schema);
 
@@ -122,7 +130,7 @@ function collect(modules: Record<string, unknown>[]) {
   return { tables, enums };
 }
 
-function dedupeEnums(found: Found<EnumDefinition>[]): CatalogEnum[] {
+function dedupeEnums(found: Found<EnumDefinition>[], rules: NameRules): CatalogEnum[] {
   const chosen = new Map<string, Found<EnumDefinition>>();
   for (const item of found) {
     const name = qualifiedName(item.value);
@@ -136,7 +144,7 @@ function dedupeEnums(found: Found<EnumDefinition>[]): CatalogEnum[] {
     }
   }
   return [...chosen.values()].map(({ value, source }) => {
-    checkIdentifier(value.name, () => `enum type "${qualifiedName(value)}" (${source})`);
+    rules.checkIdentifier(value.name, () => `enum type "${qualifiedName(value)}" (${source})`);
     return {
     ...(value.schema !== undefined ? { schema: value.schema } : {}),
       name: value.name,
@@ -149,8 +157,17 @@ function dedupeEnums(found: Found<EnumDefinition>[]): CatalogEnum[] {
 class TableContext {
   constructor(
     readonly definition: TableDefinition,
-    readonly naming: Naming,
+    readonly rules: NameRules,
   ) {}
+
+  get naming(): Naming {
+    return this.rules.naming;
+  }
+
+  /** For applyNamingTemplate: generated names are cut to the database's limit. */
+  get limit(): ModelIdentifierLimit {
+    return this.rules.limit;
+  }
 
   get where(): string {
     return describeTable(this.definition);
@@ -188,14 +205,15 @@ class TableContext {
 
   name(explicit: string | undefined, what: string, generate: () => string): string {
     if (explicit === undefined) return generate();
-    checkIdentifier(explicit, () => `${this.where}: ${what}`);
+    this.rules.checkIdentifier(explicit, () => `${this.where}: ${what}`);
     return explicit;
   }
 }
 
-function buildTable(definition: TableDefinition, naming: Naming): CatalogTable {
-  const ctx = new TableContext(definition, naming);
-  checkIdentifier(definition.name, () => ctx.where);
+function buildTable(definition: TableDefinition, rules: NameRules): CatalogTable {
+  const ctx = new TableContext(definition, rules);
+  const naming = rules.naming;
+  ctx.rules.checkIdentifier(definition.name, () => ctx.where);
   const extras = groupExtras(ctx, definition.extras());
 
   const primaryKey = buildPrimaryKey(ctx, extras.primaryKeys);
@@ -217,11 +235,12 @@ function buildTable(definition: TableDefinition, naming: Naming): CatalogTable {
       name: ctx.name(name, "check", () => {
         const hash = shortHash(text);
         const columnNames = expression.columnNames();
-        return applyNamingTemplate("ck", naming.ck, {
-          table: definition.name,
-          columns: columnNames.length > 0 ? columnNames : [hash],
-          constraintName: hash,
-        });
+        return applyNamingTemplate(
+          "ck",
+          naming.ck,
+          { table: definition.name, columns: columnNames.length > 0 ? columnNames : [hash], constraintName: hash },
+          ctx.limit,
+        );
       }),
       expression: text,
     };
@@ -300,7 +319,7 @@ function buildPrimaryKey(ctx: TableContext, extras: PrimaryKeyExtra[]): PrimaryK
   const names = columns.map((c) => c.name);
   return {
     name: ctx.name(extra?.name, "primaryKey(...)", () =>
-      applyNamingTemplate("pk", ctx.naming.pk, { table: ctx.definition.name, columns: names }),
+      applyNamingTemplate("pk", ctx.naming.pk, { table: ctx.definition.name, columns: names }, ctx.limit),
     ),
     columns: names,
   };
@@ -309,7 +328,7 @@ function buildPrimaryKey(ctx: TableContext, extras: PrimaryKeyExtra[]): PrimaryK
 function buildColumn(ctx: TableContext, column: AnyColumn, inPrimaryKey: boolean): CatalogColumn {
   const s = column.state;
   const where = () => `${ctx.where}, column "${column.name}"`;
-  checkIdentifier(column.name, where);
+  ctx.rules.checkIdentifier(column.name, where);
   if (s.default !== undefined && (s.identity || s.autoIncrement)) {
     throw new KilnError(`${where()}: ${s.identity ? "an identity" : "a serial"} column cannot also have a .default(); remove one.`);
   }
@@ -327,7 +346,7 @@ function buildColumn(ctx: TableContext, column: AnyColumn, inPrimaryKey: boolean
 function buildUnique(ctx: TableContext, name: string | undefined, columns: AnyColumn[]): UniqueConstraint {
   const names = columns.map((c) => c.name);
   return {
-    name: ctx.name(name, "unique", () => applyNamingTemplate("uq", ctx.naming.uq, { table: ctx.definition.name, columns: names })),
+    name: ctx.name(name, "unique", () => applyNamingTemplate("uq", ctx.naming.uq, { table: ctx.definition.name, columns: names }, ctx.limit)),
     columns: names,
   };
 }
@@ -375,7 +394,7 @@ function foreignKeyOf(
         columns: names,
         referredTable: referenced.name,
         referredColumns: refColumns,
-      }),
+      }, ctx.limit),
     ),
     columns: names,
     ...(referenced.schema !== undefined ? { refSchema: referenced.schema } : {}),
@@ -403,7 +422,7 @@ function buildIndex(ctx: TableContext, ix: IndexBuilder): Index {
   });
   const tokens = columns.map((c) => (typeof c === "string" ? c : expressionToken(c.expression)));
   return {
-    name: ctx.name(ix.name, what, () => applyNamingTemplate("ix", ctx.naming.ix, { table: ctx.definition.name, columns: tokens })),
+    name: ctx.name(ix.name, what, () => applyNamingTemplate("ix", ctx.naming.ix, { table: ctx.definition.name, columns: tokens }, ctx.limit)),
     columns,
     ...(ix.isUnique ? { unique: true } : {}),
     ...(ix.predicate !== undefined ? { where: ctx.render(ix.predicate, `${what} .where(...)`) } : {}),

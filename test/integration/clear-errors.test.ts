@@ -445,3 +445,109 @@ describe.each(DATABASES)("`kiln test --url` on $name refuses any table, managed 
     }
   });
 });
+
+/** A models file with one table of this name. */
+const oneTable = (name: string) => `import { table, integer } from "kiln/schema";\nexport const t = table(${JSON.stringify(name)}, { id: integer().primaryKey() });\n`;
+
+const LONG = {
+  ascii64: "a".repeat(64),
+  accented32: "é".repeat(32), // 32 characters, 64 bytes of UTF-8
+  ascii65: "b".repeat(65),
+};
+
+/** Which of the names each database keeps whole (PostgreSQL: 63 bytes; MySQL: 64 characters; SQLite: no limit). */
+const ACCEPTS: Record<DatabaseKind["name"], (keyof typeof LONG)[]> = {
+  postgresql: [],
+  pglite: [],
+  mariadb: ["ascii64", "accented32"],
+  sqlite: ["ascii64", "accented32", "ascii65"],
+};
+
+describe.each(DATABASES)("identifier length on $name (item 15)", (kind) => {
+  let project: TestProject;
+  let db: { url: string; drop(): Promise<void> };
+
+  beforeAll(async () => {
+    project = createProject({ url: "sqlite::memory:" });
+    db = await kind.create(project);
+    project.write("kiln.config.ts", config({ url: db.url, migrations: "migrations", models: "schema.ts" }));
+  });
+  afterAll(async () => {
+    project?.remove();
+    await db?.drop();
+  });
+
+  it.each(Object.keys(LONG) as (keyof typeof LONG)[])("a model table named %s follows the database's own limit", async (key) => {
+    const name = LONG[key];
+    project.write("schema.ts", oneTable(name));
+    if (!ACCEPTS[kind.name].includes(key)) {
+      const limit = kind.name === "mariadb" ? "65 characters long; MySQL/MariaDB allows at most 64 characters" : `${Buffer.byteLength(name)} bytes long; PostgreSQL allows at most 63 bytes`;
+      await expectRefused(project, db.url, ["revision", "--autogenerate", "-m", key], 1, [`the name "${name}" is ${limit}`]);
+      expect(project.revisionFiles()).toEqual([]);
+      return;
+    }
+    const revision = await project.kiln(["revision", "--autogenerate", "-m", key]);
+    expect(revision.code, revision.stderr).toBe(0);
+    const up = await project.kiln(["upgrade", "head"]);
+    expect(up.code, up.stderr).toBe(0);
+    expect(Object.keys(await snapshot(db.url)).some((table) => table.endsWith(name))).toBe(true);
+    const check = await project.kiln(["check"]);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    const down = await project.kiln(["downgrade", "base"]);
+    expect(down.code, down.stderr).toBe(0);
+    for (const file of project.revisionFiles()) rmSync(join(project.migrationsDir, file));
+  });
+
+  it("a generated index name is cut only beyond the database's limit", async () => {
+    // ix_t_ + 59 characters: 64 characters and 64 bytes.
+    const column = "c".repeat(59);
+    const full = `ix_t_${column}`;
+    project.write("schema.ts", `import { table, integer, index } from "kiln/schema";\nexport const t = table("t", { id: integer().primaryKey(), ${JSON.stringify(column)}: integer() }, (t) => [index().on(t[${JSON.stringify(column)}])]);\n`);
+    const revision = await project.kiln(["revision", "--autogenerate", "-m", "index"]);
+    expect(revision.code, revision.stderr).toBe(0);
+    try {
+      const text = project.read(join("migrations", project.revisionFiles()[0]!));
+      if (kind.name === "postgresql" || kind.name === "pglite") {
+        expect(text).not.toContain(full);
+        expect(text).toMatch(/"ix_t_c{40,}_[0-9a-f]{8}"/);
+      } else {
+        expect(text).toContain(`"${full}"`);
+      }
+      const up = await project.kiln(["upgrade", "head"]);
+      expect(up.code, up.stderr).toBe(0);
+      const check = await project.kiln(["check"]);
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+      expect((await project.kiln(["downgrade", "base"])).code).toBe(0);
+    } finally {
+      for (const file of project.revisionFiles()) rmSync(join(project.migrationsDir, file));
+    }
+  });
+
+  it("a hand-written revision with a name over the limit fails before its statement runs", async () => {
+    project.write("schema.ts", "export {};\n");
+    const tooLong = kind.name === "mariadb" ? LONG.ascii65 : LONG.accented32;
+    project.write(
+      "migrations/001_long.ts",
+      revisionSource({
+        revision: "cccc00000001",
+        downRevision: null,
+        upgrade: `await op.createTable(${JSON.stringify(tooLong)}, { id: { type: "integer" } });`,
+        downgrade: `await op.dropTable(${JSON.stringify(tooLong)});`,
+      }),
+    );
+    try {
+      if (kind.name === "sqlite") {
+        // SQLite has no limit: the name is kept whole.
+        const up = await project.kiln(["upgrade", "head"]);
+        expect(up.code, up.stderr).toBe(0);
+        expect(Object.keys(await snapshot(db.url))).toContain(tooLong);
+        expect((await project.kiln(["downgrade", "base"])).code).toBe(0);
+        return;
+      }
+      const limit = kind.name === "mariadb" ? "is 65 characters long; MySQL/MariaDB allows at most 64 characters" : "is 64 bytes long; PostgreSQL allows at most 63 bytes";
+      await expectRefused(project, db.url, ["upgrade", "head"], 1, ["cccc00000001", `The name "${tooLong}" ${limit}`]);
+    } finally {
+      rmSync(join(project.migrationsDir, "001_long.ts"));
+    }
+  });
+});

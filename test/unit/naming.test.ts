@@ -88,6 +88,15 @@ describe("truncateIdentifier", () => {
     expect(truncateIdentifier(`${long}_a`)).not.toBe(truncateIdentifier(`${long}_b`));
   });
 
+  it("counts characters for MySQL's 64 and leaves names alone without a limit (SQLite)", () => {
+    const mysql = { max: 64, unit: "characters" as const, database: "MySQL/MariaDB" };
+    expect(truncateIdentifier("ü".repeat(64), mysql)).toBe("ü".repeat(64));
+    const cut = truncateIdentifier("ü".repeat(70), mysql);
+    expect([...cut]).toHaveLength(64);
+    expect(cut.slice(0, -9)).toBe("ü".repeat(55));
+    expect(truncateIdentifier("ü".repeat(200), null)).toBe("ü".repeat(200));
+  });
+
   it("never splits a multi-byte character", () => {
     const cut = truncateIdentifier("ü".repeat(40));
     expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(63);

@@ -21,7 +21,7 @@ import { EnumRegistry } from "./enums.js";
 import { introspectMysql } from "./introspect.js";
 import { isMysqlLockTimeout, mysqlStepSettings } from "./limits.js";
 import { acquireMysqlLock, mysqlLockKey } from "./lock.js";
-import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
+import { MYSQL_IDENTIFIER_LIMIT, placeholder, quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
 import { listMysqlTables, surveyMysqlTables } from "./survey.js";
 
 export interface MysqlDialectOptions {
@@ -37,6 +37,7 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
   const context: CompileContext = { enums: new EnumRegistry(), flavor };
   const dialect: Dialect = {
     name: "mysql",
+    identifierLimit: MYSQL_IDENTIFIER_LIMIT,
     transactionalDDL: false,
     beginSql: "START TRANSACTION",
     connect: connectMysql,

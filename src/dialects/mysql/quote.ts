@@ -3,6 +3,11 @@
  * default sql_mode (NO_BACKSLASH_ESCAPES off, so a backslash must be doubled).
  */
 import { KilnError } from "../../errors.js";
+import { fitsLimit, tooLongMessage } from "../identifier-limit.js";
+import type { IdentifierLimit } from "../types.js";
+
+/** Tables, columns, indexes, constraints and databases: 64 characters (not bytes). */
+export const MYSQL_IDENTIFIER_LIMIT: IdentifierLimit = { max: 64, unit: "characters", database: "MySQL/MariaDB" };
 
 export function quoteIdentifier(name: string): string {
   if (name.includes("\u0000")) {
@@ -13,6 +18,10 @@ export function quoteIdentifier(name: string): string {
     throw new KilnError(
       `MySQL and MariaDB identifiers cannot contain ${outside} (a character outside the Basic Multilingual Plane, such as an emoji): ${JSON.stringify(name)}; rename it`,
     );
+  }
+  if (!fitsLimit(MYSQL_IDENTIFIER_LIMIT, name)) {
+    // MySQL refuses it only when the statement runs; say it where the name is written.
+    throw new KilnError(`${tooLongMessage(MYSQL_IDENTIFIER_LIMIT, name, "The name")} (or a shorter naming convention).`);
   }
   return "`" + name.replaceAll("`", "``") + "`";
 }

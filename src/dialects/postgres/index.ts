@@ -13,7 +13,7 @@ import { DEFAULT_SCHEMA, introspectPostgres } from "./introspect.js";
 import { acquirePostgresLock, postgresLockKey } from "./lock.js";
 import { addExplicitCasts } from "./casts.js";
 import { preferOnlineForms } from "./online.js";
-import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
+import { placeholder, POSTGRES_IDENTIFIER_LIMIT, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
 import { listPostgresTables, surveyPostgresTables } from "./survey.js";
 
 function stepSettings(settings: StepSettings, scope: "transaction" | "session"): string[] {
@@ -26,8 +26,6 @@ function stepSettings(settings: StepSettings, scope: "transaction" | "session"):
   ];
 }
 
-/** PostgreSQL truncates identifiers to 63 bytes. */
-const NAME_LIMIT = 63;
 
 async function createScratch(like: DatabaseUrl, options: ScratchOptions): Promise<ScratchDatabase> {
   if (like.scheme === "pglite") {
@@ -36,12 +34,13 @@ async function createScratch(like: DatabaseUrl, options: ScratchOptions): Promis
   }
   const base = `${databaseName(like) ?? "kiln"}_kiln_test_`;
   const suffix = randomSuffix();
-  const name = `${Buffer.from(base).subarray(0, NAME_LIMIT - suffix.length).toString().replace(/\uFFFD+$/, "")}${suffix}`;
+  const name = `${Buffer.from(base).subarray(0, POSTGRES_IDENTIFIER_LIMIT.max - suffix.length).toString().replace(/\uFFFD+$/, "")}${suffix}`;
   return serverScratch(postgresDialect, like, name, "postgres", options);
 }
 
 export const postgresDialect: Dialect = {
   name: "postgresql",
+  identifierLimit: POSTGRES_IDENTIFIER_LIMIT,
   transactionalDDL: true,
   connect: (url) => (url.scheme === "pglite" ? connectPglite(url) : connectPostgres(url)),
   createScratch,

@@ -7,9 +7,11 @@
  * every other string is a plain '' literal.
  */
 import { KilnError } from "../../errors.js";
+import { fitsLimit, tooLongMessage } from "../identifier-limit.js";
+import type { IdentifierLimit } from "../types.js";
 
-/** NAMEDATALEN - 1 on a standard PostgreSQL build. */
-const MAX_IDENTIFIER_BYTES = 63;
+/** NAMEDATALEN - 1 on a standard PostgreSQL build, in bytes of UTF-8 (not characters). */
+export const POSTGRES_IDENTIFIER_LIMIT: IdentifierLimit = { max: 63, unit: "bytes", database: "PostgreSQL" };
 
 /** Double-quotes a name, doubling embedded quotes. Case, spaces, unicode and punctuation are kept as given. */
 export function quoteIdentifier(name: string): string {
@@ -19,12 +21,10 @@ export function quoteIdentifier(name: string): string {
   if (name.includes("\0")) {
     throw new KilnError(`The identifier ${JSON.stringify(name)} contains a NUL byte, which PostgreSQL does not allow in names; rename it`);
   }
-  if (Buffer.byteLength(name, "utf8") > MAX_IDENTIFIER_BYTES) {
+  if (!fitsLimit(POSTGRES_IDENTIFIER_LIMIT, name)) {
     // PostgreSQL would truncate it with only a NOTICE, and the stored name would
     // then never match the one kiln compares against.
-    throw new KilnError(
-      `The name "${name}" is ${Buffer.byteLength(name, "utf8")} bytes long; PostgreSQL keeps only the first ${MAX_IDENTIFIER_BYTES} bytes of a name. Choose a shorter name (or a shorter naming convention).`,
-    );
+    throw new KilnError(`${tooLongMessage(POSTGRES_IDENTIFIER_LIMIT, name, "The name")} (or a shorter naming convention).`);
   }
   return `"${name.replace(/"/g, '""')}"`;
 }
