@@ -111,6 +111,7 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
     const write = options.write ?? ((line: string) => process.stdout.write(line + "\n"));
     const tables = bookkeepingTables(config);
     write(`-- ${sqlLineComment(`kiln ${direction === "up" ? "upgrade" : "downgrade"} ${options.target} (${dialect.name})`)}`);
+    for (const sql of dialect.scriptPreamble ?? []) write(`${sql};`);
     if (direction === "up" && start.heads.length === 0) {
       for (const sql of dialect.bookkeepingDDL(tables)) write(`${sql};`);
     }

@@ -46,6 +46,7 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
   if (options.sql) {
     const write = options.write ?? ((line: string) => process.stdout.write(line + "\n"));
     write(`-- ${sqlLineComment(`kiln stamp ${options.revisions.join(" ")} (${dialect.name})`)}`);
+    for (const sql of dialect.scriptPreamble ?? []) write(`${sql};`);
     for (const sql of dialect.bookkeepingDDL(tables)) write(`${sql};`);
     write(`${dialect.beginSql};`);
     if (options.purge) write(`DELETE FROM ${dialect.tableName(tables.schema, tables.versionTable)};`);

@@ -129,6 +129,11 @@ export interface Dialect {
    */
   stepSettings?(settings: StepSettings, scope: "transaction" | "session"): string[];
   resetStepSettings?(): string[];
+  /**
+   * Optional: statements a --sql script runs first so that its text means what
+   * kiln's own sessions would make of it (e.g. MySQL's string syntax).
+   */
+  readonly scriptPreamble?: readonly string[];
 
   // ---- kiln's own tables ----
   /** Statements that create the version and history tables if they do not exist. */

@@ -6,6 +6,7 @@
  * MariaDB refuses emoji in names (kiln says so first) and kiln refuses them in
  * comments, which no query reads back exactly there.
  */
+import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMysqlDatabase, createPgDatabase, serverAvailable, type ScratchDatabase } from "../helpers/databases.js";
 import { createProject, type CliResult, type TestProject } from "../helpers/project.js";
@@ -101,6 +102,22 @@ for (const target of targets) {
     });
 
     // Registered only where it applies, so that nothing is reported as skipped.
+    if (target.name === "MariaDB") it("writes a --sql script that stores the same values on a server with NO_BACKSLASH_ESCAPES", async () => {
+      const script = (await kiln(["upgrade", "head", "--sql"], 0)).stdout;
+      const other = await createMysqlDatabase();
+      try {
+        const u = new URL(other.url);
+        const session = "SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES');\n";
+        execFileSync("mariadb", ["-h", u.hostname, "-P", u.port || "3306", "-u", decodeURIComponent(u.username), "--default-character-set=utf8mb4", other.name], {
+          input: session + script,
+        });
+        await queryDb(other.url, `INSERT INTO ${target.quote(tableName)} (id) VALUES (1)`);
+        expect(await queryDb(other.url, `SELECT m, v FROM ${target.quote(tableName)}`)).toEqual([{ m: mood, v: text }]);
+      } finally {
+        await other.drop();
+      }
+    });
+
     if (target.corrupt) it("reports a default changed by hand", async () => {
       await target.corrupt!(url, tableName);
       const check = await kiln(["check"], 1);

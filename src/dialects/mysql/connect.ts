@@ -9,6 +9,7 @@ import { KilnError } from "../../errors.js";
 import { loadDriver } from "../drivers.js";
 import type { Connection, DatabaseUrl, QueryResult } from "../types.js";
 import { bindParameters } from "./format.js";
+import { BACKSLASH_ESCAPES_SQL } from "./quote.js";
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -80,7 +81,7 @@ export async function connectMysql(url: DatabaseUrl): Promise<Connection> {
     await client.query("SET time_zone = '+00:00'");
     // kiln writes literals in the server's default string syntax, where a backslash escapes
     // (quoteLiteral doubles it); a server running with NO_BACKSLASH_ESCAPES would read them otherwise.
-    await client.query("SET SESSION sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')");
+    await client.query(BACKSLASH_ESCAPES_SQL);
     // Keeps TIMESTAMP columns from gaining implicit defaults on servers where this is still off.
     await client.query("SET SESSION explicit_defaults_for_timestamp = 1").catch(() => {});
   } catch (error) {

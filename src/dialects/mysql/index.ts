@@ -21,7 +21,7 @@ import { EnumRegistry } from "./enums.js";
 import { introspectMysql } from "./introspect.js";
 import { isMysqlLockTimeout, mysqlStepSettings } from "./limits.js";
 import { acquireMysqlLock, mysqlLockKey } from "./lock.js";
-import { MYSQL_IDENTIFIER_LIMIT, placeholder, quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
+import { BACKSLASH_ESCAPES_SQL, MYSQL_IDENTIFIER_LIMIT, placeholder, quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
 import { listMysqlTables, surveyMysqlTables } from "./survey.js";
 
 export interface MysqlDialectOptions {
@@ -49,6 +49,7 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
     bookkeepingDDL: mysqlBookkeepingDDL,
     // Session settings (MySQL has no SET LOCAL): the same for both scopes, nothing to reset.
     stepSettings: mysqlStepSettings,
+    scriptPreamble: [BACKSLASH_ESCAPES_SQL],
     isLockTimeout: isMysqlLockTimeout,
     surveyTables: surveyMysqlTables,
     listTables: listMysqlTables,

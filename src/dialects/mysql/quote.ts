@@ -9,6 +9,12 @@ import type { IdentifierLimit } from "../types.js";
 /** Tables, columns, indexes, constraints and databases: 64 characters (not bytes). */
 export const MYSQL_IDENTIFIER_LIMIT: IdentifierLimit = { max: 64, unit: "characters", database: "MySQL/MariaDB" };
 
+/**
+ * Makes a backslash in a string literal an escape, as quoteLiteral writes it, even on a
+ * server configured with NO_BACKSLASH_ESCAPES. Run by each kiln session and first in --sql scripts.
+ */
+export const BACKSLASH_ESCAPES_SQL = "SET SESSION sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')";
+
 export function quoteIdentifier(name: string): string {
   if (name.includes("\u0000")) {
     throw new KilnError(`MySQL identifiers cannot contain a NUL character: ${JSON.stringify(name)}`);
