@@ -113,7 +113,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
         printErr(`no changes: the models match the database ${result.database ?? ""}; no revision written`);
         return;
       }
-      for (const line of result.changes) printErr(`  ${line}`);
+      for (const line of result.changes) printErr(`  ${terminalText(line)}`);
       printErr(`${pc.green("created")} revision ${pc.bold(result.revision)}: ${result.file}`);
     });
 

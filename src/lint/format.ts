@@ -1,4 +1,5 @@
 /** Text and JSON forms of a lint run, for the terminal and for CI tools. */
+import { terminalText } from "../neutralize.js";
 import type { DialectName } from "../dialects/types.js";
 import type { RevisionLintResult } from "./revision.js";
 import type { LintWarning } from "./types.js";
@@ -24,13 +25,14 @@ function plural(count: number, word: string): string {
 }
 
 function warningLines(warning: LintWarning, colors: Palette): string[] {
-  const where = `${warning.file ?? ""}${warning.line !== undefined ? `:${warning.line}` : ""}`;
-  const head = `  ${colors.yellow(warning.rule)}  ${where}${warning.table ? `  table ${warning.table}` : ""}`;
+  // Names and messages come from revision files: none of their control characters reaches the terminal.
+  const where = terminalText(`${warning.file ?? ""}${warning.line !== undefined ? `:${warning.line}` : ""}`);
+  const head = `  ${colors.yellow(warning.rule)}  ${where}${warning.table ? `  table ${terminalText(warning.table)}` : ""}`;
   return [
     head,
-    `    ${warning.problem}`,
+    `    ${terminalText(warning.problem)}`,
     `    ${colors.dim("safe form:")}`,
-    ...warning.safeForm.split("\n").map((line) => `      ${line}`),
+    ...warning.safeForm.split("\n").map((line) => `      ${terminalText(line)}`),
   ];
 }
 
@@ -38,13 +40,13 @@ function warningLines(warning: LintWarning, colors: Palette): string[] {
 export function formatLintText(report: LintReport, colors: Palette = plain): string[] {
   const lines: string[] = [];
   for (const r of report.revisions) {
-    const title = `${colors.bold(r.revision)}${r.message ? ` ${r.message}` : ""} ${colors.dim(`(${r.file})`)}`;
+    const title = `${colors.bold(terminalText(r.revision))}${r.message ? ` ${terminalText(r.message)}` : ""} ${colors.dim(`(${terminalText(r.file)})`)}`;
     if (r.status === "skipped") {
-      lines.push(`${title}: ${colors.dim(`skipped: ${r.reason}`)}`);
+      lines.push(`${title}: ${colors.dim(`skipped: ${terminalText(String(r.reason))}`)}`);
       continue;
     }
     if (r.status === "failed") {
-      lines.push(`${title}: ${colors.red(`cannot lint: ${r.reason}`)}`);
+      lines.push(`${title}: ${colors.red(`cannot lint: ${terminalText(String(r.reason))}`)}`);
       continue;
     }
     if (r.warnings.length === 0) continue;

@@ -113,5 +113,22 @@ for (const target of targets) {
       const failed = await kiln(["upgrade", "head"], 1);
       expect(failed.stderr).toMatch(/no_such_table_\\x1b\[2J/);
     });
+
+    it("prints control characters in lint warnings as visible escapes", async () => {
+      project.write(
+        "migrations/zz_lint.ts",
+        revisionSource({
+          revision: "ffff00000002",
+          downRevision: "ffff00000001",
+          message: "lint \x1b[2J me",
+          // Dropping a table gets a lint warning on every dialect.
+          upgrade: `await op.dropTable("t\\x1b[31m");`,
+        }),
+      );
+      const lint = await project.kiln(["lint"]);
+      expect(lint.stdout + lint.stderr).not.toMatch(/[\x1b\x07\x9b\r\u202e]/);
+      expect(lint.stdout).toContain('lint \\x1b[2J me');
+      expect(lint.stdout).toContain('table "t\\x1b[31m"');
+    });
   });
 }
