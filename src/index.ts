@@ -57,8 +57,13 @@ export async function revision(options: RevisionOptions): Promise<RevisionResult
 export async function merge(options: MergeOptions): Promise<RevisionResult> {
   return (await import("./commands/revision.js")).merge(options);
 }
-export async function upgrade(options: MigrateOptions): Promise<MigrateResult> {
-  return (await import("./commands/migrate.js")).upgrade(options);
+/**
+ * `kiln upgrade` (default target: head). Without a config file:
+ * `upgrade({ url, migrations, models })`, or `upgrade({ client })` with a
+ * client the application already has (see CommonOptions.client).
+ */
+export async function upgrade(options: Omit<MigrateOptions, "target"> & { target?: string } = {}): Promise<MigrateResult> {
+  return (await import("./commands/migrate.js")).upgrade({ ...options, target: options.target ?? "head" });
 }
 export async function downgrade(options: MigrateOptions): Promise<MigrateResult> {
   return (await import("./commands/migrate.js")).downgrade(options);

@@ -14,7 +14,7 @@ import { parseDatabaseUrl } from "../config/url.js";
 import { dialectFor } from "../dialects/index.js";
 import type { ScratchDatabase } from "../dialects/scratch.js";
 import type { DatabaseUrl, Dialect } from "../dialects/types.js";
-import { KilnError } from "../errors.js";
+import { KilnError, UsageError } from "../errors.js";
 import { loadAll } from "../revisions/load.js";
 import { planDowngrade } from "../revisions/resolve.js";
 import { runOnline, type OnlineTarget } from "../runtime/runner.js";
@@ -89,7 +89,11 @@ async function requireEmpty(session: Session, display: string): Promise<void> {
 }
 
 export async function stairway(options: StairwayOptions = {}): Promise<StairwayResult> {
-  const project = await loadProject(options);
+  if (options.client !== undefined) {
+    throw new UsageError("kiln test runs on a scratch database it makes (or an empty one given as `url`), not on the application's `client`");
+  }
+  // Here `url` names the database to test on, not the project's database: the config file is still read.
+  const project = await loadProject({ ...options, url: undefined });
   const { config, reporter } = project;
   const given = options.url !== undefined ? parseDatabaseUrl(options.url) : undefined;
   const configured = given ?? config.url;

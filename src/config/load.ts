@@ -5,8 +5,9 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
+import { adoptClient, type AdoptedClient } from "../dialects/clients.js";
 import type { DatabaseUrl } from "../dialects/types.js";
-import { KilnError } from "../errors.js";
+import { KilnError, UsageError } from "../errors.js";
 import { importModule } from "../loader.js";
 import { describeImportFailure } from "../revisions/import-module.js";
 import type { KilnConfig, NamingConvention } from "./types.js";
@@ -23,6 +24,8 @@ export interface ResolvedConfig {
   rootDir: string;
   /** Undefined when neither the config nor DATABASE_URL gives one (commands that need a database then fail). */
   url?: DatabaseUrl;
+  /** The application's own database client (API option `client`); `url` then stands in for it. */
+  client?: AdoptedClient;
   migrationsDir: string;
   models: string[];
   versionTable: string;
@@ -153,8 +156,12 @@ function identifierOption(value: string | undefined, fallback: string, key: stri
   return name;
 }
 
-export function resolveConfig(config: KilnConfig, configFile: string, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
-  const rootDir = dirname(configFile);
+export function resolveConfig(
+  config: KilnConfig,
+  configFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+  rootDir = dirname(configFile),
+): ResolvedConfig {
   const at = (p: string) => (isAbsolute(p) ? p : resolve(rootDir, p));
   const rawUrl = env.DATABASE_URL && env.DATABASE_URL.trim() !== "" ? env.DATABASE_URL : config.url;
   const models = config.models === undefined ? [] : Array.isArray(config.models) ? config.models : [config.models];
@@ -187,19 +194,72 @@ function checkedUrl(raw: string): DatabaseUrl {
 }
 
 export interface LoadConfigOptions {
+  /** Folder that relative paths (and the config file search) start from. Default: process.cwd(). */
   cwd?: string;
   /** --config PATH */
   config?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Settings given in code instead of a config file: with any of `url`,
+   * `migrations`, `models` or `client` no config file is searched for (one
+   * named by `config` is still read, and these override its keys).
+   */
+  url?: string;
+  /** Migrations folder, relative to `cwd`. Default: migrations. */
+  migrations?: string;
+  models?: string | string[];
+  /**
+   * A client the application already has: a pg.Pool or connected pg.Client, a
+   * PGlite instance, a mysql2 pool or connection, or a better-sqlite3 Database.
+   * kiln uses it instead of a URL and never closes it.
+   */
+  client?: unknown;
+}
+
+/** The config when the API caller gives its settings in code, or undefined when a config file is to be read. */
+async function configFromOptions(options: LoadConfigOptions, cwd: string): Promise<ResolvedConfig | undefined> {
+  const { url, migrations, models, client } = options;
+  const given = url !== undefined || migrations !== undefined || models !== undefined || client !== undefined;
+  if (!given) return undefined;
+  if (url !== undefined && client !== undefined) {
+    throw new UsageError("give either `url` or `client`, not both: with `client` kiln uses the application's connection");
+  }
+  const label = "the options given to kiln";
+  const inline = validateConfig(
+    Object.fromEntries(Object.entries({ url, migrations, models }).filter(([, value]) => value !== undefined)),
+    label,
+  );
+  const env = options.env ?? process.env;
+  let resolved: ResolvedConfig;
+  if (options.config !== undefined) {
+    const file = findConfigFile(cwd, options.config);
+    resolved = resolveConfig({ ...(await readConfigFile(file)), ...inline }, file, url === undefined ? env : withoutDatabaseUrl(env));
+  } else {
+    // A url given in code is the one meant, whatever DATABASE_URL says.
+    resolved = resolveConfig(inline, label, url === undefined ? env : withoutDatabaseUrl(env), cwd);
+  }
+  if (client === undefined) return resolved;
+  const adopted = await adoptClient(client);
+  return { ...resolved, url: adopted.url, client: adopted };
+}
+
+function withoutDatabaseUrl(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _ignored, ...rest } = env;
+  return rest;
+}
+
+async function readConfigFile(file: string): Promise<KilnConfig> {
+  // A config written as plain data is read without starting the TypeScript loader.
+  const literal = readStaticConfig(await readFile(file, "utf8"));
+  return validateConfig(literal ?? (await settleConfig(defaultExport(await importConfig(file)), file)), file);
 }
 
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
   const cwd = options.cwd ?? process.cwd();
+  const fromOptions = await configFromOptions(options, cwd);
+  if (fromOptions) return fromOptions;
   const file = findConfigFile(cwd, options.config);
-  // A config written as plain data is read without starting the TypeScript loader.
-  const literal = readStaticConfig(await readFile(file, "utf8"));
-  const config = validateConfig(literal ?? (await settleConfig(defaultExport(await importConfig(file)), file)), file);
-  return resolveConfig(config, file, options.env ?? process.env);
+  return resolveConfig(await readConfigFile(file), file, options.env ?? process.env);
 }
 
 async function importConfig(file: string): Promise<Record<string, unknown>> {

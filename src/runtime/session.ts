@@ -55,7 +55,7 @@ export async function openSession(
 ): Promise<Session> {
   const url = requireUrl(config);
   const dialect = await dialectFor(url);
-  const conn = await dialect.connect(url);
+  const conn = config.client ? await config.client.open() : await dialect.connect(url);
   const tables = bookkeepingTables(config);
   let release: (() => Promise<void>) | undefined;
   try {

@@ -9,7 +9,7 @@ import { KilnError } from "../../errors.js";
 import { loadDriver } from "../drivers.js";
 import type { Connection, DatabaseUrl, QueryResult } from "../types.js";
 import { bindParameters } from "./format.js";
-import { BACKSLASH_ESCAPES_SQL } from "./quote.js";
+import { BACKSLASH_ESCAPES_SQL, quoteLiteral } from "./quote.js";
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -78,17 +78,26 @@ export async function connectMysql(url: DatabaseUrl): Promise<Connection> {
   // A server that drops an idle connection emits 'error'; the next query reports it.
   client.on("error", () => {});
   try {
-    await client.query("SET time_zone = '+00:00'");
-    // kiln writes literals in the server's default string syntax, where a backslash escapes
-    // (quoteLiteral doubles it); a server running with NO_BACKSLASH_ESCAPES would read them otherwise.
-    await client.query(BACKSLASH_ESCAPES_SQL);
-    // Keeps TIMESTAMP columns from gaining implicit defaults on servers where this is still off.
-    await client.query("SET SESSION explicit_defaults_for_timestamp = 1").catch(() => {});
+    await prepareSession(client);
   } catch (error) {
     await client.end().catch(() => {});
     throw new KilnError(`cannot prepare the session on ${url.display}: ${driverMessage(error)}`, { cause: error });
   }
+  return mysqlConnection(client, () => client.end().catch(() => client.destroy()));
+}
 
+/** The session settings kiln's SQL relies on. */
+async function prepareSession(client: mysql.Connection): Promise<void> {
+  await client.query("SET time_zone = '+00:00'");
+  // kiln writes literals in the server's default string syntax, where a backslash escapes
+  // (quoteLiteral doubles it); a server running with NO_BACKSLASH_ESCAPES would read them otherwise.
+  await client.query(BACKSLASH_ESCAPES_SQL);
+  // Keeps TIMESTAMP columns from gaining implicit defaults on servers where this is still off.
+  await client.query("SET SESSION explicit_defaults_for_timestamp = 1").catch(() => {});
+}
+
+/** kiln's Connection over a mysql2 connection; `end` runs once, on close. */
+function mysqlConnection(client: mysql.Connection, end: () => Promise<void>): Connection {
   let closed = false;
   return {
     async query(sql: string, params?: unknown[]): Promise<QueryResult> {
@@ -100,7 +109,50 @@ export async function connectMysql(url: DatabaseUrl): Promise<Connection> {
     async close() {
       if (closed) return;
       closed = true;
-      await client.end().catch(() => client.destroy());
+      await end();
     },
   };
+}
+
+/** A mysql2 pool or connection of either API (callback or promise) as its promise form. */
+type Mysql2Client = mysql.Pool | mysql.Connection | { promise(): mysql.Pool | mysql.Connection };
+
+function promiseForm(client: Mysql2Client): mysql.Pool | mysql.Connection {
+  // The callback API's pools and connections have .promise(); the promise API's do not.
+  return "promise" in client && typeof client.promise === "function"
+    ? (client as { promise(): mysql.Pool | mysql.Connection }).promise()
+    : (client as mysql.Pool | mysql.Connection);
+}
+
+/**
+ * A session on the caller's mysql2 pool (one connection taken for the run: the
+ * migration lock is session-scoped) or connection. kiln changes session settings
+ * (time zone, sql_mode, lock waits): a pool's connection is destroyed afterwards,
+ * so the pool opens a fresh one; a single connection gets its settings back.
+ */
+export async function adoptMysql(given: Mysql2Client): Promise<Connection> {
+  const client = promiseForm(given);
+  if ("getConnection" in client && typeof client.getConnection === "function") {
+    const session = await client.getConnection();
+    session.on("error", () => {});
+    await prepareSession(session);
+    return mysqlConnection(session, async () => session.destroy());
+  }
+  const connection = client as mysql.Connection;
+  const [rows] = await connection.query(`SELECT ${RESTORED_SETTINGS.map((name) => `@@session.${name} AS ${name}`).join(", ")}`);
+  const saved = (rows as Record<string, unknown>[])[0] ?? {};
+  await prepareSession(connection);
+  return mysqlConnection(connection, async () => {
+    const assignments = RESTORED_SETTINGS.map((name) => `${name} = ${quoteLiteral(saved[name] as string | number)}`);
+    await connection.query(`SET SESSION ${assignments.join(", ")}`);
+  });
+}
+
+/** The session variables kiln sets (mysqlStepSettings and prepareSession), restored on a connection it borrowed. */
+const RESTORED_SETTINGS = ["time_zone", "sql_mode", "explicit_defaults_for_timestamp", "lock_wait_timeout", "innodb_lock_wait_timeout"];
+
+/** Which server a mysql2 client talks to: MariaDB names itself in VERSION(). */
+export async function mysqlFlavorOf(given: Mysql2Client): Promise<"mysql" | "mariadb"> {
+  const [rows] = await promiseForm(given).query("SELECT VERSION() AS version");
+  return /mariadb/i.test(String((rows as Record<string, unknown>[])[0]?.version)) ? "mariadb" : "mysql";
 }

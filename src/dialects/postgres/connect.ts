@@ -36,18 +36,54 @@ export async function connectPostgres(url: DatabaseUrl): Promise<Connection> {
       { cause: error },
     );
   }
+  return pgConnection(client, () => client.end());
+}
+
+/** kiln's Connection over a connected pg client; `end` runs once, on close. */
+function pgConnection(client: pg.ClientBase, end: () => Promise<void>): Connection & { failed: boolean } {
   let closed = false;
-  return {
+  const connection = {
+    failed: false,
     async query(sql: string, params?: unknown[]): Promise<QueryResult> {
-      return lastResult((await client.query(sql, params)) as pg.QueryResult | pg.QueryResult[]);
+      try {
+        return lastResult((await client.query(sql, params)) as pg.QueryResult | pg.QueryResult[]);
+      } catch (error) {
+        connection.failed = true;
+        throw error;
+      }
     },
-    runBatch: (sqls) => runBatch(client, sqls),
+    async runBatch(sqls: string[]) {
+      const outcome = await runBatch(client, sqls);
+      if (!outcome.ok) connection.failed = true;
+      return outcome;
+    },
     async close() {
       if (closed) return;
       closed = true;
-      await client.end();
+      await end();
     },
   };
+  return connection;
+}
+
+/**
+ * A session on the caller's pg.Pool: one client taken for the whole run (the
+ * migration lock is session-scoped), given back on close. kiln's session may
+ * have changed settings (a revision's SET) or, after an error, hold a lock or
+ * a broken transaction: the pool then drops that client rather than reuse it.
+ */
+export async function adoptPgPool(pool: pg.Pool): Promise<Connection> {
+  await loadPg("postgresql");
+  const client = await pool.connect();
+  client.on("error", () => {});
+  const connection = pgConnection(client, async () => client.release(connection.failed ? true : undefined));
+  return connection;
+}
+
+/** A session on the caller's connected pg.Client, left open on close: kiln closes only what it opened. */
+export async function adoptPgClient(client: pg.Client): Promise<Connection> {
+  await loadPg("postgresql");
+  return pgConnection(client, async () => undefined);
 }
 
 /** Several statements in one simple-protocol call return one result each: the last one's. */
@@ -100,7 +136,7 @@ async function loadPg(scheme: string): Promise<PgModule> {
  * syntax error stops the whole query before anything runs), else the one after
  * those the server finished.
  */
-async function runBatch(client: pg.Client, sqls: string[]): Promise<BatchOutcome> {
+async function runBatch(client: pg.ClientBase, sqls: string[]): Promise<BatchOutcome> {
   let query: CountingQuery | undefined;
   try {
     const result = await new Promise<pg.QueryResult | pg.QueryResult[] | undefined>((resolve, reject) => {
@@ -196,6 +232,23 @@ export async function connectPglite(url: DatabaseUrl): Promise<Connection> {
       { cause: error },
     );
   }
+  return pgliteConnection(db, async () => {
+    try {
+      await db.close();
+    } finally {
+      releaseDirectory();
+    }
+  });
+}
+
+/** A session on the caller's PGlite instance, left open on close. */
+export async function adoptPglite(db: PGlite): Promise<Connection> {
+  await db.waitReady;
+  return pgliteConnection(db, async () => undefined);
+}
+
+/** kiln's Connection over a ready PGlite database; `end` runs once, on close. */
+function pgliteConnection(db: PGlite, end: () => Promise<void>): Connection {
   let closed = false;
   return {
     async query(sql: string, params?: unknown[]): Promise<QueryResult> {
@@ -214,11 +267,7 @@ export async function connectPglite(url: DatabaseUrl): Promise<Connection> {
     async close() {
       if (closed) return;
       closed = true;
-      try {
-        await db.close();
-      } finally {
-        releaseDirectory();
-      }
+      await end();
     },
   };
 }

@@ -42,8 +42,13 @@ function decodePath(raw: string, path: string): string {
 
 const MULTIPLE_STATEMENTS = /more than one statement/i;
 
-/** Wrap an open better-sqlite3 database in kiln's Connection. */
-export function wrapDatabase(db: Database.Database, path: string): SqliteConnection {
+/** A session on the caller's open better-sqlite3 Database, left open on close (kiln closes only what it opened). */
+export function adoptSqlite(db: Database.Database): SqliteConnection {
+  return wrapDatabase(db, db.name, async () => undefined);
+}
+
+/** Wrap an open better-sqlite3 database in kiln's Connection; `end` runs on close (default: close the database). */
+export function wrapDatabase(db: Database.Database, path: string, end?: () => Promise<void>): SqliteConnection {
   return {
     path,
     db,
@@ -68,7 +73,8 @@ export function wrapDatabase(db: Database.Database, path: string): SqliteConnect
       return { rows: [], rowCount: info.changes };
     },
     async close(): Promise<void> {
-      if (db.open) db.close();
+      if (end) await end();
+      else if (db.open) db.close();
     },
   };
 }
