@@ -85,6 +85,31 @@ describe("PostgreSQL server", () => {
     }
   });
 
+  it("drops the pool's client when a step fails, so the pool never reuses a broken session", async () => {
+    if (!db) return expect.fail("PostgreSQL server not available");
+    const failing = projectFolder();
+    writeFileSync(
+      join(failing.path, "migrations", "20260101000003_a00000000003.ts"),
+      revisionSource({ revision: "a00000000003", downRevision: SECOND, message: "fails", upgrade: 'await op.execute("SELECT * FROM no_such_table");' }),
+    );
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    const created: unknown[] = [];
+    pool.on("connect", (client) => created.push(client));
+    try {
+      await downgrade({ cwd: failing.path, client: pool, target: "base" });
+      await expect(upgrade({ cwd: failing.path, client: pool })).rejects.toThrow(/no_such_table/);
+      expect(pool.totalCount - pool.idleCount).toBe(0);
+      const before = created.length;
+      // The next query needs a new client: the one kiln used was dropped, not given back.
+      expect((await pool.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")).rows).toEqual([{ n: 0 }]);
+      expect(created.length).toBe(before + 1);
+      expect((await current({ cwd: failing.path, client: pool })).current.map((c) => c.revision)).toEqual([SECOND]);
+    } finally {
+      await pool.end();
+      failing.remove();
+    }
+  });
+
   it("migrates with a connected pg.Client and leaves it open", async () => {
     if (!db) return expect.fail("PostgreSQL server not available");
     const client = new pg.Client({ connectionString: db.url });

@@ -74,7 +74,12 @@ function pgConnection(client: pg.ClientBase, end: () => Promise<void>): Connecti
  */
 export async function adoptPgPool(pool: pg.Pool): Promise<Connection> {
   await loadPg("postgresql");
-  const client = await pool.connect();
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw new KilnError(`cannot take a client from the pg.Pool given as client: ${driverMessage(error)}`, { cause: error });
+  }
   client.on("error", () => {});
   const connection = pgConnection(client, async () => client.release(connection.failed ? true : undefined));
   return connection;
