@@ -178,6 +178,10 @@ export function registerCommands(program: Command, ctx: CliContext): void {
           printOut(summaryLine(entry.known));
         }
       }
+      if (result.partial) {
+        printErr(pc.yellow(`warning: ${result.partial.message}`));
+        for (const line of result.partial.advice) printErr(`  ${line}`);
+      }
     });
 
   program

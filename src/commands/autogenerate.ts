@@ -16,6 +16,7 @@ import type { Diff, RenameCandidate, RenameDecision } from "../autogenerate/type
 import { KilnError } from "../errors.js";
 import { importModule } from "../loader.js";
 import { describeImportFailure } from "../revisions/import-module.js";
+import { journalTable } from "../runtime/journal.js";
 import { type Session, openSession } from "../runtime/session.js";
 import { modelsToCatalog } from "../schema/to-catalog.js";
 import type { Project } from "./context.js";
@@ -69,7 +70,7 @@ export async function diffModelsWithDatabase(
   const schemas = [...new Set([...config.schemas, ...model.schemas])];
   const database = await session.dialect.introspect(session.conn, {
     schemas: schemas.length > 0 ? schemas : undefined,
-    excludeTables: [...config.excludeTables, config.versionTable, config.historyTable],
+    excludeTables: [...config.excludeTables, config.versionTable, config.historyTable, journalTable(config)],
   });
   const canonical = await canonicalizeWhereNeeded(session, model, database);
   const diff = compareCatalogs(canonical, database, { renames });

@@ -6,6 +6,7 @@ import { sqlLineComment } from "../neutralize.js";
 import type { LoadedRevision } from "../revisions/load.js";
 import { appliedRevisions, parseRange, planDowngrade, planUpgrade, resolveRevision, resolveRevisions, type Step } from "../revisions/resolve.js";
 import { checkAppliedFiles } from "../runtime/applied-files.js";
+import { checkPlanFinishes, stepTargets } from "../runtime/journal.js";
 import { type OnlineTarget, preloadPlan, runOffline, runOnline } from "../runtime/runner.js";
 import type { WatchStep } from "../runtime/step-watch.js";
 import { bookkeepingTables, dialectOf, openSession, stepSettings } from "../runtime/session.js";
@@ -141,6 +142,7 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
   const session = await openSession(config, { write: true, reporter });
   try {
     const current = await session.heads();
+    const journal = await session.journal();
     checkAppliedFiles(graph, current, await session.appliedFiles(), {
       folder: config.migrationsDir,
       allowChanged: options.allowChanged ?? false,
@@ -148,15 +150,25 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
     });
     const steps = plan(project, direction, current, options.target);
     if (steps.length === 0) {
+      if (journal.partial) checkPlanFinishes(journal.partial, steps, stepTargets(graph, current, journal.partial));
       reporter.info(`nothing to do: the database ${database} is already at ${options.target} (${current.join(", ") || "base"})`);
       return { steps: [], heads: current, database };
     }
     if (!session.dialect.transactionalDDL) {
       reporter.warn(
-        `${session.dialect.name} cannot roll back schema changes: if a revision fails halfway, its earlier statements stay applied. kiln then lists them and keeps the version table at the last completed revision (docs/migrations-guide.md, "Recovering from a failed revision on MySQL")`,
+        `${session.dialect.name} cannot roll back schema changes: if a revision fails or is stopped halfway, its earlier statements stay applied. kiln records each in its journal, lists them, keeps the version table at the last completed revision, and continues after them on the next run (docs/migrations-guide.md, "Recovering from a failed revision on MySQL")`,
       );
     }
-    const target: OnlineTarget = { dialect: session.dialect, conn: session.conn, tables: session.tables, graph, revisions, reporter, settings: session.settings };
+    const target: OnlineTarget = {
+      dialect: session.dialect,
+      conn: session.conn,
+      tables: session.tables,
+      graph,
+      revisions,
+      reporter,
+      settings: session.settings,
+      journal,
+    };
     // Every file of the plan must load before anything is written.
     await preloadPlan(target, steps);
     if (options.lint !== false) target.watchStep = await lintWhileRunning(project, session.dialect.name);

@@ -4,6 +4,7 @@ import { sqlLineComment } from "../neutralize.js";
 import { resolveRevision } from "../revisions/resolve.js";
 import { headChangeStatements, historyInsertStatement } from "../runtime/bookkeeping.js";
 import { inlineParameters } from "../runtime/inline.js";
+import { describePartial, journalTableName } from "../runtime/journal.js";
 import { bookkeepingTables, dialectOf, openSession } from "../runtime/session.js";
 import { KILN_VERSION } from "../version.js";
 import { type CommonOptions, loadProject } from "./context.js";
@@ -59,6 +60,7 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
   const session = await openSession(config, { write: true, reporter: project.reporter });
   try {
     const before = await session.heads();
+    const { partial } = await session.journal();
     const unknown = before.filter((h) => !graph.has(h));
     if (unknown.length > 0 && !options.purge) {
       throw new KilnError(`the version table holds revision(s) kiln does not know: ${unknown.join(", ")}`, {
@@ -76,11 +78,14 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
       const from = options.purge ? [] : before;
       for (const s of headChangeStatements(dialect, tables, from, heads)) await session.conn.query(s.sql, s.params);
       for (const s of historyRows) await session.conn.query(s.sql, s.params);
+      // Stamping says what the database is at: a partly applied step is now the user's word.
+      if (partial) await session.conn.query(`DELETE FROM ${journalTableName(dialect, tables)}`);
       await session.conn.query("COMMIT");
     } catch (error) {
       await session.conn.query("ROLLBACK").catch(() => undefined);
       throw new KilnError(`stamp failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
+    if (partial) project.reporter.info(`forgot kiln's journal of the partly applied step (${describePartial(partial)})`);
     project.reporter.info(`stamped ${heads.length ? heads.join(", ") : "base"} (was ${before.join(", ") || "base"})`);
     return { before, heads };
   } finally {

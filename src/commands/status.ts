@@ -2,6 +2,7 @@
 import { KilnError } from "../errors.js";
 import { parseRange, resolveRevision, versionRowsProblem } from "../revisions/resolve.js";
 import type { RevisionNode } from "../revisions/types.js";
+import { describePartial, type PartialStep, partialAdvice, stepTargets } from "../runtime/journal.js";
 import { openSession } from "../runtime/session.js";
 import { type CommonOptions, loadProject, type Project } from "./context.js";
 
@@ -45,6 +46,8 @@ export interface CurrentResult {
   upToDate: boolean;
   /** The database asked (password masked). */
   database: string;
+  /** A step an earlier run left partly applied (kiln's journal), with what to do about it. */
+  partial?: PartialStep & { message: string; advice: string[] };
 }
 
 export async function current(options: CurrentOptions = {}): Promise<CurrentResult> {
@@ -54,13 +57,18 @@ export async function current(options: CurrentOptions = {}): Promise<CurrentResu
     const heads = await session.heads();
     const rowsProblem = versionRowsProblem(project.graph, heads);
     if (rowsProblem) project.reporter.warn(rowsProblem);
+    const { partial } = await session.journal();
     const result: CurrentResult = {
       current: heads.map((revision) => {
         return project.graph.has(revision) ? { revision, known: summary(project, project.graph.get(revision)) } : { revision };
       }),
-      upToDate: sameSet(heads, headIds(project)),
+      upToDate: sameSet(heads, headIds(project)) && !partial,
       database: project.config.url?.display ?? "",
+      ...(partial
+        ? { partial: { ...partial, message: describePartial(partial), advice: partialAdvice(partial, stepTargets(project.graph, heads, partial)) } }
+        : {}),
     };
+    if (options.checkHeads && result.partial) throw new KilnError(result.partial.message, { details: result.partial.advice });
     if (options.checkHeads && !result.upToDate) {
       throw new KilnError(
         `the database is not up to date: it is at ${heads.join(", ") || "base"}, the heads are ${headIds(project).join(", ") || "none"}`,

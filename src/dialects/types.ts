@@ -155,6 +155,16 @@ export interface Dialect {
   listTables(conn: Connection): Promise<{ schema: string; name: string }[]>;
   /** True when the error means the user lacks a privilege (to create kiln's tables, say). */
   isPermissionDenied(error: unknown): boolean;
+  /** CREATE TABLE IF NOT EXISTS for kiln's step journal (runtime/journal.ts), given its quoted, qualified name. */
+  journalDDL(table: string): string;
+  /**
+   * Optional: true when a statement's error says its effect is already there
+   * ("already exists", "does not exist"): used only for the statement that was
+   * running when an earlier kiln process stopped, to tell that it had completed.
+   */
+  isAlreadyApplied?(error: unknown): boolean;
+  /** Optional: true when the error says a statement used what an uncommitted `commitBeforeUse` statement added. */
+  isUseBeforeCommit?(error: unknown): boolean;
 
   // ---- transactions and locks ----
   /** Statement that begins a transaction for one migration step (e.g. BEGIN, or BEGIN IMMEDIATE on SQLite). */

@@ -229,4 +229,25 @@ export interface Statement {
    * The runner commits before it and runs it on its own.
    */
   transactional?: boolean;
+  /**
+   * For a statement run outside a transaction: how to tell whether it took
+   * effect, and how to remove what a failed attempt left behind (PostgreSQL's
+   * INVALID index after a failed CREATE INDEX CONCURRENTLY). Queries return a
+   * row when the answer is yes.
+   */
+  recovery?: StatementRecovery;
+  /**
+   * True when the statement may run in the step's transaction but what it adds
+   * is usable only once committed (PostgreSQL's ALTER TYPE ... ADD VALUE). When
+   * a later statement of the step uses it, the runner runs the step again with
+   * this statement committed first (journaled, like `transactional: false`).
+   */
+  commitBeforeUse?: boolean;
+}
+
+export interface StatementRecovery {
+  /** A query that returns a row when the statement's effect is there. */
+  applied: string;
+  /** What a failed attempt leaves behind: a query that finds it, and the statement that removes it. */
+  leftover?: { find: string; remove: string; what: string };
 }

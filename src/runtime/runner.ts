@@ -24,6 +24,7 @@ import {
 import { inlineParameters } from "./inline.js";
 import { guardRevisionCode } from "./settle.js";
 import type { WatchStep } from "./step-watch.js";
+import { checkPlanFinishes, type PartialStep, partialAdvice, StepJournal, stepTargets } from "./journal.js";
 import type { Reporter, StepInfo } from "./reporter.js";
 import { BatchFailure, batchable, StatementBatch } from "./statement-batch.js";
 
@@ -46,6 +47,15 @@ export interface OnlineTarget extends RunTarget {
    * them (dialects with transactional DDL). Emptied once a step commits.
    */
   pendingBookkeeping?: string[];
+  /** What kiln's step journal held when the run started (runtime/journal.ts); absent: the journal is empty. */
+  journal?: RunJournal;
+}
+
+export interface RunJournal {
+  /** The step an earlier run left partly applied; the plan must finish it first. */
+  partial?: PartialStep;
+  /** The journal table exists (else it is created when first needed). */
+  tableExists: boolean;
 }
 
 export interface OfflineTarget extends RunTarget {
@@ -124,6 +134,10 @@ function stillNeeded(graph: RevisionGraph<LoadedRevision>, heads: string[], step
  */
 export async function runOnline(target: OnlineTarget, steps: Step[], startHeads: string[]): Promise<string[]> {
   await preloadPlan(target, steps);
+  const partial = target.journal?.partial;
+  if (partial) {
+    checkPlanFinishes(partial, steps, stepTargets(target.graph, startHeads, partial), target.revisions.get(partial.revision)?.checksum);
+  }
   let heads = startHeads;
   for (const step of steps) {
     for (let attempt = 1; ; attempt++) {
@@ -147,17 +161,37 @@ type StepOutcome =
   | { kind: "done"; heads: string[] }
   | { kind: "lockTimeout"; error: KilnError; reason: string }
   /** The version table was not as expected: the step was rolled back untouched, to be run reading the table first. */
-  | { kind: "headsChanged" };
+  | { kind: "headsChanged" }
+  /** A statement used what a `commitBeforeUse` statement of the step added: rolled back untouched, to be run with those committed first. */
+  | { kind: "useBeforeCommit" };
 
 /**
  * A step in one round trip where the dialect and the connection allow (see
  * `sendsStepAtOnce`), else (and when the version table turned out to have
  * changed) reading the version table first.
  */
-async function runStep(target: OnlineTarget, step: Step, heads: string[]): Promise<Exclude<StepOutcome, { kind: "headsChanged" }>> {
-  const outcome = await attemptStep(target, step, sendsStepAtOnce(target) ? heads : undefined, false);
+async function runStep(target: OnlineTarget, step: Step, heads: string[]): Promise<Exclude<StepOutcome, { kind: "headsChanged" | "useBeforeCommit" }>> {
+  const outcome = await runStepOnce(target, step, heads, false, false);
+  if (outcome.kind !== "useBeforeCommit") return outcome;
+  target.reporter.info(
+    `${step.revision.revision}: a statement uses what an earlier one of the step added (a new enum value), which the database allows only once that is committed: running the step again with such statements committed first`,
+  );
+  const again = await runStepOnce(target, step, heads, true, true);
+  if (again.kind === "useBeforeCommit") throw new KilnError(`internal error: revision ${step.revision.revision} asked twice to commit statements apart`);
+  return again;
+}
+
+/** One try at a step; `apart`: statements marked `commitBeforeUse` commit before the rest (see Statement). */
+async function runStepOnce(
+  target: OnlineTarget,
+  step: Step,
+  heads: string[],
+  announced: boolean,
+  apart: boolean,
+): Promise<Exclude<StepOutcome, { kind: "headsChanged" }>> {
+  const outcome = await attemptStep(target, step, sendsStepAtOnce(target) ? heads : undefined, announced, apart);
   if (outcome.kind !== "headsChanged") return outcome;
-  const again = await attemptStep(target, step, undefined, true);
+  const again = await attemptStep(target, step, undefined, true, apart);
   // Reading the table first sends no guard: this cannot happen.
   if (again.kind === "headsChanged") throw new KilnError(`internal error: revision ${step.revision.revision} tripped a guard it did not send`);
   return again;
@@ -190,7 +224,13 @@ function sendsStepAtOnce(target: OnlineTarget): boolean {
  * the revision sees their failure (and their results) where it made the call.
  * Without `knownHeads`: BEGIN, re-read the heads, then one statement at a time.
  */
-async function attemptStep(target: OnlineTarget, step: Step, knownHeads: string[] | undefined, announced: boolean): Promise<StepOutcome> {
+async function attemptStep(
+  target: OnlineTarget,
+  step: Step,
+  knownHeads: string[] | undefined,
+  announced: boolean,
+  apart = false,
+): Promise<StepOutcome> {
   const { conn, dialect, tables, reporter } = target;
   const info = stepInfo(step);
   const { migration, loaded } = await migrationFor(target, step);
@@ -199,6 +239,16 @@ async function attemptStep(target: OnlineTarget, step: Step, knownHeads: string[
   const atOnce = knownHeads !== undefined && transactional && stillNeeded(target.graph, knownHeads, step);
   const batch = atOnce ? new StatementBatch({ runBatch: conn.runBatch!.bind(conn) }) : undefined;
   const executed: string[] = [];
+  const earlier = target.journal?.partial;
+  const journal = new StepJournal(
+    dialect,
+    tables,
+    { revision: loaded.revision, direction: step.direction, checksum: loaded.checksum },
+    earlier && earlier.revision === loaded.revision && earlier.direction === step.direction ? earlier : undefined,
+    target.journal?.tableExists ?? false,
+  );
+  /** The statement running under a 'running' journal row (cleaned up if it fails). */
+  let running: { seq: number; statement: Statement } | undefined;
   let inTransaction = false;
   // True once part of the step was committed early (a statement that cannot run in a transaction).
   let partlyCommitted = false;
@@ -249,36 +299,127 @@ async function attemptStep(target: OnlineTarget, step: Step, knownHeads: string[
     }
   };
 
+  /**
+   * A statement that commits on its own (outside a transaction, or on a database
+   * whose DDL commits at once), between a 'running' and a 'done' journal row, so
+   * that a kill in between leaves a state kiln can tell. `retry`: it was running
+   * when an earlier run stopped; an error saying its effect is there means it had
+   * completed then.
+   */
+  const runDurable = async (statement: Statement, seq: number, retry: boolean) => {
+    // In a transaction (MySQL): a DML statement commits with its journal rows; DDL commits the 'running' row before it runs.
+    await runAll(journal.recordRunning(seq, statement));
+    running = { seq, statement };
+    try {
+      if (inTransaction) await conn.query(statement.sql, statement.params);
+      else await execAlone(statement);
+    } catch (error) {
+      if (!(retry && dialect.isAlreadyApplied?.(error))) throw error;
+      reporter.warn(
+        `${step.revision.revision}: statement ${seq} was running when an earlier kiln run stopped and had completed then (running it again says: ${databaseMessage(error)}); going on after it`,
+      );
+    }
+    running = undefined;
+    await runAll(inTransaction ? [journal.completedSql(seq, statement), "COMMIT"] : [journal.completedSql(seq, statement)]);
+    if (inTransaction) {
+      inTransaction = false;
+      partlyCommitted = true;
+    }
+  };
+
+  /**
+   * The statement was running when an earlier kiln run stopped. Removes what a
+   * failed attempt left behind and tells whether it took effect (then it is
+   * recorded as done and true is returned); else forgets its row, to run it again.
+   */
+  const settleUncertain = async (statement: Statement, seq: number): Promise<boolean> => {
+    const recovery = statement.recovery;
+    if (recovery?.leftover && (await conn.query(recovery.leftover.find)).rows.length > 0) {
+      reporter.warn(`${step.revision.revision}: removing ${recovery.leftover.what} (statement ${seq}, running when an earlier kiln run stopped)`);
+      await execAlone({ sql: recovery.leftover.remove });
+    }
+    if (recovery && (await conn.query(recovery.applied)).rows.length > 0) {
+      await conn.query(journal.completedSql(seq, statement));
+      reporter.info(`${step.revision.revision}: statement ${seq} was running when an earlier kiln run stopped and had completed then; going on after it`);
+      return true;
+    }
+    await conn.query(journal.failedSql(seq));
+    return false;
+  };
+
+  /** A statement that failed under a 'running' row: remove what it left behind, forget the row. Returns what was done, for the message. */
+  const forgetFailed = async ({ seq, statement }: { seq: number; statement: Statement }): Promise<string[]> => {
+    try {
+      const notes: string[] = [];
+      const leftover = statement.recovery?.leftover;
+      if (leftover && (await conn.query(leftover.find)).rows.length > 0) {
+        await execAlone({ sql: leftover.remove });
+        notes.push(`kiln removed ${leftover.what}`);
+      }
+      await conn.query(journal.failedSql(seq));
+      return notes;
+    } catch (error) {
+      return [
+        `kiln could not clean up after the failed statement (${databaseMessage(error)}): its journal marks it as possibly applied, and the next run checks it before going on`,
+      ];
+    }
+  };
+
   /** `wait`: the statement may wait in the batch until the step's end (schema operations). */
-  const exec = async (statement: Statement, wait: boolean) => {
-    if (batch && inTransaction && batchable(statement)) {
+  // Set when the step holds a statement whose effect is usable only once committed.
+  let sawCommitBeforeUse = false;
+  const exec = async (given: Statement, wait: boolean) => {
+    sawCommitBeforeUse ||= given.commitBeforeUse === true;
+    const statement: Statement = apart && given.commitBeforeUse ? { ...given, transactional: false } : given;
+    const admission = journal.admit(statement);
+    // Already durable from an earlier run (the same statement, checked by hash).
+    if (admission.kind === "skip") return;
+    const { seq } = admission;
+    if (admission.kind === "run" && batch && inTransaction && batchable(statement)) {
       batch.add(statement.sql, statement.sql);
       executed.push(statement.sql);
+      journal.ranInTransaction(seq, statement);
       if (!wait) await flush();
       return;
     }
     await flush();
     currentSql = statement.sql;
-    if (statement.transactional === false && inTransaction) {
-      // The database refuses this statement inside a transaction: commit what came before.
-      await conn.query("COMMIT");
+    const reopen = statement.transactional === false && inTransaction;
+    if (reopen) {
+      // The database refuses this statement inside a transaction: commit what came before, with its journal rows.
+      await runAll([...journal.beforeEarlyCommit(), "COMMIT"]);
       inTransaction = false;
       partlyCommitted = true;
-      await execAlone(statement);
-      await begin();
+    }
+    if (admission.kind === "uncertain" && (await settleUncertain(statement, seq))) {
+      // It had completed before the earlier run stopped.
+    } else if (!dialect.transactionalDDL && transactional) {
+      // Each statement in a transaction of its own with its journal rows (see runDurable).
+      const ddl = journal.tableSql();
+      // Creating the journal table commits (MySQL): do it before the statement's own transaction.
+      if (ddl) {
+        if (inTransaction) await conn.query("COMMIT");
+        inTransaction = false;
+        await conn.query(ddl);
+      }
+      if (!inTransaction) await begin();
+      await runDurable(statement, seq, admission.kind === "uncertain");
     } else if (!inTransaction) {
-      await execAlone(statement);
+      await runDurable(statement, seq, admission.kind === "uncertain");
     } else {
       await conn.query(statement.sql, statement.params);
+      journal.ranInTransaction(seq, statement);
     }
+    if (reopen) await begin();
     executed.push(statement.sql);
     currentSql = undefined;
   };
 
   const started = Date.now();
+  // The version table's rows at the step's start.
+  let current: string[] = knownHeads ?? [];
   try {
     await dialect.beforeStep?.(conn);
-    let current: string[];
     if (batch) {
       current = knownHeads!;
       await begin(target.pendingBookkeeping ?? []);
@@ -318,8 +459,10 @@ async function attemptStep(target: OnlineTarget, step: Step, knownHeads: string[
     const headChange = guardedHeadChanges(dialect, tables, current, after);
     // Version-table statements the dialect cannot guard in SQL go first, alone, their row count checked.
     const counted = headChange.filter((change) => change.replaces !== undefined);
+    const clearJournal = journal.clearSql();
     const bookkeeping = [
       ...headChange.filter((change) => change.replaces === undefined),
+      ...(clearJournal ? [{ sql: clearJournal }] : []),
       historyInsertStatement(dialect, tables, {
         revision: loaded.revision,
         direction: step.direction,
@@ -353,6 +496,7 @@ async function attemptStep(target: OnlineTarget, step: Step, knownHeads: string[
     }
     inTransaction = false;
     target.pendingBookkeeping = undefined;
+    target.journal = { tableExists: journal.tableExists };
     reporter.stepFinished(info, batch ? Date.now() - started : durationMs);
     return { kind: "done", heads: after };
   } catch (caught) {
@@ -362,10 +506,15 @@ async function attemptStep(target: OnlineTarget, step: Step, knownHeads: string[
       currentSql = caught.reportAs;
     }
     if (inTransaction) await conn.query("ROLLBACK").catch(() => undefined);
+    journal.rolledBack();
     if (guardTripped) return { kind: "headsChanged" };
-    const failure = stepFailure(target, step, error, currentSql, executed, transactional);
+    if (!apart && sawCommitBeforeUse && !partlyCommitted && transactional && dialect.transactionalDDL && dialect.isUseBeforeCommit?.(error)) {
+      return { kind: "useBeforeCommit" };
+    }
+    const notes = running ? await forgetFailed(running) : [];
+    const failure = stepFailure(target, step, error, currentSql, journal, notes, current);
     // Only a step that left nothing behind can be tried again (without transactional DDL: none of its statements ran).
-    const nothingApplied = transactional && !partlyCommitted && (dialect.transactionalDDL || executed.length === 0);
+    const nothingApplied = transactional && !partlyCommitted && !journal.partial() && (dialect.transactionalDDL || executed.length === 0);
     if (nothingApplied && dialect.isLockTimeout?.(error)) {
       return { kind: "lockTimeout", error: failure, reason: currentSql ? describeStatement(currentSql) : "a statement" };
     }
@@ -380,21 +529,30 @@ function stepFailure(
   step: Step,
   error: unknown,
   failedSql: string | undefined,
-  executed: string[],
-  transactional: boolean,
+  journal: StepJournal,
+  notes: string[],
+  heads: string[],
 ): KilnError {
   const what = `${step.direction === "up" ? "upgrade" : "downgrade"} of revision ${step.revision.revision} (${step.revision.file})`;
   const details: string[] = [];
   if (failedSql) details.push(`failing statement: ${describeStatement(failedSql)}`);
-  const rolledBack = transactional && (target.dialect.transactionalDDL || executed.length === 0);
-  if (rolledBack) {
+  details.push(...notes);
+  const partial = journal.partial();
+  if (!partial) {
     details.push("the step was rolled back; the database and the version table are as they were before it");
   } else {
+    const why = target.dialect.transactionalDDL
+      ? "run outside a transaction, or committed before a statement that cannot run inside one"
+      : `${target.dialect.name} commits each DDL statement at once`;
+    const earlier = journal.doneEarlier;
     details.push(
-      `${target.dialect.name} cannot roll back DDL: ${executed.length} statement(s) of this revision ran and stay applied; the version table still names the previous revision`,
+      `${partial.done.length} statement(s) of this step stay applied (${why})` +
+        (earlier > 0 ? `, ${earlier} of them by an earlier run` : "") +
+        `; the rest of the step did not take effect, and the version table still names ${heads.join(", ") || "base"}. kiln's journal records this:`,
     );
-    for (const sql of executed) details.push(`  ran: ${describeStatement(sql)}`);
-    details.push("fix the database by hand (or finish the revision's remaining statements), then run `kiln stamp` or upgrade again");
+    for (const row of partial.done) details.push(`  stays applied: ${row.statement}`);
+    if (partial.running) details.push(`  may or may not have taken effect: ${partial.running.statement}`);
+    details.push(...partialAdvice(partial, stepTargets(target.graph, heads, partial)));
   }
   if (error instanceof KilnError && !failedSql) {
     return new KilnError(`${what} failed: ${error.message}`, { details: [...error.details, ...details], cause: error });
@@ -424,7 +582,8 @@ export async function runOffline(target: OfflineTarget, steps: Step[], startHead
       dialect: dialect.name,
       async apply(operation: Operation) {
         for (const statement of dialect.compile(operation)) {
-          if (statement.transactional === false && inTransaction) {
+          // A script cannot run a step again: what is usable only once committed is committed first.
+          if ((statement.transactional === false || statement.commitBeforeUse) && inTransaction) {
             write("COMMIT;");
             emit(statement);
             begin();

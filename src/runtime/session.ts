@@ -9,7 +9,9 @@ import type { Connection, Dialect, StepSettings } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
 import { checkBookkeepingPlace, createBookkeeping } from "./bookkeeping-checks.js";
 import { type BookkeepingTables, selectAppliedSourcesSql, selectHeadsSql } from "./bookkeeping.js";
+import { journalTable, partialStep, readJournal } from "./journal.js";
 import type { Reporter } from "./reporter.js";
+import type { RunJournal } from "./runner.js";
 
 export interface Session {
   dialect: Dialect;
@@ -22,6 +24,8 @@ export interface Session {
   ensureBookkeeping(): Promise<void>;
   /** For each revision, the checksum (and file text) of its latest 'up' step, from the history table. */
   appliedFiles(): Promise<Map<string, AppliedFile>>;
+  /** kiln's step journal: the step an earlier run left partly applied, if any (runtime/journal.ts). */
+  journal(): Promise<RunJournal>;
   close(): Promise<void>;
 }
 
@@ -106,6 +110,16 @@ export async function openSession(
         }
         return map;
       }, new Map<string, AppliedFile>()),
+    async journal(): Promise<RunJournal> {
+      try {
+        const partial = partialStep(await readJournal(conn, dialect, tables));
+        return { tableExists: true, ...(partial ? { partial } : {}) };
+      } catch (error) {
+        // Created only when a step first needs it: missing means empty, whatever else exists.
+        if (dialect.isMissingTable(error)) return { tableExists: false };
+        throw unreadableTable(dialect, tables, journalTable(tables), error);
+      }
+    },
     async close() {
       try {
         await release?.();

@@ -131,11 +131,14 @@ const upgrade: Operation[] = [
   { kind: "execute", sql: `CREATE VIEW "v;iew" AS SELECT 1 AS one`, reverseSql: `DROP VIEW "v;iew"` },
 ];
 
-/** Like the runner: transactional statements in one transaction, the others alone between commits. */
+/**
+ * Like the runner: transactional statements in one transaction, the others alone
+ * between commits; a new enum value is committed before the statements that use it.
+ */
 async function run(db: PGlite, statements: Statement[]): Promise<void> {
   let inTransaction = false;
   for (const statement of statements) {
-    if (statement.transactional === false) {
+    if (statement.transactional === false || statement.commitBeforeUse) {
       if (inTransaction) await db.exec("COMMIT");
       inTransaction = false;
     } else if (!inTransaction) {

@@ -388,10 +388,22 @@ describe("compilePostgres: indexes", () => {
 
   it("marks CONCURRENTLY as non-transactional", () => {
     expect(compilePostgres({ kind: "createIndex", table: "t", concurrently: true, index: { name: "ix", columns: ["a"] } })).toEqual([
-      { sql: 'CREATE INDEX CONCURRENTLY "ix" ON "t" ("a")', transactional: false },
+      {
+        sql: 'CREATE INDEX CONCURRENTLY "ix" ON "t" ("a")',
+        transactional: false,
+        // After a failure or a kill: is it there (valid), and the INVALID index a failed build leaves.
+        recovery: {
+          applied: `SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = to_regclass('"ix"') AND indisvalid`,
+          leftover: {
+            find: `SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = to_regclass('"ix"') AND NOT indisvalid`,
+            remove: 'DROP INDEX CONCURRENTLY "ix"',
+            what: "the INVALID index ix the failed build left behind",
+          },
+        },
+      },
     ]);
     expect(compilePostgres({ kind: "dropIndex", schema: "app", table: "t", name: "ix", concurrently: true })).toEqual([
-      { sql: 'DROP INDEX CONCURRENTLY "app"."ix"', transactional: false },
+      { sql: 'DROP INDEX CONCURRENTLY "app"."ix"', transactional: false, recovery: { applied: `SELECT 1 WHERE to_regclass('"app"."ix"') IS NULL` } },
     ]);
   });
 
@@ -449,9 +461,9 @@ describe("compilePostgres: enums and schemas", () => {
     expect(sqlOf({ kind: "dropEnum", schema: "app", name: "mood" })).toEqual(['DROP TYPE "app"."mood"']);
   });
 
-  it("adds enum values outside a transaction, optionally positioned", () => {
+  it("adds enum values in the transaction (usable once committed), optionally positioned", () => {
     expect(compilePostgres({ kind: "addEnumValue", name: "mood", value: "sad" })).toEqual([
-      { sql: `ALTER TYPE "mood" ADD VALUE IF NOT EXISTS 'sad'`, transactional: false },
+      { sql: `ALTER TYPE "mood" ADD VALUE IF NOT EXISTS 'sad'`, commitBeforeUse: true },
     ]);
     expect(sqlOf({ kind: "addEnumValue", schema: "app", name: "mood", value: "meh", before: "happy" })).toEqual([
       `ALTER TYPE "app"."mood" ADD VALUE IF NOT EXISTS 'meh' BEFORE 'happy'`,

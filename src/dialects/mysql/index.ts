@@ -13,7 +13,7 @@
  */
 import { randomSuffix, serverScratch } from "../scratch.js";
 import type { Dialect } from "../types.js";
-import { mysqlBookkeepingDDL } from "./bookkeeping.js";
+import { mysqlBookkeepingDDL, mysqlIsAlreadyApplied, mysqlJournalDDL } from "./bookkeeping.js";
 import { canonicalizeMysql } from "./canonicalize.js";
 import { compileOperation, type CompileContext, type MysqlFlavor } from "./compile.js";
 import { connectMysql } from "./connect.js";
@@ -58,6 +58,8 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
     lockKey: mysqlLockKey,
     // 1146 ER_NO_SUCH_TABLE, 1049 ER_BAD_DB_ERROR (the named database does not exist).
     isMissingTable: (error) => [1146, 1049].includes(Number((error as { errno?: unknown } | null)?.errno)),
+    journalDDL: mysqlJournalDDL,
+    isAlreadyApplied: mysqlIsAlreadyApplied,
     acquireLock: acquireMysqlLock,
     introspect: introspectMysql,
     canonicalize: (conn, catalog) => canonicalizeMysql(conn, catalog, flavor),

@@ -45,7 +45,7 @@ export interface ReadOptions {
 }
 
 /** kiln's own tables, never part of a user's schema. */
-export const KILN_TABLES = ["kiln_version", "kiln_history"];
+export const KILN_TABLES = ["kiln_version", "kiln_history", "kiln_version_journal"];
 
 type Row = Record<string, unknown>;
 

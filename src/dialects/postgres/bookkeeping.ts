@@ -62,3 +62,30 @@ function dollarQuote(body: string): string {
 
 /** Milliseconds since the transaction began (the step's BEGIN), where the statement runs. */
 export const POSTGRES_ELAPSED_MS = "(extract(epoch FROM clock_timestamp() - transaction_timestamp()) * 1000)::integer";
+
+/** kiln's step journal (runtime/journal.ts): the durable statements of a step in progress. */
+export function postgresJournalDDL(table: string): string {
+  return (
+    `CREATE TABLE IF NOT EXISTS ${table} (\n` +
+    `    seq integer PRIMARY KEY,\n` +
+    `    revision varchar(32) NOT NULL,\n` +
+    `    direction varchar(5) NOT NULL,\n` +
+    `    checksum varchar(64),\n` +
+    `    state varchar(8) NOT NULL,\n` +
+    `    statement_hash varchar(64),\n` +
+    `    statement text,\n` +
+    `    recorded_at timestamptz NOT NULL DEFAULT clock_timestamp()\n` +
+    `)`
+  );
+}
+
+/**
+ * SQLSTATEs a statement gives when its effect is already there: duplicate_table,
+ * duplicate_column, duplicate_object, duplicate_schema, undefined_table,
+ * undefined_column, undefined_object.
+ */
+const ALREADY_APPLIED = new Set(["42P07", "42701", "42710", "42P06", "42P01", "42703", "42704"]);
+
+export function postgresIsAlreadyApplied(error: unknown): boolean {
+  return ALREADY_APPLIED.has(String((error as { code?: unknown } | null)?.code));
+}

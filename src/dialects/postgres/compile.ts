@@ -224,13 +224,34 @@ function createIndex(op: CreateIndex): Statement[] {
   if (index.method) sql += ` USING ${quoteIdentifier(index.method)}`;
   sql += ` (${index.columns.map(indexElement).join(", ")})`;
   if (index.where !== undefined) sql += ` WHERE ${sqlText(index.where, `The WHERE predicate of index ${index.name}`)}`;
-  return [op.concurrently ? nonTransactional(sql) : statement(sql)];
+  if (!op.concurrently) return [statement(sql)];
+  // A failed concurrent build leaves an INVALID index under the name: remove it, so that a retry can build it.
+  const index_ = indexRegclass(op.schema, index.name);
+  return [
+    {
+      ...nonTransactional(sql),
+      recovery: {
+        applied: `SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = ${index_} AND indisvalid`,
+        leftover: {
+          find: `SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = ${index_} AND NOT indisvalid`,
+          remove: `DROP INDEX CONCURRENTLY ${tableName(op.schema, index.name)}`,
+          what: `the INVALID index ${qualifiedLabel(op.schema, index.name)} the failed build left behind`,
+        },
+      },
+    },
+  ];
+}
+
+/** The index's oid (NULL when there is none), found like the statements find it (search_path when unqualified). */
+function indexRegclass(schema: string | undefined, name: string): string {
+  return `to_regclass(${quoteLiteral(tableName(schema, name))})`;
 }
 
 function dropIndex(op: DropIndex): Statement[] {
   // An index lives in its table's schema.
   const sql = `DROP INDEX ${op.concurrently ? "CONCURRENTLY " : ""}${tableName(op.schema, op.name)}`;
-  return [op.concurrently ? nonTransactional(sql) : statement(sql)];
+  if (!op.concurrently) return [statement(sql)];
+  return [{ ...nonTransactional(sql), recovery: { applied: `SELECT 1 WHERE ${indexRegclass(op.schema, op.name)} IS NULL` } }];
 }
 
 function addEnumValue(op: AddEnumValue): Statement[] {
@@ -240,9 +261,10 @@ function addEnumValue(op: AddEnumValue): Statement[] {
   let sql = `ALTER TYPE ${tableName(op.schema, op.name)} ADD VALUE IF NOT EXISTS ${quoteLiteral(op.value)}`;
   if (op.before !== undefined) sql += ` BEFORE ${quoteLiteral(op.before)}`;
   if (op.after !== undefined) sql += ` AFTER ${quoteLiteral(op.after)}`;
-  // Before PostgreSQL 12 this is refused in a transaction block, and a new value
-  // cannot be used until its transaction commits: run it on its own.
-  return [nonTransactional(sql)];
+  // PostgreSQL 12+ runs it in the step's transaction (all or nothing). The new
+  // value is usable only once committed: if the step uses it, the runner runs
+  // the step again with this statement committed first.
+  return [{ sql, commitBeforeUse: true }];
 }
 
 /** Columns in first-seen order; keys whose value is undefined count as absent. */

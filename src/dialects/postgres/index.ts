@@ -5,7 +5,7 @@
 import { parseDatabaseUrl } from "../../config/url.js";
 import { databaseName, folderScratch, randomSuffix, type ScratchDatabase, type ScratchOptions, serverScratch } from "../scratch.js";
 import type { DatabaseUrl, Dialect, StepSettings } from "../types.js";
-import { POSTGRES_ELAPSED_MS, postgresBookkeepingDDL, postgresHeadsGuard, postgresOneRowGuard } from "./bookkeeping.js";
+import { POSTGRES_ELAPSED_MS, postgresBookkeepingDDL, postgresHeadsGuard, postgresIsAlreadyApplied, postgresJournalDDL, postgresOneRowGuard } from "./bookkeeping.js";
 import { canonicalizePostgres } from "./canonicalize.js";
 import { compilePostgres } from "./compile.js";
 import { connectPglite, connectPostgres } from "./connect.js";
@@ -66,6 +66,10 @@ export const postgresDialect: Dialect = {
   listTables: listPostgresTables,
   // 42501 insufficient_privilege.
   isPermissionDenied: (error) => (error as { code?: unknown } | null)?.code === "42501",
+  journalDDL: postgresJournalDDL,
+  isAlreadyApplied: postgresIsAlreadyApplied,
+  // 55P04 unsafe_new_enum_value_usage: a value added by ALTER TYPE ... ADD VALUE used before its transaction committed.
+  isUseBeforeCommit: (error) => (error as { code?: unknown } | null)?.code === "55P04",
   beginSql: "BEGIN",
   lockKey: postgresLockKey,
   acquireLock: acquirePostgresLock,

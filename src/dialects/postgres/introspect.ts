@@ -19,7 +19,7 @@ import type { Connection, IntrospectOptions } from "../types.js";
 import { neutralTypeName, normalizeCheckDefinition, normalizeDefault, normalizeExpression } from "./normalize.js";
 
 export const DEFAULT_SCHEMA = "public";
-export const DEFAULT_KILN_TABLES = ["kiln_version", "kiln_history"];
+export const DEFAULT_KILN_TABLES = ["kiln_version", "kiln_history", "kiln_version_journal"];
 
 export interface PostgresIntrospectOptions extends IntrospectOptions {
   /** kiln's own tables, left out (bare names or schema.name). Default kiln_version and kiln_history. */

@@ -72,6 +72,20 @@ function bookkeepingDDL(names: BookkeepingNames): string[] {
   ];
 }
 
+/** kiln's step journal (runtime/journal.ts), for `transactional: false` revisions. */
+function journalDDL(table: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${table} (
+  seq INTEGER NOT NULL PRIMARY KEY,
+  revision VARCHAR(32) NOT NULL,
+  direction VARCHAR(5) NOT NULL,
+  checksum VARCHAR(128),
+  state VARCHAR(8) NOT NULL,
+  statement_hash VARCHAR(64),
+  statement TEXT,
+  recorded_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+)`;
+}
+
 export const sqliteDialect: SqliteDialect = {
   name: "sqlite",
   transactionalDDL: true,
@@ -87,6 +101,7 @@ export const sqliteDialect: SqliteDialect = {
   listTables: listSqliteTables,
   // SQLITE_READONLY*, SQLITE_PERM, SQLITE_AUTH: the file or an authorizer refuses the write.
   isPermissionDenied: (error) => /^SQLITE_(READONLY|PERM|AUTH)/.test(String((error as { code?: unknown } | null)?.code ?? "")),
+  journalDDL,
   // IMMEDIATE takes the write lock at once, so concurrent runs queue at BEGIN.
   beginSql: "BEGIN IMMEDIATE",
   lockKey: sqliteLockKey,

@@ -12,7 +12,7 @@ import { isDefaultSchema, quoteIdentifier } from "./quote.js";
 import { neutralType } from "./type-map.js";
 
 /** kiln's own tables and the scratch tables of an interrupted rebuild: never part of a user's schema. */
-const KILN_TABLES = new Set(["kiln_version", "kiln_history", "kiln_lock"]);
+const KILN_TABLES = new Set(["kiln_version", "kiln_history", "kiln_version_journal", "kiln_lock"]);
 export const REBUILD_PREFIX = "_kiln_new_";
 
 export interface SchemaObject {

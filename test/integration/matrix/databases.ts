@@ -115,7 +115,8 @@ const mariadb: MatrixDatabase = {
   transactionalDDL: false,
   concurrentProcesses: true,
   checkViolation: { errno: 4025, sqlState: "23000" },
-  kilnTables: ["kiln_history", "kiln_version"],
+  // DDL commits at once: kiln journals each statement of a step (runtime/journal.ts).
+  kilnTables: ["kiln_history", "kiln_version", "kiln_version_journal"],
   tableNamesSql: "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1",
   placeholder: "?",
   create: createMysqlDatabase,
