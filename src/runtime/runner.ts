@@ -137,6 +137,9 @@ export async function runOnline(target: OnlineTarget, steps: Step[], startHeads:
   const partial = target.journal?.partial;
   if (partial) {
     checkPlanFinishes(partial, steps, stepTargets(target.graph, startHeads, partial), target.revisions.get(partial.revision)?.checksum);
+    target.reporter.info(
+      `continuing the partly applied ${partial.direction === "up" ? "upgrade" : "downgrade"} of ${partial.revision} after the ${partial.done.length} statement(s) an earlier run applied`,
+    );
   }
   let heads = startHeads;
   for (const step of steps) {
