@@ -142,8 +142,9 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
   const session = await openSession(config, { write: true, reporter });
   try {
     const current = await session.heads();
+    const applied = await session.appliedFiles();
     const journal = await session.journal();
-    checkAppliedFiles(graph, current, await session.appliedFiles(), {
+    checkAppliedFiles(graph, current, applied, {
       folder: config.migrationsDir,
       allowChanged: options.allowChanged ?? false,
       warn: (message) => reporter.warn(message),

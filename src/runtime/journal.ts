@@ -83,16 +83,13 @@ export async function readJournal(conn: Connection, dialect: Dialect, tables: Bo
   }));
 }
 
+/** The partial step the rows describe; none when no statement is durable or running (a marker alone means nothing stays). */
 export function partialStep(rows: JournalRow[]): PartialStep | undefined {
-  if (rows.length === 0) return undefined;
+  const done = rows.filter((r) => r.seq > 0 && r.state === "done");
+  const running = rows.find((r) => r.seq > 0 && r.state === "running");
+  if (done.length === 0 && !running) return undefined;
   const first = rows[0]!;
-  return {
-    revision: first.revision,
-    direction: first.direction,
-    checksum: first.checksum,
-    done: rows.filter((r) => r.seq > 0 && r.state === "done"),
-    running: rows.find((r) => r.seq > 0 && r.state === "running"),
-  };
+  return { revision: first.revision, direction: first.direction, checksum: first.checksum, done, ...(running ? { running } : {}) };
 }
 
 function stepName(direction: "up" | "down"): string {

@@ -138,7 +138,7 @@ function unreadableTable(dialect: Dialect, tables: BookkeepingTables, table: str
   return new KilnError(`cannot read kiln's table ${name(table)}, so what is applied is unknown: ${message}`, {
     cause: error,
     details: [
-      `kiln needs SELECT on ${name(tables.versionTable)} and ${name(tables.historyTable)} to read what is applied, and INSERT, UPDATE and DELETE on them to migrate;`,
+      `kiln needs SELECT on ${name(tables.versionTable)}, ${name(tables.historyTable)} and ${name(journalTable(tables))} to read what is applied, and INSERT, UPDATE and DELETE on them to migrate;`,
       "grant them to the user in the database URL, or connect as a user that has them",
     ],
   });

@@ -121,7 +121,7 @@ describe.runIf(mysqlUp)("MariaDB: a step's lock timeout", () => {
     expect(upgrade.code, upgrade.stderr).toBe(1);
     expect(upgrade.stderr).not.toMatch(/gave up waiting for a table lock/);
     expect(upgrade.stderr).toMatch(/failed: Lock wait timeout exceeded/);
-    expect(upgrade.stderr).toMatch(/1 statement\(s\) of this revision ran and stay applied/);
+    expect(upgrade.stderr).toMatch(/1 statement\(s\) of this step stay applied/);
     expect(await queryDb(db.url, "SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'fresh'", [db.name])).toEqual([{ n: 1 }]);
   });
 
