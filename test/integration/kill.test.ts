@@ -11,7 +11,10 @@
  *   `kiln current` names the partly applied step.
  * A run that is not killed must reach head, and a last run reaches head at the end.
  *
- * PostgreSQL server and SQLite get thirty kills, PGlite (seconds to start) five.
+ * PostgreSQL server, MariaDB and SQLite get thirty kills, PGlite (seconds to start)
+ * five. On MariaDB, where DDL commits as it runs, a killed step may be partly
+ * applied: `kiln current` must say how many of its statements ran and how to go
+ * on, and the way it documents (running `kiln upgrade head` again) must continue it.
  * The kill moments come from a seeded PRNG: the seed is printed, and
  * KILN_KILL_SEED=<seed> replays it. KILN_KILL_COUNT changes the number of kills.
  */
@@ -19,9 +22,10 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { PGlite } from "@electric-sql/pglite";
+import mysql from "mysql2/promise";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPgDatabase, serverAvailable, tempDir } from "../helpers/databases.js";
+import { createMysqlDatabase, createPgDatabase, serverAvailable, tempDir } from "../helpers/databases.js";
 import { createProject, revisionSource, type TestProject } from "../helpers/project.js";
 import { queryDb } from "../helpers/query.js";
 import { type RunningKiln, seededRandom, sleep, startKiln } from "./safety-fixtures.js";
@@ -133,6 +137,32 @@ const targets: Target[] = [
     open: openSqlite,
   },
   {
+    name: "MariaDB",
+    kills: KILLS,
+    transactionalDDL: false,
+    available: () => serverAvailable("mysql"),
+    async setup() {
+      const db = await createMysqlDatabase();
+      return { url: db.url, cleanup: () => db.drop() };
+    },
+    async reset(url) {
+      const db = await openMysql(url);
+      try {
+        const tables = await db.query("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()");
+        await db.query("SET FOREIGN_KEY_CHECKS = 0");
+        for (const { t } of tables) await db.query(`DROP TABLE \`${String(t)}\``);
+      } finally {
+        await db.close();
+      }
+    },
+    tablesSql: "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()",
+    columnsSql: "SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = DATABASE()",
+    indexesSql: "SELECT DISTINCT index_name AS i FROM information_schema.statistics WHERE table_schema = DATABASE()",
+    exists: () => true,
+    otherSessionsSql: "SELECT count(*) AS n FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID()",
+    open: openMysql,
+  },
+  {
     name: "PGlite",
     kills: Math.max(1, Math.round(KILLS / 6)),
     transactionalDDL: true,
@@ -202,6 +232,11 @@ async function openPg(url: string): Promise<{ query: Query; close(): Promise<voi
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   return { query: async (sql) => (await client.query(sql)).rows, close: () => client.end() };
+}
+
+async function openMysql(url: string): Promise<{ query: Query; close(): Promise<void> }> {
+  const conn = await mysql.createConnection({ uri: url });
+  return { query: async (sql) => (await conn.query(sql))[0] as Record<string, unknown>[], close: () => conn.end() };
 }
 
 async function openSqlite(url: string): Promise<{ query: Query; close(): Promise<void> }> {
