@@ -38,7 +38,7 @@ function runShowingStderr(...args) {
 rmSync(demo, { recursive: true, force: true });
 mkdirSync(join(demo, "node_modules"), { recursive: true });
 // The demo project uses this checkout of kiln as its `kiln` package.
-symlinkSync(root, join(demo, "node_modules", "kiln"), "dir");
+symlinkSync(root, join(demo, "node_modules", "kiln-migrate"), "dir");
 const example = join(root, "examples", "prototypes-service");
 
 step("1. A new project on the embedded database (PGlite: no server)");

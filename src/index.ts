@@ -2,11 +2,11 @@
  * kiln: database schema migrations for TypeScript.
  *
  * Everything the CLI does is callable from code:
- *   import { upgrade } from "kiln";
+ *   import { upgrade } from "kiln-migrate";
  *   await upgrade({ target: "head" });
  *
  * The commands are loaded on first call, so that a config file's
- * `import { defineConfig } from "kiln"` stays cheap.
+ * `import { defineConfig } from "kiln-migrate"` stays cheap.
  */
 import type { CheckResult } from "./commands/autogenerate.js";
 import type { GraphOptions } from "./commands/graph.js";

@@ -1,6 +1,6 @@
 /**
  * kiln as a user runs it: a project folder with kiln.config.ts, a migrations
- * folder and node_modules/kiln linked to this repository's build, and the CLI
+ * folder and node_modules/kiln-migrate linked to this repository's build, and the CLI
  * started as `node bin/kiln.js ...` in that folder.
  */
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -14,12 +14,12 @@ export function createKilnProject(dir, { url, models }) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, "node_modules"), { recursive: true });
   mkdirSync(join(dir, "migrations"));
-  symlinkSync(REPO_ROOT, join(dir, "node_modules", "kiln"), "dir");
+  symlinkSync(REPO_ROOT, join(dir, "node_modules", "kiln-migrate"), "dir");
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "kiln-bench-project", private: true, type: "module" }, null, 2) + "\n");
   writeFileSync(
     join(dir, "kiln.config.ts"),
     [
-      'import { defineConfig } from "kiln";',
+      'import { defineConfig } from "kiln-migrate";',
       "",
       "export default defineConfig({",
       `  url: ${JSON.stringify(url)},`,

@@ -45,7 +45,7 @@ function kilnBody(step) {
 function kilnRevisionFile(step) {
   const body = kilnBody(step);
   return [
-    'import type { Migration } from "kiln";',
+    'import type { Migration } from "kiln-migrate";',
     "",
     "/**",
     ` * ${step.message}`,

@@ -1,4 +1,4 @@
-import { defineConfig } from "kiln";
+import { defineConfig } from "kiln-migrate";
 
 // No `url` here: kiln reads DATABASE_URL, the same variable the service reads,
 // so the app and its migrations always talk to the same database

@@ -19,7 +19,7 @@ export interface InitResult {
 }
 
 function configSource(url: string, migrations: string): string {
-  return `import { defineConfig } from "kiln";
+  return `import { defineConfig } from "kiln-migrate";
 
 export default defineConfig({
   // DATABASE_URL overrides this. Embedded PostgreSQL (PGlite) needs no server;
@@ -33,7 +33,7 @@ export default defineConfig({
 
 const MODELS_STUB = `// Your database models. \`kiln revision --autogenerate -m "..."\` compares them with the
 // database and writes a migration with upgrade and downgrade.
-import { table, integer, varchar, timestamp, sql, check } from "kiln/schema";
+import { table, integer, varchar, timestamp, sql, check } from "kiln-migrate/schema";
 
 // export const prototypes = table("prototypes", {
 //   id: integer().primaryKey().generatedAlwaysAsIdentity(),

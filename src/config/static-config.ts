@@ -1,7 +1,7 @@
 /**
  * Reads a config file written as plain data without importing it:
  *
- *   import { defineConfig } from "kiln";
+ *   import { defineConfig } from "kiln-migrate";
  *   export default defineConfig({ url: "...", migrations: "migrations" });
  *
  * Importing TypeScript starts a loader (hundreds of milliseconds on every kiln
@@ -14,7 +14,7 @@ import JSON5 from "json5";
 
 const BLOCK_COMMENT = /\/\*[\s\S]*?\*\//g;
 const LINE_COMMENT = /\/\/[^\n]*/g;
-const PREFIX = /^\s*(import\s*(type\s*)?\{\s*defineConfig\s*\}\s*from\s*["']kiln["']\s*;?\s*)?export\s+default\s+(defineConfig\s*\(\s*)?$/;
+const PREFIX = /^\s*(import\s*(type\s*)?\{\s*defineConfig\s*\}\s*from\s*["']kiln(?:-migrate)?["']\s*;?\s*)?export\s+default\s+(defineConfig\s*\(\s*)?$/;
 
 export function readStaticConfig(source: string): unknown {
   const start = source.indexOf("export default");

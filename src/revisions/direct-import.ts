@@ -40,10 +40,13 @@ export interface CompiledRevision {
  * modules, handed over as this process has them loaded, so no loader is needed.
  */
 const KILN_ENTRY_POINTS: Record<string, () => Promise<Namespace>> = {
+  "kiln-migrate": () => import("../index.js") as Promise<Namespace>,
+  "kiln-migrate/schema": () => import("../schema/index.js") as Promise<Namespace>,
+  // The package's name before 0.2: files written then still run directly.
   kiln: () => import("../index.js") as Promise<Namespace>,
   "kiln/schema": () => import("../schema/index.js") as Promise<Namespace>,
 };
-const KILN_REQUIRE = /\brequire\("(kiln(?:\/schema)?)"\)/g;
+const KILN_REQUIRE = /\brequire\("(kiln(?:-migrate)?(?:\/schema)?)"\)/g;
 
 /** Stands in for every free identifier whose value differs without tsx; its presence declines the file. */
 const RUNTIME_REFERENCE = "__kiln_runtime_reference__";

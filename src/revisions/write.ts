@@ -71,7 +71,7 @@ export function renderRevisionFile(fields: RevisionFileFields): string {
   properties.push(`  message: ${JSON.stringify(fields.message)},`);
 
   return [
-    'import type { Migration } from "kiln";',
+    'import type { Migration } from "kiln-migrate";',
     "",
     "/**",
     ...header,

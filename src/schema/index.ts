@@ -1,7 +1,7 @@
 /**
  * kiln/schema: the model DSL.
  *
- *   import { table, enumType, integer, varchar, timestamp, sql, check, index } from "kiln/schema";
+ *   import { table, enumType, integer, varchar, timestamp, sql, check, index } from "kiln-migrate/schema";
  *
  *   export const status = enumType("prototype_status", ["draft", "active", "retired"]);
  *   export const prototypes = table("prototypes", {

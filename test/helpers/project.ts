@@ -32,12 +32,12 @@ export interface TestProject {
 export function createProject(options: { url: string; models?: string; extraConfig?: string }): TestProject {
   const dir = mkdtempSync(join(tmpdir(), "kiln-project-"));
   mkdirSync(join(dir, "node_modules"), { recursive: true });
-  symlinkSync(REPO_ROOT, join(dir, "node_modules", "kiln"), "dir");
+  symlinkSync(REPO_ROOT, join(dir, "node_modules", "kiln-migrate"), "dir");
   const migrationsDir = join(dir, "migrations");
   mkdirSync(migrationsDir);
   writeFileSync(
     join(dir, "kiln.config.ts"),
-    `import { defineConfig } from "kiln";
+    `import { defineConfig } from "kiln-migrate";
 export default defineConfig({
   url: ${JSON.stringify(options.url)},
   migrations: "migrations",
@@ -86,7 +86,7 @@ export function revisionSource(fields: {
   downgrade?: string;
   extra?: string;
 }): string {
-  return `import type { Migration } from "kiln";
+  return `import type { Migration } from "kiln-migrate";
 
 export default {
   revision: ${JSON.stringify(fields.revision)},

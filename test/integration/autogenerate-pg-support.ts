@@ -80,5 +80,5 @@ export function schemaDump(url: string): Promise<string> {
 
 /** One model file: the `kiln/schema` import line and the given declarations. */
 export function modelSource(body: string): string {
-  return `import { table, schema, enumType, smallint, integer, bigint, numeric, boolean, text, varchar, timestamp, jsonb, sql, check, index, uniqueIndex, unique, primaryKey, foreignKey } from "kiln/schema";\n\n${body.trim()}\n`;
+  return `import { table, schema, enumType, smallint, integer, bigint, numeric, boolean, text, varchar, timestamp, jsonb, sql, check, index, uniqueIndex, unique, primaryKey, foreignKey } from "kiln-migrate/schema";\n\n${body.trim()}\n`;
 }

@@ -303,7 +303,7 @@ function tableSource(table: TableSpec, model: ModelSpec): string {
 
 function modelFile(model: ModelSpec): string {
   const enums = model.enums.map((e) => `export const ${e.name} = enumType(${JSON.stringify(e.name)}, ${JSON.stringify(e.values)});`);
-  return modelSource(`import type { AnyTable } from "kiln/schema";\n${[...enums, ...model.tables.map((t) => tableSource(t, model))].join("\n\n")}`);
+  return modelSource(`import type { AnyTable } from "kiln-migrate/schema";\n${[...enums, ...model.tables.map((t) => tableSource(t, model))].join("\n\n")}`);
 }
 
 // ---- running kiln in-process on one connection ----

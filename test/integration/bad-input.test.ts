@@ -53,7 +53,7 @@ const BASELINE: Record<string, string> = {
 };
 
 function configText(url: string, extra = ""): string {
-  return `import { defineConfig } from "kiln";
+  return `import { defineConfig } from "kiln-migrate";
 export default defineConfig({
   url: ${JSON.stringify(url)},
   migrations: "migrations",
@@ -64,7 +64,7 @@ export default defineConfig({
 
 /** A revision file the way people break them: text as given. */
 function rawRevision(body: string): string {
-  return `import type { Migration } from "kiln";\n${body}\n`;
+  return `import type { Migration } from "kiln-migrate";\n${body}\n`;
 }
 
 interface Case {
@@ -88,7 +88,7 @@ const cases: Case[] = [
   { name: "--config names a missing file", args: ["-c", "nope.config.ts", "upgrade", "head"], code: 1, message: [/config file \S+nope\.config\.ts does not exist/] },
   {
     name: "config with a syntax error",
-    files: { "kiln.config.ts": `import { defineConfig } from "kiln";\nexport default defineConfig({ url: "%URL%",\n` },
+    files: { "kiln.config.ts": `import { defineConfig } from "kiln-migrate";\nexport default defineConfig({ url: "%URL%",\n` },
     args: ["upgrade", "head"],
     code: 1,
     message: [/^error: Syntax error in config file \S+kiln\.config\.ts: line \d+, column \d+: /],
@@ -284,8 +284,8 @@ const cases: Case[] = [
     name: "second step of the plan imports a missing module: the first step does not run either",
     files: {
       "migrations/004_four.ts": revisionSource({ revision: "cccc00000004", downRevision: "bbbb00000003", upgrade: `await op.execute("CREATE TABLE t4 (id integer)");` }).replace(
-        'import type { Migration } from "kiln";',
-        'import type { Migration } from "kiln";\nimport { helper } from "./lib/helpers.js";\nvoid helper;',
+        'import type { Migration } from "kiln-migrate";',
+        'import type { Migration } from "kiln-migrate";\nimport { helper } from "./lib/helpers.js";\nvoid helper;',
       ),
     },
     args: ["upgrade", "head"],

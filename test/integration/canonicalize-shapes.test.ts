@@ -106,7 +106,7 @@ const ledgerName = (i: number) => `ledger_${String(i).padStart(2, "0")}`;
 
 function ledgerModels(change: { defaultOf?: string; checkOf?: string; billingCheckOf?: string } = {}): string {
   const lines = [
-    `import { table, enumType, integer, numeric, text, timestamp, sql, check, index } from "kiln/schema";`,
+    `import { table, enumType, integer, numeric, text, timestamp, sql, check, index } from "kiln-migrate/schema";`,
     `export const mood = enumType("mood", ["happy", "sad"]);`,
     `export const kind = enumType("kind", ["debit", "credit"], { schema: "billing" });`,
   ];

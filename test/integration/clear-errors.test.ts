@@ -447,7 +447,7 @@ describe.each(DATABASES)("`kiln test --url` on $name refuses any table, managed 
 });
 
 /** A models file with one table of this name. */
-const oneTable = (name: string) => `import { table, integer } from "kiln/schema";\nexport const t = table(${JSON.stringify(name)}, { id: integer().primaryKey() });\n`;
+const oneTable = (name: string) => `import { table, integer } from "kiln-migrate/schema";\nexport const t = table(${JSON.stringify(name)}, { id: integer().primaryKey() });\n`;
 
 const LONG = {
   ascii64: "a".repeat(64),
@@ -502,7 +502,7 @@ describe.each(DATABASES)("identifier length on $name (item 15)", (kind) => {
     // ix_t_ + 59 characters: 64 characters and 64 bytes.
     const column = "c".repeat(59);
     const full = `ix_t_${column}`;
-    project.write("schema.ts", `import { table, integer, index } from "kiln/schema";\nexport const t = table("t", { id: integer().primaryKey(), ${JSON.stringify(column)}: integer() }, (t) => [index().on(t[${JSON.stringify(column)}])]);\n`);
+    project.write("schema.ts", `import { table, integer, index } from "kiln-migrate/schema";\nexport const t = table("t", { id: integer().primaryKey(), ${JSON.stringify(column)}: integer() }, (t) => [index().on(t[${JSON.stringify(column)}])]);\n`);
     const revision = await project.kiln(["revision", "--autogenerate", "-m", "index"]);
     expect(revision.code, revision.stderr).toBe(0);
     try {

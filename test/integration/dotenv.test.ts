@@ -77,7 +77,7 @@ describe(".env in the project folder", () => {
     mkdirSync(join(project.dir, "app", "migrations"), { recursive: true });
     project.write(
       "app/kiln.config.ts",
-      `import { defineConfig } from "kiln";\nexport default defineConfig({ url: process.env.APP_DB ?? "sqlite://no-env.db", migrations: "migrations" });\n`,
+      `import { defineConfig } from "kiln-migrate";\nexport default defineConfig({ url: process.env.APP_DB ?? "sqlite://no-env.db", migrations: "migrations" });\n`,
     );
     project.write("app/.env", "APP_DB=sqlite://app.db\n");
     project.write(".env", "APP_DB=sqlite://wrong-folder.db\n");

@@ -17,9 +17,9 @@ import { queryDb } from "../helpers/query.js";
 
 const EXAMPLE = join(REPO_ROOT, "examples", "prototypes-service");
 
-/** The example resolves `kiln` through node_modules/kiln (what `npm install` makes from "file:../.."). */
+/** The example resolves `kiln-migrate` through node_modules/kiln-migrate (what `npm install` makes from "file:../.."). */
 function linkKiln(): void {
-  const link = join(EXAMPLE, "node_modules", "kiln");
+  const link = join(EXAMPLE, "node_modules", "kiln-migrate");
   if (lstatSync(link, { throwIfNoEntry: false })) return;
   mkdirSync(join(EXAMPLE, "node_modules"), { recursive: true });
   symlinkSync(REPO_ROOT, link, "dir");
@@ -280,7 +280,7 @@ describe("examples/prototypes-service container files", () => {
     const env = dockerfile.filter((d) => d.instruction === "ENV").map((d) => d.args).join(" ");
     expect(env).toContain(`PATH=${workdir}/node_modules/.bin:$PATH`);
     const manifest = JSON.parse(readFileSync(join(EXAMPLE, "package.json"), "utf8"));
-    expect(manifest.dependencies.kiln).toBe("file:../..");
+    expect(manifest.dependencies["kiln-migrate"]).toBe("file:../..");
     expect(JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")).bin.kiln).toBeDefined();
     expect(dockerfile.at(-1)).toEqual({ instruction: "CMD", args: '["node", "--import", "tsx", "src/main.ts"]' });
   });

@@ -56,7 +56,7 @@ const targets: Target[] = [
   },
 ];
 
-const models = (tableName: string, mood: string, text: string) => `import { table, integer, varchar, enumType } from "kiln/schema";
+const models = (tableName: string, mood: string, text: string) => `import { table, integer, varchar, enumType } from "kiln-migrate/schema";
 
 export const mood = enumType("mood", [${JSON.stringify(mood)}, "plain"]);
 export const t = table(${JSON.stringify(tableName)}, {

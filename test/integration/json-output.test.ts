@@ -23,7 +23,7 @@ function writeRevisions(project: TestProject): void {
   project.write("migrations/r3.ts", revisionSource({ revision: "ccccccccccc3", downRevision: "aaaaaaaaaaa1", message: "three", ...table("three") }));
 }
 
-const MODELS = `import { table, integer } from "kiln/schema";
+const MODELS = `import { table, integer } from "kiln-migrate/schema";
 export const widgets = table("widgets", { id: integer().primaryKey() });
 `;
 

@@ -1,6 +1,6 @@
 /**
  * Drivers are optional peer dependencies. kiln is installed here as a user gets
- * it (package.json, bin/, dist/ copied into node_modules/kiln) beside every
+ * it (package.json, bin/, dist/ copied into node_modules/kiln-migrate) beside every
  * dependency of the repository except the drivers a project did not install:
  * the URL that needs a missing driver gets one line naming it, and the others work.
  */
@@ -23,7 +23,7 @@ interface Install {
 function installWith(drivers: string[]): Install {
   const dir = mkdtempSync(join(tmpdir(), "kiln-installed-"));
   const modules = join(dir, "node_modules");
-  const kilnDir = join(modules, "kiln");
+  const kilnDir = join(modules, "kiln-migrate");
   mkdirSync(kilnDir, { recursive: true });
   for (const entry of ["package.json", "bin", "dist"]) cpSync(join(REPO_ROOT, entry), join(kilnDir, entry), { recursive: true });
   const source = join(REPO_ROOT, "node_modules");
@@ -45,7 +45,7 @@ function installWith(drivers: string[]): Install {
     kiln(args, url) {
       writeFileSync(
         join(dir, "kiln.config.ts"),
-        `import { defineConfig } from "kiln";\nexport default defineConfig({ url: ${JSON.stringify(url)}, migrations: "migrations" });\n`,
+        `import { defineConfig } from "kiln-migrate";\nexport default defineConfig({ url: ${JSON.stringify(url)}, migrations: "migrations" });\n`,
       );
       return new Promise((resolve) => {
         const env: Record<string, string> = { ...(process.env as Record<string, string>), NO_COLOR: "1" };
@@ -101,7 +101,7 @@ describe("a project with only @electric-sql/pglite", () => {
     try {
       const run = (args: string[], cwd = dir) =>
         new Promise<CliResult>((resolve) =>
-          execFile(process.execPath, [join(install.dir, "node_modules", "kiln", "bin", "kiln.js"), ...args], { cwd }, (error, stdout, stderr) =>
+          execFile(process.execPath, [join(install.dir, "node_modules", "kiln-migrate", "bin", "kiln.js"), ...args], { cwd }, (error, stdout, stderr) =>
             resolve({ code: error ? 1 : 0, stdout, stderr }),
           ),
         );

@@ -18,7 +18,7 @@ import { ALL_DATABASES, isAvailable, type ScratchTarget } from "./matrix/databas
 /** A revision whose upgrade() first appends its id to calls.log (a side effect that must happen once per run). */
 function revisionFile(revision: string, down: string | null, body: string): string {
   return `import { appendFileSync } from "node:fs";
-import type { Migration } from "kiln";
+import type { Migration } from "kiln-migrate";
 
 export default {
   revision: ${JSON.stringify(revision)},

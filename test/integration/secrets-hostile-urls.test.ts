@@ -22,7 +22,7 @@ const HALVES = ["hunt3r", "s3kr1t"];
 const SPECIALS = [" ", "@", "/", "%", "#", "?", ":", "&", "ü", "🙂"];
 const hostile = (special: string) => `${HALVES[0]}${special}${HALVES[1]}`;
 
-const MODELS = `import { table, integer, varchar } from "kiln/schema";
+const MODELS = `import { table, integer, varchar } from "kiln-migrate/schema";
 
 export const widgets = table("widgets", {
   id: integer().primaryKey(),

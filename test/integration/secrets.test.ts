@@ -14,7 +14,7 @@ import { queryDb } from "../helpers/query.js";
 
 const SECRET = "s3cr3t-pw";
 
-const MODELS = `import { table, integer, varchar } from "kiln/schema";
+const MODELS = `import { table, integer, varchar } from "kiln-migrate/schema";
 
 export const widgets = table("widgets", {
   id: integer().primaryKey(),

@@ -61,7 +61,7 @@ describe("large schema workload", () => {
       await conn.query(schemaSql(schema));
       const file = join(scratch, "models.ts");
       const schemaModule = resolve(import.meta.dirname, "../../src/schema/index.ts");
-      writeFileSync(file, kilnModels(schema).replace('"kiln/schema"', JSON.stringify(schemaModule)));
+      writeFileSync(file, kilnModels(schema).replace('"kiln-migrate/schema"', JSON.stringify(schemaModule)));
       const model = modelsToCatalog([await import(file)]);
       const database = await postgresDialect.introspect(conn);
       expect(database.tables).toHaveLength(4);

@@ -421,7 +421,7 @@ describe("source lines of real revision files", () => {
   const root = mkdtempSync(join(tmpdir(), "kiln-lint-"));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  const revisionFile = `import type { Migration } from "kiln";
+  const revisionFile = `import type { Migration } from "kiln-migrate";
 
 type Unused = { a: number };
 

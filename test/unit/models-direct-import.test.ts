@@ -21,14 +21,14 @@ let count = 0;
 function projectWith(files: Record<string, string>): string {
   const dir = join(root, `p${count++}`);
   mkdirSync(join(dir, "node_modules"), { recursive: true });
-  symlinkSync(REPO_ROOT, join(dir, "node_modules", "kiln"), "dir");
+  symlinkSync(REPO_ROOT, join(dir, "node_modules", "kiln-migrate"), "dir");
   writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
 
-const MODELS = `import { table, enumType, integer, varchar, check, index, sql } from "kiln/schema";
-import type { InferSelect } from "kiln/schema";
+const MODELS = `import { table, enumType, integer, varchar, check, index, sql } from "kiln-migrate/schema";
+import type { InferSelect } from "kiln-migrate/schema";
 
 export const status = enumType("status", ["draft", "active"]);
 export const items = table("items", {
@@ -46,7 +46,7 @@ describe("loading a models file", () => {
     const file = join(dir, "schema.ts");
     const compiled = await compileRevision(file, MODELS, { allowKilnImports: true });
     expect(compiled?.format).toBe("esm");
-    expect(compiled?.kilnImports).toEqual(["kiln/schema"]);
+    expect(compiled?.kilnImports).toEqual(["kiln-migrate/schema"]);
 
     const direct = await importModule(file);
     expect(Object.keys(direct).sort()).toEqual(["items", "pageSize", "status"]);
@@ -54,10 +54,20 @@ describe("loading a models file", () => {
     expect(modelsToCatalog([direct], undefined)).toEqual(modelsToCatalog([viaTsx], undefined));
   });
 
+  it("still runs directly a models file written before the package was renamed (\"kiln/schema\")", async () => {
+    const legacy = MODELS.replaceAll('"kiln-migrate/schema"', '"kiln/schema"');
+    const dir = projectWith({ "schema.ts": legacy });
+    const file = join(dir, "schema.ts");
+    const compiled = await compileRevision(file, legacy, { allowKilnImports: true });
+    expect(compiled?.kilnImports).toEqual(["kiln/schema"]);
+    const direct = await importModule(file);
+    expect(Object.keys(direct).sort()).toEqual(["items", "pageSize", "status"]);
+  });
+
   it("leaves a models file with other runtime imports to tsx, which still loads it", async () => {
     const dir = projectWith({
       "names.ts": `export const tableName = "things";\n`,
-      "schema.ts": `import { table, integer } from "kiln/schema";\nimport { tableName } from "./names.ts";\nexport const things = table(tableName, { id: integer().primaryKey() });\n`,
+      "schema.ts": `import { table, integer } from "kiln-migrate/schema";\nimport { tableName } from "./names.ts";\nexport const things = table(tableName, { id: integer().primaryKey() });\n`,
     });
     const file = join(dir, "schema.ts");
     expect(await compileRevision(file, `import { tableName } from "./names.ts";\nexport const x = tableName;\n`, { allowKilnImports: true })).toBeUndefined();
@@ -67,7 +77,7 @@ describe("loading a models file", () => {
 
   it("does not let a revision file import kiln at run time (only models and config files may)", async () => {
     const dir = projectWith({});
-    const text = `import { sql } from "kiln/schema";\nexport default { x: sql\`1\` };\n`;
+    const text = `import { sql } from "kiln-migrate/schema";\nexport default { x: sql\`1\` };\n`;
     expect(await compileRevision(join(dir, "r.ts"), text)).toBeUndefined();
   });
 });

@@ -35,7 +35,7 @@ function project(files: Record<string, string>, packageJson: string | undefined)
 const MODULE = JSON.stringify({ type: "module" });
 const COMMONJS = JSON.stringify({ name: "cjs-project" });
 
-const revisionText = (upgradeBody: string, head = 'import type { Migration } from "kiln";\n') => `${head}
+const revisionText = (upgradeBody: string, head = 'import type { Migration } from "kiln-migrate";\n') => `${head}
 /**
  * A revision.
  */
@@ -114,7 +114,7 @@ describe("importing revision files in the main thread", () => {
     ["a default export marked __esModule", MODULE, "a.ts", `export default { __esModule: true, default: { revision: "aaaaaaaaaaaa", downRevision: null, upgrade() {} } };\n`],
     ["named exports besides the default", MODULE, "a.ts", `export const helper = 1;\nexport default { revision: "aaaaaaaaaaaa", downRevision: null, upgrade(op) { op.execute(String(helper)); } };\n`],
     ['"use strict" in an ES module', MODULE, "a.ts", `"use strict";\nexport default { revision: "aaaaaaaaaaaa", downRevision: null, upgrade() {} };\n`],
-    ["a type-only import written inline", MODULE, "a.ts", revisionText('op.execute("x");', 'import type { Migration } from "kiln";\nimport type { Op } from "kiln";\n')],
+    ["a type-only import written inline", MODULE, "a.ts", revisionText('op.execute("x");', 'import type { Migration } from "kiln-migrate";\nimport type { Op } from "kiln-migrate";\n')],
   ])("runs %s exactly as tsx does", async (_case, packageJson, name, text) => {
     const dir = project({ [name]: text }, packageJson);
     const { direct, tsx } = await bothWays(join(dir, name), text);

@@ -24,7 +24,7 @@ function folder(files: Record<string, string>, packageType?: "module" | "commonj
 
 const loadError = kilnErrorOfAsync;
 
-const tsRevision = (id: string, parent: string | null, extra = "") => `import type { Migration } from "kiln";
+const tsRevision = (id: string, parent: string | null, extra = "") => `import type { Migration } from "kiln-migrate";
 
 export default {
   revision: ${JSON.stringify(id)},
@@ -226,7 +226,7 @@ describe("write", () => {
       downgradeBody: 'op.dropTable("prototypes");',
       createdAt: new Date(Date.UTC(2026, 10, 25, 10, 0, 0)),
     });
-    expect(text).toBe(`import type { Migration } from "kiln";
+    expect(text).toBe(`import type { Migration } from "kiln-migrate";
 
 /**
  * create prototypes

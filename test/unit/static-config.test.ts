@@ -3,7 +3,7 @@ import { readStaticConfig } from "../../src/config/static-config.js";
 
 describe("readStaticConfig", () => {
   it("reads a defineConfig literal with comments, single quotes and trailing commas", () => {
-    const source = `import { defineConfig } from "kiln";
+    const source = `import { defineConfig } from "kiln-migrate";
 
 // the database
 export default defineConfig({
@@ -30,10 +30,10 @@ export default defineConfig({
 
   it("declines anything that is not plain data, so the file is imported instead", () => {
     const declined = [
-      `import { defineConfig } from "kiln";\nexport default defineConfig({ url: process.env.DB });`,
-      `import { defineConfig } from "kiln";\nconst url = "x";\nexport default defineConfig({ url });`,
-      `import { defineConfig } from "kiln";\nexport default defineConfig({ url: \`pglite://\${"a"}\` });`,
-      `import { defineConfig } from "kiln";\nimport other from "./other";\nexport default defineConfig({ url: "x" });`,
+      `import { defineConfig } from "kiln-migrate";\nexport default defineConfig({ url: process.env.DB });`,
+      `import { defineConfig } from "kiln-migrate";\nconst url = "x";\nexport default defineConfig({ url });`,
+      `import { defineConfig } from "kiln-migrate";\nexport default defineConfig({ url: \`pglite://\${"a"}\` });`,
+      `import { defineConfig } from "kiln-migrate";\nimport other from "./other";\nexport default defineConfig({ url: "x" });`,
       `export default defineConfig({ url: "x" }); console.log("side effect");`,
       `export default [1, 2];`,
     ];

@@ -1,6 +1,6 @@
 // The models after a change (used by scripts/demo.mjs): a notes column, a new
 // enum value, and a stricter check.
-import { check, enumType, index, integer, sql, table, text, timestamp, varchar } from "kiln/schema";
+import { check, enumType, index, integer, sql, table, text, timestamp, varchar } from "kiln-migrate/schema";
 
 export const prototypeStatus = enumType("prototype_status", ["draft", "active", "retired", "archived"]);
 

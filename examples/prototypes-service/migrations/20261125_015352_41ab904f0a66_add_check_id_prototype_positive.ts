@@ -1,4 +1,4 @@
-import type { Migration } from "kiln";
+import type { Migration } from "kiln-migrate";
 
 /**
  * add check_id_prototype_positive

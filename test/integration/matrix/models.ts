@@ -139,7 +139,7 @@ export function changesFor(db: MatrixDatabase): Change[] {
 /** The models file: every change's table before (or after) its change, plus owners and the fleet tables. */
 export function modelsSource(changes: Change[], state: "before" | "after"): string {
   const parts = [
-    `import { table, enumType, integer, bigint, varchar, text, sql, check, index, unique } from "kiln/schema";\n`,
+    `import { table, enumType, integer, bigint, varchar, text, sql, check, index, unique } from "kiln-migrate/schema";\n`,
     `export const owners = table("owners", {\n  id: integer().primaryKey(),\n  email: varchar(200).notNull(),\n});\n`,
     fleetSource(state === "after"),
   ];

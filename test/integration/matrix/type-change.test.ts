@@ -9,7 +9,7 @@ import { queryDb } from "../../helpers/query.js";
 import { ALL_DATABASES, isAvailable } from "./databases.js";
 import { createdRevision, expectSuccess, introspectUrl, SCENARIO_TIMEOUT_MS, scenarioOn } from "./support.js";
 
-const models = (code: string) => `import { table, integer, varchar } from "kiln/schema";
+const models = (code: string) => `import { table, integer, varchar } from "kiln-migrate/schema";
 
 export const parts = table("parts", {
   id: integer().primaryKey(),

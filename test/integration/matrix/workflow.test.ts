@@ -13,7 +13,7 @@ import { revisionSource } from "../../helpers/project.js";
 import { ALL_DATABASES, isAvailable } from "./databases.js";
 import { createdRevision, errorOf, expectSuccess, introspectUrl, tableNames, upCounts, versionRows, SCENARIO_TIMEOUT_MS, scenarioOn } from "./support.js";
 
-const MODELS = `import { table, integer, varchar, timestamp, sql, check, index } from "kiln/schema";
+const MODELS = `import { table, integer, varchar, timestamp, sql, check, index } from "kiln-migrate/schema";
 
 export const prototypes = table("prototypes", {
   id: integer().primaryKey().generatedAlwaysAsIdentity(),

@@ -1,6 +1,6 @@
 // The service's database models. kiln compares them with the database to write
 // migrations (`kiln revision --autogenerate`); the service types its queries from them.
-import { check, enumType, index, integer, sql, table, timestamp, varchar } from "kiln/schema";
+import { check, enumType, index, integer, sql, table, timestamp, varchar } from "kiln-migrate/schema";
 
 export const prototypeStatus = enumType("prototype_status", ["draft", "active", "retired"]);
 

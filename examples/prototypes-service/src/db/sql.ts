@@ -1,6 +1,6 @@
 // SQL text built from the models' names. Only identifiers from src/db/schema.ts
 // go through here, quoted by pg's escapeIdentifier; values always travel as $n parameters.
-import type { AnyColumn, AnyTable } from "kiln/schema";
+import type { AnyColumn, AnyTable } from "kiln-migrate/schema";
 import { escapeIdentifier } from "pg";
 
 export function tableName(table: AnyTable): string {

@@ -1,6 +1,6 @@
 // Queries on the prototypes table, typed from the model. Every value is a bound
 // parameter; the SQL text only contains names taken from src/db/schema.ts.
-import type { InferInsert, InferSelect } from "kiln/schema";
+import type { InferInsert, InferSelect } from "kiln-migrate/schema";
 import type pg from "pg";
 import { prototypes } from "../db/schema.js";
 import { columnName, placeholders, selectList, tableName } from "../db/sql.js";
