@@ -249,6 +249,44 @@ describe("examples/prototypes-service container files", () => {
     expect(resolved.stdout).toMatch(/db-data:\/var\/lib\/postgresql\/data/);
   });
 
+  it("runs the app as the host user's UID:GID (1000:1000 without them), so bind-mounted migrations/ is writable", async () => {
+    const version = await run("docker-compose", ["version", "--short"]).catch(() => undefined);
+    if (!version || version.code !== 0) {
+      if (process.env.CI === "true") throw new Error("docker-compose is not installed; CI must validate docker-compose.yml");
+      return;
+    }
+    const config = (env: Record<string, string | undefined>) =>
+      new Promise<string>((done, fail) => {
+        const { UID: _uid, GID: _gid, ...rest } = process.env;
+        execFile("docker-compose", ["-f", composeFile, "config"], { cwd: EXAMPLE, env: { ...rest, ...env } }, (error, stdout, stderr) =>
+          error ? fail(new Error(stderr)) : done(stdout),
+        );
+      });
+    expect(await config({ UID: "4321", GID: "8765" })).toMatch(/^ {4}user: ['"]?4321:8765['"]?$/m);
+    expect(await config({})).toMatch(/^ {4}user: ['"]?1000:1000['"]?$/m);
+  });
+
+  it("mounts the models, migrations/ and kiln.config.ts at the image's project folder", () => {
+    const workdir = dockerfile.filter((d) => d.instruction === "WORKDIR").at(-1)!.args;
+    const mounts = [...compose.matchAll(/^\s+- \.\/(\S+?):(\S+?)(?::ro)?$/gm)].map((m) => ({ source: m[1]!, target: m[2]! }));
+    for (const source of ["src", "migrations", "kiln.config.ts"]) {
+      const mount = mounts.find((m) => m.source === source);
+      expect(mount, `./${source} is mounted`).toBeDefined();
+      expect(mount!.target).toBe(`${workdir}/${source}`);
+      expect(existsSync(join(EXAMPLE, source))).toBe(true);
+    }
+  });
+
+  it("the image works for any uid: files made world-readable, HOME and npm's cache in /tmp", () => {
+    const runs = dockerfile.filter((d) => d.instruction === "RUN").map((d) => d.args);
+    const lastCopy = dockerfile.findLastIndex((d) => d.instruction === "COPY");
+    const chmod = dockerfile.findIndex((d) => d.instruction === "RUN" && /chmod -R a\+rX \/kiln\b/.test(d.args));
+    expect(chmod, runs.join("\n")).toBeGreaterThan(lastCopy);
+    const env = dockerfile.filter((d) => d.instruction === "ENV").map((d) => d.args).join(" ");
+    expect(env).toMatch(/\bHOME=\/tmp\b/);
+    expect(env).toMatch(/\bnpm_config_cache=\/tmp\//);
+  });
+
   it("docker-compose.yml has the app and a healthy-checked db on a named volume", () => {
     expect(compose).toMatch(/^ {2}db:\n {4}image: postgres:15$/m);
     expect(compose).toMatch(/healthcheck:\n\s+test: \["CMD-SHELL", "pg_isready[^"]*"\]/);
