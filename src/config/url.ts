@@ -79,6 +79,7 @@ interface ParsedServerUrl {
 }
 
 function parseServerUrl(text: string, scheme: string): ParsedServerUrl | undefined {
+  if (scheme.startsWith("postgres")) return parsePostgresUrl(text, scheme);
   let url: URL;
   try {
     // mysql2 reads mysql:// with the WHATWG parser; mariadb:// is the same protocol.
@@ -89,7 +90,7 @@ function parseServerUrl(text: string, scheme: string): ParsedServerUrl | undefin
   // A "#", "?", "/" or "@" left unencoded in a password ends the user info early: what
   // follows then shows up in the path, query or fragment, which never hold an "@" or "#" otherwise.
   if (!url.hostname || url.hash !== "" || text.includes("#") || url.pathname.includes("@") || url.search.includes("@")) return undefined;
-  const parts = scheme.startsWith("postgres") ? postgresParts(text) : mysqlParts(url);
+  const parts = mysqlParts(url);
   if (!parts) return undefined;
 
   // Every spelling of every password-like value, for redaction of driver errors.
@@ -103,6 +104,62 @@ function parseServerUrl(text: string, scheme: string): ParsedServerUrl | undefin
   return { parts, display: `${scheme}://${userInfo}${url.host}${url.pathname === "/" ? "" : url.pathname}` };
 }
 
+/**
+ * postgres:// and postgresql:// as `pg` reads them (pg-connection-string), so the
+ * forms psql takes work: no host (the local socket), `?host=/socket/dir`, a
+ * socket folder percent-encoded as the host, `?sslmode=`. The display is built
+ * from the parsed parts: user, host (or socket folder), port, database, sslmode.
+ */
+function parsePostgresUrl(text: string, scheme: string): ParsedServerUrl | undefined {
+  const queryStart = text.indexOf("?");
+  const query = queryStart === -1 ? "" : text.slice(queryStart + 1);
+  // See parseServerUrl: an unencoded "#", "?", "/" or "@" in a password moves part of it elsewhere.
+  if (text.includes("#") || query.includes("@")) return undefined;
+  let config: ReturnType<typeof parsePgConnectionString>;
+  try {
+    // Without the query's file names: pg-connection-string would read the sslkey/sslcert files.
+    config = parsePgConnectionString(withoutSslFiles(text, queryStart));
+  } catch {
+    return undefined;
+  }
+  const database = config.database ?? "";
+  if (database.includes("@") || config.host === null || config.host === undefined) return undefined;
+  const params = new URLSearchParams(query);
+  const userInfoEnd = text.slice(0, queryStart === -1 ? undefined : queryStart).lastIndexOf("@");
+  const userInfo = userInfoEnd === -1 ? "" : text.slice(scheme.length + 3, userInfoEnd);
+  const rawPassword = userInfo.includes(":") ? userInfo.slice(userInfo.indexOf(":") + 1) : "";
+
+  // Every spelling of every password-like value, for redaction of driver errors.
+  registerSecret(rawPassword);
+  registerSecret(config.password || undefined);
+  const passwordInQuery = registerQuerySecrets(params);
+  const hasPassword = Boolean(rawPassword || config.password) || passwordInQuery;
+  if (hasPassword) registerSecret(text);
+
+  const parts: ServerUrlParts = {
+    user: config.user || undefined,
+    password: config.password || undefined,
+    host: config.host,
+    port: config.port || undefined,
+    database: database || undefined,
+  };
+  const user = parts.user ? encodeURIComponent(parts.user) : "";
+  const shownUser = user ? `${user}${hasPassword ? ":***" : ""}@` : hasPassword ? ":***@" : "";
+  const socket = parts.host.startsWith("/");
+  const shownHost = socket ? "" : parts.host.includes(":") ? `[${parts.host}]` : parts.host;
+  const shownQuery = new URLSearchParams();
+  if (socket) shownQuery.set("host", parts.host);
+  const sslmode = params.get("sslmode");
+  if (sslmode) shownQuery.set("sslmode", sslmode);
+  const queryText = shownQuery.toString().replace(/%2F/gi, "/").replace(/%3A/gi, ":");
+  const path = database ? `/${encodeURIComponent(database)}` : shownHost ? "" : "/";
+  const display = `${scheme}://${shownUser}${shownHost}${parts.port ? `:${parts.port}` : ""}${path}${queryText ? `?${queryText}` : ""}`;
+  if (parts.host.includes(",")) {
+    throw new KilnError(`the database URL ${display} names several hosts; pg, the driver kiln uses for PostgreSQL, connects to one: name one host (the primary)`);
+  }
+  return { parts, display };
+}
+
 /** Registers the values of password-like query parameters (password, password1, sslpassword, ...); true if there was one. */
 function registerQuerySecrets(params: URLSearchParams): boolean {
   let found = false;
@@ -114,30 +171,13 @@ function registerQuerySecrets(params: URLSearchParams): boolean {
   return found;
 }
 
-/** As `pg` reads it (pg-connection-string), including `?password=`, `?user=`, `?host=`. */
-function postgresParts(text: string): ServerUrlParts | undefined {
-  let config: ReturnType<typeof parsePgConnectionString>;
-  try {
-    // Without the query: pg-connection-string would read the sslkey/sslcert files it names.
-    config = parsePgConnectionString(withoutSslFiles(text));
-  } catch {
-    return undefined;
-  }
-  if (!config.host) return undefined;
-  return {
-    user: config.user || undefined,
-    password: config.password || undefined,
-    host: config.host,
-    port: config.port || undefined,
-    database: config.database || undefined,
-  };
-}
-
 /** The URL without the query parameters that make pg-connection-string read files. */
-function withoutSslFiles(text: string): string {
-  const url = new URL(text);
-  for (const key of ["sslcert", "sslkey", "sslrootcert"]) url.searchParams.delete(key);
-  return url.toString();
+function withoutSslFiles(text: string, queryStart: number): string {
+  if (queryStart === -1) return text;
+  const params = new URLSearchParams(text.slice(queryStart + 1));
+  for (const key of ["sslcert", "sslkey", "sslrootcert"]) params.delete(key);
+  const rest = params.toString();
+  return text.slice(0, queryStart) + (rest ? `?${rest}` : "");
 }
 
 /** As mysql2 reads it (ConnectionConfig.parseUrl): each part percent-decoded. */

@@ -6,7 +6,7 @@ import { parseDatabaseUrl, serverUrlParts } from "../../src/config/url.js";
 describe("parseDatabaseUrl", () => {
   it.each([
     ["postgres://app:pw@db.example:5432/shop", "postgres://app:***@db.example:5432/shop"],
-    ["postgresql://app@db.example/shop?password=pw&sslmode=require", "postgresql://app:***@db.example/shop"],
+    ["postgresql://app@db.example/shop?password=pw&sslmode=require", "postgresql://app:***@db.example/shop?sslmode=require"],
     ["postgres://app:p%40s%2Fs@db.example/shop", "postgres://app:***@db.example/shop"],
     ["postgres://app:pw d@db.example/shop", "postgres://app:***@db.example/shop"],
     ["mysql://root@127.0.0.1:3306", "mysql://root@127.0.0.1:3306"],
@@ -26,7 +26,6 @@ describe("parseDatabaseUrl", () => {
     "postgres://u:12/secret@h/db", // "/" in the password: host u, port 12, path /secret@h/db
     "postgres://u:12?secret@h/db",
     "postgres://u:12#secret@h/db",
-    "postgres://u:pw@/db",
     "mysql://u:se%cret@h/db", // mysql2 would throw a raw URIError
     "mysql://u:se/cret@h/db",
   ])("rejects %s showing only its scheme, and says to percent-encode", (raw) => {
@@ -47,6 +46,31 @@ describe("parseDatabaseUrl", () => {
   it("registers every spelling of the password for redaction", () => {
     parseDatabaseUrl("postgres://u:caf%C3%A9%20pw@h/db?sslpassword=k3y");
     expect(redactSecrets("auth failed for café pw / caf%C3%A9%20pw / k3y")).toBe("auth failed for *** / *** / ***");
+  });
+});
+
+describe("PostgreSQL URLs as pg and psql read them", () => {
+  it.each([
+    // No host: the local socket (see dialects/postgres/local-socket.ts).
+    ["postgresql:///mydb", "postgresql:///mydb", { host: "", database: "mydb" }],
+    ["postgres://app@/mydb?host=/var/run/postgresql", "postgres://app@/mydb?host=/var/run/postgresql", { user: "app", host: "/var/run/postgresql", database: "mydb" }],
+    ["postgres://app:s3cret@/mydb?host=/cloudsql/proj:region:inst", "postgres://app:***@/mydb?host=/cloudsql/proj:region:inst", { user: "app", password: "s3cret", host: "/cloudsql/proj:region:inst", database: "mydb" }],
+    ["postgres://app@%2Fvar%2Frun%2Fpostgresql:5433/mydb", "postgres://app@:5433/mydb?host=/var/run/postgresql", { user: "app", host: "/var/run/postgresql", port: "5433", database: "mydb" }],
+    ["postgresql:///mydb?host=/tmp&password=s3cret&sslmode=disable", "postgresql://:***@/mydb?host=/tmp&sslmode=disable", { password: "s3cret", host: "/tmp", database: "mydb" }],
+    ["postgres://app:s3cret@db.example/mydb?sslmode=verify-full", "postgres://app:***@db.example/mydb?sslmode=verify-full", { user: "app", password: "s3cret", host: "db.example", database: "mydb" }],
+    ["postgres://u:pw@/db", "postgres://u:***@/db", { user: "u", password: "pw", host: "", database: "db" }],
+    ["postgres://app@[::1]:5432/mydb", "postgres://app@[::1]:5432/mydb", { user: "app", host: "::1", port: "5432", database: "mydb" }],
+  ])("reads %s, shown as %s", (raw, display, parts) => {
+    const url = parseDatabaseUrl(raw);
+    expect(url.display).toBe(display);
+    expect(url.display).not.toContain("s3cret");
+    expect(serverUrlParts(url)).toEqual(parts);
+  });
+
+  it("refuses several hosts (pg connects to one), naming none of the password", () => {
+    expect(() => parseDatabaseUrl("postgres://app:s3cret@db1,db2/mydb")).toThrow(/^the database URL postgres:\/\/app:\*\*\*@db1,db2\/mydb names several hosts; .*name one host/);
+    // With ports, pg's parser itself refuses it: malformed, nothing of it shown.
+    expect(() => parseDatabaseUrl("postgres://app:s3cret@db1:5432,db2:5432/mydb")).toThrow(/^malformed database URL postgres:\/\/\*\*\* /);
   });
 });
 

@@ -9,6 +9,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import type pg from "pg";
 import type { PGlite } from "@electric-sql/pglite";
 import { loadDriver } from "../drivers.js";
+import { withLocalSocket } from "./local-socket.js";
 import { redactSecrets } from "../../config/secrets.js";
 import { KilnError } from "../../errors.js";
 import type { BatchOutcome, Connection, DatabaseUrl, QueryResult } from "../types.js";
@@ -20,7 +21,7 @@ export const APPLICATION_NAME = "kiln";
 export async function connectPostgres(url: DatabaseUrl): Promise<Connection> {
   const driver = await loadPg(url.scheme);
   const client = new driver.Client({
-    connectionString: url.raw,
+    connectionString: withLocalSocket(url.raw),
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     application_name: APPLICATION_NAME,
   });
