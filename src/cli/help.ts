@@ -44,6 +44,7 @@ const EXAMPLES: Record<string, string[]> = {
 
 const ENVIRONMENT = [
   "DATABASE_URL   overrides the url in kiln.config.ts (also read from a .env file beside it)",
+  "KILN_MIGRATION_URL  the URL for kiln's commands, over DATABASE_URL and the config's migrationUrl and url",
   "KILN_DEBUG=1   print the stack trace of an error (and of the driver error behind it)",
   "NO_COLOR=1     no colour in the output",
 ];

@@ -42,6 +42,7 @@ export interface ResolvedConfig {
 
 const KNOWN_KEYS: (keyof KilnConfig)[] = [
   "url",
+  "migrationUrl",
   "migrations",
   "models",
   "versionTable",
@@ -125,7 +126,7 @@ export function validateConfig(value: unknown, file: string): KilnConfig {
       });
     }
   }
-  for (const key of ["url", "migrations", "versionTable", "historyTable", "versionSchema"]) checkString(config, key, file);
+  for (const key of ["url", "migrationUrl", "migrations", "versionTable", "historyTable", "versionSchema"]) checkString(config, key, file);
   for (const key of ["lockTimeoutMs", "statementTimeoutMs", "migrationLockTimeoutMs"]) checkWholeNumber(config, key, file, MAX_DURATION_MS, "milliseconds");
   checkWholeNumber(config, "lockRetries", file, MAX_RETRIES, "retries");
   checkNotBlank(config, "migrations", file, "migrations");
@@ -163,7 +164,7 @@ export function resolveConfig(
   rootDir = dirname(configFile),
 ): ResolvedConfig {
   const at = (p: string) => (isAbsolute(p) ? p : resolve(rootDir, p));
-  const rawUrl = env.DATABASE_URL && env.DATABASE_URL.trim() !== "" ? env.DATABASE_URL : config.url;
+  const rawUrl = migrationUrl(config, env);
   const models = config.models === undefined ? [] : Array.isArray(config.models) ? config.models : [config.models];
   const versionTable = identifierOption(config.versionTable, "kiln_version", "versionTable", configFile);
   const historyTable = identifierOption(config.historyTable, "kiln_history", "historyTable", configFile);
@@ -185,6 +186,17 @@ export function resolveConfig(
     lockRetries: config.lockRetries ?? 5,
     migrationLockTimeoutMs: config.migrationLockTimeoutMs ?? 60_000,
   };
+}
+
+/**
+ * The URL kiln's commands use, first given of: KILN_MIGRATION_URL, the config's
+ * `migrationUrl`, DATABASE_URL, the config's `url`. The migration URL lets kiln
+ * connect directly while the app goes through a pooler (PgBouncer in transaction
+ * mode) that would break kiln's session lock and SET.
+ */
+function migrationUrl(config: KilnConfig, env: NodeJS.ProcessEnv): string | undefined {
+  const fromEnv = (name: string) => (env[name] && env[name]!.trim() !== "" ? env[name] : undefined);
+  return fromEnv("KILN_MIGRATION_URL") ?? config.migrationUrl ?? fromEnv("DATABASE_URL") ?? config.url;
 }
 
 function checkedUrl(raw: string): DatabaseUrl {
@@ -233,9 +245,12 @@ async function configFromOptions(options: LoadConfigOptions, cwd: string): Promi
   let resolved: ResolvedConfig;
   if (options.config !== undefined) {
     const file = findConfigFile(cwd, options.config);
-    resolved = resolveConfig({ ...(await readConfigFile(file)), ...inline }, file, url === undefined ? env : withoutDatabaseUrl(env));
+    const fromFile = await readConfigFile(file);
+    // A url given in code also wins over the file's migrationUrl.
+    if (url !== undefined) delete fromFile.migrationUrl;
+    resolved = resolveConfig({ ...fromFile, ...inline }, file, url === undefined ? env : withoutDatabaseUrl(env));
   } else {
-    // A url given in code is the one meant, whatever DATABASE_URL says.
+    // A url given in code is the one meant, whatever DATABASE_URL or KILN_MIGRATION_URL say.
     resolved = resolveConfig(inline, label, url === undefined ? env : withoutDatabaseUrl(env), cwd);
   }
   if (client === undefined) return resolved;
@@ -244,7 +259,7 @@ async function configFromOptions(options: LoadConfigOptions, cwd: string): Promi
 }
 
 function withoutDatabaseUrl(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _ignored, ...rest } = env;
+  const { DATABASE_URL: _ignored, KILN_MIGRATION_URL: _alsoIgnored, ...rest } = env;
   return rest;
 }
 

@@ -11,6 +11,12 @@ export interface NamingConvention {
 export interface KilnConfig {
   /** Database URL: postgres://, postgresql://, pglite://PATH, pglite://memory, mysql://, mariadb://, sqlite://PATH, sqlite::memory:. DATABASE_URL overrides it. */
   url?: string;
+  /**
+   * URL for kiln's commands when the app's `url` goes through a pooler (PgBouncer in
+   * transaction mode) that breaks session locks and SET. Wins over `url` and
+   * DATABASE_URL; KILN_MIGRATION_URL overrides it.
+   */
+  migrationUrl?: string;
   /** Folder of revision files, relative to the config file. Default "migrations". */
   migrations?: string;
   /** Model module(s) for autogenerate, relative to the config file. */
