@@ -77,6 +77,8 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       const result = await init({ url: opts.url, migrations: opts.migrations });
       for (const path of result.created) printErr(`${pc.green("created")} ${path}`);
       for (const path of result.skipped) printErr(`${pc.dim("exists ")} ${path} ${pc.dim("(left as it is)")}`);
+      for (const entry of result.gitignored) printErr(`${pc.green("ignored")} ${entry} ${pc.dim("(added to .gitignore)")}`);
+      for (const warning of result.warnings) printErr(`${pc.yellow("warning:")} ${warning}`);
       if (result.driver) {
         printErr(`the ${result.driver.scheme} URL needs the "${result.driver.package}" package (kiln does not install drivers itself): ${pc.bold(result.driver.install)}`);
       }
