@@ -133,7 +133,7 @@ function compareSchemas(model: Catalog, database: Catalog, diff: DiffBuilder): v
     if (!model.schemas.includes(schema)) {
       diff.warn(
         "unmanaged",
-        `Schema ${schema} exists in the database but not in the models. kiln never drops a schema by itself; if it should go, add op.dropSchema(${JSON.stringify(schema)}) to the revision by hand after moving or dropping what it holds.`,
+        `schema ${schema} exists in the database but not in the models. kiln never drops a schema by itself; if it should go, add op.dropSchema(${JSON.stringify(schema)}) to the revision by hand after moving or dropping what it holds.`,
       );
     }
   }
@@ -221,7 +221,7 @@ function describeDecision(d: RenameDecision): string {
 }
 
 function rejectDecision(d: RenameDecision, why: string): never {
-  throw new UsageError(`Cannot rename ${describeDecision(d)}: ${why}. Check the rename hint against the models and the database, or drop the hint.`);
+  throw new UsageError(`cannot rename ${describeDecision(d)}: ${why}. Check the rename hint against the models and the database, or drop the hint.`);
 }
 
 /**

@@ -26,13 +26,13 @@ export function parseRenameHint(hint: string): RenameDecision {
     (from.length === 2 || from.length === 3) &&
     [...from, ...to].every((part) => part.length > 0);
   if (!wellFormed) {
-    throw new UsageError(`Rename hint "${hint}" is not of the form table.old_column=table.new_column.`, HINT_EXAMPLES);
+    throw new UsageError(`rename hint "${hint}" is not of the form table.old_column=table.new_column.`, HINT_EXAMPLES);
   }
   const fromTable = from.slice(0, -1).join(".");
   const toTable = to.slice(0, -1).join(".");
   if (fromTable !== toTable) {
     throw new UsageError(
-      `Rename hint "${hint}" moves a column from ${fromTable} to ${toTable}; a column rename stays in its table. To rename the table too, add a table hint (--rename-table ${from.at(-2)}=${to.at(-2)}) and name the new table on both sides.`,
+      `rename hint "${hint}" moves a column from ${fromTable} to ${toTable}; a column rename stays in its table. To rename the table too, add a table hint (--rename-table ${from.at(-2)}=${to.at(-2)}) and name the new table on both sides.`,
       HINT_EXAMPLES,
     );
   }
@@ -53,9 +53,9 @@ export function parseRenameTableHint(hint: string): RenameDecision {
     from.length === to.length &&
     from.length <= 2 &&
     [...from, ...to].every((part) => part.length > 0);
-  if (!wellFormed) throw new UsageError(`Table rename hint "${hint}" is not of the form old_table=new_table.`, examples);
+  if (!wellFormed) throw new UsageError(`table rename hint "${hint}" is not of the form old_table=new_table.`, examples);
   if (from.length === 2 && from[0] !== to[0]) {
-    throw new UsageError(`Table rename hint "${hint}" moves the table from schema ${from[0]} to ${to[0]}; kiln renames tables only within their schema.`, examples);
+    throw new UsageError(`table rename hint "${hint}" moves the table from schema ${from[0]} to ${to[0]}; kiln renames tables only within their schema.`, examples);
   }
   const decision: RenameDecision = { kind: "table", from: from.at(-1)!, to: to.at(-1)!, accept: true };
   if (from.length === 2) decision.schema = from[0]!;

@@ -296,7 +296,7 @@ async function settleConfig(exported: unknown, file: string): Promise<unknown> {
     const value = typeof exported === "function" ? (exported as () => unknown)() : exported;
     return await value;
   } catch (error) {
-    throw new KilnError(`Cannot load config file ${file}: its default export ${typeof exported === "function" ? "function threw" : "Promise was rejected"}: ${error instanceof Error ? error.message : String(error)}`, {
+    throw new KilnError(`cannot load config file ${file}: its default export ${typeof exported === "function" ? "function threw" : "Promise was rejected"}: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     });
   }

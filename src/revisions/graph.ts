@@ -79,7 +79,7 @@ export function buildGraph<N extends RevisionNode>(nodes: readonly N[]): Revisio
   const get = (id: string): N => {
     const node = byId.get(id);
     if (!node) {
-      throw new KilnError(`Unknown revision "${id}". Run \`kiln history\` to list the revisions.`);
+      throw new KilnError(`unknown revision "${id}". Run \`kiln history\` to list the revisions.`);
     }
     return node;
   };
@@ -188,7 +188,7 @@ function indexById<N extends RevisionNode>(nodes: readonly N[]): Map<string, N> 
     const existing = byId.get(node.revision);
     if (existing) {
       throw new KilnError(
-        `Revision id "${node.revision}" is used by two files: ${existing.file} and ${node.file}. ` +
+        `revision id "${node.revision}" is used by two files: ${existing.file} and ${node.file}. ` +
           "Revision ids must be unique: give one of them a new id (and update the downRevision of its children).",
       );
     }
@@ -210,7 +210,7 @@ function checkCaseCollisions<N extends RevisionNode>(nodes: readonly N[]): void 
     const other = byFolded.get(folded);
     if (other) {
       throw new KilnError(
-        `Revision ids "${other.revision}" (${other.file}) and "${node.revision}" (${node.file}) differ only in case; ` +
+        `revision ids "${other.revision}" (${other.file}) and "${node.revision}" (${node.file}) differ only in case; ` +
           "a version table that ignores case (MariaDB, MySQL) cannot tell them apart. Give one of them a new id (and update the downRevision of its children).",
       );
     }
@@ -222,22 +222,22 @@ function checkReferences<N extends RevisionNode>(nodes: readonly N[], byId: Map<
   for (const node of nodes) {
     for (const parent of node.downRevisions) {
       if (parent === node.revision) {
-        throw new KilnError(`Revision ${node.revision} (${node.file}) lists itself as its downRevision.`);
+        throw new KilnError(`revision ${node.revision} (${node.file}) lists itself as its downRevision.`);
       }
       if (!byId.has(parent)) {
         throw new KilnError(
-          `Revision ${node.revision} (${node.file}) has downRevision "${parent}", but no revision file has that id. ` +
+          `revision ${node.revision} (${node.file}) has downRevision "${parent}", but no revision file has that id. ` +
             "Restore the missing file or fix the downRevision.",
         );
       }
     }
     for (const dependency of node.dependsOn) {
       if (dependency === node.revision) {
-        throw new KilnError(`Revision ${node.revision} (${node.file}) lists itself in dependsOn.`);
+        throw new KilnError(`revision ${node.revision} (${node.file}) lists itself in dependsOn.`);
       }
       if (!byId.has(dependency)) {
         throw new KilnError(
-          `Revision ${node.revision} (${node.file}) depends on "${dependency}", but no revision file has that id. ` +
+          `revision ${node.revision} (${node.file}) depends on "${dependency}", but no revision file has that id. ` +
             "Restore the missing file or fix dependsOn.",
         );
       }
@@ -263,18 +263,18 @@ function indexLabels<N extends RevisionNode>(nodes: readonly N[], byId: Map<stri
   for (const node of nodes) {
     for (const label of node.branchLabels) {
       const problem = branchLabelProblem(label);
-      if (problem) throw new KilnError(`Revision ${node.revision} (${node.file}) has the branch label "${label}": ${problem}`);
+      if (problem) throw new KilnError(`revision ${node.revision} (${node.file}) has the branch label "${label}": ${problem}`);
       const previous = owners.get(label);
       if (previous) {
         throw new KilnError(
-          `Branch label "${label}" is declared twice: by ${previous.revision} (${previous.file}) and by ${node.revision} (${node.file}). ` +
+          `branch label "${label}" is declared twice: by ${previous.revision} (${previous.file}) and by ${node.revision} (${node.file}). ` +
             "A label names one branch; remove it from one of them.",
         );
       }
       const sameId = byId.get(label);
       if (sameId) {
         throw new KilnError(
-          `Branch label "${label}" of revision ${node.revision} (${node.file}) is also the id of revision ${sameId.revision} (${sameId.file}). Choose another label.`,
+          `branch label "${label}" of revision ${node.revision} (${node.file}) is also the id of revision ${sameId.revision} (${sameId.file}). Choose another label.`,
         );
       }
       owners.set(label, node);
@@ -316,7 +316,7 @@ function topologicalOrder<N extends RevisionNode>(nodes: readonly N[], byId: Map
   if (sorted.length < nodes.length) {
     const cycle = findCycle(nodes.filter((node) => waitingOn.get(node.revision)! > 0), byId);
     throw new KilnError(
-      `The revisions form a cycle: ${cycle.map((node) => node.revision).join(" -> ")} -> ${cycle[0]!.revision}. ` +
+      `the revisions form a cycle: ${cycle.map((node) => node.revision).join(" -> ")} -> ${cycle[0]!.revision}. ` +
         "A revision cannot be its own ancestor; fix the downRevision or dependsOn of one of them.",
       { details: cycle.map((node) => `${node.revision}  ${node.file}`) },
     );

@@ -126,16 +126,16 @@ export function describeImportFailure(what: string, file: string, error: unknown
       .split("\n")
       .filter(Boolean)
       .map((line) => line.replace(/^.*?:(\d+):(\d+): ERROR: /, "line $1, column $2: "));
-    return new KilnError(`Syntax error in ${what} ${file}: ${details[0] ?? message}`, {
+    return new KilnError(`syntax error in ${what} ${file}: ${details[0] ?? message}`, {
       details: details.slice(1),
       cause: error,
     });
   }
   if (error instanceof SyntaxError) {
-    return new KilnError(`Syntax error in ${what} ${file}: ${message.split("\n")[0]}`, { cause: error });
+    return new KilnError(`syntax error in ${what} ${file}: ${message.split("\n")[0]}`, { cause: error });
   }
   const firstLine = message.split("\n")[0]!.replace(/\?(namespace|kiln)=[\w-]+/g, "");
-  return new KilnError(`Cannot load ${what} ${file}: ${firstLine}`, { cause: error });
+  return new KilnError(`cannot load ${what} ${file}: ${firstLine}`, { cause: error });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -73,7 +73,7 @@ export async function loadAll(revisions: readonly LoadedRevision[]): Promise<voi
 export function assertDowngradable(revision: Pick<LoadedRevision, "revision" | "file" | "hasDowngrade">): void {
   if (!revision.hasDowngrade) {
     throw new KilnError(
-      `Revision ${revision.revision} (${revision.file}) has no downgrade function, so it cannot be unapplied. ` +
+      `revision ${revision.revision} (${revision.file}) has no downgrade function, so it cannot be unapplied. ` +
         "Add `async downgrade(op) { ... }` to it, or downgrade to a revision above it.",
     );
   }
@@ -85,11 +85,11 @@ async function revisionFiles(directory: string): Promise<string[]> {
     isDirectory = (await stat(directory)).isDirectory();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new KilnError(`The migrations folder ${directory} does not exist. Run \`kiln init\` to create it (or set "migrations" in kiln.config.ts).`);
+      throw new KilnError(`the migrations folder ${directory} does not exist. Run \`kiln init\` to create it (or set "migrations" in kiln.config.ts).`);
     }
-    throw new KilnError(`Cannot read the migrations folder ${directory}: ${(error as Error).message}`, { cause: error });
+    throw new KilnError(`cannot read the migrations folder ${directory}: ${(error as Error).message}`, { cause: error });
   }
-  if (!isDirectory) throw new KilnError(`The migrations path ${directory} is not a folder. Point "migrations" in kiln.config.ts at the folder of revision files.`);
+  if (!isDirectory) throw new KilnError(`the migrations path ${directory} is not a folder. Point "migrations" in kiln.config.ts at the folder of revision files.`);
 
   const entries = await readdir(directory, { withFileTypes: true });
   const files: string[] = [];
@@ -160,7 +160,7 @@ function revisionFile(
 function assertSameMetadata(file: string, expected: RevisionMetadata, actual: RevisionMetadata): void {
   if (JSON.stringify(expected) !== JSON.stringify(actual)) {
     throw new KilnError(
-      `Revision file ${file} changed its metadata while kiln was running (read ${JSON.stringify(expected)}, imported ${JSON.stringify(actual)}). Run the command again.`,
+      `revision file ${file} changed its metadata while kiln was running (read ${JSON.stringify(expected)}, imported ${JSON.stringify(actual)}). Run the command again.`,
     );
   }
 }

@@ -85,7 +85,7 @@ export function appliedRevisions(graph: RevisionGraph, heads: readonly string[])
   for (const head of heads) {
     if (!graph.has(head)) {
       throw new KilnError(
-        `The database's version table lists revision "${head}", which is not in the migrations folder. ` +
+        `the database's version table lists revision "${head}", which is not in the migrations folder. ` +
           "Restore its file, or, if it was removed on purpose, fix the version table with `kiln stamp`.",
       );
     }
@@ -110,7 +110,7 @@ export function versionRowsProblem(graph: RevisionGraph, heads: readonly string[
     if (descendant === undefined) continue;
     const tips = known.filter((head) => !known.some((other) => other !== head && graph.isAncestor(head, other)));
     return (
-      `The database's version table lists both revision ${descendant} and its ancestor ${ancestor}; it should hold only the tips (heads) of what is applied. ` +
+      `the database's version table lists both revision ${descendant} and its ancestor ${ancestor}; it should hold only the tips (heads) of what is applied. ` +
       `If the database is at ${tips.join(" and ")}, run \`kiln stamp ${tips.join(" ")}\` to keep only ${tips.length === 1 ? "that row" : "those rows"}.`
     );
   }
@@ -186,7 +186,7 @@ export function planDowngrade<N extends RevisionNode>(
     case "revision": {
       if (!applied.has(resolved.id)) {
         throw new KilnError(
-          `Cannot downgrade to ${describe(graph.get(resolved.id))}: it is not applied, so the database is not above it. ` +
+          `cannot downgrade to ${describe(graph.get(resolved.id))}: it is not applied, so the database is not above it. ` +
             `The database is at ${describeHeads(currentHeads)}. A downgrade target must be an applied revision: run \`kiln current\` and \`kiln history\`.`,
         );
       }
@@ -217,19 +217,19 @@ export function nextHeads(graph: RevisionGraph, heads: readonly string[], step: 
   if (step.direction === "up") {
     const applied = appliedCheck(graph, heads);
     if (applied.has(id)) {
-      throw new KilnError(`Cannot apply ${describe(node)}: it is already applied (the database is at ${describeHeads(heads)}).`);
+      throw new KilnError(`cannot apply ${describe(node)}: it is already applied (the database is at ${describeHeads(heads)}).`);
     }
     const missing = prerequisites.filter((p) => !applied.has(p));
     if (missing.length > 0) {
       throw new KilnError(
-        `Cannot apply ${describe(node)}: ${missing.join(", ")} must be applied first (the database is at ${describeHeads(heads)}).`,
+        `cannot apply ${describe(node)}: ${missing.join(", ")} must be applied first (the database is at ${describeHeads(heads)}).`,
       );
     }
     next = [...heads.filter((h) => !prerequisites.includes(h)), id];
   } else {
     if (!heads.includes(id)) {
       throw new KilnError(
-        `Cannot unapply ${describe(node)}: it is not one of the database's heads (${describeHeads(heads)}). Unapply the revisions above it first.`,
+        `cannot unapply ${describe(node)}: it is not one of the database's heads (${describeHeads(heads)}). Unapply the revisions above it first.`,
       );
     }
     const candidates = [...new Set([...heads.filter((h) => h !== id), ...prerequisites])];
@@ -290,7 +290,7 @@ function refuseDoubleSign(spec: string, anchor: string): void {
 /** Resolves any target form to what it names. */
 export function resolveTarget(graph: RevisionGraph, spec: string, options: ResolveOptions = {}): ResolvedTarget {
   const text = spec.trim();
-  if (text === "") throw new UsageError("Empty revision target. Use head, base, a revision id or prefix, or a branch label.");
+  if (text === "") throw new UsageError("empty revision target. Use head, base, a revision id or prefix, or a branch label.");
   if (text === "base") return { kind: "base" };
   if (text === "heads") return { kind: "heads", ids: graph.heads().map((node) => node.revision) };
   if (text === "head") {
@@ -344,7 +344,7 @@ function resolveInBranch(
   if (rest === "head" || rest === "heads") {
     const heads = members.filter((node) => graph.isHead(node.revision));
     if (heads.length !== 1) {
-      throw new KilnError(`Branch "${label}" has ${heads.length} heads, so "${spec}" is ambiguous. Name one by its id, or merge them with \`kiln merge\`.`, {
+      throw new KilnError(`branch "${label}" has ${heads.length} heads, so "${spec}" is ambiguous. Name one by its id, or merge them with \`kiln merge\`.`, {
         details: heads.map(describeLine),
       });
     }
@@ -353,7 +353,7 @@ function resolveInBranch(
   if (rest === "base") {
     const roots = members.filter((node) => !node.downRevisions.some((parent) => memberIds.has(parent)));
     if (roots.length !== 1) {
-      throw new KilnError(`Branch "${label}" starts at ${roots.length} revisions, so "${spec}" is ambiguous.`, {
+      throw new KilnError(`branch "${label}" starts at ${roots.length} revisions, so "${spec}" is ambiguous.`, {
         details: roots.map(describeLine),
       });
     }
@@ -408,7 +408,7 @@ function walkFromDatabase(
     start = frontier[0] ?? null;
   }
   if (start === null && steps < 0) {
-    throw new KilnError(`Cannot go ${-steps} steps back: nothing is applied${label ? ` on branch "${label}"` : ""}.`);
+    throw new KilnError(`cannot go ${-steps} steps back: nothing is applied${label ? ` on branch "${label}"` : ""}.`);
   }
   return walk(graph, spec, start, steps, label, start ?? "base", true);
 }
@@ -442,7 +442,7 @@ function walk(
       }
       if (next.length === 0) {
         throw new KilnError(
-          `Cannot go ${steps} steps forward from ${from}: only ${taken} revision${taken === 1 ? "" : "s"} above it${label ? ` on branch "${label}"` : ""}.`,
+          `cannot go ${steps} steps forward from ${from}: only ${taken} revision${taken === 1 ? "" : "s"} above it${label ? ` on branch "${label}"` : ""}.`,
         );
       }
       if (next.length > 1) {
@@ -456,7 +456,7 @@ function walk(
     } else {
       if (current === null) {
         const what = fromDatabase ? "applied" : `revision${taken === 1 ? "" : "s"} down to the base`;
-        throw new KilnError(`Cannot go ${-steps} steps back from ${from}: only ${taken} ${what}.`);
+        throw new KilnError(`cannot go ${-steps} steps back from ${from}: only ${taken} ${what}.`);
       }
       const parents = graph.get(current).downRevisions;
       if (parents.length > 1) {
@@ -478,16 +478,16 @@ function matchPrefix(graph: RevisionGraph, prefix: string, scope: readonly Revis
   const matches = scope.filter((node) => node.revision.startsWith(prefix));
   if (matches.length === 1) return matches[0]!.revision;
   if (matches.length > 1) {
-    throw new UsageError(`Revision prefix "${prefix}" is ambiguous: it matches ${matches.length} revisions. Type more characters.`, matches.map(describeLine));
+    throw new UsageError(`revision prefix "${prefix}" is ambiguous: it matches ${matches.length} revisions. Type more characters.`, matches.map(describeLine));
   }
   if (label !== undefined && graph.revisions.some((node) => node.revision.startsWith(prefix))) {
     throw new UsageError(`"${label}@${prefix}": that revision is not on branch "${label}". Run \`kiln history\` to see the branches.`);
   }
-  throw new UsageError(`No revision matches "${prefix}". Run \`kiln history\` to list the revisions.`);
+  throw new UsageError(`no revision matches "${prefix}". Run \`kiln history\` to list the revisions.`);
 }
 
 function noRevisionsError(): KilnError {
-  return new KilnError("The migrations folder has no revisions yet: create one with `kiln revision -m MESSAGE`.");
+  return new KilnError("the migrations folder has no revisions yet: create one with `kiln revision -m MESSAGE`.");
 }
 
 function severalHeadsError(graph: RevisionGraph, spec: string): KilnError {

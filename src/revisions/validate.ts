@@ -30,21 +30,21 @@ const MISSPELLINGS: Record<string, string> = {
 export function validateMigration(file: string, hasDefault: boolean, value: unknown): { migration: Migration; metadata: RevisionMetadata } {
   if (!hasDefault) {
     throw new KilnError(
-      `Revision file ${file} has no default export. A revision file ends with \`export default { revision, downRevision, upgrade, downgrade } satisfies Migration\`.`,
+      `revision file ${file} has no default export. A revision file ends with \`export default { revision, downRevision, upgrade, downgrade } satisfies Migration\`.`,
     );
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new KilnError(
-      `The default export of revision file ${file} is ${describeValue(value)}; it must be an object with revision, downRevision, upgrade and downgrade.`,
+      `the default export of revision file ${file} is ${describeValue(value)}; it must be an object with revision, downRevision, upgrade and downgrade.`,
     );
   }
   const record = value as Record<string, unknown>;
   for (const [wrong, right] of Object.entries(MISSPELLINGS)) {
     if (wrong in record && !(right in record)) {
-      throw new KilnError(`Revision file ${file} has "${wrong}"; kiln spells it "${right}".`);
+      throw new KilnError(`revision file ${file} has "${wrong}"; kiln spells it "${right}".`);
     }
   }
-  const fail = (problem: string) => new KilnError(`Revision file ${file}: ${problem}`);
+  const fail = (problem: string) => new KilnError(`revision file ${file}: ${problem}`);
 
   if (!("revision" in record)) throw fail('the default export has no "revision" (a 12-character hex id, e.g. "3f2a9c1b7d4e").');
   const revision = checkId(record.revision, "revision", fail);

@@ -97,12 +97,12 @@ export function writeRevisionFile(folder: string, content: string, fileName: str
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EEXIST") {
-      throw new KilnError(`Refusing to overwrite ${file}: a file with that name already exists. Try again (a new revision gets a new id).`);
+      throw new KilnError(`refusing to overwrite ${file}: a file with that name already exists. Try again (a new revision gets a new id).`);
     }
     if (code === "ENOENT") {
-      throw new KilnError(`Cannot write ${file}: the folder ${folder} does not exist. Run \`kiln init\` to create it.`);
+      throw new KilnError(`cannot write ${file}: the folder ${folder} does not exist. Run \`kiln init\` to create it.`);
     }
-    throw new KilnError(`Cannot write ${file}: ${(error as Error).message}`, { cause: error });
+    throw new KilnError(`cannot write ${file}: ${(error as Error).message}`, { cause: error });
   }
   return file;
 }

@@ -153,7 +153,7 @@ export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault 
   private identity(always: boolean): any {
     if (!this.state.integer || this.state.arrayDepth > 0) {
       throw new KilnError(
-        `Identity columns must be smallint, integer or bigint; this is a ${describeColumn(this.state)}.`,
+        `identity columns must be smallint, integer or bigint; this is a ${describeColumn(this.state)}.`,
       );
     }
     return this.with({ identity: { always }, notNull: true });
@@ -216,7 +216,7 @@ export function isColumn(value: unknown): value is AnyColumn {
 /** A fresh column of `type`, named `name` in the database (or after its key), with `extra` on top. */
 export function columnState(type: string, name: string | undefined, extra: Partial<ColumnState> = {}): ColumnState {
   if (name !== undefined && (typeof name !== "string" || name === "")) {
-    throw new KilnError(`A ${type} column name must be a non-empty string, got ${JSON.stringify(name)}.`);
+    throw new KilnError(`a ${type} column name must be a non-empty string, got ${JSON.stringify(name)}.`);
   }
   return {
     ...(name !== undefined ? { name } : {}),

@@ -16,7 +16,7 @@ function args<O>(a: string | O | undefined, b: O | undefined): [string | undefin
   if (typeof a === "string") return [a, b];
   if (b !== undefined) {
     throw new KilnError(
-      `Column options were given twice (${JSON.stringify(a)} and ${JSON.stringify(b)}); the first argument, when there are two, is the column name.`,
+      `column options were given twice (${JSON.stringify(a)} and ${JSON.stringify(b)}); the first argument, when there are two, is the column name.`,
     );
   }
   return [undefined, a];

@@ -130,7 +130,7 @@ function tokenValue(token: string, parts: NameParts): string | undefined {
       return parts.constraintName;
     default:
       throw new KilnError(
-        `Naming template token %(${token})s is unknown. Known tokens: table, column_0, column_0_N, column_0N, referred_table, referred_column_0, referred_column_0_N, constraint_name.`,
+        `naming template token %(${token})s is unknown. Known tokens: table, column_0, column_0_N, column_0N, referred_table, referred_column_0, referred_column_0_N, constraint_name.`,
       );
   }
 }

@@ -116,7 +116,7 @@ function collect(modules: Record<string, unknown>[]) {
         const other = tablesByName.get(name);
         if (other) {
           throw new KilnError(
-            `Two model tables are both named "${name}": ${other.source} and ${source}. Rename one of them or put it in another schema.`,
+            `two model tables are both named "${name}": ${other.source} and ${source}. Rename one of them or put it in another schema.`,
           );
         }
         const found = { value: definition, source };
@@ -139,7 +139,7 @@ function dedupeEnums(found: Found<EnumDefinition>[], rules: NameRules): CatalogE
       chosen.set(name, item);
     } else if (other.value !== item.value && other.value.values.join("\u0000") !== item.value.values.join("\u0000")) {
       throw new KilnError(
-        `Two enum types are both named "${name}" with different values: ${other.source} [${other.value.values.join(", ")}] and ${item.source} [${item.value.values.join(", ")}]. Declare the enum once and reuse it.`,
+        `two enum types are both named "${name}" with different values: ${other.source} [${other.value.values.join(", ")}] and ${item.source} [${item.value.values.join(", ")}]. Declare the enum once and reuse it.`,
       );
     }
   }
@@ -463,7 +463,7 @@ function checkRelationNames(tables: CatalogTable[]): void {
       const owner = owners.get(key);
       if (owner !== undefined && owner !== self) {
         throw new KilnError(
-          `The name "${name}" is used by an index or key on both ${describeTable({ name: owner })} and ${describeTable(t)}; ` +
+          `the name "${name}" is used by an index or key on both ${describeTable({ name: owner })} and ${describeTable(t)}; ` +
             "in one schema these names must be unique. Give one of them an explicit, different name.",
         );
       }

@@ -91,14 +91,14 @@ const cases: Case[] = [
     files: { "kiln.config.ts": `import { defineConfig } from "kiln-migrate";\nexport default defineConfig({ url: "%URL%",\n` },
     args: ["upgrade", "head"],
     code: 1,
-    message: [/^error: Syntax error in config file \S+kiln\.config\.ts: line \d+, column \d+: /],
+    message: [/^error: syntax error in config file \S+kiln\.config\.ts: line \d+, column \d+: /],
   },
   {
     name: "config that throws while loading",
     files: { "kiln.config.ts": `throw new Error("config exploded");\nexport default {};\n` },
     args: ["current"],
     code: 1,
-    message: [/Cannot load config file \S+kiln\.config\.ts: config exploded$/],
+    message: [/cannot load config file \S+kiln\.config\.ts: config exploded$/],
   },
   {
     name: "config importing a missing module",
@@ -175,7 +175,7 @@ const cases: Case[] = [
     files: { "kiln.config.ts": configText("%URL%").replace('"migrations"', '"db/migrations-nope"') },
     args: ["upgrade", "head"],
     code: 1,
-    message: [/The migrations folder \S+migrations-nope does not exist/, "kiln init"],
+    message: [/the migrations folder \S+migrations-nope does not exist/, "kiln init"],
   },
   {
     name: "migrations path is a file",
@@ -191,7 +191,7 @@ const cases: Case[] = [
     files: { "migrations/004_bad.ts": rawRevision(`export default { revision: "cccc00000004", downRevision: "bbbb00000003" async upgrade(op) {} };`) },
     args: ["upgrade", "head"],
     code: 1,
-    message: [/Syntax error in revision file \S+004_bad\.ts: line 2, column \d+/],
+    message: [/syntax error in revision file \S+004_bad\.ts: line 2, column \d+/],
   },
   {
     name: "pending revision with a syntax error in its upgrade: nothing of the plan runs",
@@ -202,14 +202,14 @@ const cases: Case[] = [
     },
     args: ["upgrade", "head"],
     code: 1,
-    message: [/Syntax error in revision file \S+003_three\.ts: line 8, column \d+/],
+    message: [/syntax error in revision file \S+003_three\.ts: line 8, column \d+/],
   },
   {
     name: "revision without a default export",
     files: { "migrations/004_bad.ts": rawRevision(`export const revision = "cccc00000004";`) },
     args: ["upgrade", "head"],
     code: 1,
-    message: [/Revision file \S+004_bad\.ts has no default export/],
+    message: [/revision file \S+004_bad\.ts has no default export/],
   },
   {
     name: "revision whose default export is a function",
@@ -251,7 +251,7 @@ const cases: Case[] = [
     files: { "migrations/004_copy.ts": TWO },
     args: ["upgrade", "head"],
     code: 1,
-    message: ['Revision id "aaaa00000002" is used by two files', file("002_two.ts"), file("004_copy.ts")],
+    message: ['revision id "aaaa00000002" is used by two files', file("002_two.ts"), file("004_copy.ts")],
   },
   {
     name: "revisions forming a cycle",
@@ -261,7 +261,7 @@ const cases: Case[] = [
     },
     args: ["upgrade", "head"],
     code: 1,
-    message: ["The revisions form a cycle", "cccc00000004", "cccc00000005"],
+    message: ["the revisions form a cycle", "cccc00000004", "cccc00000005"],
   },
   {
     name: "revision whose parent is missing",
@@ -278,7 +278,7 @@ const cases: Case[] = [
     },
     args: ["upgrade", "feature@head"],
     code: 1,
-    message: ['Branch label "feature" is declared twice', file("004_a.ts"), file("005_b.ts")],
+    message: ['branch label "feature" is declared twice', file("004_a.ts"), file("005_b.ts")],
   },
   {
     name: "second step of the plan imports a missing module: the first step does not run either",
@@ -290,16 +290,16 @@ const cases: Case[] = [
     },
     args: ["upgrade", "head"],
     code: 1,
-    message: [/Cannot load revision file \S+004_four\.ts: .*helpers\.js/],
+    message: [/cannot load revision file \S+004_four\.ts: .*helpers\.js/],
   },
 
   // --- targets ---------------------------------------------------------------------------
-  { name: "unknown target", args: ["upgrade", "zzzz"], code: 2, message: ['No revision matches "zzzz"', "kiln history"] },
-  { name: "ambiguous prefix shared by two ids", args: ["upgrade", "aaaa"], code: 2, message: ['Revision prefix "aaaa" is ambiguous: it matches 2 revisions'] },
+  { name: "unknown target", args: ["upgrade", "zzzz"], code: 2, message: ['no revision matches "zzzz"', "kiln history"] },
+  { name: "ambiguous prefix shared by two ids", args: ["upgrade", "aaaa"], code: 2, message: ['revision prefix "aaaa" is ambiguous: it matches 2 revisions'] },
   { name: "unknown branch label", args: ["upgrade", "nolabel@head"], code: 2, message: ['there is no branch label "nolabel"'] },
-  { name: "downgrade to a revision that is not applied", args: ["downgrade", "bbbb00000003"], code: 1, message: ["Cannot downgrade to bbbb00000003", "not applied", "aaaa00000002"] },
-  { name: "-5 with two applied", args: ["downgrade", "-5"], code: 1, message: ["Cannot go 5 steps back from aaaa00000002: only 2 applied"] },
-  { name: "+3 past the head", args: ["upgrade", "+3"], code: 1, message: ["Cannot go 3 steps forward from aaaa00000002: only 1 revision above it"] },
+  { name: "downgrade to a revision that is not applied", args: ["downgrade", "bbbb00000003"], code: 1, message: ["cannot downgrade to bbbb00000003", "not applied", "aaaa00000002"] },
+  { name: "-5 with two applied", args: ["downgrade", "-5"], code: 1, message: ["cannot go 5 steps back from aaaa00000002: only 2 applied"] },
+  { name: "+3 past the head", args: ["upgrade", "+3"], code: 1, message: ["cannot go 3 steps forward from aaaa00000002: only 1 revision above it"] },
   { name: "upgrade base", args: ["upgrade", "base"], code: 2, message: ['"base" is not an upgrade target', "kiln downgrade base"] },
   { name: "downgrade heads", args: ["downgrade", "heads"], code: 2, message: ['"heads" is not a downgrade target'] },
   {
@@ -309,7 +309,7 @@ const cases: Case[] = [
     code: 1,
     message: ['"head" is ambiguous: there are several heads (bbbb00000003, cccc00000004)', "kiln merge heads"],
   },
-  { name: "stamp of an unknown revision", args: ["stamp", "ffff"], code: 2, message: ['No revision matches "ffff"'] },
+  { name: "stamp of an unknown revision", args: ["stamp", "ffff"], code: 2, message: ['no revision matches "ffff"'] },
   { name: "merge with one head", args: ["merge", "heads", "-m", "join"], code: 2, message: ["merge needs at least two revisions", "only bbbb00000003 was given"] },
   { name: "history with a malformed range", args: ["history", "-r", "a:b:c"], code: 2, message: ['"a:b:c" is not a range'] },
   { name: "offline downgrade without a range", args: ["downgrade", "-1", "--sql"], code: 2, message: ["offline downgrade needs a starting point"] },
@@ -366,16 +366,16 @@ const cases: Case[] = [
   { name: "check on a database behind the head", files: { "schema.ts": "export {};\n" }, args: ["check"], code: 1, message: ["the database is not up to date (it is at aaaa00000002", "bbbb00000003"] },
 
   // --- fresh databases: kiln's tables must not appear ---------------------------------------
-  { name: "fresh: unknown target", state: "fresh", args: ["upgrade", "zzzz"], code: 2, message: ['No revision matches "zzzz"'] },
-  { name: "fresh: -1 with nothing applied", state: "fresh", args: ["downgrade", "-1"], code: 1, message: ["Cannot go 1 steps back", "nothing is applied"] },
-  { name: "fresh: stamp of an unknown revision", state: "fresh", args: ["stamp", "ffff"], code: 2, message: ['No revision matches "ffff"'] },
+  { name: "fresh: unknown target", state: "fresh", args: ["upgrade", "zzzz"], code: 2, message: ['no revision matches "zzzz"'] },
+  { name: "fresh: -1 with nothing applied", state: "fresh", args: ["downgrade", "-1"], code: 1, message: ["cannot go 1 steps back", "nothing is applied"] },
+  { name: "fresh: stamp of an unknown revision", state: "fresh", args: ["stamp", "ffff"], code: 2, message: ['no revision matches "ffff"'] },
   {
     name: "fresh: a revision file with a syntax error",
     state: "fresh",
     files: { "migrations/001_one.ts": rawRevision(`export default { revision: "aaaa00000001", downRevision: null, async upgrade(op) { await op.execute("x" };`) },
     args: ["upgrade", "head"],
     code: 1,
-    message: [/Syntax error in revision file \S+001_one\.ts/],
+    message: [/syntax error in revision file \S+001_one\.ts/],
   },
   {
     name: "fresh: upgrade head with several heads",
@@ -581,8 +581,8 @@ describe.runIf(mysqlUp)("bad connection input on MariaDB", () => {
 
 describe("bad input on a fresh SQLite file: kiln's tables do not appear", () => {
   const freshCases: Case[] = [
-    { name: "unknown target", args: ["upgrade", "zzzz"], code: 2, message: ['No revision matches "zzzz"'] },
-    { name: "stamp of an unknown revision", args: ["stamp", "ffff"], code: 2, message: ['No revision matches "ffff"'] },
+    { name: "unknown target", args: ["upgrade", "zzzz"], code: 2, message: ['no revision matches "zzzz"'] },
+    { name: "stamp of an unknown revision", args: ["stamp", "ffff"], code: 2, message: ['no revision matches "ffff"'] },
     {
       name: "the first revision fails",
       files: {

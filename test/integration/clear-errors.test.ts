@@ -207,7 +207,7 @@ describe.each(DATABASES)("revision ids and version table rows on $name (item 14)
     const message = ["lists both revision aaaa00000002 and its ancestor aaaa00000001", "kiln stamp aaaa00000002"];
     await expectRefused(project, db.url, ["upgrade", "head"], 1, message);
     const current = await project.kiln(["current"]);
-    expect(current.stderr).toContain(`warning: The database's version table ${message[0]}`);
+    expect(current.stderr).toContain(`warning: the database's version table ${message[0]}`);
     const stamp = await project.kiln(["stamp", "aaaa00000002"]);
     expect(stamp.code, stamp.stderr).toBe(0);
     const up = await project.kiln(["upgrade", "head"]);
@@ -277,7 +277,7 @@ describe.each(DATABASES.filter((d) => d.name === "sqlite" || d.name === "postgre
 
   it("a default export whose Promise is rejected names the file and the reason", async () => {
     await withConfig(`export default Promise.reject(new Error("vault unreachable"));\n`, ["upgrade", "head"], 1, [
-      /Cannot load config file \S+kiln\.config\.ts: its default export Promise was rejected: vault unreachable/,
+      /cannot load config file \S+kiln\.config\.ts: its default export Promise was rejected: vault unreachable/,
     ]);
   });
 
@@ -545,7 +545,7 @@ describe.each(DATABASES)("identifier length on $name (item 15)", (kind) => {
         return;
       }
       const limit = kind.name === "mariadb" ? "is 65 characters long; MySQL/MariaDB allows at most 64 characters" : "is 64 bytes long; PostgreSQL allows at most 63 bytes";
-      await expectRefused(project, db.url, ["upgrade", "head"], 1, ["cccc00000001", `The name "${tooLong}" ${limit}`]);
+      await expectRefused(project, db.url, ["upgrade", "head"], 1, ["cccc00000001", `the name "${tooLong}" ${limit}`]);
     } finally {
       rmSync(join(project.migrationsDir, "001_long.ts"));
     }

@@ -245,7 +245,7 @@ describe("sqlite dialect against a database", () => {
       { kind: "createForeignKey", table: "notes", constraint: { name: "fk_notes_author", columns: ["author_id"], refTable: "authors", refColumns: ["id"] } },
     ]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KilnError);
-    expect((error as KilnError).message).toMatch(/Foreign key check failed/);
+    expect((error as KilnError).message).toMatch(/foreign key check failed/);
     expect((error as KilnError).details).toEqual([`table "notes" rowid 1 references a missing row in "authors"`]);
     expect((await sqliteDialect.introspect(conn)).tables.find((t) => t.name === "notes")!.foreignKeys).toEqual([]);
   });
@@ -281,13 +281,13 @@ describe("sqlite connections and lock", () => {
 
   it("explains a missing folder and a file that is not a database", async () => {
     await expect(sqliteDialect.connect(url(`sqlite://${dir.path}/missing/app.db`))).rejects.toThrow(
-      new KilnError(`Cannot open SQLite database sqlite://${dir.path}/missing/app.db: folder "${dir.path}/missing" does not exist. Create it first, or fix the path in the URL.`),
+      new KilnError(`cannot open SQLite database sqlite://${dir.path}/missing/app.db: folder "${dir.path}/missing" does not exist. Create it first, or fix the path in the URL.`),
     );
     const junk = join(dir.path, "junk.db");
     writeFileSync(junk, "this is not a database, just some text that is long enough to have a header".repeat(20));
     const error = await sqliteDialect.connect(url(`sqlite://${junk}`)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KilnError);
-    expect((error as Error).message).toContain(`Cannot use "${junk}"`);
+    expect((error as Error).message).toContain(`cannot use "${junk}"`);
     expect((error as Error).message).toContain("not a database");
   });
 
@@ -307,7 +307,7 @@ describe("sqlite connections and lock", () => {
     const b = await sqliteDialect.connect(url(`sqlite://${file}`));
     const releaseA = await sqliteDialect.acquireLock(a, "kiln", { timeoutMs: 5000 });
     await expect(sqliteDialect.acquireLock(b, "kiln", { timeoutMs: 300 })).rejects.toThrow(
-      new RegExp(`Timed out after 300 ms waiting for the migration lock "kiln", held by process ${process.pid}`),
+      new RegExp(`timed out after 300 ms waiting for the migration lock "kiln", held by process ${process.pid}`),
     );
     const waits: string[] = [];
     const pending = sqliteDialect.acquireLock(b, "kiln", { timeoutMs: 5000, onWait: (m) => waits.push(m) });

@@ -77,7 +77,7 @@ describe("SQLite migration lock lease", () => {
     try {
       const waits: string[] = [];
       await expect(sqliteDialect.acquireLock(conn, KEY, { timeoutMs: 500, onWait: (m) => waits.push(m) })).rejects.toThrow(
-        /Timed out after 500 ms waiting for the migration lock "main:kiln_version", held by process 1 on .*its lease runs until \d{4}-/,
+        /timed out after 500 ms waiting for the migration lock "main:kiln_version", held by process 1 on .*its lease runs until \d{4}-/,
       );
       expect(waits[0]).toMatch(/waiting for the migration lock held by process 1 on /);
     } finally {

@@ -63,7 +63,7 @@ describe("compareCatalogs: schemas", () => {
     expect(diff.operations).toEqual([]);
     expect(diff.warnings).toHaveLength(1);
     expect(diff.warnings[0]!.kind).toBe("unmanaged");
-    expect(diff.warnings[0]!.message).toContain("Schema legacy exists in the database but not in the models");
+    expect(diff.warnings[0]!.message).toContain("schema legacy exists in the database but not in the models");
   });
 });
 
@@ -507,7 +507,7 @@ describe("compareCatalogs: renames", () => {
   it("refuses a decision that does not fit the catalogs", () => {
     const run = () => compareCatalogs(catalog({ tables: [persons] }), catalog({ tables: [people] }), { renames: [{ kind: "table", from: "nobody", to: "persons", accept: true }] });
     expect(run).toThrow(UsageError);
-    expect(run).toThrow(/Cannot rename table nobody -> persons: the database has no table nobody/);
+    expect(run).toThrow(/cannot rename table nobody -> persons: the database has no table nobody/);
   });
 });
 

@@ -188,7 +188,7 @@ describe("mysql compile", () => {
       checks: [],
       indexes: [],
     };
-    expect(() => compile({ kind: "createTable", table })).toThrow(/Column `t`.`n` is auto-incrementing/);
+    expect(() => compile({ kind: "createTable", table })).toThrow(/column `t`.`n` is auto-incrementing/);
     expect(compile({ kind: "createTable", table: { ...table, uniques: [{ name: "uq_n", columns: ["n"] }] } })[0]).toContain(
       "`n` INT NOT NULL AUTO_INCREMENT",
     );

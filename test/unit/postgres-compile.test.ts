@@ -526,7 +526,7 @@ describe("compilePostgres: data", () => {
 describe("compilePostgres: SQL text fields", () => {
   it("rejects empty defaults, expressions and predicates, naming where they are", () => {
     expect(() => compilePostgres({ kind: "addColumn", schema: "s", table: "t", column: { name: "c", type: "text", nullable: true, default: " " } })).toThrow(
-      /The default of column s\.t\.c is empty/,
+      /the default of column s\.t\.c is empty/,
     );
     expect(() => compilePostgres({ kind: "alterColumn", table: "t", column: "c", default: "" })).toThrow(/new default of t\.c is empty/);
     expect(() => compilePostgres({ kind: "alterColumn", table: "t", column: "c", type: "int", using: "" })).toThrow(/USING expression of t\.c is empty/);

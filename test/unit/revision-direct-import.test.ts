@@ -164,7 +164,7 @@ describe("importing revision files in the main thread", () => {
     const viaKiln = await kilnErrorOfAsync(importDefaultExport(file, checksum(text), text));
     const viaTsx = await kilnErrorOfAsync(importWithTsx(file, checksum(`tsx:${text}`)));
     expect(viaKiln.message).toBe(viaTsx.message);
-    expect(viaKiln.message).toMatch(new RegExp(`^Syntax error in revision file ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: line 4, column \\d+: `));
+    expect(viaKiln.message).toMatch(new RegExp(`^syntax error in revision file ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: line 4, column \\d+: `));
   });
 
   it("reports an error thrown while the module runs exactly as the tsx import does", async () => {
@@ -173,7 +173,7 @@ describe("importing revision files in the main thread", () => {
     const file = join(dir, "throws.ts");
     const direct = await kilnErrorOfAsync(importDirectly(file, checksum(text), text));
     const viaTsx = await kilnErrorOfAsync(importWithTsx(file, checksum(`tsx:${text}`)));
-    expect(direct.message).toBe(`Cannot load revision file ${file}: top-level boom`);
+    expect(direct.message).toBe(`cannot load revision file ${file}: top-level boom`);
     expect(direct.message).toBe(viaTsx.message);
   });
 
@@ -235,7 +235,7 @@ describe("loading a folder", () => {
     // Their metadata reads without the module: the error comes when the plan is loaded.
     const revisions = await loadRevisions(dir);
     const error = await kilnErrorOfAsync(loadAll(revisions));
-    expect(error.message).toContain(`Syntax error in revision file ${join(dir, "2.ts")}: line 11, column`);
+    expect(error.message).toContain(`syntax error in revision file ${join(dir, "2.ts")}: line 11, column`);
     expect((await kilnErrorOfAsync(loadRevisions(dir, { eager: true }))).message).toBe(error.message);
   });
 });

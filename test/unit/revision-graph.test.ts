@@ -97,7 +97,7 @@ describe("buildGraph: shapes", () => {
     const graph = buildGraph([rev("a")]);
     expect(graph.get("a").file).toBe("/project/migrations/000_a.ts");
     expect(graph.has("nope")).toBe(false);
-    expect(errorOf(() => graph.get("nope")).message).toContain('Unknown revision "nope"');
+    expect(errorOf(() => graph.get("nope")).message).toContain('unknown revision "nope"');
   });
 
   it("builds an empty graph", () => {
@@ -138,14 +138,14 @@ describe("buildGraph: branch labels", () => {
 describe("buildGraph: errors", () => {
   it("names both files of a duplicate id", () => {
     const error = errorOf(() => buildGraph([rev("a", [], { order: 1 }), rev("a", [], { order: 2 })]));
-    expect(error.message).toContain('Revision id "a" is used by two files');
+    expect(error.message).toContain('revision id "a" is used by two files');
     expect(error.message).toContain("/project/migrations/001_a.ts");
     expect(error.message).toContain("/project/migrations/002_a.ts");
   });
 
   it("names the file and the missing parent", () => {
     const error = errorOf(() => buildGraph([rev("a"), rev("b", ["zzz"], { order: 2 })]));
-    expect(error.message).toContain("Revision b (/project/migrations/002_b.ts)");
+    expect(error.message).toContain("revision b (/project/migrations/002_b.ts)");
     expect(error.message).toContain('downRevision "zzz"');
     expect(error.message).toContain("no revision file has that id");
   });
@@ -181,7 +181,7 @@ describe("buildGraph: errors", () => {
     const error = errorOf(() =>
       buildGraph([rev("a", [], { branchLabels: ["x"] }), rev("b", [], { order: 1, branchLabels: ["x"] })]),
     );
-    expect(error.message).toContain('Branch label "x" is declared twice');
+    expect(error.message).toContain('branch label "x" is declared twice');
     expect(error.message).toContain("000_a.ts");
     expect(error.message).toContain("001_b.ts");
   });

@@ -116,20 +116,20 @@ describe.each([false, true])("loadRevisions (eager: %s)", (eager) => {
     });
     // Lazily, the metadata is readable and the error surfaces when the module is needed.
     const error = eager ? await loadError(load(dir)) : await loadError(loadAll(await load(dir)));
-    expect(error.message).toContain(`Syntax error in revision file ${join(dir, "broken.ts")}`);
+    expect(error.message).toContain(`syntax error in revision file ${join(dir, "broken.ts")}`);
     expect(error.message).toContain("line 4");
   });
 
   it("reports a file without a default export", async () => {
     const dir = folder({ "named.ts": 'export const revision = "aaaaaaaaaaaa";\n' });
     const error = await loadError(load(dir));
-    expect(error.message).toContain(`Revision file ${join(dir, "named.ts")} has no default export`);
+    expect(error.message).toContain(`revision file ${join(dir, "named.ts")} has no default export`);
   });
 
   it("reports an error thrown while the module runs", async () => {
     const dir = folder({ "throws.ts": 'throw new Error("top-level boom");\nexport default {};\n' });
     const error = await loadError(load(dir));
-    expect(error.message).toBe(`Cannot load revision file ${join(dir, "throws.ts")}: top-level boom`);
+    expect(error.message).toBe(`cannot load revision file ${join(dir, "throws.ts")}: top-level boom`);
   });
 
   it.each([
@@ -275,7 +275,7 @@ export default {
     const dir = folder({});
     const file = writeRevisionFile(dir, "one", "x.ts");
     expect(file).toBe(join(dir, "x.ts"));
-    expect(() => writeRevisionFile(dir, "two", "x.ts")).toThrow(/Refusing to overwrite/);
+    expect(() => writeRevisionFile(dir, "two", "x.ts")).toThrow(/refusing to overwrite/);
     expect(readFileSync(file, "utf8")).toBe("one");
     expect(() => writeRevisionFile(join(dir, "missing"), "two", "x.ts")).toThrow(/kiln init/);
   });

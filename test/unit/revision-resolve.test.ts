@@ -88,14 +88,14 @@ describe("resolveRevision", () => {
     const error = failure(() => resolveRevision(linear, "ab"));
     expect(error).toBeInstanceOf(UsageError);
     expect(error.exitCode).toBe(2);
-    expect(error.message).toContain('Revision prefix "ab" is ambiguous');
+    expect(error.message).toContain('revision prefix "ab" is ambiguous');
     expect(error.details).toEqual(["abcd0003  msg abcd0003", "abce0004  msg abce0004"]);
   });
 
   it("points at kiln history for an unknown revision", () => {
     const error = failure(() => resolveRevision(linear, "ffff"));
     expect(error).toBeInstanceOf(UsageError);
-    expect(error.message).toBe('No revision matches "ffff". Run `kiln history` to list the revisions.');
+    expect(error.message).toBe('no revision matches "ffff". Run `kiln history` to list the revisions.');
   });
 
   it("explains several heads", () => {
@@ -127,10 +127,10 @@ describe("resolveRevision", () => {
     expect(resolveRevision(linear, "base+1")).toBe("aaaa0001");
     expect(resolveRevision(branched, "feature+1")).toBe("f2");
     expect(failure(() => resolveRevision(linear, "abcd0003+2")).message).toBe(
-      "Cannot go 2 steps forward from abcd0003: only 1 revision above it.",
+      "cannot go 2 steps forward from abcd0003: only 1 revision above it.",
     );
     expect(failure(() => resolveRevision(linear, "abcd0003-5")).message).toBe(
-      "Cannot go 5 steps back from abcd0003: only 3 revisions down to the base.",
+      "cannot go 5 steps back from abcd0003: only 3 revisions down to the base.",
     );
     expect(failure(() => resolveRevision(linear, "abcd0003-3")).message).toContain("goes below the base revision aaaa0001");
   });
@@ -169,7 +169,7 @@ describe("planUpgrade", () => {
     expect(ups(planUpgrade(linear, ["aaaa0001"], "+1"))).toEqual(["+aaaa0002"]);
     expect(ups(planUpgrade(linear, ["aaaa0001"], "aaaa0001+2"))).toEqual(["+aaaa0002", "+abcd0003"]);
     expect(failure(() => planUpgrade(linear, ["abcd0003"], "+2")).message).toBe(
-      "Cannot go 2 steps forward from abcd0003: only 1 revision above it.",
+      "cannot go 2 steps forward from abcd0003: only 1 revision above it.",
     );
   });
 
@@ -232,14 +232,14 @@ describe("planDowngrade", () => {
 
   it("refuses -N past the base", () => {
     expect(failure(() => planDowngrade(linear, ["aaaa0002"], "-3")).message).toBe(
-      "Cannot go 3 steps back from aaaa0002: only 2 applied.",
+      "cannot go 3 steps back from aaaa0002: only 2 applied.",
     );
-    expect(failure(() => planDowngrade(linear, [], "-1")).message).toBe("Cannot go 1 steps back: nothing is applied.");
+    expect(failure(() => planDowngrade(linear, [], "-1")).message).toBe("cannot go 1 steps back: nothing is applied.");
   });
 
   it("refuses a target that is not applied", () => {
     const error = failure(() => planDowngrade(linear, ["aaaa0002"], "abcd"));
-    expect(error.message).toContain("Cannot downgrade to abcd0003 (msg abcd0003): it is not applied");
+    expect(error.message).toContain("cannot downgrade to abcd0003 (msg abcd0003): it is not applied");
     expect(error.message).toContain("The database is at aaaa0002");
     expect(failure(() => planDowngrade(linear, [], "aaaa0001")).message).toContain("base (nothing applied)");
   });
@@ -250,7 +250,7 @@ describe("planDowngrade", () => {
     expect(downs(planDowngrade(branched, ["f2", "g2"], "r2"))).toEqual(["-g2", "-f2", "-g1", "-f1"]);
     expect(downs(planDowngrade(branched, ["f2", "g2"], "g2-2"))).toEqual(["-g2", "-g1"]);
     expect(downs(planDowngrade(branched, ["f2"], "-2"))).toEqual(["-f2", "-f1"]);
-    expect(failure(() => planDowngrade(branched, ["f2"], "g2-1")).message).toContain("Cannot downgrade to g1 (msg g1): it is not applied");
+    expect(failure(() => planDowngrade(branched, ["f2"], "g2-1")).message).toContain("cannot downgrade to g1 (msg g1): it is not applied");
     expect(failure(() => planDowngrade(branched, ["f2", "g2"], "-1")).message).toContain("several heads (f2, g2)");
   });
 

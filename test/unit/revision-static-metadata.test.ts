@@ -83,6 +83,6 @@ describe("readStaticMetadata", () => {
     writeFileSync(join(dir, "b.ts"), 'throw new Error("imported");\nexport default { revision: "b1", downRevision: "abcdef012345", upgrade() {} };\n');
     const revisions = await loadRevisions(dir);
     expect(revisions.map((r) => r.revision)).toEqual(["abcdef012345", "b1"]);
-    await expect(revisions[1]!.load()).rejects.toThrow(`Cannot load revision file ${join(dir, "b.ts")}: imported`);
+    await expect(revisions[1]!.load()).rejects.toThrow(`cannot load revision file ${join(dir, "b.ts")}: imported`);
   });
 });

@@ -60,12 +60,12 @@ export function toMysqlType(type: string, where: string, lookupEnum: EnumLookup 
   const neutral = type.trim().toLowerCase().replace(/\s+/g, " ");
   if (neutral.endsWith("[]")) {
     throw new KilnError(
-      `Column ${where} has the array type "${type}", which MySQL does not support. ` +
+      `column ${where} has the array type "${type}", which MySQL does not support. ` +
         "Use json instead, or a separate table with one row per element.",
     );
   }
   const unsupported = UNSUPPORTED[neutral];
-  if (unsupported) throw new KilnError(`Column ${where} has type "${type}": ${unsupported}.`);
+  if (unsupported) throw new KilnError(`column ${where} has type "${type}": ${unsupported}.`);
   const mapped = TO_MYSQL[neutral];
   if (mapped) return mapped;
 

@@ -71,7 +71,7 @@ function checkAutoIncrementKeys(table: Table): void {
   for (const column of table.columns) {
     if ((column.autoIncrement || column.identity) && !keyLeaders.has(column.name)) {
       throw new KilnError(
-        `Column ${columnLabel(table.name, column.name)} is auto-incrementing, but MySQL requires such a column to be the first ` +
+        `column ${columnLabel(table.name, column.name)} is auto-incrementing, but MySQL requires such a column to be the first ` +
           "column of the primary key or of a unique constraint. Make it the primary key (or add a unique constraint on it).",
       );
     }
@@ -88,7 +88,7 @@ function createTable(op: Extract<Operation, { kind: "createTable" }>, context: C
   for (const fk of table.foreignKeys) lines.push(named(fk.name, foreignKeyClause(fk)));
   for (const check of table.checks) lines.push(named(check.name, `CHECK (${mysqlExpression(check.expression)})`));
   if (lines.length === 0) {
-    throw new KilnError(`Cannot create table ${target({ schema: table.schema, table: table.name })}: MySQL tables need at least one column.`);
+    throw new KilnError(`cannot create table ${target({ schema: table.schema, table: table.name })}: MySQL tables need at least one column.`);
   }
   let text = `CREATE TABLE ${tableName(table.schema, table.name)} (\n  ${lines.join(",\n  ")}\n)`;
   if (table.comment !== undefined && table.comment !== "") {
@@ -115,7 +115,7 @@ function alterColumn(op: AlterColumn, context: CompileContext): Statement[] {
         .filter(Boolean)
         .join(", ");
       throw new KilnError(
-        `Cannot change the ${changed} of column ${columnLabel(op.table, op.column)} on MySQL without its current definition: ` +
+        `cannot change the ${changed} of column ${columnLabel(op.table, op.column)} on MySQL without its current definition: ` +
           "MySQL's MODIFY COLUMN restates the whole column (type, nullability, default, comment). " +
           `Pass it as \`existing\`, e.g. op.alterColumn("${op.table}", "${op.column}", { ..., existing: { type: "varchar(100)", nullable: true } }).`,
       );
@@ -152,7 +152,7 @@ function indexPart(element: IndexElement, index: Index & { name: string }, conte
   if (prefix) return `${quoteIdentifier(prefix[1])}(${prefix[2]})`;
   if (context.flavor === "mariadb") {
     throw new KilnError(
-      `Index ${quoteIdentifier(index.name)} uses the expression ${JSON.stringify(expression)}, but MariaDB has no expression indexes. ` +
+      `index ${quoteIdentifier(index.name)} uses the expression ${JSON.stringify(expression)}, but MariaDB has no expression indexes. ` +
         "Add a generated (virtual) column holding the expression and index that column instead.",
     );
   }
@@ -173,7 +173,7 @@ function createIndex(op: CreateIndex, context: CompileContext): Statement[] {
   const index = op.index;
   if (index.where !== undefined) {
     throw new KilnError(
-      `Index ${quoteIdentifier(index.name)} on ${target(op)} is partial (WHERE ${index.where}), which MySQL does not support. ` +
+      `index ${quoteIdentifier(index.name)} on ${target(op)} is partial (WHERE ${index.where}), which MySQL does not support. ` +
         "Index all rows instead, or index a generated column that is NULL for the rows to leave out.",
     );
   }
@@ -181,11 +181,11 @@ function createIndex(op: CreateIndex, context: CompileContext): Statement[] {
   const kind = method === undefined ? { prefix: "" } : INDEX_KINDS[method];
   if (!kind) {
     throw new KilnError(
-      `Index ${quoteIdentifier(index.name)} on ${target(op)} uses the method "${index.method}", which MySQL does not have. ` +
+      `index ${quoteIdentifier(index.name)} on ${target(op)} uses the method "${index.method}", which MySQL does not have. ` +
         "Use btree (the default), hash, fulltext or spatial.",
     );
   }
-  if (index.columns.length === 0) throw new KilnError(`Index ${quoteIdentifier(index.name)} on ${target(op)} names no columns.`);
+  if (index.columns.length === 0) throw new KilnError(`index ${quoteIdentifier(index.name)} on ${target(op)} names no columns.`);
   const unique = index.unique ? "UNIQUE " : "";
   const parts = index.columns.map((element) => indexPart(element, index, context)).join(", ");
   let text = `CREATE ${unique}${kind.prefix}INDEX ${quoteIdentifier(index.name)} ON ${target(op)} (${parts})`;
@@ -234,14 +234,14 @@ function dropConstraint(op: DropConstraint): Statement[] {
     case "primary":
       return [sql(`ALTER TABLE ${table} DROP PRIMARY KEY`)];
     default:
-      throw new KilnError(`Unknown constraint type "${String(op.type)}" for constraint ${name} on ${table}.`);
+      throw new KilnError(`unknown constraint type "${String(op.type)}" for constraint ${name} on ${table}.`);
   }
 }
 
 function addEnumValue(op: AddEnumValue): never {
   const name = op.schema ? `${op.schema}.${op.name}` : op.name;
   throw new KilnError(
-    `Cannot add the value ${quoteLiteral(op.value)} to enum "${name}" on MySQL: MySQL has no enum types, each column spells ` +
+    `cannot add the value ${quoteLiteral(op.value)} to enum "${name}" on MySQL: MySQL has no enum types, each column spells ` +
       "its values inline as ENUM(...), and kiln cannot tell from this operation which columns use it. " +
       `Change each such column instead: op.alterColumn(table, column, { type: "enum('a','b',${quoteLiteral(op.value)})", existing: {...} }).`,
   );
@@ -336,7 +336,7 @@ export function compileOperation(op: Operation, context: CompileContext): Statem
       return op.operations.flatMap((inner) => compileOperation(inner, context));
     default: {
       const unknown: never = op;
-      throw new KilnError(`Unknown operation kind "${(unknown as { kind: string }).kind}"`);
+      throw new KilnError(`unknown operation kind "${(unknown as { kind: string }).kind}"`);
     }
   }
 }

@@ -27,7 +27,7 @@ export function quoteIdentifier(name: string): string {
   }
   if (!fitsLimit(MYSQL_IDENTIFIER_LIMIT, name)) {
     // MySQL refuses it only when the statement runs; say it where the name is written.
-    throw new KilnError(`${tooLongMessage(MYSQL_IDENTIFIER_LIMIT, name, "The name")} (or a shorter naming convention).`);
+    throw new KilnError(`${tooLongMessage(MYSQL_IDENTIFIER_LIMIT, name)} (or a shorter naming convention).`);
   }
   return "`" + name.replaceAll("`", "``") + "`";
 }
@@ -55,7 +55,7 @@ function pad(n: number, width = 2): string {
 
 /** Dates are written in UTC: kiln's sessions run with time_zone '+00:00'. */
 function quoteDate(date: Date): string {
-  if (Number.isNaN(date.getTime())) throw new KilnError("Cannot write an invalid Date as a MySQL literal");
+  if (Number.isNaN(date.getTime())) throw new KilnError("cannot write an invalid Date as a MySQL literal");
   const text =
     `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
     `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)}`;

@@ -62,7 +62,7 @@ function columnType(column: Column, where: string): string {
   const serial = serialType(column.type);
   if (!serial) {
     throw new KilnError(
-      `Column ${where}.${column.name} has autoIncrement with type "${column.type}"; PostgreSQL auto-increments only smallint, integer and bigint (smallserial, serial, bigserial). Change the type or use identity instead.`,
+      `column ${where}.${column.name} has autoIncrement with type "${column.type}"; PostgreSQL auto-increments only smallint, integer and bigint (smallserial, serial, bigserial). Change the type or use identity instead.`,
     );
   }
   return serial;
@@ -72,16 +72,16 @@ function columnType(column: Column, where: string): string {
 function columnDefinition(column: Column, where: string): string {
   const label = `${where}.${column.name}`;
   if (column.identity && column.autoIncrement) {
-    throw new KilnError(`Column ${label} has both identity and autoIncrement; PostgreSQL needs one of them (identity is preferred).`);
+    throw new KilnError(`column ${label} has both identity and autoIncrement; PostgreSQL needs one of them (identity is preferred).`);
   }
   if ((column.identity || column.autoIncrement) && column.default !== undefined) {
     throw new KilnError(
-      `Column ${label} has a default and is ${column.identity ? "an identity" : "an auto-increment"} column; PostgreSQL generates its values, so remove the default.`,
+      `column ${label} has a default and is ${column.identity ? "an identity" : "an auto-increment"} column; PostgreSQL generates its values, so remove the default.`,
     );
   }
   const parts = [quoteIdentifier(column.name), columnType(column, where)];
   if (column.identity) parts.push(`GENERATED ${column.identity.always ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY`);
-  if (column.default !== undefined) parts.push(`DEFAULT ${sqlText(column.default, `The default of column ${label}`)}`);
+  if (column.default !== undefined) parts.push(`DEFAULT ${sqlText(column.default, `the default of column ${label}`)}`);
   if (!column.nullable) parts.push("NOT NULL");
   return parts.join(" ");
 }
@@ -175,7 +175,7 @@ function alterColumn(op: AlterColumn): Statement[] {
   }
   if (op.nullable !== undefined) clauses.push(`ALTER COLUMN ${column} ${op.nullable ? "DROP" : "SET"} NOT NULL`);
   if (op.default === null) clauses.push(`ALTER COLUMN ${column} DROP DEFAULT`);
-  else if (op.default !== undefined) clauses.push(`ALTER COLUMN ${column} SET DEFAULT ${sqlText(op.default, `The new default of ${label}`)}`);
+  else if (op.default !== undefined) clauses.push(`ALTER COLUMN ${column} SET DEFAULT ${sqlText(op.default, `the new default of ${label}`)}`);
 
   const statements: Statement[] = [];
   // An identity column has no default of its own: the identity goes before a new default...
@@ -217,7 +217,7 @@ function indexElement(element: IndexElement): string {
 function createIndex(op: CreateIndex): Statement[] {
   const { index } = op;
   if (index.columns.length === 0) {
-    throw new KilnError(`Index ${index.name} on ${qualifiedLabel(op.schema, op.table)} has no columns; give at least one column or expression.`);
+    throw new KilnError(`index ${index.name} on ${qualifiedLabel(op.schema, op.table)} has no columns; give at least one column or expression.`);
   }
   let sql = `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${op.concurrently ? "CONCURRENTLY " : ""}${quoteIdentifier(index.name)}`;
   sql += ` ON ${tableName(op.schema, op.table)}`;

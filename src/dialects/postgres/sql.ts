@@ -16,15 +16,15 @@ export const POSTGRES_IDENTIFIER_LIMIT: IdentifierLimit = { max: 63, unit: "byte
 /** Double-quotes a name, doubling embedded quotes. Case, spaces, unicode and punctuation are kept as given. */
 export function quoteIdentifier(name: string): string {
   if (typeof name !== "string" || name.length === 0) {
-    throw new KilnError(`Cannot quote an empty identifier for PostgreSQL: every table, column, constraint, index, type and schema needs a name`);
+    throw new KilnError(`cannot quote an empty identifier for PostgreSQL: every table, column, constraint, index, type and schema needs a name`);
   }
   if (name.includes("\0")) {
-    throw new KilnError(`The identifier ${JSON.stringify(name)} contains a NUL byte, which PostgreSQL does not allow in names; rename it`);
+    throw new KilnError(`the identifier ${JSON.stringify(name)} contains a NUL byte, which PostgreSQL does not allow in names; rename it`);
   }
   if (!fitsLimit(POSTGRES_IDENTIFIER_LIMIT, name)) {
     // PostgreSQL would truncate it with only a NOTICE, and the stored name would
     // then never match the one kiln compares against.
-    throw new KilnError(`${tooLongMessage(POSTGRES_IDENTIFIER_LIMIT, name, "The name")} (or a shorter naming convention).`);
+    throw new KilnError(`${tooLongMessage(POSTGRES_IDENTIFIER_LIMIT, name)} (or a shorter naming convention).`);
   }
   return `"${name.replace(/"/g, '""')}"`;
 }
@@ -37,7 +37,7 @@ export function tableName(schema: string | undefined, name: string): string {
 /** The i-th (0-based) bound parameter: `$1`, `$2`, ... */
 export function placeholder(index: number): string {
   if (!Number.isInteger(index) || index < 0) {
-    throw new KilnError(`Parameter index must be a non-negative integer, got ${String(index)}`);
+    throw new KilnError(`parameter index must be a non-negative integer, got ${String(index)}`);
   }
   return `$${index + 1}`;
 }
@@ -45,7 +45,7 @@ export function placeholder(index: number): string {
 /** An SQL string literal for arbitrary text. */
 export function quoteString(text: string): string {
   if (text.includes("\0")) {
-    throw new KilnError(`The string ${JSON.stringify(text)} contains a NUL byte, which PostgreSQL text cannot hold; use a bytea value (Buffer) instead`);
+    throw new KilnError(`the string ${JSON.stringify(text)} contains a NUL byte, which PostgreSQL text cannot hold; use a bytea value (Buffer) instead`);
   }
   const doubledQuotes = text.replace(/'/g, "''");
   if (!text.includes("\\")) return `'${doubledQuotes}'`;
@@ -68,7 +68,7 @@ function quoteBytes(bytes: Uint8Array): string {
 
 function quoteDate(value: Date): string {
   if (Number.isNaN(value.getTime())) {
-    throw new KilnError(`Cannot write an invalid Date as an SQL literal`);
+    throw new KilnError(`cannot write an invalid Date as an SQL literal`);
   }
   return quoteString(value.toISOString());
 }
@@ -104,5 +104,5 @@ export function quoteLiteral(value: unknown): string {
       break;
   }
   const description = typeof value === "object" ? `a ${value.constructor?.name ?? "object"} instance` : `a ${typeof value}`;
-  throw new KilnError(`Cannot write ${description} as a PostgreSQL literal; pass a string, number, bigint, boolean, null, Date, Buffer, array or plain object`);
+  throw new KilnError(`cannot write ${description} as a PostgreSQL literal; pass a string, number, bigint, boolean, null, Date, Buffer, array or plain object`);
 }

@@ -143,7 +143,7 @@ function builtinType(original: string): string | undefined {
     const count = modifier.split(",").length;
     if (arity === undefined || count > arity) {
       throw new KilnError(
-        `The type "${original}" is not valid on PostgreSQL: ${base} takes ${arity === undefined ? "no" : `at most ${arity}`} modifier${arity === 1 ? "" : "s"} in parentheses; write it as ${arity === undefined ? base : `${base}(...)`}`,
+        `the type "${original}" is not valid on PostgreSQL: ${base} takes ${arity === undefined ? "no" : `at most ${arity}`} modifier${arity === 1 ? "" : "s"} in parentheses; write it as ${arity === undefined ? base : `${base}(...)`}`,
       );
     }
   }
@@ -152,7 +152,7 @@ function builtinType(original: string): string | undefined {
   const isTime = base === "time" || base === "timetz";
   const isTimestamp = base === "timestamp" || base === "timestamptz";
   if (zone !== undefined && !(base === "time" || base === "timestamp")) {
-    throw new KilnError(`The type "${original}" is not valid on PostgreSQL: only time and timestamp take "with/without time zone"`);
+    throw new KilnError(`the type "${original}" is not valid on PostgreSQL: only time and timestamp take "with/without time zone"`);
   }
   if (isTime || isTimestamp) {
     const withZone = zone === "with" || base === "timetz" || base === "timestamptz";
@@ -184,7 +184,7 @@ function namedType(name: string): string {
 /** Type SQL for a column of `type` (neutral vocabulary, common synonym, enum name or raw SQL). */
 export function postgresType(type: string): string {
   if (typeof type !== "string" || type.trim() === "") {
-    throw new KilnError(`A column type is empty; give a type such as "integer", "text" or "varchar(255)"`);
+    throw new KilnError(`a column type is empty; give a type such as "integer", "text" or "varchar(255)"`);
   }
   const array = ARRAY_SUFFIX.exec(type.trim());
   if (array && array[1]!.trim() !== "") {

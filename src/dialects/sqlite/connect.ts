@@ -84,7 +84,7 @@ export async function connectSqlite(url: DatabaseUrl): Promise<SqliteConnection>
   if (path !== ":memory:") {
     const folder = dirname(path);
     if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-      throw new KilnError(`Cannot open SQLite database ${url.display}: folder "${folder}" does not exist. Create it first, or fix the path in the URL.`);
+      throw new KilnError(`cannot open SQLite database ${url.display}: folder "${folder}" does not exist. Create it first, or fix the path in the URL.`);
     }
   }
   const Driver = (await loadDriver("better-sqlite3", "sqlite", () => import("better-sqlite3"))).default;
@@ -92,7 +92,7 @@ export async function connectSqlite(url: DatabaseUrl): Promise<SqliteConnection>
   try {
     db = new Driver(path);
   } catch (error) {
-    throw new KilnError(`Cannot open SQLite database ${url.display} (file "${path}"): ${(error as Error).message}`, { cause: error });
+    throw new KilnError(`cannot open SQLite database ${url.display} (file "${path}"): ${(error as Error).message}`, { cause: error });
   }
   try {
     db.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
@@ -102,7 +102,7 @@ export async function connectSqlite(url: DatabaseUrl): Promise<SqliteConnection>
   } catch (error) {
     db.close();
     throw new KilnError(
-      `Cannot use "${path}" (${url.display}) as a SQLite database: ${(error as Error).message}. Check that the URL points at a SQLite file.`,
+      `cannot use "${path}" (${url.display}) as a SQLite database: ${(error as Error).message}. Check that the URL points at a SQLite file.`,
       { cause: error },
     );
   }

@@ -140,7 +140,7 @@ export async function acquireSqliteLock(
     const who = holder ? describe(holder) : "another connection writing to the database";
     if (Date.now() >= deadline) {
       throw new KilnError(
-        `Timed out after ${options.timeoutMs} ms waiting for the migration lock "${key}", held by ${who}. ` +
+        `timed out after ${options.timeoutMs} ms waiting for the migration lock "${key}", held by ${who}. ` +
           `If no kiln process is running, wait for its lease to end, or delete the row from table "${LOCK_TABLE}".`,
       );
     }

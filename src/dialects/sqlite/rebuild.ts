@@ -67,7 +67,7 @@ function indexMentions(index: Index, column: string): boolean {
 const hasColumn = (columns: string[], column: string) => columns.some((c) => c.toLowerCase() === column.toLowerCase());
 
 function fail(table: Table, message: string): never {
-  throw new KilnError(`Cannot rebuild table "${table.name}": ${message}`);
+  throw new KilnError(`cannot rebuild table "${table.name}": ${message}`);
 }
 
 function findColumn(table: Table, name: string): Column {
@@ -259,7 +259,7 @@ export async function compileOnline(conn: Connection, op: Operation | BatchAlter
   const raw = await readRawSchema(conn, [schema]);
   const { tables, extras } = buildTables(raw, (_s, name) => name === target.table);
   const current = tables[0];
-  if (!current) throw new KilnError(`Cannot alter table "${target.table}"${schema === "main" ? "" : ` in "${schema}"`}: it does not exist.`);
+  if (!current) throw new KilnError(`cannot alter table "${target.table}"${schema === "main" ? "" : ` in "${schema}"`}: it does not exist.`);
   const extra = extras.get(`${schema}\u0000${target.table}`)!;
 
   // A plain DROP COLUMN works when nothing else uses the column.
@@ -275,7 +275,7 @@ export async function compileOnline(conn: Connection, op: Operation | BatchAlter
   }
   if (extra.hiddenColumns.length > 0) {
     throw new KilnError(
-      `Cannot rebuild table "${current.name}": it has generated columns (${extra.hiddenColumns.join(", ")}) that kiln cannot copy. Write this change by hand with op.execute().`,
+      `cannot rebuild table "${current.name}": it has generated columns (${extra.hiddenColumns.join(", ")}) that kiln cannot copy. Write this change by hand with op.execute().`,
     );
   }
   // Operations ALTER TABLE could do alone may sit in a batch too: everything goes into one copy.
@@ -285,7 +285,7 @@ export async function compileOnline(conn: Connection, op: Operation | BatchAlter
     const referenced = raw.foreignKeys.some((fk) => String(fk.ref_table).toLowerCase() === current.name.toLowerCase());
     if (referenced || rebuilt.table.foreignKeys.some((fk) => fk.refTable.toLowerCase() === current.name.toLowerCase())) {
       throw new KilnError(
-        `Cannot rebuild table "${current.name}" while foreign key enforcement is on: other tables reference it, and dropping the old copy would cascade to their rows. ` +
+        `cannot rebuild table "${current.name}" while foreign key enforcement is on: other tables reference it, and dropping the old copy would cascade to their rows. ` +
           `The step must run with PRAGMA foreign_keys = OFF (the SQLite dialect's beforeStep does this).`,
       );
     }
@@ -316,7 +316,7 @@ export async function checkForeignKeys(conn: Connection, table?: { schema?: stri
   if (rows.length === 0) return;
   const shown = rows.slice(0, 10).map((r) => `table "${r.table}" rowid ${r.rowid} references a missing row in "${r.parent}"`);
   throw new KilnError(
-    `Foreign key check failed after the migration step: ${rows.length} row(s) reference rows that do not exist. The step was rolled back; fix the data (or the constraint) and run again.`,
+    `foreign key check failed after the migration step: ${rows.length} row(s) reference rows that do not exist. The step was rolled back; fix the data (or the constraint) and run again.`,
     { details: rows.length > 10 ? [...shown, `... and ${rows.length - 10} more`] : shown },
   );
 }
