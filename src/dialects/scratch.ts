@@ -19,15 +19,33 @@ export function randomSuffix(): string {
   return randomBytes(4).toString("hex");
 }
 
+/**
+ * A stand-in host for URLs without one (`postgres://user@/db?host=/socket/dir`,
+ * which pg reads as the socket), so the WHATWG parser can edit their path.
+ */
+const NO_HOST = "kiln-no-host.invalid";
+
+function editable(raw: string): { url: URL; text(): string } {
+  let url: URL;
+  let standIn = false;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = new URL(raw.replace("@/", `@${NO_HOST}/`));
+    standIn = true;
+  }
+  return { url, text: () => (standIn ? url.toString().replace(`@${NO_HOST}/`, "@/") : url.toString()) };
+}
+
 /** The URL with another database name as its path (server URLs only). */
 export function withDatabase(url: DatabaseUrl, database: string): DatabaseUrl {
-  const parsed = new URL(url.raw);
-  parsed.pathname = `/${encodeURIComponent(database)}`;
-  return parseDatabaseUrl(parsed.toString());
+  const edited = editable(url.raw);
+  edited.url.pathname = `/${encodeURIComponent(database)}`;
+  return parseDatabaseUrl(edited.text());
 }
 
 export function databaseName(url: DatabaseUrl): string | undefined {
-  const path = new URL(url.raw).pathname.replace(/^\//, "");
+  const path = editable(url.raw).url.pathname.replace(/^\//, "");
   return path ? decodeURIComponent(path) : undefined;
 }
 

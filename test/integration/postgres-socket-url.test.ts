@@ -66,4 +66,14 @@ describe.runIf(serverUp)("PostgreSQL socket URLs through the CLI", () => {
     expect(current.stderr + upgrade.stderr + current.stdout + upgrade.stdout).not.toContain("s3cret");
     expect(await overSocket()).toBe(true);
   });
+
+  it("kiln test makes and drops its scratch database over a ?host= socket URL", async () => {
+    project = createProject({ url: "sqlite://unused.db" });
+    project.write("migrations/one.ts", RECORD_TRANSPORT);
+    const env = { DATABASE_URL: `postgres://postgres@/${db.name}?host=${SOCKET_FOLDER}`, PGHOST: "", PGPORT: "" };
+    const result = await project.kiln(["test"], env);
+    expect(result.stderr).not.toContain("Invalid URL");
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`?host=${SOCKET_FOLDER}`);
+  });
 });
