@@ -64,7 +64,8 @@ export function schemaDump(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       "pg_dump",
-      ["--schema-only", "--no-owner", "--no-privileges", "-T", "kiln_version", "-T", "kiln_history", url],
+      // kiln's own tables (the step journal appears once a step has statements outside a transaction).
+      ["--schema-only", "--no-owner", "--no-privileges", "-T", "kiln_version", "-T", "kiln_history", "-T", "kiln_version_journal", url],
       { maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) return reject(new Error(`pg_dump failed: ${stderr || error.message}`));
