@@ -149,7 +149,7 @@ const cases: Case[] = [
   // --- URLs that fail before any connection --------------------------------------------
   {
     name: "malformed URL",
-    files: { "kiln.config.ts": configText(`postgres://postgres:${PASSWORD}@/nohost`) },
+    files: { "kiln.config.ts": configText(`postgres://postgres:${PASSWORD}@db.example:notaport/x`) },
     args: ["upgrade", "head"],
     code: 1,
     message: ["malformed database URL postgres://*** (the rest is not shown", "USER:PASSWORD@HOST", "percent-encode"],
