@@ -223,6 +223,10 @@ async function readState(target: Target, query: Query, state: State): Promise<vo
   }
   if (names.includes("kiln_version")) {
     state.versions = (await query("SELECT version_num FROM kiln_version")).map((r) => String(r.version_num));
+  }
+  // On MySQL kiln's CREATE TABLE statements commit one by one: a kill on the first run
+  // can leave the version table without the history table (the next run creates it).
+  if (names.includes("kiln_history")) {
     state.history = (await query("SELECT revision, direction FROM kiln_history ORDER BY id")).map((r) => `${r.revision} ${r.direction}`);
   }
 }
