@@ -20,3 +20,8 @@ export function redactSecrets(text: string): string {
   for (const secret of secrets) result = result.split(secret).join("***");
   return result;
 }
+
+/** An error's message with every registered secret replaced, for kiln's own messages. */
+export function redactedMessage(error: unknown): string {
+  return redactSecrets(error instanceof Error ? error.message : String(error));
+}

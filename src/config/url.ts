@@ -197,5 +197,3 @@ function mysqlParts(url: URL): ServerUrlParts | undefined {
   }
 }
 
-/** Former name of redactSecrets (exact removal of known passwords), kept for callers written against it. */
-export { redactSecrets as maskSecrets } from "./secrets.js";

@@ -4,7 +4,7 @@
  * kiln's API as `client`: the only place that recognizes them. Each becomes a
  * `Connection` for one run; kiln never closes a client it did not open.
  */
-import { redactSecrets } from "../config/secrets.js";
+import { redactedMessage } from "../config/secrets.js";
 import { KilnError, UsageError } from "../errors.js";
 import type { Connection, DatabaseUrl } from "./types.js";
 
@@ -57,7 +57,7 @@ export async function adoptClient(client: unknown): Promise<AdoptedClient> {
       try {
         flavor = await mysql.mysqlFlavorOf(given);
       } catch (error) {
-        throw new KilnError(`cannot use the ${kind} given as client: ${redactSecrets(error instanceof Error ? error.message : String(error))}`, { cause: error });
+        throw new KilnError(`cannot use the ${kind} given as client: ${redactedMessage(error)}`, { cause: error });
       }
       return { url: url(flavor), open: () => mysql.adoptMysql(given) };
     }

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { redactSecrets } from "../config/secrets.js";
+import { redactedMessage } from "../config/secrets.js";
 import { parseDatabaseUrl } from "../config/url.js";
 import { KilnError } from "../errors.js";
 import type { Connection, DatabaseUrl, Dialect, ScratchDatabase, ScratchOptions } from "./types.js";
@@ -49,9 +49,6 @@ export function databaseName(url: DatabaseUrl): string | undefined {
   return path ? decodeURIComponent(path) : undefined;
 }
 
-function messageOf(error: unknown): string {
-  return redactSecrets(error instanceof Error ? error.message : String(error));
-}
 
 /**
  * A connection to the server that can create and drop databases: the configured
@@ -84,7 +81,7 @@ export async function serverScratch(
   try {
     await admin.query(`CREATE DATABASE ${quoted}`);
   } catch (error) {
-    throw new KilnError(`cannot create the scratch database ${name} on ${configured.display}: ${messageOf(error)}`, {
+    throw new KilnError(`cannot create the scratch database ${name} on ${configured.display}: ${redactedMessage(error)}`, {
       details: [
         "kiln test runs on a scratch database, never on yours; the user in the URL needs the right to create databases",
         "or create an empty database yourself and pass it with `kiln test --url URL`",
@@ -106,7 +103,7 @@ export async function serverScratch(
           await conn.close().catch(() => undefined);
         }
       } catch (error) {
-        options.warn(`could not drop the scratch database ${name} on ${configured.display} (${messageOf(error)}); drop it by hand with DROP DATABASE ${quoted}`);
+        options.warn(`could not drop the scratch database ${name} on ${configured.display} (${redactedMessage(error)}); drop it by hand with DROP DATABASE ${quoted}`);
       }
     },
   };

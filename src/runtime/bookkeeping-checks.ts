@@ -4,7 +4,7 @@
  * exist while kiln's tables live in another schema of the same database, and
  * creating the tables without the privilege to. Each failure says what to change.
  */
-import { maskSecrets } from "../config/url.js";
+import { redactedMessage } from "../config/secrets.js";
 import type { Connection, Dialect, TableSurvey } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
 import type { BookkeepingTables } from "./bookkeeping.js";
@@ -61,7 +61,7 @@ export async function createBookkeeping(dialect: Dialect, conn: Connection, tabl
   try {
     for (const sql of dialect.bookkeepingDDL(tables)) await conn.query(sql);
   } catch (error) {
-    const message = maskSecrets(error instanceof Error ? error.message : String(error));
+    const message = redactedMessage(error);
     const names = `${dialect.tableName(tables.schema, tables.versionTable)} and ${dialect.tableName(tables.schema, tables.historyTable)}`;
     if (!dialect.isPermissionDenied(error)) throw new KilnError(`cannot create kiln's tables ${names}: ${message}`, { cause: error });
     const schema = (await dialect.surveyTables(conn, [tables.versionTable], tables.schema).catch(() => undefined))?.schema ?? tables.schema ?? "the default schema";

@@ -330,17 +330,23 @@ async function attemptStep(
     }
   };
 
+  /** Drops what a failed attempt at `statement` left behind (an INVALID index); returns what it removed, if anything. */
+  const removeLeftover = async (statement: Statement): Promise<string | undefined> => {
+    const leftover = statement.recovery?.leftover;
+    if (!leftover || (await conn.query(leftover.find)).rows.length === 0) return undefined;
+    await execAlone({ sql: leftover.remove });
+    return leftover.what;
+  };
+
   /**
    * The statement was running when an earlier kiln run stopped. Removes what a
    * failed attempt left behind and tells whether it took effect (then it is
    * recorded as done and true is returned); else forgets its row, to run it again.
    */
   const settleUncertain = async (statement: Statement, seq: number): Promise<boolean> => {
+    const removed = await removeLeftover(statement);
+    if (removed) reporter.warn(`${step.revision.revision}: removed ${removed} (statement ${seq}, running when an earlier kiln run stopped)`);
     const recovery = statement.recovery;
-    if (recovery?.leftover && (await conn.query(recovery.leftover.find)).rows.length > 0) {
-      reporter.warn(`${step.revision.revision}: removing ${recovery.leftover.what} (statement ${seq}, running when an earlier kiln run stopped)`);
-      await execAlone({ sql: recovery.leftover.remove });
-    }
     if (recovery && (await conn.query(recovery.applied)).rows.length > 0) {
       await conn.query(journal.completedSql(seq, statement));
       reporter.info(`${step.revision.revision}: statement ${seq} was running when an earlier kiln run stopped and had completed then; going on after it`);
@@ -353,14 +359,9 @@ async function attemptStep(
   /** A statement that failed under a 'running' row: remove what it left behind, forget the row. Returns what was done, for the message. */
   const forgetFailed = async ({ seq, statement }: { seq: number; statement: Statement }): Promise<string[]> => {
     try {
-      const notes: string[] = [];
-      const leftover = statement.recovery?.leftover;
-      if (leftover && (await conn.query(leftover.find)).rows.length > 0) {
-        await execAlone({ sql: leftover.remove });
-        notes.push(`kiln removed ${leftover.what}`);
-      }
+      const removed = await removeLeftover(statement);
       await conn.query(journal.failedSql(seq));
-      return notes;
+      return removed ? [`kiln removed ${removed}`] : [];
     } catch (error) {
       return [
         `kiln could not clean up after the failed statement (${databaseMessage(error)}): its journal marks it as possibly applied, and the next run checks it before going on`,

@@ -3,7 +3,7 @@
  * write, take the migration lock and make sure kiln's tables exist.
  */
 import { requireUrl, type ResolvedConfig } from "../config/load.js";
-import { redactSecrets } from "../config/secrets.js";
+import { redactedMessage } from "../config/secrets.js";
 import { dialectFor } from "../dialects/index.js";
 import type { Connection, Dialect, StepSettings } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
@@ -74,7 +74,7 @@ export async function openSession(
     await release?.().catch(() => undefined);
     await conn.close().catch(() => undefined);
     if (error instanceof KilnError) throw error;
-    throw new KilnError(`cannot prepare ${url.display}: ${redactSecrets(error instanceof Error ? error.message : String(error))}`, { cause: error });
+    throw new KilnError(`cannot prepare ${url.display}: ${redactedMessage(error)}`, { cause: error });
   }
 
   let bookkeepingReady = false;
@@ -134,7 +134,7 @@ export async function openSession(
 function unreadableTable(dialect: Dialect, tables: BookkeepingTables, table: string, error: unknown): KilnError {
   if (error instanceof KilnError) return error;
   const name = (t: string) => dialect.tableName(tables.schema, t);
-  const message = redactSecrets(error instanceof Error ? error.message : String(error));
+  const message = redactedMessage(error);
   return new KilnError(`cannot read kiln's table ${name(table)}, so what is applied is unknown: ${message}`, {
     cause: error,
     details: [

@@ -85,17 +85,23 @@ async function expectRefused(project: TestProject, url: string, args: string[], 
   return result;
 }
 
+/** A project holding CHAIN on a fresh database of `kind`, its config naming that database, upgraded to `target`. */
+async function chainProject(kind: DatabaseKind, target: string): Promise<{ project: TestProject; db: { url: string; drop(): Promise<void> } }> {
+  const project = createProject({ url: "sqlite::memory:" });
+  const db = await kind.create(project);
+  for (const [path, content] of Object.entries(CHAIN)) project.write(path, content);
+  project.write("kiln.config.ts", config({ url: db.url, migrations: "migrations" }));
+  const up = await project.kiln(["upgrade", target]);
+  expect(up.code, up.stderr).toBe(0);
+  return { project, db };
+}
+
 describe.each(DATABASES)("targets on $name (item 13)", (kind) => {
   let project: TestProject;
   let db: { url: string; drop(): Promise<void> };
 
   beforeAll(async () => {
-    project = createProject({ url: "sqlite::memory:" });
-    db = await kind.create(project);
-    project.write("kiln.config.ts", `export default { url: ${JSON.stringify(db.url)}, migrations: "migrations" };\n`);
-    for (const [path, content] of Object.entries(CHAIN)) project.write(path, content);
-    const up = await project.kiln(["upgrade", "head"]);
-    expect(up.code, up.stderr).toBe(0);
+    ({ project, db } = await chainProject(kind, "head"));
   });
   afterAll(async () => {
     project?.remove();
@@ -178,12 +184,7 @@ describe.each(DATABASES)("revision ids and version table rows on $name (item 14)
   let db: { url: string; drop(): Promise<void> };
 
   beforeAll(async () => {
-    project = createProject({ url: "sqlite::memory:" });
-    db = await kind.create(project);
-    project.write("kiln.config.ts", `export default { url: ${JSON.stringify(db.url)}, migrations: "migrations" };\n`);
-    for (const [path, content] of Object.entries(CHAIN)) project.write(path, content);
-    const up = await project.kiln(["upgrade", "aaaa00000002"]);
-    expect(up.code, up.stderr).toBe(0);
+    ({ project, db } = await chainProject(kind, "aaaa00000002"));
   });
   afterAll(async () => {
     project?.remove();
@@ -227,12 +228,7 @@ describe.each(DATABASES.filter((d) => d.name === "sqlite" || d.name === "postgre
   let db: { url: string; drop(): Promise<void> };
 
   beforeAll(async () => {
-    project = createProject({ url: "sqlite::memory:" });
-    db = await kind.create(project);
-    for (const [path, content] of Object.entries(CHAIN)) project.write(path, content);
-    project.write("kiln.config.ts", config({ url: db.url, migrations: "migrations" }));
-    const up = await project.kiln(["upgrade", "aaaa00000002"]);
-    expect(up.code, up.stderr).toBe(0);
+    ({ project, db } = await chainProject(kind, "aaaa00000002"));
   });
   afterAll(async () => {
     project?.remove();
@@ -301,12 +297,7 @@ describe.each(DATABASES)("kiln's tables on $name (item 12)", (kind) => {
   const setConfig = (fields: Record<string, unknown>) => project.write("kiln.config.ts", config({ url: db.url, migrations: "migrations", ...fields }));
 
   beforeAll(async () => {
-    project = createProject({ url: "sqlite::memory:" });
-    db = await kind.create(project);
-    for (const [path, content] of Object.entries(CHAIN)) project.write(path, content);
-    setConfig({});
-    const up = await project.kiln(["upgrade", "aaaa00000002"]);
-    expect(up.code, up.stderr).toBe(0);
+    ({ project, db } = await chainProject(kind, "aaaa00000002"));
     await queryDb(db.url, "CREATE TABLE users (id integer, name varchar(20))");
     await queryDb(db.url, "INSERT INTO users VALUES (1, 'ada')");
   });
