@@ -7,8 +7,8 @@
  * Conventions that keep two Catalogs of the same schema equal:
  * - `schema` is omitted (undefined) for the dialect's default schema ("public" on PostgreSQL).
  * - `type` is a type string in kiln's neutral vocabulary (see TYPE VOCABULARY below).
- * - `default` and check `expression` are SQL text as the database itself prints it
- *   after normalization by the dialect (the dialect canonicalizes both sides).
+ * - SQL text (see EXACT TEXT below) is kept as its side wrote it; comparison uses
+ *   the `canonical` form the dialect adds next to it.
  * - Arrays are sorted by name where order carries no meaning (tables, constraints,
  *   indexes); column order and index column order are kept.
  *
@@ -16,8 +16,27 @@
  * numeric, numeric(p), numeric(p,s), boolean, text, varchar, varchar(n), char(n),
  * date, time, timetz, timestamp, timestamptz, interval, uuid, json, jsonb, bytea,
  * `<type>[]` for arrays, and an enum type by name (`status` or `myschema.status`).
- * Anything else is passed through verbatim as the dialect spells it.
+ * Anything else is passed through verbatim as the dialect spells it (PostgreSQL:
+ * as format_type prints it, schema-qualified when not on the search path, e.g.
+ * `tsvector`, `"char"`, `app.money_amount`, `public.cube[]`).
+ *
+ * EXACT TEXT: the SQL text fields (Column.default, GeneratedColumn.expression,
+ * CheckConstraint.expression, index element expressions, Index.where) hold text
+ * exactly as it was written: on the database side as the database prints it
+ * (PostgreSQL: pg_get_expr, what pg_dump prints, without enclosing parentheses),
+ * on the model side as the user wrote it. Operations carry that text, so a
+ * revision's upgrade shows the model's text and its downgrade restores the
+ * database's text verbatim. To compare, an object holding such a field may carry
+ * `canonical: { <field>: text }`, the dialect's canonical form of that field
+ * (PostgreSQL: the database's spelling of the model text, from canonicalize,
+ * then normalized so that equivalent spellings such as now() and
+ * CURRENT_TIMESTAMP agree). Absent, the text is its own canonical form. Compare
+ * with `comparable(object, field)` (catalog/exact-text.ts), never with the raw
+ * field; code that changes a text field drops its canonical entry.
  */
+
+/** Canonical forms of an object's SQL text fields, for comparison only (see EXACT TEXT above). */
+export type Canonical<F extends string> = { [K in F]?: string };
 
 export type FkAction = "cascade" | "restrict" | "set null" | "set default" | "no action";
 
@@ -27,11 +46,27 @@ export interface Column {
   nullable: boolean;
   /** SQL expression text, e.g. `'draft'`, `now()`, `0`. Undefined: no default. */
   default?: string;
+  /** Generated column (`GENERATED ALWAYS AS (expr) STORED|VIRTUAL`): its value rule; such a column has no default. */
+  generated?: GeneratedColumn;
+  /**
+   * Collation when it is not the type's default one (PostgreSQL `COLLATE "C"`):
+   * the name as the database prints it, schema-qualified (`app.mycoll`) outside pg_catalog.
+   */
+  collation?: string;
   /** Identity column (PostgreSQL GENERATED ... AS IDENTITY; MySQL/SQLite auto increment maps here with always=false). */
   identity?: { always: boolean };
   /** serial/bigserial style auto increment backed by an owned sequence (PostgreSQL) or AUTO_INCREMENT (MySQL). */
   autoIncrement?: boolean;
   comment?: string;
+  canonical?: Canonical<"default">;
+}
+
+export interface GeneratedColumn {
+  /** SQL expression text (exact text). */
+  expression: string;
+  /** True: STORED (computed on write); false: VIRTUAL (computed on read, where the dialect has it). */
+  stored: boolean;
+  canonical?: Canonical<"expression">;
 }
 
 export interface PrimaryKey {
@@ -57,10 +92,11 @@ export interface ForeignKey {
 export interface CheckConstraint {
   name?: string;
   expression: string;
+  canonical?: Canonical<"expression">;
 }
 
 /** One element of an index: a column name, or an SQL expression. */
-export type IndexElement = string | { expression: string };
+export type IndexElement = string | { expression: string; canonical?: Canonical<"expression"> };
 
 export interface Index {
   name?: string;
@@ -70,6 +106,7 @@ export interface Index {
   where?: string;
   /** Access method, e.g. "gin", "gist", "hash"; undefined means the default (btree). */
   method?: string;
+  canonical?: Canonical<"where">;
 }
 
 export interface Table {

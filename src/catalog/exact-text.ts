@@ -1,0 +1,44 @@
+/**
+ * Exact text and its canonical form (see EXACT TEXT in catalog/types.ts): SQL
+ * text fields keep what was written; comparisons go through `comparable`.
+ */
+
+type WithCanonical<K extends string> = { [P in K]?: string | undefined } & { canonical?: { [P in K]?: string } };
+
+/** The text of `field` to compare with: its canonical form when the dialect gave one, else the text itself. */
+export function comparable<K extends string>(item: WithCanonical<K> | undefined, field: K): string | undefined {
+  if (item === undefined) return undefined;
+  return item.canonical?.[field] ?? item[field];
+}
+
+/** True when both sides' `field` compare equal (both absent counts as equal). */
+export function sameText<K extends string>(a: WithCanonical<K> | undefined, b: WithCanonical<K> | undefined, field: K): boolean {
+  return comparable(a, field) === comparable(b, field);
+}
+
+/**
+ * Sets the canonical form of `field` on `item`, or removes it when it equals the
+ * text itself (so that objects stay small and text-only Catalogs stay as they were).
+ */
+export function setCanonical<K extends string>(item: WithCanonical<K>, field: K, canonical: string | undefined): void {
+  const text = item[field];
+  const rest = { ...(item.canonical ?? {}) } as { [P in K]?: string };
+  if (canonical === undefined || canonical === text) delete rest[field];
+  else rest[field] = canonical;
+  if (Object.keys(rest).length > 0) item.canonical = rest;
+  else delete item.canonical;
+}
+
+/** Forgets the canonical form of `field` (after the text changed). */
+export function dropCanonical<K extends string>(item: WithCanonical<K>, field: K): void {
+  setCanonical(item, field, undefined);
+}
+
+/** A deep copy of plain data without any `canonical` entries: what reaches revision files and people. */
+export function withoutCanonical<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutCanonical) as T;
+  if (value === null || typeof value !== "object") return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) if (key !== "canonical") copy[key] = withoutCanonical(item);
+  return copy as T;
+}
