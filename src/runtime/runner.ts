@@ -27,6 +27,7 @@ import type { WatchStep } from "./step-watch.js";
 import { checkPlanFinishes, type PartialStep, partialAdvice, StepJournal, stepTargets } from "./journal.js";
 import type { Reporter, StepInfo } from "./reporter.js";
 import { BatchFailure, batchable, StatementBatch } from "./statement-batch.js";
+import { databaseErrorLines } from "./database-error.js";
 
 export interface RunTarget {
   dialect: Dialect;
@@ -538,7 +539,7 @@ function stepFailure(
   heads: string[],
 ): KilnError {
   const what = `${step.direction === "up" ? "upgrade" : "downgrade"} of revision ${step.revision.revision} (${step.revision.file})`;
-  const details: string[] = [];
+  const details: string[] = [...databaseErrorLines(error)];
   if (failedSql) details.push(`failing statement: ${describeStatement(failedSql)}`);
   details.push(...notes);
   const partial = journal.partial();
