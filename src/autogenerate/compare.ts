@@ -26,6 +26,7 @@ import {
   samePrimaryKeyColumns,
   sameUnique,
 } from "./equality.js";
+import { orderOperations } from "./dependency-order.js";
 import { enumValueRemoval } from "./enum-reversal.js";
 import { defaultName, type NamedKind } from "./names.js";
 import { byName, creationOrder, OperationPlan, referencedTableKey, tableKey } from "./order.js";
@@ -557,7 +558,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
   }
   rebuildDependentForeignKeys(survivors, droppedKeys, diff);
 
-  const operations = diff.plan.operations();
+  const operations = orderOperations(diff.plan.operations(), database.dependencies);
   const risks: DiffWarning[] = operations.flatMap((op) => operationRisks(op).map((message) => ({ kind: "dataLoss" as const, message: capitalize(message) + "." })));
   return {
     operations,

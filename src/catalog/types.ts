@@ -35,6 +35,8 @@
  * field; code that changes a text field drops its canonical entry.
  */
 
+import type { Dependency } from "./objects.js";
+
 /** Canonical forms of an object's SQL text fields, for comparison only (see EXACT TEXT above). */
 export type Canonical<F extends string> = { [K in F]?: string };
 
@@ -132,6 +134,11 @@ export interface Catalog {
   schemas: string[];
   tables: Table[];
   enums: EnumType[];
+  /**
+   * The database side only: which objects need which (PostgreSQL's pg_depend),
+   * read by autogenerate (Dialect.surveyObjects) for ordering drops. Never compared.
+   */
+  dependencies?: Dependency[];
 }
 
 export function emptyCatalog(): Catalog {

@@ -1,0 +1,102 @@
+/**
+ * Object references: one way to name any database object (modelled by kiln or
+ * not), so that operations, dependency edges from the database (PostgreSQL's
+ * pg_depend) and warnings about unmodelled objects talk about the same thing.
+ *
+ * A new object kind plugs in with one line in `catalogObjects` (what the
+ * Catalog holds) and one case in operations/refs.ts (what its operations
+ * create, drop and need).
+ */
+import type { Catalog } from "./types.js";
+
+/**
+ * Kinds in PostgreSQL's words. Types (enums, domains, composite and range
+ * types, base types of extensions) share one kind, as they share one namespace:
+ * a column names a type without saying which sort it is.
+ */
+export type ObjectKind =
+  | "schema"
+  | "table"
+  | "type"
+  | "sequence"
+  | "extension"
+  | "view"
+  | "materialized view"
+  | "foreign table"
+  | "function"
+  | "procedure"
+  | "aggregate"
+  | "trigger"
+  | "rule"
+  | "policy"
+  | "row-level security"
+  | "statistics object"
+  | "text search configuration"
+  | "text search dictionary"
+  | "operator"
+  | "operator class"
+  | "operator family"
+  | "collation"
+  | "conversion"
+  | "cast"
+  | "event trigger"
+  | "publication"
+  | (string & {});
+
+export interface ObjectRef {
+  kind: ObjectKind;
+  /** undefined: the default schema (as in the Catalog), or an object that lives in no schema. */
+  schema?: string;
+  /** The object's name; a function's includes its argument types: `f(integer)`. */
+  name: string;
+  /** For objects that live on a table (trigger, rule, policy): the table's name, in `schema`. */
+  table?: string;
+}
+
+/** `dependent` needs `referenced`: the database refuses to drop `referenced` while `dependent` exists. */
+export interface Dependency {
+  dependent: ObjectRef;
+  referenced: ObjectRef;
+}
+
+/** Kinds that share one namespace in the database: a key that tells them apart would miss a dependency. */
+const KEY_KIND: Record<string, string> = {
+  table: "relation",
+  view: "relation",
+  "materialized view": "relation",
+  "foreign table": "relation",
+  sequence: "relation",
+};
+
+/** A map key for the object: equal for two references to the same object. */
+export function refKey(ref: ObjectRef): string {
+  const kind = KEY_KIND[ref.kind] ?? ref.kind;
+  return `${kind}\u0000${ref.schema ?? ""}\u0000${ref.table ?? ""}\u0000${ref.name}`;
+}
+
+/** `view sales.v`, `trigger trg on table t`, `function f(integer)`: for messages. */
+export function describeRef(ref: ObjectRef): string {
+  const qualified = (name: string) => (ref.schema ? `${ref.schema}.${name}` : name);
+  if (ref.table !== undefined) return `${ref.kind} ${ref.name} on table ${qualified(ref.table)}`;
+  return `${ref.kind} ${qualified(ref.name)}`;
+}
+
+/**
+ * The type a column type string names (`status`, `app.status[]`, `varchar(20)`):
+ * arrays and type modifiers left out, schema split off. Built-in types come
+ * back too; they match no object kiln creates or drops.
+ */
+export function typeRef(type: string): ObjectRef {
+  const bare = type.replace(/(\[\])+$/, "").replace(/\(.*\)$/, "").trim();
+  const dot = bare.lastIndexOf(".");
+  return dot < 0 ? { kind: "type", name: bare } : { kind: "type", schema: bare.slice(0, dot), name: bare.slice(dot + 1) };
+}
+
+/** Every object a Catalog models, as references (so the rest of the database is what kiln does not model). */
+export function catalogObjects(catalog: Catalog): ObjectRef[] {
+  return [
+    ...catalog.schemas.map((name): ObjectRef => ({ kind: "schema", name })),
+    ...catalog.tables.map((t): ObjectRef => ({ kind: "table", ...(t.schema ? { schema: t.schema } : {}), name: t.name })),
+    ...catalog.enums.map((e): ObjectRef => ({ kind: "type", ...(e.schema ? { schema: e.schema } : {}), name: e.name })),
+  ];
+}
