@@ -4,6 +4,7 @@
  * backwards. Pure: both Catalogs are already canonicalized by the dialect, so
  * pieces are compared exactly.
  */
+import { describeIndexElement, elementColumn } from "../catalog/index-elements.js";
 import type {
   Catalog,
   CheckConstraint,
@@ -358,7 +359,7 @@ function warnUnnamed(table: Table, what: string, definition: string, diff: DiffB
 }
 
 function describeColumns(columns: Index["columns"]): string {
-  return columns.map((c) => (typeof c === "string" ? c : `(${c.expression})`)).join(", ");
+  return columns.map(describeIndexElement).join(", ");
 }
 
 /** Column lists of keys that a surviving table loses (or rebuilds): foreign keys pointing at them must be rebuilt too. */

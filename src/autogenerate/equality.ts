@@ -3,6 +3,7 @@
  * by name itself. Both catalogs are canonicalized by the dialect beforehand, so
  * text is compared exactly; only "absent means the default" is folded here.
  */
+import { elementColumn, elementExpression, elementOptions, normalizeIndexElement } from "../catalog/index-elements.js";
 import type {
   CheckConstraint,
   Column,
@@ -70,8 +71,21 @@ export function sameForeignKey(a: ForeignKey, b: ForeignKey): boolean {
 }
 
 function sameIndexElement(a: IndexElement, b: IndexElement): boolean {
-  if (typeof a === "string" || typeof b === "string") return a === b;
-  return a.expression === b.expression;
+  return JSON.stringify(elementKey(a)) === JSON.stringify(elementKey(b));
+}
+
+/** What an element means: its column or expression and its options, defaults left out, in a fixed key order. */
+function elementKey(element: IndexElement): unknown[] {
+  const e = normalizeIndexElement(element);
+  const o = elementOptions(e);
+  return [elementColumn(e) ?? null, elementExpression(e) ?? null, o.collation ?? null, o.opclass ?? null, o.opclassParams ?? null, !!o.descending, o.nulls ?? null];
+}
+
+/** Storage parameters: the same names and values, in any order. */
+export function sameParameters(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  const left = Object.entries(a ?? {}).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  const right = Object.entries(b ?? {}).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  return JSON.stringify(left) === JSON.stringify(right);
 }
 
 function indexMethod(method: string | undefined): string {
@@ -83,6 +97,10 @@ export function sameIndex(a: Index, b: Index): boolean {
     sameList(a.columns, b.columns, sameIndexElement) &&
     !!a.unique === !!b.unique &&
     a.where === b.where &&
-    indexMethod(a.method) === indexMethod(b.method)
+    indexMethod(a.method) === indexMethod(b.method) &&
+    sameList(a.include ?? [], b.include ?? []) &&
+    !!a.nullsNotDistinct === !!b.nullsNotDistinct &&
+    sameParameters(a.with, b.with) &&
+    a.tablespace === b.tablespace
   );
 }

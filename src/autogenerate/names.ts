@@ -5,12 +5,13 @@
  * would have chosen itself; the next compare matches the unnamed model object by
  * definition, so the exact spelling never causes a diff.
  */
+import { elementColumn } from "../catalog/index-elements.js";
 import type { IndexElement } from "../catalog/types.js";
 
 export type NamedKind = "pkey" | "key" | "fkey" | "check" | "idx";
 
 function elementLabel(element: IndexElement): string {
-  return typeof element === "string" ? element : "expr";
+  return elementColumn(element) ?? "expr";
 }
 
 export function defaultName(table: string, kind: NamedKind, columns: readonly IndexElement[], taken: ReadonlySet<string>): string {

@@ -4,6 +4,7 @@
  * `--rename` hint). This module finds candidates, parses hints, and rewrites a
  * Catalog as a rename does (references follow the renamed object).
  */
+import { elementExpression } from "../catalog/index-elements.js";
 import type { Catalog, Column, Index, Table } from "../catalog/types.js";
 import { UsageError } from "../errors.js";
 import { byName, referencedTableKey, tableKey } from "./order.js";
@@ -151,7 +152,10 @@ export function expressionsMentioning(table: Table, column: string): { checks: T
     indexes: table.indexes.filter(
       (i) =>
         (i.where !== undefined && mentionsIdentifier(i.where, column)) ||
-        i.columns.some((e) => typeof e !== "string" && mentionsIdentifier(e.expression, column)),
+        i.columns.some((e) => {
+          const expression = elementExpression(e);
+          return expression !== undefined && mentionsIdentifier(expression, column);
+        }),
     ),
   };
 }

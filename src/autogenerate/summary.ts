@@ -2,6 +2,7 @@
  * One short human line per operation, for `kiln check` and the autogenerate
  * terminal output: `+` adds, `-` removes, `~` changes.
  */
+import { describeIndexElement } from "../catalog/index-elements.js";
 import type { Column, IndexElement } from "../catalog/types.js";
 import type { Operation } from "../operations/types.js";
 
@@ -10,7 +11,7 @@ function at(schema: string | undefined, name: string): string {
 }
 
 function elements(columns: readonly IndexElement[]): string {
-  return columns.map((c) => (typeof c === "string" ? c : `(${c.expression})`)).join(", ");
+  return columns.map(describeIndexElement).join(", ");
 }
 
 function describeColumn(column: Column): string {

@@ -71,14 +71,26 @@ export interface GeneratedColumn {
   canonical?: Canonical<"expression">;
 }
 
+/**
+ * When a constraint is checked: undefined = NOT DEFERRABLE (the default);
+ * "immediate" = DEFERRABLE INITIALLY IMMEDIATE; "deferred" = DEFERRABLE INITIALLY DEFERRED.
+ */
+export type Deferrable = "immediate" | "deferred";
+
 export interface PrimaryKey {
   name?: string;
   columns: string[];
+  deferrable?: Deferrable;
+  comment?: string;
 }
 
 export interface UniqueConstraint {
   name?: string;
   columns: string[];
+  /** NULLS NOT DISTINCT (PostgreSQL 15+): two NULLs count as equal. */
+  nullsNotDistinct?: boolean;
+  deferrable?: Deferrable;
+  comment?: string;
 }
 
 export interface ForeignKey {
@@ -89,16 +101,54 @@ export interface ForeignKey {
   refColumns: string[];
   onDelete?: FkAction;
   onUpdate?: FkAction;
+  /** MATCH FULL; undefined is MATCH SIMPLE (the default). */
+  match?: "full";
+  deferrable?: Deferrable;
+  /** Added NOT VALID and not validated since: existing rows were never checked. */
+  notValid?: boolean;
+  comment?: string;
 }
 
 export interface CheckConstraint {
   name?: string;
   expression: string;
+  /** Added NOT VALID and not validated since: existing rows were never checked. */
+  notValid?: boolean;
+  comment?: string;
   canonical?: Canonical<"expression">;
 }
 
-/** One element of an index: a column name, or an SQL expression. */
-export type IndexElement = string | { expression: string; canonical?: Canonical<"expression"> };
+/**
+ * Options of one index key element; each one omitted means the default.
+ * See catalog/index-elements.ts for the helpers that read and normalize them.
+ */
+export interface IndexElementOptions {
+  /** COLLATE, as the database prints the collation's name (e.g. `"C"`, `"de-x-icu"`). */
+  collation?: string;
+  /** Operator class, e.g. `text_pattern_ops`, schema-qualified where the database prints it so. */
+  opclass?: string;
+  /** The operator class's parameters, the text inside `opclass(...)` verbatim, e.g. `siglen='32'`. */
+  opclassParams?: string;
+  /** DESC (default ASC). */
+  descending?: boolean;
+  /** NULLS FIRST/LAST, only when it differs from the direction's default (ASC: last, DESC: first). */
+  nulls?: "first" | "last";
+}
+
+export interface IndexColumnElement extends IndexElementOptions {
+  column: string;
+}
+
+export interface IndexExpressionElement extends IndexElementOptions {
+  expression: string;
+  canonical?: Canonical<"expression">;
+}
+
+/**
+ * One element of an index: a column name (a plain string when it has no options:
+ * the canonical form), a column with options, or an SQL expression.
+ */
+export type IndexElement = string | IndexColumnElement | IndexExpressionElement;
 
 export interface Index {
   name?: string;
@@ -108,6 +158,37 @@ export interface Index {
   where?: string;
   /** Access method, e.g. "gin", "gist", "hash"; undefined means the default (btree). */
   method?: string;
+  canonical?: Canonical<"where">;
+  /** INCLUDE (...) non-key columns, in order. */
+  include?: string[];
+  /** NULLS NOT DISTINCT on a unique index (PostgreSQL 15+). */
+  nullsNotDistinct?: boolean;
+  /** Storage parameters WITH (name = value, ...), values as the database prints them, in its order. */
+  with?: Record<string, string>;
+  /** Tablespace, when not the database's default. */
+  tablespace?: string;
+  comment?: string;
+}
+
+/** One element of an exclusion constraint: an index element and the operator it is compared with. */
+export interface ExclusionElement {
+  element: IndexElement;
+  /** The operator as the database prints it, e.g. `=`, `&&`, `OPERATOR(myschema.=)`. */
+  operator: string;
+}
+
+/** EXCLUDE USING method (element WITH operator, ...) [INCLUDE ...] [WITH (...)] [WHERE (...)] (PostgreSQL). */
+export interface ExclusionConstraint {
+  name?: string;
+  /** Access method, e.g. "gist" (PostgreSQL's default is btree). */
+  method: string;
+  elements: ExclusionElement[];
+  include?: string[];
+  where?: string;
+  with?: Record<string, string>;
+  tablespace?: string;
+  deferrable?: Deferrable;
+  comment?: string;
   canonical?: Canonical<"where">;
 }
 
@@ -120,6 +201,8 @@ export interface Table {
   foreignKeys: ForeignKey[];
   checks: CheckConstraint[];
   indexes: Index[];
+  /** Exclusion constraints (PostgreSQL); absent = none. */
+  exclusions?: ExclusionConstraint[];
   comment?: string;
 }
 

@@ -3,6 +3,7 @@
  * PGlite), MySQL/MariaDB and SQLite lives behind it. Code outside dialects/
  * never asks which database it talks to; it asks the dialect.
  */
+import type { IndexConstraintFeature } from "./features.js";
 import type { Catalog } from "../catalog/types.js";
 import type { Operation, Statement } from "../operations/types.js";
 
@@ -64,6 +65,8 @@ export interface Dialect {
   readonly identifierLimit?: IdentifierLimit;
   /** True when DDL runs inside a transaction and rolls back with it. */
   readonly transactionalDDL: boolean;
+  /** Index and constraint options compile can express; any other is refused, named (dialects/features.ts). */
+  readonly indexConstraintFeatures: readonly IndexConstraintFeature[];
 
   // ---- connecting ----
   /** Open a connection. Errors must be KilnError with the masked URL in the message. */

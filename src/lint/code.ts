@@ -41,7 +41,7 @@ export function schemaOption(ref: TableRef): { schema?: string } {
 }
 
 export function indexColumns(columns: IndexElement[]): unknown[] {
-  return columns.map((c) => (typeof c === "string" ? c : { expression: c.expression }));
+  return columns.map((c) => (typeof c === "string" ? c : { ...c }));
 }
 
 /** A PostgreSQL identifier in double quotes, embedded quotes doubled. */

@@ -6,6 +6,7 @@
  * are sorted by qualified name, constraints and indexes by name, columns keep
  * declaration order. Enums used by a column are included even when not exported.
  */
+import { elementColumn, elementExpression } from "../catalog/index-elements.js";
 import type {
   Catalog,
   CheckConstraint,
@@ -420,7 +421,7 @@ function buildIndex(ctx: TableContext, ix: IndexBuilder): Index {
     }
     return ctx.own([element], what)[0]!.name;
   });
-  const tokens = columns.map((c) => (typeof c === "string" ? c : expressionToken(c.expression)));
+  const tokens = columns.map((c) => elementColumn(c) ?? expressionToken(elementExpression(c)!));
   return {
     name: ctx.name(ix.name, what, () => applyNamingTemplate("ix", ctx.naming.ix, { table: ctx.definition.name, columns: tokens }, ctx.limit)),
     columns,

@@ -5,6 +5,8 @@
  * MySQL commits DDL implicitly, so no statement is marked non-transactional:
  * the runner cannot roll DDL back on MySQL whatever it does.
  */
+import { elementColumn, elementExpression } from "../../catalog/index-elements.js";
+import { refuseUnsupportedFeatures, type IndexConstraintFeature } from "../features.js";
 import type { Column, FkAction, ForeignKey, Index, IndexElement, Table } from "../../catalog/types.js";
 import { KilnError } from "../../errors.js";
 import type {
@@ -145,8 +147,9 @@ function alterColumn(op: AlterColumn, context: CompileContext): Statement[] {
 const PREFIX_PART = /^`?([^`()]+)`?\s*\(\s*(\d+)\s*\)$/;
 
 function indexPart(element: IndexElement, index: Index & { name: string }, context: CompileContext): string {
-  if (typeof element === "string") return quoteIdentifier(element);
-  const expression = mysqlExpression(element.expression.trim());
+  const column = elementColumn(element);
+  if (column !== undefined) return quoteIdentifier(column);
+  const expression = mysqlExpression(elementExpression(element)!.trim());
   // MySQL's prefix key part, col(10), is how introspect reports prefix indexes.
   const prefix = PREFIX_PART.exec(expression);
   if (prefix) return `${quoteIdentifier(prefix[1])}(${prefix[2]})`;
@@ -278,7 +281,11 @@ function parameterValue(value: unknown): unknown {
   return value;
 }
 
+/** Index and constraint options MySQL compile writes; others are refused (dialects/features.ts). */
+export const MYSQL_FEATURES: readonly IndexConstraintFeature[] = [];
+
 export function compileOperation(op: Operation, context: CompileContext): Statement[] {
+  refuseUnsupportedFeatures(op, MYSQL_FEATURES, "MySQL");
   switch (op.kind) {
     case "createTable":
       return createTable(op, context);

@@ -17,6 +17,7 @@ import { mysqlBookkeepingDDL, mysqlIsAlreadyApplied, mysqlJournalDDL } from "./b
 import { canonicalizeMysql } from "./canonicalize.js";
 import { compileOperation, type CompileContext, type MysqlFlavor } from "./compile.js";
 import { connectMysql } from "./connect.js";
+import { MYSQL_FEATURES } from "./compile.js";
 import { EnumRegistry } from "./enums.js";
 import { introspectMysql } from "./introspect.js";
 import { isMysqlLockTimeout, mysqlStepSettings } from "./limits.js";
@@ -39,6 +40,7 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
     name: "mysql",
     identifierLimit: MYSQL_IDENTIFIER_LIMIT,
     transactionalDDL: false,
+    indexConstraintFeatures: MYSQL_FEATURES,
     beginSql: "START TRANSACTION",
     connect: connectMysql,
     quoteIdentifier,

@@ -15,6 +15,7 @@
  * once and share the spelling, and plain column indexes, which read back as
  * written, are not built at all.
  */
+import { mapIndexElement, normalizeIndexElement } from "../../catalog/index-elements.js";
 import { randomBytes } from "node:crypto";
 import type { Catalog, Column, Index, Table } from "../../catalog/types.js";
 import { qualifiedName } from "../../catalog/types.js";
@@ -22,6 +23,7 @@ import type { Connection } from "../types.js";
 import { DEFAULT_SCHEMA, readCatalog } from "./introspect.js";
 import { normalizeExpression, stripEnclosingParens, unifyCurrentTimestamp } from "./normalize.js";
 import { builtDefault, groupByShape, indexNeedsSpelling, type ShapeGroup } from "./shapes.js";
+import { indexElementSql } from "./compile/indexes.js";
 import { quoteIdentifier as quoteIdent, quoteString as quoteText } from "./sql.js";
 
 /** Where one model object went in the scratch schemas, to read its spelling back. */
@@ -179,7 +181,8 @@ export function planScratch(catalog: Catalog, prefix: string, options: { allInde
     const columnSql = (c: Column) => `${quoteIdent(c.name)} ${typeSql(c.type)}`;
     const checkSql = (i: number) => `CONSTRAINT ${quoteIdent(checkNames[i]!)} CHECK (${table.checks[i]!.expression})`;
     const indexSql = (index: Index, i: number) => {
-      const elements = index.columns.map((e) => (typeof e === "string" ? quoteIdent(e) : `(${e.expression})`));
+      // Elements with their options (COLLATE, operator class, order): PostgreSQL spells those too.
+      const elements = index.columns.map((e) => indexElementSql(e, `index ${index.name ?? ""}`, (text) => text));
       return (
         `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${quoteIdent(indexNames[i]!)} ON ${target}` +
         `${index.method ? ` USING ${quoteIdent(index.method)}` : ""} (${elements.join(", ")})` +
@@ -292,7 +295,7 @@ function textDefault(column: Column): Partial<Column> {
 function textIndex(index: Index): Index {
   const out: Index = {
     ...index,
-    columns: index.columns.map((e) => (typeof e === "string" ? e : { expression: normalizeExpression(e.expression) })),
+    columns: index.columns.map((e) => normalizeIndexElement(mapIndexElement(e, { expression: normalizeExpression }))),
   };
   if (index.where !== undefined) out.where = normalizeExpression(index.where);
   if (out.method === "btree") delete out.method;

@@ -27,6 +27,7 @@ import type {
   Operation,
   Statement,
 } from "../../operations/types.js";
+import { includeSql, indexElementSql, storageParametersSql } from "./compile/indexes.js";
 import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
 import { postgresType, serialType } from "./types.js";
 
@@ -210,8 +211,8 @@ function setIdentity(op: AlterColumn, identity: { always: boolean }): Statement[
   ];
 }
 
-function indexElement(element: IndexElement): string {
-  return typeof element === "string" ? quoteIdentifier(element) : `(${sqlText(element.expression, "An index expression")})`;
+function indexElement(element: IndexElement, where: string): string {
+  return indexElementSql(element, where, (text) => sqlText(text, "An index expression"));
 }
 
 function createIndex(op: CreateIndex): Statement[] {
@@ -222,9 +223,15 @@ function createIndex(op: CreateIndex): Statement[] {
   let sql = `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${op.concurrently ? "CONCURRENTLY " : ""}${quoteIdentifier(index.name)}`;
   sql += ` ON ${tableName(op.schema, op.table)}`;
   if (index.method) sql += ` USING ${quoteIdentifier(index.method)}`;
-  sql += ` (${index.columns.map(indexElement).join(", ")})`;
+  const label = `index ${index.name} on ${qualifiedLabel(op.schema, op.table)}`;
+  sql += ` (${index.columns.map((e) => indexElement(e, label)).join(", ")})`;
+  sql += includeSql(index.include);
+  if (index.nullsNotDistinct) sql += " NULLS NOT DISTINCT";
+  sql += storageParametersSql(index.with, label);
+  if (index.tablespace !== undefined) sql += ` TABLESPACE ${quoteIdentifier(index.tablespace)}`;
   if (index.where !== undefined) sql += ` WHERE ${sqlText(index.where, `The WHERE predicate of index ${index.name}`)}`;
-  if (!op.concurrently) return [statement(sql)];
+  const comment = index.comment === undefined ? [] : [statement(`COMMENT ON INDEX ${tableName(op.schema, index.name)} IS ${quoteLiteral(index.comment)}`)];
+  if (!op.concurrently) return [statement(sql), ...comment];
   // A failed concurrent build leaves an INVALID index under the name: remove it, so that a retry can build it.
   const index_ = indexRegclass(op.schema, index.name);
   return [
@@ -239,6 +246,7 @@ function createIndex(op: CreateIndex): Statement[] {
         },
       },
     },
+    ...comment,
   ];
 }
 

@@ -2,6 +2,7 @@
  * PostgreSQL, as a server (through `pg`) and embedded (PGlite): one dialect,
  * two ways to connect, chosen by the URL scheme.
  */
+import { POSTGRES_FEATURES } from "./compile/indexes.js";
 import { parseDatabaseUrl } from "../../config/url.js";
 import { databaseName, folderScratch, randomSuffix, type ScratchDatabase, type ScratchOptions, serverScratch } from "../scratch.js";
 import type { DatabaseUrl, Dialect, StepSettings } from "../types.js";
@@ -42,6 +43,7 @@ export const postgresDialect: Dialect = {
   name: "postgresql",
   identifierLimit: POSTGRES_IDENTIFIER_LIMIT,
   transactionalDDL: true,
+  indexConstraintFeatures: POSTGRES_FEATURES,
   connect: (url) => (url.scheme === "pglite" ? connectPglite(url) : connectPostgres(url)),
   createScratch,
   quoteIdentifier,

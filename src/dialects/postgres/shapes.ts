@@ -18,6 +18,7 @@
  * schema stays in: it is cheap to keep, and the only way a schema could leak
  * into a spelling would be through the text itself.
  */
+import { elementExpression } from "../../catalog/index-elements.js";
 import type { Column, Index, Table } from "../../catalog/types.js";
 
 export interface ShapeGroup {
@@ -33,6 +34,7 @@ export interface ShapeGroup {
  */
 export function indexNeedsSpelling(index: Index): boolean {
   return index.where !== undefined || index.method !== undefined || index.columns.some((e) => typeof e !== "string");
+  // (a column with options is an object too: its collation and operator class are spelled by PostgreSQL)
 }
 
 /** The default canonicalize builds (identity and serial columns carry none). */
@@ -50,7 +52,10 @@ function spelledTexts(table: Table): string[] {
   }
   for (const check of table.checks) texts.push(check.expression);
   for (const index of table.indexes.filter(indexNeedsSpelling)) {
-    for (const element of index.columns) if (typeof element !== "string") texts.push(element.expression);
+    for (const element of index.columns) {
+      const expression = elementExpression(element);
+      if (expression !== undefined) texts.push(expression);
+    }
     if (index.where !== undefined) texts.push(index.where);
     if (index.method !== undefined) texts.push(index.method);
   }
@@ -91,7 +96,7 @@ export function shapeKey(table: Table): string | undefined {
     table.checks.map((c) => c.expression),
     table.indexes
       .filter(indexNeedsSpelling)
-      .map((ix) => [ix.columns.map((e) => (typeof e === "string" ? [e] : e.expression)), ix.where ?? null, ix.method ?? null, ix.unique === true]),
+      .map((ix) => [ix.columns.map((e) => (typeof e === "string" ? [e] : e)), ix.where ?? null, ix.method ?? null, ix.unique === true]),
   ]);
 }
 

@@ -3,6 +3,7 @@
  * alone: SQLite stores declared types, defaults, CHECK and index expressions as
  * written, so the rules mirror exactly what compile emits and introspect reads.
  */
+import { mapIndexElement } from "../../catalog/index-elements.js";
 import type { Catalog, Column, EnumType, Table } from "../../catalog/types.js";
 import { qualifiedName } from "../../catalog/types.js";
 import { sqliteDefault } from "./ddl.js";
@@ -50,7 +51,7 @@ function canonicalTable(table: Table, isEnum: (t: string, s?: string) => boolean
     indexes: table.indexes.map((ix) => {
       // SQLite has one index kind: no access method.
       const { method: _method, ...rest } = ix;
-      const copy = { ...rest, columns: ix.columns.map((e) => (typeof e === "string" ? e : { expression: e.expression.trim() })) };
+      const copy = { ...rest, columns: ix.columns.map((e) => mapIndexElement(e, { expression: (text) => text.trim() })) };
       if (copy.where !== undefined) copy.where = copy.where.trim();
       if (!copy.unique) delete copy.unique;
       return copy;

@@ -3,6 +3,7 @@
  * with ALTER TABLE need the table's current definition and are compiled by
  * rebuild.ts on a live connection; here they raise a KilnError that says so.
  */
+import { refuseUnsupportedFeatures, type IndexConstraintFeature } from "../features.js";
 import type { Column } from "../../catalog/types.js";
 import { KilnError } from "../../errors.js";
 import type { BulkInsert, Operation, Statement } from "../../operations/types.js";
@@ -108,7 +109,11 @@ function compileBulkInsert(op: BulkInsert): Statement[] {
 }
 
 /** Compile one operation (pure). */
+/** Index and constraint options SQLite compile writes; others are refused (dialects/features.ts). */
+export const SQLITE_FEATURES: readonly IndexConstraintFeature[] = [];
+
 export function compileOperation(op: Operation | BatchAlterTable): Statement[] {
+  refuseUnsupportedFeatures(op, SQLITE_FEATURES, "SQLite");
   if (isBatchAlterTable(op)) throw needsConnection(describe(op), op.table);
   switch (op.kind) {
     case "createTable": {

@@ -1,4 +1,5 @@
 /** SQL text for tables, columns, constraints and indexes (pure; shared by compile and the batch rebuild). */
+import { elementColumn, elementExpression } from "../../catalog/index-elements.js";
 import type { Column, ForeignKey, Index, Table } from "../../catalog/types.js";
 import { KilnError } from "../../errors.js";
 import { quoteIdentifier, tableName } from "./quote.js";
@@ -115,7 +116,7 @@ export function createTableSql(table: Table, overrides: { name?: string; options
 
 /** CREATE INDEX. In SQLite the index name carries the schema, the table name does not. */
 export function createIndexSql(schema: string | undefined, table: string, index: Index & { name: string }): string {
-  const elements = index.columns.map((e) => (typeof e === "string" ? quoteIdentifier(e) : e.expression)).join(", ");
+  const elements = index.columns.map((e) => (elementColumn(e) !== undefined ? quoteIdentifier(elementColumn(e)!) : elementExpression(e)!)).join(", ");
   const where = index.where ? ` WHERE ${index.where}` : "";
   return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${tableName(schema, index.name)} ON ${quoteIdentifier(table)} (${elements})${where}`;
 }

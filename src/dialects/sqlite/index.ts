@@ -25,6 +25,7 @@
  *   transaction, and a rebuild must not cascade), verifyStep() runs
  *   PRAGMA foreign_key_check before COMMIT, afterStep() turns it back on.
  */
+import { SQLITE_FEATURES } from "./compile.js";
 import { join } from "node:path";
 import { folderScratch } from "../scratch.js";
 import type { Catalog } from "../../catalog/types.js";
@@ -89,6 +90,7 @@ function journalDDL(table: string): string {
 export const sqliteDialect: SqliteDialect = {
   name: "sqlite",
   transactionalDDL: true,
+  indexConstraintFeatures: SQLITE_FEATURES,
   connect: connectSqlite,
   createScratch: async () => folderScratch("SQLite", (folder) => `sqlite://${join(folder, "kiln-test.db")}`),
   quoteIdentifier,

@@ -15,6 +15,7 @@
  * inside a transaction, and defer_foreign_keys does not stop cascades. Integrity is
  * checked instead with PRAGMA foreign_key_check before the step commits.
  */
+import { elementColumn, elementExpression, mapIndexElement } from "../../catalog/index-elements.js";
 import type { Column, Index, Table } from "../../catalog/types.js";
 import { KilnError } from "../../errors.js";
 import type { Operation, Statement } from "../../operations/types.js";
@@ -59,7 +60,10 @@ export interface RebuiltTable {
 function indexMentions(index: Index, column: string): boolean {
   const lower = column.toLowerCase();
   return (
-    index.columns.some((e) => (typeof e === "string" ? e.toLowerCase() === lower : mentionsColumn(e.expression, column))) ||
+    index.columns.some((e) => {
+      const name = elementColumn(e);
+      return name !== undefined ? name.toLowerCase() === lower : mentionsColumn(elementExpression(e)!, column);
+    }) ||
     (index.where !== undefined && mentionsColumn(index.where, column))
   );
 }
@@ -105,7 +109,10 @@ function renameColumn(state: RebuiltTable, from: string, to: string): void {
   for (const ix of table.indexes) {
     if (!indexMentions(ix, old)) continue;
     ix.columns = ix.columns.map((e) =>
-      typeof e === "string" ? (e.toLowerCase() === old.toLowerCase() ? to : e) : { expression: renameColumnIn(e.expression, old, to) },
+      mapIndexElement(e, {
+        column: (name) => (name.toLowerCase() === old.toLowerCase() ? to : name),
+        expression: (text) => renameColumnIn(text, old, to),
+      }),
     );
     if (ix.where) ix.where = renameColumnIn(ix.where, old, to);
     state.changedIndexes.add(ix.name!);
