@@ -295,8 +295,8 @@ describe("examples/prototypes-service container files", () => {
     expect(compose).toMatch(/DATABASE_URL: postgres:\/\/.+@db:5432\//);
   });
 
-  it("the Dockerfile builds on node:20-slim, copies files that exist and puts kiln on the PATH", () => {
-    expect(dockerfile[0]).toEqual({ instruction: "FROM", args: "node:20-slim" });
+  it("the Dockerfile builds on node:24-slim (the current LTS), copies files that exist and puts kiln on the PATH", () => {
+    expect(dockerfile[0]).toEqual({ instruction: "FROM", args: "node:24-slim" });
     expect(dockerfile.some((d) => d.instruction === "WORKDIR")).toBe(true);
 
     // COPY sources are relative to the build context that docker-compose.yml names.
