@@ -313,6 +313,12 @@ function alterColumnFor(table: Table, modelColumn: Column, existing: Column, dif
     op.comment = modelColumn.comment ?? null;
     changed = true;
   }
+  for (const field of ["onUpdate", "charset", "collation"] as const) {
+    if ((modelColumn[field] ?? null) !== (existing[field] ?? null)) {
+      op[field] = modelColumn[field] ?? null;
+      changed = true;
+    }
+  }
   if (!sameIdentity(modelColumn.identity, existing.identity)) {
     op.identity = modelColumn.identity ? { ...modelColumn.identity } : null;
     changed = true;

@@ -44,6 +44,9 @@ export function columnSpec(column: Column): ColumnSpec {
   if (column.identity) spec.identity = column.identity.always ? "always" : "byDefault";
   if (column.autoIncrement) spec.autoIncrement = true;
   if (column.comment !== undefined) spec.comment = column.comment;
+  if (column.onUpdate !== undefined) spec.onUpdate = column.onUpdate;
+  if (column.charset !== undefined) spec.charset = column.charset;
+  if (column.collation !== undefined) spec.collation = column.collation;
   return spec;
 }
 
@@ -70,8 +73,9 @@ function createTableCalls(table: Table): string[] {
     primaryKey: table.primaryKey ? defined({ name: table.primaryKey.name, columns: table.primaryKey.columns }) : undefined,
     uniques: nonEmpty(table.uniques.map((u) => defined({ name: u.name, columns: u.columns }))),
     foreignKeys: nonEmpty(table.foreignKeys.map(foreignKeySpec)),
-    checks: nonEmpty(table.checks.map((c) => defined({ name: c.name, expression: c.expression }))),
+    checks: nonEmpty(table.checks.map((c) => defined({ name: c.name, expression: c.expression, column: c.column }))),
     comment: table.comment,
+    options: table.options ? defined({ ...table.options }) : undefined,
   };
   // createTable takes no indexes; a table definition that carries some gets them as separate calls.
   const taken = new Set(table.indexes.map((i) => i.name).filter((n): n is string => n !== undefined));
@@ -146,6 +150,9 @@ function alterColumnOptions(op: Extract<Operation, { kind: "alterColumn" }>): Re
     newName: op.newName,
     comment: op.comment,
     identity: op.identity === undefined || op.identity === null ? op.identity : op.identity.always ? "always" : "byDefault",
+    onUpdate: op.onUpdate,
+    charset: op.charset,
+    collation: op.collation,
     existing: op.existing ? columnSpec(op.existing) : undefined,
   });
 }

@@ -53,6 +53,7 @@ export interface Column {
   /**
    * Collation when it is not the type's default one (PostgreSQL `COLLATE "C"`):
    * the name as the database prints it, schema-qualified (`app.mycoll`) outside pg_catalog.
+   * MySQL/MariaDB: when it differs from the table's default (as SHOW CREATE TABLE shows it).
    */
   collation?: string;
   /** Identity column (PostgreSQL GENERATED ... AS IDENTITY; MySQL/SQLite auto increment maps here with always=false). */
@@ -61,6 +62,27 @@ export interface Column {
   autoIncrement?: boolean;
   comment?: string;
   canonical?: Canonical<"default">;
+  /** MySQL/MariaDB `ON UPDATE` expression as the server prints it (`current_timestamp()`, `CURRENT_TIMESTAMP(3)`). */
+  onUpdate?: string;
+  /** Character set, only when it differs from the table's default (MySQL/MariaDB, as SHOW CREATE TABLE shows it). */
+  charset?: string;
+}
+
+/**
+ * MySQL/MariaDB table options, each only when it differs from what the database
+ * gives a table created without it (so models name only what they set).
+ */
+export interface TableOptions {
+  /** Storage engine (`InnoDB`, `MyISAM`, ...), when not the server's default. */
+  engine?: string;
+  /** DEFAULT CHARSET, when not the database's. */
+  charset?: string;
+  /** DEFAULT COLLATE, when not the database's. */
+  collation?: string;
+  /** ROW_FORMAT, when given explicitly (`DYNAMIC`, `COMPRESSED`, ...). */
+  rowFormat?: string;
+  /** AUTO_INCREMENT start value: kept when a table is recreated, never compared (it moves with the data). */
+  autoIncrement?: number;
 }
 
 export interface GeneratedColumn {
@@ -116,6 +138,8 @@ export interface CheckConstraint {
   notValid?: boolean;
   comment?: string;
   canonical?: Canonical<"expression">;
+  /** MariaDB: a column-level check (written in the column's definition, named after it). */
+  column?: string;
 }
 
 /**
@@ -204,6 +228,8 @@ export interface Table {
   /** Exclusion constraints (PostgreSQL); absent = none. */
   exclusions?: ExclusionConstraint[];
   comment?: string;
+  /** MySQL/MariaDB table options (engine, charset, row format, ...). */
+  options?: TableOptions;
 }
 
 export interface EnumType {

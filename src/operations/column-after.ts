@@ -14,6 +14,11 @@ export function columnAfterAlter(existing: Column, op: AlterColumn): Column {
   else if (op.default !== undefined) after.default = op.default;
   if (op.comment === null) delete after.comment;
   else if (op.comment !== undefined) after.comment = op.comment;
+  for (const field of ["onUpdate", "charset", "collation"] as const) {
+    const value = op[field];
+    if (value === null) delete after[field];
+    else if (value !== undefined) after[field] = value;
+  }
   if (op.identity === null) delete after.identity;
   else if (op.identity !== undefined) {
     after.identity = { ...op.identity };

@@ -6,7 +6,7 @@
  * Calls may be awaited or not: the facade chains them so that their effects happen
  * in call order, and the runner awaits `settled()` after `upgrade`/`downgrade`.
  */
-import type { Column, FkAction, IndexElement, Table } from "../catalog/types.js";
+import type { Column, FkAction, IndexElement, Table, TableOptions } from "../catalog/types.js";
 import type { DialectName, QueryResult } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
 import { type BatchBuilder, buildBatch } from "./batch.js";
@@ -24,6 +24,11 @@ export interface ColumnSpec {
   identity?: "always" | "byDefault";
   autoIncrement?: boolean;
   comment?: string;
+  /** MySQL: `ON UPDATE` expression, e.g. `"current_timestamp()"`. */
+  onUpdate?: string;
+  /** MySQL: the column's character set and collation, where they differ from the table's. */
+  charset?: string;
+  collation?: string;
 }
 
 interface SchemaOption {
@@ -42,8 +47,11 @@ export interface CreateTableOptions extends SchemaOption {
     onDelete?: FkAction;
     onUpdate?: FkAction;
   }[];
-  checks?: { name?: string; expression: string }[];
+  /** `column`: MariaDB's column-level check (kept in that column's definition). */
+  checks?: { name?: string; expression: string; column?: string }[];
   comment?: string;
+  /** MySQL table options: engine, charset, collation, rowFormat, autoIncrement (start value). */
+  options?: TableOptions;
 }
 
 export interface AlterColumnOptions extends SchemaOption {
@@ -55,6 +63,11 @@ export interface AlterColumnOptions extends SchemaOption {
   comment?: string | null;
   /** Make it an identity column (MySQL: AUTO_INCREMENT), or `null` for a plain column again. */
   identity?: "always" | "byDefault" | null;
+  /** MySQL: new `ON UPDATE` expression, `null` removes it. */
+  onUpdate?: string | null;
+  /** MySQL: new character set / collation, `null` for the table's default. */
+  charset?: string | null;
+  collation?: string | null;
   /** The column as it was (MySQL needs it to restate the column; reversal uses it). */
   existing?: ColumnSpec;
 }
@@ -86,6 +99,9 @@ export function columnFromSpec(name: string, spec: ColumnSpec): Column {
   if (spec.identity) column.identity = { always: spec.identity === "always" };
   if (spec.autoIncrement) column.autoIncrement = true;
   if (spec.comment !== undefined) column.comment = spec.comment;
+  if (spec.onUpdate !== undefined) column.onUpdate = spec.onUpdate;
+  if (spec.charset !== undefined) column.charset = spec.charset;
+  if (spec.collation !== undefined) column.collation = spec.collation;
   if (spec.identity) column.nullable = false;
   return column;
 }
@@ -120,6 +136,7 @@ export function tableFromSpec(name: string, columns: Record<string, ColumnSpec>,
   if (options.primaryKey) table.primaryKey = options.primaryKey;
   else if (pkColumns.length > 0) table.primaryKey = { columns: pkColumns };
   if (options.comment !== undefined) table.comment = options.comment;
+  if (options.options !== undefined) table.options = { ...options.options };
   return table;
 }
 

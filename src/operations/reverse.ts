@@ -109,6 +109,9 @@ function reverseAlterColumn(op: AlterColumn): Operation[] {
     if (op.default !== undefined) reversed.default = existing.default ?? null;
     if (op.comment !== undefined) reversed.comment = existing.comment ?? null;
     if (op.identity !== undefined) reversed.identity = existing.identity ?? null;
+    if (op.onUpdate !== undefined) reversed.onUpdate = existing.onUpdate ?? null;
+    if (op.charset !== undefined) reversed.charset = existing.charset ?? null;
+    if (op.collation !== undefined) reversed.collation = existing.collation ?? null;
     reversed.existing = columnAfterAlter(existing, op);
   }
   return [reversed];

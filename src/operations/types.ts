@@ -71,6 +71,11 @@ export interface AlterColumn extends TableRef {
   comment?: string | null;
   /** Make it an identity column (or change ALWAYS/BY DEFAULT); `null` makes it a plain column. */
   identity?: { always: boolean } | null;
+  /** New MySQL `ON UPDATE` expression; `null` removes it. */
+  onUpdate?: string | null;
+  /** New character set / collation (MySQL); `null` goes back to the table's default. */
+  charset?: string | null;
+  collation?: string | null;
   /** The column as it was before (needed for reversal and by MySQL's MODIFY). */
   existing?: Column;
 }

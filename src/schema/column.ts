@@ -53,6 +53,11 @@ export interface ColumnState {
   readonly unique?: { name?: string };
   readonly references?: { target: () => ColumnReference; options: ReferenceOptions };
   readonly comment?: string;
+  /** MySQL `ON UPDATE` expression (rendered once column names are known). */
+  readonly onUpdate?: SqlFragment;
+  /** MySQL character set and collation of a text column. */
+  readonly charset?: string;
+  readonly collation?: string;
 }
 
 /** Extra values `.default()` accepts: numbers for columns read as strings (bigint, numeric), text for dates. */
@@ -70,6 +75,14 @@ const FK_ACTIONS: readonly FkAction[] = ["cascade", "restrict", "set null", "set
 
 function describeColumn(state: ColumnState): string {
   return state.name ? `column "${state.name}" (${state.type})` : `${state.type} column`;
+}
+
+/** A charset, collation or engine name: letters, digits and `_`. */
+export function optionName(name: unknown, where: string): string {
+  if (typeof name !== "string" || !/^[A-Za-z0-9_]+$/.test(name)) {
+    throw new KilnError(`${where}: ${JSON.stringify(name)} is not a valid name (letters, digits and _ only).`);
+  }
+  return name;
 }
 
 export function checkFkAction(action: unknown, where: string): void {
@@ -138,6 +151,22 @@ export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault 
 
   comment(text: string): ColumnBuilder<TData, TNotNull, THasDefault> {
     return this.with({ comment: text });
+  }
+
+  /** MySQL/MariaDB: set the column whenever its row is updated, e.g. `.onUpdate(sql\`CURRENT_TIMESTAMP\`)`. */
+  onUpdate(expression: SqlFragment): ColumnBuilder<TData, TNotNull, THasDefault> {
+    if (!isSqlFragment(expression)) throw new KilnError(".onUpdate(...) expects an sql`...` expression, e.g. .onUpdate(sql`CURRENT_TIMESTAMP`).");
+    return this.with({ onUpdate: expression });
+  }
+
+  /** MySQL/MariaDB: the column's character set, e.g. `.charset("utf8mb3")` (default: the table's). */
+  charset(name: string): ColumnBuilder<TData, TNotNull, THasDefault> {
+    return this.with({ charset: optionName(name, ".charset(...)") });
+  }
+
+  /** MySQL/MariaDB: the column's collation, e.g. `.collate("utf8mb4_bin")` (default: the table's). */
+  collate(name: string): ColumnBuilder<TData, TNotNull, THasDefault> {
+    return this.with({ collation: optionName(name, ".collate(...)") });
   }
 
   /** `GENERATED ALWAYS AS IDENTITY` (smallint, integer, bigint). Implies NOT NULL. */

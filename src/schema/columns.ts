@@ -117,6 +117,16 @@ export function timestamp(nameOrOptions?: string | TimeOptions, options?: TimeOp
   return new ColumnBuilder<Date>(state(timeType("timestamp", opts), name));
 }
 
+/**
+ * A date and time without a time zone, MySQL's DATETIME: `datetime()` is DATETIME
+ * (whole seconds, MySQL's default), `datetime({ precision: 3 })` DATETIME(3). The
+ * same as timestamp({ precision }) (PostgreSQL timestamp(p)); values are Date.
+ */
+export function datetime(nameOrOptions?: string | { precision?: number }, options?: { precision?: number }) {
+  const [name, opts = {}] = args(nameOrOptions, options);
+  return new ColumnBuilder<Date>(state(timeType("timestamp", { precision: opts.precision ?? 0 }), name));
+}
+
 /** Values are strings such as '1 day' (node-postgres returns an interval object unless a type parser is set). */
 export const interval = (name?: string) => new ColumnBuilder<string>(state("interval", name));
 export const uuid = (name?: string) => new ColumnBuilder<string>(state("uuid", name));

@@ -52,6 +52,7 @@ export {
   date,
   time,
   timestamp,
+  datetime,
   interval,
   uuid,
   json,

@@ -10,7 +10,8 @@
  */
 import { KilnError } from "../errors.js";
 import { TABLE } from "./brand.js";
-import { Column, type AnyColumn, type AnyColumnBuilder, type ColumnBuilder, type TableIdentity } from "./column.js";
+import type { TableOptions as CatalogTableOptions } from "../catalog/types.js";
+import { Column, optionName, type AnyColumn, type AnyColumnBuilder, type ColumnBuilder, type TableIdentity } from "./column.js";
 import type { TableExtra } from "./constraints.js";
 import { enumType, type EnumOptions, type EnumType } from "./enum.js";
 import type { InsertRow, SelectRow } from "./infer.js";
@@ -19,6 +20,31 @@ export interface TableOptions {
   /** Schema the table lives in; omitted means the database's default schema. */
   schema?: string;
   comment?: string;
+  /** MySQL/MariaDB storage engine (default: the server's, usually InnoDB). */
+  engine?: string;
+  /** MySQL/MariaDB default character set and collation of the table (default: the database's). */
+  charset?: string;
+  collate?: string;
+  /** MySQL/MariaDB ROW_FORMAT (DYNAMIC, COMPRESSED, ...). */
+  rowFormat?: string;
+  /** MySQL/MariaDB AUTO_INCREMENT start value (used when the table is created; never compared). */
+  autoIncrement?: number;
+}
+
+/** The MySQL options of table(..., { engine, charset, collate, rowFormat, autoIncrement }), checked. */
+function catalogTableOptions(opts: TableOptions, where: string): CatalogTableOptions | undefined {
+  const options: CatalogTableOptions = {};
+  if (opts.engine !== undefined) options.engine = optionName(opts.engine, `${where}: engine`);
+  if (opts.charset !== undefined) options.charset = optionName(opts.charset, `${where}: charset`);
+  if (opts.collate !== undefined) options.collation = optionName(opts.collate, `${where}: collate`);
+  if (opts.rowFormat !== undefined) options.rowFormat = optionName(opts.rowFormat, `${where}: rowFormat`).toUpperCase();
+  if (opts.autoIncrement !== undefined) {
+    if (!Number.isSafeInteger(opts.autoIncrement) || opts.autoIncrement < 1) {
+      throw new KilnError(`${where}: autoIncrement must be a positive integer, got ${JSON.stringify(opts.autoIncrement)}.`);
+    }
+    options.autoIncrement = opts.autoIncrement;
+  }
+  return Object.keys(options).length > 0 ? options : undefined;
 }
 
 /** What modelsToCatalog reads from a table object (behind its brand). */
@@ -26,6 +52,7 @@ export interface TableDefinition extends TableIdentity {
   /** The frozen { name, schema } object every column of the table returns as `.table`. */
   readonly identity: TableIdentity;
   readonly comment?: string;
+  readonly options?: CatalogTableOptions;
   /** Columns in declaration order. */
   readonly columns: readonly AnyColumn[];
   /** The extras callback's result, computed on first use (so it may mention tables declared later). */
@@ -87,6 +114,7 @@ export function table<TCols extends ColumnBuilders>(
     throw new KilnError(`${where} has no columns; pass an object such as { id: integer().primaryKey() }.`);
   }
 
+  const tableOptions = catalogTableOptions(opts, where);
   let extras: readonly TableExtra[] | undefined;
   const boundColumns: AnyColumn[] = [];
   const identity: TableIdentity = Object.freeze({ name, ...(opts.schema !== undefined ? { schema: opts.schema } : {}) });
@@ -94,6 +122,7 @@ export function table<TCols extends ColumnBuilders>(
     ...identity,
     identity,
     ...(opts.comment !== undefined ? { comment: opts.comment } : {}),
+    ...(tableOptions !== undefined ? { options: tableOptions } : {}),
     columns: boundColumns,
     extras() {
       if (extras === undefined) {

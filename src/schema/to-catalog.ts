@@ -259,6 +259,7 @@ function buildTable(definition: TableDefinition, rules: NameRules): CatalogTable
     checks: checks.sort(byName),
     indexes: indexes.sort(byName),
     ...(definition.comment !== undefined ? { comment: definition.comment } : {}),
+    ...(definition.options !== undefined ? { options: { ...definition.options } } : {}),
   };
 }
 
@@ -341,6 +342,9 @@ function buildColumn(ctx: TableContext, column: AnyColumn, inPrimaryKey: boolean
   if (s.identity) built.identity = { always: s.identity.always };
   if (s.autoIncrement) built.autoIncrement = true;
   if (s.comment !== undefined) built.comment = s.comment;
+  if (s.onUpdate !== undefined) built.onUpdate = ctx.render(s.onUpdate, `the ON UPDATE of column "${column.name}"`);
+  if (s.charset !== undefined) built.charset = s.charset;
+  if (s.collation !== undefined) built.collation = s.collation;
   return built;
 }
 

@@ -108,8 +108,12 @@ describe("mysql types", () => {
       ["datetime(6)", "timestamp"],
       ["timestamp(6)", "timestamptz"],
       ["time(6)", "time"],
-      ["datetime", "datetime"],
-      ["timestamp", "timestamp(0)"],
+      ["datetime", "timestamp(0)"],
+      ["datetime(3)", "timestamp(3)"],
+      ["timestamp", "timestamptz(0)"],
+      ["int(4) unsigned zerofill", "int(4) unsigned zerofill"],
+      ["int(10) unsigned", "int unsigned"],
+      ["smallint(6)", "smallint"],
       ["longblob", "bytea"],
       ["varchar(20)", "varchar(20)"],
       ["char(36)", "char(36)"],
@@ -422,5 +426,58 @@ describe("mysql parameter binding", () => {
   it("counts placeholders against parameters", () => {
     expect(() => bindParameters("SELECT ?, ?", [1])).toThrow(/more \? placeholders than the 1 parameter/);
     expect(() => bindParameters("SELECT ?", [1, 2])).toThrow(/1 \? placeholder\(s\) but 2 parameters/);
+  });
+});
+
+describe("mysql: ON UPDATE, character sets, table options, temporal types (issue 13)", () => {
+  const updated = {
+    name: "updated_at",
+    type: "timestamptz(3)",
+    nullable: false,
+    default: "current_timestamp(3)",
+    onUpdate: "current_timestamp(3)",
+  };
+  const label = { name: "label", type: "varchar(80)", nullable: false, charset: "utf8mb3", collation: "utf8mb3_bin" };
+
+  it("a MODIFY keeps ON UPDATE and the column's character set and collation", () => {
+    expect(compile({ kind: "alterColumn", table: "t", column: "updated_at", nullable: true, existing: updated })).toEqual([
+      "ALTER TABLE `t` MODIFY COLUMN `updated_at` TIMESTAMP(3) NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3)",
+    ]);
+    expect(compile({ kind: "alterColumn", table: "t", column: "label", type: "varchar(100)", existing: label })).toEqual([
+      "ALTER TABLE `t` MODIFY COLUMN `label` VARCHAR(100) CHARACTER SET utf8mb3 COLLATE utf8mb3_bin NOT NULL",
+    ]);
+  });
+
+  it("changes and removes ON UPDATE and the collation with a MODIFY", () => {
+    expect(compile({ kind: "alterColumn", table: "t", column: "updated_at", onUpdate: null, existing: updated })).toEqual([
+      "ALTER TABLE `t` MODIFY COLUMN `updated_at` TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)",
+    ]);
+    expect(compile({ kind: "alterColumn", table: "t", column: "label", charset: null, collation: null, existing: label })).toEqual([
+      "ALTER TABLE `t` MODIFY COLUMN `label` VARCHAR(80) NOT NULL",
+    ]);
+    expect(() => compile({ kind: "alterColumn", table: "t", column: "label", collation: "x; DROP TABLE t", existing: label })).toThrow(/not a valid name/);
+  });
+
+  it("creates tables with their options and a MariaDB column-level check", () => {
+    const table: Table = {
+      name: "t",
+      columns: [{ name: "n", type: "integer", nullable: false }],
+      uniques: [],
+      foreignKeys: [],
+      checks: [{ name: "n", expression: "`n` >= 0", column: "n" }],
+      indexes: [],
+      options: { engine: "MyISAM", charset: "utf8mb3", collation: "utf8mb3_bin", rowFormat: "DYNAMIC", autoIncrement: 100 },
+    };
+    expect(compile({ kind: "createTable", table })).toEqual([
+      "CREATE TABLE `t` (\n  `n` INT NOT NULL CHECK (`n` >= 0)\n) ENGINE = MyISAM DEFAULT CHARSET = utf8mb3 COLLATE = utf8mb3_bin ROW_FORMAT = DYNAMIC AUTO_INCREMENT = 100",
+    ]);
+  });
+
+  it("maps timestamp(p) to DATETIME(p) and timestamptz(p) to TIMESTAMP(p)", () => {
+    expect(toMysqlType("timestamp(0)", "c")).toBe("DATETIME");
+    expect(toMysqlType("timestamp(3)", "c")).toBe("DATETIME(3)");
+    expect(toMysqlType("timestamptz(3)", "c")).toBe("TIMESTAMP(3)");
+    expect(toMysqlType("timestamptz(0)", "c")).toBe("TIMESTAMP");
+    expect(toMysqlType("time(2)", "c")).toBe("TIME(2)");
   });
 });

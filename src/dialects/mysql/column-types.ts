@@ -3,9 +3,9 @@
  *
  * The mapping is a bijection on what it covers, so that introspect(compile(x))
  * gives x back:
- *   boolean     <-> tinyint(1)          timestamp   <-> datetime(6)
- *   smallint    <-> smallint            timestamptz <-> timestamp(6)
- *   integer     <-> int                 time        <-> time(6)
+ *   boolean     <-> tinyint(1)          timestamp   <-> datetime(6)   timestamp(p)   <-> datetime(p)
+ *   smallint    <-> smallint            timestamptz <-> timestamp(6)  timestamptz(p) <-> timestamp(p)
+ *   integer     <-> int                 time        <-> time(6)       time(p)        <-> time(p)
  *   bigint      <-> bigint              date        <-> date
  *   real        <-> float               uuid         -> char(36) (reads back as char(36))
  *   double precision <-> double         json, jsonb  -> json (reads back as json)
@@ -13,12 +13,16 @@
  *   numeric(p)  <-> decimal(p,0)        text        <-> text
  *   numeric(p,s)<-> decimal(p,s)        varchar     -> varchar(255)
  * Temporal types keep microseconds, as PostgreSQL does; MySQL's precision-less
- * spellings read back as `datetime`, `timestamp(0)` and `time(0)`.
+ * DATETIME, TIMESTAMP and TIME read back as `timestamp(0)`, `timestamptz(0)` and `time(0)`.
+ * Integer display widths read back only where they are not the server's own.
  * Unsupported: interval, timetz and arrays (MySQL has no equivalent).
  * Anything else is MySQL's own spelling and passes through verbatim.
  */
 import { KilnError } from "../../errors.js";
 import { quoteLiteral } from "./quote.js";
+
+/** The display width MySQL 5.7 and MariaDB give a signed integer type (one less when unsigned, except bigint). */
+const DEFAULT_WIDTH: Record<string, number> = { tinyint: 4, smallint: 6, mediumint: 9, int: 11, bigint: 20 };
 
 /** Looks up the values of a named enum type (MySQL inlines them as ENUM(...)). */
 export type EnumLookup = (name: string) => string[] | undefined;
@@ -69,6 +73,13 @@ export function toMysqlType(type: string, where: string, lookupEnum: EnumLookup 
   const mapped = TO_MYSQL[neutral];
   if (mapped) return mapped;
 
+  // timestamp(p) is DATETIME(p): the same range as PostgreSQL's timestamp (MySQL's TIMESTAMP starts in 1970).
+  const temporal = /^(timestamptz|timestamp|time)\s*\(\s*(\d+)\s*\)$/.exec(neutral);
+  if (temporal) {
+    const base = temporal[1] === "timestamptz" ? "TIMESTAMP" : temporal[1] === "timestamp" ? "DATETIME" : "TIME";
+    return temporal[2] === "0" ? base : `${base}(${temporal[2]})`;
+  }
+
   const numeric = /^(?:numeric|decimal)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)$/.exec(neutral);
   if (numeric) return `DECIMAL(${numeric[1]},${numeric[2] ?? "0"})`;
   const sized = /^(varchar|char|character varying|character)\s*\(\s*(\d+)\s*\)$/.exec(neutral);
@@ -107,16 +118,18 @@ export function fromMysqlType(columnType: string, isJson: boolean): string {
   if (lower.startsWith("enum(") || lower.startsWith("set(")) return type;
 
   if (lower === "tinyint(1)") return "boolean";
-  // Display widths (int(11)) mean nothing since MySQL 8; drop them for signed and unsigned ints.
-  const integer = /^(tinyint|smallint|mediumint|int|bigint)(?:\(\d+\))?( unsigned)?( zerofill)?$/.exec(lower);
+  // A display width is kept only where it is not the one the server gives by itself (MariaDB prints int(11)).
+  const integer = /^(tinyint|smallint|mediumint|int|bigint)(?:\((\d+)\))?( unsigned)?( zerofill)?$/.exec(lower);
   if (integer) {
-    const base = integer[1];
-    const suffix = `${integer[2] ?? ""}${integer[3] ?? ""}`;
-    if (suffix === "") {
+    const base = integer[1]!;
+    const unsigned = Boolean(integer[3] || integer[4]);
+    const width = integer[2] !== undefined && Number(integer[2]) !== DEFAULT_WIDTH[base]! - (unsigned && base !== "bigint" ? 1 : 0) ? `(${integer[2]})` : "";
+    const suffix = `${integer[3] ?? ""}${integer[4] ?? ""}`;
+    if (suffix === "" && width === "") {
       if (base === "int") return "integer";
       if (base === "smallint" || base === "bigint") return base;
     }
-    return `${base}${suffix}`;
+    return `${base}${width}${suffix}`;
   }
   const decimal = /^decimal\((\d+),(\d+)\)( unsigned)?$/.exec(lower);
   if (decimal && !decimal[3]) {
@@ -125,10 +138,13 @@ export function fromMysqlType(columnType: string, isJson: boolean): string {
   }
   if (lower === "float") return "real";
   if (lower === "double") return "double precision";
-  if (lower === "datetime(6)") return "timestamp";
-  if (lower === "timestamp(6)") return "timestamptz";
-  if (lower === "time(6)") return "time";
-  if (lower === "timestamp" || lower === "time") return `${lower}(0)`;
+  // DATETIME is timestamp, TIMESTAMP is timestamptz; precision 6 (PostgreSQL's) is left out.
+  const temporal = /^(datetime|timestamp|time)(?:\((\d)\))?$/.exec(lower);
+  if (temporal) {
+    const base = temporal[1] === "datetime" ? "timestamp" : temporal[1] === "timestamp" ? "timestamptz" : "time";
+    const precision = temporal[2] ?? "0";
+    return precision === "6" ? base : `${base}(${precision})`;
+  }
   if (lower === "longblob") return "bytea";
   if (lower === "json") return "json";
   return lower;

@@ -21,7 +21,7 @@ import type {
 } from "../../operations/types.js";
 import { columnAfterAlter } from "../../operations/column-after.js";
 import { toMysqlType } from "./column-types.js";
-import { columnDefinition, columnLabel, defaultSql } from "./column-sql.js";
+import { columnDefinition, columnLabel, defaultSql, optionName } from "./column-sql.js";
 import type { EnumRegistry } from "./enums.js";
 import { mysqlExpression } from "./expression.js";
 import { assertReadableMetadata, quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
@@ -83,16 +83,25 @@ function checkAutoIncrementKeys(table: Table): void {
 function createTable(op: Extract<Operation, { kind: "createTable" }>, context: CompileContext): Statement[] {
   const table = op.table;
   checkAutoIncrementKeys(table);
-  const lines = table.columns.map((column) => columnDefinition(table.name, column, context.enums.lookup));
+  const columnChecks = new Map(table.checks.filter((check) => check.column !== undefined && check.name === check.column).map((check) => [check.column, check]));
+  const lines = table.columns.map((column) => {
+    const definition = columnDefinition(table.name, column, context.enums.lookup);
+    const check = columnChecks.get(column.name);
+    // MariaDB's column-level CHECK stays in the column's definition, as SHOW CREATE TABLE prints it.
+    return check ? `${definition} CHECK (${mysqlExpression(check.expression)})` : definition;
+  });
   // MySQL names every primary key PRIMARY; a given name would be ignored.
   if (table.primaryKey) lines.push(`PRIMARY KEY (${columnList(table.primaryKey.columns)})`);
   for (const unique of table.uniques) lines.push(named(unique.name, `UNIQUE (${columnList(unique.columns)})`));
   for (const fk of table.foreignKeys) lines.push(named(fk.name, foreignKeyClause(fk)));
-  for (const check of table.checks) lines.push(named(check.name, `CHECK (${mysqlExpression(check.expression)})`));
+  for (const check of table.checks) {
+    if (!columnChecks.has(check.column)) lines.push(named(check.name, `CHECK (${mysqlExpression(check.expression)})`));
+  }
   if (lines.length === 0) {
     throw new KilnError(`cannot create table ${target({ schema: table.schema, table: table.name })}: MySQL tables need at least one column.`);
   }
   let text = `CREATE TABLE ${tableName(table.schema, table.name)} (\n  ${lines.join(",\n  ")}\n)`;
+  text += tableOptionsSql(table);
   if (table.comment !== undefined && table.comment !== "") {
     assertReadableMetadata(table.comment, `the comment of table ${quoteIdentifier(table.name)}`);
     text += ` COMMENT = ${quoteLiteral(table.comment)}`;
@@ -100,8 +109,35 @@ function createTable(op: Extract<Operation, { kind: "createTable" }>, context: C
   return [sql(text)];
 }
 
+/** ` ENGINE = x DEFAULT CHARSET = y ...` for the options a table sets (each checked: they go into SQL unquoted). */
+function tableOptionsSql(table: Table): string {
+  const options = table.options;
+  if (!options) return "";
+  const where = `of table ${quoteIdentifier(table.name)}`;
+  let text = "";
+  if (options.engine !== undefined) text += ` ENGINE = ${optionName(options.engine, `the engine ${where}`)}`;
+  if (options.charset !== undefined) text += ` DEFAULT CHARSET = ${optionName(options.charset, `the character set ${where}`)}`;
+  if (options.collation !== undefined) text += ` COLLATE = ${optionName(options.collation, `the collation ${where}`)}`;
+  if (options.rowFormat !== undefined) text += ` ROW_FORMAT = ${optionName(options.rowFormat, `the row format ${where}`)}`;
+  if (options.autoIncrement !== undefined) {
+    if (!Number.isSafeInteger(options.autoIncrement) || options.autoIncrement < 1) {
+      throw new KilnError(`the AUTO_INCREMENT start ${where} must be a positive integer, got ${JSON.stringify(options.autoIncrement)}.`);
+    }
+    text += ` AUTO_INCREMENT = ${options.autoIncrement}`;
+  }
+  return text;
+}
+
 function needsRestatement(op: AlterColumn): boolean {
-  return op.type !== undefined || op.nullable !== undefined || op.comment !== undefined || op.identity !== undefined;
+  return (
+    op.type !== undefined ||
+    op.nullable !== undefined ||
+    op.comment !== undefined ||
+    op.identity !== undefined ||
+    op.onUpdate !== undefined ||
+    op.charset !== undefined ||
+    op.collation !== undefined
+  );
 }
 
 function alterColumn(op: AlterColumn, context: CompileContext): Statement[] {
@@ -113,6 +149,8 @@ function alterColumn(op: AlterColumn, context: CompileContext): Statement[] {
         op.nullable !== undefined && "nullability",
         op.comment !== undefined && "comment",
         op.identity !== undefined && "auto-increment",
+        op.onUpdate !== undefined && "ON UPDATE",
+        (op.charset !== undefined || op.collation !== undefined) && "character set or collation",
       ]
         .filter(Boolean)
         .join(", ");

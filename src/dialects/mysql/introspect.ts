@@ -19,7 +19,7 @@
  *   MariaDB's `NULL` (no default) reads as undefined.
  */
 import { qualifiedName } from "../../catalog/types.js";
-import type { Catalog, CheckConstraint, Column, FkAction, ForeignKey, Index, IndexElement, Table } from "../../catalog/types.js";
+import type { Catalog, CheckConstraint, Column, FkAction, ForeignKey, Index, IndexElement, Table, TableOptions } from "../../catalog/types.js";
 import type { Connection, IntrospectOptions } from "../types.js";
 import { fromMysqlType } from "./column-types.js";
 import { mayHoldLostCharacters, readExactText } from "./exact-text.js";
@@ -101,10 +101,31 @@ function normalizeDefault(row: Row, server: ServerInfo): string | undefined {
   return quoteLiteral(value);
 }
 
-function fkAction(rule: unknown): FkAction | undefined {
+/**
+ * RESTRICT is InnoDB's default and reads as undefined. MariaDB keeps NO ACTION
+ * apart when it was spelled out (SHOW CREATE TABLE prints it); MySQL reports
+ * NO ACTION for a key declared without an action, so there it is the default too.
+ */
+function fkAction(rule: unknown, server: ServerInfo): FkAction | undefined {
   const action = text(rule).toLowerCase();
-  if (action === "" || action === "restrict" || action === "no action") return undefined;
+  if (action === "" || action === "restrict" || (action === "no action" && !server.mariadb)) return undefined;
   return action as FkAction;
+}
+
+/** The table's options that differ from what a table created without them gets (the server's engine, the database's charset). */
+function tableOptions(row: Row): TableOptions | undefined {
+  const options: TableOptions = {};
+  const engine = text(row.ENGINE);
+  if (engine !== "" && engine.toLowerCase() !== text(row.DEFAULT_ENGINE).toLowerCase()) options.engine = engine;
+  const charset = text(row.TABLE_CHARSET);
+  const collation = text(row.TABLE_COLLATION);
+  if (charset !== "" && charset !== text(row.DEFAULT_CHARACTER_SET_NAME)) options.charset = charset;
+  if (collation !== "" && collation !== text(row.DEFAULT_COLLATION_NAME)) options.collation = collation;
+  const rowFormat = /\brow_format=(\w+)/i.exec(text(row.CREATE_OPTIONS));
+  if (rowFormat) options.rowFormat = rowFormat[1]!.toUpperCase();
+  const autoIncrement = Number(row.AUTO_INCREMENT ?? 0);
+  if (autoIncrement > 1) options.autoIncrement = autoIncrement;
+  return Object.keys(options).length > 0 ? options : undefined;
 }
 
 function sameColumns(a: IndexElement[], b: string[]): boolean {
@@ -126,11 +147,18 @@ export async function readCatalog(
 
   const tableRows = (
     await conn.query(
-      `SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES
-        WHERE TABLE_SCHEMA IN ${list} AND TABLE_TYPE = 'BASE TABLE'`,
+      `SELECT t.TABLE_SCHEMA, t.TABLE_NAME, t.TABLE_COMMENT, t.ENGINE, t.TABLE_COLLATION, c.CHARACTER_SET_NAME AS TABLE_CHARSET,
+              t.CREATE_OPTIONS, t.AUTO_INCREMENT, s.DEFAULT_CHARACTER_SET_NAME, s.DEFAULT_COLLATION_NAME,
+              @@default_storage_engine AS DEFAULT_ENGINE
+         FROM information_schema.TABLES t
+         JOIN information_schema.SCHEMATA s ON s.SCHEMA_NAME = t.TABLE_SCHEMA
+         LEFT JOIN information_schema.COLLATIONS c ON c.COLLATION_NAME = t.TABLE_COLLATION
+        WHERE t.TABLE_SCHEMA IN ${list} AND t.TABLE_TYPE = 'BASE TABLE'`,
       databases,
     )
   ).rows;
+  /** Each table's default charset and collation: a column states its own only where it differs. */
+  const tableCharsets = new Map<string, { charset: string; collation: string }>();
 
   const tables = new Map<string, Table>();
   for (const row of tableRows) {
@@ -144,13 +172,17 @@ export async function readCatalog(
     if (schema !== undefined) table.schema = schema;
     const comment = text(row.TABLE_COMMENT);
     if (comment !== "") table.comment = comment;
+    const tableOpts = tableOptions(row);
+    if (tableOpts) table.options = tableOpts;
+    tableCharsets.set(tableKey(database, name), { charset: text(row.TABLE_CHARSET), collation: text(row.TABLE_COLLATION) });
     tables.set(tableKey(database, name), table);
   }
   if (tables.size === 0) return [];
 
-  const [columnRows, keyRows, checkRows, indexRows] = await Promise.all([
+  const [columnRows, keyRows, checkRows, indexRows, indexIds] = await Promise.all([
     conn.query(
-      `SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT
+      `SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT,
+              CHARACTER_SET_NAME, COLLATION_NAME
          FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN ${list}
         ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION`,
       databases,
@@ -171,13 +203,14 @@ export async function readCatalog(
     ),
     readChecks(conn, server, list, databases),
     conn.query(
-      `SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, INDEX_TYPE${
+      `SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, NON_UNIQUE, COLUMN_NAME, SUB_PART, INDEX_TYPE${
         !server.mariadb && atLeast(server, 8, 0, 13) ? ", EXPRESSION" : ", NULL AS EXPRESSION"
       }
          FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN ${list}
         ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
       databases,
     ),
+    readIndexIds(conn, server, list, databases),
   ]);
 
   // Checks first: MariaDB's JSON columns are recognised by their automatic check.
@@ -192,7 +225,7 @@ export async function readCatalog(
       continue;
     }
     if (!checks.has(key)) checks.set(key, []);
-    checks.get(key)!.push({ name, expression: clause });
+    checks.get(key)!.push(text(row.LEVEL) === "Column" ? { name, expression: clause, column: name } : { name, expression: clause });
   }
 
   const lossy: { database: string; table: string; column: Column }[] = [];
@@ -211,6 +244,15 @@ export async function readCatalog(
     }
     const comment = text(row.COLUMN_COMMENT);
     if (comment !== "") column.comment = comment;
+    const onUpdate = /\bon update (\S+)/i.exec(text(row.EXTRA));
+    if (onUpdate) column.onUpdate = onUpdate[1]!;
+    const defaults = tableCharsets.get(key);
+    const charset = text(row.CHARACTER_SET_NAME);
+    const collation = text(row.COLLATION_NAME);
+    // As SHOW CREATE TABLE: a column names its charset and collation only where they differ from the table's.
+    // (MariaDB's JSON is utf8mb4_bin text by definition: nothing to state.)
+    if (charset !== "" && defaults && !isJson && charset !== defaults.charset) column.charset = charset;
+    if (collation !== "" && defaults && !isJson && collation !== defaults.collation) column.collation = collation;
     table.columns.push(column);
     if (mayHoldLostCharacters(column)) lossy.push({ database: text(row.TABLE_SCHEMA), table: text(row.TABLE_NAME), column });
   }
@@ -243,8 +285,8 @@ export async function readCatalog(
           fk = { name, columns: [], refTable: text(row.REFERENCED_TABLE_NAME), refColumns: [] };
           const schema = refSchema(text(row.REFERENCED_TABLE_SCHEMA));
           if (schema !== undefined) fk.refSchema = schema;
-          const onDelete = fkAction(row.DELETE_RULE);
-          const onUpdate = fkAction(row.UPDATE_RULE);
+          const onDelete = fkAction(row.DELETE_RULE, server);
+          const onUpdate = fkAction(row.UPDATE_RULE, server);
           if (onDelete) fk.onDelete = onDelete;
           if (onUpdate) fk.onUpdate = onUpdate;
           foreignKeys.set(`${key}\u0000${name}`, fk);
@@ -258,7 +300,7 @@ export async function readCatalog(
   }
 
   const indexes = new Map<string, { key: string; index: Index & { name: string }; plain: boolean }>();
-  for (const row of indexRows.rows) {
+  for (const row of inCreationOrder(indexRows.rows, indexIds)) {
     const key = tableKey(text(row.TABLE_SCHEMA), text(row.TABLE_NAME));
     if (!tables.has(key)) continue;
     const name = text(row.INDEX_NAME);
@@ -277,7 +319,8 @@ export async function readCatalog(
     if (expression !== "") {
       entry.index.columns.push({ expression });
       entry.plain = false;
-    } else if (row.SUB_PART !== null && row.SUB_PART !== undefined) {
+    } else if (row.SUB_PART !== null && row.SUB_PART !== undefined && entry.index.method !== "spatial") {
+      // (MariaDB reports a SUB_PART of 32 for every spatial key part: the geometry's own size, not a prefix.)
       entry.index.columns.push({ expression: `${quoteIdentifier(text(row.COLUMN_NAME))}(${text(row.SUB_PART)})` });
       entry.plain = false;
     } else {
@@ -306,9 +349,42 @@ export async function readCatalog(
     table.uniques.sort(byName);
     table.foreignKeys.sort(byName);
     table.checks.sort(byName);
-    table.indexes.sort(byName);
+    // Indexes stay in the table's key order (SHOW CREATE TABLE's): recreated in that order, they print the same.
   }
   return result.sort((a, b) => byName({ name: qualifiedName(a) }, { name: qualifiedName(b) }));
+}
+
+/**
+ * InnoDB's index ids, which grow in creation order: SHOW CREATE TABLE lists keys
+ * of one kind in that order, so kiln recreates them in it. Needs the PROCESS
+ * privilege; without it (or on other engines) indexes keep name order.
+ */
+async function readIndexIds(conn: Connection, server: ServerInfo, list: string, databases: string[]): Promise<Map<string, number>> {
+  const [tables, indexes] = server.mariadb ? ["INNODB_SYS_TABLES", "INNODB_SYS_INDEXES"] : ["INNODB_TABLES", "INNODB_INDEXES"];
+  try {
+    const { rows } = await conn.query(
+      `SELECT t.NAME AS TABLE_PATH, i.NAME AS INDEX_NAME, i.INDEX_ID FROM information_schema.${indexes} i
+         JOIN information_schema.${tables} t ON t.TABLE_ID = i.TABLE_ID
+        WHERE SUBSTRING_INDEX(t.NAME, '/', 1) IN ${list}`,
+      databases,
+    );
+    return new Map(rows.map((row) => [`${text(row.TABLE_PATH)}/${text(row.INDEX_NAME)}`, Number(row.INDEX_ID)]));
+  } catch {
+    return new Map();
+  }
+}
+
+/** STATISTICS rows ordered, table by table, by each index's creation (where InnoDB tells), then by name and position. */
+function inCreationOrder(rows: Row[], ids: Map<string, number>): Row[] {
+  const id = (row: Row) => ids.get(`${text(row.TABLE_SCHEMA)}/${text(row.TABLE_NAME)}/${text(row.INDEX_NAME)}`) ?? Number.MAX_SAFE_INTEGER;
+  const tableOrder = new Map<string, number>();
+  const keyed = rows.map((row, position) => {
+    const table = tableKey(text(row.TABLE_SCHEMA), text(row.TABLE_NAME));
+    if (!tableOrder.has(table)) tableOrder.set(table, tableOrder.size);
+    return { row, table: tableOrder.get(table)!, id: id(row), position };
+  });
+  keyed.sort((a, b) => a.table - b.table || a.id - b.id || a.position - b.position);
+  return keyed.map((entry) => entry.row);
 }
 
 async function readChecks(conn: Connection, server: ServerInfo, list: string, databases: string[]): Promise<Row[]> {
