@@ -164,9 +164,11 @@ export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault 
     return this.with({ charset: optionName(name, ".charset(...)") });
   }
 
-  /** MySQL/MariaDB: the column's collation, e.g. `.collate("utf8mb4_bin")` (default: the table's). */
+  /** The column's collation, e.g. `.collate("utf8mb4_bin")` (MySQL/MariaDB; default: the table's). */
   collate(name: string): ColumnBuilder<TData, TNotNull, THasDefault> {
-    return this.with({ collation: optionName(name, ".collate(...)") });
+    // Any non-empty name here (PostgreSQL collations such as "de-x-icu" too); each dialect checks it when it writes SQL.
+    if (typeof name !== "string" || name === "") throw new KilnError(`.collate(...) expects a collation name, got ${JSON.stringify(name)}.`);
+    return this.with({ collation: name });
   }
 
   /** `GENERATED ALWAYS AS IDENTITY` (smallint, integer, bigint). Implies NOT NULL. */
