@@ -41,6 +41,7 @@ export function columnSpec(column: Column): ColumnSpec {
   // Nullable is the default; identity columns are NOT NULL by definition, but say it anyway for the reader.
   if (!column.nullable) spec.nullable = false;
   if (column.default !== undefined) spec.default = column.default;
+  if (column.generated) spec.generated = { expression: column.generated.expression, stored: column.generated.stored };
   if (column.identity) spec.identity = column.identity.always ? "always" : "byDefault";
   if (column.autoIncrement) spec.autoIncrement = true;
   if (column.comment !== undefined) spec.comment = column.comment;

@@ -41,8 +41,28 @@ function numericShape(t: ParsedType): { integerDigits: number; scale: number } |
  * Why changing a column from `from` to `to` may lose data or fail, or undefined
  * when every old value fits the new type.
  */
+/** The values of an inline `enum('a','b')` or `set(...)` type (MySQL), or undefined for other types. */
+function inlineValues(type: string): { kind: string; values: string[] } | undefined {
+  const match = /^(enum|set)\s*\((.*)\)$/is.exec(type.trim());
+  if (!match) return undefined;
+  const values = [...match[2]!.matchAll(/'((?:[^'\\]|''|\\.)*)'/gs)].map((m) => m[1]!.replace(/''/g, "'"));
+  return { kind: match[1]!.toLowerCase(), values };
+}
+
+/** enum/set to enum/set: only values that disappear can fail (rows holding them). */
+function inlineValuesRisk(from: string, to: string): string | undefined | false {
+  const a = inlineValues(from);
+  const b = inlineValues(to);
+  if (!a || !b || a.kind !== b.kind) return false;
+  const removed = a.values.filter((value) => !b.values.includes(value));
+  if (removed.length === 0) return undefined;
+  return `${from} -> ${to} removes the value${removed.length > 1 ? "s" : ""} ${removed.map((v) => JSON.stringify(v)).join(", ")}; rows holding ${removed.length > 1 ? "them" : "it"} make the migration fail`;
+}
+
 export function typeChangeRisk(from: string, to: string): string | undefined {
   if (from === to) return undefined;
+  const inline = inlineValuesRisk(from, to);
+  if (inline !== false) return inline;
   const a = parseType(from);
   const b = parseType(to);
   const change = `${from} -> ${to}`;

@@ -14,6 +14,7 @@ import { parseRenameHint, parseRenameTableHint } from "../autogenerate/renames.j
 import { summarizeOperations } from "../autogenerate/summary.js";
 import type { Diff, RenameCandidate, RenameDecision } from "../autogenerate/types.js";
 import { KilnError } from "../errors.js";
+import { codeLineComment } from "../neutralize.js";
 import { importModule } from "../loader.js";
 import { describeImportFailure } from "../revisions/import-module.js";
 import { journalTable } from "../runtime/journal.js";
@@ -58,6 +59,8 @@ async function requireAtHead(project: Project, session: Session, command: string
 export interface SchemaDiff extends Diff {
   model: Catalog;
   database: Catalog;
+  /** The models as written, before the database spelled them its own way. */
+  rawModel: Catalog;
 }
 
 /** Compares the models with the database the session is connected to. */
@@ -74,7 +77,7 @@ export async function diffModelsWithDatabase(
   });
   const canonical = await canonicalizeWhereNeeded(session, model, database);
   const diff = compareCatalogs(canonical, database, { renames });
-  return { ...diff, model: canonical, database };
+  return { ...diff, model: canonical, database, rawModel: model };
 }
 
 function tableKey(schema: string | undefined, name: string): string {
@@ -194,7 +197,10 @@ export async function autogenerateBodies(project: Project, options: RevisionOpti
       adaptReversed: dialect.addExplicitCasts?.bind(dialect),
     });
     for (const warning of rendered.warnings) reporter.warn(warning);
-    return { upgrade: rendered.upgrade, downgrade: rendered.downgrade, changes: summarizeOperations(operations) };
+    const notes = dialect.operationNotes?.(operations, diff.rawModel) ?? [];
+    for (const note of notes) reporter.warn(note);
+    const upgrade = [...notes.map((note) => `// NOTE: ${codeLineComment(note)}`), rendered.upgrade].filter((part) => part !== "").join("\n");
+    return { upgrade, downgrade: rendered.downgrade, changes: summarizeOperations(operations) };
   } finally {
     await session.close();
   }

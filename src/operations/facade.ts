@@ -24,6 +24,8 @@ export interface ColumnSpec {
   identity?: "always" | "byDefault";
   autoIncrement?: boolean;
   comment?: string;
+  /** A generated column: `{ expression: "price * qty", stored: true }` (stored: false is VIRTUAL). */
+  generated?: { expression: string; stored: boolean };
   /** MySQL: `ON UPDATE` expression, e.g. `"current_timestamp()"`. */
   onUpdate?: string;
   /** MySQL: the column's character set and collation, where they differ from the table's. */
@@ -99,6 +101,7 @@ export function columnFromSpec(name: string, spec: ColumnSpec): Column {
   if (spec.identity) column.identity = { always: spec.identity === "always" };
   if (spec.autoIncrement) column.autoIncrement = true;
   if (spec.comment !== undefined) column.comment = spec.comment;
+  if (spec.generated) column.generated = { expression: spec.generated.expression, stored: spec.generated.stored };
   if (spec.onUpdate !== undefined) column.onUpdate = spec.onUpdate;
   if (spec.charset !== undefined) column.charset = spec.charset;
   if (spec.collation !== undefined) column.collation = spec.collation;

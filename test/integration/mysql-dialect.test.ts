@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Catalog, Table } from "../../src/catalog/types.js";
 import { parseDatabaseUrl } from "../../src/config/url.js";
-import { createMysqlDialect, mysqlDialect } from "../../src/dialects/mysql/index.js";
+import { createMysqlDialect, mariadbDialect, mysqlDialect } from "../../src/dialects/mysql/index.js";
 import type { Connection, Dialect } from "../../src/dialects/types.js";
 import { KilnError } from "../../src/errors.js";
 import type { Operation } from "../../src/operations/types.js";
@@ -207,6 +207,27 @@ describe.skipIf(!available)("mysql dialect against MariaDB", () => {
     await expect(mysqlDialect.canonicalize(watched, bad)).rejects.toThrow(/table broken cannot be created on this server/);
     expect(watched.scratch).toHaveLength(1);
     expect(await existingDatabases(watched.scratch)).toEqual([]);
+  });
+
+  it("a model MariaDB cannot express is refused naming the user's database, never kiln's scratch copy", async () => {
+    const partial: Catalog = {
+      schemas: [],
+      enums: [],
+      tables: [
+        {
+          name: "orders",
+          columns: [{ name: "a", type: "integer", nullable: true }],
+          uniques: [],
+          foreignKeys: [],
+          checks: [],
+          indexes: [{ name: "ix_orders_a", columns: ["a"], where: "a > 0" }],
+        },
+      ],
+    };
+    const error = await mariadbDialect.canonicalize(conn, partial).then(() => undefined, (e: unknown) => e as Error);
+    expect(error?.message).toMatch(/is partial/);
+    expect(error?.message).toContain(`\`${db.name}\`.\`orders\``);
+    expect(error?.message).not.toMatch(/kiln_canon/);
   });
 
   it("hides kiln's own tables and honours excludeTables and includeTable", async () => {

@@ -75,3 +75,23 @@ describe.skipIf(!available)("real MariaDB schemas: drop everything, then downgra
     }, 120_000);
   }
 });
+
+describe.skipIf(!available)("MySQL notes in generated revisions", () => {
+  it("generatedAlwaysAsIdentity() gets a note that MySQL makes it AUTO_INCREMENT", async () => {
+    const db = await createMysqlDatabase();
+    cleanups.push(() => db.drop());
+    const project = createProject({
+      url: db.url,
+      models: `import { table, integer, varchar } from "kiln-migrate/schema";
+export const items = table("items", { id: integer().primaryKey().generatedAlwaysAsIdentity(), name: varchar(20) });
+`,
+    });
+    cleanups.push(() => project.remove());
+    const stderr = await kilnOk(project, ["revision", "--autogenerate", "-m", "items"]);
+    expect(stderr).toMatch(/column items\.id is generatedAlwaysAsIdentity\(\) in the models; MySQL has no GENERATED ALWAYS identity, so it becomes AUTO_INCREMENT/);
+    const file = project.read(join("migrations", project.revisionFiles()[0]!));
+    expect(file).toMatch(/\/\/ NOTE: column items\.id is generatedAlwaysAsIdentity\(\)/);
+    await kilnOk(project, ["upgrade", "head"]);
+    expect((await showCreateTables(db.url)).items).toMatch(/`id` int\(11\) NOT NULL AUTO_INCREMENT/);
+  }, 60_000);
+});

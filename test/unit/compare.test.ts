@@ -225,8 +225,15 @@ describe("compareCatalogs: columns", () => {
     ["real", "double precision"],
     ["integer", "text"],
     ["timestamp", "timestamptz"],
+    ["enum('a','b')", "enum('a','b','c')"],
+    ["enum('a','b')", "enum('c','a','b')"],
+    ["set('x','it''s')", "set('x','it''s','y')"],
   ])("does not warn when widening %s -> %s", (from, to) => {
     expect(typeChangeRisk(from, to)).toBeUndefined();
+  });
+
+  it("warns when a MySQL enum loses values, naming them", () => {
+    expect(typeChangeRisk("enum('a','b','c')", "enum('a','c')")).toMatch(/removes the value "b"; rows holding it make the migration fail/);
   });
 
   it("changes identity with alterColumn (reversible), and warns about auto-increment changes it cannot express", () => {

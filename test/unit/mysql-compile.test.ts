@@ -481,3 +481,33 @@ describe("mysql: ON UPDATE, character sets, table options, temporal types (issue
     expect(toMysqlType("time(2)", "c")).toBe("TIME(2)");
   });
 });
+
+describe("mysql: generated columns, DESC key parts, index comments (issue 13)", () => {
+  it("writes VIRTUAL and STORED generated columns, without NULL (MariaDB refuses it there)", () => {
+    const table: Table = {
+      name: "t",
+      columns: [
+        { name: "title", type: "varchar(20)", nullable: true },
+        { name: "len", type: "integer", nullable: true, generated: { expression: "char_length(`title`)", stored: false }, comment: "c" },
+        { name: "up", type: "varchar(20)", nullable: true, generated: { expression: 'upper("title")', stored: true } },
+      ],
+      uniques: [],
+      foreignKeys: [],
+      checks: [],
+      indexes: [],
+    };
+    expect(compile({ kind: "createTable", table })).toEqual([
+      "CREATE TABLE `t` (\n  `title` VARCHAR(20) NULL,\n  `len` INT GENERATED ALWAYS AS (char_length(`title`)) VIRTUAL COMMENT 'c',\n  `up` VARCHAR(20) GENERATED ALWAYS AS (upper(`title`)) STORED\n)",
+    ]);
+  });
+
+  it("writes DESC key parts (also on prefixes) and index comments", () => {
+    expect(
+      compile({
+        kind: "createIndex",
+        table: "t",
+        index: { name: "ix", columns: [{ column: "a", descending: true }, { expression: "`b`(10)", descending: true }, "c"], comment: "why" },
+      }),
+    ).toEqual(["CREATE INDEX `ix` ON `t` (`a` DESC, `b`(10) DESC, `c`) COMMENT 'why'"]);
+  });
+});

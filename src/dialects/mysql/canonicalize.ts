@@ -68,6 +68,16 @@ function buildOperations(tables: Table[]): Operation[] {
   return operations;
 }
 
+/** Rewrites text naming the scratch databases so it names the user's database (or schema) instead. */
+function unscratch(scratch: Map<string | undefined, string>, database: string): (text: string) => string {
+  const pairs = [...scratch].map(([schema, name]) => [name, schema ?? database] as const).sort((a, b) => b[0].length - a[0].length);
+  return (text) => {
+    let result = text;
+    for (const [name, user] of pairs) result = result.replaceAll(quoteIdentifier(name), quoteIdentifier(user)).replaceAll(name, user);
+    return result;
+  };
+}
+
 function modelTableOf(operation: Operation): string {
   if (operation.kind === "createTable") return operation.table.name;
   return "table" in operation ? String(operation.table) : "?";
@@ -93,15 +103,24 @@ export async function canonicalizeMysql(conn: Connection, catalog: Catalog, flav
       );
       created.push(database);
     }
+    const userNames = unscratch(scratch, server.database);
     for (const operation of buildOperations(catalog.tables.map((table) => relocate(table, scratch)))) {
-      for (const statement of compileOperation(operation, context)) {
+      let statements;
+      try {
+        statements = compileOperation(operation, context);
+      } catch (error) {
+        // The model cannot be written for MySQL at all: say so about the user's table, never the scratch copy.
+        if (error instanceof KilnError) throw new KilnError(userNames(error.message), { cause: error, details: error.details.map(userNames) });
+        throw error;
+      }
+      for (const statement of statements) {
         try {
           await conn.query(statement.sql, statement.params);
         } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
+          const message = userNames(error instanceof Error ? error.message : String(error));
           throw new KilnError(
             `the model's table ${modelTableOf(operation)} cannot be created on this server (kiln builds the model in a scratch database to compare it): ${message}; fix the model`,
-            { cause: error, details: [statement.sql] },
+            { cause: error, details: [userNames(statement.sql)] },
           );
         }
       }

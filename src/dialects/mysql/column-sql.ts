@@ -70,6 +70,13 @@ export function columnDefinition(table: string, column: Column, lookupEnum: Enum
   if (column.charset !== undefined) parts.push(`CHARACTER SET ${optionName(column.charset, `the character set of column ${label}`)}`);
   if (column.collation !== undefined) parts.push(`COLLATE ${optionName(column.collation, `the collation of column ${label}`)}`);
   const autoIncrement = Boolean(column.autoIncrement || column.identity);
+  if (column.generated) {
+    // VIRTUAL or STORED (MariaDB's PERSISTENT reads back as STORED); MariaDB takes no NULL/NOT NULL here.
+    parts.push(`GENERATED ALWAYS AS (${mysqlExpression(column.generated.expression)}) ${column.generated.stored ? "STORED" : "VIRTUAL"}`);
+    if (!column.nullable) parts.push("NOT NULL");
+    if (column.comment !== undefined && column.comment !== "") parts.push(`COMMENT ${quoteLiteral(column.comment)}`);
+    return parts.join(" ");
+  }
   // NULL is written out: with explicit_defaults_for_timestamp off, a bare TIMESTAMP would become NOT NULL.
   parts.push(column.nullable && !autoIncrement ? "NULL" : "NOT NULL");
   if (column.default !== undefined && !autoIncrement) parts.push(`DEFAULT ${defaultSql(column.default, type)}`);

@@ -5,7 +5,7 @@
  * MySQL commits DDL implicitly, so no statement is marked non-transactional:
  * the runner cannot roll DDL back on MySQL whatever it does.
  */
-import { elementColumn, elementExpression } from "../../catalog/index-elements.js";
+import { elementColumn, elementExpression, elementOptions } from "../../catalog/index-elements.js";
 import { refuseUnsupportedFeatures, type IndexConstraintFeature } from "../features.js";
 import type { Column, FkAction, ForeignKey, Index, IndexElement, Table } from "../../catalog/types.js";
 import { KilnError } from "../../errors.js";
@@ -185,6 +185,10 @@ function alterColumn(op: AlterColumn, context: CompileContext): Statement[] {
 const PREFIX_PART = /^`?([^`()]+)`?\s*\(\s*(\d+)\s*\)$/;
 
 function indexPart(element: IndexElement, index: Index & { name: string }, context: CompileContext): string {
+  return keyPart(element, index, context) + (elementOptions(element).descending ? " DESC" : "");
+}
+
+function keyPart(element: IndexElement, index: Index & { name: string }, context: CompileContext): string {
   const column = elementColumn(element);
   if (column !== undefined) return quoteIdentifier(column);
   const expression = mysqlExpression(elementExpression(element)!.trim());
@@ -231,6 +235,10 @@ function createIndex(op: CreateIndex, context: CompileContext): Statement[] {
   const parts = index.columns.map((element) => indexPart(element, index, context)).join(", ");
   let text = `CREATE ${unique}${kind.prefix}INDEX ${quoteIdentifier(index.name)} ON ${target(op)} (${parts})`;
   if (kind.using) text += ` USING ${kind.using}`;
+  if (index.comment !== undefined && index.comment !== "") {
+    assertReadableMetadata(index.comment, `the comment of index ${quoteIdentifier(index.name)}`);
+    text += ` COMMENT ${quoteLiteral(index.comment)}`;
+  }
   // "concurrently" on MySQL: online DDL, refused by the server instead of silently locking the table.
   if (op.concurrently) text += ONLINE;
   return [sql(text)];
@@ -320,7 +328,7 @@ function parameterValue(value: unknown): unknown {
 }
 
 /** Index and constraint options MySQL compile writes; others are refused (dialects/features.ts). */
-export const MYSQL_FEATURES: readonly IndexConstraintFeature[] = [];
+export const MYSQL_FEATURES: readonly IndexConstraintFeature[] = ["descending", "indexComment"];
 
 export function compileOperation(op: Operation, context: CompileContext): Statement[] {
   refuseUnsupportedFeatures(op, MYSQL_FEATURES, "MySQL");

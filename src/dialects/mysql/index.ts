@@ -20,6 +20,7 @@ import { connectMysql } from "./connect.js";
 import { MYSQL_FEATURES } from "./compile.js";
 import { EnumRegistry } from "./enums.js";
 import { introspectMysql } from "./introspect.js";
+import { mysqlOperationNotes } from "./notes.js";
 import { isMysqlLockTimeout, mysqlStepSettings } from "./limits.js";
 import { acquireMysqlLock, mysqlLockKey } from "./lock.js";
 import { BACKSLASH_ESCAPES_SQL, MYSQL_IDENTIFIER_LIMIT, placeholder, quoteIdentifier, quoteLiteral, tableName } from "./quote.js";
@@ -64,6 +65,7 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
     isAlreadyApplied: mysqlIsAlreadyApplied,
     acquireLock: acquireMysqlLock,
     introspect: introspectMysql,
+    operationNotes: mysqlOperationNotes,
     canonicalize: (conn, catalog) => canonicalizeMysql(conn, catalog, flavor),
     createScratch: (like, scratchOptions) => serverScratch(dialect, like, `kiln_test_${randomSuffix()}`, "mysql", scratchOptions),
   };

@@ -182,7 +182,7 @@ export async function readCatalog(
   const [columnRows, keyRows, checkRows, indexRows, indexIds] = await Promise.all([
     conn.query(
       `SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT,
-              CHARACTER_SET_NAME, COLLATION_NAME
+              CHARACTER_SET_NAME, COLLATION_NAME, GENERATION_EXPRESSION
          FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN ${list}
         ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION`,
       databases,
@@ -203,7 +203,7 @@ export async function readCatalog(
     ),
     readChecks(conn, server, list, databases),
     conn.query(
-      `SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, NON_UNIQUE, COLUMN_NAME, SUB_PART, INDEX_TYPE${
+      `SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, NON_UNIQUE, COLUMN_NAME, SUB_PART, INDEX_TYPE, COLLATION, INDEX_COMMENT${
         !server.mariadb && atLeast(server, 8, 0, 13) ? ", EXPRESSION" : ", NULL AS EXPRESSION"
       }
          FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN ${list}
@@ -237,7 +237,9 @@ export async function readCatalog(
     const dataType = text(row.DATA_TYPE).toLowerCase();
     const isJson = dataType === "json" || (dataType === "longtext" && jsonColumns.has(`${key}\u0000${name}`));
     const column: Column = { name, type: fromMysqlType(text(row.COLUMN_TYPE), isJson), nullable: text(row.IS_NULLABLE) === "YES" };
-    if (/auto_increment/i.test(text(row.EXTRA))) column.identity = { always: false };
+    const generated = /\b(virtual|stored|persistent) generated\b/i.exec(text(row.EXTRA));
+    if (generated) column.generated = { expression: text(row.GENERATION_EXPRESSION), stored: generated[1]!.toLowerCase() !== "virtual" };
+    else if (/auto_increment/i.test(text(row.EXTRA))) column.identity = { always: false };
     else {
       const value = normalizeDefault(row, server);
       if (value !== undefined) column.default = value;
@@ -312,16 +314,23 @@ export async function readCatalog(
       if (Number(row.NON_UNIQUE) === 0) index.unique = true;
       const type = text(row.INDEX_TYPE).toLowerCase();
       if (type !== "" && type !== "btree") index.method = type;
+      const indexComment = text(row.INDEX_COMMENT);
+      if (indexComment !== "") index.comment = indexComment;
       entry = { key, index, plain: index.method === undefined };
       indexes.set(id, entry);
     }
     const expression = text(row.EXPRESSION);
+    // COLLATION 'D': a DESC key part (MariaDB 10.8+, MySQL 8).
+    const descending = text(row.COLLATION) === "D" ? { descending: true as const } : {};
     if (expression !== "") {
-      entry.index.columns.push({ expression });
+      entry.index.columns.push({ expression, ...descending });
       entry.plain = false;
     } else if (row.SUB_PART !== null && row.SUB_PART !== undefined && entry.index.method !== "spatial") {
       // (MariaDB reports a SUB_PART of 32 for every spatial key part: the geometry's own size, not a prefix.)
-      entry.index.columns.push({ expression: `${quoteIdentifier(text(row.COLUMN_NAME))}(${text(row.SUB_PART)})` });
+      entry.index.columns.push({ expression: `${quoteIdentifier(text(row.COLUMN_NAME))}(${text(row.SUB_PART)})`, ...descending });
+      entry.plain = false;
+    } else if (descending.descending) {
+      entry.index.columns.push({ column: text(row.COLUMN_NAME), descending: true });
       entry.plain = false;
     } else {
       entry.index.columns.push(text(row.COLUMN_NAME));
