@@ -5,7 +5,7 @@ import type { DialectName } from "../dialects/types.js";
 import type { Reporter } from "../runtime/reporter.js";
 import { UsageError } from "../errors.js";
 import { terminalMessage, terminalText } from "../neutralize.js";
-import { printJson, recordSteps } from "./json.js";
+import { printJson, recordSteps, withFailureContext } from "./json.js";
 import { colors as pc, printErr, printOut, printScript } from "./output.js";
 
 export interface CliContext {
@@ -145,6 +145,9 @@ export function registerCommands(program: Command, ctx: CliContext): void {
           allowChanged: opts.allowChanged,
           lint: opts.lint,
           write: (line) => printScript(line),
+        }).catch((error: unknown) => {
+          // A failed run still committed the steps before the failing one: the error document lists them.
+          throw withFailureContext(error, { steps: recorder.steps });
         });
         if (opts.json) {
           printJson({ command: direction, target, database: result.database, steps: recorder.steps, heads: result.heads });

@@ -15,14 +15,24 @@ export function printJson(document: unknown): void {
 }
 
 export interface JsonError {
-  error: { message: string; exitCode: number; details: string[] };
+  error: { message: string; exitCode: number; details: string[]; steps?: StepRecord[] };
+}
+
+/** What a command knew when it failed (upgrade/downgrade: the steps that finished), for its error document. */
+const failureContext = new WeakMap<object, { steps?: StepRecord[] }>();
+
+/** Remembers, for the error document, what the command had done before `error`. Returns the error to rethrow. */
+export function withFailureContext(error: unknown, context: { steps?: StepRecord[] }): unknown {
+  if (typeof error === "object" && error !== null) failureContext.set(error, context);
+  return error;
 }
 
 /** The document printed instead of a result when a command fails in JSON mode. */
 export function errorDocument(error: unknown, exitCode: number): JsonError {
   const message = error instanceof Error ? error.message : String(error);
   const details = error instanceof KilnError ? [...error.details] : [];
-  return { error: { message, exitCode, details } };
+  const context = typeof error === "object" && error !== null ? failureContext.get(error) : undefined;
+  return { error: { message, exitCode, details, ...context } };
 }
 
 export interface StepRecord {

@@ -153,6 +153,24 @@ describe("--json on SQLite", () => {
     expect(usage.code).toBe(2);
     expect((usage.document.error as { message: string }).message).toContain("--sql");
 
+    const failing = createProject({ url: "sqlite://db.sqlite", models: MODELS });
+    try {
+      failing.write("migrations/r1.ts", revisionSource({ revision: "aaaaaaaaaaa1", downRevision: null, message: "one", ...table("one") }));
+      failing.write(
+        "migrations/r2.ts",
+        revisionSource({ revision: "bbbbbbbbbbb2", downRevision: "aaaaaaaaaaa1", message: "two", upgrade: `await op.execute("create table one (id integer)");` }),
+      );
+      const failed = await kilnJson(failing, ["upgrade", "head"]);
+      expect(failed.code).toBe(1);
+      const failure = failed.document.error as { message: string; steps: Record<string, unknown>[] };
+      expect(failure.message).toContain("bbbbbbbbbbb2");
+      // The first step committed before the second failed: the document says so.
+      expect(failure.steps.map((s) => [s.revision, s.status, s.direction])).toEqual([["aaaaaaaaaaa1", "applied", "up"]]);
+      expect(keys(failure.steps[0])).toEqual(STEP_KEYS);
+    } finally {
+      failing.remove();
+    }
+
     const badOption = await kilnJson(project, ["heads", "--no-such-option"]);
     expect(badOption.code).toBe(2);
     expect((badOption.document.error as { exitCode: number }).exitCode).toBe(2);
