@@ -52,6 +52,8 @@ class DiffBuilder {
   /** Every constraint and index name in sight: generated names must not collide (PostgreSQL index names are schema-wide). */
   readonly takenNames = new Set<string>();
 
+  constructor(readonly dropUnnamed: boolean) {}
+
   warn(kind: DiffWarning["kind"], message: string): void {
     this.warnings.push({ kind, message });
   }
@@ -98,7 +100,8 @@ function matchItems<T extends { name?: string }>(model: readonly T[], database: 
   const take = (item: T) => remaining.splice(remaining.indexOf(item), 1);
 
   for (const item of model.filter(hasName)) {
-    const existing = remaining.find((d) => d.name === item.name);
+    // A database item declared without a name (SQLite) is the model's item when the definitions agree.
+    const existing = remaining.find((d) => d.name === item.name) ?? remaining.find((d) => d.name === undefined && same(item, d));
     if (!existing) {
       result.create.push(item);
       continue;
@@ -382,12 +385,13 @@ function comparePrimaryKey(modelTable: Table, databaseTable: Table, diff: DiffBu
   if (wanted && existing && samePrimaryKeyColumns(wanted, existing) && (wanted.name === undefined || existing.name === undefined || wanted.name === existing.name)) return;
   if (!wanted && !existing) return;
   if (existing) {
-    if (existing.name === undefined) {
+    if (existing.name === undefined && !diff.dropUnnamed) {
       warnUnnamed(databaseTable, "primary key", existing.columns.join(", "), diff);
       return;
     }
-    const old = { name: existing.name, columns: [...existing.columns] };
-    diff.plan.add("dropConstraintsAndIndexes", { kind: "dropConstraint", ...ref, name: existing.name, type: "primary", old: { type: "primary", constraint: old } });
+    const name = existing.name ?? "";
+    const old = { name, columns: [...existing.columns] };
+    diff.plan.add("dropConstraintsAndIndexes", { kind: "dropConstraint", ...ref, name, type: "primary", old: { type: "primary", constraint: old } });
     droppedKeys.push(existing.columns);
   }
   if (wanted) {
@@ -432,9 +436,18 @@ function compareTableConstraints(modelTable: Table, databaseTable: Table, diff: 
   for (const index of indexes.create) diff.plan.add("createConstraintsAndIndexes", createIndexFor(modelTable, index, diff));
   for (const fk of foreignKeys.create) diff.plan.add("createForeignKeys", createForeignKeyFor(modelTable, fk, diff));
 
-  for (const unique of uniques.unnamed) warnUnnamed(databaseTable, "unique constraint", unique.columns.join(", "), diff);
-  for (const check of checks.unnamed) warnUnnamed(databaseTable, "check constraint", check.expression, diff);
-  for (const fk of foreignKeys.unnamed) warnUnnamed(databaseTable, "foreign key", `${fk.columns.join(", ")} -> ${referencedTableKey(fk)}`, diff);
+  if (diff.dropUnnamed) {
+    // Found by definition (SQLite rebuilds the table without it); the downgrade adds it back unnamed.
+    for (const fk of foreignKeys.unnamed) diff.plan.add("dropForeignKeys", { kind: "dropConstraint", ...ref, name: "", type: "foreignkey", old: { type: "foreignkey", constraint: { ...fk, name: "" } } });
+    for (const unique of uniques.unnamed) {
+      diff.plan.add("dropConstraintsAndIndexes", { kind: "dropConstraint", ...ref, name: "", type: "unique", old: { type: "unique", constraint: { ...unique, name: "" } } });
+    }
+    for (const check of checks.unnamed) diff.plan.add("dropConstraintsAndIndexes", { kind: "dropConstraint", ...ref, name: "", type: "check", old: { type: "check", constraint: { ...check, name: "" } } });
+  } else {
+    for (const unique of uniques.unnamed) warnUnnamed(databaseTable, "unique constraint", unique.columns.join(", "), diff);
+    for (const check of checks.unnamed) warnUnnamed(databaseTable, "check constraint", check.expression, diff);
+    for (const fk of foreignKeys.unnamed) warnUnnamed(databaseTable, "foreign key", `${fk.columns.join(", ")} -> ${referencedTableKey(fk)}`, diff);
+  }
   for (const index of indexes.unnamed) warnUnnamed(databaseTable, "index", describeColumns(index.columns), diff);
 
   if (dropped.length > 0) droppedKeys.set(tableKey(modelTable), dropped);
@@ -470,6 +483,8 @@ function rebuildDependentForeignKeys(
       const keys = droppedKeys.get(referencedTableKey(database)) ?? [];
       if (!keys.some((key) => sameColumnsAsSet(key, database.refColumns))) continue;
       if (database.name === undefined) {
+        // SQLite: a foreign key is text in the child's CREATE TABLE; nothing to drop while the parent is rebuilt.
+        if (diff.dropUnnamed) continue;
         diff.warn(
           "unmanaged",
           `Table ${qualifiedName(table)} has an unnamed foreign key (${database.columns.join(", ")} -> ${referencedTableKey(database)}) on a key this revision rebuilds; kiln cannot drop it without a name, so the revision will fail. Give the foreign key a name in the database or in the models.`,
@@ -488,6 +503,8 @@ function dropTables(tables: Table[], diff: DiffBuilder): void {
   const order = creationOrder(tables);
   for (const { table, foreignKey } of order.deferred) {
     // Part of a cycle between dropped tables: drop the link first, so each table can go on its own.
+    // SQLite drops tables in any order (foreign keys are not enforced during a step).
+    if (diff.dropUnnamed) continue;
     if (foreignKey.name === undefined) {
       warnUnnamed(table, "foreign key", `${foreignKey.columns.join(", ")} -> ${referencedTableKey(foreignKey)}`, diff);
       continue;
@@ -535,7 +552,7 @@ function sameColumnNames(a: Table, b: Table): boolean {
 }
 
 export function compareCatalogs(model: Catalog, database: Catalog, options: CompareOptions = {}): Diff {
-  const diff = new DiffBuilder();
+  const diff = new DiffBuilder(options.dropUnnamedConstraints === true);
   const decisions = options.renames ?? [];
   collectNames(model, diff.takenNames);
   collectNames(database, diff.takenNames);

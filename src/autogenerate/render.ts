@@ -8,7 +8,7 @@ import type { Column, ForeignKey, Index, Table } from "../catalog/types.js";
 import { codeLineComment } from "../neutralize.js";
 import type { ColumnSpec } from "../operations/facade.js";
 import { describeOperation, NotReversibleError, reverseOperation } from "../operations/reverse.js";
-import type { Operation } from "../operations/types.js";
+import type { DropConstraint, Operation } from "../operations/types.js";
 import { formatCall, inline, LINE_WIDTH, Multiline } from "./format.js";
 import { defaultName } from "./names.js";
 import { operationRisks } from "./risks.js";
@@ -63,6 +63,13 @@ function foreignKeySpec(fk: ForeignKey): Record<string, unknown> {
   })!;
 }
 
+/** A constraint without a name (SQLite) is found by its definition, which the call must then carry. */
+function unnamedDefinition(op: DropConstraint): Record<string, unknown> | undefined {
+  if (op.name !== "" || !op.old) return undefined;
+  const { name: _name, ...definition } = op.old.constraint as unknown as Record<string, unknown>;
+  return defined(definition);
+}
+
 function nonEmpty<T>(items: T[]): T[] | undefined {
   return items.length > 0 ? items : undefined;
 }
@@ -77,6 +84,8 @@ function createTableCalls(table: Table): string[] {
     checks: nonEmpty(table.checks.map((c) => defined({ name: c.name, expression: c.expression, column: c.column }))),
     comment: table.comment,
     options: table.options ? defined({ ...table.options }) : undefined,
+    sql: table.sql,
+    triggers: table.triggers && table.triggers.length > 0 ? table.triggers.map((t) => ({ name: t.name, sql: t.sql })) : undefined,
   };
   // createTable takes no indexes; a table definition that carries some gets them as separate calls.
   const taken = new Set(table.indexes.map((i) => i.name).filter((n): n is string => n !== undefined));
@@ -91,7 +100,7 @@ function createTableCalls(table: Table): string[] {
 function createIndexCall(name: string, table: string, schema: string | undefined, index: Index, concurrently?: boolean): string {
   return formatCall(
     "createIndex",
-    withOptions([name, table, index.columns], { schema, unique: index.unique || undefined, where: index.where, method: index.method, concurrently }),
+    withOptions([name, table, index.columns], { schema, unique: index.unique || undefined, where: index.where, method: index.method, concurrently, sql: index.sql }),
   );
 }
 
@@ -121,8 +130,10 @@ function batchCall(op: Operation): string | undefined {
     }
     case "createCheckConstraint":
       return op.notValid ? undefined : call("createCheckConstraint", [op.constraint.name, op.constraint.expression]);
-    case "dropConstraint":
-      return call("dropConstraint", [op.name, op.type]);
+    case "dropConstraint": {
+      const definition = unnamedDefinition(op);
+      return call("dropConstraint", definition ? [op.name, op.type, definition] : [op.name, op.type]);
+    }
     default:
       return undefined;
   }
@@ -202,7 +213,7 @@ function renderCall(op: Operation): string[] {
         formatCall("createCheckConstraint", withOptions([op.constraint.name, op.table, op.constraint.expression], { schema: op.schema, notValid: op.notValid })),
       ];
     case "dropConstraint":
-      return [formatCall("dropConstraint", [op.name, op.table, defined({ schema: op.schema, type: op.type })])];
+      return [formatCall("dropConstraint", [op.name, op.table, defined({ schema: op.schema, type: op.type, definition: unnamedDefinition(op) })])];
     case "validateConstraint":
       return [formatCall("validateConstraint", withOptions([op.name, op.table], { schema: op.schema }))];
     case "createEnum":

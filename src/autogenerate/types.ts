@@ -36,6 +36,8 @@ export interface RenameDecision {
 
 export interface CompareOptions {
   renames?: RenameDecision[];
+  /** Dialect.dropsUnnamedConstraints: drop constraints the database holds without a name, found by definition. */
+  dropUnnamedConstraints?: boolean;
 }
 
 export interface Diff {

@@ -192,6 +192,8 @@ export interface Index {
   /** Tablespace, when not the database's default. */
   tablespace?: string;
   comment?: string;
+  /** The CREATE INDEX text exactly as the database stored it (SQLite), used to recreate it word for word; compare ignores it. */
+  sql?: string;
 }
 
 /** One element of an exclusion constraint: an index element and the operator it is compared with. */
@@ -216,6 +218,12 @@ export interface ExclusionConstraint {
   canonical?: Canonical<"where">;
 }
 
+/** An object kiln does not model, carried verbatim: its CREATE statement exactly as the database stored it. */
+export interface VerbatimObject {
+  name: string;
+  sql: string;
+}
+
 export interface Table {
   schema?: string;
   name: string;
@@ -230,6 +238,10 @@ export interface Table {
   comment?: string;
   /** MySQL/MariaDB table options (engine, charset, row format, ...). */
   options?: TableOptions;
+  /** The CREATE TABLE text exactly as the database stored it (SQLite), used to recreate the table word for word; compare ignores it. */
+  sql?: string;
+  /** Triggers on the table that kiln does not model, recreated verbatim with the table (SQLite drops them with it). */
+  triggers?: VerbatimObject[];
 }
 
 export interface EnumType {

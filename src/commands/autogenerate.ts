@@ -76,7 +76,7 @@ export async function diffModelsWithDatabase(
     excludeTables: [...config.excludeTables, config.versionTable, config.historyTable, journalTable(config)],
   });
   const canonical = await canonicalizeWhereNeeded(session, model, database);
-  const diff = compareCatalogs(canonical, database, { renames });
+  const diff = compareCatalogs(canonical, database, { renames, dropUnnamedConstraints: session.dialect.dropsUnnamedConstraints === true });
   return { ...diff, model: canonical, database, rawModel: model };
 }
 

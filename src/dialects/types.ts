@@ -67,6 +67,11 @@ export interface Dialect {
   readonly transactionalDDL: boolean;
   /** Index and constraint options compile can express; any other is refused, named (dialects/features.ts). */
   readonly indexConstraintFeatures: readonly IndexConstraintFeature[];
+  /**
+   * True when a constraint declared without a name can be dropped by its definition
+   * (SQLite, which rebuilds the table): autogenerate then drops such constraints instead of warning.
+   */
+  readonly dropsUnnamedConstraints?: boolean;
 
   // ---- connecting ----
   /** Open a connection. Errors must be KilnError with the masked URL in the message. */

@@ -6,8 +6,8 @@
  * operations one by one.
  */
 import type { IndexElement } from "../catalog/types.js";
-import type { AlterColumnOptions, ColumnSpec, ForeignKeyOptions } from "./facade.js";
-import { alterColumnFromOptions, columnFromSpec } from "./facade.js";
+import type { AlterColumnOptions, ColumnSpec, ConstraintDefinition, ForeignKeyOptions } from "./facade.js";
+import { alterColumnFromOptions, columnFromSpec, dropConstraintFromOptions } from "./facade.js";
 import type { BatchAlterTable, ConstraintType, Operation } from "./types.js";
 
 export type { BatchAlterTable } from "./types.js";
@@ -77,8 +77,9 @@ export class BatchBuilder {
     return this.add({ kind: "createCheckConstraint", table: this.table, schema: this.schema, constraint: { name, expression } });
   }
 
-  dropConstraint(name: string, type: ConstraintType): this {
-    return this.add({ kind: "dropConstraint", table: this.table, schema: this.schema, name, type });
+  /** `definition` finds a constraint declared without a name (SQLite; pass "" as the name). */
+  dropConstraint(name: string, type: ConstraintType, definition?: ConstraintDefinition): this {
+    return this.add(dropConstraintFromOptions(name, this.table, type, this.schema, definition));
   }
 }
 

@@ -10,7 +10,7 @@ import type { Column, FkAction, IndexElement, Table, TableOptions } from "../cat
 import type { DialectName, QueryResult } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
 import { type BatchBuilder, buildBatch } from "./batch.js";
-import type { AlterColumn, ConstraintType, Operation } from "./types.js";
+import type { AlterColumn, ConstraintType, DropConstraint, Operation } from "./types.js";
 
 /** A column as written in a revision file (createTable / addColumn). */
 export interface ColumnSpec {
@@ -54,6 +54,10 @@ export interface CreateTableOptions extends SchemaOption {
   comment?: string;
   /** MySQL table options: engine, charset, collation, rowFormat, autoIncrement (start value). */
   options?: TableOptions;
+  /** SQLite: the CREATE TABLE text as the database stored it; used verbatim when it describes the same table. */
+  sql?: string;
+  /** SQLite: CREATE TRIGGER statements recreated verbatim after the table. */
+  triggers?: { name: string; sql: string }[];
 }
 
 export interface AlterColumnOptions extends SchemaOption {
@@ -79,6 +83,8 @@ export interface CreateIndexOptions extends SchemaOption {
   where?: string;
   method?: string;
   concurrently?: boolean;
+  /** SQLite: the CREATE INDEX text as the database stored it; used verbatim. */
+  sql?: string;
 }
 
 export interface ForeignKeyOptions extends SchemaOption {
@@ -123,6 +129,19 @@ export function alterColumnFromOptions(table: string, column: string, options: A
   };
 }
 
+/** An unnamed constraint as `op.dropConstraint("", table, { type, definition })` names it. */
+export type ConstraintDefinition =
+  | { columns: string[] }
+  | { expression: string }
+  | { columns: string[]; refTable: string; refColumns: string[]; refSchema?: string; onDelete?: FkAction; onUpdate?: FkAction };
+
+/** The dropConstraint operation for `op.dropConstraint(...)` and `batch.dropConstraint(...)`. */
+export function dropConstraintFromOptions(name: string, table: string, type: ConstraintType, schema: string | undefined, definition?: ConstraintDefinition): DropConstraint {
+  const op: DropConstraint = { kind: "dropConstraint", name, table, type, schema };
+  if (definition) op.old = { type, constraint: { ...definition, name } } as NonNullable<DropConstraint["old"]>;
+  return op;
+}
+
 export function tableFromSpec(name: string, columns: Record<string, ColumnSpec>, options: CreateTableOptions = {}): Table {
   const pkColumns = Object.entries(columns)
     .filter(([, spec]) => spec.primaryKey)
@@ -140,6 +159,8 @@ export function tableFromSpec(name: string, columns: Record<string, ColumnSpec>,
   else if (pkColumns.length > 0) table.primaryKey = { columns: pkColumns };
   if (options.comment !== undefined) table.comment = options.comment;
   if (options.options !== undefined) table.options = { ...options.options };
+  if (options.sql !== undefined) table.sql = options.sql;
+  if (options.triggers !== undefined) table.triggers = options.triggers.map((t) => ({ name: t.name, sql: t.sql }));
   return table;
 }
 
@@ -240,13 +261,17 @@ export class Op {
     });
   }
 
-  dropConstraint(name: string, table: string, options: SchemaOption & { type: ConstraintType }): Promise<void> {
+  /**
+   * Drops a constraint by name. SQLite keeps constraints declared without a name: pass "" as
+   * the name and the constraint as `definition` (its columns, or its expression) to drop one of those.
+   */
+  dropConstraint(name: string, table: string, options: SchemaOption & { type: ConstraintType; definition?: ConstraintDefinition }): Promise<void> {
     if (!options?.type) {
       throw new KilnError(
         `op.dropConstraint("${name}", "${table}") needs { type: "check" | "unique" | "foreignkey" | "primary" }`,
       );
     }
-    return this.push({ kind: "dropConstraint", name, table, type: options.type, schema: options.schema });
+    return this.push(dropConstraintFromOptions(name, table, options.type, options.schema, options.definition));
   }
 
   validateConstraint(name: string, table: string, options: SchemaOption = {}): Promise<void> {

@@ -91,6 +91,8 @@ export const sqliteDialect: SqliteDialect = {
   name: "sqlite",
   transactionalDDL: true,
   indexConstraintFeatures: SQLITE_FEATURES,
+  // A rebuild drops a constraint declared without a name by its definition.
+  dropsUnnamedConstraints: true,
   connect: connectSqlite,
   createScratch: async () => folderScratch("SQLite", (folder) => `sqlite://${join(folder, "kiln-test.db")}`),
   quoteIdentifier,

@@ -142,3 +142,54 @@ export function parseCreateIndex(sql: string): ParsedIndex {
   if (whereAt !== -1) parsed.where = sql.slice(tokens[whereAt]!.end).trim().replace(/;$/, "").trim();
   return parsed;
 }
+
+/** One column definition or table constraint of a CREATE TABLE, with the text around it. */
+export interface TablePart {
+  /** The definition as written, first token to last. */
+  text: string;
+  /** Text between the preceding `(` or `,` and the definition (line breaks, indentation, comments). */
+  lead: string;
+  /** Text between the definition and the following `,` or `)`. */
+  trail: string;
+  /** The column it defines; undefined for a table constraint. */
+  column?: string;
+  /** The constraints it declares (a column's inline ones, or the table constraint). */
+  constraints: ParsedConstraint[];
+}
+
+/** A CREATE TABLE statement cut into its definitions, so that a rebuild can keep every untouched one word for word. */
+export interface TableText {
+  /** From `CREATE` to the opening parenthesis, inclusive. */
+  head: string;
+  parts: TablePart[];
+  /** From the closing parenthesis on (`)`, then WITHOUT ROWID / STRICT as written). */
+  tail: string;
+}
+
+export function splitCreateTable(sql: string): TableText | undefined {
+  const tokens = tokenize(sql);
+  const open = firstParen(tokens, 0);
+  if (open === -1) return undefined;
+  const close = matchingParen(tokens, open);
+  const parts: TablePart[] = [];
+  let delimiterEnd = tokens[open]!.end;
+  let i = open + 1;
+  for (const partTokens of splitTopLevel(tokens, open + 1, close)) {
+    i += partTokens.length;
+    const next = tokens[i]!; // the `,` after this part, or the closing `)`
+    i++;
+    const head = partTokens[0];
+    if (!head) continue;
+    const text = sourceText(sql, partTokens);
+    const lead = sql.slice(delimiterEnd, head.start);
+    const trail = sql.slice(partTokens[partTokens.length - 1]!.end, next.start);
+    delimiterEnd = next.end;
+    const isTableConstraint = head.kind === "word" && CONSTRAINT_STARTS.has(head.value.toUpperCase());
+    if (isTableConstraint) parts.push({ text, lead, trail, constraints: readConstraints(sql, partTokens, undefined) });
+    else {
+      const column = identifierName(head);
+      parts.push({ text, lead, trail, column, constraints: readConstraints(sql, partTokens.slice(1), column) });
+    }
+  }
+  return { head: sql.slice(0, tokens[open]!.end), parts, tail: sql.slice(tokens[close]!.start) };
+}

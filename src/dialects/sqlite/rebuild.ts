@@ -18,7 +18,7 @@
 import { elementColumn, elementExpression, mapIndexElement } from "../../catalog/index-elements.js";
 import type { Column, Index, Table } from "../../catalog/types.js";
 import { KilnError } from "../../errors.js";
-import type { Operation, Statement } from "../../operations/types.js";
+import type { DropConstraint, Operation, Statement } from "../../operations/types.js";
 import type { Connection } from "../types.js";
 import { isBatchAlterTable, type BatchAlterTable } from "../../operations/batch.js";
 import { columnAfterAlter } from "../../operations/column-after.js";
@@ -119,6 +119,34 @@ function renameColumn(state: RebuiltTable, from: string, to: string): void {
   }
 }
 
+/** The constraint declared without a name that `op` (name "") describes by its `old` definition. */
+function unnamedConstraint(table: Table, op: DropConstraint): { name?: string } | undefined {
+  const definition = op.old;
+  if (!definition || definition.type !== op.type) {
+    fail(table, `dropping a ${op.type} constraint without a name needs its definition (op.dropConstraint("", table, { type, definition }))`);
+  }
+  // Everything but the name, with "absent" and "no action" / "main" alike.
+  const shape = (c: object) => {
+    const { name: _name, ...rest } = c as Record<string, unknown>;
+    if (rest.onDelete === "no action") delete rest.onDelete;
+    if (rest.onUpdate === "no action") delete rest.onUpdate;
+    if (isDefaultSchema(rest.refSchema as string | undefined)) delete rest.refSchema;
+    return JSON.stringify(Object.keys(rest).sort().map((k) => [k, rest[k]]));
+  };
+  const wanted = shape(definition.constraint);
+  const unnamed = (items: { name?: string }[]) => items.find((c) => (c.name === undefined || c.name === "") && shape(c) === wanted);
+  switch (definition.type) {
+    case "primary":
+      return table.primaryKey && shape({ columns: table.primaryKey.columns }) === shape({ columns: definition.constraint.columns }) ? table.primaryKey : undefined;
+    case "unique":
+      return unnamed(table.uniques);
+    case "check":
+      return unnamed(table.checks);
+    case "foreignkey":
+      return unnamed(table.foreignKeys);
+  }
+}
+
 function applyOne(state: RebuiltTable, op: Operation): void {
   const { table } = state;
   switch (op.kind) {
@@ -169,14 +197,15 @@ function applyOne(state: RebuiltTable, op: Operation): void {
         primary: table.primaryKey ? [table.primaryKey] : [],
       } as const;
       const list = lists[op.type] as { name?: string }[];
-      if (!list.some((c) => c.name === op.name)) {
+      const target = op.name === "" ? unnamedConstraint(table, op) : list.find((c) => c.name === op.name);
+      if (!target) {
         const known = list.map((c) => c.name).filter(Boolean);
         fail(table, `it has no ${op.type} constraint named "${op.name}"${known.length ? ` (named ones: ${known.join(", ")})` : " (SQLite only knows names given with CONSTRAINT in CREATE TABLE)"}`);
       }
       if (op.type === "primary") delete table.primaryKey;
-      else if (op.type === "check") table.checks = table.checks.filter((c) => c.name !== op.name);
-      else if (op.type === "unique") table.uniques = table.uniques.filter((c) => c.name !== op.name);
-      else table.foreignKeys = table.foreignKeys.filter((c) => c.name !== op.name);
+      else if (op.type === "check") table.checks = table.checks.filter((c) => c !== target);
+      else if (op.type === "unique") table.uniques = table.uniques.filter((c) => c !== target);
+      else table.foreignKeys = table.foreignKeys.filter((c) => c !== target);
       return;
     }
     default:
