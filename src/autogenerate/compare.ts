@@ -517,18 +517,24 @@ function dropTables(tables: Table[], diff: DiffBuilder): void {
       old: { type: "foreignkey" as const, constraint: { ...foreignKey, name: foreignKey.name } },
     }));
   }
+  // SQLite keeps the cycle's foreign keys in the tables themselves: the downgrade recreates them whole.
+  const whole = new Map(tables.map((t) => [tableKey(t), t]));
   for (const table of [...order.tables].reverse()) {
-    diff.plan.add("dropTables", withSchema(table.schema, { kind: "dropTable" as const, table: table.name, old: structuredClone(table) }));
+    const old = diff.dropUnnamed ? whole.get(tableKey(table))! : table;
+    diff.plan.add("dropTables", withSchema(table.schema, { kind: "dropTable" as const, table: table.name, old: structuredClone(old) }));
   }
 }
 
 function createTables(tables: Table[], diff: DiffBuilder): void {
   const order = creationOrder(tables);
+  // SQLite checks a foreign key when rows are written, not when the table is created: each table is created whole.
+  const whole = new Map(tables.map((t) => [tableKey(t), t]));
   for (const table of order.tables) {
-    const { indexes, ...definition } = structuredClone(table);
+    const { indexes, ...definition } = structuredClone(diff.dropUnnamed ? whole.get(tableKey(table))! : table);
     diff.plan.add("createTables", { kind: "createTable", table: { ...definition, indexes: [] } });
     for (const index of [...indexes].sort(byName((i) => i.name ?? ""))) diff.plan.add("createTables", createIndexFor(table, index, diff));
   }
+  if (diff.dropUnnamed) return;
   for (const { table, foreignKey } of order.deferred) diff.plan.add("createForeignKeys", createForeignKeyFor(table, foreignKey, diff));
 }
 

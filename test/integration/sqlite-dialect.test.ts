@@ -6,6 +6,7 @@ import { KilnError } from "../../src/errors.js";
 import type { Operation } from "../../src/operations/types.js";
 import type { Connection } from "../../src/dialects/types.js";
 import { buildBatch, sqliteDialect, type BatchAlterTable } from "../../src/dialects/sqlite/index.js";
+import { declaredType } from "../../src/dialects/sqlite/type-map.js";
 import { tempDir } from "../helpers/databases.js";
 
 const url = (raw: string) => ({ raw, display: raw, scheme: "sqlite" });
@@ -70,6 +71,15 @@ const books: Table = {
   ],
 };
 
+/** What introspect reports for a table kiln created: each type as declared (upper case). */
+const asRead = (t: Table): Table => ({ ...t, columns: t.columns.map((c) => ({ ...c, type: declaredType(c.type) })) });
+/** The structure of a Catalog, without the stored CREATE text introspect keeps beside it. */
+const structure = (c: Catalog): Catalog => ({
+  ...c,
+  tables: c.tables.map(({ sql: _sql, triggers: _triggers, ...t }) => ({ ...t, indexes: t.indexes.map(({ sql: _s, ...i }) => i) })),
+});
+const structureOf = (t: Table | undefined): Table | undefined => (t ? structure({ schemas: [], enums: [], tables: [t] }).tables[0] : t);
+
 function createOps(): Operation[] {
   return [
     { kind: "createTable", table: { ...authors, indexes: [] } },
@@ -90,7 +100,7 @@ describe("sqlite dialect against a database", () => {
   it("introspects a schema built from compiled operations exactly, and canonicalize agrees", async () => {
     await step(conn, createOps());
     const catalog = await sqliteDialect.introspect(conn);
-    expect(catalog).toEqual({ schemas: [], enums: [], tables: [authors, books] } satisfies Catalog);
+    expect(structure(catalog)).toEqual({ schemas: [], enums: [], tables: [asRead(authors), asRead(books)] } satisfies Catalog);
     const model: Catalog = {
       schemas: [],
       enums: [{ name: "book_status", values: ["draft", "published"] }],
@@ -99,7 +109,12 @@ describe("sqlite dialect against a database", () => {
         { ...books, columns: books.columns.map((c) => (c.name === "status" ? { ...c, type: "book_status", comment: "state" } : c)) },
       ],
     };
-    expect(await sqliteDialect.canonicalize(conn, model)).toEqual(catalog);
+    // The enum column gains the CHECK that enforces its values; everything else reads as the database has it.
+    const enumCheck = { name: "ck_books_status_enum", expression: `"status" IN ('draft', 'published')` };
+    expect(await sqliteDialect.canonicalize(conn, model)).toEqual({
+      ...structure(catalog),
+      tables: [asRead(authors), { ...asRead(books), checks: [books.checks[0]!, enumCheck, books.checks[1]!] }],
+    });
   });
 
   it("leaves kiln's own tables and rebuild leftovers out", async () => {
@@ -161,10 +176,10 @@ describe("sqlite dialect against a database", () => {
     ]);
     expect(await rows(conn, "PRAGMA foreign_key_check")).toEqual([]);
     const catalog = await sqliteDialect.introspect(conn);
-    expect(catalog.tables.find((t) => t.name === "books")).toEqual(books);
-    expect(catalog.tables.find((t) => t.name === "authors")).toEqual({
-      ...authors,
-      columns: authors.columns.map((c) => (c.name === "name" ? { ...c, type: "text" } : c)),
+    expect(structureOf(catalog.tables.find((t) => t.name === "books"))).toEqual(asRead(books));
+    expect(structureOf(catalog.tables.find((t) => t.name === "authors"))).toEqual({
+      ...asRead(authors),
+      columns: asRead(authors).columns.map((c) => (c.name === "name" ? { ...c, type: "TEXT" } : c)),
       checks: [],
     });
     // The FK still works (enforcement is back on), the trigger and view too, and AUTOINCREMENT continues.
@@ -198,8 +213,8 @@ describe("sqlite dialect against a database", () => {
     expect(String(row!.joined)).toMatch(/^\d{4}-\d\d-\d\d /);
     const table = (await sqliteDialect.introspect(conn)).tables.find((t) => t.name === "authors")!;
     expect(table.columns.slice(-2)).toEqual([
-      { name: "country", type: "char(2)", nullable: false, default: "'NZ'" },
-      { name: "joined", type: "text", nullable: false, default: "CURRENT_TIMESTAMP" },
+      { name: "country", type: "CHAR(2)", nullable: false, default: "'NZ'" },
+      { name: "joined", type: "TEXT", nullable: false, default: "CURRENT_TIMESTAMP" },
     ]);
   });
 
@@ -211,7 +226,7 @@ describe("sqlite dialect against a database", () => {
       { sql: 'ALTER TABLE "books" DROP COLUMN "cover"' },
     ]);
     const rebuild = await sqliteDialect.compileOnline(conn, { kind: "dropColumn", table: "books", column: "author_id" });
-    expect(rebuild.map((s) => s.sql)).toContain('DROP TABLE "books"');
+    expect(rebuild.map((s) => s.sql)).toContain('DROP TABLE "_kiln_new_books"');
     await step(conn, [{ kind: "dropColumn", table: "books", column: "author_id" }]);
     const table = (await sqliteDialect.introspect(conn)).tables.find((t) => t.name === "books")!;
     expect(table.columns.map((c) => c.name)).toEqual(["id", "title", "published", "meta", "cover", "status"]);

@@ -220,7 +220,8 @@ describe.each(targets)("kiln test on $name", (target) => {
       expect(run.stdout).toMatch(/^✗ f6f6f6f6f6f6 book isbn/m);
       expect(run.stdout).toContain(file);
       expect(run.stderr).toContain(`downgrade of revision f6f6f6f6f6f6 (${file}) does not restore the schema`);
-      expect(run.stderr).toMatch(/downgrade of f6f6f6f6f6f6 leaves:\n\s+\+ column books\.isbn varchar/);
+      // SQLite shows the type as declared (VARCHAR(20)), the servers as they print it.
+      expect(run.stderr).toMatch(/downgrade of f6f6f6f6f6f6 leaves:\n\s+\+ column books\.isbn varchar/i);
       // Only the forgotten column differs: the index the downgrade did drop is not reported.
       expect(run.stderr).not.toMatch(/ix_books_isbn/);
       expect(await target.userTables(url)).toEqual([]);

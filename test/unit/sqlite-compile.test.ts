@@ -4,7 +4,7 @@ import { KilnError } from "../../src/errors.js";
 import type { Operation } from "../../src/operations/types.js";
 import { applyToTable, buildBatch, groupRebuilds, sqliteDialect, sqlitePath } from "../../src/dialects/sqlite/index.js";
 import { parseCreateIndex, parseCreateTable } from "../../src/dialects/sqlite/parse.js";
-import { canonicalType, declaredType, neutralType } from "../../src/dialects/sqlite/type-map.js";
+import { canonicalType, declaredType, neutralType, sameType } from "../../src/dialects/sqlite/type-map.js";
 import { canonicalizeCatalog } from "../../src/dialects/sqlite/canonicalize.js";
 
 const sql = (op: Operation) => sqliteDialect.compile(op).map((s) => s.sql);
@@ -60,7 +60,14 @@ describe("sqlite types", () => {
     expect(declaredType("varchar(200)")).toBe("VARCHAR(200)");
     expect(declaredType("bytea")).toBe("BLOB");
     expect(neutralType("INT")).toBe("integer");
-    expect(canonicalType("Numeric( 10 , 2 )")).toBe("numeric(10,2)");
+    // The database's own text (with capitals) is declared as it is: `.schema` keeps showing it.
+    expect(canonicalType("Numeric( 10 , 2 )")).toBe("Numeric( 10 , 2 )");
+    expect(declaredType("NVARCHAR(120)")).toBe("NVARCHAR(120)");
+    expect(declaredType("INT")).toBe("INT");
+    expect(sameType("INT", "integer")).toBe(true);
+    expect(sameType("NVARCHAR(120)", "varchar(120)")).toBe(true);
+    expect(sameType("DATETIME", "timestamp")).toBe(true);
+    expect(sameType("varchar(120)", "varchar(200)")).toBe(false);
     expect(() => declaredType("my.enum")).toThrow(/cannot declare type/);
   });
 });
@@ -276,8 +283,10 @@ describe("sqlite canonicalize", () => {
     expect(out.enums).toEqual([]);
     const table = out.tables[0]!;
     expect(table.comment).toBeUndefined();
-    expect(table.columns[0]).toEqual({ name: "id", type: "integer", nullable: false, identity: { always: false } });
-    expect(table.columns.find((c) => c.name === "mood")!.type).toBe("text");
+    expect(table.columns[0]).toEqual({ name: "id", type: "INTEGER", nullable: false, identity: { always: false } });
+    expect(table.columns.find((c) => c.name === "mood")!.type).toBe("TEXT");
+    // SQLite has no enum types: a named CHECK enforces the values.
+    expect(table.checks).toContainEqual({ name: "ck_users_mood_enum", expression: `"mood" IN ('ok')` });
     expect(table.columns.every((c) => c.comment === undefined)).toBe(true);
     expect(table.foreignKeys[0]!.onDelete).toBeUndefined();
     expect(table.indexes).toEqual([{ name: "ix", columns: ["email"] }]);

@@ -4,12 +4,13 @@
  * rebuild.ts on a live connection; here they raise a KilnError that says so.
  */
 import { refuseUnsupportedFeatures, type IndexConstraintFeature } from "../features.js";
-import type { Column } from "../../catalog/types.js";
+import type { Column, Index, Table } from "../../catalog/types.js";
+import { createdName, parseCreateTable, qualifyCreate } from "./parse.js";
 import { KilnError } from "../../errors.js";
 import type { BulkInsert, Operation, Statement } from "../../operations/types.js";
 import { isBatchAlterTable, type BatchAlterTable } from "../../operations/batch.js";
 import { columnDefinition, columnList, createIndexSql, createTableSql, isAutoKey, isConstantDefault } from "./ddl.js";
-import { quoteIdentifier, tableName, toSqliteValue } from "./quote.js";
+import { isDefaultSchema, quoteIdentifier, tableName, toSqliteValue } from "./quote.js";
 
 /** True when ALTER TABLE ADD COLUMN can add this column (SQLite's restrictions on ADD COLUMN). */
 export function canAddColumnDirectly(column: Column): boolean {
@@ -108,6 +109,38 @@ function compileBulkInsert(op: BulkInsert): Statement[] {
   return statements;
 }
 
+/** Stored CREATE text for an object of an attached database: sqlite_schema keeps it unqualified. */
+function inSchema(sql: string, schema: string | undefined, what: string): string {
+  if (isDefaultSchema(schema)) return sql;
+  const qualified = qualifyCreate(sql, schema!, quoteIdentifier);
+  if (qualified === undefined) throw new KilnError(`cannot tell which name ${what} creates, so it cannot be created in "${schema}": ${sql.slice(0, 80)}`);
+  return qualified;
+}
+
+const sameNames = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x.toLowerCase() === b[i]!.toLowerCase());
+
+/**
+ * The table's stored CREATE TABLE text, when it still describes this table (same
+ * name, same columns in the same order): recreating from it keeps `.schema` word
+ * for word. A definition edited by hand (in a revision file) is written anew.
+ */
+function storedTableSql(table: Table): string | undefined {
+  if (table.sql === undefined) return undefined;
+  const parsed = parseCreateTable(table.sql);
+  if (createdName(table.sql)?.name.toLowerCase() !== table.name.toLowerCase()) return undefined;
+  if (!sameNames(parsed.columns.map((c) => c.name), table.columns.map((c) => c.name))) return undefined;
+  const count = (kind: string) => parsed.constraints.filter((c) => c.kind === kind).length;
+  if (count("primary") !== (table.primaryKey ? 1 : 0) || count("unique") !== table.uniques.length) return undefined;
+  if (count("foreignkey") !== table.foreignKeys.length || count("check") !== table.checks.length) return undefined;
+  return inSchema(table.sql, table.schema, `table "${table.name}"`);
+}
+
+/** CREATE INDEX: the stored text when it is this index's, else kiln's. */
+function indexSql(schema: string | undefined, table: string, index: Index & { name: string }): string {
+  if (index.sql !== undefined && createdName(index.sql)?.name === index.name) return inSchema(index.sql, schema, `index "${index.name}"`);
+  return createIndexSql(schema, table, index);
+}
+
 /** Compile one operation (pure). */
 /** Index and constraint options SQLite compile writes; others are refused (dialects/features.ts). */
 export const SQLITE_FEATURES: readonly IndexConstraintFeature[] = [];
@@ -117,11 +150,13 @@ export function compileOperation(op: Operation | BatchAlterTable): Statement[] {
   if (isBatchAlterTable(op)) throw needsConnection(describe(op), op.table);
   switch (op.kind) {
     case "createTable": {
-      const statements: Statement[] = [{ sql: createTableSql(op.table) }];
+      const statements: Statement[] = [{ sql: storedTableSql(op.table) ?? createTableSql(op.table) }];
       // Indexes normally come as separate createIndex ops; honour any listed here too.
       for (const index of op.table.indexes) {
-        if (index.name) statements.push({ sql: createIndexSql(op.table.schema, op.table.name, { ...index, name: index.name }) });
+        if (index.name) statements.push({ sql: indexSql(op.table.schema, op.table.name, { ...index, name: index.name }) });
       }
+      // Triggers carried verbatim from the database (a downgrade that recreates a dropped table).
+      for (const trigger of op.table.triggers ?? []) statements.push({ sql: inSchema(trigger.sql, op.table.schema, `trigger "${trigger.name}"`) });
       return statements;
     }
     case "dropTable":
@@ -144,7 +179,7 @@ export function compileOperation(op: Operation | BatchAlterTable): Statement[] {
       ];
     }
     case "createIndex":
-      return [{ sql: createIndexSql(op.schema, op.table, op.index) }];
+      return [{ sql: indexSql(op.schema, op.table, op.index) }];
     case "dropIndex":
       return [{ sql: `DROP INDEX ${tableName(op.schema, op.name)}` }];
     case "createPrimaryKey":

@@ -73,11 +73,27 @@ export function autoIncrementColumn(table: Table): Column | undefined {
 
 export function columnDefinition(column: Column, inlinePrimaryKey?: { name?: string }): string {
   const parts = [quoteIdentifier(column.name)];
-  parts.push(inlinePrimaryKey ? "INTEGER" : declaredType(column.type, column.name));
+  const type = inlinePrimaryKey && isIntegerType(column.type) ? "INTEGER" : declaredType(column.type, column.name);
+  // SQLite allows a column without a type (BLOB affinity): nothing to write then.
+  if (type !== "") parts.push(type);
   if (!column.nullable) parts.push("NOT NULL");
   if (inlinePrimaryKey) parts.push(`${constraintName(inlinePrimaryKey.name)}PRIMARY KEY AUTOINCREMENT`);
-  if (column.default !== undefined) parts.push(defaultClause(column.default));
+  if (column.default !== undefined && !column.generated) parts.push(defaultClause(column.default));
+  if (column.collation !== undefined) parts.push(`COLLATE ${/^[A-Za-z_][A-Za-z0-9_]*$/.test(column.collation) ? column.collation : quoteIdentifier(column.collation)}`);
+  if (column.generated) parts.push(`GENERATED ALWAYS AS (${column.generated.expression}) ${column.generated.stored ? "STORED" : "VIRTUAL"}`);
   return parts.join(" ");
+}
+
+export function primaryKeyClause(pk: { name?: string; columns: string[] }): string {
+  return `${constraintName(pk.name)}PRIMARY KEY (${columnList(pk.columns)})`;
+}
+
+export function uniqueClause(u: { name?: string; columns: string[] }): string {
+  return `${constraintName(u.name)}UNIQUE (${columnList(u.columns)})`;
+}
+
+export function checkClause(ck: { name?: string; expression: string }): string {
+  return `${constraintName(ck.name)}CHECK (${ck.expression})`;
 }
 
 const ACTIONS: Record<string, string> = {
@@ -104,12 +120,10 @@ export function foreignKeyClause(fk: ForeignKey): string {
 export function createTableSql(table: Table, overrides: { name?: string; options?: string } = {}): string {
   const auto = autoIncrementColumn(table);
   const lines = table.columns.map((c) => columnDefinition(c, c === auto ? { name: table.primaryKey?.name } : undefined));
-  if (table.primaryKey && !auto) {
-    lines.push(`${constraintName(table.primaryKey.name)}PRIMARY KEY (${columnList(table.primaryKey.columns)})`);
-  }
-  for (const u of table.uniques) lines.push(`${constraintName(u.name)}UNIQUE (${columnList(u.columns)})`);
+  if (table.primaryKey && !auto) lines.push(primaryKeyClause(table.primaryKey));
+  for (const u of table.uniques) lines.push(uniqueClause(u));
   for (const fk of table.foreignKeys) lines.push(foreignKeyClause(fk));
-  for (const ck of table.checks) lines.push(`${constraintName(ck.name)}CHECK (${ck.expression})`);
+  for (const ck of table.checks) lines.push(checkClause(ck));
   const options = overrides.options ? ` ${overrides.options}` : "";
   return `CREATE TABLE ${tableName(table.schema, overrides.name ?? table.name)} (\n  ${lines.join(",\n  ")}\n)${options}`;
 }

@@ -32,7 +32,7 @@ import type { Catalog } from "../../catalog/types.js";
 import type { Operation, Statement } from "../../operations/types.js";
 import type { BookkeepingNames, Connection, Dialect } from "../types.js";
 import type { BatchAlterTable } from "../../operations/batch.js";
-import { canonicalizeCatalog } from "./canonicalize.js";
+import { canonicalizeCatalog, declaredTypesOf } from "./canonicalize.js";
 import { compileOperation, needsTableDefinition } from "./compile.js";
 import { connectSqlite } from "./connect.js";
 import { introspectSqlite } from "./introspect.js";
@@ -113,8 +113,10 @@ export const sqliteDialect: SqliteDialect = {
   isMissingTable: (error) => /^no such table: /.test(error instanceof Error ? error.message : ""),
   acquireLock: acquireSqliteLock,
   introspect: introspectSqlite,
-  async canonicalize(_conn: Connection, catalog: Catalog): Promise<Catalog> {
-    return canonicalizeCatalog(catalog);
+  async canonicalize(conn: Connection, catalog: Catalog): Promise<Catalog> {
+    // The database's declared type text wins over an equivalent model spelling (INT stays INT).
+    const database = await introspectSqlite(conn, { schemas: catalog.schemas, includeTable: (schema, name) => catalog.tables.some((t) => t.schema === schema && t.name === name) });
+    return canonicalizeCatalog(catalog, declaredTypesOf(database));
   },
   needsTableDefinition,
   compileOnline,

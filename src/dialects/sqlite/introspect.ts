@@ -9,7 +9,6 @@ import type { Catalog, CheckConstraint, Column, FkAction, ForeignKey, Index, Tab
 import type { Connection, IntrospectOptions } from "../types.js";
 import { parseCreateIndex, parseCreateTable, type ParsedConstraint } from "./parse.js";
 import { isDefaultSchema, quoteIdentifier } from "./quote.js";
-import { neutralType } from "./type-map.js";
 
 /** kiln's own tables and the scratch tables of an interrupted rebuild: never part of a user's schema. */
 const KILN_TABLES = new Set(["kiln_version", "kiln_history", "kiln_version_journal", "kiln_lock"]);
@@ -141,20 +140,30 @@ export function buildTables(raw: RawSchema, keep: (schema: string, name: string)
     const hiddenColumns: string[] = [];
     for (const row of rows) {
       const name = String(row.name);
-      if (Number(row.hidden) !== 0) {
+      const hidden = Number(row.hidden);
+      // 1: a hidden column of a virtual table; 2 and 3: generated VIRTUAL and STORED columns.
+      if (hidden === 1) {
         hiddenColumns.push(name);
         continue;
       }
+      // The declared type exactly as written: it is what `.schema` shows (canonicalize compares by meaning).
       const declared = String(row.type ?? "");
       // A rowid alias (INTEGER PRIMARY KEY) can never hold NULL, NOT NULL or not.
       const rowidAlias = !withoutRowid && pkColumns.length === 1 && pkColumns[0] === name && declared.toUpperCase() === "INTEGER";
-      const column: Column = { name, type: neutralType(declared), nullable: Number(row.not_null) === 0 && !rowidAlias };
+      const column: Column = { name, type: declared, nullable: Number(row.not_null) === 0 && !rowidAlias };
       if (row.dflt_value !== null && row.dflt_value !== undefined) column.default = String(row.dflt_value);
-      if (parsed.columns.find((c) => c.name.toLowerCase() === name.toLowerCase())?.autoIncrement) column.identity = { always: false };
+      const parsedColumn = parsed.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+      if (parsedColumn?.autoIncrement) column.identity = { always: false };
+      if (parsedColumn?.collation !== undefined) column.collation = parsedColumn.collation;
+      if (hidden === 2 || hidden === 3) column.generated = { expression: parsedColumn?.generated?.expression ?? "", stored: hidden === 3 };
       columns.push(column);
     }
 
-    const table: Table = { name: object.name, columns, uniques: [], foreignKeys: [], checks: [], indexes: [] };
+    const table: Table = { name: object.name, columns, uniques: [], foreignKeys: [], checks: [], indexes: [], sql: object.sql };
+    const triggers = raw.objects
+      .filter((o) => o.type === "trigger" && o.sql && o.schema === object.schema && o.tbl_name === object.name)
+      .map((o) => ({ name: o.name, sql: o.sql! }));
+    if (triggers.length > 0) table.triggers = triggers;
     if (!isDefaultSchema(object.schema)) table.schema = object.schema;
     if (pkColumns.length > 0) {
       const name = takeName(pool, (c) => c.kind === "primary");
@@ -192,6 +201,7 @@ export function buildTables(raw: RawSchema, keep: (schema: string, name: string)
       const index: Index = {
         name: object2.name,
         columns: parsedIndex.elements.map((e) => e.column ?? { expression: e.text }),
+        sql: object2.sql!,
       };
       if (parsedIndex.unique) index.unique = true;
       if (parsedIndex.where) index.where = parsedIndex.where;

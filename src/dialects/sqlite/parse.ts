@@ -12,12 +12,38 @@ export type ParsedConstraint =
   | { kind: "foreignkey"; name?: string; columns: string[]; refTable: string };
 
 export interface ParsedTable {
-  /** Column names in order, with AUTOINCREMENT noted. */
-  columns: { name: string; autoIncrement: boolean }[];
+  /** Column names in order, with AUTOINCREMENT, COLLATE and GENERATED ALWAYS AS noted. */
+  columns: ParsedColumn[];
   /** Column-level and table-level constraints, in order of appearance. */
   constraints: ParsedConstraint[];
   /** Text after the closing parenthesis, e.g. `WITHOUT ROWID, STRICT` ("" when none). */
   options: string;
+}
+
+export interface ParsedColumn {
+  name: string;
+  autoIncrement: boolean;
+  collation?: string;
+  generated?: { expression: string; stored: boolean };
+}
+
+/** COLLATE and GENERATED ALWAYS AS (...) [STORED|VIRTUAL] of one column definition (tokens after the name). */
+function columnExtras(sql: string, part: Token[]): Pick<ParsedColumn, "collation" | "generated"> {
+  const extras: Pick<ParsedColumn, "collation" | "generated"> = {};
+  for (let i = 0; i < part.length; i++) {
+    const t = part[i]!;
+    if (t.kind === "punct" && t.text === "(") {
+      i = matchingParen(part, i);
+    } else if (isKeyword(t, "COLLATE") && isName(part[i + 1])) {
+      extras.collation = identifierName(part[i + 1]!);
+      i++;
+    } else if (isKeyword(t, "AS") && part[i + 1]?.text === "(") {
+      const close = matchingParen(part, i + 1);
+      extras.generated = { expression: sourceText(sql, part.slice(i + 2, close)).trim(), stored: isKeyword(part[close + 1], "STORED") };
+      i = close;
+    }
+  }
+  return extras;
 }
 
 export interface ParsedIndex {
@@ -118,7 +144,7 @@ export function parseCreateTable(sql: string): ParsedTable {
       constraints.push(...readConstraints(sql, part, undefined));
     } else {
       const name = identifierName(head);
-      columns.push({ name, autoIncrement: part.some((t) => isKeyword(t, "AUTOINCREMENT")) });
+      columns.push({ name, autoIncrement: part.some((t) => isKeyword(t, "AUTOINCREMENT")), ...columnExtras(sql, part.slice(1)) });
       constraints.push(...readConstraints(sql, part.slice(1), name));
     }
   }
@@ -192,4 +218,25 @@ export function splitCreateTable(sql: string): TableText | undefined {
     }
   }
   return { head: sql.slice(0, tokens[open]!.end), parts, tail: sql.slice(tokens[close]!.start) };
+}
+
+/** The name a CREATE TABLE/INDEX/TRIGGER/VIEW statement gives its object, and where that name starts. */
+export function createdName(sql: string): { name: string; start: number } | undefined {
+  const tokens = tokenize(sql);
+  const at = tokens.findIndex((t, i) => i < 4 && ["TABLE", "INDEX", "TRIGGER", "VIEW"].some((k) => isKeyword(t, k)));
+  if (at === -1) return undefined;
+  let i = at + 1;
+  if (isKeyword(tokens[i], "IF") && isKeyword(tokens[i + 1], "NOT") && isKeyword(tokens[i + 2], "EXISTS")) i += 3;
+  const token = tokens[i];
+  if (!isName(token)) return undefined;
+  // `schema.name`: the name is the part after the dot.
+  if (tokens[i + 1]?.text === "." && isName(tokens[i + 2])) return { name: identifierName(tokens[i + 2]!), start: tokens[i]!.start };
+  return { name: identifierName(token), start: token.start };
+}
+
+/** The statement with its object's name qualified by `schema` (sqlite_schema keeps it unqualified), or undefined if it cannot tell the name. */
+export function qualifyCreate(sql: string, schema: string, quote: (name: string) => string): string | undefined {
+  const found = createdName(sql);
+  if (!found) return undefined;
+  return `${sql.slice(0, found.start)}${quote(schema)}.${sql.slice(found.start)}`;
 }

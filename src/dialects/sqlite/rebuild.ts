@@ -27,6 +27,7 @@ import { columnList, createIndexSql, createTableSql, isAutoKey } from "./ddl.js"
 import { buildTables, readRawSchema, REBUILD_PREFIX } from "./introspect.js";
 import { isDefaultSchema, quoteIdentifier, tableName } from "./quote.js";
 import { tokenize } from "./tokens.js";
+import { rebuiltTableText } from "./table-text.js";
 
 /** True when the SQL expression mentions the column (as a bare or quoted identifier). */
 export function mentionsColumn(expression: string, column: string): boolean {
@@ -224,7 +225,9 @@ export function applyToTable(current: Table, operations: Operation[]): RebuiltTa
 
 /** What the database holds besides the Table: raw SQL the rebuild must restore. */
 export interface TableSurroundings {
-  /** WITHOUT ROWID / STRICT. */
+  /** The table's CREATE TABLE text as stored and the table it describes: untouched definitions keep their text. */
+  original?: { sql: string; table: Table };
+  /** WITHOUT ROWID / STRICT, for a table written anew. */
   options: string;
   /** Original CREATE INDEX text by index name. */
   indexSql: Map<string, string>;
@@ -234,30 +237,32 @@ export interface TableSurroundings {
   sequence?: number;
 }
 
-/** The rebuild statements (pure). */
+/**
+ * The rebuild statements (pure). The old table moves aside first, so the new one
+ * is created under its own name with its CREATE TABLE text as written (a rename
+ * afterwards would rewrite the name in that text).
+ */
 export function rebuildStatements(rebuilt: RebuiltTable, around: TableSurroundings): Statement[] {
   const { table } = rebuilt;
-  const scratch = `${REBUILD_PREFIX}${table.name}`;
-  const copied = table.columns.filter((c) => rebuilt.sources.has(c.name));
+  const aside = `${REBUILD_PREFIX}${table.name}`;
+  const copied = table.columns.filter((c) => rebuilt.sources.has(c.name) && !c.generated);
+  const edited = around.original ? rebuiltTableText(around.original.sql, around.original.table, table) : undefined;
   const statements: Statement[] = [
     // Lets a self-referencing table be copied in any row order; checked at commit.
     { sql: "PRAGMA defer_foreign_keys = ON" },
-    { sql: createTableSql(table, { name: scratch, options: around.options }) },
+    // Legacy mode: the rename leaves views, triggers and other tables' REFERENCES naming the table as they are.
+    { sql: "PRAGMA legacy_alter_table = ON" },
+    { sql: `ALTER TABLE ${tableName(table.schema, table.name)} RENAME TO ${quoteIdentifier(aside)}` },
+    { sql: edited ?? createTableSql(table, { options: around.options }) },
   ];
   if (copied.length > 0) {
     statements.push({
-      sql: `INSERT INTO ${tableName(table.schema, scratch)} (${columnList(copied.map((c) => c.name))}) SELECT ${copied
+      sql: `INSERT INTO ${tableName(table.schema, table.name)} (${columnList(copied.map((c) => c.name))}) SELECT ${copied
         .map((c) => rebuilt.sources.get(c.name))
-        .join(", ")} FROM ${tableName(table.schema, table.name)}`,
+        .join(", ")} FROM ${tableName(table.schema, aside)}`,
     });
   }
-  statements.push(
-    { sql: `DROP TABLE ${tableName(table.schema, table.name)}` },
-    // Legacy mode: rename without re-checking views and triggers that name the (now dropped) table.
-    { sql: "PRAGMA legacy_alter_table = ON" },
-    { sql: `ALTER TABLE ${tableName(table.schema, scratch)} RENAME TO ${quoteIdentifier(table.name)}` },
-    { sql: "PRAGMA legacy_alter_table = OFF" },
-  );
+  statements.push({ sql: `DROP TABLE ${tableName(table.schema, aside)}` }, { sql: "PRAGMA legacy_alter_table = OFF" });
   if (around.sequence !== undefined && table.columns.some(isAutoKey)) {
     // Keep AUTOINCREMENT from reusing ids of rows deleted before the rebuild.
     const seqTable = `${isDefaultSchema(table.schema) ? "" : `${quoteIdentifier(table.schema!)}.`}sqlite_sequence`;
@@ -272,6 +277,7 @@ export function rebuildStatements(rebuilt: RebuiltTable, around: TableSurroundin
       sql: original && !rebuilt.changedIndexes.has(index.name!) ? original : createIndexSql(table.schema, table.name, { ...index, name: index.name! }),
     });
   }
+  // Dropped with the old table; their text as stored (a trigger on a dropped column fails here, loudly).
   for (const trigger of around.triggerSql) statements.push({ sql: trigger });
   return statements;
 }
@@ -309,11 +315,6 @@ export async function compileOnline(conn: Connection, op: Operation | BatchAlter
       after.indexes.length === current.indexes.length;
     if (untouched) return compileOperation(op);
   }
-  if (extra.hiddenColumns.length > 0) {
-    throw new KilnError(
-      `cannot rebuild table "${current.name}": it has generated columns (${extra.hiddenColumns.join(", ")}) that kiln cannot copy. Write this change by hand with op.execute().`,
-    );
-  }
   // Operations ALTER TABLE could do alone may sit in a batch too: everything goes into one copy.
   const rebuilt = applyToTable(current, operations);
 
@@ -334,7 +335,9 @@ export async function compileOnline(conn: Connection, op: Operation | BatchAlter
     const row = (await conn.query(`SELECT seq FROM ${seqTable} WHERE name = ?`, [current.name])).rows[0];
     if (row) sequence = Number(row.seq);
   }
+  const stored = objects.find((o) => o.type === "table" && o.name === current.name)?.sql;
   return rebuildStatements(rebuilt, {
+    ...(stored ? { original: { sql: stored, table: current } } : {}),
     options: extra.options,
     indexSql: new Map(objects.filter((o) => o.type === "index").map((o) => [o.name, o.sql!])),
     triggerSql: objects.filter((o) => o.type === "trigger").map((o) => o.sql!),

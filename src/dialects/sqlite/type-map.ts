@@ -8,11 +8,12 @@
  */
 import { KilnError } from "../../errors.js";
 
-/** Declared types read back into a neutral spelling other than their own. */
+/** Spellings of one type that mean the same to SQLite and to kiln's vocabulary (compared, never rewritten). */
 const DECLARED_ALIASES: Record<string, string> = {
   int: "integer",
   blob: "bytea",
   "double": "double precision",
+  datetime: "timestamp",
 };
 
 const NEUTRAL_TO_DECLARED: Record<string, string> = {
@@ -31,31 +32,46 @@ function tidy(type: string): string {
 // A type name SQLite accepts: words, optional (n) or (n,m), optional [] suffixes.
 const DECLARABLE = /^[A-Za-z_][A-Za-z0-9_]*( [A-Za-z_][A-Za-z0-9_]*)*(\([+-]?\d+(,[+-]?\d+)?\))?(\[\])*$/;
 
-/** The declared type text for a neutral type. */
-export function declaredType(neutral: string, column?: string): string {
-  const t = tidy(neutral).toLowerCase();
-  const mapped = NEUTRAL_TO_DECLARED[t] ?? t.toUpperCase();
-  if (!DECLARABLE.test(mapped)) {
-    throw new KilnError(
-      `SQLite cannot declare type "${neutral}"${column ? ` for column "${column}"` : ""}: use a plain type name such as text, integer, numeric(10,2) or varchar(200)`,
-    );
+/**
+ * The declared type text for a column's type. A type in kiln's neutral
+ * vocabulary (lower case, as models write it) is declared in upper case
+ * (`varchar(200)` -> `VARCHAR(200)`, bytea -> BLOB); a type with capitals is the
+ * database's own text (`NVARCHAR(120)`, `INT`) and is declared as it is. An
+ * empty type is a column declared without one.
+ */
+export function declaredType(type: string, column?: string): string {
+  if (type.trim() === "") return "";
+  if (/[A-Z]/.test(type)) {
+    if (DECLARABLE.test(tidy(type))) return type.trim();
+  } else {
+    const t = tidy(type);
+    const mapped = NEUTRAL_TO_DECLARED[t] ?? t.toUpperCase();
+    if (DECLARABLE.test(mapped)) return mapped;
   }
-  return mapped;
+  throw new KilnError(
+    `SQLite cannot declare type "${type}"${column ? ` for column "${column}"` : ""}: use a plain type name such as text, integer, numeric(10,2) or varchar(200)`,
+  );
 }
 
-/** The neutral type for a declared type read from the database. */
+/** What a declared type means, for comparing: lower case, tidy spacing, one spelling per type (INT and INTEGER alike). */
 export function neutralType(declared: string): string {
   const t = tidy(declared).toLowerCase();
   if (t === "") return "";
-  return DECLARED_ALIASES[t] ?? t;
+  const base = t.replace(/^n(varchar|char)\b/, "$1").replace(/^character varying\b/, "varchar");
+  return DECLARED_ALIASES[base] ?? base;
 }
 
-/** The spelling introspect() will report for a model type. */
-export function canonicalType(neutral: string): string {
-  return neutralType(declaredType(neutral));
+/** True when two declared types mean the same (`INT` and `integer`, `NVARCHAR(40)` and `varchar(40)`). */
+export function sameType(a: string, b: string): boolean {
+  return neutralType(a) === neutralType(b);
+}
+
+/** The text introspect() will report for a model type created by kiln. */
+export function canonicalType(type: string): string {
+  return declaredType(type);
 }
 
 /** True for the types SQLite can turn into a rowid alias (INTEGER PRIMARY KEY). */
-export function isIntegerType(neutral: string): boolean {
-  return ["integer", "int", "bigint", "smallint"].includes(tidy(neutral).toLowerCase());
+export function isIntegerType(type: string): boolean {
+  return ["integer", "int", "bigint", "smallint"].includes(tidy(type).toLowerCase());
 }
