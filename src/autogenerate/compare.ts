@@ -39,6 +39,7 @@ import {
   tableRenameCandidates,
 } from "./renames.js";
 import { operationRisks } from "./risks.js";
+import { unmodelledWarnings } from "./unmodelled.js";
 import type { CompareOptions, Diff, DiffWarning, RenameCandidate, RenameDecision } from "./types.js";
 
 type Named<T> = T & { name: string };
@@ -592,7 +593,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
   const risks: DiffWarning[] = operations.flatMap((op) => operationRisks(op).map((message) => ({ kind: "dataLoss" as const, message: capitalize(message) + "." })));
   return {
     operations,
-    warnings: [...diff.warnings, ...risks],
+    warnings: [...diff.warnings, ...risks, ...unmodelledWarnings(operations, database)],
     renameCandidates: diff.candidates,
     ...(diff.reversals.size > 0 ? { reversals: diff.reversals } : {}),
   };

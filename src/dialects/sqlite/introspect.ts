@@ -7,6 +7,8 @@
  */
 import type { Catalog, CheckConstraint, Column, FkAction, ForeignKey, Index, Table, UniqueConstraint } from "../../catalog/types.js";
 import type { Connection, IntrospectOptions } from "../types.js";
+import type { Dependency, ObjectRef } from "../../catalog/objects.js";
+import { tokenize } from "./tokens.js";
 import { parseCreateIndex, parseCreateTable, type ParsedConstraint } from "./parse.js";
 import { isDefaultSchema, quoteIdentifier } from "./quote.js";
 
@@ -241,5 +243,35 @@ export async function introspectSqlite(conn: Connection, options: IntrospectOpti
   const schemas = schemasToRead(options).filter((s) => attached.has(s));
   const raw = await readRawSchema(conn, schemas);
   const { tables } = buildTables(raw, tableFilter(options));
-  return { schemas: schemas.filter((s) => s !== "main"), tables, enums: [] };
+  const catalog: Catalog = { schemas: schemas.filter((s) => s !== "main"), tables, enums: [] };
+  const dependencies = unmodelledDependencies(raw, tables);
+  if (dependencies.length > 0) catalog.dependencies = dependencies;
+  return catalog;
+}
+
+/**
+ * Views and triggers (which kiln does not model) and the tables they use: a
+ * trigger needs its own table and every table its body names, a view every
+ * table its query names. Names are found by reading the text's identifiers,
+ * which is what SQLite itself resolves when the view is queried or the trigger fires.
+ */
+export function unmodelledDependencies(raw: RawSchema, tables: Table[]): Dependency[] {
+  const dependencies: Dependency[] = [];
+  for (const object of raw.objects) {
+    if ((object.type !== "view" && object.type !== "trigger") || !object.sql) continue;
+    const schema = isDefaultSchema(object.schema) ? undefined : object.schema;
+    const dependent: ObjectRef = object.type === "view" ? { kind: "view", ...(schema ? { schema } : {}), name: object.name } : { kind: "trigger", ...(schema ? { schema } : {}), name: object.name, table: object.tbl_name };
+    const named = new Set(
+      tokenize(object.sql)
+        .filter((t) => t.kind === "word" || t.kind === "quoted")
+        .map((t) => t.value.toLowerCase()),
+    );
+    for (const table of tables) {
+      if (table.schema !== schema || table.name === (object.type === "view" ? object.name : "")) continue;
+      if (named.has(table.name.toLowerCase()) || (object.type === "trigger" && object.tbl_name === table.name)) {
+        dependencies.push({ dependent, referenced: { kind: "table", ...(schema ? { schema } : {}), name: table.name } });
+      }
+    }
+  }
+  return dependencies;
 }

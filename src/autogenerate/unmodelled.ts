@@ -1,0 +1,69 @@
+/**
+ * Nothing lost in silence: before a revision is written, name every object kiln
+ * does not model (a view, a trigger) that uses a table the revision drops or
+ * changes, and say what becomes of it. The facts come from the database side
+ * of the comparison: `Catalog.dependencies` (which object uses which table) and
+ * `Table.triggers` (triggers carried verbatim with their table).
+ */
+import { describeRef, type ObjectRef } from "../catalog/objects.js";
+import { type Catalog, qualifiedName, type Table } from "../catalog/types.js";
+import type { Operation } from "../operations/types.js";
+import type { DiffWarning } from "./types.js";
+
+function tableOf(op: Operation): { schema?: string; table: string } | undefined {
+  if (op.kind === "createTable" || !("table" in op) || typeof op.table !== "string") return undefined;
+  return { schema: op.schema, table: op.table };
+}
+
+const list = (refs: ObjectRef[]) => refs.map(describeRef).join(", ");
+
+export function unmodelledWarnings(operations: readonly Operation[], database: Catalog): DiffWarning[] {
+  const dependencies = database.dependencies ?? [];
+  if (dependencies.length === 0) return [];
+  const tables = new Map(database.tables.map((t) => [qualifiedName(t), t]));
+  const dropped = new Set<string>();
+  const changed = new Set<string>();
+  for (const op of operations) {
+    const target = tableOf(op);
+    if (!target) continue;
+    const key = qualifiedName({ schema: target.schema, name: target.table });
+    if (!tables.has(key)) continue;
+    (op.kind === "dropTable" ? dropped : changed).add(key);
+  }
+  const warnings: DiffWarning[] = [];
+  const users = (key: string) =>
+    dependencies.filter((d) => d.referenced.kind === "table" && qualifiedName({ schema: d.referenced.schema, name: d.referenced.name }) === key).map((d) => d.dependent);
+  const carried = (table: Table, ref: ObjectRef) => ref.kind === "trigger" && ref.table === table.name && (table.triggers ?? []).some((t) => t.name === ref.name);
+
+  for (const key of [...dropped].sort()) {
+    const table = tables.get(key)!;
+    const using = users(key);
+    const own = using.filter((r) => carried(table, r));
+    const others = using.filter((r) => !carried(table, r));
+    if (own.length > 0) {
+      warnings.push({
+        kind: "unmanaged",
+        message: `Table ${key} is dropped with ${list(own)}, which kiln does not model; the downgrade recreates ${own.length > 1 ? "them" : "it"} from the text the database stored.`,
+      });
+    }
+    if (others.length > 0) {
+      warnings.push({
+        kind: "unmanaged",
+        message: `Table ${key} is dropped while ${list(others)} (not modelled by kiln) still use${others.length > 1 ? "" : "s"} it: ${others.length > 1 ? "they stay and fail" : "it stays and fails"} until the table is back; drop or change ${others.length > 1 ? "them" : "it"} with op.execute() if that is not what you want.`,
+      });
+    }
+  }
+  for (const key of [...changed].sort()) {
+    if (dropped.has(key)) continue;
+    const table = tables.get(key)!;
+    const using = users(key);
+    if (using.length === 0) continue;
+    const own = using.filter((r) => carried(table, r));
+    const kept = own.length > 0 ? ` (its ${list(own)} ${own.length > 1 ? "are" : "is"} recreated from the stored text when the table is rebuilt)` : "";
+    warnings.push({
+      kind: "unmanaged",
+      message: `Table ${key} is changed while ${list(using)} (not modelled by kiln) use${using.length > 1 ? "" : "s"} it${kept}; one that names a dropped or renamed column fails afterwards.`,
+    });
+  }
+  return warnings;
+}

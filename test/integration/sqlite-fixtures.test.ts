@@ -1,0 +1,177 @@
+/**
+ * Issue 13 on SQLite: real schemas kept exactly, nothing lost in silence.
+ *
+ * Two public sample databases (Chinook, Sakila: 30 triggers, 5 views) and kiln's
+ * own fixture (unnamed constraints, declared types, an enum CHECK, generated
+ * columns, STRICT, WITHOUT ROWID, triggers, a view) go through the round trip
+ * of test/helpers/sqlite-roundtrip.ts: with models that declare nothing,
+ * autogenerate, upgrade head, downgrade -1 leave every sqlite_schema text and
+ * PRAGMA foreign_key_list / index_list / table_xinfo identical. Models that
+ * declare the own fixture match it (`kiln check` exit 0); changing one property
+ * gives a revision with exactly that change, whose downgrade restores the schema.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { createProject, type TestProject } from "../helpers/project.js";
+import { describeRoundTrip, sqliteRoundTrip, sqliteSnapshot, type SqliteRoundTrip } from "../helpers/sqlite-roundtrip.js";
+
+const fixture = (name: string) => readFileSync(join(__dirname, "..", "fixtures", "sqlite", `${name}.sql`), "utf8");
+
+/** Models that declare own.sql. Generated columns, STRICT and WITHOUT ROWID are carried as stored (see docs/sqlite-objects.md). */
+function ownModels(change: { priceNotNull?: boolean; tagsForeignKey?: boolean } = {}): string {
+  return `import { table, enumType, integer, varchar, text, numeric, sql, check, index, unique, primaryKey, foreignKey } from "kiln-migrate/schema";
+
+export const mood = enumType("mood", ["calm", "busy"]);
+export const authors = table("authors", {
+  id: integer().primaryKey().generatedByDefaultAsIdentity(),
+  name: varchar(120).notNull(),
+  born: integer(),
+  mood: mood().notNull().default("calm"),
+}, (t) => [unique().on(t.name), check(sql\`"born" > 1000\`)]);
+export const books = table("books", {
+  id: integer().primaryKey(),
+  authorId: integer("author_id").notNull().references(() => authors.id, { onDelete: "cascade" }),
+  title: text().notNull(),
+  price: numeric({ precision: 10, scale: 2 })${change.priceNotNull ? ".notNull()" : ""},
+  slug: text(),
+  priceCents: integer("price_cents"),
+}, (t) => [
+  check("ck_books_price", sql\`"price" >= 0\`),
+  index("ix_books_author_id").on(t.authorId),
+  index("ix_books_slug").unique().on(t.slug).where(sql\`"slug" IS NOT NULL\`),
+]);
+export const tags = table("tags", {
+  bookId: integer("book_id").notNull(),
+  tag: text().notNull(),
+}, (t) => [primaryKey({ columns: [t.bookId, t.tag] })${change.tagsForeignKey === false ? "" : ", foreignKey({ columns: [t.bookId], foreignColumns: [books.id] })"}]);
+export const ledger = table("ledger", {
+  id: integer().primaryKey(),
+  amount: integer().notNull(),
+  note: text(),
+});
+export const audit = table("audit", {
+  id: integer().primaryKey(),
+  msg: text().notNull(),
+});
+`;
+}
+
+let project: TestProject | undefined;
+afterEach(() => {
+  project?.remove();
+  project = undefined;
+});
+
+function expectExact(r: SqliteRoundTrip): void {
+  project = r.project;
+  expect(r.failedStep, describeRoundTrip(r)).toBeUndefined();
+  expect(r.diff, describeRoundTrip(r)).toBe("");
+}
+
+describe("SQLite round trip with empty models: the schema comes back exactly", () => {
+  it("Chinook (MIT): 11 tables, unnamed foreign keys, NVARCHAR types, 12 indexes", async () => {
+    const r = await sqliteRoundTrip({ sql: fixture("chinook") });
+    expectExact(r);
+    expect(r.before).toContain("[Name] NVARCHAR(120)");
+    expect(r.revision).toContain('op.dropTable("Album")');
+  }, 120_000);
+
+  it("Sakila (BSD): 16 tables, 30 triggers, 5 views; every trigger and view named before the revision is written", async () => {
+    const r = await sqliteRoundTrip({ sql: fixture("sakila") });
+    expectExact(r);
+    expect(r.before.match(/^trigger /gm)).toHaveLength(30);
+    expect(r.after!.match(/^trigger /gm)).toHaveLength(30);
+    const revision = r.steps[0]!.stdout + r.steps[0]!.stderr;
+    expect(revision).toMatch(/Table actor is dropped with trigger actor_trigger_ai on table actor, trigger actor_trigger_au on table actor, which kiln does not model; the downgrade recreates them/);
+    expect(revision).toMatch(/Table film is dropped while view film_list, view sales_by_film_category \(not modelled by kiln\) still use it/);
+  }, 120_000);
+
+  it("kiln's own fixture: generated columns, STRICT, WITHOUT ROWID, unnamed constraints, triggers and a view", async () => {
+    const r = await sqliteRoundTrip({ sql: fixture("own") });
+    expectExact(r);
+    expect(r.before).toContain(") STRICT");
+    expect(r.before).toContain(") WITHOUT ROWID");
+    expect(r.before).toContain('"hidden":3');
+  }, 120_000);
+});
+
+/** A project on a database loaded with own.sql, with the models given. */
+function ownProject(models: string): { project: TestProject; file: string } {
+  const p = createProject({ url: "sqlite://./app.db", models });
+  const file = join(p.dir, "app.db");
+  const db = new Database(file);
+  db.exec(fixture("own"));
+  db.close();
+  project = p;
+  return { project: p, file };
+}
+
+const upgradeLines = (revision: string) => {
+  const body = revision.slice(revision.indexOf("async upgrade"), revision.indexOf("async downgrade"));
+  return body.split("\n").filter((l) => /await op\./.test(l) || /^\s+op\./.test(l));
+};
+
+describe("SQLite: models that declare the own fixture", () => {
+  it("match it: kiln check exits 0 (unnamed constraints found by definition, INT and NVARCHAR(120) kept, the enum's CHECK found)", async () => {
+    const { project: p } = ownProject(ownModels());
+    const result = await p.kiln(["check"]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(/unnamed/);
+    const auto = await p.kiln(["revision", "--autogenerate", "-m", "nothing"]);
+    expect(auto.stdout + auto.stderr).toMatch(/no changes|no migration needed|nothing to/i);
+  }, 120_000);
+
+  it("one changed property (books.price NOT NULL) gives exactly that change; the rebuild keeps triggers, the view and generated columns; the downgrade restores the schema", async () => {
+    const { project: p, file } = ownProject(ownModels({ priceNotNull: true }));
+    const db = new Database(file);
+    db.exec(`INSERT INTO authors (name, born) VALUES ('Ann', 1970); INSERT INTO books (id, author_id, title, price) VALUES (1, 1, 'Hello', 2.5)`);
+    db.close();
+    const before = sqliteSnapshot(file);
+    const auto = await p.kiln(["revision", "--autogenerate", "-m", "price required"]);
+    expect(auto.code, auto.stdout + auto.stderr).toBe(0);
+    const revision = p.read(join("migrations", p.revisionFiles()[0]!));
+    expect(upgradeLines(revision)).toEqual([expect.stringContaining('op.alterColumn("books", "price", { nullable: false')]);
+    // The trigger and the view that use books are named before the revision is written.
+    expect(auto.stderr + auto.stdout).toMatch(/Table books is changed while .*trigger books_audit on table books.*view book_list/);
+    const up = await p.kiln(["upgrade", "head"]);
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    const changed = sqliteSnapshot(file);
+    expect(changed).toContain('"price" NUMERIC(10,2) NOT NULL');
+    // Everything else of the table keeps its text; the rows, the generated values, the trigger and the view work.
+    expect(changed).toContain(`"slug" TEXT GENERATED ALWAYS AS (lower("title")) VIRTUAL`);
+    const check = new Database(file);
+    check.exec(`INSERT INTO books (id, author_id, title, price) VALUES (2, 1, 'World', 1)`);
+    expect(check.prepare(`SELECT slug, price_cents FROM books ORDER BY id`).all()).toEqual([
+      { slug: "hello", price_cents: 250 },
+      { slug: "world", price_cents: 100 },
+    ]);
+    expect(check.prepare(`SELECT msg FROM audit`).all()).toEqual([{ msg: "book Hello" }, { msg: "book World" }]);
+    expect(check.prepare(`SELECT count(*) AS n FROM book_list`).get()).toEqual({ n: 2 });
+    check.exec(`DELETE FROM books WHERE id = 2; DELETE FROM audit WHERE msg = 'book World'`);
+    check.close();
+    const down = await p.kiln(["downgrade", "-1"]);
+    expect(down.code, down.stdout + down.stderr).toBe(0);
+    expect(sqliteSnapshot(file)).toBe(before);
+  }, 120_000);
+
+  it("dropping an unnamed foreign key from the models drops it from the database; the downgrade puts it back", async () => {
+    const { project: p, file } = ownProject(ownModels({ tagsForeignKey: false }));
+    const before = sqliteSnapshot(file);
+    const auto = await p.kiln(["revision", "--autogenerate", "-m", "tags free"]);
+    expect(auto.code, auto.stdout + auto.stderr).toBe(0);
+    const revision = p.read(join("migrations", p.revisionFiles()[0]!));
+    const upgrade = revision.slice(revision.indexOf("async upgrade"), revision.indexOf("async downgrade"));
+    expect(upgradeLines(revision)).toHaveLength(1);
+    expect(upgrade).toMatch(/op\.dropConstraint\("", "tags", \{\s*type: "foreignkey",\s*definition: \{[^}]*refTable: "books"/);
+    expect((await p.kiln(["upgrade", "head"])).code).toBe(0);
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare(`SELECT * FROM pragma_foreign_key_list('tags')`).all()).toEqual([]);
+    db.close();
+    const check = await p.kiln(["check"]);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    expect((await p.kiln(["downgrade", "-1"])).code).toBe(0);
+    expect(sqliteSnapshot(file)).toBe(before);
+  }, 120_000);
+});
