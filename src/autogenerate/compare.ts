@@ -39,7 +39,7 @@ import {
   tableRenameCandidates,
 } from "./renames.js";
 import { operationRisks } from "./risks.js";
-import { unmodelledWarnings } from "./unmodelled.js";
+import { tableOptionWarnings, unmodelledWarnings } from "./unmodelled.js";
 import type { CompareOptions, Diff, DiffWarning, RenameCandidate, RenameDecision } from "./types.js";
 
 type Named<T> = T & { name: string };
@@ -588,6 +588,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
     survivors.push({ table: modelTable, kept: keptForeignKeys });
   }
   rebuildDependentForeignKeys(survivors, droppedKeys, diff);
+  diff.warnings.push(...tableOptionWarnings(model.tables, view.tables));
 
   const operations = orderOperations(diff.plan.operations(), database.dependencies);
   const risks: DiffWarning[] = operations.flatMap((op) => operationRisks(op).map((message) => ({ kind: "dataLoss" as const, message: capitalize(message) + "." })));

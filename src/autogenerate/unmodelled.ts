@@ -67,3 +67,25 @@ export function unmodelledWarnings(operations: readonly Operation[], database: C
   }
   return warnings;
 }
+
+/**
+ * SQLite's STRICT and WITHOUT ROWID are read and created but not changed by a
+ * revision (that takes a table rebuild kiln does not write yet): a difference is said, not hidden.
+ */
+export function tableOptionWarnings(model: readonly Table[], database: readonly Table[]): DiffWarning[] {
+  const existing = new Map(database.map((t) => [qualifiedName(t), t]));
+  const warnings: DiffWarning[] = [];
+  for (const table of model) {
+    const other = existing.get(qualifiedName(table));
+    if (!other) continue;
+    for (const [key, words] of [["strict", "STRICT"], ["withoutRowid", "WITHOUT ROWID"]] as const) {
+      const wanted = table.options?.[key] === true;
+      if (wanted === (other.options?.[key] === true)) continue;
+      warnings.push({
+        kind: "manualStep",
+        message: `Table ${qualifiedName(table)} is ${wanted ? "" : "not "}${words} in the models but ${wanted ? "not " : ""}in the database; kiln does not change ${words} on an existing table. Recreate the table by hand (op.execute()) to change it.`,
+      });
+    }
+  }
+  return warnings;
+}

@@ -83,6 +83,10 @@ export interface TableOptions {
   rowFormat?: string;
   /** AUTO_INCREMENT start value: kept when a table is recreated, never compared (it moves with the data). */
   autoIncrement?: number;
+  /** SQLite STRICT table (column types enforced). */
+  strict?: boolean;
+  /** SQLite WITHOUT ROWID table (stored in its primary key's order). */
+  withoutRowid?: boolean;
 }
 
 export interface GeneratedColumn {

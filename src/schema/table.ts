@@ -29,9 +29,13 @@ export interface TableOptions {
   rowFormat?: string;
   /** MySQL/MariaDB AUTO_INCREMENT start value (used when the table is created; never compared). */
   autoIncrement?: number;
+  /** SQLite: a STRICT table (declared column types enforced). */
+  strict?: boolean;
+  /** SQLite: a WITHOUT ROWID table. */
+  withoutRowid?: boolean;
 }
 
-/** The MySQL options of table(..., { engine, charset, collate, rowFormat, autoIncrement }), checked. */
+/** The table options of table(..., { engine, charset, collate, rowFormat, autoIncrement, strict, withoutRowid }), checked. */
 function catalogTableOptions(opts: TableOptions, where: string): CatalogTableOptions | undefined {
   const options: CatalogTableOptions = {};
   if (opts.engine !== undefined) options.engine = optionName(opts.engine, `${where}: engine`);
@@ -44,6 +48,8 @@ function catalogTableOptions(opts: TableOptions, where: string): CatalogTableOpt
     }
     options.autoIncrement = opts.autoIncrement;
   }
+  if (opts.strict === true) options.strict = true;
+  if (opts.withoutRowid === true) options.withoutRowid = true;
   return Object.keys(options).length > 0 ? options : undefined;
 }
 

@@ -19,8 +19,8 @@ import { describeRoundTrip, sqliteRoundTrip, sqliteSnapshot, type SqliteRoundTri
 
 const fixture = (name: string) => readFileSync(join(__dirname, "..", "fixtures", "sqlite", `${name}.sql`), "utf8");
 
-/** Models that declare own.sql. Generated columns, STRICT and WITHOUT ROWID are carried as stored (see docs/sqlite-objects.md). */
-function ownModels(change: { priceNotNull?: boolean; tagsForeignKey?: boolean } = {}): string {
+/** Models that declare own.sql (generated columns are carried as stored: see docs/sqlite-objects.md). */
+function ownModels(change: { priceNotNull?: boolean; tagsForeignKey?: boolean; ledgerStrict?: boolean } = {}): string {
   return `import { table, enumType, integer, varchar, text, numeric, sql, check, index, unique, primaryKey, foreignKey } from "kiln-migrate/schema";
 
 export const mood = enumType("mood", ["calm", "busy"]);
@@ -45,12 +45,12 @@ export const books = table("books", {
 export const tags = table("tags", {
   bookId: integer("book_id").notNull(),
   tag: text().notNull(),
-}, (t) => [primaryKey({ columns: [t.bookId, t.tag] })${change.tagsForeignKey === false ? "" : ", foreignKey({ columns: [t.bookId], foreignColumns: [books.id] })"}]);
+}, (t) => [primaryKey({ columns: [t.bookId, t.tag] })${change.tagsForeignKey === false ? "" : ", foreignKey({ columns: [t.bookId], foreignColumns: [books.id] })"}], { withoutRowid: true });
 export const ledger = table("ledger", {
   id: integer().primaryKey(),
   amount: integer().notNull(),
   note: text(),
-});
+}, undefined, { strict: ${change.ledgerStrict ?? true} });
 export const audit = table("audit", {
   id: integer().primaryKey(),
   msg: text().notNull(),
@@ -118,9 +118,15 @@ describe("SQLite: models that declare the own fixture", () => {
     const { project: p } = ownProject(ownModels());
     const result = await p.kiln(["check"]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(result.stderr).not.toMatch(/unnamed/);
+    expect(result.stderr).not.toMatch(/unnamed|STRICT|ROWID/);
     const auto = await p.kiln(["revision", "--autogenerate", "-m", "nothing"]);
     expect(auto.stdout + auto.stderr).toMatch(/no changes|no migration needed|nothing to/i);
+  }, 120_000);
+
+  it("a STRICT table the models do not declare STRICT is said, not hidden", async () => {
+    const { project: p } = ownProject(ownModels({ ledgerStrict: false }));
+    const result = await p.kiln(["check"]);
+    expect(result.stdout + result.stderr).toMatch(/Table ledger is not STRICT in the models but in the database; kiln does not change STRICT/);
   }, 120_000);
 
   it("one changed property (books.price NOT NULL) gives exactly that change; the rebuild keeps triggers, the view and generated columns; the downgrade restores the schema", async () => {

@@ -72,6 +72,13 @@ describe("sqlite types", () => {
   });
 });
 
+describe("sqlite table options", () => {
+  it("creates STRICT and WITHOUT ROWID tables from the models", () => {
+    const table = { name: "t", columns: [{ name: "k", type: "text", nullable: false }], primaryKey: { columns: ["k"] }, uniques: [], foreignKeys: [], checks: [], indexes: [], options: { strict: true, withoutRowid: true } };
+    expect(sql({ kind: "createTable", table })[0]).toBe(`CREATE TABLE "t" (\n  "k" TEXT NOT NULL,\n  PRIMARY KEY ("k")\n) WITHOUT ROWID, STRICT`);
+  });
+});
+
 describe("sqlite compile", () => {
   it("creates a table with inline named constraints and AUTOINCREMENT on the integer key", () => {
     const [create] = sql({ kind: "createTable", table: users });

@@ -85,6 +85,10 @@ function canonicalTable(table: Table, isEnum: (t: string, s?: string) => boolean
     }),
   };
   if (!isDefaultSchema(table.schema)) out.schema = table.schema;
+  // SQLite's own table options only (MySQL's engine and charset mean nothing here).
+  if (table.options?.strict || table.options?.withoutRowid) {
+    out.options = { ...(table.options.strict ? { strict: true } : {}), ...(table.options.withoutRowid ? { withoutRowid: true } : {}) };
+  }
   if (table.primaryKey) out.primaryKey = { ...table.primaryKey, columns: [...table.primaryKey.columns] };
   return out;
 }

@@ -124,7 +124,9 @@ export function createTableSql(table: Table, overrides: { name?: string; options
   for (const u of table.uniques) lines.push(uniqueClause(u));
   for (const fk of table.foreignKeys) lines.push(foreignKeyClause(fk));
   for (const ck of table.checks) lines.push(checkClause(ck));
-  const options = overrides.options ? ` ${overrides.options}` : "";
+  const modelled = [table.options?.withoutRowid ? "WITHOUT ROWID" : "", table.options?.strict ? "STRICT" : ""].filter(Boolean).join(", ");
+  const text = overrides.options ?? modelled;
+  const options = text ? ` ${text}` : "";
   return `CREATE TABLE ${tableName(table.schema, overrides.name ?? table.name)} (\n  ${lines.join(",\n  ")}\n)${options}`;
 }
 

@@ -162,6 +162,11 @@ export function buildTables(raw: RawSchema, keep: (schema: string, name: string)
     }
 
     const table: Table = { name: object.name, columns, uniques: [], foreignKeys: [], checks: [], indexes: [], sql: object.sql };
+    // WITHOUT ROWID and STRICT, in any order and case after the column list.
+    const words = parsed.options.toUpperCase().split(",").map((w) => w.trim().replace(/\s+/g, " "));
+    if (words.includes("STRICT") || words.includes("WITHOUT ROWID")) {
+      table.options = { ...(words.includes("STRICT") ? { strict: true } : {}), ...(words.includes("WITHOUT ROWID") ? { withoutRowid: true } : {}) };
+    }
     const triggers = raw.objects
       .filter((o) => o.type === "trigger" && o.sql && o.schema === object.schema && o.tbl_name === object.name)
       .map((o) => ({ name: o.name, sql: o.sql! }));
