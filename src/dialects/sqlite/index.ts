@@ -3,12 +3,15 @@
  *
  * Choices, kept consistent across compile, introspect and canonicalize so that
  * autogenerate reaches a fixpoint:
- * - Types: the declared type is free text in SQLite; kiln declares the neutral type
- *   upper-cased and reads it back lower-cased (bytea is declared BLOB). type-map.ts.
+ * - Types: the declared type is free text in SQLite, kept as the database has it;
+ *   model types are declared upper-cased (bytea is declared BLOB). type-map.ts.
  * - Enums: SQLite has none. createEnum/dropEnum/addEnumValue compile to nothing,
- *   canonicalize turns enum-typed model columns into `text` and drops the enum
- *   types. SQLite does NOT enforce enum values; declare a CHECK in the model if
- *   you need enforcement.
+ *   canonicalize turns enum-typed model columns into `TEXT` with a CHECK named
+ *   ck_<table>_<column>_enum that enforces the values, and drops the enum types.
+ * - Stored text: tables, indexes and triggers carry the CREATE text SQLite stored
+ *   (Table.sql, Index.sql, Table.triggers); a table recreated by a downgrade is
+ *   created from it, and a rebuild rewrites only the definitions it changes (table-text.ts).
+ * - Constraints declared without a name are matched and dropped by definition.
  * - Comments: SQLite has none. Comment operations compile to nothing, introspect
  *   never reports comments, canonicalize strips them from the model.
  * - Auto-generated keys (identity / autoIncrement): only a single integer primary

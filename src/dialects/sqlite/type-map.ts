@@ -1,10 +1,11 @@
 /**
  * Column types. SQLite keeps a column's declared type as free text and only
- * derives an "affinity" from it, so kiln declares the neutral type in upper case
- * (`varchar(200)` -> `VARCHAR(200)`, `timestamptz` -> `TIMESTAMPTZ`) and reads it
- * back lower-cased: the round trip is exact. Two spellings differ on purpose:
- * `bytea` is declared `BLOB` (so binary values keep BLOB affinity) and reads back
- * as `bytea`; hand-written `INT` reads back as `integer`.
+ * derives an "affinity" from it. That text is what `.schema` shows, so kiln
+ * keeps it: introspect reports it exactly as declared (`INT`, `NVARCHAR(120)`),
+ * a type from the models is declared in upper case (`varchar(200)` ->
+ * `VARCHAR(200)`, bytea -> `BLOB`), and canonicalize lets a model type take the
+ * database's text when both mean the same (sameType: `integer` and `INT`,
+ * `varchar(120)` and `NVARCHAR(120)`, `timestamp` and `DATETIME`).
  */
 import { KilnError } from "../../errors.js";
 
