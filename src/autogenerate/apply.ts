@@ -285,6 +285,17 @@ function applyOne(state: State, op: Operation): void {
       state.replaceTable(table, op.comment === null ? rest : { ...rest, comment: op.comment });
       return;
     }
+    case "setTableOptions": {
+      const table = state.table(op, op.schema, op.table);
+      const options = { ...table.options };
+      for (const [key, value] of Object.entries(op.options) as [keyof typeof op.options, string | null | undefined][]) {
+        if (value === null) delete options[key];
+        else if (value !== undefined) options[key] = value;
+      }
+      const { options: _previous, ...rest } = table;
+      state.replaceTable(table, Object.keys(options).length > 0 ? { ...rest, options } : rest);
+      return;
+    }
     case "batchAlterTable":
       for (const inner of op.operations) {
         if (!sameTable(inner, op)) {

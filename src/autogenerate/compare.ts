@@ -17,7 +17,7 @@ import type {
 } from "../catalog/types.js";
 import { qualifiedName } from "../catalog/types.js";
 import { UsageError } from "../errors.js";
-import type { AlterColumn, Operation } from "../operations/types.js";
+import type { AlterColumn, Operation, TableOptionChanges } from "../operations/types.js";
 import {
   sameCheck,
   sameColumnsAsSet,
@@ -353,6 +353,23 @@ function compareColumns(modelTable: Table, databaseTable: Table, diff: DiffBuild
   }
   for (const column of databaseTable.columns) {
     if (!modelNames.has(column.name)) diff.plan.add(phase, { kind: "dropColumn", ...ref, column: column.name, old: { ...column } });
+  }
+  const optionChanges: TableOptionChanges = {};
+  for (const key of ["engine", "charset", "collation", "rowFormat"] as const) {
+    const wanted = modelTable.options?.[key];
+    const present = databaseTable.options?.[key];
+    // Engine and row format names are not case-sensitive (InnoDB, innodb).
+    if ((wanted ?? "").toLowerCase() !== (present ?? "").toLowerCase()) optionChanges[key] = wanted ?? null;
+  }
+  if (Object.keys(optionChanges).length > 0) {
+    const { autoIncrement: _start, ...existing } = databaseTable.options ?? {};
+    diff.plan.add(phase, { kind: "setTableOptions", ...ref, options: optionChanges, existing });
+    if (optionChanges.charset !== undefined || optionChanges.collation !== undefined) {
+      diff.warn(
+        "manualStep",
+        `Table ${qualifiedName(modelTable)}: the models change its default character set or collation; the revision changes the table's default only, and existing columns keep theirs (the next autogenerate shows them). To convert the data too, use op.execute("ALTER TABLE ... CONVERT TO CHARACTER SET ... COLLATE ...") instead.`,
+      );
+    }
   }
   if ((modelTable.comment ?? null) !== (databaseTable.comment ?? null)) {
     diff.plan.add(phase, { kind: "setTableComment", ...ref, comment: modelTable.comment ?? null, existing: databaseTable.comment ?? null });

@@ -224,6 +224,8 @@ function renderCall(op: Operation): string[] {
       return [formatCall("addEnumValue", withOptions([op.name, op.value], { schema: op.schema, before: op.before, after: op.after }))];
     case "setTableComment":
       return [formatCall("setTableComment", withOptions([op.table, op.comment], { schema: op.schema }))];
+    case "setTableOptions":
+      return [formatCall("setTableOptions", withOptions([op.table, op.options], { schema: op.schema, existing: op.existing }))];
     case "createSchema":
       return [formatCall("createSchema", [op.name])];
     case "dropSchema":

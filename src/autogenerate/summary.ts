@@ -90,6 +90,11 @@ export function summarizeOperation(op: Operation): string {
       return `~ validate ${op.name} on ${at(op.schema, op.table)}`;
     case "setTableComment":
       return op.comment === null ? `~ table ${at(op.schema, op.table)}: comment removed` : `~ table ${at(op.schema, op.table)}: comment ${JSON.stringify(op.comment)}`;
+    case "setTableOptions":
+      return `~ table ${at(op.schema, op.table)}: ${Object.entries(op.options)
+        .filter(([, value]) => value !== undefined)
+        .map(([key, value]) => `${key} ${value === null ? "default" : value}`)
+        .join(", ")}`;
     case "execute": {
       const first = op.sql.trim().split("\n")[0] ?? "";
       return `~ execute ${first.length > 60 ? `${first.slice(0, 57)}...` : first}`;

@@ -10,7 +10,7 @@ import type { Column, FkAction, IndexElement, Table, TableOptions } from "../cat
 import type { DialectName, QueryResult } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
 import { type BatchBuilder, buildBatch } from "./batch.js";
-import type { AlterColumn, ConstraintType, DropConstraint, Operation } from "./types.js";
+import type { AlterColumn, ConstraintType, DropConstraint, Operation, TableOptionChanges } from "./types.js";
 
 /** A column as written in a revision file (createTable / addColumn). */
 export interface ColumnSpec {
@@ -293,6 +293,14 @@ export class Op {
 
   setTableComment(table: string, comment: string | null, options: SchemaOption = {}): Promise<void> {
     return this.push({ kind: "setTableComment", table, comment, schema: options.schema });
+  }
+
+  /**
+   * MySQL: ENGINE, DEFAULT CHARSET/COLLATE, ROW_FORMAT (null: back to the default).
+   * Existing columns keep their character set (use CONVERT TO CHARACTER SET with op.execute to convert them).
+   */
+  setTableOptions(table: string, options: TableOptionChanges, extra: SchemaOption & { existing?: TableOptions } = {}): Promise<void> {
+    return this.push({ kind: "setTableOptions", table, options: { ...options }, schema: extra.schema, ...(extra.existing ? { existing: { ...extra.existing } } : {}) });
   }
 
   createSchema(name: string): Promise<void> {

@@ -115,6 +115,9 @@ export function operationRefs(op: Operation): OperationRefs {
     case "bulkInsert":
       refs.needs.push(tableRef(op.schema, op.table));
       break;
+    case "setTableOptions":
+      refs.alters.push(tableRef(op.schema, op.table));
+      break;
     case "createEnum":
       refs.creates.push({ kind: "type", ...inSchema(op.schema), name: op.name });
       refs.needs.push(...schemaNeeds(op.schema));

@@ -10,7 +10,7 @@
 import type { Column, Table } from "../catalog/types.js";
 import { KilnError } from "../errors.js";
 import { columnAfterAlter } from "./column-after.js";
-import type { AlterColumn, DropConstraint, DropIndex, DropTable, Operation } from "./types.js";
+import type { AlterColumn, DropConstraint, DropIndex, DropTable, Operation, TableOptionChanges } from "./types.js";
 
 export class NotReversibleError extends KilnError {
   readonly operation: Operation;
@@ -56,6 +56,7 @@ export function describeOperation(op: Operation): string {
     case "dropTable":
     case "renameTable":
     case "setTableComment":
+    case "setTableOptions":
     case "bulkInsert":
       return `${op.kind} ${qualified(op.schema, op.table)}`;
     case "createEnum":
@@ -200,6 +201,17 @@ export function reverseOperation(op: Operation): Operation[] {
       return [{ kind: "createEnum", ...schemaOf(op.schema), name: op.name, values: op.old }];
     case "addEnumValue":
       throw new NotReversibleError(op, "PostgreSQL cannot remove a value from an enum type (it would have to recreate the type and rewrite every column using it)");
+    case "setTableOptions": {
+      if (!op.existing) throw new NotReversibleError(op, "the table's options before the change are unknown");
+      const existing = op.existing;
+      const options = Object.fromEntries(Object.keys(op.options).map((key) => [key, existing[key as keyof TableOptionChanges] ?? null]));
+      const after = { ...existing };
+      for (const [key, value] of Object.entries(op.options)) {
+        if (value === null) delete after[key as keyof TableOptionChanges];
+        else if (value !== undefined) after[key as keyof TableOptionChanges] = value;
+      }
+      return [{ kind: "setTableOptions", ...schemaOf(op.schema), table: op.table, options, existing: after }];
+    }
     case "setTableComment":
       return [{ kind: "setTableComment", ...schemaOf(op.schema), table: op.table, comment: op.existing ?? null, existing: op.comment }];
     case "createSchema":

@@ -16,6 +16,7 @@ import type {
   Index,
   PrimaryKey,
   Table,
+  TableOptions,
   UniqueConstraint,
 } from "../catalog/types.js";
 
@@ -164,6 +165,20 @@ export interface SetTableComment extends TableRef {
   existing?: string | null;
 }
 
+/**
+ * MySQL table options (ENGINE, DEFAULT CHARSET/COLLATE, ROW_FORMAT). A field
+ * absent is left as it is; `null` goes back to what a new table gets (the
+ * server's engine, the database's charset and collation, the default row format).
+ */
+export interface SetTableOptions extends TableRef {
+  kind: "setTableOptions";
+  options: TableOptionChanges;
+  /** The options before (absent fields: the defaults), for reversal. */
+  existing?: TableOptions;
+}
+
+export type TableOptionChanges = { [K in "engine" | "charset" | "collation" | "rowFormat"]?: string | null };
+
 export interface CreateSchema {
   kind: "createSchema";
   name: string;
@@ -217,6 +232,7 @@ export type Operation =
   | DropEnum
   | AddEnumValue
   | SetTableComment
+  | SetTableOptions
   | CreateSchema
   | DropSchema
   | Execute

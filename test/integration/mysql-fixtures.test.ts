@@ -95,3 +95,43 @@ export const items = table("items", { id: integer().primaryKey().generatedAlways
     expect((await showCreateTables(db.url)).items).toMatch(/`id` int\(11\) NOT NULL AUTO_INCREMENT/);
   }, 60_000);
 });
+
+describe.skipIf(!available)("one changed property: exactly that change, and its downgrade restores SHOW CREATE TABLE", () => {
+  const model = (changes: { label?: string; updatedAt?: string; options?: string } = {}) => `import { table, integer, varchar, timestamp, datetime, sql } from "kiln-migrate/schema";
+export const shelves = table("shelves", {
+  id: integer().primaryKey(),
+  label: ${changes.label ?? 'varchar(80).notNull().charset("utf8mb3")'},
+  updatedAt: ${changes.updatedAt ?? 'timestamp("updated_at", { withTimezone: true, precision: 0 }).notNull().default(sql`CURRENT_TIMESTAMP`).onUpdate(sql`CURRENT_TIMESTAMP`)'},
+  born: datetime(),
+}, ${changes.options ?? '{ rowFormat: "DYNAMIC" }'});
+`;
+
+  it.each([
+    ["a type change keeps the character set (MODIFY restates it)", { label: 'varchar(120).notNull().charset("utf8mb3")' }, /alterColumn\("shelves", "label", \{\s*type: "varchar\(120\)"/, /`label` varchar\(120\) CHARACTER SET utf8mb3 COLLATE utf8mb3_general_ci NOT NULL/],
+    ["a nullability change keeps ON UPDATE", { updatedAt: 'timestamp("updated_at", { withTimezone: true, precision: 0 }).default(sql`CURRENT_TIMESTAMP`).onUpdate(sql`CURRENT_TIMESTAMP`)' }, /alterColumn\("shelves", "updated_at", \{\s*nullable: true/, /`updated_at` timestamp NULL DEFAULT current_timestamp\(\) ON UPDATE current_timestamp\(\)/],
+    ["ON UPDATE removed", { updatedAt: 'timestamp("updated_at", { withTimezone: true, precision: 0 }).notNull().default(sql`CURRENT_TIMESTAMP`)' }, /onUpdate: null/, /`updated_at` timestamp NOT NULL DEFAULT current_timestamp\(\),/],
+    ["a collation", { label: 'varchar(80).notNull().charset("utf8mb3").collate("utf8mb3_bin")' }, /collation: "utf8mb3_bin"/, /`label` varchar\(80\) CHARACTER SET utf8mb3 COLLATE utf8mb3_bin NOT NULL/],
+    ["the engine and row format", { options: '{ engine: "MyISAM", rowFormat: "FIXED" }' }, /setTableOptions\("shelves", \{ engine: "MyISAM", rowFormat: "FIXED" \}/, /ENGINE=MyISAM .*ROW_FORMAT=FIXED/],
+  ])("%s", async (_name, changes, revisionText, changed) => {
+    const db = await createMysqlDatabase();
+    cleanups.push(() => db.drop());
+    const project = createProject({ url: db.url, models: model() });
+    cleanups.push(() => project.remove());
+    await kilnOk(project, ["revision", "--autogenerate", "-m", "v1"]);
+    await kilnOk(project, ["upgrade", "head"]);
+    expect((await project.kiln(["check"])).code).toBe(0);
+    const before = await showCreateTables(db.url);
+
+    project.write("schema.ts", model(changes));
+    await kilnOk(project, ["revision", "--autogenerate", "-m", "v2"]);
+    const file = project.read(join("migrations", project.revisionFiles()[1]!));
+    const upgrade = file.slice(file.indexOf("async upgrade"), file.indexOf("async downgrade"));
+    expect(upgrade.match(/await op\./g)).toHaveLength(1);
+    expect(upgrade).toMatch(revisionText);
+    await kilnOk(project, ["upgrade", "head"]);
+    expect((await showCreateTables(db.url)).shelves).toMatch(changed);
+    expect((await project.kiln(["check"])).code).toBe(0);
+    await kilnOk(project, ["downgrade", "-1"]);
+    expect(await showCreateTables(db.url)).toEqual(before);
+  }, 90_000);
+});

@@ -511,3 +511,16 @@ describe("mysql: generated columns, DESC key parts, index comments (issue 13)", 
     ).toEqual(["CREATE INDEX `ix` ON `t` (`a` DESC, `b`(10) DESC, `c`) COMMENT 'why'"]);
   });
 });
+
+describe("mysql: setTableOptions", () => {
+  it("sets options, and asks the server for the defaults it goes back to", () => {
+    expect(compile({ kind: "setTableOptions", table: "t", options: { engine: "MyISAM", rowFormat: null } })).toEqual(["ALTER TABLE `t` ENGINE = MyISAM ROW_FORMAT = DEFAULT"]);
+    expect(compile({ kind: "setTableOptions", table: "t", options: { engine: null, charset: null } })).toEqual([
+      "SET @kiln_table_options = CONCAT('ALTER TABLE `t`', ' ENGINE = ', @@default_storage_engine, ' DEFAULT CHARSET = ', (SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()))",
+      "PREPARE kiln_table_options FROM @kiln_table_options",
+      "EXECUTE kiln_table_options",
+      "DEALLOCATE PREPARE kiln_table_options",
+    ]);
+    expect(() => compile({ kind: "setTableOptions", table: "t", options: { engine: "InnoDB; DROP TABLE t" } })).toThrow(/not a valid name/);
+  });
+});

@@ -16,6 +16,7 @@ import type {
   CreateIndex,
   DropConstraint,
   Operation,
+  SetTableOptions,
   Statement,
   TableRef,
 } from "../../operations/types.js";
@@ -126,6 +127,37 @@ function tableOptionsSql(table: Table): string {
     text += ` AUTO_INCREMENT = ${options.autoIncrement}`;
   }
   return text;
+}
+
+/**
+ * ALTER TABLE ... ENGINE / DEFAULT CHARSET / COLLATE / ROW_FORMAT. Going back to
+ * a default (null) asks the server what it is (a prepared statement), so the
+ * same script works online and from --sql. Columns keep their character set.
+ */
+function setTableOptions(op: SetTableOptions): Statement[] {
+  const where = `of table ${target(op)}`;
+  const fixed: string[] = [];
+  const fromServer: string[] = [];
+  const { engine, charset, collation, rowFormat } = op.options;
+  const schema = op.schema === undefined ? "DATABASE()" : quoteLiteral(op.schema);
+  if (engine === null) fromServer.push("' ENGINE = ', @@default_storage_engine");
+  else if (engine !== undefined) fixed.push(`ENGINE = ${optionName(engine, `the engine ${where}`)}`);
+  if (charset === null || (charset === undefined && collation === null)) {
+    fromServer.push(`' DEFAULT CHARSET = ', (SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ${schema})`);
+  } else if (charset !== undefined) fixed.push(`DEFAULT CHARSET = ${optionName(charset, `the character set ${where}`)}`);
+  if (collation === null) {
+    fromServer.push(`' COLLATE = ', (SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ${schema})`);
+  } else if (collation !== undefined) fixed.push(`COLLATE = ${optionName(collation, `the collation ${where}`)}`);
+  if (rowFormat === null) fixed.push("ROW_FORMAT = DEFAULT");
+  else if (rowFormat !== undefined) fixed.push(`ROW_FORMAT = ${optionName(rowFormat, `the row format ${where}`)}`);
+  if (fromServer.length === 0) return fixed.length === 0 ? [] : [sql(`ALTER TABLE ${target(op)} ${fixed.join(" ")}`)];
+  const text = `ALTER TABLE ${target(op)}${fixed.map((part) => ` ${part}`).join("")}`;
+  return [
+    sql(`SET @kiln_table_options = CONCAT(${quoteLiteral(text)}, ${fromServer.join(", ")})`),
+    sql("PREPARE kiln_table_options FROM @kiln_table_options"),
+    sql("EXECUTE kiln_table_options"),
+    sql("DEALLOCATE PREPARE kiln_table_options"),
+  ];
 }
 
 function needsRestatement(op: AlterColumn): boolean {
@@ -374,6 +406,8 @@ export function compileOperation(op: Operation, context: CompileContext): Statem
     case "setTableComment":
       assertReadableMetadata(op.comment ?? "", `the comment of table ${target(op)}`);
       return [sql(`ALTER TABLE ${target(op)} COMMENT = ${quoteLiteral(op.comment ?? "")}`)];
+    case "setTableOptions":
+      return setTableOptions(op);
     case "createSchema":
       // A MySQL schema is a database. No IF NOT EXISTS: like CREATE SCHEMA, a clash is worth an error.
       return [sql(`CREATE DATABASE ${quoteIdentifier(op.name)}`)];

@@ -348,6 +348,8 @@ export function compilePostgres(op: Operation): Statement[] {
       return addEnumValue(op);
     case "setTableComment":
       return [tableComment(op.schema, op.table, op.comment)];
+    case "setTableOptions":
+      throw new KilnError(`table options (engine, character set, row format) are MySQL's; PostgreSQL has none (op.setTableOptions on ${op.table}).`);
     case "createSchema":
       return [statement(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(op.name)}`)];
     case "dropSchema":

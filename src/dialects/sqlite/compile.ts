@@ -196,6 +196,8 @@ export function compileOperation(op: Operation | BatchAlterTable): Statement[] {
     case "addEnumValue":
     case "setTableComment":
       return [];
+    case "setTableOptions":
+      throw new KilnError(`table options (engine, character set, row format) are MySQL's; SQLite has none (op.setTableOptions on ${op.table}).`);
     case "createSchema":
     case "dropSchema":
       throw new KilnError(
