@@ -5,7 +5,7 @@
  * of the comparison: `Catalog.dependencies` (which object uses which table) and
  * `Table.triggers` (triggers carried verbatim with their table).
  */
-import { describeRef, type ObjectRef } from "../catalog/objects.js";
+import { catalogObjects, describeRef, type ObjectRef, refKey } from "../catalog/objects.js";
 import { type Catalog, qualifiedName, type Table } from "../catalog/types.js";
 import type { Operation } from "../operations/types.js";
 import type { DiffWarning } from "./types.js";
@@ -31,8 +31,14 @@ export function unmodelledWarnings(operations: readonly Operation[], database: C
     (op.kind === "dropTable" ? dropped : changed).add(key);
   }
   const warnings: DiffWarning[] = [];
+  // Only what kiln does not model: a table's foreign keys, say, are compared and recreated by kiln itself.
+  const modelled = new Set(catalogObjects(database).map(refKey));
   const users = (key: string) =>
-    dependencies.filter((d) => d.referenced.kind === "table" && qualifiedName({ schema: d.referenced.schema, name: d.referenced.name }) === key).map((d) => d.dependent);
+    dependencies
+      .filter((d) => d.referenced.kind === "table" && qualifiedName({ schema: d.referenced.schema, name: d.referenced.name }) === key)
+      .map((d) => d.dependent)
+      .filter((ref) => (ref.kind === "view" || ref.kind === "trigger" || ref.kind === "materialized view" || ref.kind === "rule" || ref.kind === "policy" || ref.kind === "function") && !modelled.has(refKey(ref)))
+      .filter((ref, i, all) => all.findIndex((r) => refKey(r) === refKey(ref)) === i);
   const carried = (table: Table, ref: ObjectRef) => ref.kind === "trigger" && ref.table === table.name && (table.triggers ?? []).some((t) => t.name === ref.name);
 
   for (const key of [...dropped].sort()) {

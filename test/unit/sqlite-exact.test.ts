@@ -12,6 +12,7 @@ import { reverseOperations } from "../../src/operations/reverse.js";
 import { sqliteDialect } from "../../src/dialects/sqlite/index.js";
 import { applyToTable } from "../../src/dialects/sqlite/rebuild.js";
 import { rebuiltTableText } from "../../src/dialects/sqlite/table-text.js";
+import { unmodelledWarnings } from "../../src/autogenerate/unmodelled.js";
 
 const parent: Table = { name: "a", columns: [{ name: "id", type: "INTEGER", nullable: false }], primaryKey: { columns: ["id"] }, uniques: [], foreignKeys: [], checks: [], indexes: [] };
 const child = (fk: { name?: string }): Table => ({
@@ -101,5 +102,34 @@ describe("stored text recreates what a downgrade brings back", () => {
     expect(sqliteDialect.compile({ kind: "createTable", table: edited })[0]!.sql).toMatch(/^CREATE TABLE "b" \(/);
     const index = { name: "ix_b", columns: ["a_id"], sql: "CREATE INDEX ix_b ON b(a_id)" };
     expect(sqliteDialect.compile({ kind: "createIndex", table: "b", index })[0]!.sql).toBe(index.sql);
+  });
+});
+
+describe("nothing lost in silence", () => {
+  const t: Table = { ...parent, name: "t", triggers: [{ name: "t_ai", sql: "CREATE TRIGGER t_ai AFTER INSERT ON t BEGIN SELECT 1; END" }] };
+  const database = {
+    ...catalog(t, parent),
+    dependencies: [
+      { dependent: { kind: "trigger", name: "t_ai", table: "t" }, referenced: { kind: "table", name: "t" } },
+      { dependent: { kind: "view", name: "v" }, referenced: { kind: "table", name: "t" } },
+      // Modelled objects are kiln's own business: no warning for them.
+      { dependent: { kind: "table", name: "a" }, referenced: { kind: "table", name: "t" } },
+    ],
+  };
+
+  it("names the triggers and views of a table a revision drops, and what becomes of them", () => {
+    const messages = unmodelledWarnings([{ kind: "dropTable", table: "t", old: t }], database).map((w) => w.message);
+    expect(messages).toEqual([
+      "Table t is dropped with trigger t_ai on table t, which kiln does not model; the downgrade recreates it from the text the database stored.",
+      "Table t is dropped while view v (not modelled by kiln) still uses it: it stays and fails until the table is back; drop or change it with op.execute() if that is not what you want.",
+    ]);
+  });
+
+  it("names them for a table a revision changes, and says nothing for tables nothing uses", () => {
+    const changed = unmodelledWarnings([{ kind: "alterColumn", table: "t", column: "id", nullable: true }], database).map((w) => w.message);
+    expect(changed).toEqual([
+      "Table t is changed while trigger t_ai on table t, view v (not modelled by kiln) use it (its trigger t_ai on table t is recreated from the stored text when the table is rebuilt); one that names a dropped or renamed column fails afterwards.",
+    ]);
+    expect(unmodelledWarnings([{ kind: "dropTable", table: "a" }], database)).toEqual([]);
   });
 });
