@@ -304,6 +304,20 @@ function applyOne(state: State, op: Operation): void {
         applyOne(state, inner);
       }
       return;
+    case "attachPartition": {
+      const table = state.table(op, op.partition.schema, op.partition.table);
+      state.table(op, op.schema, op.table);
+      if (table.partitionOf) refuse(op, "the table is a partition already");
+      state.replaceTable(table, { ...table, partitionOf: { ...(op.schema !== undefined ? { schema: op.schema } : {}), table: op.table, bound: op.bound } });
+      return;
+    }
+    case "detachPartition": {
+      const table = state.table(op, op.partition.schema, op.partition.table);
+      if (!table.partitionOf || table.partitionOf.table !== op.table || table.partitionOf.schema !== op.schema) refuse(op, "the table is not its partition");
+      const { partitionOf: _was, ...rest } = table;
+      state.replaceTable(table, rest);
+      return;
+    }
     case "execute":
     case "bulkInsert":
       return;

@@ -29,6 +29,7 @@ import {
 } from "./equality.js";
 import { orderOperations } from "./dependency-order.js";
 import { enumValueRemoval } from "./enum-reversal.js";
+import { columnsComparedOnParent, comparePartitioning } from "./compare/partitions.js";
 import { defaultName, type NamedKind } from "./names.js";
 import { byName, creationOrder, OperationPlan, referencedTableKey, tableKey } from "./order.js";
 import {
@@ -600,7 +601,8 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
     if (!databaseTable) continue;
     // A rename candidate needs a column on each side that the other lacks: none when the names match (the common case).
     if (!sameColumnNames(modelTable, databaseTable)) diff.candidates.push(...columnRenameCandidates(modelTable, databaseTable, decisions));
-    compareColumns(modelTable, databaseTable, diff);
+    if (!columnsComparedOnParent(modelTable, databaseTable)) compareColumns(modelTable, databaseTable, diff);
+    comparePartitioning(modelTable, databaseTable, (phase, op) => diff.plan.add(phase, op), (kind, message) => diff.warn(kind, message));
     const { keptForeignKeys } = compareTableConstraints(modelTable, databaseTable, diff, droppedKeys);
     survivors.push({ table: modelTable, kept: keptForeignKeys });
   }

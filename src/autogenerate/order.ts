@@ -9,6 +9,7 @@
  */
 import { qualifiedName, type ForeignKey, type Table } from "../catalog/types.js";
 import type { Operation } from "../operations/types.js";
+import { partitionPrerequisites } from "./compare/partitions.js";
 
 export const PHASES = [
   "createSchemas",
@@ -17,6 +18,8 @@ export const PHASES = [
   "dropBeforeRename",
   "renameTables",
   "renameColumns",
+  /** Partitions that become plain tables (or move), before their parent or what they inherited changes. */
+  "detachPartitions",
   /** Foreign keys that go away or must be rebuilt, before what they point at changes. */
   "dropForeignKeys",
   /** Tables referencing others first. */
@@ -26,6 +29,8 @@ export const PHASES = [
   "createConstraintsAndIndexes",
   /** Referenced tables first. */
   "createTables",
+  /** Existing tables that become partitions, once their parent exists. */
+  "attachPartitions",
   /** Every new foreign key of an existing table, and those that close a cycle between new tables. */
   "createForeignKeys",
   /** Last: columns using the type are gone by now. */
@@ -85,8 +90,13 @@ export function creationOrder(tables: readonly Table[]): CreationOrder {
     return target !== tableKey(table) && remaining.has(target) && !created.has(target);
   };
 
+  // Partitions come after their parent, and a table referencing a partitioned table after its partitions.
+  const partitionWaits = partitionPrerequisites(tables);
+  const waitsForPartitioning = (table: Table): boolean =>
+    (partitionWaits.get(tableKey(table)) ?? []).some((key) => remaining.has(key) && !created.has(key));
+
   while (remaining.size > 0) {
-    const ready = [...remaining.values()].find((t) => !t.foreignKeys.some((fk) => waitsFor(t, fk)));
+    const ready = [...remaining.values()].find((t) => !waitsForPartitioning(t) && !t.foreignKeys.some((fk) => waitsFor(t, fk)));
     const next = ready ?? remaining.values().next().value!;
     remaining.delete(tableKey(next));
     const kept = next.foreignKeys.filter((fk) => !waitsFor(next, fk));

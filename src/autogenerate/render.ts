@@ -86,6 +86,8 @@ function createTableCalls(table: Table): string[] {
     options: table.options ? defined({ ...table.options }) : undefined,
     sql: table.sql,
     triggers: table.triggers && table.triggers.length > 0 ? table.triggers.map((t) => ({ name: t.name, sql: t.sql })) : undefined,
+    partitionBy: table.partitionBy ? { ...table.partitionBy } : undefined,
+    partitionOf: table.partitionOf ? defined({ ...table.partitionOf }) : undefined,
   };
   // createTable takes no indexes; a table definition that carries some gets them as separate calls.
   const taken = new Set(table.indexes.map((i) => i.name).filter((n): n is string => n !== undefined));
@@ -234,6 +236,10 @@ function renderCall(op: Operation): string[] {
       return [formatCall("execute", op.params !== undefined ? [op.sql, op.params] : [op.sql])];
     case "bulkInsert":
       return [formatCall("bulkInsert", withOptions([op.table, op.rows], { schema: op.schema }))];
+    case "attachPartition":
+      return [formatCall("attachPartition", withOptions([op.table, op.partition.table, op.bound], { schema: op.schema, partitionSchema: op.partition.schema }))];
+    case "detachPartition":
+      return [formatCall("detachPartition", withOptions([op.table, op.partition.table], { schema: op.schema, partitionSchema: op.partition.schema, bound: op.bound }))];
   }
 }
 

@@ -99,6 +99,10 @@ export function summarizeOperation(op: Operation): string {
       const first = op.sql.trim().split("\n")[0] ?? "";
       return `~ execute ${first.length > 60 ? `${first.slice(0, 57)}...` : first}`;
     }
+    case "attachPartition":
+      return `~ table ${at(op.schema, op.table)}: attach partition ${at(op.partition.schema, op.partition.table)} ${op.bound}`;
+    case "detachPartition":
+      return `~ table ${at(op.schema, op.table)}: detach partition ${at(op.partition.schema, op.partition.table)}`;
     case "bulkInsert":
       return `+ ${op.rows.length} row${op.rows.length === 1 ? "" : "s"} into ${at(op.schema, op.table)}`;
   }

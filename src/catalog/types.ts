@@ -36,6 +36,7 @@
  */
 
 import type { Dependency } from "./objects.js";
+import type { PartitionBy, PartitionOf } from "./partitions.js";
 
 /** Canonical forms of an object's SQL text fields, for comparison only (see EXACT TEXT above). */
 export type Canonical<F extends string> = { [K in F]?: string };
@@ -246,6 +247,10 @@ export interface Table {
   sql?: string;
   /** Triggers on the table that kiln does not model, recreated verbatim with the table (SQLite drops them with it). */
   triggers?: VerbatimObject[];
+  /** A partitioned table: `PARTITION BY ...` (see partitions.ts). */
+  partitionBy?: PartitionBy;
+  /** A partition: `PARTITION OF parent bound`; its columns are the parent's (see partitions.ts). */
+  partitionOf?: PartitionOf;
 }
 
 export interface EnumType {

@@ -7,6 +7,7 @@
  * in call order, and the runner awaits `settled()` after `upgrade`/`downgrade`.
  */
 import type { Column, FkAction, IndexElement, Table, TableOptions } from "../catalog/types.js";
+import type { PartitionBy, PartitionOf } from "../catalog/partitions.js";
 import type { DialectName, QueryResult } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
 import { type BatchBuilder, buildBatch } from "./batch.js";
@@ -58,6 +59,15 @@ export interface CreateTableOptions extends SchemaOption {
   sql?: string;
   /** SQLite: CREATE TRIGGER statements recreated verbatim after the table. */
   triggers?: { name: string; sql: string }[];
+  /** A partitioned table (PostgreSQL): `{ strategy: "range", key: "created_at" }`. */
+  partitionBy?: PartitionBy;
+  /** A partition (PostgreSQL): `{ table: "events", bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" }`; the columns come from the parent. */
+  partitionOf?: PartitionOf;
+}
+
+export interface PartitionOptions extends SchemaOption {
+  /** The partition's schema, when it is not the parent's `schema`. */
+  partitionSchema?: string;
 }
 
 export interface AlterColumnOptions extends SchemaOption {
@@ -161,6 +171,8 @@ export function tableFromSpec(name: string, columns: Record<string, ColumnSpec>,
   if (options.options !== undefined) table.options = { ...options.options };
   if (options.sql !== undefined) table.sql = options.sql;
   if (options.triggers !== undefined) table.triggers = options.triggers.map((t) => ({ name: t.name, sql: t.sql }));
+  if (options.partitionBy) table.partitionBy = { ...options.partitionBy };
+  if (options.partitionOf) table.partitionOf = { ...options.partitionOf };
   return table;
 }
 
@@ -189,6 +201,18 @@ export class Op {
 
   createTable(name: string, columns: Record<string, ColumnSpec>, options: CreateTableOptions = {}): Promise<void> {
     return this.push({ kind: "createTable", table: tableFromSpec(name, columns, options) });
+  }
+
+  /** ALTER TABLE table ATTACH PARTITION partition bound (PostgreSQL). */
+  attachPartition(table: string, partition: string, bound: string, options: PartitionOptions = {}): Promise<void> {
+    const { schema, partitionSchema } = options;
+    return this.push({ kind: "attachPartition", table, schema, partition: { table: partition, schema: partitionSchema }, bound });
+  }
+
+  /** ALTER TABLE table DETACH PARTITION partition (PostgreSQL); `bound` lets the downgrade attach it again. */
+  detachPartition(table: string, partition: string, options: PartitionOptions & { bound?: string } = {}): Promise<void> {
+    const { schema, partitionSchema, bound } = options;
+    return this.push({ kind: "detachPartition", table, schema, partition: { table: partition, schema: partitionSchema }, ...(bound !== undefined ? { bound } : {}) });
   }
 
   dropTable(table: string, options: SchemaOption = {}): Promise<void> {

@@ -62,6 +62,8 @@ export function tableNeeds(table: Table): ObjectRef[] {
     ...table.foreignKeys
       .map((fk) => tableRef(fk.refSchema, fk.refTable))
       .filter((ref) => ref.name !== self.name || ref.schema !== self.schema),
+    // A partition needs its parent.
+    ...(table.partitionOf ? [tableRef(table.partitionOf.schema, table.partitionOf.table)] : []),
   ];
 }
 
@@ -143,6 +145,11 @@ export function operationRefs(op: Operation): OperationRefs {
         refs.needs.push(...r.needs);
         refs.alters.push(...r.alters);
       }
+      break;
+    case "attachPartition":
+    case "detachPartition":
+      refs.needs.push(tableRef(op.schema, op.table), tableRef(op.partition.schema, op.partition.table));
+      refs.alters.push(tableRef(op.schema, op.table), tableRef(op.partition.schema, op.partition.table));
       break;
     case "execute":
       // Hand-written SQL: kiln does not know what it touches.

@@ -10,6 +10,7 @@
 import type { Column, Table } from "../catalog/types.js";
 import { KilnError } from "../errors.js";
 import { columnAfterAlter } from "./column-after.js";
+import { describePartitionOperation, reverseAttachPartition, reverseDetachPartition } from "./partitions.js";
 import type { AlterColumn, DropConstraint, DropIndex, DropTable, Operation, TableOptionChanges } from "./types.js";
 
 export class NotReversibleError extends KilnError {
@@ -67,6 +68,9 @@ export function describeOperation(op: Operation): string {
     case "createSchema":
     case "dropSchema":
       return `${op.kind} ${op.name}`;
+    case "attachPartition":
+    case "detachPartition":
+      return describePartitionOperation(op);
     case "execute": {
       const firstLine = op.sql.trim().split("\n")[0] ?? "";
       return `execute "${firstLine.length > 60 ? `${firstLine.slice(0, 57)}...` : firstLine}"`;
@@ -224,6 +228,13 @@ export function reverseOperation(op: Operation): Operation[] {
       return [{ kind: "execute", sql: op.reverseSql, ...(op.params === undefined ? { reverseSql: op.sql } : {}) }];
     case "bulkInsert":
       throw new NotReversibleError(op, "inserted rows cannot be identified for deletion in general; delete them with op.execute()");
+    case "attachPartition":
+      return [reverseAttachPartition(op)];
+    case "detachPartition": {
+      const attach = reverseDetachPartition(op);
+      if (!attach) throw new NotReversibleError(op, "the partition's bound is unknown; give bound");
+      return [attach];
+    }
   }
 }
 

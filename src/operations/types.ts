@@ -20,6 +20,10 @@ import type {
   UniqueConstraint,
 } from "../catalog/types.js";
 
+import type { AttachPartition, DetachPartition } from "./partitions.js";
+
+export type { AttachPartition, DetachPartition } from "./partitions.js";
+
 export type ConstraintType = "check" | "unique" | "foreignkey" | "primary";
 
 /** Where a table lives. `schema` undefined = the default schema. */
@@ -236,7 +240,9 @@ export type Operation =
   | CreateSchema
   | DropSchema
   | Execute
-  | BulkInsert;
+  | BulkInsert
+  | AttachPartition
+  | DetachPartition;
 
 export type OperationKind = Operation["kind"];
 

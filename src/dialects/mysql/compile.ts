@@ -8,6 +8,7 @@
 import { elementColumn, elementExpression, elementOptions } from "../../catalog/index-elements.js";
 import { refuseUnsupportedFeatures, type IndexConstraintFeature } from "../features.js";
 import type { Column, FkAction, ForeignKey, Index, IndexElement, Table } from "../../catalog/types.js";
+import { refusePartitioning } from "../partitioning.js";
 import { KilnError } from "../../errors.js";
 import type {
   AddEnumValue,
@@ -364,6 +365,7 @@ export const MYSQL_FEATURES: readonly IndexConstraintFeature[] = ["descending", 
 
 export function compileOperation(op: Operation, context: CompileContext): Statement[] {
   refuseUnsupportedFeatures(op, MYSQL_FEATURES, "MySQL");
+  refusePartitioning("MySQL/MariaDB", op);
   switch (op.kind) {
     case "createTable":
       return createTable(op, context);
@@ -418,6 +420,9 @@ export function compileOperation(op: Operation, context: CompileContext): Statem
       return [sql(op.sql, op.params)];
     case "bulkInsert":
       return bulkInsert(op);
+    case "attachPartition":
+    case "detachPartition":
+      return []; // refused above
     case "batchAlterTable":
       // MySQL alters tables in place: the group is just its changes in order.
       return op.operations.flatMap((inner) => compileOperation(inner, context));

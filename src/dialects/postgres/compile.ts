@@ -30,6 +30,7 @@ import type {
 import { includeSql, indexElementSql, storageParametersSql } from "./compile/indexes.js";
 import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
 import { postgresType, serialType } from "./types.js";
+import { compileAttachPartition, compileDetachPartition, createPartitionSql, partitionByPart } from "./compile/partitions.js";
 
 /** PostgreSQL accepts at most 65535 bound parameters in one statement. */
 const MAX_PARAMETERS = 65535;
@@ -132,14 +133,18 @@ function addConstraint(schema: string | undefined, table: string, name: string, 
 
 function createTable({ table }: CreateTable): Statement[] {
   const where = qualifiedLabel(table.schema, table.name);
-  const elements = table.columns.map((column) => columnDefinition(column, where));
+  // A partition's columns are its parent's: PostgreSQL copies them.
+  const elements = table.partitionOf ? [] : table.columns.map((column) => columnDefinition(column, where));
   if (table.primaryKey) elements.push(named(table.primaryKey.name, primaryKeyBody(table.primaryKey)));
   for (const unique of table.uniques) elements.push(named(unique.name, uniqueBody(unique)));
   for (const fk of table.foreignKeys) elements.push(named(fk.name, foreignKeyBody(fk)));
   for (const check of table.checks) elements.push(named(check.name, checkBody(check, where)));
+  if (table.partitionOf) {
+    return [statement(createPartitionSql(table.schema, table.name, table.partitionOf, elements, table.partitionBy, where)), ...createTableComments({ table })];
+  }
   // PostgreSQL allows a table without columns (`()`).
   const body = elements.length > 0 ? `(\n  ${elements.join(",\n  ")}\n)` : "()";
-  return [statement(`CREATE TABLE ${tableName(table.schema, table.name)} ${body}`), ...createTableComments({ table })];
+  return [statement(`CREATE TABLE ${tableName(table.schema, table.name)} ${body}${partitionByPart(table.partitionBy, where)}`), ...createTableComments({ table })];
 }
 
 function createTableComments({ table }: Pick<CreateTable, "table">): Statement[] {
@@ -358,6 +363,10 @@ export function compilePostgres(op: Operation): Statement[] {
       return [op.params !== undefined ? { sql: op.sql, params: op.params } : statement(op.sql)];
     case "bulkInsert":
       return bulkInsert(op);
+    case "attachPartition":
+      return compileAttachPartition(op);
+    case "detachPartition":
+      return compileDetachPartition(op);
     case "batchAlterTable":
       // PostgreSQL alters tables in place: the group is just its changes in order.
       return op.operations.flatMap(compilePostgres);

@@ -16,6 +16,7 @@ import type {
 } from "../../catalog/types.js";
 import { qualifiedName } from "../../catalog/types.js";
 import type { Connection, IntrospectOptions } from "../types.js";
+import { OWN_CONSTRAINT, OWN_INDEX, PARTITION_COLUMNS, PARTITION_JOINS, partitionFields } from "./introspect/partitions.js";
 import { neutralTypeName, normalizeCheckDefinition, normalizeDefault, normalizeExpression } from "./normalize.js";
 
 export const DEFAULT_SCHEMA = "public";
@@ -70,12 +71,14 @@ SELECT n.nspname AS name
    AND ${NOT_FROM_EXTENSION("pg_namespace", "n.oid")}`;
 
 const TABLES_SQL = `
-SELECT c.oid::int8::text AS oid, n.nspname AS schema, c.relname AS name, d.description AS comment
+SELECT c.oid::int8::text AS oid, n.nspname AS schema, c.relname AS name, d.description AS comment,
+       ${PARTITION_COLUMNS}
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_catalog.pg_description d
          ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
- WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+  ${PARTITION_JOINS}
+ WHERE c.relkind IN ('r', 'p')
    AND n.nspname = ANY($1::text[])
    AND NOT (c.relname = ANY($2::text[]) OR (n.nspname || '.' || c.relname) = ANY($2::text[]))
    AND ${NOT_FROM_EXTENSION("pg_class", "c.oid")}`;
@@ -140,7 +143,7 @@ SELECT con.conrelid::int8::text AS table_oid, con.conname AS name, con.contype A
   JOIN pg_catalog.pg_constraint con ON con.conrelid = r.oid
   LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
   LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
- WHERE con.contype IN ('p', 'u', 'f', 'c')`;
+ WHERE con.contype IN ('p', 'u', 'f', 'c') AND ${OWN_CONSTRAINT}`;
 
 // Indexes that back a primary key, unique or exclusion constraint are the constraint's business.
 // Columns are attnums (indkey, its first indnkeyatts are the key; 0: an expression, printed by
@@ -159,7 +162,8 @@ SELECT i.indrelid::int8::text AS table_oid, ic.relname AS name, i.indisunique AS
   JOIN pg_catalog.pg_index i ON i.indrelid = r.oid
   JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
   JOIN pg_catalog.pg_am am ON am.oid = ic.relam
- WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
+ WHERE ${OWN_INDEX}
+   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
                     WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid
                       AND con.contype IN ('p', 'u', 'x'))`;
 
@@ -211,6 +215,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
       checks: [],
       indexes: [],
       ...optional("comment", nullable(r.comment)),
+      ...partitionFields(r, alias),
     };
     tablesByOid.set(String(r.oid), table);
   }

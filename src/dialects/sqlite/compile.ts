@@ -9,6 +9,7 @@ import { createdName, parseCreateTable, qualifyCreate } from "./parse.js";
 import { KilnError } from "../../errors.js";
 import type { BulkInsert, Operation, Statement } from "../../operations/types.js";
 import { isBatchAlterTable, type BatchAlterTable } from "../../operations/batch.js";
+import { refusePartitioning } from "../partitioning.js";
 import { columnDefinition, columnList, createIndexSql, createTableSql, isAutoKey, isConstantDefault } from "./ddl.js";
 import { isDefaultSchema, quoteIdentifier, tableName, toSqliteValue } from "./quote.js";
 
@@ -148,6 +149,7 @@ export const SQLITE_FEATURES: readonly IndexConstraintFeature[] = [];
 export function compileOperation(op: Operation | BatchAlterTable): Statement[] {
   refuseUnsupportedFeatures(op, SQLITE_FEATURES, "SQLite");
   if (isBatchAlterTable(op)) throw needsConnection(describe(op), op.table);
+  refusePartitioning("SQLite", op);
   switch (op.kind) {
     case "createTable": {
       const statements: Statement[] = [{ sql: storedTableSql(op.table) ?? createTableSql(op.table) }];
@@ -207,5 +209,8 @@ export function compileOperation(op: Operation | BatchAlterTable): Statement[] {
       return [op.params && op.params.length > 0 ? { sql: op.sql, params: op.params } : { sql: op.sql }];
     case "bulkInsert":
       return compileBulkInsert(op);
+    case "attachPartition":
+    case "detachPartition":
+      return []; // refused above
   }
 }
