@@ -30,6 +30,7 @@ import {
 import { orderOperations } from "./dependency-order.js";
 import { enumValueRemoval } from "./enum-reversal.js";
 import { columnsComparedOnParent, comparePartitioning } from "./compare/partitions.js";
+import { detachFromOf } from "../operations/partitions.js";
 import { defaultName, type NamedKind } from "./names.js";
 import { byName, creationOrder, OperationPlan, referencedTableKey, tableKey } from "./order.js";
 import {
@@ -540,7 +541,7 @@ function dropTables(tables: Table[], diff: DiffBuilder): void {
   const whole = new Map(tables.map((t) => [tableKey(t), t]));
   for (const table of [...order.tables].reverse()) {
     const old = diff.dropUnnamed ? whole.get(tableKey(table))! : table;
-    diff.plan.add("dropTables", withSchema(table.schema, { kind: "dropTable" as const, table: table.name, old: structuredClone(old) }));
+    diff.plan.add("dropTables", withSchema(table.schema, { kind: "dropTable" as const, table: table.name, ...detachFromOf(table), old: structuredClone(old) }));
   }
 }
 

@@ -178,7 +178,7 @@ function renderCall(op: Operation): string[] {
     case "createTable":
       return createTableCalls(op.table);
     case "dropTable":
-      return [formatCall("dropTable", withOptions([op.table], { schema: op.schema }))];
+      return [formatCall("dropTable", withOptions([op.table], { schema: op.schema, detachFrom: op.detachFrom }))];
     case "renameTable":
       return [formatCall("renameTable", withOptions([op.table, op.newName], { schema: op.schema }))];
     case "addColumn":

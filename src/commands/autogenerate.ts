@@ -20,6 +20,7 @@ import { describeImportFailure } from "../revisions/import-module.js";
 import { journalTable } from "../runtime/journal.js";
 import { type Session, openSession } from "../runtime/session.js";
 import { modelsToCatalog } from "../schema/to-catalog.js";
+import { partitioningUnsupported } from "../dialects/partitioning.js";
 import type { Project } from "./context.js";
 import type { Bodies, RevisionOptions } from "./revision.js";
 
@@ -70,6 +71,8 @@ export async function diffModelsWithDatabase(
   renames: RenameDecision[] = [],
 ): Promise<SchemaDiff> {
   const model = await loadModelCatalog(config, session.dialect.identifierLimit ?? null);
+  const partitioned = model.tables.find((t) => t.partitionBy || t.partitionOf);
+  if (partitioned && !session.dialect.partitioning) throw partitioningUnsupported(session.dialect.name, partitioned);
   const schemas = [...new Set([...config.schemas, ...model.schemas])];
   const database = await session.dialect.introspect(session.conn, {
     schemas: schemas.length > 0 ? schemas : undefined,
@@ -88,6 +91,7 @@ function tableKey(schema: string | undefined, name: string): string {
 function touchedTables(operations: Operation[]): Set<string> {
   const touched = new Set<string>();
   for (const op of operations) {
+    if (op.kind === "attachPartition" || op.kind === "detachPartition") touched.add(tableKey(op.partition.schema, op.partition.table));
     if (op.kind === "createTable") touched.add(tableKey(op.table.schema, op.table.name));
     else if ("table" in op && typeof op.table === "string") {
       touched.add(tableKey(op.schema, op.table));

@@ -72,6 +72,8 @@ export interface Dialect {
    * (SQLite, which rebuilds the table): autogenerate then drops such constraints instead of warning.
    */
   readonly dropsUnnamedConstraints?: boolean;
+  /** Declarative partitioning (PARTITION BY, PARTITION OF): PostgreSQL only; models that use it are refused elsewhere. */
+  readonly partitioning?: boolean;
 
   // ---- connecting ----
   /** Open a connection. Errors must be KilnError with the masked URL in the message. */

@@ -215,8 +215,9 @@ export class Op {
     return this.push({ kind: "detachPartition", table, schema, partition: { table: partition, schema: partitionSchema }, ...(bound !== undefined ? { bound } : {}) });
   }
 
-  dropTable(table: string, options: SchemaOption = {}): Promise<void> {
-    return this.push({ kind: "dropTable", table, schema: options.schema });
+  /** `detachFrom`: the table is a partition of that table, detached first (PostgreSQL). */
+  dropTable(table: string, options: SchemaOption & { detachFrom?: { table: string; schema?: string } } = {}): Promise<void> {
+    return this.push({ kind: "dropTable", table, schema: options.schema, ...(options.detachFrom ? { detachFrom: { ...options.detachFrom } } : {}) });
   }
 
   renameTable(table: string, newName: string, options: SchemaOption = {}): Promise<void> {

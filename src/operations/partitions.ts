@@ -21,6 +21,12 @@ export interface DetachPartition extends TableRef {
   bound?: string;
 }
 
+/** `{ detachFrom }` for dropping a partition (see DropTable), `{}` for any other table. */
+export function detachFromOf(table: { partitionOf?: { schema?: string; table: string } }): { detachFrom?: TableRef } {
+  const of = table.partitionOf;
+  return of ? { detachFrom: of.schema !== undefined ? { schema: of.schema, table: of.table } : { table: of.table } } : {};
+}
+
 function ref(r: TableRef): TableRef {
   return r.schema !== undefined ? { schema: r.schema, table: r.table } : { table: r.table };
 }

@@ -10,7 +10,7 @@
 import type { Column, Table } from "../catalog/types.js";
 import { KilnError } from "../errors.js";
 import { columnAfterAlter } from "./column-after.js";
-import { describePartitionOperation, reverseAttachPartition, reverseDetachPartition } from "./partitions.js";
+import { describePartitionOperation, detachFromOf, reverseAttachPartition, reverseDetachPartition } from "./partitions.js";
 import type { AlterColumn, DropConstraint, DropIndex, DropTable, Operation, TableOptionChanges } from "./types.js";
 
 export class NotReversibleError extends KilnError {
@@ -160,7 +160,7 @@ export function reverseOperation(op: Operation): Operation[] {
     case "batchAlterTable":
       return [{ ...op, operations: reverseOperations(op.operations) }];
     case "createTable":
-      return [{ kind: "dropTable", ...schemaOf(op.table.schema), table: op.table.name, old: op.table }];
+      return [{ kind: "dropTable", ...schemaOf(op.table.schema), table: op.table.name, ...detachFromOf(op.table), old: op.table }];
     case "dropTable":
       return reverseDropTable(op);
     case "renameTable":

@@ -40,6 +40,8 @@ export interface CreateTable {
 
 export interface DropTable extends TableRef {
   kind: "dropTable";
+  /** A partition: detached from this parent first (PostgreSQL refuses to drop a partition of a table a foreign key references). */
+  detachFrom?: TableRef;
   /** Full definition before the drop, for reversal. */
   old?: Table;
 }

@@ -86,3 +86,5 @@ export {
   type NameParts,
 } from "./naming.js";
 export { modelsToCatalog } from "./to-catalog.js";
+export { partitionOf } from "./partitions.js";
+export type { PartitionBy, PartitionStrategy } from "../catalog/partitions.js";

@@ -15,6 +15,17 @@ import { Column, optionName, type AnyColumn, type AnyColumnBuilder, type ColumnB
 import type { TableExtra } from "./constraints.js";
 import { enumType, type EnumOptions, type EnumType } from "./enum.js";
 import type { InsertRow, SelectRow } from "./infer.js";
+import { PARTITION_STRATEGIES, type PartitionBy } from "../catalog/partitions.js";
+
+function checkedPartitionBy(by: PartitionBy, where: string): PartitionBy {
+  if (typeof by !== "object" || by === null || !PARTITION_STRATEGIES.includes(by.strategy)) {
+    throw new KilnError(`${where}: partitionBy needs { strategy: "range" | "list" | "hash", key: "..." }, got ${JSON.stringify(by)}.`);
+  }
+  if (typeof by.key !== "string" || by.key.trim() === "") {
+    throw new KilnError(`${where}: partitionBy.key must be the partition key as SQL text, e.g. "created_at" or "lower(kind)".`);
+  }
+  return { strategy: by.strategy, key: by.key };
+}
 
 export interface TableOptions {
   /** Schema the table lives in; omitted means the database's default schema. */
@@ -33,6 +44,17 @@ export interface TableOptions {
   strict?: boolean;
   /** SQLite: a WITHOUT ROWID table. */
   withoutRowid?: boolean;
+  /**
+   * A partitioned table (PostgreSQL): `{ strategy: "range", key: "created_at" }`. The key is SQL
+   * text as PostgreSQL prints it between the parentheses of PARTITION BY (`lower(kind)`, `a, b`).
+   * Its partitions are declared with partitionOf(...).
+   */
+  partitionBy?: PartitionBy;
+}
+
+/** What partitionOf() passes on to table(). */
+interface InternalTableOptions extends TableOptions {
+  partitionOf?: { parent: TableIdentity; bound: string };
 }
 
 /** The table options of table(..., { engine, charset, collate, rowFormat, autoIncrement, strict, withoutRowid }), checked. */
@@ -59,6 +81,9 @@ export interface TableDefinition extends TableIdentity {
   readonly identity: TableIdentity;
   readonly comment?: string;
   readonly options?: CatalogTableOptions;
+  readonly partitionBy?: PartitionBy;
+  /** Set for a partition (see partitionOf()). */
+  readonly partitionOf?: { readonly parent: TableIdentity; readonly bound: string };
   /** Columns in declaration order. */
   readonly columns: readonly AnyColumn[];
   /** The extras callback's result, computed on first use (so it may mention tables declared later). */
@@ -112,7 +137,7 @@ export function table<TCols extends ColumnBuilders>(
   options?: TableOptions,
 ): Table<TCols> {
   nonEmpty(name, "table(name, ...): the table name");
-  const [extrasCallback, opts = {}] =
+  const [extrasCallback, opts = {}]: [ExtrasCallback<TCols> | undefined, InternalTableOptions | undefined] =
     typeof extrasOrOptions === "function" ? [extrasOrOptions, options] : [undefined, extrasOrOptions ?? options];
   if (opts.schema !== undefined) nonEmpty(opts.schema, `table "${name}": schema`);
   const where = opts.schema ? `table "${opts.schema}.${name}"` : `table "${name}"`;
@@ -129,6 +154,8 @@ export function table<TCols extends ColumnBuilders>(
     identity,
     ...(opts.comment !== undefined ? { comment: opts.comment } : {}),
     ...(tableOptions !== undefined ? { options: tableOptions } : {}),
+    ...(opts.partitionBy !== undefined ? { partitionBy: checkedPartitionBy(opts.partitionBy, where) } : {}),
+    ...(opts.partitionOf !== undefined ? { partitionOf: opts.partitionOf } : {}),
     columns: boundColumns,
     extras() {
       if (extras === undefined) {

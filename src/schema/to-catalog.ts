@@ -37,6 +37,7 @@ import {
 } from "./naming.js";
 import { isColumnReference, isSqlFragment, type SqlFragment } from "./sql.js";
 import { isTable, tableDefinition, type TableDefinition } from "./table.js";
+import { partitionFields } from "./partition-catalog.js";
 
 type Naming = Required<NamingConvention>;
 type CheckIdentifier = (name: string, what: string | (() => string)) => void;
@@ -260,6 +261,7 @@ function buildTable(definition: TableDefinition, rules: NameRules): CatalogTable
     indexes: indexes.sort(byName),
     ...(definition.comment !== undefined ? { comment: definition.comment } : {}),
     ...(definition.options !== undefined ? { options: { ...definition.options } } : {}),
+    ...partitionFields(definition),
   };
 }
 

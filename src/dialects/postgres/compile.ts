@@ -30,7 +30,7 @@ import type {
 import { includeSql, indexElementSql, storageParametersSql } from "./compile/indexes.js";
 import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
 import { postgresType, serialType } from "./types.js";
-import { compileAttachPartition, compileDetachPartition, createPartitionSql, partitionByPart } from "./compile/partitions.js";
+import { compileAttachPartition, compileDetachPartition, createPartitionSql, detachBeforeDrop, partitionByPart } from "./compile/partitions.js";
 
 /** PostgreSQL accepts at most 65535 bound parameters in one statement. */
 const MAX_PARAMETERS = 65535;
@@ -320,7 +320,7 @@ export function compilePostgres(op: Operation): Statement[] {
     case "createTable":
       return createTable(op);
     case "dropTable":
-      return [statement(`DROP TABLE ${tableName(op.schema, op.table)}`)];
+      return [...detachBeforeDrop(op), statement(`DROP TABLE ${tableName(op.schema, op.table)}`)];
     case "renameTable":
       return [statement(`ALTER TABLE ${tableName(op.schema, op.table)} RENAME TO ${quoteIdentifier(op.newName)}`)];
     case "addColumn":

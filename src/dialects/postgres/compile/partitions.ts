@@ -8,7 +8,7 @@
  */
 import { partitionByClause, type PartitionBy, type PartitionOf } from "../../../catalog/partitions.js";
 import { KilnError } from "../../../errors.js";
-import type { AttachPartition, DetachPartition, Statement } from "../../../operations/types.js";
+import type { AttachPartition, DetachPartition, DropTable, Statement } from "../../../operations/types.js";
 import { tableName } from "../sql.js";
 
 function text(value: string, what: string): string {
@@ -48,4 +48,15 @@ export function compileAttachPartition(op: AttachPartition): Statement[] {
 
 export function compileDetachPartition(op: DetachPartition): Statement[] {
   return [{ sql: `ALTER TABLE ${tableName(op.schema, op.table)} DETACH PARTITION ${tableName(op.partition.schema, op.partition.table)}` }];
+}
+
+/**
+ * A partition is detached before it is dropped: PostgreSQL refuses to drop a
+ * partition of a table that a foreign key references ("other objects depend on
+ * it"), but detaches it once no row of it is referenced.
+ */
+export function detachBeforeDrop(op: DropTable): Statement[] {
+  const of = op.detachFrom ?? (op.old?.partitionOf ? { schema: op.old.partitionOf.schema, table: op.old.partitionOf.table } : undefined);
+  if (!of) return [];
+  return compileDetachPartition({ kind: "detachPartition", ...(of.schema !== undefined ? { schema: of.schema } : {}), table: of.table, partition: { ...(op.schema !== undefined ? { schema: op.schema } : {}), table: op.table } });
 }
