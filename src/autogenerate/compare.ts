@@ -29,7 +29,7 @@ import {
 } from "./equality.js";
 import { orderOperations } from "./dependency-order.js";
 import { enumValueRemoval } from "./enum-reversal.js";
-import { columnsComparedOnParent, comparePartitioning } from "./compare/partitions.js";
+import { columnsComparedOnParent, comparePartitioning, constraintsAfterDetach } from "./compare/partitions.js";
 import { detachFromOf } from "../operations/partitions.js";
 import { defaultName, type NamedKind } from "./names.js";
 import { byName, creationOrder, OperationPlan, referencedTableKey, tableKey } from "./order.js";
@@ -604,7 +604,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
     if (!sameColumnNames(modelTable, databaseTable)) diff.candidates.push(...columnRenameCandidates(modelTable, databaseTable, decisions));
     if (!columnsComparedOnParent(modelTable, databaseTable)) compareColumns(modelTable, databaseTable, diff);
     comparePartitioning(modelTable, databaseTable, (phase, op) => diff.plan.add(phase, op), (kind, message) => diff.warn(kind, message));
-    const { keptForeignKeys } = compareTableConstraints(modelTable, databaseTable, diff, droppedKeys);
+    const { keptForeignKeys } = compareTableConstraints(modelTable, constraintsAfterDetach(modelTable, databaseTable), diff, droppedKeys);
     survivors.push({ table: modelTable, kept: keptForeignKeys });
   }
   rebuildDependentForeignKeys(survivors, droppedKeys, diff);

@@ -5,6 +5,7 @@
  * operations, except the `old`/`existing` data the facade has no argument for.
  */
 import type { Column, ForeignKey, Index, Table } from "../catalog/types.js";
+import { partitionOfSpec } from "../catalog/partitions.js";
 import { codeLineComment } from "../neutralize.js";
 import type { ColumnSpec } from "../operations/facade.js";
 import { describeOperation, NotReversibleError, reverseOperation } from "../operations/reverse.js";
@@ -87,7 +88,7 @@ function createTableCalls(table: Table): string[] {
     sql: table.sql,
     triggers: table.triggers && table.triggers.length > 0 ? table.triggers.map((t) => ({ name: t.name, sql: t.sql })) : undefined,
     partitionBy: table.partitionBy ? { ...table.partitionBy } : undefined,
-    partitionOf: table.partitionOf ? defined({ ...table.partitionOf }) : undefined,
+    partitionOf: table.partitionOf ? defined({ ...partitionOfSpec(table.partitionOf) }) : undefined,
   };
   // createTable takes no indexes; a table definition that carries some gets them as separate calls.
   const taken = new Set(table.indexes.map((i) => i.name).filter((n): n is string => n !== undefined));

@@ -10,6 +10,8 @@
  * are the parent's business and never appear twice.
  */
 
+import type { Table } from "./types.js";
+
 export type PartitionStrategy = "range" | "list" | "hash";
 
 export interface PartitionBy {
@@ -18,12 +20,47 @@ export interface PartitionBy {
   key: string;
 }
 
+/** What a partition has from its parent (read from the database; a DETACH makes it the table's own). Never compared or created. */
+export interface PartitionInherited {
+  primaryKey?: Table["primaryKey"];
+  uniques?: Table["uniques"];
+  foreignKeys?: Table["foreignKeys"];
+  checks?: Table["checks"];
+  indexes?: Table["indexes"];
+}
+
 export interface PartitionOf {
   /** The parent's schema; undefined: the default schema. */
   schema?: string;
   table: string;
   /** The bound as PostgreSQL prints it: `FOR VALUES FROM ('2020-01-01') TO ('2021-01-01')`, `FOR VALUES IN (1, 2)`, `FOR VALUES WITH (modulus 4, remainder 0)`, `DEFAULT`. */
   bound: string;
+  /** Read from the database only: the indexes and constraints the partition has from its parent. */
+  inherited?: PartitionInherited;
+}
+
+/** partitionOf without what is only read (`inherited`): what creating or rendering a partition needs. */
+export function partitionOfSpec(of: PartitionOf): PartitionOf {
+  return { ...(of.schema !== undefined ? { schema: of.schema } : {}), table: of.table, bound: of.bound };
+}
+
+/**
+ * The database table as it will be once detached from its parent: what it had
+ * from the parent becomes its own.
+ */
+export function asDetached(table: Table): Table {
+  const inherited = table.partitionOf?.inherited;
+  const { partitionOf: _of, ...rest } = table;
+  if (!inherited) return rest;
+  const byName = (a: { name?: string }, b: { name?: string }) => ((a.name ?? "") < (b.name ?? "") ? -1 : (a.name ?? "") > (b.name ?? "") ? 1 : 0);
+  return {
+    ...rest,
+    ...(table.primaryKey ?? inherited.primaryKey ? { primaryKey: table.primaryKey ?? inherited.primaryKey } : {}),
+    uniques: [...table.uniques, ...(inherited.uniques ?? [])].sort(byName),
+    foreignKeys: [...table.foreignKeys, ...(inherited.foreignKeys ?? [])].sort(byName),
+    checks: [...table.checks, ...(inherited.checks ?? [])].sort(byName),
+    indexes: [...table.indexes, ...(inherited.indexes ?? [])].sort(byName),
+  };
 }
 
 export const PARTITION_STRATEGIES: readonly PartitionStrategy[] = ["range", "list", "hash"];

@@ -125,14 +125,20 @@ describe.each(PG_TARGETS)("partitioned tables on $name", (target) => {
     const byName = new Map(catalog.tables.map((t) => [`${t.schema ? `${t.schema}.` : ""}${t.name}`, t]));
     expect(byName.get("own_parts.measurements")!.partitionBy).toEqual({ strategy: "range", key: "logdate" });
     expect(byName.get("own_parts.events")!.partitionBy).toEqual({ strategy: "list", key: "lower(kind)" });
-    expect(byName.get("own_parts_archive.measurements_old")!.partitionOf).toEqual({ schema: S, table: "measurements", bound: "FOR VALUES FROM (MINVALUE) TO ('2023-01-01')" });
-    expect(byName.get("own_parts.measurements_2024_rest")!.partitionOf).toEqual({ schema: S, table: "measurements_2024", bound: "DEFAULT" });
+    expect(byName.get("own_parts_archive.measurements_old")!.partitionOf).toMatchObject({ schema: S, table: "measurements", bound: "FOR VALUES FROM (MINVALUE) TO ('2023-01-01')" });
+    expect(byName.get("own_parts.measurements_2024_rest")!.partitionOf).toMatchObject({ schema: S, table: "measurements_2024", bound: "DEFAULT" });
     expect(byName.get("own_parts.sessions_1")!.partitionOf!.bound).toBe("FOR VALUES WITH (modulus 2, remainder 1)", S);
     const m2023 = byName.get("own_parts.measurements_2023")!;
     expect(m2023.primaryKey).toBeUndefined();
     expect(m2023.indexes.map((i) => i.name)).toEqual(["measurements_2023_peak_idx"]);
     expect(m2023.foreignKeys.map((f) => f.name)).toEqual(["measurements_2023_city_local_fkey"]);
     expect(m2023.checks.map((c) => c.name)).toEqual(["measurements_2023_peak_check"]);
+    // What a detach would leave it with.
+    expect(m2023.partitionOf!.inherited).toEqual({
+      primaryKey: { name: "measurements_2023_pkey", columns: ["id", "logdate"] },
+      foreignKeys: [{ name: "measurements_city_id_fkey", columns: ["city_id"], refSchema: S, refTable: "cities", refColumns: ["id"] }],
+      indexes: [{ name: "measurements_2023_city_id_idx", columns: ["city_id"] }],
+    });
     expect(byName.get("own_parts.measurements_2024")!.indexes).toEqual([]);
     // One foreign key, although PostgreSQL keeps one row per partition of orders for it.
     expect(byName.get("own_parts.order_lines")!.foreignKeys.map((f) => f.name)).toEqual(["order_lines_order_id_region_fkey"]);
@@ -160,7 +166,7 @@ describe.each(PG_TARGETS)("partitioned tables on $name", (target) => {
     const addCalls = upgradeCalls(p.read(`migrations/${added}`));
     expect(addCalls).toEqual([`await op.createTable("orders_asia", {`]);
     await kiln(p, ["upgrade", "head"]);
-    expect((await readCatalog(url)).tables.find((t) => t.name === "orders_asia")!.partitionOf).toEqual({ schema: S, table: "orders", bound: "FOR VALUES IN ('jp', 'kr')" });
+    expect((await readCatalog(url)).tables.find((t) => t.name === "orders_asia")!.partitionOf).toMatchObject({ schema: S, table: "orders", bound: "FOR VALUES IN ('jp', 'kr')" });
     expect((await p.kiln(["check"])).code).toBe(0);
     await kiln(p, ["downgrade", "-1"]);
     expect(await state()).toEqual(before);
@@ -177,6 +183,30 @@ describe.each(PG_TARGETS)("partitioned tables on $name", (target) => {
     expect(detachText).toContain(`bound: "FOR VALUES IN ('click')"`);
     await kiln(p, ["upgrade", "head"]);
     expect((await readCatalog(url)).tables.find((t) => t.name === "events_click")!.partitionOf).toBeUndefined();
+    expect((await p.kiln(["check"])).code).toBe(0);
+    await kiln(p, ["downgrade", "-1"]);
+    expect(await state()).toEqual(before);
+    rmSync(join(p.migrationsDir, detached!));
+
+    // A partition whose parent has a key, an index and a foreign key: detached, it keeps its copies of them.
+    p.write(
+      "schema.ts",
+      fixtureModels().replace(
+        `export const measurementsDefault = partitionOf(measurements, "measurements_default", "DEFAULT", S);`,
+        `export const measurementsDefault = table("measurements_default", {
+  id: bigint().notNull(),
+  cityId: integer("city_id").notNull().references(() => cities.id, { name: "measurements_city_id_fkey" }),
+  logdate: date().notNull(),
+  peaktemp: integer().default(0),
+}, (t) => [primaryKey({ name: "measurements_default_pkey", columns: [t.id, t.logdate] }), index("measurements_default_city_id_idx").on(t.cityId)], S);`,
+      ),
+    );
+    await kiln(p, ["revision", "--autogenerate", "-m", "detach measurements_default"]);
+    const [keyed] = p.revisionFiles();
+    const keyedCalls = upgradeCalls(p.read(`migrations/${keyed}`));
+    expect(keyedCalls).toHaveLength(1);
+    expect(keyedCalls[0]).toMatch(/^await op\.detachPartition\("measurements", "measurements_default"/);
+    await kiln(p, ["upgrade", "head"]);
     expect((await p.kiln(["check"])).code).toBe(0);
     await kiln(p, ["downgrade", "-1"]);
     expect(await state()).toEqual(before);

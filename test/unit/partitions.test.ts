@@ -163,6 +163,18 @@ describe("partition compare", () => {
     ]);
   });
 
+  it("compares a partition that the models detach with what it keeps from its parent", () => {
+    const inherited = { primaryKey: { name: "events_2024_pkey", columns: ["id", "day"] }, indexes: [{ name: "events_2024_day_idx", columns: ["day"] }] };
+    const database = { ...p2024, partitionOf: { ...p2024.partitionOf!, inherited } };
+    const { partitionOf: _of, ...detached } = p2024;
+    const model = { ...detached, primaryKey: inherited.primaryKey, indexes: inherited.indexes };
+    expect(compareCatalogs(catalog(parent, model), catalog(parent, database)).operations).toEqual([
+      { kind: "detachPartition", table: "events", partition: { table: "events_2024" }, bound: p2024.partitionOf!.bound },
+    ]);
+    // Read, never written: rendering a partition leaves it out.
+    expect(renderOperations([{ kind: "createTable", table: database }])).not.toContain("inherited");
+  });
+
   it("warns that a table's own partitioning cannot change in place", () => {
     const { partitionBy: _by, ...plain } = parent;
     const diff = compareCatalogs(catalog(plain), catalog(parent));

@@ -4,7 +4,7 @@
  * for a table that exists on both sides but becomes (or stops being) a
  * partition.
  */
-import { parentKey, samePartitionBy, samePartitionOf } from "../../catalog/partitions.js";
+import { asDetached, parentKey, samePartitionBy, samePartitionOf } from "../../catalog/partitions.js";
 import type { Table } from "../../catalog/types.js";
 import { qualifiedName } from "../../catalog/types.js";
 import type { Operation } from "../../operations/types.js";
@@ -53,6 +53,16 @@ export function partitionPrerequisites(tables: readonly Table[]): Map<string, st
     if (waits.size > 0) result.set(own, [...waits]);
   }
   return result;
+}
+
+/**
+ * The database table whose indexes and constraints the models' table is
+ * compared with: a partition that the models declare as a table of its own
+ * keeps, once detached, what it had from its parent (its copy of the parent's
+ * key, indexes and foreign keys), so that is what the models must match.
+ */
+export function constraintsAfterDetach(modelTable: Table, databaseTable: Table): Table {
+  return databaseTable.partitionOf && !modelTable.partitionOf ? asDetached(databaseTable) : databaseTable;
 }
 
 /** A partition's columns are its parent's: compared on the parent only. */

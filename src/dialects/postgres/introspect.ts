@@ -16,7 +16,15 @@ import type {
 } from "../../catalog/types.js";
 import { qualifiedName } from "../../catalog/types.js";
 import type { Connection, IntrospectOptions } from "../types.js";
-import { OWN_CONSTRAINT, OWN_INDEX, PARTITION_COLUMNS, PARTITION_JOINS, partitionFields } from "./introspect/partitions.js";
+import {
+  INHERITED_CONSTRAINT,
+  InheritedItems,
+  OWN_CONSTRAINT,
+  OWN_INDEX,
+  PARTITION_COLUMNS,
+  PARTITION_JOINS,
+  partitionFields,
+} from "./introspect/partitions.js";
 import { neutralTypeName, normalizeCheckDefinition, normalizeDefault, normalizeExpression } from "./normalize.js";
 
 export const DEFAULT_SCHEMA = "public";
@@ -138,12 +146,13 @@ SELECT con.conrelid::int8::text AS table_oid, con.conname AS name, con.contype A
        END AS ref_columns,
        rn.nspname AS ref_schema, rc.relname AS ref_table,
        con.confdeltype AS on_delete, con.confupdtype AS on_update,
-       CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition
+       CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
+       ${OWN_CONSTRAINT} AS own
   FROM unnest($1::int8[]::oid[]) AS r(oid)
   JOIN pg_catalog.pg_constraint con ON con.conrelid = r.oid
   LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
   LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
- WHERE con.contype IN ('p', 'u', 'f', 'c') AND ${OWN_CONSTRAINT}`;
+ WHERE con.contype IN ('p', 'u', 'f', 'c') AND (${OWN_CONSTRAINT} OR ${INHERITED_CONSTRAINT})`;
 
 // Indexes that back a primary key, unique or exclusion constraint are the constraint's business.
 // Columns are attnums (indkey, its first indnkeyatts are the key; 0: an expression, printed by
@@ -157,13 +166,13 @@ SELECT i.indrelid::int8::text AS table_oid, ic.relname AS name, i.indisunique AS
          ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k, false) END
                  FROM generate_series(1, i.indnkeyatts::int) AS k
                 ORDER BY k)
-       END AS expressions
+       END AS expressions,
+       ${OWN_INDEX} AS own
   FROM unnest($1::int8[]::oid[]) AS r(oid)
   JOIN pg_catalog.pg_index i ON i.indrelid = r.oid
   JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
   JOIN pg_catalog.pg_am am ON am.oid = ic.relam
- WHERE ${OWN_INDEX}
-   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
+ WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
                     WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid
                       AND con.contype IN ('p', 'u', 'x'))`;
 
@@ -242,15 +251,16 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     names.set(Number(r.attnum), column.name);
   }
   const nameOf = (oid: string) => (attnum: number) => columnNames.get(oid)?.get(attnum);
+  const inherited = new InheritedItems();
   for (const r of constraintRows) {
     const oid = String(r.table_oid);
-    const table = tablesByOid.get(oid);
+    const table = inherited.target(tablesByOid.get(oid), r.own === false);
     const columns = attnums(r.column_numbers).map(nameOf(oid)).filter((n): n is string => n !== undefined);
     if (table) addConstraint(table, r, columns, alias, spell);
   }
   for (const r of indexRows) {
     const oid = String(r.table_oid);
-    tablesByOid.get(oid)?.indexes.push(indexFrom(r, nameOf(oid), spell));
+    inherited.target(tablesByOid.get(oid), r.own === false)?.indexes.push(indexFrom(r, nameOf(oid), spell));
   }
 
   const tables = [...tablesByOid.values()];
@@ -260,6 +270,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     table.checks.sort(byName);
     table.indexes.sort(byName);
   }
+  inherited.finish(byName);
   tables.sort(byQualifiedName);
 
   const enums: EnumType[] = enumRows
