@@ -70,6 +70,7 @@ export function rebuiltTableText(originalSql: string, original: Table, rebuilt: 
   const originalColumns = new Map(original.columns.map((c) => [c.name.toLowerCase(), c]));
 
   const kept = new Set<TablePart>();
+  const takenBy = new Map<TablePart, { list: object[]; value: object }[]>();
   for (const part of text.parts) {
     if (part.column !== undefined) {
       const before = originalColumns.get(part.column.toLowerCase());
@@ -84,8 +85,21 @@ export function rebuiltTableText(originalSql: string, original: Table, rebuilt: 
       taken.push({ list, value: list.splice(at, 1)[0]! });
       return true;
     });
-    if (all) kept.add(part);
-    else for (const { list, value } of taken) list.push(value);
+    if (all) {
+      kept.add(part);
+      takenBy.set(part, taken);
+    } else for (const { list, value } of taken) list.push(value);
+  }
+
+  // An AUTOINCREMENT column written anew carries the primary key inline: a kept PRIMARY KEY clause must go.
+  const auto = autoIncrementColumn(rebuilt);
+  const autoPart = auto && text.parts.find((p) => p.column !== undefined && p.column.toLowerCase() === auto.name.toLowerCase());
+  if (auto && !(autoPart && kept.has(autoPart))) {
+    for (const part of [...kept]) {
+      if (part.column !== undefined || !items.get(part)!.some((i) => i.kind === "primary")) continue;
+      kept.delete(part);
+      for (const { list, value } of takenBy.get(part) ?? []) list.push(value);
+    }
   }
 
   const lead = text.parts[text.parts.length - 1]!.lead || "\n  ";
@@ -94,7 +108,6 @@ export function rebuiltTableText(originalSql: string, original: Table, rebuilt: 
   const keep = (part: TablePart) => pieces.push(part.lead + part.text + (part === last ? "" : part.trail));
   const write = (definition: string) => pieces.push(lead + definition);
 
-  const auto = autoIncrementColumn(rebuilt);
   for (const column of rebuilt.columns) {
     const part = text.parts.find((p) => p.column !== undefined && p.column.toLowerCase() === column.name.toLowerCase() && kept.has(p));
     if (part) keep(part);

