@@ -209,5 +209,40 @@ export function randomPgSchema(rng: Rng, features: RandomSchemaFeatures = {}): {
     }
     tables.push({ ref, key: keyType === "text" ? undefined : key, columns });
   }
+  if (features.partitions) {
+    for (let i = rng.int(1, 2); i > 0; i--) out.push(...randomPartitionedTable(rng, schemas, name, q, tables));
+  }
   return { sql: out.join("\n") + "\n", schemas };
+}
+
+/** A partitioned table (RANGE, LIST or HASH) with partitions, sometimes in another schema, a default partition, an index, a foreign key and rows. */
+function randomPartitionedTable(
+  rng: Rng,
+  schemas: string[],
+  name: (prefix: string) => string,
+  q: (schema: string, object: string) => string,
+  tables: { ref: string; key?: Column }[],
+): string[] {
+  const out: string[] = [];
+  const parentName = name("p");
+  const parent = q(rng.pick(schemas), parentName);
+  const strategy = rng.pick(["RANGE", "LIST", "HASH"] as const);
+  const target = tables.find((t) => t.key?.type === "integer" || t.key?.type === "bigint");
+  const fk = target && rng.chance(0.5) ? `,\n    CONSTRAINT ${quote(name("fk"))} FOREIGN KEY (ref) REFERENCES ${target.ref} (id) ON DELETE CASCADE` : "";
+  out.push(
+    `CREATE TABLE ${parent} (\n    id bigint NOT NULL,\n    k integer NOT NULL,\n    v text,\n    ref ${target?.key?.type ?? "integer"},\n    CONSTRAINT ${quote(`${parentName}_pkey`)} PRIMARY KEY (id, k)${fk}\n) PARTITION BY ${strategy} (${strategy === "HASH" ? "id" : "k"});`,
+  );
+  const bounds =
+    strategy === "RANGE"
+      ? ["FROM (0) TO (100)", "FROM (100) TO (200)", ...(rng.chance(0.5) ? ["DEFAULT"] : [])]
+      : strategy === "LIST"
+        ? ["IN (1, 2)", "IN (3)", ...(rng.chance(0.5) ? ["DEFAULT"] : [])]
+        : ["WITH (modulus 2, remainder 0)", "WITH (modulus 2, remainder 1)"];
+  for (const bound of bounds) {
+    const partition = q(rng.pick(schemas), name(`${parentName}_`));
+    out.push(`CREATE TABLE ${partition} PARTITION OF ${parent} ${bound === "DEFAULT" ? "DEFAULT" : `FOR VALUES ${bound}`};`);
+  }
+  if (rng.chance(0.6)) out.push(`CREATE INDEX ${quote(name("ix"))} ON ${parent} (v);`);
+  if (!fk && rng.chance(0.5)) out.push(`INSERT INTO ${parent} (id, k, v) VALUES (1, 1, 'a'), (2, 3, 'b');`);
+  return out;
 }
