@@ -11,6 +11,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseDatabaseUrl } from "../../src/config/url.js";
+import { postgresDialect } from "../../src/dialects/postgres/index.js";
+import { tempDir } from "../helpers/databases.js";
 import { describeRoundTrip, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
 import { REPO_ROOT } from "../helpers/project.js";
 
@@ -19,10 +22,40 @@ const FILES = readdirSync(OWN)
   .filter((f) => f.endsWith(".sql"))
   .sort();
 
+/** A file's text; two kinds may share a schema, so each creates it only if it is not there yet. */
+function ownFile(file: string): string {
+  return readFileSync(join(OWN, file), "utf8").replace(/^CREATE SCHEMA (?!IF NOT EXISTS)/gim, "CREATE SCHEMA IF NOT EXISTS ");
+}
+
+/** Can kiln's own PGlite connection create this extension? */
+async function pgliteCanCreate(extension: string): Promise<boolean> {
+  const dir = tempDir("kiln-pglite-ext-");
+  const conn = await postgresDialect.connect(parseDatabaseUrl(`pglite://${join(dir.path, "db")}`));
+  try {
+    await conn.query(`CREATE EXTENSION IF NOT EXISTS "${extension.replace(/"/g, '""')}"`);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await conn.close();
+    dir.remove();
+  }
+}
+
 describe.each(pgRoundTripTargets())("own fixtures together on %s", (target) => {
   it(`round-trip exactly (${FILES.join(", ")})`, { timeout: 600_000 }, async () => {
     expect(FILES).toContain("tables.sql");
-    const sql = FILES.map((f) => `-- ${f}\n${readFileSync(join(OWN, f), "utf8")}`).join("\n");
+    let files = FILES;
+    if (target === "pglite") {
+      // kiln's PGlite connection loads no contrib extension: files that create one run on the
+      // server only, as long as PGlite still cannot create it (checked, so this goes away by itself).
+      const extensionOf = (f: string) => /^CREATE EXTENSION (?:IF NOT EXISTS )?"?([\w-]+)/im.exec(ownFile(f))?.[1];
+      const needing = files.filter((f) => extensionOf(f) !== undefined);
+      const still = [];
+      for (const f of needing) if (!(await pgliteCanCreate(extensionOf(f)!))) still.push(f);
+      files = files.filter((f) => !still.includes(f));
+    }
+    const sql = files.map((f) => `-- ${f}\n${ownFile(f)}`).join("\n");
     const result = await pgRoundTrip({ sql, target });
     expect(result.failed, describeRoundTrip(result)).toBeUndefined();
     expect(result.changedData).toEqual([]);
