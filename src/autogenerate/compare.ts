@@ -614,7 +614,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
   const risks: DiffWarning[] = operations.flatMap((op) => operationRisks(op).map((message) => ({ kind: "dataLoss" as const, message: capitalize(message) + "." })));
   return {
     operations,
-    warnings: [...diff.warnings, ...risks, ...unmodelledWarnings(operations, database)],
+    warnings: [...diff.warnings, ...risks, ...(options.unmodelledFromSurvey ? [] : unmodelledWarnings(operations, database))],
     renameCandidates: diff.candidates,
     ...(diff.reversals.size > 0 ? { reversals: diff.reversals } : {}),
   };

@@ -23,6 +23,8 @@ export interface RenderOptions {
   reversals?: Reversals;
   /** The dialect's final touch on each derived downgrade step (Dialect.addExplicitCasts). */
   adaptReversed?: (operations: Operation[]) => Operation[];
+  /** `// WARNING:` lines at the top of the upgrade (objects kiln does not model that the revision affects). */
+  notes?: readonly string[];
 }
 
 /** Drops undefined fields so that rendered objects carry only what was given. */
@@ -323,5 +325,8 @@ export function renderMigrationBodies(upgradeOps: Operation[], options: RenderOp
       warnings.push(`downgrade: ${todo}`);
     }
   }
-  return { upgrade: renderOperations(upgradeOps, options), downgrade: indentLines(downgradeLines, indent), warnings };
+  // Notes about objects kiln does not model come first: they say what to do before the operations run.
+  const notes = (options.notes ?? []).flatMap((note) => comment("WARNING", note));
+  const upgrade = renderOperations(upgradeOps, options);
+  return { upgrade: notes.length > 0 ? [indentLines(notes, indent), upgrade].join("\n") : upgrade, downgrade: indentLines(downgradeLines, indent), warnings };
 }

@@ -77,6 +77,7 @@ export function refKey(ref: ObjectRef): string {
 /** `view sales.v`, `trigger trg on table t`, `function f(integer)`: for messages. */
 export function describeRef(ref: ObjectRef): string {
   const qualified = (name: string) => (ref.schema ? `${ref.schema}.${name}` : name);
+  if (ref.kind === "row-level security") return `row-level security on table ${qualified(ref.table ?? ref.name)}`;
   if (ref.table !== undefined) return `${ref.kind} ${ref.name} on table ${qualified(ref.table)}`;
   return `${ref.kind} ${qualified(ref.name)}`;
 }

@@ -12,6 +12,7 @@ import { compareCatalogs } from "../autogenerate/compare.js";
 import { renderMigrationBodies } from "../autogenerate/render.js";
 import { parseRenameHint, parseRenameTableHint } from "../autogenerate/renames.js";
 import { summarizeOperations } from "../autogenerate/summary.js";
+import { unmodelledWarnings } from "../autogenerate/unmodelled-survey.js";
 import type { Diff, RenameCandidate, RenameDecision } from "../autogenerate/types.js";
 import { KilnError } from "../errors.js";
 import { codeLineComment } from "../neutralize.js";
@@ -62,6 +63,8 @@ export interface SchemaDiff extends Diff {
   database: Catalog;
   /** The models as written, before the database spelled them its own way. */
   rawModel: Catalog;
+  /** Warnings about objects kiln does not model that this revision drops or changes something under: the revision file carries them too. */
+  revisionNotes: string[];
 }
 
 /** Compares the models with the database the session is connected to. */
@@ -74,13 +77,30 @@ export async function diffModelsWithDatabase(
   const partitioned = model.tables.find((t) => t.partitionBy || t.partitionOf);
   if (partitioned && !session.dialect.partitioning) throw partitioningUnsupported(session.dialect.name, partitioned);
   const schemas = [...new Set([...config.schemas, ...model.schemas])];
-  const database = await session.dialect.introspect(session.conn, {
+  const scope = {
     schemas: schemas.length > 0 ? schemas : undefined,
     excludeTables: [...config.excludeTables, config.versionTable, config.historyTable, journalTable(config)],
-  });
+  };
+  const introspected = await session.dialect.introspect(session.conn, scope);
+  // What the Catalog does not hold: unmodelled objects and the database's dependencies (for the order of drops).
+  const survey = await session.dialect.surveyObjects?.(session.conn, scope);
+  const database = survey ? { ...introspected, dependencies: survey.dependencies } : introspected;
   const canonical = await canonicalizeWhereNeeded(session, model, database);
-  const diff = compareCatalogs(canonical, database, { renames, dropUnnamedConstraints: session.dialect.dropsUnnamedConstraints === true });
-  return { ...diff, model: canonical, database, rawModel: model };
+  // With a survey, objects kiln does not model are named from it (below), not from Catalog.dependencies alone.
+  const diff = compareCatalogs(canonical, database, {
+    renames,
+    dropUnnamedConstraints: session.dialect.dropsUnnamedConstraints === true,
+    unmodelledFromSurvey: survey !== undefined,
+  });
+  const unmodelled = survey ? unmodelledWarnings(survey, database, diff.operations, { schemas, configFile: config.configFile }) : [];
+  return {
+    ...diff,
+    warnings: [...unmodelled.map((w) => ({ kind: "unmanaged" as const, message: w.message })), ...diff.warnings],
+    model: canonical,
+    database: introspected,
+    rawModel: model,
+    revisionNotes: unmodelled.filter((w) => w.affected).map((w) => w.message),
+  };
 }
 
 function tableKey(schema: string | undefined, name: string): string {
@@ -197,6 +217,7 @@ export async function autogenerateBodies(project: Project, options: RevisionOpti
       reporter.warn(`${warning.problem}; safe form: ${warning.safeForm}`);
     }
     const rendered = renderMigrationBodies(operations, {
+      notes: diff.revisionNotes,
       reversals: diff.reversals,
       adaptReversed: dialect.addExplicitCasts?.bind(dialect),
     });

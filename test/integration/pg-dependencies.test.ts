@@ -1,8 +1,12 @@
 /**
  * PostgreSQL's dependency catalog in kiln's output, on PGlite and the
  * PostgreSQL 15 server: a failing statement is reported with the server's
- * DETAIL and HINT lines.
+ * DETAIL and HINT lines; `check` and autogenerate name every object kiln does
+ * not model, every dependency that crosses the edge of the compared schemas,
+ * and the schemas they do not compare, with what the revision does to each.
  */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProject, revisionSource, type TestProject } from "../helpers/project.js";
 import { PG_TARGETS } from "./autogenerate-pg-support.js";
@@ -42,5 +46,95 @@ describe.each(PG_TARGETS)("dependencies on $name", (target) => {
     expect(result.stderr).toContain("\n  DETAIL: view v depends on table t\n");
     expect(result.stderr).toContain("\n  HINT: Use DROP ... CASCADE to drop the dependent objects too.\n");
     expect(result.stderr).toContain("\n  failing statement: DROP TABLE");
+  });
+});
+
+const SETUP_SQL = [
+  "CREATE TABLE t (id integer CONSTRAINT pk_t PRIMARY KEY, name text)",
+  "CREATE VIEW v AS SELECT id, name FROM t",
+  "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$",
+  "CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch()",
+  "ALTER TABLE t ENABLE ROW LEVEL SECURITY",
+  "CREATE POLICY t_visible ON t USING (id > 0)",
+  "CREATE SCHEMA audit",
+  "CREATE TABLE audit.log (id integer PRIMARY KEY, t_id integer REFERENCES public.t (id))",
+];
+
+const MODELS = `import { table, integer, text } from "kiln-migrate/schema";
+export const t = table("t", { id: integer().primaryKey(), name: text() });
+`;
+
+describe.each(PG_TARGETS)("objects kiln does not model on $name", (target) => {
+  let project: TestProject;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    const db = await target.setup();
+    cleanup = db.cleanup;
+    project = createProject({ url: db.url, models: MODELS });
+    project.write(
+      "migrations/001_setup.ts",
+      revisionSource({
+        revision: "bbbb00000001",
+        downRevision: null,
+        upgrade: SETUP_SQL.map((sql) => `await op.execute(${JSON.stringify(sql)});`).join("\n    "),
+      }),
+    );
+    const up = await project.kiln(["upgrade", "head"]);
+    expect(up.stderr).toContain("upgraded");
+  });
+  afterAll(async () => {
+    project?.remove();
+    await cleanup?.();
+  });
+
+  it("check names each one and still exits 0 when the models match", async () => {
+    const result = await project.kiln(["check", "--json"]);
+    const output = JSON.parse(result.stdout) as { clean: boolean; changes: string[]; warnings: string[] };
+    expect(output.changes).toEqual([]);
+    expect(output.warnings).toEqual([
+      "function touch() is not modelled by kiln; this revision leaves it alone.",
+      "policy t_visible on table t is not modelled by kiln; this revision leaves it alone.",
+      "view v is not modelled by kiln; this revision leaves it alone.",
+      "row-level security on table t is not modelled by kiln; this revision leaves it alone.",
+      "trigger t_touch on table t is not modelled by kiln; this revision leaves it alone.",
+      "table audit.log, outside the compared schemas, depends on table t; this revision leaves both alone. kiln does not compare schema audit.",
+      `the database has tables in schemas kiln does not compare: audit (1 table). kiln compares only public; to compare them too, list them in the \`schemas\` setting of ${project.dir}/kiln.config.ts: schemas: ["audit"].`,
+    ]);
+    expect(result.code).toBe(0);
+  });
+
+  it("autogenerate says which unmodelled objects stand in the way of a drop, before it writes the revision and in it", async () => {
+    project.write("schema.ts", `export {};\n`);
+    try {
+      const result = await project.kiln(["revision", "--autogenerate", "-m", "drop t"]);
+      expect(result.code).toBe(0);
+      const viewWarning =
+        "warning: view v is not modelled by kiln: it depends on table t, which this revision drops: the drop will fail while the view exists. Drop it first in the revision (op.execute()) and recreate it in the downgrade by hand: kiln's downgrade does not recreate view v.";
+      expect(result.stderr).toContain(viewWarning + "\n");
+      expect(result.stderr).toContain(
+        "warning: table audit.log, outside the compared schemas, depends on table t, which this revision drops: the drop will fail while it exists. kiln does not compare schema audit; list it in the config's `schemas` to manage it.\n",
+      );
+      expect(result.stderr).toContain(
+        "warning: trigger t_touch on table t is not modelled by kiln: it goes with table t, which this revision drops; kiln's downgrade recreates the table without it.\n",
+      );
+      expect(result.stderr).toContain(
+        "warning: row-level security on table t is not modelled by kiln: it goes with table t, which this revision drops; kiln's downgrade recreates the table without it.\n",
+      );
+      expect(result.stderr).toContain("warning: function touch() is not modelled by kiln; this revision leaves it alone.\n");
+      // Warned before the file is written (the last line names it).
+      const [file] = project.revisionFiles().filter((f) => !f.startsWith("001_"));
+      expect(file).toBeDefined();
+      expect(result.stderr.indexOf(viewWarning)).toBeLessThan(result.stderr.lastIndexOf(file!.replace(/\.ts$/, "")));
+      const source = project.read(`migrations/${file}`);
+      expect(source).toMatch(/\/\/ WARNING: view v is not modelled by kiln: it depends on table t, which this revision drops: the\s+\/\/\s+drop will fail/);
+      expect(source).toContain("// WARNING: table audit.log, outside the compared schemas, depends on table t,");
+      expect(source.indexOf("// WARNING: view v")).toBeLessThan(source.indexOf('op.dropTable("t")'));
+      // Only what the revision affects goes into the file.
+      expect(source).not.toContain("function touch()");
+      rmSync(join(project.migrationsDir, file!));
+    } finally {
+      project.write("schema.ts", MODELS);
+    }
   });
 });

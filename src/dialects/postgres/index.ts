@@ -10,7 +10,8 @@ import { POSTGRES_ELAPSED_MS, postgresBookkeepingDDL, postgresHeadsGuard, postgr
 import { canonicalizePostgres } from "./canonicalize.js";
 import { compilePostgres } from "./compile.js";
 import { connectPglite, connectPostgres } from "./connect.js";
-import { DEFAULT_SCHEMA, introspectPostgres } from "./introspect.js";
+import { DEFAULT_KILN_TABLES, DEFAULT_SCHEMA, introspectPostgres } from "./introspect.js";
+import { surveyPostgresObjects } from "./introspect/unmodelled.js";
 import { acquirePostgresLock, postgresLockKey } from "./lock.js";
 import { addExplicitCasts } from "./casts.js";
 import { preferOnlineForms } from "./online.js";
@@ -80,6 +81,12 @@ export const postgresDialect: Dialect = {
   introspect: (conn, options) =>
     introspectPostgres(conn, { ...options, schemas: [...new Set([DEFAULT_SCHEMA, ...(options?.schemas ?? [])])] }),
   canonicalize: canonicalizePostgres,
+  surveyObjects: (conn, options) =>
+    surveyPostgresObjects(conn, {
+      schemas: [...new Set([DEFAULT_SCHEMA, ...(options?.schemas ?? [])])],
+      excludeTables: [...DEFAULT_KILN_TABLES, ...(options?.excludeTables ?? [])],
+      schemaAlias: (schema) => (schema === DEFAULT_SCHEMA ? undefined : schema),
+    }),
   preferOnlineForms,
   addExplicitCasts,
 };

@@ -1,0 +1,200 @@
+/**
+ * What the rest of introspection does not read: every object of the compared
+ * schemas, whatever its kind (views, functions, triggers, policies, ...), the
+ * dependencies between objects that touch those schemas (pg_depend), and the
+ * tables of schemas the config does not list. One catalog query.
+ *
+ * Parts of an object are folded into it, so that edges name what a user knows:
+ * a view's _RETURN rule is the view, a default or a constraint is its table (or
+ * domain), an index or an owned sequence is its table, an array type is its
+ * element type, a table's row type is the table, a multirange is its range, an
+ * FK's internal triggers are the referencing table; an object that belongs to an extension
+ * is the extension. System objects (pg_catalog, information_schema, pg_toast)
+ * are never named.
+ */
+import type { Dependency, ObjectRef } from "../../../catalog/objects.js";
+import type { Connection, ObjectSurvey } from "../../types.js";
+
+// (classid, objid) of a part -> (classid, objid) of the object it belongs to.
+const PARTS = `
+SELECT 'pg_class'::regclass::oid AS classid, i.indexrelid AS objid, 'pg_class'::regclass::oid AS oclassid, i.indrelid AS oobjid FROM pg_catalog.pg_index i
+UNION ALL
+SELECT d.classid, d.objid, d.refclassid, d.refobjid
+  FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+ WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+UNION ALL
+SELECT 'pg_type'::regclass, t.oid, 'pg_class'::regclass, t.typrelid FROM pg_catalog.pg_type t WHERE t.typrelid <> 0
+UNION ALL
+SELECT 'pg_type'::regclass, t.typarray, 'pg_type'::regclass, t.oid FROM pg_catalog.pg_type t WHERE t.typarray <> 0
+UNION ALL
+SELECT 'pg_type'::regclass, r.rngmultitypid, 'pg_type'::regclass, r.rngtypid FROM pg_catalog.pg_range r
+UNION ALL
+SELECT 'pg_attrdef'::regclass, a.oid, 'pg_class'::regclass, a.adrelid FROM pg_catalog.pg_attrdef a
+UNION ALL
+SELECT 'pg_constraint'::regclass, c.oid,
+       CASE WHEN c.conrelid <> 0 THEN 'pg_class'::regclass ELSE 'pg_type'::regclass END,
+       CASE WHEN c.conrelid <> 0 THEN c.conrelid ELSE c.contypid END
+  FROM pg_catalog.pg_constraint c
+UNION ALL
+SELECT 'pg_rewrite'::regclass, r.oid, 'pg_class'::regclass, r.ev_class FROM pg_catalog.pg_rewrite r WHERE r.rulename = '_RETURN'
+UNION ALL
+-- A foreign key's triggers on the referenced table belong to the key (so to the referencing table).
+SELECT 'pg_trigger'::regclass, t.oid,
+       CASE WHEN t.tgconstraint <> 0 THEN 'pg_constraint'::regclass ELSE 'pg_class'::regclass END,
+       CASE WHEN t.tgconstraint <> 0 THEN t.tgconstraint ELSE t.tgrelid END
+  FROM pg_catalog.pg_trigger t WHERE t.tgisinternal
+UNION ALL
+SELECT 'pg_publication_rel'::regclass, p.oid, 'pg_publication'::regclass, p.prpubid FROM pg_catalog.pg_publication_rel p`;
+
+// Every object that has a name of its own: kind, schema, name, and the table it lives on.
+const OBJECTS = `
+SELECT 'pg_class'::regclass::oid AS classid, c.oid AS objid,
+       CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+                      WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' ELSE 'type' END AS kind,
+       c.relnamespace AS nsp, c.relname::text AS name, NULL::text AS on_table,
+       CASE WHEN c.relispartition THEN (SELECT pn.nspname || '.' || pc.relname FROM pg_catalog.pg_inherits h
+                                         JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent
+                                         JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+                                        WHERE h.inhrelid = c.oid LIMIT 1) END AS partition_of,
+       c.relrowsecurity AS rls
+  FROM pg_catalog.pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c')
+UNION ALL
+SELECT 'pg_proc'::regclass, p.oid, CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+       p.pronamespace, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', NULL, NULL, false
+  FROM pg_catalog.pg_proc p
+UNION ALL
+SELECT 'pg_type'::regclass, t.oid, 'type', t.typnamespace, t.typname::text, NULL, NULL, false
+  FROM pg_catalog.pg_type t WHERE t.typtype IN ('b', 'd', 'e', 'r') AND t.typrelid = 0 AND t.typcategory <> 'A'
+UNION ALL
+SELECT 'pg_trigger'::regclass, t.oid, 'trigger', c.relnamespace, t.tgname::text, c.relname::text, NULL, false
+  FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal
+UNION ALL
+SELECT 'pg_policy'::regclass, p.oid, 'policy', c.relnamespace, p.polname::text, c.relname::text, NULL, false
+  FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
+UNION ALL
+SELECT 'pg_rewrite'::regclass, r.oid, 'rule', c.relnamespace, r.rulename::text, c.relname::text, NULL, false
+  FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class WHERE r.rulename <> '_RETURN'
+UNION ALL
+SELECT 'pg_extension'::regclass, e.oid, 'extension', e.extnamespace, e.extname::text, NULL, NULL, false FROM pg_catalog.pg_extension e
+UNION ALL
+SELECT 'pg_statistic_ext'::regclass, s.oid, 'statistics object', s.stxnamespace, s.stxname::text, NULL, NULL, false FROM pg_catalog.pg_statistic_ext s
+UNION ALL
+SELECT 'pg_ts_config'::regclass, t.oid, 'text search configuration', t.cfgnamespace, t.cfgname::text, NULL, NULL, false FROM pg_catalog.pg_ts_config t
+UNION ALL
+SELECT 'pg_ts_dict'::regclass, t.oid, 'text search dictionary', t.dictnamespace, t.dictname::text, NULL, NULL, false FROM pg_catalog.pg_ts_dict t
+UNION ALL
+SELECT 'pg_operator'::regclass, o.oid, 'operator', o.oprnamespace,
+       o.oprname || '(' || COALESCE(pg_catalog.format_type(NULLIF(o.oprleft, 0), NULL), 'NONE') || ', ' || pg_catalog.format_type(o.oprright, NULL) || ')', NULL, NULL, false
+  FROM pg_catalog.pg_operator o
+UNION ALL
+SELECT 'pg_opclass'::regclass, o.oid, 'operator class', o.opcnamespace, o.opcname::text, NULL, NULL, false FROM pg_catalog.pg_opclass o
+UNION ALL
+SELECT 'pg_opfamily'::regclass, o.oid, 'operator family', o.opfnamespace, o.opfname::text, NULL, NULL, false FROM pg_catalog.pg_opfamily o
+UNION ALL
+SELECT 'pg_collation'::regclass, c.oid, 'collation', c.collnamespace, c.collname::text, NULL, NULL, false FROM pg_catalog.pg_collation c
+UNION ALL
+SELECT 'pg_conversion'::regclass, c.oid, 'conversion', c.connamespace, c.conname::text, NULL, NULL, false FROM pg_catalog.pg_conversion c
+UNION ALL
+SELECT 'pg_cast'::regclass, c.oid, 'cast', 0, '(' || pg_catalog.format_type(c.castsource, NULL) || ' AS ' || pg_catalog.format_type(c.casttarget, NULL) || ')', NULL, NULL, false
+  FROM pg_catalog.pg_cast c WHERE c.oid >= 16384
+UNION ALL
+SELECT 'pg_event_trigger'::regclass, e.oid, 'event trigger', 0, e.evtname::text, NULL, NULL, false FROM pg_catalog.pg_event_trigger e
+UNION ALL
+SELECT 'pg_publication'::regclass, p.oid, 'publication', 0, p.pubname::text, NULL, NULL, false FROM pg_catalog.pg_publication p`;
+
+/**
+ * $1: the compared schemas; $2: tables to leave out (bare or schema.name: kiln's
+ * own and the config's excludeTables). Objects without a schema (casts, event
+ * triggers, publications) count as compared.
+ */
+const SURVEY_SQL = `
+WITH parts AS (${PARTS}),
+members AS (
+  SELECT d.classid, d.objid, 'pg_extension'::regclass::oid AS oclassid, d.refobjid AS oobjid
+    FROM pg_catalog.pg_depend d WHERE d.deptype = 'e' AND d.refclassid = 'pg_extension'::regclass
+),
+owner AS (
+  SELECT * FROM members
+  UNION ALL
+  SELECT p.* FROM parts p WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = p.classid AND m.objid = p.objid)
+),
+objects AS (
+  SELECT o.*, CASE WHEN o.nsp = 0 THEN NULL ELSE n.nspname::text END AS schema
+    FROM (${OBJECTS}) o
+    LEFT JOIN pg_catalog.pg_namespace n ON n.oid = o.nsp
+   WHERE o.nsp = 0 OR (n.nspname !~ '^pg_' AND n.nspname <> 'information_schema')
+),
+-- Folded three levels deep (an array of a table's row type: array -> row type -> table).
+resolved AS (
+  SELECT x.classid, x.objid,
+         COALESCE(o3.oclassid, o2.oclassid, o1.oclassid, x.classid) AS rclassid,
+         COALESCE(o3.oobjid, o2.oobjid, o1.oobjid, x.objid) AS robjid
+    FROM (SELECT DISTINCT d.classid, d.objid FROM pg_catalog.pg_depend d WHERE d.deptype NOT IN ('e', 'p', 'x')
+          UNION SELECT DISTINCT d.refclassid, d.refobjid FROM pg_catalog.pg_depend d WHERE d.deptype NOT IN ('e', 'p', 'x')) x
+    LEFT JOIN owner o1 ON o1.classid = x.classid AND o1.objid = x.objid
+    LEFT JOIN owner o2 ON o2.classid = o1.oclassid AND o2.objid = o1.oobjid
+    LEFT JOIN owner o3 ON o3.classid = o2.oclassid AND o3.objid = o2.oobjid
+),
+named AS (
+  SELECT o.*,
+         (o.schema IS NULL OR o.schema = ANY($1::text[])) AS compared,
+         EXISTS (SELECT 1 FROM owner w WHERE w.classid = o.classid AND w.objid = o.objid) AS is_part,
+         (o.kind = 'table' AND (o.name = ANY($2::text[]) OR (o.schema || '.' || o.name) = ANY($2::text[]))) AS excluded
+    FROM objects o
+),
+edges AS (
+  SELECT DISTINCT a.rclassid AS aclass, a.robjid AS aobj, b.rclassid AS bclass, b.robjid AS bobj
+    FROM pg_catalog.pg_depend d
+    JOIN resolved a ON a.classid = d.classid AND a.objid = d.objid
+    JOIN resolved b ON b.classid = d.refclassid AND b.objid = d.refobjid
+   WHERE d.deptype NOT IN ('e', 'p', 'x') AND (a.rclassid, a.robjid) <> (b.rclassid, b.robjid)
+)
+SELECT json_build_object(
+  'objects', (SELECT COALESCE(json_agg(json_build_object('kind', kind, 'schema', schema, 'name', name, 'table', on_table,
+                                                         'partitionOf', partition_of, 'rls', rls) ORDER BY schema, kind, on_table, name), '[]')
+                FROM named WHERE compared AND NOT is_part AND NOT excluded),
+  'edges', (SELECT COALESCE(json_agg(json_build_object(
+               'a', json_build_object('kind', na.kind, 'schema', na.schema, 'name', na.name, 'table', na.on_table),
+               'b', json_build_object('kind', nb.kind, 'schema', nb.schema, 'name', nb.name, 'table', nb.on_table))), '[]')
+              FROM edges e
+              JOIN named na ON na.classid = e.aclass AND na.objid = e.aobj AND NOT na.excluded
+              JOIN named nb ON nb.classid = e.bclass AND nb.objid = e.bobj AND NOT nb.excluded
+             WHERE na.compared OR nb.compared),
+  'unlisted', (SELECT COALESCE(json_agg(json_build_object('schema', schema, 'tables', n) ORDER BY schema), '[]')
+                 FROM (SELECT schema, count(*) AS n FROM named
+                        WHERE NOT compared AND kind = 'table' AND NOT is_part AND NOT excluded AND partition_of IS NULL
+                        GROUP BY schema) s)
+)::text AS survey`;
+
+interface SurveyRef {
+  kind: string;
+  schema: string | null;
+  name: string;
+  table: string | null;
+}
+
+function toRef(r: SurveyRef, alias: (schema: string) => string | undefined): ObjectRef {
+  const schema = r.schema === null ? undefined : alias(r.schema);
+  return { kind: r.kind, ...(schema !== undefined ? { schema } : {}), name: r.name, ...(r.table !== null ? { table: r.table } : {}) };
+}
+
+export async function surveyPostgresObjects(
+  conn: Connection,
+  scope: { schemas: string[]; excludeTables: string[]; schemaAlias: (schema: string) => string | undefined },
+): Promise<ObjectSurvey> {
+  const { rows } = await conn.query(SURVEY_SQL, [scope.schemas, scope.excludeTables]);
+  const raw = JSON.parse(String(rows[0]!.survey)) as {
+    objects: (SurveyRef & { partitionOf: string | null; rls: boolean })[];
+    edges: { a: SurveyRef; b: SurveyRef }[];
+    unlisted: { schema: string; tables: number }[];
+  };
+  const alias = scope.schemaAlias;
+  const objects: ObjectRef[] = [];
+  for (const o of raw.objects) {
+    objects.push(toRef(o, alias));
+    // Row-level security is a switch on a table, not an object: named on its own, as kiln does not model it.
+    if (o.rls) objects.push(toRef({ kind: "row-level security", schema: o.schema, name: o.name, table: o.name }, alias));
+  }
+  const dependencies: Dependency[] = raw.edges.map((e) => ({ dependent: toRef(e.a, alias), referenced: toRef(e.b, alias) }));
+  return { objects, dependencies, unlistedSchemas: raw.unlisted.map((u) => ({ schema: u.schema, tables: Number(u.tables) })) };
+}
