@@ -47,6 +47,7 @@ UNION ALL
 SELECT 'pg_publication_rel'::regclass, p.oid, 'pg_publication'::regclass, p.prpubid FROM pg_catalog.pg_publication_rel p`;
 
 // Every object that has a name of its own: kind, schema, name, and the table it lives on.
+// Only objects of users and extensions (oid >= FirstNormalObjectId, 16384) are kept.
 const OBJECTS = `
 SELECT 'pg_class'::regclass::oid AS classid, c.oid AS objid,
        CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
@@ -96,7 +97,7 @@ UNION ALL
 SELECT 'pg_conversion'::regclass, c.oid, 'conversion', c.connamespace, c.conname::text, NULL, NULL, false FROM pg_catalog.pg_conversion c
 UNION ALL
 SELECT 'pg_cast'::regclass, c.oid, 'cast', 0, '(' || pg_catalog.format_type(c.castsource, NULL) || ' AS ' || pg_catalog.format_type(c.casttarget, NULL) || ')', NULL, NULL, false
-  FROM pg_catalog.pg_cast c WHERE c.oid >= 16384
+  FROM pg_catalog.pg_cast c
 UNION ALL
 SELECT 'pg_event_trigger'::regclass, e.oid, 'event trigger', 0, e.evtname::text, NULL, NULL, false FROM pg_catalog.pg_event_trigger e
 UNION ALL
@@ -108,72 +109,42 @@ SELECT 'pg_publication'::regclass, p.oid, 'publication', 0, p.pubname::text, NUL
  * triggers, publications) count as compared.
  */
 const SURVEY_SQL = `
-WITH parts AS (${PARTS}),
-members AS (
-  SELECT d.classid, d.objid, 'pg_extension'::regclass::oid AS oclassid, d.refobjid AS oobjid
-    FROM pg_catalog.pg_depend d WHERE d.deptype = 'e' AND d.refclassid = 'pg_extension'::regclass
-),
-owner AS (
-  SELECT * FROM members
-  UNION ALL
-  SELECT p.* FROM parts p WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = p.classid AND m.objid = p.objid)
-),
-objects AS (
-  SELECT o.*, CASE WHEN o.nsp = 0 THEN NULL ELSE n.nspname::text END AS schema
+WITH objects AS (
+  SELECT o.classid || ':' || o.objid AS key, o.kind, CASE WHEN o.nsp = 0 THEN NULL ELSE n.nspname::text END AS schema,
+         o.name, o.on_table, o.partition_of, o.rls
     FROM (${OBJECTS}) o
     LEFT JOIN pg_catalog.pg_namespace n ON n.oid = o.nsp
-   WHERE o.nsp = 0 OR (n.nspname !~ '^pg_' AND n.nspname <> 'information_schema')
-),
--- Folded three levels deep (an array of a table's row type: array -> row type -> table).
-resolved AS (
-  SELECT x.classid, x.objid,
-         COALESCE(o3.oclassid, o2.oclassid, o1.oclassid, x.classid) AS rclassid,
-         COALESCE(o3.oobjid, o2.oobjid, o1.oobjid, x.objid) AS robjid
-    FROM (SELECT DISTINCT d.classid, d.objid FROM pg_catalog.pg_depend d WHERE d.deptype NOT IN ('e', 'p', 'x')
-          UNION SELECT DISTINCT d.refclassid, d.refobjid FROM pg_catalog.pg_depend d WHERE d.deptype NOT IN ('e', 'p', 'x')) x
-    LEFT JOIN owner o1 ON o1.classid = x.classid AND o1.objid = x.objid
-    LEFT JOIN owner o2 ON o2.classid = o1.oclassid AND o2.objid = o1.oobjid
-    LEFT JOIN owner o3 ON o3.classid = o2.oclassid AND o3.objid = o2.oobjid
-),
-named AS (
-  SELECT o.*,
-         (o.schema IS NULL OR o.schema = ANY($1::text[])) AS compared,
-         EXISTS (SELECT 1 FROM owner w WHERE w.classid = o.classid AND w.objid = o.objid) AS is_part,
-         (o.kind = 'table' AND (o.name = ANY($2::text[]) OR (o.schema || '.' || o.name) = ANY($2::text[]))) AS excluded
-    FROM objects o
-),
-edges AS (
-  SELECT DISTINCT a.rclassid AS aclass, a.robjid AS aobj, b.rclassid AS bclass, b.robjid AS bobj
-    FROM pg_catalog.pg_depend d
-    JOIN resolved a ON a.classid = d.classid AND a.objid = d.objid
-    JOIN resolved b ON b.classid = d.refclassid AND b.objid = d.refobjid
-   WHERE d.deptype NOT IN ('e', 'p', 'x') AND (a.rclassid, a.robjid) <> (b.rclassid, b.robjid)
+   WHERE o.objid >= 16384 AND (o.nsp = 0 OR (n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'))
 )
 SELECT json_build_object(
-  'objects', (SELECT COALESCE(json_agg(json_build_object('kind', kind, 'schema', schema, 'name', name, 'table', on_table,
-                                                         'partitionOf', partition_of, 'rls', rls) ORDER BY schema, kind, on_table, name), '[]')
-                FROM named WHERE compared AND NOT is_part AND NOT excluded),
-  'edges', (SELECT COALESCE(json_agg(json_build_object(
-               'a', json_build_object('kind', na.kind, 'schema', na.schema, 'name', na.name, 'table', na.on_table),
-               'b', json_build_object('kind', nb.kind, 'schema', nb.schema, 'name', nb.name, 'table', nb.on_table))), '[]')
-              FROM edges e
-              JOIN named na ON na.classid = e.aclass AND na.objid = e.aobj AND NOT na.excluded
-              JOIN named nb ON nb.classid = e.bclass AND nb.objid = e.bobj AND NOT nb.excluded
-             WHERE na.compared OR nb.compared),
-  'unlisted', (SELECT COALESCE(json_agg(json_build_object('schema', schema, 'tables', n) ORDER BY schema), '[]')
-                 FROM (SELECT schema, count(*) AS n FROM named
-                        WHERE NOT compared AND kind = 'table' AND NOT is_part AND NOT excluded AND partition_of IS NULL
-                        GROUP BY schema) s)
+  'objects', (SELECT COALESCE(json_agg(json_build_object('key', key, 'kind', kind, 'schema', schema, 'name', name, 'table', on_table,
+                                                         'partitionOf', partition_of, 'rls', rls,
+                                                         'compared', schema IS NULL OR schema = ANY($1::text[]))
+                                       ORDER BY schema, kind, on_table, name), '[]')
+                FROM objects
+               WHERE NOT (kind = 'table' AND (name = ANY($2::text[]) OR (schema || '.' || name) = ANY($2::text[])))),
+  'members', (SELECT COALESCE(json_agg(json_build_array(d.classid || ':' || d.objid, 'pg_extension'::regclass::oid || ':' || d.refobjid)), '[]')
+                FROM pg_catalog.pg_depend d WHERE d.deptype = 'e' AND d.refclassid = 'pg_extension'::regclass),
+  'parts', (SELECT COALESCE(json_agg(json_build_array(p.classid || ':' || p.objid, p.oclassid || ':' || p.oobjid)), '[]')
+              FROM (${PARTS}) p WHERE p.objid >= 16384),
+  -- Dependencies between objects of users and extensions (FirstNormalObjectId = 16384), not the system's own.
+  'depends', (SELECT COALESCE(json_agg(DISTINCT jsonb_build_array(d.classid || ':' || d.objid, d.refclassid || ':' || d.refobjid)), '[]')
+                FROM pg_catalog.pg_depend d
+               WHERE d.deptype NOT IN ('e', 'p', 'x') AND d.objid >= 16384 AND d.refobjid >= 16384)
 )::text AS survey`;
 
-interface SurveyRef {
+interface SurveyObject {
+  key: string;
   kind: string;
   schema: string | null;
   name: string;
   table: string | null;
+  partitionOf: string | null;
+  rls: boolean;
+  compared: boolean;
 }
 
-function toRef(r: SurveyRef, alias: (schema: string) => string | undefined): ObjectRef {
+function toRef(r: SurveyObject, alias: (schema: string) => string | undefined): ObjectRef {
   const schema = r.schema === null ? undefined : alias(r.schema);
   return { kind: r.kind, ...(schema !== undefined ? { schema } : {}), name: r.name, ...(r.table !== null ? { table: r.table } : {}) };
 }
@@ -183,18 +154,54 @@ export async function surveyPostgresObjects(
   scope: { schemas: string[]; excludeTables: string[]; schemaAlias: (schema: string) => string | undefined },
 ): Promise<ObjectSurvey> {
   const { rows } = await conn.query(SURVEY_SQL, [scope.schemas, scope.excludeTables]);
+  // The joins are done here: the planner's estimates for pg_depend's self-joins are off by orders of magnitude.
   const raw = JSON.parse(String(rows[0]!.survey)) as {
-    objects: (SurveyRef & { partitionOf: string | null; rls: boolean })[];
-    edges: { a: SurveyRef; b: SurveyRef }[];
-    unlisted: { schema: string; tables: number }[];
+    objects: SurveyObject[];
+    members: [string, string][];
+    parts: [string, string][];
+    depends: [string, string][];
   };
   const alias = scope.schemaAlias;
+  // An extension's member is the extension, even when it is also a part of something.
+  const owner = new Map<string, string>(raw.parts);
+  for (const [member, extension] of raw.members) owner.set(member, extension);
+  const resolve = (key: string): string => {
+    // Parts nest a few levels (an array of a table's row type: array -> row type -> table).
+    for (let depth = 0; depth < 4; depth++) {
+      const up = owner.get(key);
+      if (up === undefined) break;
+      key = up;
+    }
+    return key;
+  };
+  const named = new Map<string, SurveyObject>();
+  for (const o of raw.objects) if (!owner.has(o.key)) named.set(o.key, o);
+
   const objects: ObjectRef[] = [];
-  for (const o of raw.objects) {
+  const unlisted = new Map<string, number>();
+  for (const o of named.values()) {
+    if (!o.compared) {
+      // Tables of schemas not compared, counted (partitions go with their table).
+      if (o.kind === "table" && o.partitionOf === null && o.schema !== null) unlisted.set(o.schema, (unlisted.get(o.schema) ?? 0) + 1);
+      continue;
+    }
     objects.push(toRef(o, alias));
     // Row-level security is a switch on a table, not an object: named on its own, as kiln does not model it.
-    if (o.rls) objects.push(toRef({ kind: "row-level security", schema: o.schema, name: o.name, table: o.name }, alias));
+    if (o.rls) objects.push(toRef({ ...o, kind: "row-level security", table: o.name }, alias));
   }
-  const dependencies: Dependency[] = raw.edges.map((e) => ({ dependent: toRef(e.a, alias), referenced: toRef(e.b, alias) }));
-  return { objects, dependencies, unlistedSchemas: raw.unlisted.map((u) => ({ schema: u.schema, tables: Number(u.tables) })) };
+  const dependencies: Dependency[] = [];
+  const seen = new Set<string>();
+  for (const [a, b] of raw.depends) {
+    const dependent = named.get(resolve(a));
+    const referenced = named.get(resolve(b));
+    // System objects are not named; parts of one object depend on each other; an edge with no compared side is none of kiln's business.
+    if (!dependent || !referenced || dependent === referenced || !(dependent.compared || referenced.compared)) continue;
+    const key = `${dependent.key}>${referenced.key}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    dependencies.push({ dependent: toRef(dependent, alias), referenced: toRef(referenced, alias) });
+  }
+  const unlistedSchemas = [...unlisted].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([schema, tables]) => ({ schema, tables }));
+  return { objects, dependencies, unlistedSchemas };
 }
+
