@@ -29,7 +29,7 @@ import {
 } from "./equality.js";
 import { orderOperations } from "./dependency-order.js";
 import { enumValueRemoval } from "./enum-reversal.js";
-import { columnsComparedOnParent, comparePartitioning, constraintsAfterDetach } from "./compare/partitions.js";
+import { columnsComparedOnParent, comparePartitioning, constraintsAfterDetach, partitionColumnWarnings } from "./compare/partitions.js";
 import { detachFromOf } from "../operations/partitions.js";
 import { defaultName, type NamedKind } from "./names.js";
 import { byName, creationOrder, OperationPlan, referencedTableKey, tableKey } from "./order.js";
@@ -609,6 +609,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
   }
   rebuildDependentForeignKeys(survivors, droppedKeys, diff);
   diff.warnings.push(...tableOptionWarnings(model.tables, view.tables));
+  diff.warnings.push(...partitionColumnWarnings(view.tables));
 
   const operations = orderOperations(diff.plan.operations(), database.dependencies);
   const risks: DiffWarning[] = operations.flatMap((op) => operationRisks(op).map((message) => ({ kind: "dataLoss" as const, message: capitalize(message) + "." })));

@@ -175,6 +175,14 @@ describe("partition compare", () => {
     expect(renderOperations([{ kind: "createTable", table: database }])).not.toContain("inherited");
   });
 
+  it("names a partition's own column default or NOT NULL, which it does not model", () => {
+    const ownDefault = { ...p2024, columns: [p2024.columns[0]!, { ...p2024.columns[1]!, default: "CURRENT_DATE" }] };
+    const diff = compareCatalogs(catalog(parent, ownDefault), catalog(parent, ownDefault));
+    expect(diff.operations).toEqual([]);
+    expect(diff.warnings).toEqual([{ kind: "unmanaged", message: expect.stringContaining("Partition events_2024 has its own default or NOT NULL on day") }]);
+    expect(compareCatalogs(catalog(parent, p2024), catalog(parent, p2024)).warnings).toEqual([]);
+  });
+
   it("warns that a table's own partitioning cannot change in place", () => {
     const { partitionBy: _by, ...plain } = parent;
     const diff = compareCatalogs(catalog(plain), catalog(parent));

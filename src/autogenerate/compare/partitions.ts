@@ -105,3 +105,28 @@ export function comparePartitioning(
     );
   }
 }
+
+/**
+ * A partition's column with its own default or NOT NULL (`PARTITION OF parent
+ * (col DEFAULT ...)`): kiln compares and creates a partition's columns through
+ * its parent only, so it says so instead of losing the difference in silence.
+ */
+export function partitionColumnWarnings(databaseTables: readonly Table[]): DiffWarning[] {
+  const byKey = new Map(databaseTables.map((t) => [key(t), t]));
+  const warnings: DiffWarning[] = [];
+  for (const table of databaseTables) {
+    if (!table.partitionOf) continue;
+    const parent = byKey.get(parentKey(table.partitionOf));
+    if (!parent) continue;
+    const own = table.columns.filter((column) => {
+      const inherited = parent.columns.find((c) => c.name === column.name);
+      return inherited !== undefined && ((inherited.default ?? null) !== (column.default ?? null) || inherited.nullable !== column.nullable);
+    });
+    if (own.length === 0) continue;
+    warnings.push({
+      kind: "unmanaged",
+      message: `Partition ${qualifiedName(table)} has its own default or NOT NULL on ${own.map((c) => c.name).join(", ")} (not its parent's). kiln does not model column properties per partition: it never changes them, and a revision that recreates the partition gives it the parent's; restore them with op.execute() (ALTER TABLE ... ALTER COLUMN ... SET DEFAULT / SET NOT NULL).`,
+    });
+  }
+  return warnings;
+}
