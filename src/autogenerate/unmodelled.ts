@@ -15,6 +15,9 @@ function tableOf(op: Operation): { schema?: string; table: string } | undefined 
   return { schema: op.schema, table: op.table };
 }
 
+/** Kinds kiln does not model that use tables (MySQL's procedures and events among them). */
+const UNMODELLED_KINDS = new Set(["view", "trigger", "materialized view", "rule", "policy", "function", "procedure", "event"]);
+
 const list = (refs: ObjectRef[]) => refs.map(describeRef).join(", ");
 
 export function unmodelledWarnings(operations: readonly Operation[], database: Catalog): DiffWarning[] {
@@ -37,7 +40,7 @@ export function unmodelledWarnings(operations: readonly Operation[], database: C
     dependencies
       .filter((d) => d.referenced.kind === "table" && qualifiedName({ schema: d.referenced.schema, name: d.referenced.name }) === key)
       .map((d) => d.dependent)
-      .filter((ref) => (ref.kind === "view" || ref.kind === "trigger" || ref.kind === "materialized view" || ref.kind === "rule" || ref.kind === "policy" || ref.kind === "function") && !modelled.has(refKey(ref)))
+      .filter((ref) => UNMODELLED_KINDS.has(ref.kind) && !modelled.has(refKey(ref)))
       .filter((ref, i, all) => all.findIndex((r) => refKey(r) === refKey(ref)) === i);
   const carried = (table: Table, ref: ObjectRef) => ref.kind === "trigger" && ref.table === table.name && (table.triggers ?? []).some((t) => t.name === ref.name);
 
@@ -45,11 +48,19 @@ export function unmodelledWarnings(operations: readonly Operation[], database: C
     const table = tables.get(key)!;
     const using = users(key);
     const own = using.filter((r) => carried(table, r));
-    const others = using.filter((r) => !carried(table, r));
+    // A trigger on the table that kiln does not carry (MySQL): it goes with the table and does not come back.
+    const lost = using.filter((r) => !carried(table, r) && r.kind === "trigger" && r.table === table.name && r.schema === table.schema);
+    const others = using.filter((r) => !carried(table, r) && !lost.includes(r));
     if (own.length > 0) {
       warnings.push({
         kind: "unmanaged",
         message: `Table ${key} is dropped with ${list(own)}, which kiln does not model; the downgrade recreates ${own.length > 1 ? "them" : "it"} from the text the database stored.`,
+      });
+    }
+    if (lost.length > 0) {
+      warnings.push({
+        kind: "unmanaged",
+        message: `Table ${key} is dropped with ${list(lost)}, which kiln does not model: the downgrade recreates the table WITHOUT ${lost.length > 1 ? "them" : "it"}; recreate ${lost.length > 1 ? "them" : "it"} by hand in the downgrade (op.execute()).`,
       });
     }
     if (others.length > 0) {

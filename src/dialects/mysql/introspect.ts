@@ -24,6 +24,7 @@ import type { Connection, IntrospectOptions } from "../types.js";
 import { fromMysqlType } from "./column-types.js";
 import { mayHoldLostCharacters, readExactText } from "./exact-text.js";
 import { quoteIdentifier, quoteLiteral } from "./quote.js";
+import { surveyMysqlObjects } from "./unmodelled.js";
 
 export interface ServerInfo {
   /** The connection's database (DATABASE()). */
@@ -432,5 +433,9 @@ export async function introspectMysql(conn: Connection, options: IntrospectOptio
   }
   const scopes: DatabaseScope[] = [{ database: server.database, schema: undefined }, ...schemas.map((name) => ({ database: name, schema: name }))];
   const tables = await readCatalog(conn, server, scopes, options);
-  return { schemas, tables, enums: [] };
+  const catalog: Catalog = { schemas, tables, enums: [] };
+  // Views, triggers and routines kiln does not model, and the tables they use: autogenerate names them.
+  const { dependencies } = await surveyMysqlObjects(conn, new Map(scopes.map((scope) => [scope.database, scope.schema])), tables);
+  if (dependencies.length > 0) catalog.dependencies = dependencies;
+  return catalog;
 }
