@@ -212,3 +212,22 @@ describe.each(PG_TARGETS)("partitioned tables on $name", (target) => {
     expect(await state()).toEqual(before);
   });
 });
+
+describe("partitioned models on a database without partitioning", () => {
+  it("kiln check on SQLite refuses them, naming the table", { timeout: 60_000 }, async () => {
+    const p = createProject({
+      url: "sqlite::memory:",
+      models: `import { table, partitionOf, integer } from "kiln-migrate/schema";
+export const events = table("events", { id: integer().notNull(), k: integer().notNull() }, { partitionBy: { strategy: "list", key: "k" } });
+export const events1 = partitionOf(events, "events_1", "FOR VALUES IN (1)");
+`,
+    });
+    try {
+      const result = await p.kiln(["check"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("table events is partitioned (partitionBy), but kiln supports declarative partitioning only on PostgreSQL, not on sqlite");
+    } finally {
+      p.remove();
+    }
+  });
+});
