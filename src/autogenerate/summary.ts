@@ -35,6 +35,9 @@ function alterations(op: Extract<Operation, { kind: "alterColumn" }>): string[] 
   if (op.nullable !== undefined) changes.push(op.nullable ? "nullable" : "not null");
   if (op.default !== undefined) changes.push(before ? `default ${shown(before.default)} -> ${shown(op.default)}` : `default ${shown(op.default)}`);
   if (op.comment !== undefined) changes.push(op.comment === null ? "comment removed" : `comment ${JSON.stringify(op.comment)}`);
+  if (op.onUpdate !== undefined) changes.push(op.onUpdate === null ? "ON UPDATE removed" : `ON UPDATE ${op.onUpdate}`);
+  if (op.charset !== undefined) changes.push(op.charset === null ? "the table's character set" : `character set ${op.charset}`);
+  if (op.collation !== undefined) changes.push(op.collation === null ? "the default collation" : `collation ${op.collation}`);
   if (op.identity === null) changes.push("no longer an identity column");
   else if (op.identity !== undefined) changes.push(`identity ${op.identity.always ? "ALWAYS" : "BY DEFAULT"}`);
   return changes;

@@ -537,3 +537,20 @@ describe("rename hints", () => {
     expect(() => parseRenameTableHint(hint)).toThrow(UsageError);
   });
 });
+
+describe("MySQL column and table properties (issue 13)", () => {
+  it("compares ON UPDATE, character set and collation, and table options (never the AUTO_INCREMENT start)", () => {
+    const column = { name: "c", type: "timestamptz(0)", nullable: false, default: "current_timestamp()" };
+    const database = catalog({ tables: [{ ...table("t", [{ ...column, onUpdate: "current_timestamp()" }, { name: "s", type: "varchar(10)", nullable: true, charset: "utf8mb3" }]), options: { autoIncrement: 200, rowFormat: "DYNAMIC" } }] });
+    const model = catalog({ tables: [{ ...table("t", [column, { name: "s", type: "varchar(10)", nullable: true, collation: "utf8mb4_bin" }]), options: { engine: "MyISAM" } }] });
+    const diff = compareCatalogs(model, database);
+    expect(summarizeOperations(diff.operations)).toEqual([
+      "~ column t.c: ON UPDATE removed",
+      "~ column t.s: the table's character set, collation utf8mb4_bin",
+      "~ table t: engine MyISAM, rowFormat default",
+    ]);
+    const reversed = reverseOperations(diff.operations);
+    expect(reversed.find((op) => op.kind === "setTableOptions")).toMatchObject({ options: { engine: null, rowFormat: "DYNAMIC" } });
+    expect(reversed.find((op) => op.kind === "alterColumn" && op.column === "c")).toMatchObject({ onUpdate: "current_timestamp()" });
+  });
+});
