@@ -39,7 +39,7 @@ function relationNames(catalog: Catalog, schema: string | undefined): string[] {
 }
 
 function constraintNames(table: Table): string[] {
-  return [table.primaryKey?.name, ...table.uniques.map((u) => u.name), ...table.checks.map((c) => c.name), ...table.foreignKeys.map((f) => f.name)].filter(
+  return [table.primaryKey?.name, ...table.uniques.map((u) => u.name), ...table.checks.map((c) => c.name), ...table.foreignKeys.map((f) => f.name), ...(table.exclusions ?? []).map((x) => x.name)].filter(
     (n): n is string => n !== undefined,
   );
 }
@@ -237,6 +237,12 @@ function applyOne(state: State, op: Operation): void {
       state.replaceTable(table, { ...table, checks: [...table.checks, structuredClone(op.constraint)] });
       return;
     }
+    case "createExclusionConstraint": {
+      const table = state.table(op, op.schema, op.table);
+      state.requireNameFree(op, table, op.constraint.name, true);
+      state.replaceTable(table, { ...table, exclusions: [...(table.exclusions ?? []), structuredClone(op.constraint)] });
+      return;
+    }
     case "createForeignKey": {
       const table = state.table(op, op.schema, op.table);
       state.requireNameFree(op, table, op.constraint.name, false);
@@ -271,6 +277,13 @@ function applyOne(state: State, op: Operation): void {
           if (!table.foreignKeys.some((f) => f.name === op.name)) missing();
           state.replaceTable(table, { ...table, foreignKeys: table.foreignKeys.filter((f) => f.name !== op.name) });
           return;
+        case "exclusion": {
+          if (!(table.exclusions ?? []).some((x) => x.name === op.name)) missing();
+          const { exclusions = [], ...rest } = table;
+          const left = exclusions.filter((x) => x.name !== op.name);
+          state.replaceTable(table, left.length > 0 ? { ...rest, exclusions: left } : rest);
+          return;
+        }
       }
       return;
     }

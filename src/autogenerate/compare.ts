@@ -4,6 +4,7 @@
  * backwards. Pure: both Catalogs are already canonicalized by the dialect, so
  * pieces are compared exactly.
  */
+import { compareExclusions } from "./compare/exclusions.js";
 import { describeIndexElement, elementColumn } from "../catalog/index-elements.js";
 import type {
   Catalog,
@@ -25,6 +26,7 @@ import {
   sameIdentity,
   sameIndex,
   samePrimaryKeyColumns,
+  sameConstraintOptions,
   sameUnique,
 } from "./equality.js";
 import { orderOperations } from "./dependency-order.js";
@@ -402,7 +404,7 @@ function comparePrimaryKey(modelTable: Table, databaseTable: Table, diff: DiffBu
   const ref = withSchema(modelTable.schema, { table: modelTable.name });
   const wanted = modelTable.primaryKey;
   const existing = databaseTable.primaryKey;
-  if (wanted && existing && samePrimaryKeyColumns(wanted, existing) && (wanted.name === undefined || existing.name === undefined || wanted.name === existing.name)) return;
+  if (wanted && existing && samePrimaryKeyColumns(wanted, existing) && sameConstraintOptions(wanted, existing) && (wanted.name === undefined || existing.name === undefined || wanted.name === existing.name)) return;
   if (!wanted && !existing) return;
   if (existing) {
     if (existing.name === undefined && !diff.dropUnnamed) {
@@ -410,13 +412,13 @@ function comparePrimaryKey(modelTable: Table, databaseTable: Table, diff: DiffBu
       return;
     }
     const name = existing.name ?? "";
-    const old = { name, columns: [...existing.columns] };
+    const old = { ...existing, name, columns: [...existing.columns] };
     diff.plan.add("dropConstraintsAndIndexes", { kind: "dropConstraint", ...ref, name, type: "primary", old: { type: "primary", constraint: old } });
     droppedKeys.push(existing.columns);
   }
   if (wanted) {
     const name = wanted.name ?? diff.nameFor(modelTable, "pkey", wanted.columns);
-    diff.plan.add("createConstraintsAndIndexes", { kind: "createPrimaryKey", ...ref, constraint: { name, columns: [...wanted.columns] } });
+    diff.plan.add("createConstraintsAndIndexes", { kind: "createPrimaryKey", ...ref, constraint: { ...wanted, name, columns: [...wanted.columns] } });
   }
 }
 
@@ -447,13 +449,17 @@ function compareTableConstraints(modelTable: Table, databaseTable: Table, diff: 
 
   for (const unique of uniques.create) {
     const name = unique.name ?? diff.nameFor(modelTable, "key", unique.columns);
-    diff.plan.add("createConstraintsAndIndexes", { kind: "createUniqueConstraint", ...ref, constraint: { name, columns: [...unique.columns] } });
+    diff.plan.add("createConstraintsAndIndexes", { kind: "createUniqueConstraint", ...ref, constraint: { ...unique, name, columns: [...unique.columns] } });
   }
   for (const check of checks.create) {
     const name = check.name ?? diff.nameFor(modelTable, "check", []);
-    diff.plan.add("createConstraintsAndIndexes", { kind: "createCheckConstraint", ...ref, constraint: { name, expression: check.expression } });
+    diff.plan.add("createConstraintsAndIndexes", { kind: "createCheckConstraint", ...ref, constraint: { ...check, name } });
   }
   for (const index of indexes.create) diff.plan.add("createConstraintsAndIndexes", createIndexFor(modelTable, index, diff));
+  const exclusions = compareExclusions(modelTable, databaseTable, (ex) => diff.nameFor(modelTable, "excl", ex.elements.map((e) => e.element)));
+  for (const op of exclusions.drop) diff.plan.add("dropConstraintsAndIndexes", op);
+  for (const op of exclusions.create) diff.plan.add("createConstraintsAndIndexes", op);
+  for (const ex of exclusions.unnamed) warnUnnamed(databaseTable, "exclusion constraint", `USING ${ex.method}`, diff);
   for (const fk of foreignKeys.create) diff.plan.add("createForeignKeys", createForeignKeyFor(modelTable, fk, diff));
 
   if (diff.dropUnnamed) {
@@ -476,10 +482,11 @@ function compareTableConstraints(modelTable: Table, databaseTable: Table, diff: 
 
 function createIndexFor(table: Table, index: Index, diff: DiffBuilder): Operation {
   const name = index.name ?? diff.nameFor(table, "idx", index.columns);
-  const created: Named<Index> = { name, columns: [...index.columns] };
-  if (index.unique) created.unique = true;
-  if (index.where !== undefined) created.where = index.where;
-  if (index.method !== undefined) created.method = index.method;
+  // Every field of the model's index (options included), under the name it gets.
+  const created: Named<Index> = { ...index, name, columns: [...index.columns] };
+  // Absent means false: the operation carries only what is set, as the facade would build it.
+  if (!created.unique) delete created.unique;
+  if (!created.nullsNotDistinct) delete created.nullsNotDistinct;
   return withSchema(table.schema, { kind: "createIndex" as const, table: table.name, index: created });
 }
 

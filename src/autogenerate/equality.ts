@@ -3,6 +3,7 @@
  * by name itself. Both catalogs are canonicalized by the dialect beforehand, so
  * text is compared exactly; only "absent means the default" is folded here.
  */
+import { comparable } from "../catalog/exact-text.js";
 import { elementColumn, elementExpression, elementOptions, normalizeIndexElement } from "../catalog/index-elements.js";
 import type {
   CheckConstraint,
@@ -11,6 +12,7 @@ import type {
   ForeignKey,
   Index,
   IndexElement,
+  IndexExpressionElement,
   PrimaryKey,
   UniqueConstraint,
 } from "../catalog/types.js";
@@ -48,11 +50,24 @@ export function samePrimaryKeyColumns(a: PrimaryKey, b: PrimaryKey): boolean {
 }
 
 export function sameUnique(a: UniqueConstraint, b: UniqueConstraint): boolean {
-  return sameList(a.columns, b.columns);
+  return sameList(a.columns, b.columns) && !!a.nullsNotDistinct === !!b.nullsNotDistinct && sameConstraintOptions(a, b);
+}
+
+/**
+ * DEFERRABLE and the comment, which every kind of constraint may carry. NOT VALID
+ * is left out on purpose: it says what was checked when the constraint was added,
+ * not what the constraint is, so a model need not repeat it (and a model that
+ * says it is not at odds with a database that has validated since).
+ */
+export function sameConstraintOptions(
+  a: { deferrable?: UniqueConstraint["deferrable"]; comment?: string },
+  b: { deferrable?: UniqueConstraint["deferrable"]; comment?: string },
+): boolean {
+  return a.deferrable === b.deferrable && a.comment === b.comment;
 }
 
 export function sameCheck(a: CheckConstraint, b: CheckConstraint): boolean {
-  return a.expression === b.expression;
+  return a.expression === b.expression && a.comment === b.comment;
 }
 
 function fkAction(action: FkAction | undefined): FkAction {
@@ -66,11 +81,13 @@ export function sameForeignKey(a: ForeignKey, b: ForeignKey): boolean {
     a.refTable === b.refTable &&
     sameList(a.refColumns, b.refColumns) &&
     fkAction(a.onDelete) === fkAction(b.onDelete) &&
-    fkAction(a.onUpdate) === fkAction(b.onUpdate)
+    fkAction(a.onUpdate) === fkAction(b.onUpdate) &&
+    a.match === b.match &&
+    sameConstraintOptions(a, b)
   );
 }
 
-function sameIndexElement(a: IndexElement, b: IndexElement): boolean {
+export function sameIndexElement(a: IndexElement, b: IndexElement): boolean {
   return JSON.stringify(elementKey(a)) === JSON.stringify(elementKey(b));
 }
 
@@ -78,7 +95,15 @@ function sameIndexElement(a: IndexElement, b: IndexElement): boolean {
 function elementKey(element: IndexElement): unknown[] {
   const e = normalizeIndexElement(element);
   const o = elementOptions(e);
-  return [elementColumn(e) ?? null, elementExpression(e) ?? null, o.collation ?? null, o.opclass ?? null, o.opclassParams ?? null, !!o.descending, o.nulls ?? null];
+  const expression = elementExpression(e) === undefined ? null : (comparable(e as IndexExpressionElement, "expression") ?? null);
+  return [elementColumn(e) ?? null, expression, unquoted(o.collation), unquoted(o.opclass), o.opclassParams ?? null, !!o.descending, o.nulls ?? null];
+}
+
+/** A name written bare (`C`, as a model may) or as the database prints it (`"C"`) compares the same. */
+function unquoted(name: string | undefined): string | null {
+  if (name === undefined) return null;
+  const m = /^"((?:[^"]|"")+)"$/.exec(name);
+  return m ? m[1]!.replace(/""/g, '"') : name;
 }
 
 /** Storage parameters: the same names and values, in any order. */
@@ -101,6 +126,7 @@ export function sameIndex(a: Index, b: Index): boolean {
     sameList(a.include ?? [], b.include ?? []) &&
     !!a.nullsNotDistinct === !!b.nullsNotDistinct &&
     sameParameters(a.with, b.with) &&
-    a.tablespace === b.tablespace
+    a.tablespace === b.tablespace &&
+    a.comment === b.comment
   );
 }

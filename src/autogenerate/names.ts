@@ -8,7 +8,7 @@
 import { elementColumn } from "../catalog/index-elements.js";
 import type { IndexElement } from "../catalog/types.js";
 
-export type NamedKind = "pkey" | "key" | "fkey" | "check" | "idx";
+export type NamedKind = "pkey" | "key" | "fkey" | "check" | "idx" | "excl";
 
 function elementLabel(element: IndexElement): string {
   return elementColumn(element) ?? "expr";

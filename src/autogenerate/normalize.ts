@@ -5,6 +5,7 @@
  */
 import type { Catalog, ForeignKey, Index, Table } from "../catalog/types.js";
 import { qualifiedName } from "../catalog/types.js";
+import { normalizeIndexElement } from "../catalog/index-elements.js";
 import { byName } from "./order.js";
 
 function clean<T extends object>(value: T): T {
@@ -25,7 +26,14 @@ function normalizeForeignKey(fk: ForeignKey): ForeignKey {
 }
 
 function normalizeIndex(index: Index): Index {
-  return clean({ ...index, unique: index.unique ? true : undefined, method: index.method === "btree" ? undefined : index.method });
+  return clean({
+    ...index,
+    columns: index.columns.map(normalizeIndexElement),
+    unique: index.unique ? true : undefined,
+    method: index.method === "btree" ? undefined : index.method,
+    nullsNotDistinct: index.nullsNotDistinct ? true : undefined,
+    include: index.include && index.include.length > 0 ? index.include : undefined,
+  });
 }
 
 export function normalizeTable(table: Table): Table {
@@ -37,6 +45,7 @@ export function normalizeTable(table: Table): Table {
     foreignKeys: sortItems(table.foreignKeys.map(normalizeForeignKey)),
     checks: sortItems(table.checks.map((c) => clean({ ...c }))),
     indexes: sortItems(table.indexes.map(normalizeIndex)),
+    exclusions: table.exclusions && table.exclusions.length > 0 ? sortItems(table.exclusions.map((x) => clean({ ...x }))) : undefined,
   });
 }
 

@@ -4,7 +4,7 @@
  * would write them. Running the text against the facade gives back the same
  * operations, except the `old`/`existing` data the facade has no argument for.
  */
-import type { Column, ForeignKey, Index, Table } from "../catalog/types.js";
+import type { Column, ExclusionConstraint, ForeignKey, Index, Table } from "../catalog/types.js";
 import { partitionOfSpec } from "../catalog/partitions.js";
 import { codeLineComment } from "../neutralize.js";
 import type { ColumnSpec } from "../operations/facade.js";
@@ -63,6 +63,24 @@ function foreignKeySpec(fk: ForeignKey): Record<string, unknown> {
     refColumns: fk.refColumns,
     onDelete: fk.onDelete,
     onUpdate: fk.onUpdate,
+    match: fk.match,
+    deferrable: fk.deferrable,
+    notValid: fk.notValid || undefined,
+    comment: fk.comment,
+  })!;
+}
+
+function exclusionSpec(ex: ExclusionConstraint): Record<string, unknown> {
+  return defined({
+    name: ex.name,
+    method: ex.method,
+    elements: ex.elements,
+    include: ex.include,
+    where: ex.where,
+    with: ex.with,
+    tablespace: ex.tablespace,
+    deferrable: ex.deferrable,
+    comment: ex.comment,
   })!;
 }
 
@@ -81,10 +99,19 @@ function createTableCalls(table: Table): string[] {
   const columns = new Multiline(Object.fromEntries(table.columns.map((c) => [c.name, columnSpec(c)])));
   const options = {
     schema: table.schema,
-    primaryKey: table.primaryKey ? defined({ name: table.primaryKey.name, columns: table.primaryKey.columns }) : undefined,
-    uniques: nonEmpty(table.uniques.map((u) => defined({ name: u.name, columns: u.columns }))),
+    primaryKey: table.primaryKey
+      ? defined({ name: table.primaryKey.name, columns: table.primaryKey.columns, deferrable: table.primaryKey.deferrable, comment: table.primaryKey.comment })
+      : undefined,
+    uniques: nonEmpty(
+      table.uniques.map((u) =>
+        defined({ name: u.name, columns: u.columns, nullsNotDistinct: u.nullsNotDistinct || undefined, deferrable: u.deferrable, comment: u.comment }),
+      ),
+    ),
     foreignKeys: nonEmpty(table.foreignKeys.map(foreignKeySpec)),
-    checks: nonEmpty(table.checks.map((c) => defined({ name: c.name, expression: c.expression, column: c.column }))),
+    checks: nonEmpty(
+      table.checks.map((c) => defined({ name: c.name, expression: c.expression, column: c.column, notValid: c.notValid || undefined, comment: c.comment })),
+    ),
+    exclusions: nonEmpty((table.exclusions ?? []).map(exclusionSpec)),
     comment: table.comment,
     options: table.options ? defined({ ...table.options }) : undefined,
     sql: table.sql,
@@ -105,7 +132,28 @@ function createTableCalls(table: Table): string[] {
 function createIndexCall(name: string, table: string, schema: string | undefined, index: Index, concurrently?: boolean): string {
   return formatCall(
     "createIndex",
-    withOptions([name, table, index.columns], { schema, unique: index.unique || undefined, where: index.where, method: index.method, concurrently, sql: index.sql }),
+    withOptions([name, table, index.columns], { schema, ...indexOptions(index), concurrently, sql: index.sql }),
+  );
+}
+
+/** createIndex's options beside the name, table and columns. */
+function indexOptions(index: Index): Record<string, unknown> {
+  return {
+    unique: index.unique || undefined,
+    where: index.where,
+    method: index.method,
+    include: index.include,
+    nullsNotDistinct: index.nullsNotDistinct || undefined,
+    with: index.with,
+    tablespace: index.tablespace,
+    comment: index.comment,
+  };
+}
+
+/** True when a constraint or index carries an option batchAlterTable's builder has no argument for. */
+function beyondBatch(item: object): boolean {
+  return ["include", "nullsNotDistinct", "with", "tablespace", "comment", "deferrable", "match", "notValid"].some(
+    (key) => (item as Record<string, unknown>)[key] !== undefined,
   );
 }
 
@@ -120,21 +168,21 @@ function batchCall(op: Operation): string | undefined {
     case "alterColumn":
       return call("alterColumn", [op.column, alterColumnOptions({ ...op, schema: undefined }) ?? {}]);
     case "createIndex":
-      if (op.index.method !== undefined || op.concurrently) return undefined;
+      if (op.index.method !== undefined || op.concurrently || beyondBatch(op.index)) return undefined;
       return call("createIndex", withOptions([op.index.name, op.index.columns], { unique: op.index.unique || undefined, where: op.index.where }));
     case "dropIndex":
       return op.concurrently ? undefined : call("dropIndex", [op.name]);
     case "createPrimaryKey":
-      return call("createPrimaryKey", [op.constraint.name, op.constraint.columns]);
+      return beyondBatch(op.constraint) ? undefined : call("createPrimaryKey", [op.constraint.name, op.constraint.columns]);
     case "createUniqueConstraint":
-      return call("createUniqueConstraint", [op.constraint.name, op.constraint.columns]);
+      return beyondBatch(op.constraint) ? undefined : call("createUniqueConstraint", [op.constraint.name, op.constraint.columns]);
     case "createForeignKey": {
-      if (op.notValid) return undefined;
+      if (op.notValid || beyondBatch(op.constraint)) return undefined;
       const fk = op.constraint;
       return call("createForeignKey", withOptions([fk.name, fk.refTable, fk.columns, fk.refColumns], { refSchema: fk.refSchema, onDelete: fk.onDelete, onUpdate: fk.onUpdate }));
     }
     case "createCheckConstraint":
-      return op.notValid ? undefined : call("createCheckConstraint", [op.constraint.name, op.constraint.expression]);
+      return op.notValid || beyondBatch(op.constraint) ? undefined : call("createCheckConstraint", [op.constraint.name, op.constraint.expression]);
     case "dropConstraint": {
       const definition = unnamedDefinition(op);
       return call("dropConstraint", definition ? [op.name, op.type, definition] : [op.name, op.type]);
@@ -194,10 +242,19 @@ function renderCall(op: Operation): string[] {
       return [createIndexCall(op.index.name, op.table, op.schema, op.index, op.concurrently)];
     case "dropIndex":
       return [formatCall("dropIndex", withOptions([op.name, op.table], { schema: op.schema, concurrently: op.concurrently }))];
-    case "createPrimaryKey":
-      return [formatCall("createPrimaryKey", withOptions([op.constraint.name, op.table, op.constraint.columns], { schema: op.schema }))];
-    case "createUniqueConstraint":
-      return [formatCall("createUniqueConstraint", withOptions([op.constraint.name, op.table, op.constraint.columns], { schema: op.schema }))];
+    case "createPrimaryKey": {
+      const pk = op.constraint;
+      return [formatCall("createPrimaryKey", withOptions([pk.name, op.table, pk.columns], { schema: op.schema, deferrable: pk.deferrable, comment: pk.comment }))];
+    }
+    case "createUniqueConstraint": {
+      const u = op.constraint;
+      const options = { schema: op.schema, nullsNotDistinct: u.nullsNotDistinct || undefined, deferrable: u.deferrable, comment: u.comment };
+      return [formatCall("createUniqueConstraint", withOptions([u.name, op.table, u.columns], options))];
+    }
+    case "createExclusionConstraint": {
+      const { name, ...spec } = exclusionSpec(op.constraint);
+      return [formatCall("createExclusionConstraint", withOptions([name, op.table, spec], { schema: op.schema }))];
+    }
     case "createForeignKey": {
       const fk = op.constraint;
       return [
@@ -208,14 +265,24 @@ function renderCall(op: Operation): string[] {
             refSchema: fk.refSchema,
             onDelete: fk.onDelete,
             onUpdate: fk.onUpdate,
-            notValid: op.notValid,
+            match: fk.match,
+            deferrable: fk.deferrable,
+            notValid: op.notValid || fk.notValid || undefined,
+            comment: fk.comment,
           }),
         ),
       ];
     }
     case "createCheckConstraint":
       return [
-        formatCall("createCheckConstraint", withOptions([op.constraint.name, op.table, op.constraint.expression], { schema: op.schema, notValid: op.notValid })),
+        formatCall(
+          "createCheckConstraint",
+          withOptions([op.constraint.name, op.table, op.constraint.expression], {
+            schema: op.schema,
+            notValid: op.notValid || op.constraint.notValid || undefined,
+            comment: op.constraint.comment,
+          }),
+        ),
       ];
     case "dropConstraint":
       return [formatCall("dropConstraint", [op.name, op.table, defined({ schema: op.schema, type: op.type, definition: unnamedDefinition(op) })])];

@@ -85,8 +85,12 @@ export function summarizeOperation(op: Operation): string {
     }
     case "createCheckConstraint":
       return `+ check ${op.constraint.name} on ${at(op.schema, op.table)}: ${op.constraint.expression}`;
+    case "createExclusionConstraint":
+      return `+ exclusion ${op.constraint.name} on ${at(op.schema, op.table)} USING ${op.constraint.method} (${op.constraint.elements
+        .map((e) => `${describeIndexElement(e.element)} WITH ${e.operator}`)
+        .join(", ")})`;
     case "dropConstraint": {
-      const kind = { check: "check", unique: "unique", foreignkey: "foreign key", primary: "primary key" }[op.type];
+      const kind = { check: "check", unique: "unique", foreignkey: "foreign key", primary: "primary key", exclusion: "exclusion" }[op.type];
       return `- ${kind} ${op.name} on ${at(op.schema, op.table)}`;
     }
     case "validateConstraint":

@@ -102,6 +102,9 @@ export function featuresUsed(op: Operation): Use[] {
     case "createCheckConstraint":
       constraintUses(op.constraint, `constraint ${op.constraint.name} on ${at}`, uses);
       break;
+    case "createExclusionConstraint":
+      uses.push({ feature: "exclusion", what: `constraint ${op.constraint.name} on ${at}` });
+      break;
     case "batchAlterTable":
       for (const inner of op.operations) uses.push(...featuresUsed(inner));
       break;

@@ -6,7 +6,19 @@
  * Calls may be awaited or not: the facade chains them so that their effects happen
  * in call order, and the runner awaits `settled()` after `upgrade`/`downgrade`.
  */
-import type { Column, FkAction, IndexElement, Table, TableOptions } from "../catalog/types.js";
+import type {
+  CheckConstraint,
+  Column,
+  Deferrable,
+  ExclusionConstraint,
+  FkAction,
+  ForeignKey,
+  IndexElement,
+  PrimaryKey,
+  Table,
+  TableOptions,
+  UniqueConstraint,
+} from "../catalog/types.js";
 import type { PartitionBy, PartitionOf } from "../catalog/partitions.js";
 import type { DialectName, QueryResult } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
@@ -39,19 +51,12 @@ interface SchemaOption {
 }
 
 export interface CreateTableOptions extends SchemaOption {
-  primaryKey?: { name?: string; columns: string[] };
-  uniques?: { name?: string; columns: string[] }[];
-  foreignKeys?: {
-    name?: string;
-    columns: string[];
-    refTable: string;
-    refSchema?: string;
-    refColumns: string[];
-    onDelete?: FkAction;
-    onUpdate?: FkAction;
-  }[];
-  /** `column`: MariaDB's column-level check (kept in that column's definition). */
-  checks?: { name?: string; expression: string; column?: string }[];
+  primaryKey?: PrimaryKey;
+  uniques?: UniqueConstraint[];
+  foreignKeys?: ForeignKey[];
+  checks?: CheckConstraint[];
+  /** PostgreSQL EXCLUDE constraints. */
+  exclusions?: ExclusionConstraint[];
   comment?: string;
   /** MySQL table options: engine, charset, collation, rowFormat, autoIncrement (start value). */
   options?: TableOptions;
@@ -68,6 +73,14 @@ export interface CreateTableOptions extends SchemaOption {
 export interface PartitionOptions extends SchemaOption {
   /** The partition's schema, when it is not the parent's `schema`. */
   partitionSchema?: string;
+}
+
+/** Options of createPrimaryKey / createUniqueConstraint. */
+export interface KeyOptions extends SchemaOption {
+  deferrable?: Deferrable;
+  /** Unique constraints only: NULLS NOT DISTINCT (PostgreSQL 15+). */
+  nullsNotDistinct?: boolean;
+  comment?: string;
 }
 
 export interface AlterColumnOptions extends SchemaOption {
@@ -95,6 +108,11 @@ export interface CreateIndexOptions extends SchemaOption {
   concurrently?: boolean;
   /** SQLite: the CREATE INDEX text as the database stored it; used verbatim. */
   sql?: string;
+  include?: string[];
+  nullsNotDistinct?: boolean;
+  with?: Record<string, string>;
+  tablespace?: string;
+  comment?: string;
 }
 
 export interface ForeignKeyOptions extends SchemaOption {
@@ -102,6 +120,9 @@ export interface ForeignKeyOptions extends SchemaOption {
   onDelete?: FkAction;
   onUpdate?: FkAction;
   notValid?: boolean;
+  match?: "full";
+  deferrable?: Deferrable;
+  comment?: string;
 }
 
 /** Where operations go. `query` is absent in offline (--sql) mode. */
@@ -164,6 +185,7 @@ export function tableFromSpec(name: string, columns: Record<string, ColumnSpec>,
     checks: options.checks ?? [],
     indexes: [],
   };
+  if (options.exclusions && options.exclusions.length > 0) table.exclusions = options.exclusions;
   if (options.schema) table.schema = options.schema;
   if (options.primaryKey) table.primaryKey = options.primaryKey;
   else if (pkColumns.length > 0) table.primaryKey = { columns: pkColumns };
@@ -245,12 +267,19 @@ export class Op {
     return this.push({ kind: "dropIndex", name, table, schema: options.schema, concurrently: options.concurrently });
   }
 
-  createPrimaryKey(name: string, table: string, columns: string[], options: SchemaOption = {}): Promise<void> {
-    return this.push({ kind: "createPrimaryKey", table, schema: options.schema, constraint: { name, columns } });
+  createPrimaryKey(name: string, table: string, columns: string[], options: Omit<KeyOptions, "nullsNotDistinct"> = {}): Promise<void> {
+    const { schema, ...rest } = options;
+    return this.push({ kind: "createPrimaryKey", table, schema, constraint: { name, columns, ...rest } });
   }
 
-  createUniqueConstraint(name: string, table: string, columns: string[], options: SchemaOption = {}): Promise<void> {
-    return this.push({ kind: "createUniqueConstraint", table, schema: options.schema, constraint: { name, columns } });
+  createUniqueConstraint(name: string, table: string, columns: string[], options: KeyOptions = {}): Promise<void> {
+    const { schema, ...rest } = options;
+    return this.push({ kind: "createUniqueConstraint", table, schema, constraint: { name, columns, ...rest } });
+  }
+
+  /** PostgreSQL: `EXCLUDE USING method (element WITH operator, ...)`. */
+  createExclusionConstraint(name: string, table: string, spec: Omit<ExclusionConstraint, "name">, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "createExclusionConstraint", table, schema: options.schema, constraint: { ...spec, name } });
   }
 
   createForeignKey(
@@ -275,14 +304,14 @@ export class Op {
     name: string,
     table: string,
     expression: string,
-    options: SchemaOption & { notValid?: boolean } = {},
+    options: SchemaOption & { notValid?: boolean; comment?: string } = {},
   ): Promise<void> {
     return this.push({
       kind: "createCheckConstraint",
       table,
       schema: options.schema,
       notValid: options.notValid,
-      constraint: { name, expression },
+      constraint: { name, expression, ...(options.comment !== undefined ? { comment: options.comment } : {}) },
     });
   }
 

@@ -112,6 +112,7 @@ export function operationRefs(op: Operation): OperationRefs {
     case "createPrimaryKey":
     case "createUniqueConstraint":
     case "createCheckConstraint":
+    case "createExclusionConstraint":
     case "validateConstraint":
     case "setTableComment":
     case "bulkInsert":

@@ -49,6 +49,7 @@ export function describeOperation(op: Operation): string {
     case "createUniqueConstraint":
     case "createForeignKey":
     case "createCheckConstraint":
+    case "createExclusionConstraint":
       return `${op.kind} ${op.constraint.name} on ${qualified(op.schema, op.table)}`;
     case "dropIndex":
     case "dropConstraint":
@@ -151,7 +152,14 @@ function reverseDropConstraint(op: DropConstraint): Operation[] {
       return [{ kind: "createForeignKey", ...target, constraint: { ...old.constraint, name: op.name } }];
     case "check":
       return [{ kind: "createCheckConstraint", ...target, constraint: { ...old.constraint, name: op.name } }];
+    case "exclusion":
+      return [{ kind: "createExclusionConstraint", ...target, constraint: { ...old.constraint, name: op.name } }];
   }
+}
+
+/** The constraint an add-constraint operation leaves: NOT VALID when the operation said so. */
+function withNotValid<C extends { notValid?: boolean }>(op: { notValid?: boolean; constraint: C }): C {
+  return op.notValid ? { ...op.constraint, notValid: true } : op.constraint;
 }
 
 /** The operations that undo `op`. Throws NotReversibleError when that cannot be known or done. */
@@ -190,9 +198,11 @@ export function reverseOperation(op: Operation): Operation[] {
     case "createUniqueConstraint":
       return [{ kind: "dropConstraint", ...schemaOf(op.schema), table: op.table, name: op.constraint.name, type: "unique", old: { type: "unique", constraint: op.constraint } }];
     case "createForeignKey":
-      return [{ kind: "dropConstraint", ...schemaOf(op.schema), table: op.table, name: op.constraint.name, type: "foreignkey", old: { type: "foreignkey", constraint: op.constraint } }];
+      return [{ kind: "dropConstraint", ...schemaOf(op.schema), table: op.table, name: op.constraint.name, type: "foreignkey", old: { type: "foreignkey", constraint: withNotValid(op) } }];
     case "createCheckConstraint":
-      return [{ kind: "dropConstraint", ...schemaOf(op.schema), table: op.table, name: op.constraint.name, type: "check", old: { type: "check", constraint: op.constraint } }];
+      return [{ kind: "dropConstraint", ...schemaOf(op.schema), table: op.table, name: op.constraint.name, type: "check", old: { type: "check", constraint: withNotValid(op) } }];
+    case "createExclusionConstraint":
+      return [{ kind: "dropConstraint", ...schemaOf(op.schema), table: op.table, name: op.constraint.name, type: "exclusion", old: { type: "exclusion", constraint: op.constraint } }];
     case "dropConstraint":
       return reverseDropConstraint(op);
     case "validateConstraint":

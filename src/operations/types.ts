@@ -12,6 +12,7 @@
 import type {
   CheckConstraint,
   Column,
+  ExclusionConstraint,
   ForeignKey,
   Index,
   PrimaryKey,
@@ -24,7 +25,7 @@ import type { AttachPartition, DetachPartition } from "./partitions.js";
 
 export type { AttachPartition, DetachPartition } from "./partitions.js";
 
-export type ConstraintType = "check" | "unique" | "foreignkey" | "primary";
+export type ConstraintType = "check" | "unique" | "foreignkey" | "primary" | "exclusion";
 
 /** Where a table lives. `schema` undefined = the default schema. */
 export interface TableRef {
@@ -123,6 +124,12 @@ export interface CreateCheckConstraint extends TableRef {
   notValid?: boolean;
 }
 
+/** EXCLUDE USING ... (PostgreSQL). */
+export interface CreateExclusionConstraint extends TableRef {
+  kind: "createExclusionConstraint";
+  constraint: ExclusionConstraint & { name: string };
+}
+
 export interface DropConstraint extends TableRef {
   kind: "dropConstraint";
   name: string;
@@ -132,7 +139,8 @@ export interface DropConstraint extends TableRef {
     | { type: "check"; constraint: CheckConstraint & { name: string } }
     | { type: "unique"; constraint: UniqueConstraint & { name: string } }
     | { type: "foreignkey"; constraint: ForeignKey & { name: string } }
-    | { type: "primary"; constraint: PrimaryKey & { name: string } };
+    | { type: "primary"; constraint: PrimaryKey & { name: string } }
+    | { type: "exclusion"; constraint: ExclusionConstraint & { name: string } };
 }
 
 export interface ValidateConstraint extends TableRef {
@@ -232,6 +240,7 @@ export type Operation =
   | CreateUniqueConstraint
   | CreateForeignKey
   | CreateCheckConstraint
+  | CreateExclusionConstraint
   | DropConstraint
   | ValidateConstraint
   | CreateEnum

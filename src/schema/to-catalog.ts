@@ -6,12 +6,13 @@
  * are sorted by qualified name, constraints and indexes by name, columns keep
  * declaration order. Enums used by a column are included even when not exported.
  */
-import { elementColumn, elementExpression } from "../catalog/index-elements.js";
+import { elementColumn, elementExpression, normalizeIndexElement } from "../catalog/index-elements.js";
 import type {
   Catalog,
   CheckConstraint,
   Column as CatalogColumn,
   EnumType as CatalogEnum,
+  ExclusionConstraint,
   ForeignKey,
   Index,
   IndexElement,
@@ -24,7 +25,7 @@ import type { NamingConvention } from "../config/types.js";
 import { KilnError } from "../errors.js";
 import { ENUM } from "./brand.js";
 import { isColumn, type AnyColumn, type EnumDefinition, type TableIdentity } from "./column.js";
-import type { ForeignKeyExtra, IndexBuilder, PrimaryKeyExtra, TableExtra, UniqueExtra } from "./constraints.js";
+import { isIndexKey, type ExclusionBuilder, type ForeignKeyExtra, type IndexBuilder, type IndexElementInput, type PrimaryKeyExtra, type TableExtra, type UniqueExtra } from "./constraints.js";
 import { isEnumType } from "./enum.js";
 import { checkIdentifierLength } from "../dialects/identifier-limit.js";
 import type { IdentifierLimit } from "../dialects/types.js";
@@ -224,13 +225,13 @@ function buildTable(definition: TableDefinition, rules: NameRules): CatalogTable
 
   const uniques: UniqueConstraint[] = [
     ...definition.columns.filter((c) => c.state.unique).map((c) => buildUnique(ctx, c.state.unique?.name, [c])),
-    ...extras.uniques.map((u) => buildUnique(ctx, u.name, ctx.own(u.columns, "unique(...).on(...)"))),
+    ...extras.uniques.map((u) => ({ ...buildUnique(ctx, u.name, ctx.own(u.columns, "unique(...).on(...)")), ...keyExtras(u) })),
   ];
   const foreignKeys: ForeignKey[] = [
     ...definition.columns.filter((c) => c.state.references).map((c) => buildColumnReference(ctx, c)),
     ...extras.foreignKeys.map((fk) => buildForeignKey(ctx, fk)),
   ];
-  const checks: CheckConstraint[] = extras.checks.map(({ name, expression }) => {
+  const checks: CheckConstraint[] = extras.checks.map(({ name, expression, notValid, comment }) => {
     const text = ctx.render(expression, `check(${name ? `"${name}", ` : ""}...)`);
     return {
       // The hash and the column list only matter for a generated name.
@@ -245,11 +246,14 @@ function buildTable(definition: TableDefinition, rules: NameRules): CatalogTable
         );
       }),
       expression: text,
+      ...(notValid ? { notValid: true } : {}),
+      ...(comment !== undefined ? { comment } : {}),
     };
   });
   const indexes = extras.indexes.map((ix) => buildIndex(ctx, ix));
+  const exclusions = extras.exclusions.map((ex) => buildExclusion(ctx, ex));
 
-  checkTableNames(ctx, primaryKey, uniques, foreignKeys, checks, indexes);
+  checkTableNames(ctx, primaryKey, uniques, foreignKeys, checks, indexes, exclusions);
   return {
     ...(definition.schema !== undefined ? { schema: definition.schema } : {}),
     name: definition.name,
@@ -259,6 +263,7 @@ function buildTable(definition: TableDefinition, rules: NameRules): CatalogTable
     foreignKeys: foreignKeys.sort(byName),
     checks: checks.sort(byName),
     indexes: indexes.sort(byName),
+    ...(exclusions.length > 0 ? { exclusions: exclusions.sort(byName) } : {}),
     ...(definition.comment !== undefined ? { comment: definition.comment } : {}),
     ...(definition.options !== undefined ? { options: { ...definition.options } } : {}),
     ...partitionFields(definition),
@@ -272,6 +277,7 @@ function groupExtras(ctx: TableContext, extras: readonly TableExtra[]) {
     foreignKeys: [] as ForeignKeyExtra[],
     checks: [] as Extract<TableExtra, { kind: "check" }>[],
     indexes: [] as IndexBuilder[],
+    exclusions: [] as ExclusionBuilder[],
   };
   extras.forEach((extra, i) => {
     switch ((extra as { kind?: unknown } | null)?.kind) {
@@ -289,6 +295,9 @@ function groupExtras(ctx: TableContext, extras: readonly TableExtra[]) {
         break;
       case "index":
         groups.indexes.push(extra as IndexBuilder);
+        break;
+      case "exclusion":
+        groups.exclusions.push(extra as ExclusionBuilder);
         break;
       case "pendingUnique":
         throw new KilnError(`${ctx.where}: extra #${i + 1} is unique(...) without .on(...); list its columns, e.g. unique().on(t.a, t.b).`);
@@ -326,6 +335,16 @@ function buildPrimaryKey(ctx: TableContext, extras: PrimaryKeyExtra[]): PrimaryK
       applyNamingTemplate("pk", ctx.naming.pk, { table: ctx.definition.name, columns: names }, ctx.limit),
     ),
     columns: names,
+    ...(extra ? keyExtras(extra) : {}),
+  };
+}
+
+/** deferrable, comment and NULLS NOT DISTINCT of a key extra, only those that are set. */
+function keyExtras(extra: { deferrable?: PrimaryKey["deferrable"]; comment?: string; nullsNotDistinct?: boolean }): Partial<UniqueConstraint> {
+  return {
+    ...(extra.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
+    ...(extra.deferrable !== undefined ? { deferrable: extra.deferrable } : {}),
+    ...(extra.comment !== undefined ? { comment: extra.comment } : {}),
   };
 }
 
@@ -381,7 +400,13 @@ function buildForeignKey(ctx: TableContext, fk: ForeignKeyExtra): ForeignKey {
   if (targets.some((t) => t.table !== referenced)) {
     throw new KilnError(`${ctx.where}: the foreignColumns of foreignKey(...) must all belong to the same table.`);
   }
-  return foreignKeyOf(ctx, fk.name, columns, targets, fk);
+  return {
+    ...foreignKeyOf(ctx, fk.name, columns, targets, fk),
+    ...(fk.match !== undefined ? { match: fk.match } : {}),
+    ...(fk.deferrable !== undefined ? { deferrable: fk.deferrable } : {}),
+    ...(fk.notValid ? { notValid: true } : {}),
+    ...(fk.comment !== undefined ? { comment: fk.comment } : {}),
+  };
 }
 
 function foreignKeyOf(
@@ -417,16 +442,7 @@ function buildIndex(ctx: TableContext, ix: IndexBuilder): Index {
   if (ix.elements.length === 0) {
     throw new KilnError(`${ctx.where}: ${what} has no columns; write index().on(t.column) or index().on(sql\`lower(\${t.column})\`).`);
   }
-  const columns: IndexElement[] = ix.elements.map((element) => {
-    if (isSqlFragment(element)) {
-      const only = element.chunks.length === 1 ? element.chunks[0] : undefined;
-      if (only !== undefined && typeof only !== "string" && isColumnReference(only)) {
-        return ctx.own([only], what)[0]!.name;
-      }
-      return { expression: ctx.render(element, `${what} expression`) };
-    }
-    return ctx.own([element], what)[0]!.name;
-  });
+  const columns: IndexElement[] = ix.elements.map((element) => buildIndexElement(ctx, element, what));
   const tokens = columns.map((c) => elementColumn(c) ?? expressionToken(elementExpression(c)!));
   return {
     name: ctx.name(ix.name, what, () => applyNamingTemplate("ix", ctx.naming.ix, { table: ctx.definition.name, columns: tokens }, ctx.limit)),
@@ -434,6 +450,54 @@ function buildIndex(ctx: TableContext, ix: IndexBuilder): Index {
     ...(ix.isUnique ? { unique: true } : {}),
     ...(ix.predicate !== undefined ? { where: ctx.render(ix.predicate, `${what} .where(...)`) } : {}),
     ...(ix.method !== undefined ? { method: ix.method } : {}),
+    ...(ix.included && ix.included.length > 0 ? { include: ctx.own(ix.included, `${what} .include(...)`).map((c) => c.name) } : {}),
+    ...(ix.isNullsNotDistinct ? { nullsNotDistinct: true } : {}),
+    ...(ix.parameters && Object.keys(ix.parameters).length > 0 ? { with: { ...ix.parameters } } : {}),
+    ...(ix.tablespaceName !== undefined ? { tablespace: ix.tablespaceName } : {}),
+    ...(ix.commentText !== undefined ? { comment: ix.commentText } : {}),
+  };
+}
+
+/** A column, a sql`...` expression, or key(...) of either with its options. */
+function buildIndexElement(ctx: TableContext, element: IndexElementInput, what: string): IndexElement {
+  if (isIndexKey(element)) {
+    const base = buildIndexElement(ctx, element.target, what);
+    const o = element.options;
+    const options = {
+      ...(o.collate !== undefined ? { collation: o.collate } : {}),
+      ...(o.opclass !== undefined ? { opclass: o.opclass } : {}),
+      ...(o.opclassParams !== undefined ? { opclassParams: o.opclassParams } : {}),
+      ...(o.order === "desc" ? { descending: true } : {}),
+      ...(o.nulls !== undefined ? { nulls: o.nulls } : {}),
+    };
+    return normalizeIndexElement(typeof base === "string" ? { column: base, ...options } : { ...base, ...options });
+  }
+  if (isSqlFragment(element)) {
+    const only = element.chunks.length === 1 ? element.chunks[0] : undefined;
+    if (only !== undefined && typeof only !== "string" && isColumnReference(only)) {
+      return ctx.own([only], what)[0]!.name;
+    }
+    return { expression: ctx.render(element, `${what} expression`) };
+  }
+  return ctx.own([element], what)[0]!.name;
+}
+
+function buildExclusion(ctx: TableContext, ex: ExclusionBuilder): ExclusionConstraint {
+  const what = `exclude(${ex.name ? `"${ex.name}"` : ""})`;
+  if (ex.elements.length === 0) {
+    throw new KilnError(`${ctx.where}: ${what} has no elements; write .on([t.column, "="], [t.other, "&&"]).`);
+  }
+  const elements = ex.elements.map(([element, operator]) => ({ element: buildIndexElement(ctx, element, what), operator }));
+  const tokens = elements.map((e) => elementColumn(e.element) ?? expressionToken(elementExpression(e.element)!));
+  return {
+    name: ctx.name(ex.name, what, () => applyNamingTemplate("ix", "%(table_name)s_%(column_0_N_name)s_excl", { table: ctx.definition.name, columns: tokens }, ctx.limit)),
+    method: ex.method,
+    elements,
+    ...(ex.included && ex.included.length > 0 ? { include: ctx.own(ex.included, `${what} .include(...)`).map((c) => c.name) } : {}),
+    ...(ex.predicate !== undefined ? { where: ctx.render(ex.predicate, `${what} .where(...)`) } : {}),
+    ...(ex.parameters && Object.keys(ex.parameters).length > 0 ? { with: { ...ex.parameters } } : {}),
+    ...(ex.deferrableMode !== undefined ? { deferrable: ex.deferrableMode } : {}),
+    ...(ex.commentText !== undefined ? { comment: ex.commentText } : {}),
   };
 }
 

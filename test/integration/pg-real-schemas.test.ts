@@ -92,16 +92,6 @@ const SCHEMAS: RealSchema[] = [
     pending: [],
     known: [
       {
-        area: "idx (constraint options)",
-        what: "DEFERRABLE INITIALLY DEFERRED foreign keys come back immediate",
-        rewrite: (d) => d.replaceAll(" DEFERRABLE INITIALLY DEFERRED", ""),
-      },
-      {
-        area: "idx (index element options)",
-        what: "operator classes (gin_trgm_ops, text_pattern_ops) and DESC / NULLS LAST in index elements are lost",
-        rewrite: (d) => d.replace(/ (public\.)?\w+_ops\b/g, "").replace(/ DESC NULLS LAST| DESC| NULLS (FIRST|LAST)/g, ""),
-      },
-      {
         area: "types (sequences)",
         what: "owned sequences come back with another data type (AS integer) and START WITH 1",
         rewrite: (d) => d.replace(/^ {4}AS integer\n/gm, "").replace(/START WITH \d+/g, "START WITH 1"),

@@ -38,7 +38,7 @@ const expectedRichCatalog: Catalog = {
         },
       ],
       checks: [{ name: 'check "me"', expression: '"With Space" > 0' }],
-      indexes: [{ name: "Odd idx", columns: ["With Space", { expression: `"semi;colon" || 'x'::text` }] }],
+      indexes: [{ name: "Odd idx", columns: [{ column: "With Space", descending: true }, { expression: `"semi;colon" || 'x'::text` }] }],
     },
     {
       schema: "billing",

@@ -423,6 +423,9 @@ export function compileOperation(op: Operation, context: CompileContext): Statem
     case "attachPartition":
     case "detachPartition":
       return []; // refused above
+    case "createExclusionConstraint":
+      // refuseUnsupportedFeatures above has already refused it; the compiler wants the case.
+      throw new KilnError(`MySQL has no exclusion constraints (${op.constraint.name} on ${target(op)}).`);
     case "batchAlterTable":
       // MySQL alters tables in place: the group is just its changes in order.
       return op.operations.flatMap((inner) => compileOperation(inner, context));

@@ -13,6 +13,7 @@ import type {
   ForeignKey,
   IndexElement,
   PrimaryKey,
+  Table,
   UniqueConstraint,
 } from "../../catalog/types.js";
 import { KilnError } from "../../errors.js";
@@ -27,7 +28,7 @@ import type {
   Operation,
   Statement,
 } from "../../operations/types.js";
-import { includeSql, indexElementSql, storageParametersSql } from "./compile/indexes.js";
+import { deferrableSql, exclusionBody, includeSql, indexElementSql, storageParametersSql } from "./compile/indexes.js";
 import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
 import { postgresType, serialType } from "./types.js";
 import { compileAttachPartition, compileDetachPartition, createPartitionSql, detachBeforeDrop, partitionByPart } from "./compile/partitions.js";
@@ -107,18 +108,19 @@ function fkAction(action: FkAction): string {
 }
 
 function primaryKeyBody(pk: PrimaryKey): string {
-  return `PRIMARY KEY ${columnList(pk.columns)}`;
+  return `PRIMARY KEY ${columnList(pk.columns)}${deferrableSql(pk.deferrable)}`;
 }
 
 function uniqueBody(unique: UniqueConstraint): string {
-  return `UNIQUE ${columnList(unique.columns)}`;
+  return `UNIQUE${unique.nullsNotDistinct ? " NULLS NOT DISTINCT" : ""} ${columnList(unique.columns)}${deferrableSql(unique.deferrable)}`;
 }
 
 function foreignKeyBody(fk: ForeignKey): string {
   let sql = `FOREIGN KEY ${columnList(fk.columns)} REFERENCES ${tableName(fk.refSchema, fk.refTable)} ${columnList(fk.refColumns)}`;
+  if (fk.match === "full") sql += " MATCH FULL";
   if (fk.onDelete) sql += ` ON DELETE ${fkAction(fk.onDelete)}`;
   if (fk.onUpdate) sql += ` ON UPDATE ${fkAction(fk.onUpdate)}`;
-  return sql;
+  return sql + deferrableSql(fk.deferrable);
 }
 
 function checkBody(check: CheckConstraint, where: string): string {
@@ -135,16 +137,51 @@ function createTable({ table }: CreateTable): Statement[] {
   const where = qualifiedLabel(table.schema, table.name);
   // A partition's columns are its parent's: PostgreSQL copies them.
   const elements = table.partitionOf ? [] : table.columns.map((column) => columnDefinition(column, where));
-  if (table.primaryKey) elements.push(named(table.primaryKey.name, primaryKeyBody(table.primaryKey)));
-  for (const unique of table.uniques) elements.push(named(unique.name, uniqueBody(unique)));
-  for (const fk of table.foreignKeys) elements.push(named(fk.name, foreignKeyBody(fk)));
-  for (const check of table.checks) elements.push(named(check.name, checkBody(check, where)));
-  if (table.partitionOf) {
-    return [statement(createPartitionSql(table.schema, table.name, table.partitionOf, elements, table.partitionBy, where)), ...createTableComments({ table })];
-  }
-  // PostgreSQL allows a table without columns (`()`).
-  const body = elements.length > 0 ? `(\n  ${elements.join(",\n  ")}\n)` : "()";
-  return [statement(`CREATE TABLE ${tableName(table.schema, table.name)} ${body}${partitionByPart(table.partitionBy, where)}`), ...createTableComments({ table })];
+  // CREATE TABLE validates every constraint (the table is empty): a NOT VALID one is added after it, as pg_dump does.
+  const later: Statement[] = [];
+  const add = (name: string | undefined, body: string, notValid: boolean | undefined) => {
+    if (notValid && name !== undefined) later.push(addConstraint(table.schema, table.name, name, body, true));
+    else elements.push(named(name, body));
+  };
+  if (table.primaryKey) add(table.primaryKey.name, primaryKeyBody(table.primaryKey), false);
+  for (const unique of table.uniques) add(unique.name, uniqueBody(unique), false);
+  for (const fk of table.foreignKeys) add(fk.name, foreignKeyBody(fk), fk.notValid);
+  for (const check of table.checks) add(check.name, checkBody(check, where), check.notValid);
+  for (const ex of table.exclusions ?? []) add(ex.name, exclusionBody(ex, where, sqlText), false);
+  const create = table.partitionOf
+    ? createPartitionSql(table.schema, table.name, table.partitionOf, elements, table.partitionBy, where)
+    : // PostgreSQL allows a table without columns (`()`).
+      `CREATE TABLE ${tableName(table.schema, table.name)} ${elements.length > 0 ? `(\n  ${elements.join(",\n  ")}\n)` : "()"}${partitionByPart(table.partitionBy, where)}`;
+  return [
+    statement(create),
+    ...later,
+    ...createTableComments({ table }),
+    ...tableConstraintComments(table),
+  ];
+}
+
+/** COMMENT ON CONSTRAINT for each constraint of the table that has a comment (and a name). */
+function tableConstraintComments(table: Table): Statement[] {
+  const constraints = [
+    ...(table.primaryKey ? [table.primaryKey] : []),
+    ...table.uniques,
+    ...table.foreignKeys,
+    ...table.checks,
+    ...(table.exclusions ?? []),
+  ];
+  return constraints.flatMap((c) => (c.comment !== undefined && c.name !== undefined ? [constraintComment(table.schema, table.name, c.name, c.comment)] : []));
+}
+
+function constraintComment(schema: string | undefined, table: string, name: string, comment: string | null): Statement {
+  return statement(`COMMENT ON CONSTRAINT ${quoteIdentifier(name)} ON ${tableName(schema, table)} IS ${quoteLiteral(comment)}`);
+}
+
+/** ALTER TABLE ADD CONSTRAINT, then its comment. */
+function addNamedConstraint(op: { schema?: string; table: string; notValid?: boolean; constraint: { name: string; comment?: string; notValid?: boolean } }, body: string): Statement[] {
+  const { schema, table, constraint } = op;
+  const statements = [addConstraint(schema, table, constraint.name, body, op.notValid || constraint.notValid)];
+  if (constraint.comment !== undefined) statements.push(constraintComment(schema, table, constraint.name, constraint.comment));
+  return statements;
 }
 
 function createTableComments({ table }: Pick<CreateTable, "table">): Statement[] {
@@ -334,13 +371,15 @@ export function compilePostgres(op: Operation): Statement[] {
     case "dropIndex":
       return dropIndex(op);
     case "createPrimaryKey":
-      return [addConstraint(op.schema, op.table, op.constraint.name, primaryKeyBody(op.constraint))];
+      return addNamedConstraint(op, primaryKeyBody(op.constraint));
     case "createUniqueConstraint":
-      return [addConstraint(op.schema, op.table, op.constraint.name, uniqueBody(op.constraint))];
+      return addNamedConstraint(op, uniqueBody(op.constraint));
     case "createForeignKey":
-      return [addConstraint(op.schema, op.table, op.constraint.name, foreignKeyBody(op.constraint), op.notValid)];
+      return addNamedConstraint(op, foreignKeyBody(op.constraint));
     case "createCheckConstraint":
-      return [addConstraint(op.schema, op.table, op.constraint.name, checkBody(op.constraint, qualifiedLabel(op.schema, op.table)), op.notValid)];
+      return addNamedConstraint(op, checkBody(op.constraint, qualifiedLabel(op.schema, op.table)));
+    case "createExclusionConstraint":
+      return addNamedConstraint(op, exclusionBody(op.constraint, qualifiedLabel(op.schema, op.table), sqlText));
     case "dropConstraint":
       return [statement(`ALTER TABLE ${tableName(op.schema, op.table)} DROP CONSTRAINT ${quoteIdentifier(op.name)}`)];
     case "validateConstraint":

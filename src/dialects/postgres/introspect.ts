@@ -9,8 +9,8 @@ import type {
   EnumType,
   FkAction,
   ForeignKey,
-  Index,
-  IndexElement,
+  Deferrable,
+  PrimaryKey,
   Table,
   UniqueConstraint,
 } from "../../catalog/types.js";
@@ -25,6 +25,7 @@ import {
   PARTITION_JOINS,
   partitionFields,
 } from "./introspect/partitions.js";
+import { exclusionFrom, INDEX_COLUMNS_SQL, INDEX_JOINS_SQL, indexFrom } from "./introspect/indexes.js";
 import { neutralTypeName, normalizeCheckDefinition, normalizeDefault, normalizeExpression } from "./normalize.js";
 
 export const DEFAULT_SCHEMA = "public";
@@ -133,11 +134,16 @@ SELECT a.attrelid::int8::text AS table_oid, a.attnum AS attnum, a.attname AS nam
   ) owned ON ad.adbin IS NOT NULL AND owned.refobjid = a.attrelid AND owned.refobjsubid = a.attnum
  WHERE a.attnum > 0 AND NOT a.attisdropped`;
 
-// contype 'n' (NOT NULL, listed from PostgreSQL 18 on) and 'x', 't' are not Catalog constraints.
+// contype 'n' (NOT NULL, listed from PostgreSQL 18 on) and 't' are not Catalog constraints.
 // Referenced columns may belong to a table outside the schemas read: named here.
+// An exclusion constraint ('x') also reads its index (introspect/indexes.ts).
 const CONSTRAINTS_SQL = `
 SELECT con.conrelid::int8::text AS table_oid, con.conname AS name, con.contype AS type,
-       array_to_string(con.conkey, ',') AS column_numbers,
+       array_to_string(con.conkey, ',') AS conkey_numbers,
+       con.condeferrable AS deferrable, con.condeferred AS deferred, con.confmatchtype AS match_type,
+       con.convalidated AS validated, cd.description AS comment,
+       ci.indnullsnotdistinct AS key_nulls_not_distinct,
+       xi.*,
        CASE WHEN con.contype = 'f' THEN
          ARRAY(SELECT a.attname::text
                  FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
@@ -146,32 +152,35 @@ SELECT con.conrelid::int8::text AS table_oid, con.conname AS name, con.contype A
        END AS ref_columns,
        rn.nspname AS ref_schema, rc.relname AS ref_table,
        con.confdeltype AS on_delete, con.confupdtype AS on_update,
-       CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
+       CASE WHEN con.contype IN ('c', 'x') THEN pg_catalog.pg_get_constraintdef(con.oid) END AS definition,
        ${OWN_CONSTRAINT} AS own
   FROM unnest($1::int8[]::oid[]) AS r(oid)
   JOIN pg_catalog.pg_constraint con ON con.conrelid = r.oid
   LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
   LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
- WHERE con.contype IN ('p', 'u', 'f', 'c') AND (${OWN_CONSTRAINT} OR ${INHERITED_CONSTRAINT})`;
+  LEFT JOIN pg_catalog.pg_description cd
+         ON cd.objoid = con.oid AND cd.classoid = 'pg_constraint'::regclass AND cd.objsubid = 0
+  LEFT JOIN pg_catalog.pg_index ci ON con.contype IN ('p', 'u', 'x') AND ci.indexrelid = con.conindid
+  LEFT JOIN LATERAL (
+    SELECT ${INDEX_COLUMNS_SQL}
+      FROM pg_catalog.pg_index i
+      JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid${INDEX_JOINS_SQL}
+     WHERE con.contype = 'x' AND i.indexrelid = con.conindid
+  ) xi ON true
+ WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND (${OWN_CONSTRAINT} OR ${INHERITED_CONSTRAINT})`;
 
 // Indexes that back a primary key, unique or exclusion constraint are the constraint's business.
 // Columns are attnums (indkey, its first indnkeyatts are the key; 0: an expression, printed by
 // pg_get_indexdef, which is asked only when there is one).
 const INDEXES_SQL = `
 SELECT i.indrelid::int8::text AS table_oid, ic.relname AS name, i.indisunique AS is_unique,
-       am.amname AS method,
-       pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
-       i.indkey::text AS column_numbers, i.indnkeyatts AS key_count,
-       CASE WHEN i.indexprs IS NOT NULL THEN
-         ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k, false) END
-                 FROM generate_series(1, i.indnkeyatts::int) AS k
-                ORDER BY k)
-       END AS expressions,
-       ${OWN_INDEX} AS own
+       pg_catalog.pg_get_indexdef(i.indexrelid) AS definition, d.description AS comment,
+       ${OWN_INDEX} AS own,${INDEX_COLUMNS_SQL}
   FROM unnest($1::int8[]::oid[]) AS r(oid)
   JOIN pg_catalog.pg_index i ON i.indrelid = r.oid
-  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-  JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid${INDEX_JOINS_SQL}
+  LEFT JOIN pg_catalog.pg_description d
+         ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
                     WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid
                       AND con.contype IN ('p', 'u', 'x'))`;
@@ -255,8 +264,8 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
   for (const r of constraintRows) {
     const oid = String(r.table_oid);
     const table = inherited.target(tablesByOid.get(oid), r.own === false);
-    const columns = attnums(r.column_numbers).map(nameOf(oid)).filter((n): n is string => n !== undefined);
-    if (table) addConstraint(table, r, columns, alias, spell);
+    const columns = attnums(r.conkey_numbers).map(nameOf(oid)).filter((n): n is string => n !== undefined);
+    if (table) addConstraint(table, r, columns, alias, spell, nameOf(oid));
   }
   for (const r of indexRows) {
     const oid = String(r.table_oid);
@@ -269,6 +278,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     table.foreignKeys.sort(byName);
     table.checks.sort(byName);
     table.indexes.sort(byName);
+    table.exclusions?.sort(byName);
   }
   inherited.finish(byName);
   tables.sort(byQualifiedName);
@@ -365,14 +375,21 @@ function addConstraint(
   columns: string[],
   alias: (schema: string) => string | undefined,
   spell: Spellings,
+  nameOf: (attnum: number) => string | undefined,
 ): void {
   const name = String(r.name);
   switch (r.type) {
     case "p":
-      table.primaryKey = { name, columns };
+      table.primaryKey = constraintExtras<PrimaryKey>(r, { name, columns });
       break;
-    case "u":
-      table.uniques.push({ name, columns } satisfies UniqueConstraint);
+    case "u": {
+      const unique: UniqueConstraint = { name, columns };
+      if (r.key_nulls_not_distinct === true) unique.nullsNotDistinct = true;
+      table.uniques.push(constraintExtras(r, unique));
+      break;
+    }
+    case "x":
+      (table.exclusions ??= []).push(constraintExtras(r, exclusionFrom(r, nameOf, spell)));
       break;
     case "f": {
       const fk: ForeignKey = {
@@ -384,30 +401,23 @@ function addConstraint(
         ...optional("onDelete", FK_ACTIONS[String(r.on_delete)]),
         ...optional("onUpdate", FK_ACTIONS[String(r.on_update)]),
       };
-      table.foreignKeys.push(fk);
+      if (r.match_type === "f") fk.match = "full";
+      table.foreignKeys.push(constraintExtras(r, fk));
       break;
     }
     case "c":
-      table.checks.push({ name, expression: spell.check(String(r.definition)) } satisfies CheckConstraint);
+      table.checks.push(constraintExtras<CheckConstraint>(r, { name, expression: spell.check(String(r.definition)) }));
       break;
   }
 }
 
-function indexFrom(r: Row, nameOf: (attnum: number) => string | undefined, spell: Spellings): Index {
-  const expressions = (r.expressions as (string | null)[] | null) ?? [];
-  const key = attnums(r.column_numbers).slice(0, Number(r.key_count));
-  const columns: IndexElement[] = key.map((attnum, i) =>
-    attnum !== 0 ? (nameOf(attnum) ?? String(attnum)) : { expression: spell.expression(String(expressions[i])) },
-  );
-  const method = String(r.method);
-  const predicate = nullable(r.predicate);
-  return {
-    name: String(r.name),
-    columns,
-    ...(r.is_unique === true ? { unique: true } : {}),
-    ...optional("where", predicate === undefined ? undefined : spell.expression(predicate)),
-    ...optional("method", method === "btree" ? undefined : method),
-  };
+/** DEFERRABLE, NOT VALID and the comment, which every kind of constraint may have, added to `constraint`. */
+function constraintExtras<C extends { deferrable?: Deferrable; notValid?: boolean; comment?: string }>(r: Row, constraint: C): C {
+  if (r.deferrable === true) constraint.deferrable = r.deferred === true ? "deferred" : "immediate";
+  if (r.validated === false) constraint.notValid = true;
+  const comment = nullable(r.comment);
+  if (comment !== undefined) constraint.comment = comment;
+  return constraint;
 }
 
 /** `{ key: value }`, or nothing when value is undefined, so Catalog objects carry no undefined keys. */

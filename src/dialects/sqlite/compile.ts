@@ -190,6 +190,9 @@ export function compileOperation(op: Operation | BatchAlterTable): Statement[] {
     case "createCheckConstraint":
     case "dropConstraint":
       throw needsConnection(describe(op), tableOf(op));
+    case "createExclusionConstraint":
+      // refuseUnsupportedFeatures above has already refused it; the compiler wants the case.
+      throw new KilnError(`SQLite has no exclusion constraints (${op.constraint.name} on ${op.table}).`);
     // SQLite checks every constraint as rows are written: nothing to validate later.
     case "validateConstraint":
     // No enum types (enum columns are TEXT) and no comments in SQLite.

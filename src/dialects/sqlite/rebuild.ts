@@ -196,6 +196,7 @@ function applyOne(state: RebuiltTable, op: Operation): void {
         unique: table.uniques,
         foreignkey: table.foreignKeys,
         primary: table.primaryKey ? [table.primaryKey] : [],
+        exclusion: [],
       } as const;
       const list = lists[op.type] as { name?: string }[];
       const target = op.name === "" ? unnamedConstraint(table, op) : list.find((c) => c.name === op.name);
