@@ -158,3 +158,24 @@ describe.skipIf(!available)("nothing lost in silence: Sakila's views, triggers a
     }
   }, 120_000);
 });
+
+describe.skipIf(!available)("MySQL indexes from the model DSL", () => {
+  it("a prefix key part and a FULLTEXT index are created as declared, and check then finds nothing", async () => {
+    const db = await createMysqlDatabase();
+    cleanups.push(() => db.drop());
+    const project = createProject({
+      url: db.url,
+      models: `import { table, integer, varchar, text, sql, index } from "kiln-migrate/schema";
+export const books = table("books", { id: integer().primaryKey(), title: varchar(200).notNull(), summary: text() },
+  (t) => [index("ix_books_title").on(sql\`\${t.title}(20)\`), index("ft_books").on(t.title, t.summary).using("fulltext")]);
+`,
+    });
+    cleanups.push(() => project.remove());
+    await kilnOk(project, ["revision", "--autogenerate", "-m", "books"]);
+    await kilnOk(project, ["upgrade", "head"]);
+    const created = (await showCreateTables(db.url)).books!;
+    expect(created).toContain("KEY `ix_books_title` (`title`(20))");
+    expect(created).toContain("FULLTEXT KEY `ft_books` (`title`,`summary`)");
+    expect((await project.kiln(["check"])).code).toBe(0);
+  }, 60_000);
+});
