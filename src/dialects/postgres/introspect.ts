@@ -26,6 +26,7 @@ import {
   partitionFields,
 } from "./introspect/partitions.js";
 import { exclusionFrom, INDEX_COLUMNS_SQL, INDEX_JOINS_SQL, indexFrom } from "./introspect/indexes.js";
+import { notExtensionMember } from "./introspect/extension-members.js";
 import { neutralTypeName, normalizeCheckDefinition, normalizeDefault, normalizeExpression } from "./normalize.js";
 
 export const DEFAULT_SCHEMA = "public";
@@ -69,8 +70,7 @@ const FK_ACTIONS: Record<string, FkAction | undefined> = {
 
 // Schemas named pg_* are reserved for the system (pg_catalog, pg_toast, pg_temp_N, ...).
 const USER_SCHEMA = `n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'`;
-const NOT_FROM_EXTENSION = (classTable: string, oid: string) =>
-  `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = '${classTable}'::regclass AND x.objid = ${oid} AND x.deptype = 'e')`;
+const NOT_FROM_EXTENSION = notExtensionMember;
 
 const SCHEMAS_SQL = `
 SELECT n.nspname AS name
