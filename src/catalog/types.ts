@@ -40,6 +40,12 @@ import type { PartitionBy, PartitionOf } from "./partitions.js";
 
 /** Canonical forms of an object's SQL text fields, for comparison only (see EXACT TEXT above). */
 export type Canonical<F extends string> = { [K in F]?: string };
+import type { CompositeType } from "./composite-types.js";
+import type { Domain } from "./domains.js";
+import type { Extension } from "./extensions.js";
+import type { Sequence } from "./sequences.js";
+
+export type { CompositeType, Domain, Extension, Sequence };
 
 export type FkAction = "cascade" | "restrict" | "set null" | "set default" | "no action";
 
@@ -257,6 +263,7 @@ export interface EnumType {
   schema?: string;
   name: string;
   values: string[];
+  comment?: string;
 }
 
 export interface Catalog {
@@ -269,6 +276,11 @@ export interface Catalog {
    * read by autogenerate (Dialect.surveyObjects) for ordering drops. Never compared.
    */
   dependencies?: Dependency[];
+  /** PostgreSQL object kinds (catalog/<kind>.ts); absent: none. */
+  sequences?: Sequence[];
+  domains?: Domain[];
+  compositeTypes?: CompositeType[];
+  extensions?: Extension[];
 }
 
 export function emptyCatalog(): Catalog {

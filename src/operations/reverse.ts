@@ -12,6 +12,8 @@ import { KilnError } from "../errors.js";
 import { columnAfterAlter } from "./column-after.js";
 import { describePartitionOperation, detachFromOf, reverseAttachPartition, reverseDetachPartition } from "./partitions.js";
 import type { AlterColumn, DropConstraint, DropIndex, DropTable, Operation, TableOptionChanges } from "./types.js";
+import { describeObjectOperation, isObjectOperation } from "./objects.js";
+import { reverseObjectOperation } from "./reverse-objects.js";
 
 export class NotReversibleError extends KilnError {
   readonly operation: Operation;
@@ -33,6 +35,7 @@ function qualified(schema: string | undefined, name: string): string {
 
 /** A short human description: `dropColumn app.users.email`. */
 export function describeOperation(op: Operation): string {
+  if (isObjectOperation(op)) return describeObjectOperation(op);
   switch (op.kind) {
     case "batchAlterTable":
       return `batchAlterTable ${qualified(op.schema, op.table)} (${op.operations.length} change(s))`;
@@ -164,6 +167,7 @@ function withNotValid<C extends { notValid?: boolean }>(op: { notValid?: boolean
 
 /** The operations that undo `op`. Throws NotReversibleError when that cannot be known or done. */
 export function reverseOperation(op: Operation): Operation[] {
+  if (isObjectOperation(op)) return reverseObjectOperation(op);
   switch (op.kind) {
     case "batchAlterTable":
       return [{ ...op, operations: reverseOperations(op.operations) }];
@@ -209,10 +213,10 @@ export function reverseOperation(op: Operation): Operation[] {
       // Validation only checks rows; there is nothing to undo.
       return [];
     case "createEnum":
-      return [{ kind: "dropEnum", ...schemaOf(op.schema), name: op.name, old: op.values }];
+      return [{ kind: "dropEnum", ...schemaOf(op.schema), name: op.name, old: op.values, ...(op.comment !== undefined ? { oldComment: op.comment } : {}) }];
     case "dropEnum":
       if (!op.old) throw new NotReversibleError(op, "the old enum values are unknown");
-      return [{ kind: "createEnum", ...schemaOf(op.schema), name: op.name, values: op.old }];
+      return [{ kind: "createEnum", ...schemaOf(op.schema), name: op.name, values: op.old, ...(op.oldComment !== undefined ? { comment: op.oldComment } : {}) }];
     case "addEnumValue":
       throw new NotReversibleError(op, "PostgreSQL cannot remove a value from an enum type (it would have to recreate the type and rewrite every column using it)");
     case "setTableOptions": {

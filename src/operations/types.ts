@@ -24,6 +24,7 @@ import type {
 import type { AttachPartition, DetachPartition } from "./partitions.js";
 
 export type { AttachPartition, DetachPartition } from "./partitions.js";
+import type { ObjectOperation } from "./objects.js";
 
 export type ConstraintType = "check" | "unique" | "foreignkey" | "primary" | "exclusion";
 
@@ -153,6 +154,7 @@ export interface CreateEnum {
   schema?: string;
   name: string;
   values: string[];
+  comment?: string;
 }
 
 export interface DropEnum {
@@ -161,6 +163,8 @@ export interface DropEnum {
   name: string;
   /** Values before the drop, for reversal. */
   old?: string[];
+  /** The comment before the drop, for reversal. */
+  oldComment?: string;
 }
 
 export interface AddEnumValue {
@@ -227,6 +231,7 @@ export interface BatchAlterTable extends TableRef {
 }
 
 export type Operation =
+  | ObjectOperation
   | BatchAlterTable
   | CreateTable
   | DropTable

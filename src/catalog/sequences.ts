@@ -1,0 +1,78 @@
+/**
+ * Sequences that stand on their own (CREATE SEQUENCE), not the ones behind an
+ * identity or serial column (those belong to their column).
+ *
+ * Numbers are decimal strings: a bigint sequence reaches 2^63 - 1, beyond what a
+ * JavaScript number holds exactly. Options equal to PostgreSQL's defaults for the
+ * sequence's type and direction are left out (normalizeSequence), so that a model
+ * that says nothing and a database that shows the default compare equal.
+ */
+export interface SequenceOptions {
+  /** smallint, integer or bigint (the default, left out). */
+  type?: string;
+  start?: string;
+  increment?: string;
+  min?: string;
+  max?: string;
+  cache?: string;
+  cycle?: boolean;
+}
+
+/** Where a sequence stands: `setval(seq, last, called)`. Read from the database, restored on re-creation, never compared. */
+export interface SequenceValue {
+  last: string;
+  called: boolean;
+}
+
+export interface Sequence extends SequenceOptions {
+  schema?: string;
+  name: string;
+  /** OWNED BY: a column of a table in the sequence's schema (dropped with it). */
+  ownedBy?: { table: string; column: string };
+  comment?: string;
+  value?: SequenceValue;
+}
+
+export const SEQUENCE_OPTION_KEYS = ["type", "start", "increment", "min", "max", "cache", "cycle"] as const;
+export type SequenceOptionKey = (typeof SEQUENCE_OPTION_KEYS)[number];
+
+const TYPE_RANGE: Record<string, { min: bigint; max: bigint }> = {
+  smallint: { min: -32768n, max: 32767n },
+  integer: { min: -2147483648n, max: 2147483647n },
+  bigint: { min: -9223372036854775808n, max: 9223372036854775807n },
+};
+
+const TYPE_SYNONYMS: Record<string, string> = { int2: "smallint", int4: "integer", int: "integer", int8: "bigint" };
+
+/** PostgreSQL's defaults for a sequence of `type` counting by `increment`. */
+export function sequenceDefaults(type: string, increment: bigint): Required<Omit<SequenceOptions, "type">> {
+  const range = TYPE_RANGE[type] ?? TYPE_RANGE.bigint!;
+  const min = increment > 0n ? 1n : range.min;
+  const max = increment > 0n ? range.max : -1n;
+  return { start: String(increment > 0n ? min : max), increment: "1", min: String(min), max: String(max), cache: "1", cycle: false };
+}
+
+/** The sequence's options with every default left out (the form both Catalog sides use). */
+export function normalizeSequenceOptions<T extends SequenceOptions>(sequence: T): T {
+  const type = TYPE_SYNONYMS[sequence.type ?? "bigint"] ?? sequence.type ?? "bigint";
+  const increment = BigInt(sequence.increment ?? "1");
+  const range = TYPE_RANGE[type];
+  const min = sequence.min !== undefined ? BigInt(sequence.min) : increment > 0n ? 1n : (range?.min ?? 0n);
+  const max = sequence.max !== undefined ? BigInt(sequence.max) : increment > 0n ? (range?.max ?? 0n) : -1n;
+  const defaults = sequenceDefaults(type, increment);
+  const result = { ...sequence } as T;
+  for (const key of SEQUENCE_OPTION_KEYS) delete result[key];
+  if (type !== "bigint") result.type = type;
+  if (sequence.start !== undefined && BigInt(sequence.start) !== (increment > 0n ? min : max)) result.start = String(BigInt(sequence.start));
+  if (increment !== 1n) result.increment = String(increment);
+  if (min !== BigInt(defaults.min)) result.min = String(min);
+  if (max !== BigInt(defaults.max)) result.max = String(max);
+  if (sequence.cache !== undefined && BigInt(sequence.cache) !== 1n) result.cache = String(BigInt(sequence.cache));
+  if (sequence.cycle) result.cycle = true;
+  return result;
+}
+
+/** The option keys whose values differ between two normalized sequences. */
+export function changedSequenceOptions(a: SequenceOptions, b: SequenceOptions): SequenceOptionKey[] {
+  return SEQUENCE_OPTION_KEYS.filter((key) => (a[key] ?? null) !== (b[key] ?? null));
+}

@@ -1,0 +1,15 @@
+/** COMMENT ON for the object kinds that are not tables or columns. */
+export type CommentTarget = "sequence" | "domain" | "type";
+
+export interface SetComment {
+  kind: "setComment";
+  /** `type` covers enums and composite types (COMMENT ON TYPE). */
+  target: CommentTarget;
+  schema?: string;
+  name: string;
+  /** `null` removes the comment. */
+  comment: string | null;
+  existing?: string | null;
+}
+
+export const COMMENT_OPERATION_KINDS = ["setComment"] as const;

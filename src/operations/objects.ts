@@ -1,0 +1,67 @@
+/**
+ * Operations on PostgreSQL schema objects other than tables: sequences,
+ * domains, composite types, extensions, and their comments. Each layer
+ * (compile, reverse, render, summary) handles them in one place of its own,
+ * entered through isObjectOperation.
+ */
+import type { CommentTarget, SetComment } from "./comments.js";
+import { COMMENT_OPERATION_KINDS } from "./comments.js";
+import type { CompositeTypeOperation } from "./composite-types.js";
+import { COMPOSITE_TYPE_OPERATION_KINDS } from "./composite-types.js";
+import type { DomainOperation } from "./domains.js";
+import { DOMAIN_OPERATION_KINDS } from "./domains.js";
+import type { ExtensionOperation } from "./extensions.js";
+import { EXTENSION_OPERATION_KINDS } from "./extensions.js";
+import type { SequenceOperation } from "./sequences.js";
+import { SEQUENCE_OPERATION_KINDS } from "./sequences.js";
+
+export type ObjectOperation = SequenceOperation | DomainOperation | CompositeTypeOperation | ExtensionOperation | SetComment;
+export type { CommentTarget };
+
+const KINDS: ReadonlySet<string> = new Set([
+  ...SEQUENCE_OPERATION_KINDS,
+  ...DOMAIN_OPERATION_KINDS,
+  ...COMPOSITE_TYPE_OPERATION_KINDS,
+  ...EXTENSION_OPERATION_KINDS,
+  ...COMMENT_OPERATION_KINDS,
+]);
+
+export function isObjectOperation(op: { kind: string }): op is ObjectOperation {
+  return KINDS.has(op.kind);
+}
+
+export function objectLabel(schema: string | undefined, name: string): string {
+  return schema ? `${schema}.${name}` : name;
+}
+
+/** A short human description: `createSequence app.order_no`. */
+export function describeObjectOperation(op: ObjectOperation): string {
+  switch (op.kind) {
+    case "createSequence":
+      return `createSequence ${objectLabel(op.sequence.schema, op.sequence.name)}`;
+    case "createDomain":
+      return `createDomain ${objectLabel(op.domain.schema, op.domain.name)}`;
+    case "createCompositeType":
+      return `createCompositeType ${objectLabel(op.type.schema, op.type.name)}`;
+    case "createExtension":
+      return `createExtension ${op.extension.name}`;
+    case "dropExtension":
+      return `dropExtension ${op.name}`;
+    case "addDomainConstraint":
+      return `addDomainConstraint ${op.constraint.name} on ${objectLabel(op.schema, op.name)}`;
+    case "dropDomainConstraint":
+      return `dropDomainConstraint ${op.constraint} on ${objectLabel(op.schema, op.name)}`;
+    case "addCompositeAttribute":
+      return `addCompositeAttribute ${objectLabel(op.schema, op.name)}.${op.attribute.name}`;
+    case "dropCompositeAttribute":
+      return `dropCompositeAttribute ${objectLabel(op.schema, op.name)}.${op.attribute}`;
+    case "setComment":
+      return `setComment on ${op.target} ${objectLabel(op.schema, op.name)}`;
+    case "dropSequence":
+    case "alterSequence":
+    case "dropDomain":
+    case "alterDomain":
+    case "dropCompositeType":
+      return `${op.kind} ${objectLabel(op.schema, op.name)}`;
+  }
+}
