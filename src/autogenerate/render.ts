@@ -10,6 +10,8 @@ import { codeLineComment } from "../neutralize.js";
 import type { ColumnSpec } from "../operations/facade.js";
 import { describeOperation, NotReversibleError, reverseOperation } from "../operations/reverse.js";
 import type { DropConstraint, Operation } from "../operations/types.js";
+import { isObjectOperation } from "../operations/objects.js";
+import { renderObjectCall } from "./render-objects.js";
 import { formatCall, inline, LINE_WIDTH, Multiline } from "./format.js";
 import { defaultName } from "./names.js";
 import { operationRisks } from "./risks.js";
@@ -223,6 +225,7 @@ function alterColumnOptions(op: Extract<Operation, { kind: "alterColumn" }>): Re
 }
 
 function renderCall(op: Operation): string[] {
+  if (isObjectOperation(op)) return renderObjectCall(op);
   switch (op.kind) {
     case "batchAlterTable":
       return batchCalls(op);
@@ -289,7 +292,7 @@ function renderCall(op: Operation): string[] {
     case "validateConstraint":
       return [formatCall("validateConstraint", withOptions([op.name, op.table], { schema: op.schema }))];
     case "createEnum":
-      return [formatCall("createEnum", withOptions([op.name, op.values], { schema: op.schema }))];
+      return [formatCall("createEnum", withOptions([op.name, op.values], { schema: op.schema, comment: op.comment }))];
     case "dropEnum":
       return [formatCall("dropEnum", withOptions([op.name], { schema: op.schema }))];
     case "addEnumValue":

@@ -4,7 +4,9 @@
  */
 import { describeIndexElement } from "../catalog/index-elements.js";
 import type { Column, IndexElement } from "../catalog/types.js";
+import { isObjectOperation } from "../operations/objects.js";
 import type { Operation } from "../operations/types.js";
+import { summarizeObjectOperation } from "./render-objects.js";
 
 function at(schema: string | undefined, name: string): string {
   return schema ? `${schema}.${name}` : name;
@@ -44,6 +46,7 @@ function alterations(op: Extract<Operation, { kind: "alterColumn" }>): string[] 
 }
 
 export function summarizeOperation(op: Operation): string {
+  if (isObjectOperation(op)) return summarizeObjectOperation(op);
   switch (op.kind) {
     case "batchAlterTable":
       return `~ table ${at(op.schema, op.table)}: ${op.operations.length} change${op.operations.length === 1 ? "" : "s"} in one batch`;

@@ -24,6 +24,17 @@ import type { DialectName, QueryResult } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
 import { type BatchBuilder, buildBatch } from "./batch.js";
 import type { AlterColumn, ConstraintType, DropConstraint, Operation, TableOptionChanges } from "./types.js";
+import type { CompositeAttribute } from "../catalog/composite-types.js";
+import type { CommentTarget } from "./comments.js";
+import {
+  alterSequenceFromSpec,
+  createCompositeTypeFromSpec,
+  createDomainFromSpec,
+  createSequenceFromSpec,
+  type DomainSpec,
+  type SequenceChangeSpec,
+  type SequenceSpec,
+} from "./facade-objects.js";
 
 /** A column as written in a revision file (createTable / addColumn). */
 export interface ColumnSpec {
@@ -48,6 +59,10 @@ export interface ColumnSpec {
 
 interface SchemaOption {
   schema?: string;
+}
+
+function schemaOption(options: SchemaOption): { schema?: string } {
+  return options.schema !== undefined ? { schema: options.schema } : {};
 }
 
 export interface CreateTableOptions extends SchemaOption {
@@ -332,8 +347,8 @@ export class Op {
     return this.push({ kind: "validateConstraint", name, table, schema: options.schema });
   }
 
-  createEnum(name: string, values: string[], options: SchemaOption = {}): Promise<void> {
-    return this.push({ kind: "createEnum", name, values, schema: options.schema });
+  createEnum(name: string, values: string[], options: SchemaOption & { comment?: string } = {}): Promise<void> {
+    return this.push({ kind: "createEnum", name, values, schema: options.schema, ...(options.comment !== undefined ? { comment: options.comment } : {}) });
   }
 
   dropEnum(name: string, options: SchemaOption = {}): Promise<void> {
@@ -355,6 +370,73 @@ export class Op {
    */
   setTableOptions(table: string, options: TableOptionChanges, extra: SchemaOption & { existing?: TableOptions } = {}): Promise<void> {
     return this.push({ kind: "setTableOptions", table, options: { ...options }, schema: extra.schema, ...(extra.existing ? { existing: { ...extra.existing } } : {}) });
+  }
+
+  // ---- PostgreSQL objects: sequences, domains, composite types, extensions (operations/objects.ts) ----
+
+  createSequence(name: string, options: SequenceSpec = {}): Promise<void> {
+    return this.push(createSequenceFromSpec(name, options));
+  }
+
+  alterSequence(name: string, changes: SequenceChangeSpec): Promise<void> {
+    return this.push(alterSequenceFromSpec(name, changes));
+  }
+
+  dropSequence(name: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "dropSequence", name, ...schemaOption(options) });
+  }
+
+  createDomain(name: string, type: string, options: DomainSpec = {}): Promise<void> {
+    return this.push(createDomainFromSpec(name, type, options));
+  }
+
+  alterDomain(name: string, options: SchemaOption & { default?: string | null; notNull?: boolean }): Promise<void> {
+    const { schema, ...changes } = options;
+    return this.push({ kind: "alterDomain", name, ...schemaOption({ schema }), ...changes });
+  }
+
+  dropDomain(name: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "dropDomain", name, ...schemaOption(options) });
+  }
+
+  addDomainConstraint(domain: string, constraint: string, expression: string, options: SchemaOption & { notValid?: boolean } = {}): Promise<void> {
+    const { schema, ...rest } = options;
+    return this.push({ kind: "addDomainConstraint", name: domain, constraint: { name: constraint, expression }, ...schemaOption({ schema }), ...rest });
+  }
+
+  dropDomainConstraint(domain: string, constraint: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "dropDomainConstraint", name: domain, constraint, ...schemaOption(options) });
+  }
+
+  createCompositeType(name: string, attributes: CompositeAttribute[], options: SchemaOption & { comment?: string } = {}): Promise<void> {
+    return this.push(createCompositeTypeFromSpec(name, attributes, options));
+  }
+
+  dropCompositeType(name: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "dropCompositeType", name, ...schemaOption(options) });
+  }
+
+  addCompositeAttribute(type: string, attribute: string, attributeType: string, options: SchemaOption & { collation?: string } = {}): Promise<void> {
+    const { schema, collation } = options;
+    return this.push({ kind: "addCompositeAttribute", name: type, attribute: { name: attribute, type: attributeType, ...(collation !== undefined ? { collation } : {}) }, ...schemaOption({ schema }) });
+  }
+
+  dropCompositeAttribute(type: string, attribute: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "dropCompositeAttribute", name: type, attribute, ...schemaOption(options) });
+  }
+
+  /** CREATE EXTENSION IF NOT EXISTS name WITH SCHEMA schema (default: public). */
+  createExtension(name: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "createExtension", extension: { name, ...schemaOption(options) } });
+  }
+
+  dropExtension(name: string): Promise<void> {
+    return this.push({ kind: "dropExtension", name });
+  }
+
+  /** COMMENT ON SEQUENCE | DOMAIN | TYPE (enums and composite types); `null` removes it. */
+  setComment(target: CommentTarget, name: string, comment: string | null, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "setComment", target, name, comment, ...schemaOption(options) });
   }
 
   createSchema(name: string): Promise<void> {

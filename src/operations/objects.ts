@@ -4,6 +4,7 @@
  * (compile, reverse, render, summary) handles them in one place of its own,
  * entered through isObjectOperation.
  */
+import { KilnError } from "../errors.js";
 import type { CommentTarget, SetComment } from "./comments.js";
 import { COMMENT_OPERATION_KINDS } from "./comments.js";
 import type { CompositeTypeOperation } from "./composite-types.js";
@@ -64,4 +65,11 @@ export function describeObjectOperation(op: ObjectOperation): string {
     case "dropCompositeType":
       return `${op.kind} ${objectLabel(op.schema, op.name)}`;
   }
+}
+
+/** For a database without these object kinds (MySQL, SQLite): a clear refusal at compile time. */
+export function refuseObjectOperation(op: ObjectOperation, database: string): never {
+  throw new KilnError(
+    `${describeObjectOperation(op)}: ${database} has no ${op.kind.replace(/^(create|drop|alter|add|set)/, "").replace(/([A-Z])/g, " $1").trim().toLowerCase()}s of this kind; this operation works on PostgreSQL only. Remove it from the revision, or guard it with op.dialect.`,
+  );
 }

@@ -6,6 +6,8 @@
  */
 import { type ObjectRef, typeRef } from "../catalog/objects.js";
 import type { Column, Table } from "../catalog/types.js";
+import { isObjectOperation } from "./objects.js";
+import { objectOperationRefs } from "./refs-objects.js";
 import type { Operation } from "./types.js";
 
 export interface OperationRefs {
@@ -71,6 +73,10 @@ const none = (): OperationRefs => ({ creates: [], drops: [], needs: [], alters: 
 
 export function operationRefs(op: Operation): OperationRefs {
   const refs = none();
+  if (isObjectOperation(op)) {
+    objectOperationRefs(op, refs);
+    return refs;
+  }
   switch (op.kind) {
     case "createTable":
       refs.creates.push(tableRef(op.table.schema, op.table.name));

@@ -10,6 +10,7 @@ import { refuseUnsupportedFeatures, type IndexConstraintFeature } from "../featu
 import type { Column, FkAction, ForeignKey, Index, IndexElement, Table } from "../../catalog/types.js";
 import { refusePartitioning } from "../partitioning.js";
 import { KilnError } from "../../errors.js";
+import { isObjectOperation, refuseObjectOperation } from "../../operations/objects.js";
 import type {
   AddEnumValue,
   AlterColumn,
@@ -366,6 +367,7 @@ export const MYSQL_FEATURES: readonly IndexConstraintFeature[] = ["descending", 
 export function compileOperation(op: Operation, context: CompileContext): Statement[] {
   refuseUnsupportedFeatures(op, MYSQL_FEATURES, "MySQL");
   refusePartitioning("MySQL/MariaDB", op);
+  if (isObjectOperation(op)) refuseObjectOperation(op, "MySQL");
   switch (op.kind) {
     case "createTable":
       return createTable(op, context);

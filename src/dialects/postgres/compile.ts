@@ -29,6 +29,10 @@ import type {
   Statement,
 } from "../../operations/types.js";
 import { deferrableSql, exclusionBody, includeSql, indexElementSql, storageParametersSql } from "./compile/indexes.js";
+import { includeSql, indexElementSql, storageParametersSql } from "./compile/indexes.js";
+import { isObjectOperation } from "../../operations/objects.js";
+import { typeComment } from "./compile/composite-types.js";
+import { compileObjectOperation } from "./compile/objects.js";
 import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
 import { postgresType, serialType } from "./types.js";
 import { compileAttachPartition, compileDetachPartition, createPartitionSql, detachBeforeDrop, partitionByPart } from "./compile/partitions.js";
@@ -353,6 +357,7 @@ function bulkInsert(op: BulkInsert): Statement[] {
 
 /** Compile one operation into PostgreSQL statements. */
 export function compilePostgres(op: Operation): Statement[] {
+  if (isObjectOperation(op)) return compileObjectOperation(op);
   switch (op.kind) {
     case "createTable":
       return createTable(op);
@@ -385,7 +390,10 @@ export function compilePostgres(op: Operation): Statement[] {
     case "validateConstraint":
       return [statement(`ALTER TABLE ${tableName(op.schema, op.table)} VALIDATE CONSTRAINT ${quoteIdentifier(op.name)}`)];
     case "createEnum":
-      return [statement(`CREATE TYPE ${tableName(op.schema, op.name)} AS ENUM (${op.values.map(quoteLiteral).join(", ")})`)];
+      return [
+        statement(`CREATE TYPE ${tableName(op.schema, op.name)} AS ENUM (${op.values.map(quoteLiteral).join(", ")})`),
+        ...(op.comment !== undefined ? [typeComment(op.schema, op.name, op.comment)] : []),
+      ];
     case "dropEnum":
       return [statement(`DROP TYPE ${tableName(op.schema, op.name)}`)];
     case "addEnumValue":

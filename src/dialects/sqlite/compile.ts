@@ -12,6 +12,7 @@ import { isBatchAlterTable, type BatchAlterTable } from "../../operations/batch.
 import { refusePartitioning } from "../partitioning.js";
 import { columnDefinition, columnList, createIndexSql, createTableSql, isAutoKey, isConstantDefault } from "./ddl.js";
 import { isDefaultSchema, quoteIdentifier, tableName, toSqliteValue } from "./quote.js";
+import { isObjectOperation, refuseObjectOperation } from "../../operations/objects.js";
 
 /** True when ALTER TABLE ADD COLUMN can add this column (SQLite's restrictions on ADD COLUMN). */
 export function canAddColumnDirectly(column: Column): boolean {
@@ -150,6 +151,7 @@ export function compileOperation(op: Operation | BatchAlterTable): Statement[] {
   refuseUnsupportedFeatures(op, SQLITE_FEATURES, "SQLite");
   if (isBatchAlterTable(op)) throw needsConnection(describe(op), op.table);
   refusePartitioning("SQLite", op);
+  if (isObjectOperation(op)) refuseObjectOperation(op, "SQLite");
   switch (op.kind) {
     case "createTable": {
       const statements: Statement[] = [{ sql: storedTableSql(op.table) ?? createTableSql(op.table) }];

@@ -1,0 +1,126 @@
+/** Object operations (operations/objects.ts) -> `await op.x(...)` calls of a revision file (pure). */
+import type { Sequence } from "../catalog/sequences.js";
+import type { ObjectOperation } from "../operations/objects.js";
+import { formatCall } from "./format.js";
+
+/** Drops undefined fields; undefined when nothing is left. */
+function defined(value: Record<string, unknown>): Record<string, unknown> | undefined {
+  const result = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+  return Object.keys(result).length > 0 ? result : undefined;
+}
+
+function withOptions(args: unknown[], options: Record<string, unknown>): unknown[] {
+  const present = defined(options);
+  return present ? [...args, present] : args;
+}
+
+function sequenceOptions(sequence: Sequence): Record<string, unknown> {
+  return {
+    schema: sequence.schema,
+    type: sequence.type,
+    start: sequence.start,
+    increment: sequence.increment,
+    min: sequence.min,
+    max: sequence.max,
+    cache: sequence.cache,
+    cycle: sequence.cycle,
+    ownedBy: sequence.ownedBy,
+    comment: sequence.comment,
+    value: sequence.value,
+  };
+}
+
+export function renderObjectCall(op: ObjectOperation): string[] {
+  switch (op.kind) {
+    case "createSequence":
+      return [formatCall("createSequence", withOptions([op.sequence.name], sequenceOptions(op.sequence)))];
+    case "dropSequence":
+      return [formatCall("dropSequence", withOptions([op.name], { schema: op.schema }))];
+    case "alterSequence":
+      return [formatCall("alterSequence", [op.name, { ...defined({ schema: op.schema }), ...op.changes }])];
+    case "createDomain": {
+      const d = op.domain;
+      const checks = d.checks.length > 0 ? d.checks.map((c) => ({ name: c.name, expression: c.expression })) : undefined;
+      return [
+        formatCall(
+          "createDomain",
+          withOptions([d.name, d.type], { schema: d.schema, collation: d.collation, default: d.default, notNull: d.notNull, checks, comment: d.comment }),
+        ),
+      ];
+    }
+    case "dropDomain":
+      return [formatCall("dropDomain", withOptions([op.name], { schema: op.schema }))];
+    case "alterDomain":
+      return [formatCall("alterDomain", [op.name, defined({ schema: op.schema, default: op.default, notNull: op.notNull }) ?? {}])];
+    case "addDomainConstraint":
+      return [formatCall("addDomainConstraint", withOptions([op.name, op.constraint.name, op.constraint.expression], { schema: op.schema, notValid: op.notValid }))];
+    case "dropDomainConstraint":
+      return [formatCall("dropDomainConstraint", withOptions([op.name, op.constraint], { schema: op.schema }))];
+    case "createCompositeType": {
+      const t = op.type;
+      const attributes = t.attributes.map((a) => defined({ name: a.name, type: a.type, collation: a.collation }));
+      return [formatCall("createCompositeType", withOptions([t.name, attributes], { schema: t.schema, comment: t.comment }))];
+    }
+    case "dropCompositeType":
+      return [formatCall("dropCompositeType", withOptions([op.name], { schema: op.schema }))];
+    case "addCompositeAttribute":
+      return [formatCall("addCompositeAttribute", withOptions([op.name, op.attribute.name, op.attribute.type], { schema: op.schema, collation: op.attribute.collation }))];
+    case "dropCompositeAttribute":
+      return [formatCall("dropCompositeAttribute", withOptions([op.name, op.attribute], { schema: op.schema }))];
+    case "createExtension":
+      return [formatCall("createExtension", withOptions([op.extension.name], { schema: op.extension.schema }))];
+    case "dropExtension":
+      return [formatCall("dropExtension", [op.name])];
+    case "setComment":
+      return [formatCall("setComment", withOptions([op.target, op.name, op.comment], { schema: op.schema }))];
+  }
+}
+
+function at(schema: string | undefined, name: string): string {
+  return schema ? `${schema}.${name}` : name;
+}
+
+/** One short line per object operation (`kiln check`, autogenerate output). */
+export function summarizeObjectOperation(op: ObjectOperation): string {
+  switch (op.kind) {
+    case "createSequence":
+      return `+ sequence ${at(op.sequence.schema, op.sequence.name)}`;
+    case "dropSequence":
+      return `- sequence ${at(op.schema, op.name)}`;
+    case "alterSequence": {
+      const changes = Object.entries(op.changes).map(([key, value]) =>
+        key === "ownedBy" ? (value === null ? "owned by none" : `owned by ${(value as { table: string }).table}.${(value as { column: string }).column}`) : `${key} ${value === null ? "default" : String(value)}`,
+      );
+      return `~ sequence ${at(op.schema, op.name)}: ${changes.join(", ") || "no change"}`;
+    }
+    case "createDomain":
+      return `+ domain ${at(op.domain.schema, op.domain.name)} (${op.domain.type})`;
+    case "dropDomain":
+      return `- domain ${at(op.schema, op.name)}`;
+    case "alterDomain": {
+      const changes = [
+        op.default === undefined ? "" : op.default === null ? "default removed" : `default ${op.default}`,
+        op.notNull === undefined ? "" : op.notNull ? "not null" : "nullable",
+      ].filter(Boolean);
+      return `~ domain ${at(op.schema, op.name)}: ${changes.join(", ")}`;
+    }
+    case "addDomainConstraint":
+      return `+ check ${op.constraint.name} on domain ${at(op.schema, op.name)}`;
+    case "dropDomainConstraint":
+      return `- check ${op.constraint} on domain ${at(op.schema, op.name)}`;
+    case "createCompositeType":
+      return `+ type ${at(op.type.schema, op.type.name)} (${op.type.attributes.map((a) => `${a.name} ${a.type}`).join(", ")})`;
+    case "dropCompositeType":
+      return `- type ${at(op.schema, op.name)}`;
+    case "addCompositeAttribute":
+      return `+ attribute ${at(op.schema, op.name)}.${op.attribute.name} ${op.attribute.type}`;
+    case "dropCompositeAttribute":
+      return `- attribute ${at(op.schema, op.name)}.${op.attribute}`;
+    case "createExtension":
+      return `+ extension ${op.extension.name}${op.extension.schema ? ` in ${op.extension.schema}` : ""}`;
+    case "dropExtension":
+      return `- extension ${op.name}`;
+    case "setComment":
+      return `~ ${op.target} ${at(op.schema, op.name)}: ${op.comment === null ? "comment removed" : `comment ${JSON.stringify(op.comment)}`}`;
+  }
+}

@@ -1,0 +1,51 @@
+/** Object operations (operations/objects.ts) -> PostgreSQL statements (pure). */
+import type { ObjectOperation } from "../../../operations/objects.js";
+import type { Statement } from "../../../operations/types.js";
+import { quoteIdentifier, tableName } from "../sql.js";
+import { addCompositeAttribute, createCompositeType, typeComment } from "./composite-types.js";
+import { addDomainConstraint, alterDomain, createDomain, domainComment } from "./domains.js";
+import { alterSequence, createSequence, sequenceComment } from "./sequences.js";
+
+export function compileObjectOperation(op: ObjectOperation): Statement[] {
+  switch (op.kind) {
+    case "createSequence":
+      return createSequence(op);
+    case "dropSequence":
+      return [{ sql: `DROP SEQUENCE ${tableName(op.schema, op.name)}` }];
+    case "alterSequence":
+      return alterSequence(op);
+    case "createDomain":
+      return createDomain(op);
+    case "dropDomain":
+      return [{ sql: `DROP DOMAIN ${tableName(op.schema, op.name)}` }];
+    case "alterDomain":
+      return alterDomain(op);
+    case "addDomainConstraint":
+      return addDomainConstraint(op);
+    case "dropDomainConstraint":
+      return [{ sql: `ALTER DOMAIN ${tableName(op.schema, op.name)} DROP CONSTRAINT ${quoteIdentifier(op.constraint)}` }];
+    case "createCompositeType":
+      return createCompositeType(op);
+    case "dropCompositeType":
+      return [{ sql: `DROP TYPE ${tableName(op.schema, op.name)}` }];
+    case "addCompositeAttribute":
+      return addCompositeAttribute(op);
+    case "dropCompositeAttribute":
+      return [{ sql: `ALTER TYPE ${tableName(op.schema, op.name)} DROP ATTRIBUTE ${quoteIdentifier(op.attribute)}` }];
+    case "createExtension": {
+      const schema = op.extension.schema ?? "public";
+      return [{ sql: `CREATE EXTENSION IF NOT EXISTS ${quoteIdentifier(op.extension.name)} WITH SCHEMA ${quoteIdentifier(schema)}` }];
+    }
+    case "dropExtension":
+      return [{ sql: `DROP EXTENSION ${quoteIdentifier(op.name)}` }];
+    case "setComment":
+      switch (op.target) {
+        case "sequence":
+          return [sequenceComment(op.schema, op.name, op.comment)];
+        case "domain":
+          return [domainComment(op.schema, op.name, op.comment)];
+        case "type":
+          return [typeComment(op.schema, op.name, op.comment)];
+      }
+  }
+}

@@ -1,0 +1,87 @@
+/** Sequence operations -> PostgreSQL statements (pure). */
+import { sequenceDefaults, type Sequence, type SequenceOptions } from "../../../catalog/sequences.js";
+import { KilnError } from "../../../errors.js";
+import type { AlterSequence, CreateSequence } from "../../../operations/sequences.js";
+import type { Statement } from "../../../operations/types.js";
+import { quoteIdentifier, quoteLiteral, tableName } from "../sql.js";
+
+const SEQUENCE_TYPES = new Set(["smallint", "integer", "bigint"]);
+
+/** A whole number as SQL text (bound for a sequence option): refuses anything else. */
+function whole(value: string | number | bigint, what: string): string {
+  const text = String(value).trim();
+  if (!/^-?\d+$/.test(text)) throw new KilnError(`${what} must be a whole number, got ${JSON.stringify(String(value))}.`);
+  return String(BigInt(text));
+}
+
+function sequenceType(type: string, label: string): string {
+  if (!SEQUENCE_TYPES.has(type)) throw new KilnError(`sequence ${label}: the type must be smallint, integer or bigint, got ${JSON.stringify(type)}.`);
+  return type;
+}
+
+function label(schema: string | undefined, name: string): string {
+  return schema ? `${schema}.${name}` : name;
+}
+
+/** The option clauses of CREATE SEQUENCE for the options given (defaults left to PostgreSQL). */
+function optionClauses(options: SequenceOptions, where: string): string[] {
+  const clauses: string[] = [];
+  if (options.type !== undefined) clauses.push(`AS ${sequenceType(options.type, where)}`);
+  if (options.increment !== undefined) clauses.push(`INCREMENT BY ${whole(options.increment, `the increment of sequence ${where}`)}`);
+  if (options.min !== undefined) clauses.push(`MINVALUE ${whole(options.min, `the minimum of sequence ${where}`)}`);
+  if (options.max !== undefined) clauses.push(`MAXVALUE ${whole(options.max, `the maximum of sequence ${where}`)}`);
+  if (options.start !== undefined) clauses.push(`START WITH ${whole(options.start, `the start of sequence ${where}`)}`);
+  if (options.cache !== undefined) clauses.push(`CACHE ${whole(options.cache, `the cache of sequence ${where}`)}`);
+  if (options.cycle) clauses.push("CYCLE");
+  return clauses;
+}
+
+function ownedByClause(schema: string | undefined, ownedBy: Sequence["ownedBy"] | null): string {
+  if (!ownedBy) return "OWNED BY NONE";
+  // The owning table lives in the sequence's schema (PostgreSQL requires it).
+  return `OWNED BY ${tableName(schema, ownedBy.table)}.${quoteIdentifier(ownedBy.column)}`;
+}
+
+/** `SELECT pg_catalog.setval('schema.name', last, called)`, as pg_dump restores a sequence. */
+export function setSequenceValue(schema: string | undefined, name: string, value: { last: string; called: boolean }): Statement {
+  const last = whole(value.last, `the value of sequence ${label(schema, name)}`);
+  return { sql: `SELECT pg_catalog.setval(${quoteLiteral(tableName(schema, name))}, ${last}, ${value.called ? "true" : "false"})` };
+}
+
+export function sequenceComment(schema: string | undefined, name: string, comment: string | null): Statement {
+  return { sql: `COMMENT ON SEQUENCE ${tableName(schema, name)} IS ${quoteLiteral(comment)}` };
+}
+
+export function createSequence({ sequence }: CreateSequence): Statement[] {
+  const where = label(sequence.schema, sequence.name);
+  const clauses = optionClauses(sequence, where);
+  if (sequence.ownedBy) clauses.push(ownedByClause(sequence.schema, sequence.ownedBy));
+  const statements: Statement[] = [{ sql: `CREATE SEQUENCE ${tableName(sequence.schema, sequence.name)}${clauses.map((c) => ` ${c}`).join("")}` }];
+  if (sequence.comment !== undefined) statements.push(sequenceComment(sequence.schema, sequence.name, sequence.comment));
+  if (sequence.value) statements.push(setSequenceValue(sequence.schema, sequence.name, sequence.value));
+  return statements;
+}
+
+export function alterSequence(op: AlterSequence): Statement[] {
+  const where = label(op.schema, op.name);
+  const { changes } = op;
+  // What a reset option goes back to depends on the type and direction the sequence ends up with.
+  const pick = <K extends keyof SequenceOptions>(key: K): SequenceOptions[K] | undefined =>
+    changes[key] === null ? undefined : changes[key] !== undefined ? (changes[key] as SequenceOptions[K]) : op.existing?.[key];
+  const defaults = sequenceDefaults(pick("type") ?? "bigint", BigInt(pick("increment") ?? "1"));
+  const clauses: string[] = [];
+  if (changes.type !== undefined) clauses.push(`AS ${sequenceType(changes.type ?? "bigint", where)}`);
+  if (changes.increment !== undefined) clauses.push(`INCREMENT BY ${whole(changes.increment ?? "1", `the increment of sequence ${where}`)}`);
+  if (changes.min !== undefined) clauses.push(changes.min === null ? "NO MINVALUE" : `MINVALUE ${whole(changes.min, `the minimum of sequence ${where}`)}`);
+  if (changes.max !== undefined) clauses.push(changes.max === null ? "NO MAXVALUE" : `MAXVALUE ${whole(changes.max, `the maximum of sequence ${where}`)}`);
+  if (changes.start !== undefined) {
+    const start = changes.start ?? (BigInt(defaults.increment) > 0n ? (pick("min") ?? defaults.min) : (pick("max") ?? defaults.max));
+    clauses.push(`START WITH ${whole(start, `the start of sequence ${where}`)}`);
+  }
+  if (changes.cache !== undefined) clauses.push(`CACHE ${whole(changes.cache ?? "1", `the cache of sequence ${where}`)}`);
+  if (changes.cycle !== undefined) clauses.push(changes.cycle ? "CYCLE" : "NO CYCLE");
+  if (changes.restart !== undefined) clauses.push(changes.restart === true ? "RESTART" : `RESTART WITH ${whole(changes.restart, `the restart value of sequence ${where}`)}`);
+  if (changes.ownedBy !== undefined) clauses.push(ownedByClause(op.schema, changes.ownedBy));
+  if (clauses.length === 0) return [];
+  return [{ sql: `ALTER SEQUENCE ${tableName(op.schema, op.name)} ${clauses.join(" ")}` }];
+}
