@@ -29,6 +29,7 @@ import {
   sameConstraintOptions,
   sameUnique,
 } from "./equality.js";
+import { compareObjects } from "./compare/objects.js";
 import { orderOperations } from "./dependency-order.js";
 import { enumValueRemoval } from "./enum-reversal.js";
 import { columnsComparedOnParent, comparePartitioning, constraintsAfterDetach, partitionColumnWarnings } from "./compare/partitions.js";
@@ -212,11 +213,14 @@ function compareEnums(model: Catalog, database: Catalog, diff: DiffBuilder): voi
   for (const modelEnum of [...model.enums].sort(byName(qualifiedName))) {
     const existing = databaseEnums.get(qualifiedName(modelEnum));
     if (existing) compareEnum(modelEnum, existing, model, database, diff);
-    else diff.plan.add("enums", withSchema(modelEnum.schema, { kind: "createEnum" as const, name: modelEnum.name, values: [...modelEnum.values] }));
+    else diff.plan.add("enums", withSchema(modelEnum.schema, { kind: "createEnum" as const, name: modelEnum.name, values: [...modelEnum.values], ...(modelEnum.comment !== undefined ? { comment: modelEnum.comment } : {}) }));
+    if (existing && (modelEnum.comment ?? null) !== (existing.comment ?? null)) {
+      diff.plan.add("enums", withSchema(modelEnum.schema, { kind: "setComment" as const, target: "type" as const, name: modelEnum.name, comment: modelEnum.comment ?? null, existing: existing.comment ?? null }));
+    }
   }
   for (const databaseEnum of [...database.enums].sort(byName(qualifiedName))) {
     if (modelEnums.has(qualifiedName(databaseEnum))) continue;
-    diff.plan.add("dropEnums", withSchema(databaseEnum.schema, { kind: "dropEnum" as const, name: databaseEnum.name, old: [...databaseEnum.values] }));
+    diff.plan.add("dropEnums", withSchema(databaseEnum.schema, { kind: "dropEnum" as const, name: databaseEnum.name, old: [...databaseEnum.values], ...(databaseEnum.comment !== undefined ? { oldComment: databaseEnum.comment } : {}) }));
   }
 }
 
@@ -592,6 +596,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
 
   compareSchemas(model, database, diff);
   compareEnums(model, database, diff);
+  compareObjects(model, database, { add: (phase, ...ops) => diff.plan.add(phase, ...ops), warn: (kind, message) => diff.warn(kind, message) });
   const view = applyRenames(model, database, decisions, diff);
   diff.candidates.push(...tableRenameCandidates(model, view, decisions));
 

@@ -13,7 +13,11 @@ import { partitionPrerequisites } from "./compare/partitions.js";
 
 export const PHASES = [
   "createSchemas",
+  /** Extensions before the types and functions of theirs that other objects use. */
+  "createExtensions",
   "enums",
+  /** Sequences, domains and composite types: created and altered before the tables using them. */
+  "createTypes",
   /** Checks and indexes whose SQL text names a column about to be renamed. */
   "dropBeforeRename",
   "renameTables",
@@ -22,6 +26,8 @@ export const PHASES = [
   "detachPartitions",
   /** Foreign keys that go away or must be rebuilt, before what they point at changes. */
   "dropForeignKeys",
+  /** OWNED BY NONE for sequences that go or change owner: dropping the owning table would take them along. */
+  "detachSequences",
   /** Tables referencing others first. */
   "dropTables",
   "dropConstraintsAndIndexes",
@@ -33,8 +39,14 @@ export const PHASES = [
   "attachPartitions",
   /** Every new foreign key of an existing table, and those that close a cycle between new tables. */
   "createForeignKeys",
-  /** Last: columns using the type are gone by now. */
+  /** OWNED BY for sequences whose owning table exists by now. */
+  "attachSequences",
+  /** Composite types, domains, sequences: nothing uses them any more. */
+  "dropTypes",
+  /** Columns using the type are gone by now. */
   "dropEnums",
+  /** Last: nothing uses their objects any more. */
+  "dropExtensions",
 ] as const;
 
 export type Phase = (typeof PHASES)[number];

@@ -49,6 +49,7 @@ export function columnSpec(column: Column): ColumnSpec {
   if (column.generated) spec.generated = { expression: column.generated.expression, stored: column.generated.stored };
   if (column.identity) spec.identity = column.identity.always ? "always" : "byDefault";
   if (column.autoIncrement) spec.autoIncrement = true;
+  if (column.sequence && (column.identity || column.autoIncrement)) spec.sequence = structuredClone(column.sequence);
   if (column.comment !== undefined) spec.comment = column.comment;
   if (column.onUpdate !== undefined) spec.onUpdate = column.onUpdate;
   if (column.charset !== undefined) spec.charset = column.charset;

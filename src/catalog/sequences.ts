@@ -76,3 +76,14 @@ export function normalizeSequenceOptions<T extends SequenceOptions>(sequence: T)
 export function changedSequenceOptions(a: SequenceOptions, b: SequenceOptions): SequenceOptionKey[] {
   return SEQUENCE_OPTION_KEYS.filter((key) => (a[key] ?? null) !== (b[key] ?? null));
 }
+
+/**
+ * The sequence behind a serial or identity column, where it differs from a
+ * fresh one: its non-default options and where it stands. Read from the
+ * database and restored when the column is created again; never compared.
+ */
+export interface OwnedSequence extends Omit<SequenceOptions, "type"> {
+  /** The sequence's name (PostgreSQL's default: `<table>_<column>_seq`). */
+  name: string;
+  value?: SequenceValue;
+}

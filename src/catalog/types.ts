@@ -43,7 +43,7 @@ export type Canonical<F extends string> = { [K in F]?: string };
 import type { CompositeType } from "./composite-types.js";
 import type { Domain } from "./domains.js";
 import type { Extension } from "./extensions.js";
-import type { Sequence } from "./sequences.js";
+import type { OwnedSequence, Sequence } from "./sequences.js";
 
 export type { CompositeType, Domain, Extension, Sequence };
 
@@ -67,6 +67,8 @@ export interface Column {
   identity?: { always: boolean };
   /** serial/bigserial style auto increment backed by an owned sequence (PostgreSQL) or AUTO_INCREMENT (MySQL). */
   autoIncrement?: boolean;
+  /** PostgreSQL: the sequence behind a serial or identity column (options, current value), restored on re-creation; not compared. */
+  sequence?: OwnedSequence;
   comment?: string;
   canonical?: Canonical<"default">;
   /** MySQL/MariaDB `ON UPDATE` expression as the server prints it (`current_timestamp()`, `CURRENT_TIMESTAMP(3)`). */

@@ -25,6 +25,7 @@ import { KilnError } from "../errors.js";
 import { type BatchBuilder, buildBatch } from "./batch.js";
 import type { AlterColumn, ConstraintType, DropConstraint, Operation, TableOptionChanges } from "./types.js";
 import type { CompositeAttribute } from "../catalog/composite-types.js";
+import type { OwnedSequence } from "../catalog/sequences.js";
 import type { CommentTarget } from "./comments.js";
 import {
   alterSequenceFromSpec,
@@ -47,6 +48,8 @@ export interface ColumnSpec {
   primaryKey?: boolean;
   identity?: "always" | "byDefault";
   autoIncrement?: boolean;
+  /** PostgreSQL: the serial or identity column's sequence options and value, restored after creation. */
+  sequence?: OwnedSequence;
   comment?: string;
   /** A generated column: `{ expression: "price * qty", stored: true }` (stored: false is VIRTUAL). */
   generated?: { expression: string; stored: boolean };
@@ -152,6 +155,7 @@ export function columnFromSpec(name: string, spec: ColumnSpec): Column {
   if (spec.default !== undefined) column.default = spec.default;
   if (spec.identity) column.identity = { always: spec.identity === "always" };
   if (spec.autoIncrement) column.autoIncrement = true;
+  if (spec.sequence) column.sequence = structuredClone(spec.sequence);
   if (spec.comment !== undefined) column.comment = spec.comment;
   if (spec.generated) column.generated = { expression: spec.generated.expression, stored: spec.generated.stored };
   if (spec.onUpdate !== undefined) column.onUpdate = spec.onUpdate;

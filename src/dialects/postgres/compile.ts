@@ -33,6 +33,7 @@ import { includeSql, indexElementSql, storageParametersSql } from "./compile/ind
 import { isObjectOperation } from "../../operations/objects.js";
 import { typeComment } from "./compile/composite-types.js";
 import { compileObjectOperation } from "./compile/objects.js";
+import { ownedSequenceStatements } from "./compile/sequences.js";
 import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
 import { postgresType, serialType } from "./types.js";
 import { compileAttachPartition, compileDetachPartition, createPartitionSql, detachBeforeDrop, partitionByPart } from "./compile/partitions.js";
@@ -186,6 +187,20 @@ function addNamedConstraint(op: { schema?: string; table: string; notValid?: boo
   const statements = [addConstraint(schema, table, constraint.name, body, op.notValid || constraint.notValid)];
   if (constraint.comment !== undefined) statements.push(constraintComment(schema, table, constraint.name, constraint.comment));
   return statements;
+  if (table.primaryKey) elements.push(named(table.primaryKey.name, primaryKeyBody(table.primaryKey)));
+  for (const unique of table.uniques) elements.push(named(unique.name, uniqueBody(unique)));
+  for (const fk of table.foreignKeys) elements.push(named(fk.name, foreignKeyBody(fk)));
+  for (const check of table.checks) elements.push(named(check.name, checkBody(check, where)));
+  if (table.partitionOf) {
+    return [statement(createPartitionSql(table.schema, table.name, table.partitionOf, elements, table.partitionBy, where)), ...createTableComments({ table })];
+  }
+  // PostgreSQL allows a table without columns (`()`).
+  const body = elements.length > 0 ? `(\n  ${elements.join(",\n  ")}\n)` : "()";
+  return [
+    statement(`CREATE TABLE ${tableName(table.schema, table.name)} ${body}${partitionByPart(table.partitionBy, where)}`),
+    ...table.columns.flatMap((column) => ownedSequenceStatements(table.schema, table.name, column)),
+    ...createTableComments({ table }),
+  ];
 }
 
 function createTableComments({ table }: Pick<CreateTable, "table">): Statement[] {
@@ -199,7 +214,10 @@ function createTableComments({ table }: Pick<CreateTable, "table">): Statement[]
 
 function addColumn(op: AddColumn): Statement[] {
   const where = qualifiedLabel(op.schema, op.table);
-  const statements = [statement(`ALTER TABLE ${tableName(op.schema, op.table)} ADD COLUMN ${columnDefinition(op.column, where)}`)];
+  const statements = [
+    statement(`ALTER TABLE ${tableName(op.schema, op.table)} ADD COLUMN ${columnDefinition(op.column, where)}`),
+    ...ownedSequenceStatements(op.schema, op.table, op.column),
+  ];
   if (op.column.comment !== undefined) statements.push(columnComment(op.schema, op.table, op.column.name, op.column.comment));
   return statements;
 }

@@ -27,6 +27,7 @@ import {
 } from "./introspect/partitions.js";
 import { exclusionFrom, INDEX_COLUMNS_SQL, INDEX_JOINS_SQL, indexFrom } from "./introspect/indexes.js";
 import { notExtensionMember } from "./introspect/extension-members.js";
+import { readObjects } from "./introspect/objects.js";
 import { neutralTypeName, normalizeCheckDefinition, normalizeDefault, normalizeExpression } from "./normalize.js";
 
 export const DEFAULT_SCHEMA = "public";
@@ -188,13 +189,15 @@ SELECT i.indrelid::int8::text AS table_oid, ic.relname AS name, i.indisunique AS
 const ENUMS_SQL = `
 SELECT n.nspname AS schema, t.typname AS name,
        COALESCE(array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FILTER (WHERE e.enumlabel IS NOT NULL),
-                '{}'::text[]) AS labels
+                '{}'::text[]) AS labels,
+       (SELECT d.description FROM pg_catalog.pg_description d
+         WHERE d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::regclass AND d.objsubid = 0) AS comment
   FROM pg_catalog.pg_type t
   JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
   LEFT JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid
  WHERE t.typtype = 'e' AND n.nspname = ANY($1::text[])
    AND ${NOT_FROM_EXTENSION("pg_type", "t.oid")}
- GROUP BY n.nspname, t.typname`;
+ GROUP BY n.nspname, t.typname, t.oid`;
 
 type Row = Record<string, unknown>;
 
@@ -288,6 +291,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
       ...optional("schema", alias(String(r.schema))),
       name: String(r.name),
       values: (r.labels as string[]) ?? [],
+      ...optional("comment", nullable(r.comment)),
     }))
     .sort(byQualifiedName);
 
@@ -296,7 +300,8 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     .filter((s): s is string => s !== undefined)
     .sort(compareText);
 
-  return { schemas, tables, enums };
+  const objects = await readObjects(conn, schemaNames, alias, tablesByOid);
+  return { schemas, tables, enums, ...objects };
 }
 
 /**

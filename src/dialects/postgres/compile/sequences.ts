@@ -3,6 +3,7 @@ import { sequenceDefaults, type Sequence, type SequenceOptions } from "../../../
 import { KilnError } from "../../../errors.js";
 import type { AlterSequence, CreateSequence } from "../../../operations/sequences.js";
 import type { Statement } from "../../../operations/types.js";
+import type { Column } from "../../../catalog/types.js";
 import { quoteIdentifier, quoteLiteral, tableName } from "../sql.js";
 
 const SEQUENCE_TYPES = new Set(["smallint", "integer", "bigint"]);
@@ -84,4 +85,30 @@ export function alterSequence(op: AlterSequence): Statement[] {
   if (changes.ownedBy !== undefined) clauses.push(ownedByClause(op.schema, changes.ownedBy));
   if (clauses.length === 0) return [];
   return [{ sql: `ALTER SEQUENCE ${tableName(op.schema, op.name)} ${clauses.join(" ")}` }];
+}
+
+/**
+ * After a serial or identity column is created: give its sequence the options
+ * and the value it had (Column.sequence), so that a table dropped and created
+ * again goes on counting where it stood instead of at 1.
+ */
+export function ownedSequenceStatements(schema: string | undefined, table: string, column: Column): Statement[] {
+  const owned = column.sequence;
+  if (!owned || !(column.identity || column.autoIncrement)) return [];
+  const where = `${label(schema, table)}.${column.name}`;
+  const statements: Statement[] = [];
+  const clauses = optionClauses(owned, `of column ${where}`);
+  if (clauses.length > 0) {
+    statements.push(
+      column.identity
+        ? { sql: `ALTER TABLE ${tableName(schema, table)} ALTER COLUMN ${quoteIdentifier(column.name)} ${clauses.map((c) => `SET ${c}`).join(" ")}` }
+        : { sql: `ALTER SEQUENCE ${tableName(schema, owned.name)} ${clauses.join(" ")}` },
+    );
+  }
+  if (owned.value) {
+    const last = whole(owned.value.last, `the sequence value of column ${where}`);
+    const sequence = `pg_catalog.pg_get_serial_sequence(${quoteLiteral(tableName(schema, table))}, ${quoteLiteral(column.name)})`;
+    statements.push({ sql: `SELECT pg_catalog.setval(${sequence}, ${last}, ${owned.value.called ? "true" : "false"})` });
+  }
+  return statements;
 }
