@@ -25,6 +25,7 @@ import { postgresDialect } from "../../src/dialects/postgres/index.js";
 import type { Connection } from "../../src/dialects/types.js";
 import { PG_TARGETS, readCatalog, schemaDump } from "../integration/autogenerate-pg-support.js";
 import { type CliResult, createProject } from "./project.js";
+import { sequenceValueLines } from "./sequence-values.js";
 
 export type RoundTripTarget = "server" | "pglite";
 
@@ -166,7 +167,8 @@ function quote(identifier: string): string {
 }
 
 async function snapshot(url: string, target: RoundTripTarget): Promise<string> {
-  if (target === "server") return (await schemaDump(url)) + "\n";
+  // pg_dump --schema-only leaves out where sequences stand: their setval lines are added.
+  if (target === "server") return (await schemaDump(url)) + "\n" + (await sequenceValueLines(url)) + "\n";
   return JSON.stringify(await readCatalog(url), null, 2) + "\n";
 }
 

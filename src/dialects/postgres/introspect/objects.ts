@@ -25,6 +25,7 @@ SELECT n.nspname AS schema, c.relname AS name,
        oa.attname AS owner_column,
        (dep.deptype = 'a' AND pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)
           = 'nextval(' || pg_catalog.quote_literal(c.oid::regclass::text) || '::regclass)') AS serial,
+       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS owner_default,
        pg_catalog.query_to_xml(pg_catalog.format('SELECT last_value, is_called FROM %s', c.oid::regclass), false, false, '')::text AS state
   FROM pg_catalog.pg_sequence s
   JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
@@ -139,9 +140,14 @@ export async function readObjects(
       cycle: r.cycle === true,
     };
     const value = sequenceState(r.state);
-    if (r.owner_type === "i" || r.serial === true) {
+    const column = tablesByOid.get(String(r.owner_oid))?.columns.find((c) => c.name === String(r.owner_column));
+    // A serial column's sequence has the name serial gives it; a sequence of another name that
+    // a column owns and draws from stands on its own (OWNED BY), the column keeps its default.
+    if (r.serial === true && column && String(r.name) !== `${String(r.owner_table)}_${String(r.owner_column)}_seq`) {
+      delete column.autoIncrement;
+      column.default = String(r.owner_default);
+    } else if (r.owner_type === "i" || r.serial === true) {
       // The column's own sequence: its options and value ride on the column.
-      const column = tablesByOid.get(String(r.owner_oid))?.columns.find((c) => c.name === String(r.owner_column));
       if (column) {
         const { type: _type, ...rest } = normalizeSequenceOptions({ ...options, type: column.type === "smallint" || column.type === "integer" ? column.type : "bigint" });
         column.sequence = { name: String(r.name), ...rest, ...(value ? { value } : {}) };
