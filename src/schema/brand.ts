@@ -8,3 +8,4 @@ export const TABLE = Symbol.for("kiln.schema.table");
 export const ENUM = Symbol.for("kiln.schema.enum");
 export const SQL = Symbol.for("kiln.schema.sql");
 export const COLUMN = Symbol.for("kiln.schema.column");
+export const OBJECT = Symbol.for("kiln.schema.object");

@@ -18,6 +18,7 @@ export interface EnumDefinition {
   readonly name: string;
   readonly schema?: string;
   readonly values: readonly string[];
+  readonly comment?: string;
 }
 
 /** The name and schema of a table; one object per table, so identity comparison works. */

@@ -18,6 +18,8 @@ export interface EnumType<TValue extends string = string> {
 
 export interface EnumOptions {
   schema?: string;
+  /** COMMENT ON TYPE. */
+  comment?: string;
 }
 
 export function enumType<const V extends readonly [string, ...string[]]>(
@@ -42,6 +44,7 @@ export function enumType<const V extends readonly [string, ...string[]]>(
     name,
     ...(options.schema !== undefined ? { schema: options.schema } : {}),
     values: Object.freeze([...values]),
+    ...(options.comment !== undefined ? { comment: options.comment } : {}),
   });
   const type = definition.schema ? `${definition.schema}.${name}` : name;
 

@@ -65,6 +65,17 @@ export {
 export { Column, ColumnBuilder, isColumn, type AnyColumn, type AnyColumnBuilder, type ReferenceOptions } from "./column.js";
 export { enumType, isEnumType, type EnumType, type EnumOptions } from "./enum.js";
 export {
+  sequence,
+  domain,
+  compositeType,
+  extension,
+  type SequenceOptions,
+  type DomainOptions,
+  type CompositeTypeOptions,
+  type ModelObject,
+  type TypeObject,
+} from "./objects.js";
+export {
   primaryKey,
   unique,
   foreignKey,

@@ -27,6 +27,7 @@ import { ENUM } from "./brand.js";
 import { isColumn, type AnyColumn, type EnumDefinition, type TableIdentity } from "./column.js";
 import { isIndexKey, type ExclusionBuilder, type ForeignKeyExtra, type IndexBuilder, type IndexElementInput, type PrimaryKeyExtra, type TableExtra, type UniqueExtra } from "./constraints.js";
 import { isEnumType } from "./enum.js";
+import { collectModelObjects } from "./objects.js";
 import { checkIdentifierLength } from "../dialects/identifier-limit.js";
 import type { IdentifierLimit } from "../dialects/types.js";
 import {
@@ -96,10 +97,14 @@ export function modelsToCatalog(modules: Record<string, unknown>[], naming?: Nam
   const schemas = new Set<string>();
   for (const o of [...catalogTables, ...catalogEnums]) if (o.schema !== undefined) schemas.add(o.schema);
 
+  const objects = collectModelObjects(modules);
+  for (const o of [...(objects.sequences ?? []), ...(objects.domains ?? []), ...(objects.compositeTypes ?? []), ...(objects.extensions ?? [])]) if (o.schema !== undefined) schemas.add(o.schema);
+
   return {
     schemas: [...schemas].sort(compareText),
     tables: catalogTables.sort(byQualifiedName),
     enums: catalogEnums.sort(byQualifiedName),
+    ...objects,
   };
 }
 
@@ -152,6 +157,7 @@ function dedupeEnums(found: Found<EnumDefinition>[], rules: NameRules): CatalogE
     ...(value.schema !== undefined ? { schema: value.schema } : {}),
       name: value.name,
       values: [...value.values],
+      ...(value.comment !== undefined ? { comment: value.comment } : {}),
     };
   });
 }

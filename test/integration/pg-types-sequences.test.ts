@@ -7,7 +7,9 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { describeRoundTrip, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
+import { describeRoundTrip, loadIntoPglite, loadWithPsql, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
+import { createProject } from "../helpers/project.js";
+import { PG_TARGETS } from "./autogenerate-pg-support.js";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/pg/own/${name}.sql`, import.meta.url), "utf8");
 
@@ -35,6 +37,52 @@ describe.each(pgRoundTripTargets().filter((t) => t === "server"))("extensions ro
     expect(result.revision).toMatch(/createExtension\("citext", \{ schema: "ext" \}\)/);
     // Members of an extension (citext's type and functions) are never dropped one by one.
     expect(result.revision).not.toMatch(/dropDomain\("citext"|dropCompositeType/);
+    expect(result.diff, describeRoundTrip(result)).toBe("");
+  }, 240_000);
+});
+
+const MODELS = readFileSync(new URL("../fixtures/pg/own/types-sequences.models.ts.txt", import.meta.url), "utf8");
+
+describe.each(PG_TARGETS)("models declaring the types fixture on $name", (target) => {
+  it("kiln check finds no difference", async () => {
+    const db = await target.setup();
+    try {
+      if (target.server) await loadWithPsql(db.url, fixture("types-sequences"));
+      else await loadIntoPglite(db.url, fixture("types-sequences"));
+      const project = createProject({ url: db.url, models: MODELS, extraConfig: `schemas: ["app", "billing", "public"],` });
+      try {
+        const result = await project.kiln(["check"]);
+        expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+      } finally {
+        project.remove();
+      }
+    } finally {
+      await db.cleanup();
+    }
+  }, 240_000);
+});
+
+describe.each(pgRoundTripTargets().filter((t) => t === "server"))("one changed property of the types fixture on %s", (target) => {
+  const changes: [string, string, RegExp][] = [
+    ["a sequence's increment", "increment: 10,", /alterSequence\("order_no", \{ schema: "app", increment: "20" \}\)/],
+    ["a domain check", "length(VALUE) < 255", /dropDomainConstraint\("email", "email_short"[^\n]*\n\s*await op\.addDomainConstraint\("email", "email_short", "length\(VALUE\) < 100"/],
+    ["an enum comment", `comment: "how it went"`, /setComment\("type", "mood", "how it was"\)/],
+    ["a composite type attribute", `y: "double precision" }`, /addCompositeAttribute\("point2", "z", "double precision"\)/],
+  ];
+  const replacement: Record<string, string> = {
+    "increment: 10,": "increment: 20,",
+    "length(VALUE) < 255": "length(VALUE) < 100",
+    [`comment: "how it went"`]: `comment: "how it was"`,
+    [`y: "double precision" }`]: `y: "double precision", z: "double precision" }`,
+  };
+  it.each(changes)("%s: exactly that operation, and its downgrade restores the dump", async (_what, from, expected) => {
+    expect(MODELS).toContain(from);
+    const models = MODELS.replace(from, replacement[from]!);
+    const result = await pgRoundTrip({ sql: fixture("types-sequences"), target, models, schemas: ["app", "billing", "public"] });
+    expect(result.failed, describeRoundTrip(result)).toBeUndefined();
+    const upgrade = /async upgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";
+    expect(upgrade, result.revision).toMatch(expected);
+    expect(upgrade.match(/await op\./g)?.length, upgrade).toBe(expected.source.includes("addDomainConstraint") ? 2 : 1);
     expect(result.diff, describeRoundTrip(result)).toBe("");
   }, 240_000);
 });

@@ -154,3 +154,27 @@ describe("compare and render", () => {
     expect(compareCatalogs(structuredClone(database), database).operations).toEqual([]);
   });
 });
+
+describe("model DSL", () => {
+  it("turns exported sequences, domains, composite types, extensions and enum comments into Catalog objects", async () => {
+    const { modelsToCatalog, sequence, domain, compositeType, extension, enumType, table, integer, sql } = await import("../../src/schema/index.js");
+    const email = domain("email", "text", { schema: "app", notNull: true, checks: { has_at: sql`VALUE ~ '@'::text` } });
+    const catalog = modelsToCatalog([
+      {
+        citext: extension("citext", { schema: "ext" }),
+        seq: sequence("order_no", { schema: "app", start: 1, increment: 10, ownedBy: "t.n" }),
+        pair: compositeType("pair", { a: "integer", b: "app.email" }),
+        mood: enumType("mood", ["a"], { comment: "feel" }),
+        t: table("t", { n: integer(), mail: email() }, { schema: "app" }),
+        email,
+      },
+    ]);
+    expect(catalog.sequences).toEqual([{ schema: "app", name: "order_no", increment: "10", ownedBy: { table: "t", column: "n" } }]);
+    expect(catalog.domains).toEqual([{ schema: "app", name: "email", type: "text", notNull: true, checks: [{ name: "has_at", expression: "VALUE ~ '@'::text" }] }]);
+    expect(catalog.compositeTypes).toEqual([{ name: "pair", attributes: [{ name: "a", type: "integer" }, { name: "b", type: "app.email" }] }]);
+    expect(catalog.extensions).toEqual([{ name: "citext", schema: "ext" }]);
+    expect(catalog.enums).toEqual([{ name: "mood", values: ["a"], comment: "feel" }]);
+    expect(catalog.tables[0]!.columns.map((c) => c.type)).toEqual(["integer", "app.email"]);
+    expect(catalog.schemas).toEqual(["app", "ext"]);
+  });
+});

@@ -116,7 +116,7 @@ export async function readObjects(
   schemaNames: string[],
   alias: (schema: string) => string | undefined,
   tablesByOid: ReadonlyMap<string, Table>,
-): Promise<PostgresObjects> {
+): Promise<Partial<PostgresObjects>> {
   const [sequenceRows, domainRows, compositeRows, extensionRows] = [
     (await conn.query(SEQUENCES_SQL, [schemaNames])).rows,
     (await conn.query(DOMAINS_SQL, [schemaNames])).rows,
@@ -139,7 +139,9 @@ export async function readObjects(
       cache: String(r.cache),
       cycle: r.cycle === true,
     };
-    const value = sequenceState(r.state);
+    const state = sequenceState(r.state);
+    // A sequence nothing has drawn from yet stands where a new one would: nothing to restore.
+    const value = state && (state.called || state.last !== options.start) ? state : undefined;
     const column = tablesByOid.get(String(r.owner_oid))?.columns.find((c) => c.name === String(r.owner_column));
     // A serial column's sequence has the name serial gives it; a sequence of another name that
     // a column owns and draws from stands on its own (OWNED BY), the column keeps its default.
@@ -150,7 +152,8 @@ export async function readObjects(
       // The column's own sequence: its options and value ride on the column.
       if (column) {
         const { type: _type, ...rest } = normalizeSequenceOptions({ ...options, type: column.type === "smallint" || column.type === "integer" ? column.type : "bigint" });
-        column.sequence = { name: String(r.name), ...rest, ...(value ? { value } : {}) };
+        // Only a sequence that differs from the one a new column gets is carried.
+        if (value || Object.keys(rest).length > 0) column.sequence = { name: String(r.name), ...rest, ...(value ? { value } : {}) };
       }
       continue;
     }
@@ -191,5 +194,7 @@ export async function readObjects(
   });
 
   const extensions: Extension[] = extensionRows.map((r) => ({ name: String(r.name), ...schemaOf(r) }));
-  return { sequences, domains, compositeTypes, extensions };
+  // Only the kinds the database has: a Catalog without them reads as before.
+  const lists = { sequences, domains, compositeTypes, extensions };
+  return Object.fromEntries(Object.entries(lists).filter(([, list]) => list.length > 0)) as Partial<PostgresObjects>;
 }
