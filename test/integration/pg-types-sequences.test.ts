@@ -22,8 +22,8 @@ describe.each(pgRoundTripTargets())("types and sequences round trip on %s", (tar
     expect(result.revision).toMatch(/dropCompositeType\("money_line"/);
     expect(result.revision).toMatch(/dropEnum\("currency"/);
     // Where each sequence stood is part of what is compared.
-    expect(result.before).toMatch(target === "server" ? /setval\('app\.order_no', 1230, true\)/ : /"last": "1230"/);
-    expect(result.before).toMatch(target === "server" ? /setval\('app\.orders_id_seq', 77, true\)/ : /"last": "77"/);
+    expect(result.before).toMatch(target === "server" ? /setval\('types_app\.order_no', 1230, true\)/ : /"last": "1230"/);
+    expect(result.before).toMatch(target === "server" ? /setval\('types_app\.orders_id_seq', 77, true\)/ : /"last": "77"/);
     expect(result.diff, describeRoundTrip(result)).toBe("");
   }, 240_000);
 
@@ -32,9 +32,9 @@ describe.each(pgRoundTripTargets())("types and sequences round trip on %s", (tar
 // kiln opens PGlite without contrib modules, so extensions round-trip on the server only.
 describe.each(pgRoundTripTargets().filter((t) => t === "server"))("extensions round trip on %s", (target) => {
   it("drops extensions after what uses them and creates them back first", async () => {
-    const result = await pgRoundTrip({ sql: fixture("types-extensions"), target });
+    const result = await pgRoundTrip({ sql: readFileSync(new URL("../fixtures/pg/server-only/extensions.sql", import.meta.url), "utf8"), target });
     expect(result.failed, describeRoundTrip(result)).toBeUndefined();
-    expect(result.revision).toMatch(/createExtension\("citext", \{ schema: "ext" \}\)/);
+    expect(result.revision).toMatch(/createExtension\("citext", \{ schema: "types_ext" \}\)/);
     // Members of an extension (citext's type and functions) are never dropped one by one.
     expect(result.revision).not.toMatch(/dropDomain\("citext"|dropCompositeType/);
     expect(result.diff, describeRoundTrip(result)).toBe("");
@@ -49,7 +49,7 @@ describe.each(PG_TARGETS)("models declaring the types fixture on $name", (target
     try {
       if (target.server) await loadWithPsql(db.url, fixture("types-sequences"));
       else await loadIntoPglite(db.url, fixture("types-sequences"));
-      const project = createProject({ url: db.url, models: MODELS, extraConfig: `schemas: ["app", "billing", "public"],` });
+      const project = createProject({ url: db.url, models: MODELS, extraConfig: `schemas: ["public", "types_app", "types_billing"],` });
       try {
         const result = await project.kiln(["check"]);
         expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
@@ -64,10 +64,10 @@ describe.each(PG_TARGETS)("models declaring the types fixture on $name", (target
 
 describe.each(pgRoundTripTargets().filter((t) => t === "server"))("one changed property of the types fixture on %s", (target) => {
   const changes: [string, string, RegExp][] = [
-    ["a sequence's increment", "increment: 10,", /alterSequence\("order_no", \{ schema: "app", increment: "20" \}\)/],
+    ["a sequence's increment", "increment: 10,", /alterSequence\("order_no", \{ schema: "types_app", increment: "20" \}\)/],
     ["a domain check", "length(VALUE) < 255", /dropDomainConstraint\("email", "email_short"[^\n]*\n\s*await op\.addDomainConstraint\("email", "email_short", "length\(VALUE\) < 100"/],
-    ["an enum comment", `comment: "how it went"`, /setComment\("type", "mood", "how it was"\)/],
-    ["a composite type attribute", `y: "double precision" }`, /addCompositeAttribute\("point2", "z", "double precision"\)/],
+    ["an enum comment", `comment: "how it went"`, /setComment\("type", "types_mood", "how it was"\)/],
+    ["a composite type attribute", `y: "double precision" }`, /addCompositeAttribute\("types_point2", "z", "double precision"\)/],
   ];
   const replacement: Record<string, string> = {
     "increment: 10,": "increment: 20,",
@@ -78,7 +78,7 @@ describe.each(pgRoundTripTargets().filter((t) => t === "server"))("one changed p
   it.each(changes)("%s: exactly that operation, and its downgrade restores the dump", async (_what, from, expected) => {
     expect(MODELS).toContain(from);
     const models = MODELS.replace(from, replacement[from]!);
-    const result = await pgRoundTrip({ sql: fixture("types-sequences"), target, models, schemas: ["app", "billing", "public"] });
+    const result = await pgRoundTrip({ sql: fixture("types-sequences"), target, models, schemas: ["public", "types_app", "types_billing"] });
     expect(result.failed, describeRoundTrip(result)).toBeUndefined();
     const upgrade = /async upgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";
     expect(upgrade, result.revision).toMatch(expected);
