@@ -232,7 +232,8 @@ function mergeSpellings(model: Catalog, plan: ScratchPlan, groups: ShapeGroup[],
     const { tp, found } = spellingOf.get(table)!;
     return mergeTable(table, tp, found);
   });
-  return { schemas: [...model.schemas], tables, enums: structuredClone(model.enums) };
+  // Kinds canonicalize does not spell (sequences, domains, ...) pass through as the models wrote them.
+  return { ...structuredClone(model), schemas: [...model.schemas], tables, enums: structuredClone(model.enums) };
 }
 
 /** `model` is the representative of `tp` or a table of the same shape: columns match by name, checks and built indexes by position. */

@@ -6,7 +6,7 @@
 import type { CompositeType } from "../../../catalog/composite-types.js";
 import type { Domain } from "../../../catalog/domains.js";
 import type { Extension } from "../../../catalog/extensions.js";
-import { normalizeSequenceOptions, type Sequence, type SequenceValue } from "../../../catalog/sequences.js";
+import { normalizeSequenceOptions, sequenceDefaults, type Sequence, type SequenceValue } from "../../../catalog/sequences.js";
 import type { Table } from "../../../catalog/types.js";
 import type { Connection } from "../../types.js";
 import { neutralTypeName, normalizeCheckDefinition } from "../normalize.js";
@@ -153,7 +153,10 @@ export async function readObjects(
       if (column) {
         const { type: _type, ...rest } = normalizeSequenceOptions({ ...options, type: column.type === "smallint" || column.type === "integer" ? column.type : "bigint" });
         // Only a sequence that differs from the one a new column gets is carried.
-        if (value || Object.keys(rest).length > 0) column.sequence = { name: String(r.name), ...rest, ...(value ? { value } : {}) };
+        // A new column's sequence starts at the type's default (SET START WITH later does not move it).
+        const fresh = sequenceDefaults(options.type, BigInt(options.increment)).start;
+        const columnValue = state && (state.called || state.last !== fresh) ? state : undefined;
+        if (columnValue || Object.keys(rest).length > 0) column.sequence = { name: String(r.name), ...rest, ...(columnValue ? { value: columnValue } : {}) };
       }
       continue;
     }
