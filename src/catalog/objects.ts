@@ -99,5 +99,8 @@ export function catalogObjects(catalog: Catalog): ObjectRef[] {
     ...catalog.schemas.map((name): ObjectRef => ({ kind: "schema", name })),
     ...catalog.tables.map((t): ObjectRef => ({ kind: "table", ...(t.schema ? { schema: t.schema } : {}), name: t.name })),
     ...catalog.enums.map((e): ObjectRef => ({ kind: "type", ...(e.schema ? { schema: e.schema } : {}), name: e.name })),
+    ...[...(catalog.domains ?? []), ...(catalog.compositeTypes ?? [])].map((t): ObjectRef => ({ kind: "type", ...(t.schema ? { schema: t.schema } : {}), name: t.name })),
+    ...(catalog.sequences ?? []).map((q): ObjectRef => ({ kind: "sequence", ...(q.schema ? { schema: q.schema } : {}), name: q.name })),
+    ...(catalog.extensions ?? []).map((e): ObjectRef => ({ kind: "extension", name: e.name })),
   ];
 }
