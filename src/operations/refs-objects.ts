@@ -59,11 +59,11 @@ export function objectOperationRefs(op: ObjectOperation, refs: OperationRefs): v
       if (op.old) refs.needs.push(...op.old.attributes.map((a) => typeRef(a.type)));
       break;
     case "createExtension":
-      refs.creates.push({ kind: "extension", name: op.extension.name });
+      refs.creates.push({ kind: "extension", ...inSchema(op.extension.schema), name: op.extension.name });
       refs.needs.push(...schemaNeeds(op.extension.schema));
       break;
     case "dropExtension":
-      refs.drops.push({ kind: "extension", name: op.name });
+      refs.drops.push({ kind: "extension", ...inSchema(op.old?.schema), name: op.name });
       break;
     case "setComment":
       refs.needs.push(op.target === "sequence" ? { kind: "sequence", ...inSchema(op.schema), name: op.name } : { kind: "type", ...inSchema(op.schema), name: op.name });
