@@ -29,7 +29,6 @@ import type {
   Statement,
 } from "../../operations/types.js";
 import { deferrableSql, exclusionBody, includeSql, indexElementSql, storageParametersSql } from "./compile/indexes.js";
-import { includeSql, indexElementSql, storageParametersSql } from "./compile/indexes.js";
 import { isObjectOperation } from "../../operations/objects.js";
 import { typeComment } from "./compile/composite-types.js";
 import { compileObjectOperation } from "./compile/objects.js";
@@ -160,6 +159,7 @@ function createTable({ table }: CreateTable): Statement[] {
   return [
     statement(create),
     ...later,
+    ...table.columns.flatMap((column) => ownedSequenceStatements(table.schema, table.name, column)),
     ...createTableComments({ table }),
     ...tableConstraintComments(table),
   ];
@@ -187,20 +187,6 @@ function addNamedConstraint(op: { schema?: string; table: string; notValid?: boo
   const statements = [addConstraint(schema, table, constraint.name, body, op.notValid || constraint.notValid)];
   if (constraint.comment !== undefined) statements.push(constraintComment(schema, table, constraint.name, constraint.comment));
   return statements;
-  if (table.primaryKey) elements.push(named(table.primaryKey.name, primaryKeyBody(table.primaryKey)));
-  for (const unique of table.uniques) elements.push(named(unique.name, uniqueBody(unique)));
-  for (const fk of table.foreignKeys) elements.push(named(fk.name, foreignKeyBody(fk)));
-  for (const check of table.checks) elements.push(named(check.name, checkBody(check, where)));
-  if (table.partitionOf) {
-    return [statement(createPartitionSql(table.schema, table.name, table.partitionOf, elements, table.partitionBy, where)), ...createTableComments({ table })];
-  }
-  // PostgreSQL allows a table without columns (`()`).
-  const body = elements.length > 0 ? `(\n  ${elements.join(",\n  ")}\n)` : "()";
-  return [
-    statement(`CREATE TABLE ${tableName(table.schema, table.name)} ${body}${partitionByPart(table.partitionBy, where)}`),
-    ...table.columns.flatMap((column) => ownedSequenceStatements(table.schema, table.name, column)),
-    ...createTableComments({ table }),
-  ];
 }
 
 function createTableComments({ table }: Pick<CreateTable, "table">): Statement[] {
