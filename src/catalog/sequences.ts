@@ -82,8 +82,10 @@ export function changedSequenceOptions(a: SequenceOptions, b: SequenceOptions): 
  * fresh one: its non-default options and where it stands. Read from the
  * database and restored when the column is created again; never compared.
  */
-export interface OwnedSequence extends Omit<SequenceOptions, "type"> {
+export interface OwnedSequence extends SequenceOptions {
   /** The sequence's name (PostgreSQL's default: `<table>_<column>_seq`). */
   name: string;
+  /** Only a serial column's sequence whose type is not the column's (a bigint sequence behind an integer column, as Rails makes them). */
+  type?: string;
   value?: SequenceValue;
 }

@@ -92,11 +92,6 @@ const SCHEMAS: RealSchema[] = [
     pending: [],
     known: [
       {
-        area: "types (sequences)",
-        what: "owned sequences come back with another data type (AS integer) and START WITH 1",
-        rewrite: (d) => d.replace(/^ {4}AS integer\n/gm, "").replace(/START WITH \d+/g, "START WITH 1"),
-      },
-      {
         area: "unowned (statistics targets)",
         what: "ALTER ... SET STATISTICS on columns and index columns is not restored",
         rewrite: (d) => d.replace(/^ALTER (TABLE ONLY|INDEX) [^\n]* SET STATISTICS \d+;\n/gm, ""),

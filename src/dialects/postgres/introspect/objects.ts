@@ -151,7 +151,12 @@ export async function readObjects(
     } else if (r.owner_type === "i" || r.serial === true) {
       // The column's own sequence: its options and value ride on the column.
       if (column) {
-        const { type: _type, ...rest } = normalizeSequenceOptions({ ...options, type: column.type === "smallint" || column.type === "integer" ? column.type : "bigint" });
+        // A serial column's sequence may have a type of its own (bigint behind an integer column);
+        // an identity column's always has the column's.
+        const columnType = column.type === "smallint" || column.type === "integer" ? column.type : "bigint";
+        const ownType = r.serial === true && options.type !== columnType ? options.type : undefined;
+        const { type: _type, ...rest } = normalizeSequenceOptions({ ...options, type: ownType ?? columnType });
+        if (ownType !== undefined) (rest as { type?: string }).type = ownType;
         // Only a sequence that differs from the one a new column gets is carried.
         // A new column's sequence starts at the type's default (SET START WITH later does not move it).
         const fresh = sequenceDefaults(options.type, BigInt(options.increment)).start;
