@@ -5,7 +5,7 @@
  * pieces are compared exactly.
  */
 import { compareExclusions } from "./compare/exclusions.js";
-import { describeIndexElement, elementColumn } from "../catalog/index-elements.js";
+import { describeIndexElement, elementColumn, elementExpression } from "../catalog/index-elements.js";
 import type {
   Catalog,
   CheckConstraint,
@@ -17,12 +17,14 @@ import type {
   UniqueConstraint,
 } from "../catalog/types.js";
 import { qualifiedName } from "../catalog/types.js";
+import { sameText } from "../catalog/exact-text.js";
 import { UsageError } from "../errors.js";
 import type { AlterColumn, Operation, TableOptionChanges } from "../operations/types.js";
 import {
   sameCheck,
   sameColumnsAsSet,
   sameForeignKey,
+  sameGenerated,
   sameIdentity,
   sameIndex,
   samePrimaryKeyColumns,
@@ -39,6 +41,7 @@ import { byName, creationOrder, OperationPlan, referencedTableKey, tableKey } fr
 import {
   columnRenameCandidates,
   expressionsMentioning,
+  mentionsIdentifier,
   renameColumnInCatalog,
   renameTableInCatalog,
   tableRenameCandidates,
@@ -317,7 +320,8 @@ function alterColumnFor(table: Table, modelColumn: Column, existing: Column, dif
     op.nullable = modelColumn.nullable;
     changed = true;
   }
-  if ((modelColumn.default ?? null) !== (existing.default ?? null)) {
+  // Compared canonically; the operation carries the model's text as written.
+  if (!sameText(modelColumn, existing, "default")) {
     op.default = modelColumn.default ?? null;
     changed = true;
   }
@@ -346,6 +350,69 @@ function alterColumnFor(table: Table, modelColumn: Column, existing: Column, dif
   return op;
 }
 
+/**
+ * A column whose generation rule changes (plain <-> generated, another
+ * expression, STORED <-> VIRTUAL) is dropped and added again: PostgreSQL before
+ * 17 cannot change a generation expression in place, nor make a column generated.
+ */
+function rebuildsColumn(model: Column, database: Column): boolean {
+  return !sameGenerated(model.generated, database.generated);
+}
+
+function warnRebuild(table: Table, model: Column, database: Column, diff: DiffBuilder): void {
+  const where = `${qualifiedName(table)}.${model.name}`;
+  const what = !model.generated
+    ? `is generated in the database (GENERATED ALWAYS AS (${database.generated!.expression})) but a plain column in the models: the revision drops it and adds a plain column, so its values are lost. If the model should say generatedAlwaysAs(...), fix the model; to keep the values in a plain column, replace the two operations by op.execute("ALTER TABLE ... ALTER COLUMN ${model.name} DROP EXPRESSION")`
+    : !database.generated
+      ? `is a plain column in the database but generated in the models: the revision drops it (losing its values) and adds it as a generated column, computed from the other columns`
+      : `changes its generation rule: the revision drops it and adds it again (PostgreSQL cannot change a generation expression in place before version 17); the values are computed again`;
+  diff.warn("dataLoss", `Column ${where} ${what}. The column moves to the end of the table.`);
+}
+
+/**
+ * Unique constraints, foreign keys, checks and indexes on a column that is
+ * dropped and added again go with it: they are dropped first (by name, so the
+ * downgrade recreates them), and left out of the database table the rest of the
+ * comparison sees, so the models' versions are created after the column.
+ */
+function withoutRebuiltDependents(modelTable: Table, databaseTable: Table, diff: DiffBuilder): Table {
+  const modelColumns = new Map(modelTable.columns.map((c) => [c.name, c]));
+  const rebuilt = databaseTable.columns
+    .filter((c) => {
+      const model = modelColumns.get(c.name);
+      return model !== undefined && rebuildsColumn(model, c);
+    })
+    .map((c) => c.name);
+  if (rebuilt.length === 0) return databaseTable;
+  const uses = (columns: readonly Index["columns"][number][]) => columns.some((c) => rebuilt.includes(elementColumn(c) ?? ""));
+  const mentions = (text: string | undefined) => text !== undefined && rebuilt.some((c) => mentionsIdentifier(text, c));
+  const ref = withSchema(databaseTable.schema, { table: databaseTable.name });
+  const uniques = databaseTable.uniques.filter((u) => hasName(u) && uses(u.columns));
+  const foreignKeys = databaseTable.foreignKeys.filter((f) => hasName(f) && uses(f.columns));
+  const checks = databaseTable.checks.filter((c) => hasName(c) && mentions(c.expression));
+  const indexes = databaseTable.indexes.filter(
+    (i) => hasName(i) && (uses(i.columns) || uses(i.include ?? []) || mentions(i.where) || i.columns.some((e) => mentions(elementExpression(e)))),
+  );
+  for (const fk of foreignKeys.filter(hasName)) {
+    diff.plan.add("dropForeignKeys", { kind: "dropConstraint", ...ref, name: fk.name, type: "foreignkey", old: { type: "foreignkey", constraint: { ...fk } } });
+  }
+  for (const unique of uniques.filter(hasName)) {
+    diff.plan.add("dropConstraintsAndIndexes", { kind: "dropConstraint", ...ref, name: unique.name, type: "unique", old: { type: "unique", constraint: { ...unique } } });
+  }
+  for (const check of checks.filter(hasName)) {
+    diff.plan.add("dropConstraintsAndIndexes", { kind: "dropConstraint", ...ref, name: check.name, type: "check", old: { type: "check", constraint: { ...check } } });
+  }
+  for (const index of indexes.filter(hasName)) diff.plan.add("dropConstraintsAndIndexes", { kind: "dropIndex", ...ref, name: index.name, old: { ...index } });
+  const gone = new Set<unknown>([...uniques, ...foreignKeys, ...checks, ...indexes]);
+  return {
+    ...databaseTable,
+    uniques: databaseTable.uniques.filter((x) => !gone.has(x)),
+    foreignKeys: databaseTable.foreignKeys.filter((x) => !gone.has(x)),
+    checks: databaseTable.checks.filter((x) => !gone.has(x)),
+    indexes: databaseTable.indexes.filter((x) => !gone.has(x)),
+  };
+}
+
 function compareColumns(modelTable: Table, databaseTable: Table, diff: DiffBuilder): void {
   const phase = "alterTables";
   const databaseColumns = new Map(databaseTable.columns.map((c) => [c.name, c]));
@@ -356,6 +423,11 @@ function compareColumns(modelTable: Table, databaseTable: Table, diff: DiffBuild
   }
   for (const column of modelTable.columns) {
     const existing = databaseColumns.get(column.name);
+    if (existing && rebuildsColumn(column, existing)) {
+      warnRebuild(modelTable, column, existing, diff);
+      diff.plan.add(phase, { kind: "dropColumn", ...ref, column: column.name, old: { ...existing } }, { kind: "addColumn", ...ref, column: { ...column } });
+      continue;
+    }
     const op = existing && alterColumnFor(modelTable, column, existing, diff);
     if (op) diff.plan.add(phase, op);
   }
@@ -610,8 +682,9 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
   const droppedKeys: DroppedKeys = new Map();
   const survivors: { table: Table; kept: { model: ForeignKey; database: ForeignKey }[] }[] = [];
   for (const modelTable of modelTables) {
-    const databaseTable = viewTables.get(tableKey(modelTable));
-    if (!databaseTable) continue;
+    const found = viewTables.get(tableKey(modelTable));
+    if (!found) continue;
+    const databaseTable = withoutRebuiltDependents(modelTable, found, diff);
     // A rename candidate needs a column on each side that the other lacks: none when the names match (the common case).
     if (!sameColumnNames(modelTable, databaseTable)) diff.candidates.push(...columnRenameCandidates(modelTable, databaseTable, decisions));
     if (!columnsComparedOnParent(modelTable, databaseTable)) compareColumns(modelTable, databaseTable, diff);

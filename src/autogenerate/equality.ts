@@ -3,7 +3,6 @@
  * by name itself. Both catalogs are canonicalized by the dialect beforehand, so
  * text is compared exactly; only "absent means the default" is folded here.
  */
-import { comparable } from "../catalog/exact-text.js";
 import { elementColumn, elementExpression, elementOptions, normalizeIndexElement } from "../catalog/index-elements.js";
 import type {
   CheckConstraint,
@@ -16,6 +15,7 @@ import type {
   PrimaryKey,
   UniqueConstraint,
 } from "../catalog/types.js";
+import { comparableExpression, sameText } from "../catalog/exact-text.js";
 
 export function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean = Object.is): boolean {
   return a.length === b.length && a.every((x, i) => same(x, b[i] as T));
@@ -29,12 +29,20 @@ export function sameIdentity(a: Column["identity"], b: Column["identity"]): bool
   return a === undefined || b === undefined ? a === b : a.always === b.always;
 }
 
+/** Same generation rule: both plain, or the same expression (compared canonically) and kind. */
+export function sameGenerated(a: Column["generated"], b: Column["generated"]): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.stored === b.stored && sameText(a, b, "expression");
+}
+
 /** Everything about a column except its name. */
 export function sameColumnDefinition(a: Column, b: Column): boolean {
   return (
     a.type === b.type &&
     a.nullable === b.nullable &&
-    a.default === b.default &&
+    sameText(a, b, "default") &&
+    sameGenerated(a.generated, b.generated) &&
+    a.collation === b.collation &&
     sameIdentity(a.identity, b.identity) &&
     !!a.autoIncrement === !!b.autoIncrement &&
     a.comment === b.comment
@@ -67,7 +75,7 @@ export function sameConstraintOptions(
 }
 
 export function sameCheck(a: CheckConstraint, b: CheckConstraint): boolean {
-  return a.expression === b.expression && a.comment === b.comment;
+  return sameText(a, b, "expression") && a.comment === b.comment;
 }
 
 function fkAction(action: FkAction | undefined): FkAction {
@@ -95,7 +103,7 @@ export function sameIndexElement(a: IndexElement, b: IndexElement): boolean {
 function elementKey(element: IndexElement): unknown[] {
   const e = normalizeIndexElement(element);
   const o = elementOptions(e);
-  const expression = elementExpression(e) === undefined ? null : (comparable(e as IndexExpressionElement, "expression") ?? null);
+  const expression = comparableExpression(e) ?? null;
   return [elementColumn(e) ?? null, expression, unquoted(o.collation), unquoted(o.opclass), o.opclassParams ?? null, !!o.descending, o.nulls ?? null];
 }
 
@@ -121,7 +129,7 @@ export function sameIndex(a: Index, b: Index): boolean {
   return (
     sameList(a.columns, b.columns, sameIndexElement) &&
     !!a.unique === !!b.unique &&
-    a.where === b.where &&
+    sameText(a, b, "where") &&
     indexMethod(a.method) === indexMethod(b.method) &&
     sameList(a.include ?? [], b.include ?? []) &&
     !!a.nullsNotDistinct === !!b.nullsNotDistinct &&

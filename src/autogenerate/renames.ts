@@ -7,6 +7,8 @@
 import { elementExpression } from "../catalog/index-elements.js";
 import type { Catalog, Column, Index, Table } from "../catalog/types.js";
 import { UsageError } from "../errors.js";
+import { comparable, comparableExpression, sameText } from "../catalog/exact-text.js";
+import { sameGenerated } from "./equality.js";
 import { byName, referencedTableKey, tableKey } from "./order.js";
 import type { RenameCandidate, RenameDecision } from "./types.js";
 
@@ -68,7 +70,16 @@ export function parseRenameTableHint(hint: string): RenameDecision {
 /** A table's shape without any names: columns, keys, foreign keys, checks and indexes by definition. */
 function tableShape(table: Table): string {
   const self = tableKey(table);
-  const columns = table.columns.map((c) => [c.name, c.type, c.nullable, c.default ?? null, c.identity?.always ?? null, !!c.autoIncrement]);
+  const columns = table.columns.map((c) => [
+    c.name,
+    c.type,
+    c.nullable,
+    comparable(c, "default") ?? null,
+    c.identity?.always ?? null,
+    !!c.autoIncrement,
+    c.collation ?? null,
+    c.generated ? [comparable(c.generated, "expression"), c.generated.stored] : null,
+  ]);
   const sorted = (items: string[]) => [...items].sort();
   return JSON.stringify({
     columns,
@@ -79,8 +90,12 @@ function tableShape(table: Table): string {
         JSON.stringify([fk.columns, referencedTableKey(fk) === self ? null : referencedTableKey(fk), fk.refColumns, fk.onDelete ?? "no action", fk.onUpdate ?? "no action"]),
       ),
     ),
-    checks: sorted(table.checks.map((c) => c.expression)),
-    indexes: sorted(table.indexes.map((i) => JSON.stringify([i.columns, !!i.unique, i.where ?? null, i.method ?? "btree"]))),
+    checks: sorted(table.checks.map((c) => comparable(c, "expression")!)),
+    indexes: sorted(
+      table.indexes.map((i) =>
+        JSON.stringify([i.columns.map((e) => comparableExpression(e) ?? e), !!i.unique, comparable(i, "where") ?? null, i.method ?? "btree"]),
+      ),
+    ),
   });
 }
 
@@ -114,7 +129,7 @@ export function tableRenameCandidates(model: Catalog, database: Catalog, decisio
 }
 
 function sameColumnShape(a: Column, b: Column): boolean {
-  return a.type === b.type && a.nullable === b.nullable && a.default === b.default;
+  return a.type === b.type && a.nullable === b.nullable && sameText(a, b, "default") && a.collation === b.collation && sameGenerated(a.generated, b.generated);
 }
 
 /** Columns only in the database table that look like columns only in the model table. */

@@ -6,6 +6,7 @@
  */
 import type { Column, ExclusionConstraint, ForeignKey, Index, Table } from "../catalog/types.js";
 import { partitionOfSpec } from "../catalog/partitions.js";
+import { withoutCanonical } from "../catalog/exact-text.js";
 import { codeLineComment } from "../neutralize.js";
 import type { ColumnSpec } from "../operations/facade.js";
 import { describeOperation, NotReversibleError, reverseOperation } from "../operations/reverse.js";
@@ -135,7 +136,7 @@ function createTableCalls(table: Table): string[] {
 function createIndexCall(name: string, table: string, schema: string | undefined, index: Index, concurrently?: boolean): string {
   return formatCall(
     "createIndex",
-    withOptions([name, table, index.columns], { schema, ...indexOptions(index), concurrently, sql: index.sql }),
+    withOptions([name, table, withoutCanonical(index.columns)], { schema, ...indexOptions(index), concurrently, sql: index.sql }),
   );
 }
 
@@ -172,7 +173,7 @@ function batchCall(op: Operation): string | undefined {
       return call("alterColumn", [op.column, alterColumnOptions({ ...op, schema: undefined }) ?? {}]);
     case "createIndex":
       if (op.index.method !== undefined || op.concurrently || beyondBatch(op.index)) return undefined;
-      return call("createIndex", withOptions([op.index.name, op.index.columns], { unique: op.index.unique || undefined, where: op.index.where }));
+      return call("createIndex", withOptions([op.index.name, withoutCanonical(op.index.columns)], { unique: op.index.unique || undefined, where: op.index.where }));
     case "dropIndex":
       return op.concurrently ? undefined : call("dropIndex", [op.name]);
     case "createPrimaryKey":

@@ -128,7 +128,7 @@ export function operationRisks(op: Operation): string[] {
       return [`drops column ${label(op.schema, op.table)}.${op.column} and its data`];
     case "addColumn": {
       const { column } = op;
-      const generated = column.identity !== undefined || column.autoIncrement === true || column.default !== undefined;
+      const generated = column.identity !== undefined || column.autoIncrement === true || column.default !== undefined || column.generated !== undefined;
       return column.nullable || generated
         ? []
         : [`adds NOT NULL column ${label(op.schema, op.table)}.${column.name} without a default; this fails if the table has rows (add a default, or add it nullable, fill it, then set NOT NULL)`];

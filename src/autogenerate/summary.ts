@@ -19,7 +19,9 @@ function elements(columns: readonly IndexElement[]): string {
 function describeColumn(column: Column): string {
   const parts = [column.type];
   if (!column.nullable) parts.push("not null");
+  if (column.collation !== undefined) parts.push(`collate ${column.collation}`);
   if (column.default !== undefined) parts.push(`default ${column.default}`);
+  if (column.generated) parts.push(`generated always as (${column.generated.expression}) ${column.generated.stored ? "stored" : "virtual"}`);
   if (column.identity) parts.push(column.identity.always ? "identity always" : "identity");
   if (column.autoIncrement) parts.push("auto increment");
   return parts.join(" ");
@@ -36,6 +38,7 @@ function alterations(op: Extract<Operation, { kind: "alterColumn" }>): string[] 
   if (op.type !== undefined) changes.push(before ? `${before.type} -> ${op.type}` : `type ${op.type}`);
   if (op.nullable !== undefined) changes.push(op.nullable ? "nullable" : "not null");
   if (op.default !== undefined) changes.push(before ? `default ${shown(before.default)} -> ${shown(op.default)}` : `default ${shown(op.default)}`);
+  if (op.collation !== undefined) changes.push(`collation ${shown(before?.collation, "default")} -> ${shown(op.collation, "default")}`);
   if (op.comment !== undefined) changes.push(op.comment === null ? "comment removed" : `comment ${JSON.stringify(op.comment)}`);
   if (op.onUpdate !== undefined) changes.push(op.onUpdate === null ? "ON UPDATE removed" : `ON UPDATE ${op.onUpdate}`);
   if (op.charset !== undefined) changes.push(op.charset === null ? "the table's character set" : `character set ${op.charset}`);

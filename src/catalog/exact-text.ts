@@ -2,6 +2,7 @@
  * Exact text and its canonical form (see EXACT TEXT in catalog/types.ts): SQL
  * text fields keep what was written; comparisons go through `comparable`.
  */
+import type { IndexElement } from "./types.js";
 
 type WithCanonical<K extends string> = { [P in K]?: string | undefined } & { canonical?: { [P in K]?: string } };
 
@@ -41,4 +42,27 @@ export function withoutCanonical<T>(value: T): T {
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) if (key !== "canonical") copy[key] = withoutCanonical(item);
   return copy as T;
+}
+
+/**
+ * A deep copy where each text field reads as its canonical form and no
+ * `canonical` entries remain: what comparison sees (for tests and messages).
+ */
+export function canonicalOnly<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(canonicalOnly) as T;
+  if (value === null || typeof value !== "object") return value;
+  const source = value as Record<string, unknown>;
+  const canonical = (source.canonical ?? {}) as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(source)) {
+    if (key === "canonical") continue;
+    copy[key] = key in canonical ? canonical[key] : canonicalOnly(item);
+  }
+  return copy as T;
+}
+
+/** The expression of an index element to compare with (its canonical form when given); undefined for a column element. */
+export function comparableExpression(element: IndexElement): string | undefined {
+  if (typeof element === "string" || !("expression" in element)) return undefined;
+  return element.canonical?.expression ?? element.expression;
 }

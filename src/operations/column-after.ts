@@ -4,6 +4,7 @@
  * dialects that restate whole columns (MySQL's MODIFY, SQLite's rebuild).
  */
 import type { Column } from "../catalog/types.js";
+import { dropCanonical } from "../catalog/exact-text.js";
 import type { AlterColumn } from "./types.js";
 
 export function columnAfterAlter(existing: Column, op: AlterColumn): Column {
@@ -12,6 +13,8 @@ export function columnAfterAlter(existing: Column, op: AlterColumn): Column {
   if (op.nullable !== undefined) after.nullable = op.nullable;
   if (op.default === null) delete after.default;
   else if (op.default !== undefined) after.default = op.default;
+  // The canonical form belonged to the old text.
+  if (op.default !== undefined) dropCanonical(after, "default");
   if (op.comment === null) delete after.comment;
   else if (op.comment !== undefined) after.comment = op.comment;
   for (const field of ["onUpdate", "charset", "collation"] as const) {
@@ -25,6 +28,7 @@ export function columnAfterAlter(existing: Column, op: AlterColumn): Column {
     // An identity column is NOT NULL by definition, and has no default of its own.
     after.nullable = false;
     delete after.default;
+    dropCanonical(after, "default");
   }
   return after;
 }

@@ -100,7 +100,7 @@ function reverseDropTable(op: DropTable): Operation[] {
 }
 
 function reverseAlterColumn(op: AlterColumn): Operation[] {
-  const changesNeedingExisting = (["type", "nullable", "default", "comment", "identity"] as const).filter((key) => op[key] !== undefined);
+  const changesNeedingExisting = (["type", "nullable", "default", "comment", "identity", "collation"] as const).filter((key) => op[key] !== undefined);
   const { existing } = op;
   if (changesNeedingExisting.length > 0 && !existing) {
     throw new NotReversibleError(op, `the column as it was before is unknown (needed to undo ${changesNeedingExisting.join(", ")}); give "existing"`);

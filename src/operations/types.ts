@@ -82,8 +82,13 @@ export interface AlterColumn extends TableRef {
   identity?: { always: boolean } | null;
   /** New MySQL `ON UPDATE` expression; `null` removes it. */
   onUpdate?: string | null;
-  /** New character set / collation (MySQL); `null` goes back to the table's default. */
+  /** New character set (MySQL); `null` goes back to the table's default. */
   charset?: string | null;
+  /**
+   * New collation; `null` goes back to the default (MySQL: the table's; PostgreSQL:
+   * the type's). PostgreSQL changes it with ALTER COLUMN ... TYPE ... COLLATE, so
+   * the type comes from `type` or else `existing`.
+   */
   collation?: string | null;
   /** The column as it was before (needed for reversal and by MySQL's MODIFY). */
   existing?: Column;

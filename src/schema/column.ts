@@ -59,6 +59,13 @@ export interface ColumnState {
   /** MySQL character set and collation of a text column. */
   readonly charset?: string;
   readonly collation?: string;
+  /** GENERATED ALWAYS AS (expression) STORED|VIRTUAL; a function is called once the tables exist (to mention their columns). */
+  readonly generated?: { readonly expression: SqlFragment | (() => SqlFragment); readonly stored: boolean };
+}
+
+export interface GeneratedOptions {
+  /** true: STORED (computed on write, PostgreSQL 12+); false: VIRTUAL (computed on read, PostgreSQL 18+). */
+  stored: boolean;
 }
 
 /** Extra values `.default()` accepts: numbers for columns read as strings (bigint, numeric), text for dates. */
@@ -165,11 +172,36 @@ export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault 
     return this.with({ charset: optionName(name, ".charset(...)") });
   }
 
-  /** The column's collation, e.g. `.collate("utf8mb4_bin")` (MySQL/MariaDB; default: the table's). */
-  collate(name: string): ColumnBuilder<TData, TNotNull, THasDefault> {
+  /**
+   * The column's collation, e.g. \`.collate("C")\`, \`.collate("de-x-icu")\` (PostgreSQL: when not the
+   * type's default), \`.collate("utf8mb4_bin")\` (MySQL/MariaDB; default: the table's). A PostgreSQL
+   * collation of another schema: \`.collate("german", { schema: "app" })\`.
+   */
+  collate(name: string, options: { schema?: string } = {}): ColumnBuilder<TData, TNotNull, THasDefault> {
     // Any non-empty name here (PostgreSQL collations such as "de-x-icu" too); each dialect checks it when it writes SQL.
     if (typeof name !== "string" || name === "") throw new KilnError(`.collate(...) expects a collation name, got ${JSON.stringify(name)}.`);
-    return this.with({ collation: name });
+    if (options.schema === undefined) return this.with({ collation: name });
+    const quote = (part: string) => `"${part.replace(/"/g, '""')}"`;
+    return this.with({ collation: `${quote(options.schema)}.${quote(name)}` });
+  }
+
+  /**
+   * A generated column: \`GENERATED ALWAYS AS (expression) STORED\` (or VIRTUAL
+   * with { stored: false }, where the database has it). The expression is
+   * sql\`...\`, or a function returning one that mentions the table's columns:
+   * .generatedAlwaysAs(() => sql\`${items.price} * ${items.quantity}\`, { stored: true }).
+   */
+  generatedAlwaysAs(expression: SqlFragment | (() => SqlFragment), options: GeneratedOptions): ColumnBuilder<TData, TNotNull, true> {
+    if (!isSqlFragment(expression) && typeof expression !== "function") {
+      throw new KilnError(`.generatedAlwaysAs(...) on a ${describeColumn(this.state)} expects sql\`...\` or a function returning it.`);
+    }
+    if (typeof options?.stored !== "boolean") {
+      throw new KilnError(`.generatedAlwaysAs(...) on a ${describeColumn(this.state)} needs { stored: true } (STORED) or { stored: false } (VIRTUAL).`);
+    }
+    if (this.state.default !== undefined || this.state.identity || this.state.autoIncrement) {
+      throw new KilnError(`.generatedAlwaysAs(...) on a ${describeColumn(this.state)}: a generated column has no default, identity or serial; remove those.`);
+    }
+    return this.with({ generated: { expression, stored: options.stored } });
   }
 
   /** `GENERATED ALWAYS AS IDENTITY` (smallint, integer, bigint). Implies NOT NULL. */

@@ -133,4 +133,17 @@ export const uuid = (name?: string) => new ColumnBuilder<string>(state("uuid", n
 /** Values are `unknown`; narrow with .$type<MyShape>(). Defaults are written as JSON text. */
 export const json = (name?: string) => new ColumnBuilder<unknown>(state("json", name, { json: true }));
 export const jsonb = (name?: string) => new ColumnBuilder<unknown>(state("jsonb", name, { json: true }));
+/**
+ * Any type the other factories do not name, written as the database spells it:
+ * customType("tsvector"), customType("point"), customType('"char"'),
+ * customType("app.money_amount") (a domain), customType("public.cube") (an
+ * extension's type); `.array()` for arrays. Values are typed `T` (default string).
+ */
+export function customType<T = string>(type: string, name?: string) {
+  if (typeof type !== "string" || type.trim() === "") {
+    throw new KilnError(`customType(...) needs the type as the database spells it, e.g. customType("tsvector"), got ${JSON.stringify(type)}.`);
+  }
+  return new ColumnBuilder<T>(state(type.trim(), name));
+}
+
 export const bytea = (name?: string) => new ColumnBuilder<Buffer>(state("bytea", name));

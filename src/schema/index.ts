@@ -58,6 +58,7 @@ export {
   json,
   jsonb,
   bytea,
+  customType,
   type NumericOptions,
   type LengthOption,
   type TimeOptions,

@@ -372,6 +372,13 @@ function buildColumn(ctx: TableContext, column: AnyColumn, inPrimaryKey: boolean
   if (s.onUpdate !== undefined) built.onUpdate = ctx.render(s.onUpdate, `the ON UPDATE of column "${column.name}"`);
   if (s.charset !== undefined) built.charset = s.charset;
   if (s.collation !== undefined) built.collation = s.collation;
+  if (s.generated) {
+    const fragment = isSqlFragment(s.generated.expression) ? s.generated.expression : s.generated.expression();
+    if (!isSqlFragment(fragment)) {
+      throw new KilnError(`${where()}: the function given to .generatedAlwaysAs(...) must return sql\`...\`.`);
+    }
+    built.generated = { expression: ctx.render(fragment, `the generation expression of column "${column.name}"`), stored: s.generated.stored };
+  }
   return built;
 }
 

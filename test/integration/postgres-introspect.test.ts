@@ -2,6 +2,7 @@
  * Introspection and canonicalization on PostgreSQL, run on PGlite (PostgreSQL 18)
  * and on the PostgreSQL server alike.
  */
+import { canonicalOnly } from "../../src/catalog/exact-text.js";
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Catalog, Table } from "../../src/catalog/types.js";
@@ -181,7 +182,14 @@ describe.each(postgresTargets)("PostgreSQL introspection on $name", (target) => 
 
   it("reads every type, key, index, comment and enum into the exact Catalog", async () => {
     await conn.query(RICH_SCHEMA);
-    expect(await introspectPostgres(conn)).toStrictEqual(expectedRichCatalog);
+    const catalog = await introspectPostgres(conn);
+    // Compared through the canonical forms...
+    expect(canonicalOnly(catalog)).toStrictEqual(expectedRichCatalog);
+    // ...while the text is what PostgreSQL prints (what pg_dump prints), for verbatim downgrades.
+    const prototypes = catalog.tables.find((t) => t.name === "prototypes")!;
+    expect(prototypes.columns.find((c) => c.name === "created_at")).toMatchObject({ default: "now()", canonical: { default: "CURRENT_TIMESTAMP" } });
+    expect(prototypes.columns.find((c) => c.name === "status")).toMatchObject({ default: "'draft'::prototype_status", canonical: { default: "'draft'" } });
+    expect(prototypes.columns.find((c) => c.name === "small")!.canonical).toBeUndefined();
   });
 
   it("leaves out kiln's own tables, views and sequences, and names only non-default schemas", async () => {
@@ -232,7 +240,7 @@ describe.each(postgresTargets)("PostgreSQL introspection on $name", (target) => 
     const fifty = countingConnection(conn);
     const large = await introspectPostgres(fifty);
     expect(large.tables).toHaveLength(50);
-    expect(large.tables.find((t) => t.name === "t42")).toStrictEqual({
+    expect(canonicalOnly(large.tables.find((t) => t.name === "t42"))).toStrictEqual({
       name: "t42",
       columns: [
         { name: "id", type: "integer", nullable: false },
@@ -359,7 +367,10 @@ describe.each(postgresTargets)("PostgreSQL canonicalization on $name", (target) 
     expect(model).not.toStrictEqual(live);
 
     const canonical = await canonicalizePostgres(conn, model);
-    expect(canonical).toStrictEqual(live);
+    expect(canonicalOnly(canonical)).toStrictEqual(canonicalOnly(live));
+    // The model's text stays as written.
+    const prototypes = canonical.tables.find((t) => t.name === "prototypes")!;
+    expect(prototypes.checks.map((c) => c.expression)).toEqual(model.tables.find((t) => t.name === "prototypes")!.checks.map((c) => c.expression));
     // The model object itself is not modified.
     expect(model).toStrictEqual(spellingModel());
     expect(await scratchSchemasLeft(conn)).toBe(0);
@@ -368,7 +379,7 @@ describe.each(postgresTargets)("PostgreSQL canonicalization on $name", (target) 
 
   it("works on an empty database, where the model's enums do not exist yet", async () => {
     const canonical = await canonicalizePostgres(conn, spellingModel());
-    const prototypes = canonical.tables.find((t) => t.name === "prototypes")!;
+    const prototypes = canonicalOnly(canonical.tables.find((t) => t.name === "prototypes")!);
     expect(prototypes.columns.find((c) => c.name === "status")).toStrictEqual({
       name: "status",
       type: "prototype_status",
@@ -386,7 +397,7 @@ describe.each(postgresTargets)("PostgreSQL canonicalization on $name", (target) 
         where: "status <> 'archived'::prototype_status",
       },
     ]);
-    const customers = canonical.tables.find((t) => t.name === "customers")!;
+    const customers = canonicalOnly(canonical.tables.find((t) => t.name === "customers")!);
     expect(customers.columns[1]).toStrictEqual({ name: "tier", type: "sales.tier", nullable: true, default: "'silver'" });
     expect(await scratchSchemasLeft(conn)).toBe(0);
     expect((await introspectPostgres(conn)).tables).toEqual([]);
@@ -423,7 +434,7 @@ describe.each(postgresTargets)("PostgreSQL canonicalization on $name", (target) 
       ],
     };
     const canonical = await canonicalizePostgres(conn, model);
-    expect(canonical.tables).toStrictEqual([
+    expect(canonicalOnly(canonical.tables)).toStrictEqual([
       {
         name: "broken",
         columns: [
@@ -472,8 +483,8 @@ describe.each(postgresTargets)("PostgreSQL canonicalization on $name", (target) 
     const started = Date.now();
     const canonical = await canonicalizePostgres(counting, { schemas: [], enums: [], tables });
     const elapsed = Date.now() - started;
-    expect(canonical.tables[999]!.indexes[0]!.columns).toEqual([{ expression: "lower((label)::text)" }]);
-    expect(canonical.tables[999]!.columns[2]!.default).toBe("CURRENT_TIMESTAMP");
+    expect(canonical.tables[999]!.indexes[0]!.columns).toEqual([{ expression: "lower(label)", canonical: { expression: "lower((label)::text)" } }]);
+    expect(canonical.tables[999]!.columns[2]).toMatchObject({ default: "now()", canonical: { default: "CURRENT_TIMESTAMP" } });
     expect(counting.count).toBeLessThanOrEqual(12);
     expect(elapsed).toBeLessThan(45_000);
   });

@@ -1,7 +1,10 @@
 /**
  * Canonicalize a model Catalog: let PostgreSQL itself spell the model's types,
- * defaults, check expressions and index expressions, so that they read exactly
- * as introspection of a live database would.
+ * defaults, generation, check and index expressions, so that they compare with
+ * what introspection of a live database reads. Types and collations take the
+ * database's spelling; SQL text keeps the model's text as written and gets the
+ * database's spelling as its canonical form beside it (EXACT TEXT in
+ * catalog/types.ts), so that a revision shows what the user wrote.
  *
  * How: in a transaction that is always rolled back, create the model's enums,
  * tables (columns, defaults, checks; no keys) and indexes in scratch schemas,
@@ -15,12 +18,14 @@
  * once and share the spelling, and plain column indexes, which read back as
  * written, are not built at all.
  */
-import { mapIndexElement, normalizeIndexElement } from "../../catalog/index-elements.js";
+import { elementExpression, mapIndexElement, normalizeIndexElement } from "../../catalog/index-elements.js";
 import { randomBytes } from "node:crypto";
-import type { Catalog, Column, Index, Table } from "../../catalog/types.js";
+import type { Catalog, Column, Index, IndexExpressionElement, Table } from "../../catalog/types.js";
 import { qualifiedName } from "../../catalog/types.js";
 import type { Connection } from "../types.js";
 import { DEFAULT_SCHEMA, readCatalog } from "./introspect.js";
+import { comparable, comparableExpression, setCanonical } from "../../catalog/exact-text.js";
+import { collationSql, generatedSql } from "./columns.js";
 import { normalizeExpression, stripEnclosingParens, unifyCurrentTimestamp } from "./normalize.js";
 import { builtDefault, groupByShape, indexNeedsSpelling, type ShapeGroup } from "./shapes.js";
 import { indexElementSql } from "./compile/indexes.js";
@@ -178,7 +183,12 @@ export function planScratch(catalog: Catalog, prefix: string, options: { allInde
     const isBuilt = options.allIndexes ? () => true : indexNeedsSpelling;
     const built = table.indexes.filter(isBuilt);
     const indexNames = built.map(() => `kiln_ix_${indexCounter++}`);
-    const columnSql = (c: Column) => `${quoteIdent(c.name)} ${typeSql(c.type)}`;
+    const columnSql = (c: Column) =>
+      [
+        `${quoteIdent(c.name)} ${typeSql(c.type)}`,
+        ...(c.collation !== undefined ? [collationSql(c.collation)] : []),
+        ...(c.generated ? [generatedSql(c.generated, c.name)] : []),
+      ].join(" ");
     const checkSql = (i: number) => `CONSTRAINT ${quoteIdent(checkNames[i]!)} CHECK (${table.checks[i]!.expression})`;
     const indexSql = (index: Index, i: number) => {
       // Elements with their options (COLLATE, operator class, order): PostgreSQL spells those too.
@@ -242,24 +252,32 @@ function mergeTable(model: Table, tp: TablePlan, found: Table | undefined): Tabl
   const scratchColumns = new Map((found?.columns ?? []).map((c) => [c.name, c]));
   table.columns = table.columns.map((column) => {
     const spelled = scratchColumns.get(column.name);
-    if (!spelled) return { ...column, ...textDefault(column) };
+    if (!spelled) return textColumn(column);
     const merged: Column = { ...column, type: spelled.type };
+    if (spelled.collation !== undefined) merged.collation = spelled.collation;
+    else delete merged.collation;
     if (spelled.autoIncrement) {
       // The model wrote serial/bigserial: PostgreSQL turned it into type + owned sequence.
       merged.autoIncrement = true;
       delete merged.default;
     } else if (builtDefault(column) !== undefined) {
-      if (spelled.default !== undefined) merged.default = spelled.default;
-      else Object.assign(merged, textDefault(column));
+      if (spelled.default !== undefined) setCanonical(merged, "default", comparable(spelled, "default"));
+      else return textColumn(merged);
+    }
+    if (merged.generated) {
+      merged.generated = { ...merged.generated };
+      if (spelled.generated) setCanonical(merged.generated, "expression", comparable(spelled.generated, "expression"));
+      else setCanonical(merged.generated, "expression", normalizeExpression(merged.generated.expression));
     }
     return merged;
   });
 
-  const scratchChecks = new Map((found?.checks ?? []).map((c) => [c.name, c.expression]));
-  table.checks = table.checks.map((check, i) => ({
-    ...check,
-    expression: scratchChecks.get(tp.checkNames[i]!) ?? unifyCurrentTimestamp(stripEnclosingParens(check.expression)),
-  }));
+  const scratchChecks = new Map((found?.checks ?? []).map((c) => [c.name, comparable(c, "expression")]));
+  table.checks = table.checks.map((check, i) => {
+    const merged = { ...check };
+    setCanonical(merged, "expression", scratchChecks.get(tp.checkNames[i]!) ?? unifyCurrentTimestamp(stripEnclosingParens(check.expression)));
+    return merged;
+  });
 
   const scratchIndexes = new Map((found?.indexes ?? []).map((ix) => [ix.name, ix]));
   let builtPosition = 0;
@@ -268,10 +286,21 @@ function mergeTable(model: Table, tp: TablePlan, found: Table | undefined): Tabl
     if (!tp.isBuilt(index)) return index;
     const spelled = scratchIndexes.get(tp.indexNames[builtPosition++]!);
     if (!spelled) return textIndex(index);
-    // A copy: tables of one shape must not share the representative's objects.
-    const merged: Index = { ...index, columns: copyData(spelled.columns) };
-    if (spelled.where !== undefined) merged.where = spelled.where;
-    else delete merged.where;
+    // The model's text, with the database's spelling as its canonical form (a copy: tables of one shape share nothing).
+    const merged: Index = {
+      ...index,
+      // Options as PostgreSQL spells them; an expression keeps the model's text.
+      columns: spelled.columns.map((read, i) => {
+        const modelElement = index.columns[i];
+        const modelText = modelElement === undefined ? undefined : elementExpression(modelElement);
+        const readText = comparableExpression(read);
+        if (modelText === undefined || readText === undefined) return copyData(read);
+        const out: IndexExpressionElement = { ...copyData(read as IndexExpressionElement), expression: modelText };
+        setCanonical(out, "expression", readText);
+        return out;
+      }),
+    };
+    if (merged.where !== undefined) setCanonical(merged, "where", comparable(spelled, "where"));
     if (spelled.method !== undefined) merged.method = spelled.method;
     else delete merged.method;
     return merged;
@@ -288,17 +317,29 @@ function copyData<T>(value: T): T {
   return copy as T;
 }
 
-/** Text-only rules for a default PostgreSQL did not accept here. */
-function textDefault(column: Column): Partial<Column> {
-  return column.default === undefined ? {} : { default: unifyCurrentTimestamp(column.default.trim()) };
+/** Text-only rules for a column PostgreSQL did not accept here. */
+function textColumn(column: Column): Column {
+  const out: Column = { ...column };
+  if (out.default !== undefined) setCanonical(out, "default", unifyCurrentTimestamp(out.default.trim()));
+  if (out.generated) {
+    out.generated = { ...out.generated };
+    setCanonical(out.generated, "expression", normalizeExpression(out.generated.expression));
+  }
+  return out;
 }
 
 function textIndex(index: Index): Index {
   const out: Index = {
     ...index,
-    columns: index.columns.map((e) => normalizeIndexElement(mapIndexElement(e, { expression: normalizeExpression }))),
+    columns: index.columns.map((e) => {
+      const element = normalizeIndexElement(e);
+      if (elementExpression(element) === undefined) return element;
+      const out = { ...(element as IndexExpressionElement) };
+      setCanonical(out, "expression", normalizeExpression(out.expression));
+      return out;
+    }),
   };
-  if (index.where !== undefined) out.where = normalizeExpression(index.where);
+  if (out.where !== undefined) setCanonical(out, "where", normalizeExpression(out.where));
   if (out.method === "btree") delete out.method;
   return out;
 }

@@ -33,6 +33,7 @@ import { isObjectOperation } from "../../operations/objects.js";
 import { typeComment } from "./compile/composite-types.js";
 import { compileObjectOperation } from "./compile/objects.js";
 import { ownedSequenceStatements } from "./compile/sequences.js";
+import { collationSql, generatedSql } from "./columns.js";
 import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
 import { postgresType, serialType } from "./types.js";
 import { compileAttachPartition, compileDetachPartition, createPartitionSql, detachBeforeDrop, partitionByPart } from "./compile/partitions.js";
@@ -75,7 +76,7 @@ function columnType(column: Column, where: string): string {
   return serial;
 }
 
-/** `"name" type [GENERATED ... AS IDENTITY] [DEFAULT expr] [NOT NULL]`. */
+/** `"name" type [COLLATE c] [GENERATED ... AS IDENTITY | GENERATED ALWAYS AS (expr) STORED] [DEFAULT expr] [NOT NULL]`. */
 function columnDefinition(column: Column, where: string): string {
   const label = `${where}.${column.name}`;
   if (column.identity && column.autoIncrement) {
@@ -86,7 +87,14 @@ function columnDefinition(column: Column, where: string): string {
       `column ${label} has a default and is ${column.identity ? "an identity" : "an auto-increment"} column; PostgreSQL generates its values, so remove the default.`,
     );
   }
+  if (column.generated && (column.identity || column.autoIncrement || column.default !== undefined)) {
+    throw new KilnError(
+      `column ${label} is generated and also has ${column.identity ? "an identity" : column.autoIncrement ? "auto-increment" : "a default"}; a generated column computes its value, so remove one of them.`,
+    );
+  }
   const parts = [quoteIdentifier(column.name), columnType(column, where)];
+  if (column.collation !== undefined) parts.push(collationSql(column.collation));
+  if (column.generated) parts.push(generatedSql(column.generated, label));
   if (column.identity) parts.push(`GENERATED ${column.identity.always ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY`);
   if (column.default !== undefined) parts.push(`DEFAULT ${sqlText(column.default, `the default of column ${label}`)}`);
   if (!column.nullable) parts.push("NOT NULL");
@@ -220,9 +228,16 @@ function alterColumn(op: AlterColumn): Statement[] {
   // PostgreSQL casts the old default during a type change, which fails when no
   // cast exists; a default that is being replaced anyway is dropped first.
   if (op.type !== undefined && typeof op.default === "string") clauses.push(`ALTER COLUMN ${column} DROP DEFAULT`);
-  if (op.type !== undefined) {
+  if (op.type !== undefined || op.collation !== undefined) {
+    // A type change without COLLATE takes the new type's default collation: restate the column's own.
+    const type = op.type ?? op.existing?.type;
+    if (type === undefined) {
+      throw new KilnError(`alterColumn ${label} changes the collation without "type" or "existing"; PostgreSQL changes a collation with ALTER COLUMN ... TYPE, so give the column's type.`);
+    }
+    const collation = op.collation !== undefined ? op.collation : op.existing?.collation;
+    const collate = collation === null || collation === undefined ? "" : ` ${collationSql(collation)}`;
     const using = op.using !== undefined ? ` USING ${sqlText(op.using, `The USING expression of ${label}`)}` : "";
-    clauses.push(`ALTER COLUMN ${column} TYPE ${postgresType(op.type)}${using}`);
+    clauses.push(`ALTER COLUMN ${column} TYPE ${postgresType(type)}${collate}${using}`);
   }
   if (op.nullable !== undefined) clauses.push(`ALTER COLUMN ${column} ${op.nullable ? "DROP" : "SET"} NOT NULL`);
   if (op.default === null) clauses.push(`ALTER COLUMN ${column} DROP DEFAULT`);

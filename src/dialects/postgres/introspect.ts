@@ -28,7 +28,15 @@ import {
 import { exclusionFrom, INDEX_COLUMNS_SQL, INDEX_JOINS_SQL, indexFrom } from "./introspect/indexes.js";
 import { notExtensionMember } from "./introspect/extension-members.js";
 import { readObjects } from "./introspect/objects.js";
-import { neutralTypeName, normalizeCheckDefinition, normalizeDefault, normalizeExpression } from "./normalize.js";
+import { setCanonical } from "../../catalog/exact-text.js";
+import {
+  checkDefinitionText,
+  neutralTypeName,
+  normalizeCheckDefinition,
+  normalizeDefault,
+  normalizeExpression,
+  stripEnclosingParens,
+} from "./normalize.js";
 
 export const DEFAULT_SCHEMA = "public";
 export const DEFAULT_KILN_TABLES = ["kiln_version", "kiln_history", "kiln_version_journal"];
@@ -113,7 +121,11 @@ SELECT a.attrelid::int8::text AS table_oid, a.attnum AS attnum, a.attname AS nam
        a.attnotnull AS not_null, a.attidentity AS identity, a.attgenerated AS generated,
        pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
        d.description AS comment,
-       owned.serial_defaults
+       owned.serial_defaults,
+       CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN
+         CASE WHEN con.nspname IN ('pg_catalog', '${DEFAULT_SCHEMA}') THEN co.collname::text
+              ELSE '"' || replace(con.nspname, '"', '""') || '"."' || replace(co.collname, '"', '""') || '"' END
+       END AS collation
   FROM unnest($1::int8[]::oid[]) AS r(oid)
   JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid
   JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
@@ -121,6 +133,8 @@ SELECT a.attrelid::int8::text AS table_oid, a.attnum AS attnum, a.attname AS nam
   LEFT JOIN pg_catalog.pg_type et ON t.typcategory = 'A' AND et.oid = t.typelem
   LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace
   LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+  LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
+  LEFT JOIN pg_catalog.pg_namespace con ON con.oid = co.collnamespace
   LEFT JOIN pg_catalog.pg_description d
          ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
   LEFT JOIN (
@@ -272,7 +286,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
   }
   for (const r of indexRows) {
     const oid = String(r.table_oid);
-    inherited.target(tablesByOid.get(oid), r.own === false)?.indexes.push(indexFrom(r, nameOf(oid), spell));
+    inherited.target(tablesByOid.get(oid), r.own === false)?.indexes.push(indexFrom(r, nameOf(oid), spell.canonicalOnly));
   }
 
   const tables = [...tablesByOid.values()];
@@ -327,17 +341,49 @@ class Spellings {
     return this.remember(`t\u0000${formatted}`, (rewrite) => rewrite(neutralTypeName(formatted)));
   }
 
-  default(raw: string, formatted: string): string {
-    return this.remember(`d\u0000${formatted}\u0000${raw}`, (rewrite) => rewrite(normalizeDefault(raw, formatted)));
+  /** A default: the text as PostgreSQL prints it, and its canonical form. */
+  default(raw: string, formatted: string): Spelled {
+    return {
+      text: this.remember(`D\u0000${raw}`, (rewrite) => rewrite(raw.trim())),
+      canonical: this.remember(`d\u0000${formatted}\u0000${raw}`, (rewrite) => rewrite(normalizeDefault(raw, formatted))),
+    };
   }
 
-  check(definition: string): string {
-    return this.remember(`c\u0000${definition}`, (rewrite) => rewrite(normalizeCheckDefinition(definition)));
+  check(definition: string): Spelled {
+    return {
+      text: this.remember(`C\u0000${definition}`, (rewrite) => rewrite(checkDefinitionText(definition))),
+      canonical: this.remember(`c\u0000${definition}`, (rewrite) => rewrite(normalizeCheckDefinition(definition))),
+    };
   }
 
-  expression(text: string): string {
-    return this.remember(`e\u0000${text}`, (rewrite) => rewrite(normalizeExpression(text)));
+  /**
+   * For readers that take one spelling (introspect/indexes.ts): index expressions
+   * and predicates in canonical form. (PostgreSQL accepts only immutable functions
+   * there, so the canonical form differs from the printed text only by the
+   * enclosing parentheses, which it does not keep.)
+   */
+  readonly canonicalOnly = { expression: (text: string): string => this.expression(text).canonical };
+
+  /** An expression (index element, predicate, generated column): without enclosing parentheses, which PostgreSQL does not keep. */
+  expression(text: string): Spelled {
+    return {
+      text: this.remember(`E\u0000${text}`, (rewrite) => rewrite(stripEnclosingParens(text))),
+      canonical: this.remember(`e\u0000${text}`, (rewrite) => rewrite(normalizeExpression(text))),
+    };
   }
+}
+
+/** Exact text and canonical form (see EXACT TEXT in catalog/types.ts). */
+interface Spelled {
+  text: string;
+  canonical: string;
+}
+
+/** `{ [field]: text }` with the canonical form beside it when it differs. */
+function spelled<K extends string>(field: K, s: Spelled): { [P in K]: string } & { canonical?: { [P in K]?: string } } {
+  const item = { [field]: s.text } as { [P in K]: string } & { canonical?: { [P in K]?: string } };
+  setCanonical(item, field, s.canonical);
+  return item;
 }
 
 function columnFrom(r: Row, alias: (schema: string) => string | undefined, spell: Spellings): Column {
@@ -345,12 +391,20 @@ function columnFrom(r: Row, alias: (schema: string) => string | undefined, spell
   const identity = r.identity === "a" || r.identity === "d" ? { always: r.identity === "a" } : undefined;
   const rawDefault = nullable(r.default_expr);
   const serial = rawDefault !== undefined && ((r.serial_defaults as string[] | null) ?? []).includes(rawDefault);
-  const generated = r.generated !== "" && r.generated !== null && r.generated !== undefined;
+  const generated = r.generated === "s" || r.generated === "v";
   // Identity, serial and generated columns carry their own value rule; it is not a default.
   const defaultText = rawDefault !== undefined && !serial && !identity && !generated ? spell.default(rawDefault, formatted) : undefined;
   // Key by key, in this order (one object per column of every table: no conditional spreads).
   const column: Column = { name: String(r.name), type: columnType(r, formatted, alias, spell), nullable: r.not_null !== true };
-  if (defaultText !== undefined) column.default = defaultText;
+  if (defaultText !== undefined) {
+    column.default = defaultText.text;
+    if (defaultText.canonical !== defaultText.text) column.canonical = { default: defaultText.canonical };
+  }
+  if (generated && rawDefault !== undefined) {
+    column.generated = { ...spelled("expression", spell.expression(rawDefault)), stored: r.generated === "s" };
+  }
+  const collation = nullable(r.collation);
+  if (collation !== undefined) column.collation = collation;
   if (identity !== undefined) column.identity = identity;
   if (serial) column.autoIncrement = true;
   const comment = nullable(r.comment);
@@ -394,7 +448,7 @@ function addConstraint(
       break;
     }
     case "x":
-      (table.exclusions ??= []).push(constraintExtras(r, exclusionFrom(r, nameOf, spell)));
+      (table.exclusions ??= []).push(constraintExtras(r, exclusionFrom(r, nameOf, spell.canonicalOnly)));
       break;
     case "f": {
       const fk: ForeignKey = {
@@ -411,7 +465,7 @@ function addConstraint(
       break;
     }
     case "c":
-      table.checks.push(constraintExtras<CheckConstraint>(r, { name, expression: spell.check(String(r.definition)) }));
+      table.checks.push(constraintExtras<CheckConstraint>(r, { name, ...spelled("expression", spell.check(String(r.definition))) }));
       break;
   }
 }

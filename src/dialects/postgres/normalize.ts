@@ -105,14 +105,22 @@ export function normalizeExpression(sql: string): string {
   return unifyCurrentTimestamp(stripEnclosingParens(sql));
 }
 
-/** `CHECK ((a > 0)) NOT VALID` (pg_get_constraintdef) -> `a > 0`. */
-export function normalizeCheckDefinition(definition: string): string {
+/**
+ * `CHECK ((a > 0)) NOT VALID` (pg_get_constraintdef) -> `a > 0`: the expression
+ * as PostgreSQL prints it, without the parentheses it does not keep.
+ */
+export function checkDefinitionText(definition: string, rewrite: (expression: string) => string = stripEnclosingParens): string {
   let body = definition.trim();
   body = body.replace(/\s+NOT VALID$/i, "");
   const noInherit = /\s+NO INHERIT$/i.test(body);
   body = body.replace(/\s+NO INHERIT$/i, "");
-  body = normalizeExpression(body.replace(/^CHECK\s*(?=\()/i, ""));
+  body = rewrite(body.replace(/^CHECK\s*(?=\()/i, ""));
   return noInherit ? `${body} NO INHERIT` : body;
+}
+
+/** A check definition in canonical form (for comparison): `CHECK ((created < now()))` -> `created < CURRENT_TIMESTAMP`. */
+export function normalizeCheckDefinition(definition: string): string {
+  return checkDefinitionText(definition, normalizeExpression);
 }
 
 /** `character varying(200)` -> `character varying`, `numeric(10,2)[]` -> `numeric[]`. */

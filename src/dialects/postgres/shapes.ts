@@ -37,9 +37,9 @@ export function indexNeedsSpelling(index: Index): boolean {
   // (a column with options is an object too: its collation and operator class are spelled by PostgreSQL)
 }
 
-/** The default canonicalize builds (identity and serial columns carry none). */
+/** The default canonicalize builds (identity, serial and generated columns carry none). */
 export function builtDefault(column: Column): string | undefined {
-  return column.default !== undefined && !column.identity && !column.autoIncrement ? column.default : undefined;
+  return column.default !== undefined && !column.identity && !column.autoIncrement && !column.generated ? column.default : undefined;
 }
 
 /** SQL text of the table that PostgreSQL spells (types, defaults, checks, built index expressions). */
@@ -49,6 +49,7 @@ function spelledTexts(table: Table): string[] {
     texts.push(column.type);
     const d = builtDefault(column);
     if (d !== undefined) texts.push(d);
+    if (column.generated) texts.push(column.generated.expression);
   }
   for (const check of table.checks) texts.push(check.expression);
   for (const index of table.indexes.filter(indexNeedsSpelling)) {
@@ -92,7 +93,15 @@ export function shapeKey(table: Table): string | undefined {
   if (spelledTexts(table).some((text) => mentionsName(text, table.name))) return undefined;
   return JSON.stringify([
     table.schema ?? null,
-    table.columns.map((c) => [c.name, c.type, builtDefault(c) ?? null, c.identity ? c.identity.always : null, c.autoIncrement === true]),
+    table.columns.map((c) => [
+      c.name,
+      c.type,
+      builtDefault(c) ?? null,
+      c.identity ? c.identity.always : null,
+      c.autoIncrement === true,
+      c.collation ?? null,
+      c.generated ? [c.generated.expression, c.generated.stored] : null,
+    ]),
     table.checks.map((c) => c.expression),
     table.indexes
       .filter(indexNeedsSpelling)
