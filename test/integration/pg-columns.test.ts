@@ -1,6 +1,6 @@
 /**
  * Columns on PostgreSQL (server 15 and PGlite 18), on kiln's own fixture
- * (test/fixtures/pg/own/columns*.sql): generated columns, collations, types
+ * (test/fixtures/pg/own/columns.sql, with columns/server.sql or columns/pg18.sql): generated columns, collations, types
  * outside kiln's vocabulary, and defaults and expressions kept as written.
  * - With models that declare nothing, the revision drops everything and its
  *   downgrade gives back the same pg_dump (server) / Catalog (PGlite).
@@ -20,7 +20,7 @@ const FIXTURES = join(import.meta.dirname, "..", "fixtures", "pg", "own");
 const read = (name: string) => readFileSync(join(FIXTURES, name), "utf8");
 
 function fixtureSql(target: RoundTripTarget): string {
-  return `${read("columns.sql")}\n${read(target === "server" ? "columns-server.sql" : "columns-pg18.sql")}`;
+  return `${read("columns.sql")}\n${read(target === "server" ? "columns/server.sql" : "columns/pg18.sql")}`;
 }
 
 interface Changes {
@@ -35,30 +35,30 @@ function models(target: RoundTripTarget, changes: Changes = {}): string {
   const extra =
     target === "server"
       ? `
-export const shapes = schema("app").table("shapes", {
+export const shapes = schema("own_cols_app").table("shapes", {
   id: integer().primaryKey(),
-  box: customType("ext.cube"),
-  boxes: customType("ext.cube").array(),
+  box: customType("own_cols_ext.cube"),
+  boxes: customType("own_cols_ext.cube").array(),
   name: text().collate("de-x-icu"),
 }, (t) => [primaryKey({ name: "shapes_pkey", columns: [t.id] })]);`
       : `
-export const measures = schema("app").table("measures", {
+export const measures = schema("own_cols_app").table("measures", {
   id: integer(),
   cm: numeric().notNull(),
   inches: numeric().generatedAlwaysAs(sql\`cm / 2.54\`, { stored: false }),
 }, (t) => [primaryKey({ name: "measures_pkey", columns: [t.id] })]);`;
   return `import { table, schema, integer, bigint, numeric, text, varchar, timestamp, date, jsonb, uuid, sql, check, index, primaryKey, customType } from "kiln-migrate/schema";
 
-export const mood = schema("app").enumType("mood", ["happy", "sad"]);
+export const mood = schema("own_cols_app").enumType("mood", ["happy", "sad"]);
 
-export const items = table("items", {
+export const items = schema("own_cols").table("items", {
   id: integer(),
   price: numeric({ precision: 10, scale: 2 }).notNull().default(sql\`0\`),
   qty: integer().notNull().default(1),
   total: numeric().generatedAlwaysAs(sql\`price * qty\`, { stored: true }),
   name: text().collate("C").notNull(),
   code: varchar(20).collate(${JSON.stringify(changes.codeCollation ?? "POSIX")}),
-  label: text().collate("bytewise", { schema: "app" }),
+  label: text().collate("bytewise", { schema: "own_cols_app" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql\`${changes.createdAtDefault ?? "now()"}\`),
   updatedAt: timestamp("updated_at").default(sql\`CURRENT_TIMESTAMP\`),
   started: date().default(sql\`CURRENT_DATE\`),
@@ -70,7 +70,7 @@ export const items = table("items", {
   index("items_lower_name_idx").on(sql\`lower(\${t.name})\`).where(sql\`qty > 0\`),
 ]);
 
-export const docs = schema("app").table("docs", {
+export const docs = schema("own_cols_app").table("docs", {
   id: bigint().generatedAlwaysAsIdentity(),
   title: text().notNull(),
   body: text(),
@@ -80,8 +80,8 @@ export const docs = schema("app").table("docs", {
   trail: customType("point").array(),
   addr: customType("inet"),
   rowRef: customType("tid", "row_ref"),
-  qty: customType("app.posint"),
-  qtys: customType("app.posint").array(),
+  qty: customType("own_cols_app.posint"),
+  qtys: customType("own_cols_app.posint").array(),
   mood: mood().default("happy"),
   flags: customType("bit(3)").default(sql\`B'101'\`),
   span: customType("interval day to second"),
@@ -95,7 +95,7 @@ ${extra}
 `;
 }
 
-const SCHEMAS = (target: RoundTripTarget) => (target === "server" ? ["app", "ext", "public"] : ["app", "public"]);
+const SCHEMAS = (target: RoundTripTarget) => (target === "server" ? ["own_cols", "own_cols_app", "own_cols_ext"] : ["own_cols", "own_cols_app"]);
 
 async function snapshot(url: string, target: RoundTripTarget): Promise<string> {
   return target === "server" ? schemaDump(url) : JSON.stringify(await readCatalog(url), null, 1);
