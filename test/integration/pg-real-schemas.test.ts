@@ -54,20 +54,13 @@ interface RealSchema {
 
 const ISSUE_12: Entry[] = ["VIEW", "MATERIALIZED VIEW", "TRIGGER"];
 
-/** `DEFAULT now()` comes back as CURRENT_TIMESTAMP: defaults and CHECKs are not kept as written. */
-const NOW_SPELLING: Known = {
-  area: "cols (exact expression text)",
-  what: "now() is restored as CURRENT_TIMESTAMP in defaults and CHECKs",
-  rewrite: (d) => d.replaceAll("CURRENT_TIMESTAMP", "now()"),
-};
-
 const SCHEMAS: RealSchema[] = [
   {
     name: "pagila",
     file: "pagila/pagila-schema.sql",
     issue12: [...ISSUE_12, /^FUNCTION\/rewards_report\(/],
     pending: [],
-    known: [NOW_SPELLING],
+    known: [],
     extensions: [],
   },
   {
@@ -76,7 +69,6 @@ const SCHEMAS: RealSchema[] = [
     issue12: ISSUE_12,
     pending: [],
     known: [
-      NOW_SPELLING,
       {
         area: "unowned (ALTER TABLE ... CLUSTER ON an index)",
         what: "the clustering index of a table is not restored",
