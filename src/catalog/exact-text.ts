@@ -12,9 +12,13 @@ export function comparable<K extends string>(item: WithCanonical<K> | undefined,
   return item.canonical?.[field] ?? item[field];
 }
 
-/** True when both sides' `field` compare equal (both absent counts as equal). */
+/**
+ * True when both sides' `field` compare equal (both absent counts as equal):
+ * the same text, or the same canonical form. The same text is the same SQL, so a
+ * model that repeats the database's text needs no canonical form to match.
+ */
 export function sameText<K extends string>(a: WithCanonical<K> | undefined, b: WithCanonical<K> | undefined, field: K): boolean {
-  return comparable(a, field) === comparable(b, field);
+  return a?.[field] === b?.[field] || comparable(a, field) === comparable(b, field);
 }
 
 /**

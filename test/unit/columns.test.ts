@@ -111,6 +111,13 @@ describe("exact text: kept as written, compared canonically", () => {
     expect(compareCatalogs(model, database).operations).toEqual([]);
   });
 
+  it("matches a model that repeats the database's text without needing a canonical form", () => {
+    const model = catalog({
+      tables: [table("events", [notNull("at", "timestamptz", { default: "now()" }), notNull("name", "varchar(20)")], { checks: [{ name: "events_name_check", expression: "char_length((name)::text) > 0" }] })],
+    });
+    expect(compareCatalogs(model, database).operations).toEqual([]);
+  });
+
   it("writes the model's text in the upgrade and restores the database's text verbatim in the downgrade", () => {
     const model = catalog({
       tables: [
