@@ -121,7 +121,7 @@ describe.each(pgRoundTripTargets())("columns fixture on %s", (target) => {
     // The downgrade restores the database's own text.
     expect(result.revision).toContain(`default: "now()"`);
     expect(result.revision).toContain(`expression: "price * (qty)::numeric"`);
-  }, 300_000);
+  }, 600_000);
 
   it("is declared by the DSL models, and each single change is exactly one operation that downgrades to an identical dump", async () => {
     const pgTarget = PG_TARGETS.find((t) => t.server === (target === "server"))!;
@@ -183,5 +183,5 @@ describe.each(pgRoundTripTargets())("columns fixture on %s", (target) => {
       project.remove();
       await db.cleanup();
     }
-  }, 600_000);
+  }, 900_000);
 });
