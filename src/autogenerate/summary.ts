@@ -38,7 +38,6 @@ function alterations(op: Extract<Operation, { kind: "alterColumn" }>): string[] 
   if (op.type !== undefined) changes.push(before ? `${before.type} -> ${op.type}` : `type ${op.type}`);
   if (op.nullable !== undefined) changes.push(op.nullable ? "nullable" : "not null");
   if (op.default !== undefined) changes.push(before ? `default ${shown(before.default)} -> ${shown(op.default)}` : `default ${shown(op.default)}`);
-  if (op.collation !== undefined) changes.push(`collation ${shown(before?.collation, "default")} -> ${shown(op.collation, "default")}`);
   if (op.comment !== undefined) changes.push(op.comment === null ? "comment removed" : `comment ${JSON.stringify(op.comment)}`);
   if (op.onUpdate !== undefined) changes.push(op.onUpdate === null ? "ON UPDATE removed" : `ON UPDATE ${op.onUpdate}`);
   if (op.charset !== undefined) changes.push(op.charset === null ? "the table's character set" : `character set ${op.charset}`);
