@@ -35,6 +35,8 @@ function models(target: RoundTripTarget, changes: Changes = {}): string {
   const extra =
     target === "server"
       ? `
+export const cube = extension("cube", { schema: "own_cols_ext" });
+
 export const shapes = schema("own_cols_app").table("shapes", {
   id: integer(),
   box: customType("own_cols_ext.cube"),
@@ -47,7 +49,9 @@ export const measures = schema("own_cols_app").table("measures", {
   cm: numeric().notNull(),
   inches: numeric().generatedAlwaysAs(sql\`cm / 2.54\`, { stored: false }),
 }, (t) => [primaryKey({ name: "measures_pkey", columns: [t.id] })]);`;
-  return `import { table, schema, integer, bigint, numeric, text, varchar, timestamp, date, jsonb, uuid, sql, check, index, primaryKey, customType } from "kiln-migrate/schema";
+  return `import { table, schema, integer, bigint, numeric, text, varchar, timestamp, date, jsonb, uuid, sql, check, index, primaryKey, customType, domain, extension } from "kiln-migrate/schema";
+
+export const posint = domain("posint", "integer", { schema: "own_cols_app", checks: { posint_check: sql\`VALUE > 0\` } });
 
 export const mood = schema("own_cols_app").enumType("mood", ["happy", "sad"]);
 
