@@ -67,6 +67,9 @@ function consequence(user: ObjectRef, ref: ObjectRef, fx: ReturnType<typeof effe
   return undefined;
 }
 
+/** Switches on a table rather than objects (row-level security, UNLOGGED, storage parameters, ...): they go with the table. */
+const SWITCHES = new Set(["row-level security", "table property"]);
+
 function byKey(a: { key: string }, b: { key: string }): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
@@ -96,11 +99,12 @@ export function unmodelledWarnings(
     if (modelled.has(key) || seen.has(key)) continue;
     seen.add(key);
     // A switch on a table, not an object: what kiln leaves alone is the switch itself.
-    const own = object.kind === "row-level security" ? [] : (needs.get(key) ?? []);
+    const onTable = SWITCHES.has(object.kind);
+    const own = onTable ? [] : (needs.get(key) ?? []);
     const effect = own
       .map((d) => consequence(object, d.referenced, fx))
       .find((text): text is string => text !== undefined) ??
-      (object.kind === "row-level security" && object.table !== undefined ? consequence(object, { kind: "table", ...(object.schema ? { schema: object.schema } : {}), name: object.table }, fx) : undefined);
+      (onTable && object.table !== undefined ? consequence(object, { kind: "table", ...(object.schema ? { schema: object.schema } : {}), name: object.table }, fx) : undefined);
     const head = `${describeRef(object)} is not modelled by kiln`;
     warnings.push({
       key: `1${key}`,

@@ -103,6 +103,30 @@ SELECT 'pg_event_trigger'::regclass, e.oid, 'event trigger', 0, e.evtname::text,
 UNION ALL
 SELECT 'pg_publication'::regclass, p.oid, 'publication', 0, p.pubname::text, NULL, NULL, false FROM pg_catalog.pg_publication p`;
 
+// Properties of a table that kiln does not model (each named in a warning): its persistence, its
+// storage parameters (the TOAST table's with the toast. prefix, as pg_dump prints them), the index it
+// is clustered on, and statistics targets set on its columns or on its indexes' columns.
+// attstattarget: -1 is the default up to PostgreSQL 16, NULL from 17 on.
+const PROPERTIES = `
+SELECT c.oid AS relid, 'UNLOGGED persistence' AS name FROM pg_catalog.pg_class c WHERE c.relpersistence = 'u' AND c.relkind IN ('r', 'p')
+UNION ALL
+SELECT c.oid, 'storage parameters WITH (' || pg_catalog.array_to_string(
+         COALESCE(c.reloptions, '{}') || COALESCE((SELECT pg_catalog.array_agg('toast.' || o) FROM pg_catalog.pg_class t, pg_catalog.unnest(t.reloptions) o
+                                                    WHERE t.oid = c.reltoastrelid), '{}'), ', ') || ')'
+  FROM pg_catalog.pg_class c
+ WHERE c.relkind IN ('r', 'p')
+   AND (c.reloptions IS NOT NULL OR EXISTS (SELECT 1 FROM pg_catalog.pg_class t WHERE t.oid = c.reltoastrelid AND t.reloptions IS NOT NULL))
+UNION ALL
+SELECT i.indrelid, 'CLUSTER ON index ' || ic.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indisclustered
+UNION ALL
+SELECT c.oid, 'statistics target ' || a.attstattarget || ' of column ' || a.attname
+  FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+ WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attstattarget IS NOT NULL AND a.attstattarget <> -1
+UNION ALL
+SELECT i.indrelid, 'statistics target ' || a.attstattarget || ' of column ' || a.attnum || ' of index ' || ic.relname
+  FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_index i ON i.indexrelid = a.attrelid JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+ WHERE a.attnum > 0 AND a.attstattarget IS NOT NULL AND a.attstattarget <> -1`;
+
 /**
  * $1: the compared schemas; $2: tables to leave out (bare or schema.name: kiln's
  * own and the config's excludeTables). Objects without a schema (casts, event
@@ -123,6 +147,13 @@ SELECT json_build_object(
                                        ORDER BY schema, kind, on_table, name), '[]')
                 FROM objects
                WHERE NOT (kind = 'table' AND (name = ANY($2::text[]) OR (schema || '.' || name) = ANY($2::text[])))),
+  'properties', (SELECT COALESCE(json_agg(json_build_object('schema', n.nspname::text, 'table', c.relname::text, 'name', p.name)
+                                          ORDER BY n.nspname, c.relname, p.name), '[]')
+                   FROM (${PROPERTIES}) p
+                   JOIN pg_catalog.pg_class c ON c.oid = p.relid
+                   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                  WHERE c.oid >= 16384 AND n.nspname = ANY($1::text[])
+                    AND NOT (c.relname = ANY($2::text[]) OR (n.nspname || '.' || c.relname) = ANY($2::text[]))),
   'members', (SELECT COALESCE(json_agg(json_build_array(d.classid || ':' || d.objid, 'pg_extension'::regclass::oid || ':' || d.refobjid)), '[]')
                 FROM pg_catalog.pg_depend d WHERE d.deptype = 'e' AND d.refclassid = 'pg_extension'::regclass),
   'parts', (SELECT COALESCE(json_agg(json_build_array(p.classid || ':' || p.objid, p.oclassid || ':' || p.oobjid)), '[]')
@@ -157,6 +188,7 @@ export async function surveyPostgresObjects(
   // The joins are done here: the planner's estimates for pg_depend's self-joins are off by orders of magnitude.
   const raw = JSON.parse(String(rows[0]!.survey)) as {
     objects: SurveyObject[];
+    properties: { schema: string; table: string; name: string }[];
     members: [string, string][];
     parts: [string, string][];
     depends: [string, string][];
@@ -188,6 +220,11 @@ export async function surveyPostgresObjects(
     objects.push(toRef(o, alias));
     // Row-level security is a switch on a table, not an object: named on its own, as kiln does not model it.
     if (o.rls) objects.push(toRef({ ...o, kind: "row-level security", table: o.name }, alias));
+  }
+  // Like row-level security: switches on a table, each named on its own (kind "table property").
+  for (const p of raw.properties) {
+    const schema = alias(p.schema);
+    objects.push({ kind: "table property", ...(schema !== undefined ? { schema } : {}), name: p.name, table: p.table });
   }
   const dependencies: Dependency[] = [];
   const seen = new Set<string>();
