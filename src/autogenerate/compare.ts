@@ -29,6 +29,7 @@ import {
   sameIndex,
   samePrimaryKeyColumns,
   sameConstraintOptions,
+  sameKeyIndexOptions,
   sameUnique,
 } from "./equality.js";
 import { compareObjects } from "./compare/objects.js";
@@ -480,7 +481,7 @@ function comparePrimaryKey(modelTable: Table, databaseTable: Table, diff: DiffBu
   const ref = withSchema(modelTable.schema, { table: modelTable.name });
   const wanted = modelTable.primaryKey;
   const existing = databaseTable.primaryKey;
-  if (wanted && existing && samePrimaryKeyColumns(wanted, existing) && sameConstraintOptions(wanted, existing) && (wanted.name === undefined || existing.name === undefined || wanted.name === existing.name)) return;
+  if (wanted && existing && samePrimaryKeyColumns(wanted, existing) && sameConstraintOptions(wanted, existing) && sameKeyIndexOptions(wanted, existing) && (wanted.name === undefined || existing.name === undefined || wanted.name === existing.name)) return;
   if (!wanted && !existing) return;
   if (existing) {
     if (existing.name === undefined && !diff.dropUnnamed) {

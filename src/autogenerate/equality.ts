@@ -5,6 +5,7 @@
  */
 import { elementColumn, elementExpression, elementOptions, normalizeIndexElement } from "../catalog/index-elements.js";
 import type {
+  KeyIndexOptions,
   CheckConstraint,
   Column,
   FkAction,
@@ -57,8 +58,13 @@ export function samePrimaryKeyColumns(a: PrimaryKey, b: PrimaryKey): boolean {
   return sameList(a.columns, b.columns);
 }
 
+/** INCLUDE (in order), WITH (any order) and the tablespace of a key's index. */
+export function sameKeyIndexOptions(a: KeyIndexOptions, b: KeyIndexOptions): boolean {
+  return sameList(a.include ?? [], b.include ?? []) && sameParameters(a.with, b.with) && a.tablespace === b.tablespace;
+}
+
 export function sameUnique(a: UniqueConstraint, b: UniqueConstraint): boolean {
-  return sameList(a.columns, b.columns) && !!a.nullsNotDistinct === !!b.nullsNotDistinct && sameConstraintOptions(a, b);
+  return sameList(a.columns, b.columns) && !!a.nullsNotDistinct === !!b.nullsNotDistinct && sameConstraintOptions(a, b) && sameKeyIndexOptions(a, b);
 }
 
 /**

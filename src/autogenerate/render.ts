@@ -5,6 +5,7 @@
  * operations, except the `old`/`existing` data the facade has no argument for.
  */
 import type { Column, ExclusionConstraint, ForeignKey, Index, Table } from "../catalog/types.js";
+import { keyIndexOptions } from "../catalog/key-index.js";
 import { partitionOfSpec } from "../catalog/partitions.js";
 import { withoutCanonical } from "../catalog/exact-text.js";
 import { codeLineComment } from "../neutralize.js";
@@ -104,11 +105,11 @@ function createTableCalls(table: Table): string[] {
   const options = {
     schema: table.schema,
     primaryKey: table.primaryKey
-      ? defined({ name: table.primaryKey.name, columns: table.primaryKey.columns, deferrable: table.primaryKey.deferrable, comment: table.primaryKey.comment })
+      ? defined({ name: table.primaryKey.name, columns: table.primaryKey.columns, ...keyIndexOptions(table.primaryKey), deferrable: table.primaryKey.deferrable, comment: table.primaryKey.comment })
       : undefined,
     uniques: nonEmpty(
       table.uniques.map((u) =>
-        defined({ name: u.name, columns: u.columns, nullsNotDistinct: u.nullsNotDistinct || undefined, deferrable: u.deferrable, comment: u.comment }),
+        defined({ name: u.name, columns: u.columns, nullsNotDistinct: u.nullsNotDistinct || undefined, ...keyIndexOptions(u), deferrable: u.deferrable, comment: u.comment }),
       ),
     ),
     foreignKeys: nonEmpty(table.foreignKeys.map(foreignKeySpec)),
@@ -249,11 +250,11 @@ function renderCall(op: Operation): string[] {
       return [formatCall("dropIndex", withOptions([op.name, op.table], { schema: op.schema, concurrently: op.concurrently }))];
     case "createPrimaryKey": {
       const pk = op.constraint;
-      return [formatCall("createPrimaryKey", withOptions([pk.name, op.table, pk.columns], { schema: op.schema, deferrable: pk.deferrable, comment: pk.comment }))];
+      return [formatCall("createPrimaryKey", withOptions([pk.name, op.table, pk.columns], { schema: op.schema, ...keyIndexOptions(pk), deferrable: pk.deferrable, comment: pk.comment }))];
     }
     case "createUniqueConstraint": {
       const u = op.constraint;
-      const options = { schema: op.schema, nullsNotDistinct: u.nullsNotDistinct || undefined, deferrable: u.deferrable, comment: u.comment };
+      const options = { schema: op.schema, nullsNotDistinct: u.nullsNotDistinct || undefined, ...keyIndexOptions(u), deferrable: u.deferrable, comment: u.comment };
       return [formatCall("createUniqueConstraint", withOptions([u.name, op.table, u.columns], options))];
     }
     case "createExclusionConstraint": {

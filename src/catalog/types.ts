@@ -112,14 +112,24 @@ export interface GeneratedColumn {
  */
 export type Deferrable = "immediate" | "deferred";
 
-export interface PrimaryKey {
+/** The options of the index behind a primary key or unique constraint (PostgreSQL), named as on Index. */
+export interface KeyIndexOptions {
+  /** INCLUDE (...) non-key columns, in order. */
+  include?: string[];
+  /** WITH (...) storage parameters of the constraint's index, values as the database prints them. */
+  with?: Record<string, string>;
+  /** USING INDEX TABLESPACE, when not the database's default. */
+  tablespace?: string;
+}
+
+export interface PrimaryKey extends KeyIndexOptions {
   name?: string;
   columns: string[];
   deferrable?: Deferrable;
   comment?: string;
 }
 
-export interface UniqueConstraint {
+export interface UniqueConstraint extends KeyIndexOptions {
   name?: string;
   columns: string[];
   /** NULLS NOT DISTINCT (PostgreSQL 15+): two NULLs count as equal. */

@@ -69,6 +69,10 @@ function indexUses(index: Index, what: string, uses: Use[]): void {
 type AnyConstraint = Partial<PrimaryKey & UniqueConstraint & ForeignKey & CheckConstraint>;
 
 function constraintUses(c: AnyConstraint, what: string, uses: Use[]): void {
+  // The index behind a primary key or unique constraint: the same options as on an index.
+  if (c.include && c.include.length > 0) uses.push({ feature: "include", what });
+  if (c.with && Object.keys(c.with).length > 0) uses.push({ feature: "storageParameters", what });
+  if (c.tablespace !== undefined) uses.push({ feature: "tablespace", what });
   if (c.deferrable !== undefined) uses.push({ feature: "deferrable", what });
   if (c.nullsNotDistinct) uses.push({ feature: "nullsNotDistinct", what });
   if (c.match !== undefined) uses.push({ feature: "matchFull", what });

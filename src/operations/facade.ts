@@ -99,6 +99,10 @@ export interface KeyOptions extends SchemaOption {
   /** Unique constraints only: NULLS NOT DISTINCT (PostgreSQL 15+). */
   nullsNotDistinct?: boolean;
   comment?: string;
+  /** PostgreSQL: INCLUDE columns, WITH (...) storage parameters and USING INDEX TABLESPACE of the key's index. */
+  include?: string[];
+  with?: Record<string, string>;
+  tablespace?: string;
 }
 
 export interface AlterColumnOptions extends SchemaOption {

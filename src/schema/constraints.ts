@@ -27,20 +27,38 @@ export interface ConstraintOptions {
   comment?: string;
 }
 
-export interface PrimaryKeyExtra extends ConstraintOptions {
+/** Options of the index behind a primary key or unique constraint (PostgreSQL), as given to primaryKey()/unique(). */
+export interface KeyIndexInput {
+  /** INCLUDE (...): non-key columns stored in the key's index. */
+  include?: AnyColumn[];
+  /** WITH (...): storage parameters of the key's index, e.g. { fillfactor: 70 }. */
+  with?: Record<string, string | number | boolean>;
+  /** USING INDEX TABLESPACE name. */
+  tablespace?: string;
+}
+
+/** KeyIndexInput, checked: storage parameter values as text. */
+export interface KeyIndexExtra {
+  readonly include?: readonly AnyColumn[];
+  readonly with?: Record<string, string>;
+  readonly tablespace?: string;
+}
+
+export interface PrimaryKeyExtra extends ConstraintOptions, KeyIndexExtra {
   readonly kind: "primaryKey";
   readonly name?: string;
   readonly columns: readonly AnyColumn[];
 }
 
 /** Options of unique(name?, options). */
-export interface UniqueOptions extends ConstraintOptions {
+export interface UniqueOptions extends ConstraintOptions, KeyIndexInput {
   /** NULLS NOT DISTINCT (PostgreSQL 15+): two NULLs count as a duplicate. */
   nullsNotDistinct?: boolean;
 }
 
-export interface UniqueExtra extends UniqueOptions {
+export interface UniqueExtra extends ConstraintOptions, KeyIndexExtra {
   readonly kind: "unique";
+  readonly nullsNotDistinct?: boolean;
   readonly name?: string;
   readonly columns: readonly AnyColumn[];
 }
@@ -308,13 +326,32 @@ function optionalName(name: unknown, where: string): { name?: string } {
 }
 
 /** Composite (or single-column) primary key. */
-export function primaryKey(options: { name?: string; columns: AnyColumn[] } & ConstraintOptions): PrimaryKeyExtra {
+export function primaryKey(options: { name?: string; columns: AnyColumn[] } & ConstraintOptions & KeyIndexInput): PrimaryKeyExtra {
   return {
     kind: "primaryKey",
     ...optionalName(options.name, "primaryKey({ name })"),
     columns: [...options.columns],
     ...constraintOptions(options, "primaryKey"),
+    ...keyIndexInput(options, "primaryKey"),
   };
+}
+
+/** include, with and tablespace, checked; only those that are set. */
+function keyIndexInput(options: KeyIndexInput, where: string): KeyIndexExtra {
+  const out: { include?: AnyColumn[]; with?: Record<string, string>; tablespace?: string } = {};
+  if (options.include !== undefined) {
+    if (!Array.isArray(options.include)) throw new KilnError(`${where}({ include }): give a list of the table's columns.`);
+    if (options.include.length > 0) out.include = [...options.include];
+  }
+  if (options.with !== undefined) {
+    const parameters = parameterText(options.with, `${where}({ with })`);
+    if (Object.keys(parameters).length > 0) out.with = parameters;
+  }
+  if (options.tablespace !== undefined) {
+    if (typeof options.tablespace !== "string" || options.tablespace === "") throw new KilnError(`${where}({ tablespace }): give the tablespace's name.`);
+    out.tablespace = options.tablespace;
+  }
+  return out;
 }
 
 /** deferrable and comment, checked. */
@@ -336,7 +373,7 @@ function constraintOptions(options: ConstraintOptions, where: string): Constrain
 /** Unique constraint over one or more columns: unique(name?).on(t.a, t.b). */
 export function unique(name?: string, options: UniqueOptions = {}): PendingUnique {
   const named = optionalName(name, "unique(name)");
-  const extra: UniqueOptions = { ...constraintOptions(options, "unique"), ...(options.nullsNotDistinct ? { nullsNotDistinct: true } : {}) };
+  const extra = { ...constraintOptions(options, "unique"), ...keyIndexInput(options, "unique"), ...(options.nullsNotDistinct ? { nullsNotDistinct: true } : {}) };
   return {
     kind: "pendingUnique",
     ...named,

@@ -16,6 +16,7 @@ import type {
   ForeignKey,
   Index,
   IndexElement,
+  KeyIndexOptions,
   PrimaryKey,
   Table as CatalogTable,
   UniqueConstraint,
@@ -25,7 +26,7 @@ import type { NamingConvention } from "../config/types.js";
 import { KilnError } from "../errors.js";
 import { ENUM } from "./brand.js";
 import { isColumn, type AnyColumn, type EnumDefinition, type TableIdentity } from "./column.js";
-import { isIndexKey, type ExclusionBuilder, type ForeignKeyExtra, type IndexBuilder, type IndexElementInput, type PrimaryKeyExtra, type TableExtra, type UniqueExtra } from "./constraints.js";
+import { isIndexKey, type ExclusionBuilder, type ForeignKeyExtra, type IndexBuilder, type IndexElementInput, type KeyIndexExtra, type PrimaryKeyExtra, type TableExtra, type UniqueExtra } from "./constraints.js";
 import { isEnumType } from "./enum.js";
 import { collectModelObjects } from "./objects.js";
 import { checkIdentifierLength } from "../dialects/identifier-limit.js";
@@ -231,7 +232,7 @@ function buildTable(definition: TableDefinition, rules: NameRules): CatalogTable
 
   const uniques: UniqueConstraint[] = [
     ...definition.columns.filter((c) => c.state.unique).map((c) => buildUnique(ctx, c.state.unique?.name, [c])),
-    ...extras.uniques.map((u) => ({ ...buildUnique(ctx, u.name, ctx.own(u.columns, "unique(...).on(...)")), ...keyExtras(u) })),
+    ...extras.uniques.map((u) => ({ ...buildUnique(ctx, u.name, ctx.own(u.columns, "unique(...).on(...)")), ...keyExtras(u), ...keyIndexExtras(ctx, u, "unique(..., { include })") })),
   ];
   const foreignKeys: ForeignKey[] = [
     ...definition.columns.filter((c) => c.state.references).map((c) => buildColumnReference(ctx, c)),
@@ -342,6 +343,16 @@ function buildPrimaryKey(ctx: TableContext, extras: PrimaryKeyExtra[]): PrimaryK
     ),
     columns: names,
     ...(extra ? keyExtras(extra) : {}),
+    ...(extra ? keyIndexExtras(ctx, extra, "primaryKey({ include })") : {}),
+  };
+}
+
+/** INCLUDE (the table's own columns, by name), WITH and tablespace of a key extra, only those that are set. */
+function keyIndexExtras(ctx: TableContext, extra: KeyIndexExtra, what: string): KeyIndexOptions {
+  return {
+    ...(extra.include && extra.include.length > 0 ? { include: ctx.own([...extra.include], what).map((c) => c.name) } : {}),
+    ...(extra.with !== undefined ? { with: { ...extra.with } } : {}),
+    ...(extra.tablespace !== undefined ? { tablespace: extra.tablespace } : {}),
   };
 }
 

@@ -28,7 +28,7 @@ import type {
   Operation,
   Statement,
 } from "../../operations/types.js";
-import { deferrableSql, exclusionBody, includeSql, indexElementSql, storageParametersSql } from "./compile/indexes.js";
+import { deferrableSql, exclusionBody, includeSql, indexElementSql, keyIndexSql, storageParametersSql } from "./compile/indexes.js";
 import { isObjectOperation } from "../../operations/objects.js";
 import { typeComment } from "./compile/composite-types.js";
 import { compileObjectOperation } from "./compile/objects.js";
@@ -120,11 +120,12 @@ function fkAction(action: FkAction): string {
 }
 
 function primaryKeyBody(pk: PrimaryKey): string {
-  return `PRIMARY KEY ${columnList(pk.columns)}${deferrableSql(pk.deferrable)}`;
+  return `PRIMARY KEY ${columnList(pk.columns)}${keyIndexSql(pk, `primary key ${pk.name ?? "(unnamed)"}`)}${deferrableSql(pk.deferrable)}`;
 }
 
 function uniqueBody(unique: UniqueConstraint): string {
-  return `UNIQUE${unique.nullsNotDistinct ? " NULLS NOT DISTINCT" : ""} ${columnList(unique.columns)}${deferrableSql(unique.deferrable)}`;
+  const head = `UNIQUE${unique.nullsNotDistinct ? " NULLS NOT DISTINCT" : ""} ${columnList(unique.columns)}`;
+  return `${head}${keyIndexSql(unique, `unique constraint ${unique.name ?? "(unnamed)"}`)}${deferrableSql(unique.deferrable)}`;
 }
 
 function foreignKeyBody(fk: ForeignKey): string {

@@ -25,7 +25,7 @@ import {
   PARTITION_JOINS,
   partitionFields,
 } from "./introspect/partitions.js";
-import { exclusionFrom, INDEX_COLUMNS_SQL, INDEX_JOINS_SQL, indexFrom } from "./introspect/indexes.js";
+import { exclusionFrom, INDEX_COLUMNS_SQL, INDEX_JOINS_SQL, indexFrom, keyIndexExtras } from "./introspect/indexes.js";
 import { notExtensionMember } from "./introspect/extension-members.js";
 import { readObjects } from "./introspect/objects.js";
 import { setCanonical } from "../../catalog/exact-text.js";
@@ -180,7 +180,7 @@ SELECT con.conrelid::int8::text AS table_oid, con.conname AS name, con.contype A
     SELECT ${INDEX_COLUMNS_SQL}
       FROM pg_catalog.pg_index i
       JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid${INDEX_JOINS_SQL}
-     WHERE con.contype = 'x' AND i.indexrelid = con.conindid
+     WHERE con.contype IN ('p', 'u', 'x') AND i.indexrelid = con.conindid
   ) xi ON true
  WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND (${OWN_CONSTRAINT} OR ${INHERITED_CONSTRAINT})`;
 
@@ -439,10 +439,10 @@ function addConstraint(
   const name = String(r.name);
   switch (r.type) {
     case "p":
-      table.primaryKey = constraintExtras<PrimaryKey>(r, { name, columns });
+      table.primaryKey = constraintExtras<PrimaryKey>(r, { name, columns, ...keyIndexExtras(r, nameOf) });
       break;
     case "u": {
-      const unique: UniqueConstraint = { name, columns };
+      const unique: UniqueConstraint = { name, columns, ...keyIndexExtras(r, nameOf) };
       if (r.key_nulls_not_distinct === true) unique.nullsNotDistinct = true;
       table.uniques.push(constraintExtras(r, unique));
       break;

@@ -5,7 +5,7 @@
  * Pure functions; every name is quoted or checked to be SQL-name text.
  */
 import { elementColumn, elementExpression, elementOptions } from "../../../catalog/index-elements.js";
-import type { Deferrable, ExclusionConstraint, IndexElement } from "../../../catalog/types.js";
+import type { Deferrable, ExclusionConstraint, IndexElement, KeyIndexOptions } from "../../../catalog/types.js";
 import { KilnError } from "../../../errors.js";
 import type { IndexConstraintFeature } from "../../features.js";
 import { quoteIdentifier, quoteLiteral } from "../sql.js";
@@ -70,6 +70,13 @@ export function storageParametersSql(parameters: Record<string, string> | undefi
 
 export function includeSql(include: string[] | undefined): string {
   return include && include.length > 0 ? ` INCLUDE (${include.map(quoteIdentifier).join(", ")})` : "";
+}
+
+/** ` INCLUDE (...) WITH (...) USING INDEX TABLESPACE t` of a primary key or unique constraint, as PostgreSQL orders them. */
+export function keyIndexSql(key: KeyIndexOptions, label: string): string {
+  let sql = includeSql(key.include) + storageParametersSql(key.with, label);
+  if (key.tablespace !== undefined) sql += ` USING INDEX TABLESPACE ${quoteIdentifier(key.tablespace)}`;
+  return sql;
 }
 
 export function deferrableSql(deferrable: Deferrable | undefined): string {

@@ -158,6 +158,11 @@ function indexExtras(r: Row, nameOf: (attnum: number) => string | undefined): Pi
   return extras;
 }
 
+/** INCLUDE, WITH and tablespace of the index behind a primary key or unique constraint (its CONSTRAINTS_SQL row). */
+export function keyIndexExtras(r: Row, nameOf: (attnum: number) => string | undefined): Pick<Index, "include" | "with" | "tablespace"> {
+  return indexExtras(r, nameOf);
+}
+
 /** An index row of INDEXES_SQL (`definition`: pg_get_indexdef of the whole index). */
 export function indexFrom(r: Row, nameOf: (attnum: number) => string | undefined, spell: Spell): Index {
   const method = String(r.method);
