@@ -12,22 +12,14 @@ import { canonicalOnly, comparable, withoutCanonical } from "../../src/catalog/e
 import type { Column } from "../../src/catalog/types.js";
 import { compilePostgres } from "../../src/dialects/postgres/compile.js";
 import { KilnError } from "../../src/errors.js";
-import { collectingSink, Op } from "../../src/operations/facade.js";
 import { reverseOperations } from "../../src/operations/reverse.js";
 import type { Operation } from "../../src/operations/types.js";
 import { customType, integer, modelsToCatalog, numeric, sql, table as modelTable, text } from "../../src/schema/index.js";
 import { catalog, col, notNull, table } from "./autogen-fixtures.js";
+import { replay } from "../helpers/replay.js";
 
 const sqlOf = (ops: Operation[]): string[] => ops.flatMap(compilePostgres).map((s) => s.sql);
 
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (op: Op) => Promise<void>;
-async function replay(body: string): Promise<Operation[]> {
-  const sink = collectingSink("postgresql");
-  const op = new Op(sink);
-  await new AsyncFunction("op", body)(op);
-  await op.settled();
-  return sink.operations;
-}
 
 const total: Column = notNull("total", "numeric", { generated: { expression: "price * qty", stored: true } });
 

@@ -14,9 +14,9 @@ import { EnumRegistry } from "../../src/dialects/mysql/enums.js";
 import { compilePostgres } from "../../src/dialects/postgres/compile.js";
 import { parseElementOptions, printedElements, storageParameters } from "../../src/dialects/postgres/introspect/indexes.js";
 import { compileOperation as compileSqlite } from "../../src/dialects/sqlite/compile.js";
-import { collectingSink, Op } from "../../src/operations/facade.js";
 import { reverseOperations } from "../../src/operations/reverse.js";
 import type { Operation } from "../../src/operations/types.js";
+import { replay } from "../helpers/replay.js";
 
 const sqlOf = (op: Operation): string[] => compilePostgres(op).map((s) => s.sql);
 
@@ -148,15 +148,6 @@ describe("reading pg_get_indexdef", () => {
   });
 });
 
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (op: Op) => Promise<void>;
-
-async function replay(body: string): Promise<Operation[]> {
-  const sink = collectingSink("postgresql");
-  const op = new Op(sink);
-  await new AsyncFunction("op", body)(op);
-  await op.settled();
-  return sink.operations;
-}
 
 describe("reverse and render", () => {
   const richTable = table({

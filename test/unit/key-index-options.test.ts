@@ -12,11 +12,11 @@ import { compileOperation as compileMysql } from "../../src/dialects/mysql/compi
 import { EnumRegistry } from "../../src/dialects/mysql/enums.js";
 import { compilePostgres } from "../../src/dialects/postgres/compile.js";
 import { compileOperation as compileSqlite } from "../../src/dialects/sqlite/compile.js";
-import { collectingSink, Op } from "../../src/operations/facade.js";
 import { reverseOperations } from "../../src/operations/reverse.js";
 import type { Operation } from "../../src/operations/types.js";
 import { integer, primaryKey, table as dslTable, text, unique } from "../../src/schema/index.js";
 import { modelsToCatalog } from "../../src/schema/to-catalog.js";
+import { replay } from "../helpers/replay.js";
 
 const sqlOf = (op: Operation): string[] => compilePostgres(op).map((s) => s.sql);
 
@@ -24,15 +24,6 @@ function table(partial: Partial<Table> & { name: string }): Table {
   return { columns: [], uniques: [], foreignKeys: [], checks: [], indexes: [], ...partial };
 }
 
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (op: Op) => Promise<void>;
-
-async function replay(body: string): Promise<Operation[]> {
-  const sink = collectingSink("postgresql");
-  const op = new Op(sink);
-  await new AsyncFunction("op", body)(op);
-  await op.settled();
-  return sink.operations;
-}
 
 const pk: PrimaryKey = { name: "r_pkey", columns: ["id"], include: ["name"], with: { fillfactor: "70" }, tablespace: "fast", deferrable: "immediate" };
 const uq: UniqueConstraint = { name: "r_u", columns: ["code"], nullsNotDistinct: true, include: ["name", "id"], with: { fillfactor: "80", deduplicate_items: "off" } };

@@ -13,10 +13,10 @@ import type { Catalog, Table } from "../../src/catalog/types.js";
 import { createMysqlDialect } from "../../src/dialects/mysql/index.js";
 import { compilePostgres } from "../../src/dialects/postgres/compile.js";
 import { compileOperation as compileSqlite } from "../../src/dialects/sqlite/compile.js";
-import { collectingSink, Op } from "../../src/operations/facade.js";
 import { reverseOperations } from "../../src/operations/reverse.js";
 import type { Operation } from "../../src/operations/types.js";
 import { date, index, integer, modelsToCatalog, partitionOf, primaryKey, table as modelTable, text } from "../../src/schema/index.js";
+import { replay } from "../helpers/replay.js";
 
 const sqls = (op: Operation) => compilePostgres(op).map((s) => s.sql);
 
@@ -39,14 +39,6 @@ const parent = t("events", { primaryKey: { name: "events_pkey", columns: ["id", 
 const p2024 = t("events_2024", { partitionOf: { table: "events", bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" } });
 const pOld = t("events_old", { schema: "archive", partitionOf: { table: "events", bound: "DEFAULT" }, comment: "old rows" });
 
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (op: Op) => Promise<void>;
-async function replay(body: string): Promise<Operation[]> {
-  const sink = collectingSink("postgresql");
-  const op = new Op(sink);
-  await new AsyncFunction("op", body)(op);
-  await op.settled();
-  return sink.operations;
-}
 
 describe("partition compile (PostgreSQL)", () => {
   it("creates a partitioned table with its key, and a partition from its parent without columns", () => {

@@ -2,21 +2,11 @@ import { describe, expect, it } from "vitest";
 import { compareCatalogs } from "../../src/autogenerate/compare.js";
 import { renderMigrationBodies, renderOperations } from "../../src/autogenerate/render.js";
 import { summarizeOperations } from "../../src/autogenerate/summary.js";
-import { collectingSink, Op } from "../../src/operations/facade.js";
 import { reverseOperations } from "../../src/operations/reverse.js";
 import type { Operation } from "../../src/operations/types.js";
 import { catalog, col, enumType, notNull, richCatalog, table, usersTable } from "./autogen-fixtures.js";
+import { replay as run } from "../helpers/replay.js";
 
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (op: Op) => Promise<void>;
-
-/** Runs rendered statements against the real facade and returns the operations it produced. */
-async function run(body: string): Promise<Operation[]> {
-  const sink = collectingSink("postgresql");
-  const op = new Op(sink);
-  await new AsyncFunction("op", body)(op);
-  await op.settled();
-  return sink.operations;
-}
 
 /** An operation as the facade can express it: no undefined fields, no `old`/`existing` the facade has no argument for. */
 function expressible(op: Operation): unknown {
