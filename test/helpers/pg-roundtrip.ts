@@ -24,6 +24,7 @@ import { parseDatabaseUrl } from "../../src/config/url.js";
 import { postgresDialect } from "../../src/dialects/postgres/index.js";
 import type { Connection } from "../../src/dialects/types.js";
 import { PG_TARGETS, readCatalog, schemaDump } from "../integration/autogenerate-pg-support.js";
+import { tempDir } from "./databases.js";
 import { type CliResult, createProject } from "./project.js";
 import { sequenceValueLines } from "./sequence-values.js";
 
@@ -292,4 +293,19 @@ export function withoutDumpSections(sql: string, leaveOut: readonly (string | Re
       .join("\n"),
     removed: removed.map((s) => ({ type: s.type!, name: s.name! })),
   };
+}
+
+/** Can kiln's own PGlite connection create this extension? (It loads no contrib modules yet.) */
+export async function pgliteCanCreate(extension: string): Promise<boolean> {
+  const dir = tempDir("kiln-pglite-ext-");
+  const conn = await postgresDialect.connect(parseDatabaseUrl(`pglite://${join(dir.path, "db")}`));
+  try {
+    await conn.query(`CREATE EXTENSION IF NOT EXISTS "${extension.replace(/"/g, '""')}"`);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await conn.close();
+    dir.remove();
+  }
 }

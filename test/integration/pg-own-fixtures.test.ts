@@ -11,10 +11,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseDatabaseUrl } from "../../src/config/url.js";
-import { postgresDialect } from "../../src/dialects/postgres/index.js";
-import { tempDir } from "../helpers/databases.js";
-import { describeRoundTrip, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
+import { describeRoundTrip, pgliteCanCreate, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
 import { REPO_ROOT } from "../helpers/project.js";
 
 const OWN = join(REPO_ROOT, "test", "fixtures", "pg", "own");
@@ -27,20 +24,6 @@ function ownFile(file: string): string {
   return readFileSync(join(OWN, file), "utf8").replace(/^CREATE SCHEMA (?!IF NOT EXISTS)/gim, "CREATE SCHEMA IF NOT EXISTS ");
 }
 
-/** Can kiln's own PGlite connection create this extension? */
-async function pgliteCanCreate(extension: string): Promise<boolean> {
-  const dir = tempDir("kiln-pglite-ext-");
-  const conn = await postgresDialect.connect(parseDatabaseUrl(`pglite://${join(dir.path, "db")}`));
-  try {
-    await conn.query(`CREATE EXTENSION IF NOT EXISTS "${extension.replace(/"/g, '""')}"`);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await conn.close();
-    dir.remove();
-  }
-}
 
 describe.each(pgRoundTripTargets())("own fixtures together on %s", (target) => {
   it(`round-trip exactly (${FILES.join(", ")})`, { timeout: 600_000 }, async () => {

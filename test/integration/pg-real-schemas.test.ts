@@ -27,11 +27,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseDatabaseUrl } from "../../src/config/url.js";
-import { postgresDialect } from "../../src/dialects/postgres/index.js";
-import { tempDir } from "../helpers/databases.js";
 import { REPO_ROOT } from "../helpers/project.js";
-import { describeRoundTrip, lineDiff, pgRoundTrip, pgRoundTripTargets, type RoundTripResult, withoutDumpSections } from "../helpers/pg-roundtrip.js";
+import { describeRoundTrip, lineDiff, pgliteCanCreate, pgRoundTrip, pgRoundTripTargets, type RoundTripResult, withoutDumpSections } from "../helpers/pg-roundtrip.js";
 
 type Entry = string | RegExp;
 
@@ -138,20 +135,6 @@ function rewrittenDiff(result: RoundTripResult, known: Known[]): string {
   return lineDiff(apply(result.before), apply(result.after ?? ""));
 }
 
-/** Can kiln's own PGlite connection create this extension? */
-async function pgliteCanCreate(extension: string): Promise<boolean> {
-  const dir = tempDir("kiln-pglite-ext-");
-  const conn = await postgresDialect.connect(parseDatabaseUrl(`pglite://${join(dir.path, "db")}`));
-  try {
-    await conn.query(`CREATE EXTENSION IF NOT EXISTS "${extension.replace(/"/g, '""')}"`);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await conn.close();
-    dir.remove();
-  }
-}
 
 const TARGETS = pgRoundTripTargets();
 
