@@ -22,9 +22,9 @@ import { join } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { parseDatabaseUrl } from "../../src/config/url.js";
 import { postgresDialect } from "../../src/dialects/postgres/index.js";
+import { loadPgliteExtensions } from "../../src/dialects/postgres/pglite-extensions.js";
 import type { Connection } from "../../src/dialects/types.js";
 import { PG_TARGETS, readCatalog, schemaDump } from "../integration/autogenerate-pg-support.js";
-import { tempDir } from "./databases.js";
 import { type CliResult, createProject } from "./project.js";
 import { sequenceValueLines } from "./sequence-values.js";
 
@@ -40,8 +40,8 @@ export interface RoundTripOptions {
   schemas?: string[];
   /** Extra lines for kiln.config.ts (inside defineConfig). */
   extraConfig?: string;
-  /** PGlite only: extensions to load into PGlite when the fixture is loaded (e.g. `{ citext }` from @electric-sql/pglite/contrib/citext). */
-  pgliteExtensions?: Record<string, unknown>;
+  /** PGlite only: contrib extensions PGlite must load (PostgreSQL's names, e.g. "uuid-ossp"): for the fixture's load, and in kiln's URL (`?extensions=`). */
+  pgliteExtensions?: string[];
   /** Keep the project directory and database for inspection (prints where). */
   keep?: boolean;
 }
@@ -84,10 +84,12 @@ export async function pgRoundTrip(options: RoundTripOptions): Promise<RoundTripR
   const target = PG_TARGETS.find((t) => t.server === (options.target === "server"));
   if (!target) throw new Error(`the ${options.target} target is not available here`);
   const db = await target.setup();
+  const extensions = options.target === "pglite" ? (options.pgliteExtensions ?? []) : [];
+  const url = extensions.length > 0 ? `${db.url}?extensions=${extensions.join(",")}` : db.url;
   try {
-    if (options.target === "server") await loadWithPsql(db.url, options.sql);
-    else await loadIntoPglite(db.url, options.sql, options.pgliteExtensions);
-    return await roundTripLoaded(db.url, options);
+    if (options.target === "server") await loadWithPsql(url, options.sql);
+    else await loadIntoPglite(url, options.sql);
+    return await roundTripLoaded(url, options);
   } finally {
     if (options.keep) console.log(`kept database ${db.url}`);
     else await db.cleanup();
@@ -107,11 +109,12 @@ export function loadWithPsql(url: string, sql: string): Promise<void> {
   });
 }
 
-/** PGlite's `exec` (simple-query protocol, several statements); psql meta-commands (`\...` lines) are left out. */
-export async function loadIntoPglite(url: string, sql: string, extensions?: Record<string, unknown>): Promise<void> {
+/** PGlite's `exec` (simple-query protocol, several statements); psql meta-commands (`\...` lines) are left out. The URL's `?extensions=` are loaded as kiln loads them. */
+export async function loadIntoPglite(url: string, sql: string): Promise<void> {
   const { PGlite } = await import("@electric-sql/pglite");
-  const directory = url.slice("pglite://".length);
-  const db = new PGlite(directory, extensions ? { extensions: extensions as never } : {});
+  const directory = url.slice("pglite://".length).replace(/\?.*$/s, "");
+  const extensions = await loadPgliteExtensions(parseDatabaseUrl(url));
+  const db = new PGlite(directory, { extensions: extensions as never });
   try {
     await db.exec(
       sql
@@ -293,19 +296,4 @@ export function withoutDumpSections(sql: string, leaveOut: readonly (string | Re
       .join("\n"),
     removed: removed.map((s) => ({ type: s.type!, name: s.name! })),
   };
-}
-
-/** Can kiln's own PGlite connection create this extension? (It loads no contrib modules yet.) */
-export async function pgliteCanCreate(extension: string): Promise<boolean> {
-  const dir = tempDir("kiln-pglite-ext-");
-  const conn = await postgresDialect.connect(parseDatabaseUrl(`pglite://${join(dir.path, "db")}`));
-  try {
-    await conn.query(`CREATE EXTENSION IF NOT EXISTS "${extension.replace(/"/g, '""')}"`);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await conn.close();
-    dir.remove();
-  }
 }

@@ -11,7 +11,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { describeRoundTrip, pgliteCanCreate, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
+import { describeRoundTrip, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
 import { REPO_ROOT } from "../helpers/project.js";
 
 const OWN = join(REPO_ROOT, "test", "fixtures", "pg", "own");
@@ -28,18 +28,11 @@ function ownFile(file: string): string {
 describe.each(pgRoundTripTargets())("own fixtures together on %s", (target) => {
   it(`round-trip exactly (${FILES.join(", ")})`, { timeout: 600_000 }, async () => {
     expect(FILES).toContain("tables.sql");
-    let files = FILES;
-    if (target === "pglite") {
-      // kiln's PGlite connection loads no contrib extension: files that create one run on the
-      // server only, as long as PGlite still cannot create it (checked, so this goes away by itself).
-      const extensionOf = (f: string) => /^CREATE EXTENSION (?:IF NOT EXISTS )?"?([\w-]+)/im.exec(ownFile(f))?.[1];
-      const needing = files.filter((f) => extensionOf(f) !== undefined);
-      const still = [];
-      for (const f of needing) if (!(await pgliteCanCreate(extensionOf(f)!))) still.push(f);
-      files = files.filter((f) => !still.includes(f));
-    }
+    const files = FILES;
+    // PGlite loads the contrib extensions the files create (kiln's `pglite://...?extensions=`).
+    const extensions = [...new Set(files.flatMap((f) => [...ownFile(f).matchAll(/^CREATE EXTENSION (?:IF NOT EXISTS )?"?([\w-]+)/gim)].map((m) => m[1]!)))];
     const sql = files.map((f) => `-- ${f}\n${ownFile(f)}`).join("\n");
-    const result = await pgRoundTrip({ sql, target });
+    const result = await pgRoundTrip({ sql, target, pgliteExtensions: extensions });
     expect(result.failed, describeRoundTrip(result)).toBeUndefined();
     expect(result.changedData).toEqual([]);
     expect(result.schemas.length).toBeGreaterThan(1);

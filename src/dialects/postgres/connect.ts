@@ -7,9 +7,10 @@ import { hostname } from "node:os";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type pg from "pg";
-import type { PGlite } from "@electric-sql/pglite";
+import type { PGlite, PGliteOptions } from "@electric-sql/pglite";
 import { loadDriver } from "../drivers.js";
 import { withLocalSocket } from "./local-socket.js";
+import { loadPgliteExtensions } from "./pglite-extensions.js";
 import { redactSecrets } from "../../config/secrets.js";
 import { KilnError } from "../../errors.js";
 import type { BatchOutcome, Connection, DatabaseUrl, QueryResult } from "../types.js";
@@ -195,7 +196,8 @@ function safeDecode(s: string): string | undefined {
 
 /** Where a pglite:// URL points: `memory`, or a directory resolved against the working directory. */
 export function pgliteLocation(url: DatabaseUrl): { memory: true } | { memory: false; directory: string } {
-  const rest = url.raw.replace(/^pglite:(\/\/)?/i, "");
+  // The query (`?extensions=...`, pglite-extensions.ts) is not part of the path.
+  const rest = url.raw.replace(/^pglite:(\/\/)?/i, "").replace(/\?.*$/s, "");
   if (rest === "" || rest === "memory" || rest === ":memory:") return { memory: true };
   const path = safeDecode(rest) ?? rest;
   return { memory: false, directory: isAbsolute(path) ? path : resolve(process.cwd(), path) };
@@ -212,10 +214,11 @@ export async function connectPglite(url: DatabaseUrl): Promise<Connection> {
   const location = pgliteLocation(url);
   // Loaded here, not at the top: commands on a PostgreSQL server never pay for the embedded database.
   const { PGlite } = await loadDriver("@electric-sql/pglite", "pglite", () => import("@electric-sql/pglite"));
+  const extensions = (await loadPgliteExtensions(url)) as PGliteOptions["extensions"];
   let releaseDirectory = () => {};
   let db: PGlite;
   if (location.memory) {
-    db = new PGlite({ parsers: TEXT_PARSERS });
+    db = new PGlite({ parsers: TEXT_PARSERS, extensions });
   } else {
     const dir = location.directory;
     try {
@@ -226,7 +229,7 @@ export async function connectPglite(url: DatabaseUrl): Promise<Connection> {
       });
     }
     releaseDirectory = claimDirectory(dir, url);
-    db = new PGlite(dir, { parsers: TEXT_PARSERS });
+    db = new PGlite(dir, { parsers: TEXT_PARSERS, extensions });
   }
   try {
     await db.waitReady;
