@@ -25,7 +25,8 @@ import { qualifiedName } from "../catalog/types.js";
 import type { NamingConvention } from "../config/types.js";
 import { KilnError } from "../errors.js";
 import { ENUM } from "./brand.js";
-import { isColumn, type AnyColumn, type EnumDefinition, type TableIdentity } from "./column.js";
+import { isColumn, type AnyColumn, type EnumDefinition, type IdentitySequenceOptions, type TableIdentity } from "./column.js";
+import type { OwnedSequence } from "../catalog/sequences.js";
 import { isIndexKey, type ExclusionBuilder, type ForeignKeyExtra, type IndexBuilder, type IndexElementInput, type KeyIndexExtra, type PrimaryKeyExtra, type TableExtra, type UniqueExtra } from "./constraints.js";
 import { isEnumType } from "./enum.js";
 import { collectModelObjects } from "./objects.js";
@@ -365,6 +366,16 @@ function keyExtras(extra: { deferrable?: PrimaryKey["deferrable"]; comment?: str
   };
 }
 
+/** The identity's sequence as introspection reads it (PostgreSQL names it `<table>_<column>_seq`). */
+function identitySequence(table: string, column: string, options: IdentitySequenceOptions): OwnedSequence {
+  const text = (value: number | bigint | undefined) => (value === undefined ? undefined : String(value));
+  const sequence: OwnedSequence = { name: `${table}_${column}_seq` };
+  const fields = { start: text(options.start), increment: text(options.increment), min: text(options.minValue), max: text(options.maxValue), cache: text(options.cache) };
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) (sequence as unknown as Record<string, string>)[key] = value;
+  if (options.cycle) sequence.cycle = true;
+  return sequence;
+}
+
 function buildColumn(ctx: TableContext, column: AnyColumn, inPrimaryKey: boolean): CatalogColumn {
   const s = column.state;
   const where = () => `${ctx.where}, column "${column.name}"`;
@@ -378,6 +389,7 @@ function buildColumn(ctx: TableContext, column: AnyColumn, inPrimaryKey: boolean
   const built: CatalogColumn = { name: column.name, type: s.type, nullable: !notNull };
   if (defaultText !== undefined) built.default = defaultText;
   if (s.identity) built.identity = { always: s.identity.always };
+  if (s.identity?.sequence) built.sequence = identitySequence(ctx.definition.name, column.name, s.identity.sequence);
   if (s.autoIncrement) built.autoIncrement = true;
   if (s.comment !== undefined) built.comment = s.comment;
   if (s.onUpdate !== undefined) built.onUpdate = ctx.render(s.onUpdate, `the ON UPDATE of column "${column.name}"`);

@@ -31,7 +31,7 @@ export async function loadPgliteExtensions(url: DatabaseUrl): Promise<Record<str
     let module: Record<string, unknown> | undefined;
     if (NAME.test(name)) {
       try {
-        module = (await import(`@electric-sql/pglite/contrib/${id}`)) as Record<string, unknown>;
+        module = (await import(/* @vite-ignore */ `@electric-sql/pglite/contrib/${id}`)) as Record<string, unknown>;
       } catch {
         module = undefined;
       }
