@@ -90,8 +90,8 @@ describe.each(PG_TARGETS)("partitioned tables on $name", (target) => {
   let cleanup: () => Promise<void>;
   const projects: TestProject[] = [];
 
-  async function state(): Promise<{ catalog: Catalog; dump?: string }> {
-    return { catalog: await readCatalog(url), ...(target.server ? { dump: await schemaDump(url) } : {}) };
+  async function state(of = url): Promise<{ catalog: Catalog; dump?: string }> {
+    return { catalog: await readCatalog(of), ...(target.server ? { dump: await schemaDump(of) } : {}) };
   }
 
   function project(models: string): TestProject {
@@ -142,6 +142,20 @@ describe.each(PG_TARGETS)("partitioned tables on $name", (target) => {
     expect(byName.get("own_parts.measurements_2024")!.indexes).toEqual([]);
     // One foreign key, although PostgreSQL keeps one row per partition of orders for it.
     expect(byName.get("own_parts.order_lines")!.foreignKeys.map((f) => f.name)).toEqual(["order_lines_order_id_region_fkey"]);
+  });
+
+  it("models build the fixture's schema from an empty database (autogenerate + upgrade head)", { timeout: 300_000 }, async () => {
+    const loaded = await state();
+    const empty = await target.setup();
+    const p = createProject({ url: empty.url, models: fixtureModels(), extraConfig: SCHEMAS });
+    try {
+      await kiln(p, ["revision", "--autogenerate", "-m", "build"]);
+      await kiln(p, ["upgrade", "head"]);
+      expect(await state(empty.url)).toEqual(loaded);
+    } finally {
+      p.remove();
+      await empty.cleanup();
+    }
   });
 
   it("drops everything and its downgrade restores the schema exactly", { timeout: 300_000 }, async () => {
