@@ -168,7 +168,8 @@ describe.each(postgresTargets)("the migration lock and bookkeeping on $name", (t
       indexes: [],
     });
     expect(catalog.tables.find((t) => t.name === "kiln_history")!.columns).toStrictEqual([
-      { name: "id", type: "bigint", nullable: false, identity: { always: true } },
+      // The identity's sequence stands at the one history row written (restored if the table is ever recreated).
+      { name: "id", type: "bigint", nullable: false, identity: { always: true }, sequence: { name: "kiln_history_id_seq", value: { last: "1", called: true } } },
       { name: "revision", type: "varchar(32)", nullable: false },
       { name: "direction", type: "varchar(5)", nullable: false },
       { name: "checksum", type: "varchar(64)", nullable: true },

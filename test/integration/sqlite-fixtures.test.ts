@@ -35,8 +35,8 @@ export const books = table("books", {
   authorId: integer("author_id").notNull().references(() => authors.id, { onDelete: "cascade" }),
   title: text().notNull(),
   price: numeric({ precision: 10, scale: 2 })${change.priceNotNull ? ".notNull()" : ""},
-  slug: text(),
-  priceCents: integer("price_cents"),
+  slug: text().generatedAlwaysAs(sql\`lower("title")\`, { stored: false }),
+  priceCents: integer("price_cents").generatedAlwaysAs(sql\`CAST("price" * 100 AS INTEGER)\`, { stored: true }),
 }, (t) => [
   check("ck_books_price", sql\`"price" >= 0\`),
   index("ix_books_author_id").on(t.authorId),
