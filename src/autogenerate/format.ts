@@ -80,3 +80,15 @@ export function formatCall(method: string, args: unknown[], callee = `await op.$
   });
   return `${text});`;
 }
+
+/** Drops undefined fields so that rendered objects carry only what was given. */
+export function defined(value: Record<string, unknown>): Record<string, unknown> | undefined {
+  const result = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+  return Object.keys(result).length > 0 ? result : undefined;
+}
+
+/** A trailing options argument: left out entirely when empty. */
+export function withOptions(args: unknown[], options: Record<string, unknown>): unknown[] {
+  const present = defined(options);
+  return present ? [...args, present] : args;
+}

@@ -1,18 +1,8 @@
 /** Object operations (operations/objects.ts) -> `await op.x(...)` calls of a revision file (pure). */
 import type { Sequence } from "../catalog/sequences.js";
 import type { ObjectOperation } from "../operations/objects.js";
-import { formatCall } from "./format.js";
+import { defined, formatCall, withOptions } from "./format.js";
 
-/** Drops undefined fields; undefined when nothing is left. */
-function defined(value: Record<string, unknown>): Record<string, unknown> | undefined {
-  const result = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-  return Object.keys(result).length > 0 ? result : undefined;
-}
-
-function withOptions(args: unknown[], options: Record<string, unknown>): unknown[] {
-  const present = defined(options);
-  return present ? [...args, present] : args;
-}
 
 function sequenceOptions(sequence: Sequence): Record<string, unknown> {
   return {

@@ -14,7 +14,7 @@ import { describeOperation, NotReversibleError, reverseOperation } from "../oper
 import type { DropConstraint, Operation } from "../operations/types.js";
 import { isObjectOperation } from "../operations/objects.js";
 import { renderObjectCall } from "./render-objects.js";
-import { formatCall, inline, LINE_WIDTH, Multiline } from "./format.js";
+import { defined, formatCall, inline, LINE_WIDTH, Multiline, withOptions } from "./format.js";
 import { defaultName } from "./names.js";
 import { operationRisks } from "./risks.js";
 import { sameTable } from "./targets.js";
@@ -31,17 +31,6 @@ export interface RenderOptions {
   notes?: readonly string[];
 }
 
-/** Drops undefined fields so that rendered objects carry only what was given. */
-function defined(value: Record<string, unknown>): Record<string, unknown> | undefined {
-  const result = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-  return Object.keys(result).length > 0 ? result : undefined;
-}
-
-/** A trailing options argument: left out entirely when empty. */
-function withOptions(args: unknown[], options: Record<string, unknown>): unknown[] {
-  const present = defined(options);
-  return present ? [...args, present] : args;
-}
 
 export function columnSpec(column: Column): ColumnSpec {
   const spec: ColumnSpec = { type: column.type };

@@ -25,7 +25,7 @@ import { postgresDialect } from "../../src/dialects/postgres/index.js";
 import { loadPgliteExtensions } from "../../src/dialects/postgres/pglite-extensions.js";
 import type { Connection } from "../../src/dialects/types.js";
 import { PG_TARGETS, readCatalog, schemaDump } from "../integration/autogenerate-pg-support.js";
-import { type CliResult, createProject } from "./project.js";
+import { type CliResult, createProject, warningLines } from "./project.js";
 import { sequenceValueLines } from "./sequence-values.js";
 
 export type RoundTripTarget = "server" | "pglite";
@@ -206,10 +206,7 @@ async function roundTripLoaded(url: string, options: RoundTripOptions): Promise<
     const run = async (args: string[]): Promise<boolean> => {
       const step = { args, ...(await project.kiln(args)) };
       result.steps.push(step);
-      for (const line of `${step.stdout}\n${step.stderr}`.split("\n")) {
-        const m = /^warning:\s*(.*)$/.exec(line.trim());
-        if (m) result.warnings.push(m[1]!);
-      }
+      result.warnings.push(...warningLines(`${step.stdout}\n${step.stderr}`));
       if (step.code !== 0) result.failed = args.join(" ");
       return step.code === 0;
     };

@@ -98,3 +98,11 @@ export default {
 } satisfies Migration;
 `;
 }
+
+/** The text of each `warning:` line kiln printed, without the prefix. */
+export function warningLines(output: string): string[] {
+  return output.split("\n").flatMap((line) => {
+    const match = /^warning:\s*(.*)$/.exec(line.trim());
+    return match ? [match[1]!] : [];
+  });
+}

@@ -14,7 +14,7 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { createTwoFilesPatch } from "diff";
-import { type CliResult, createProject, type TestProject } from "./project.js";
+import { type CliResult, createProject, type TestProject, warningLines } from "./project.js";
 
 /** The schema of the database file, one line per fact, in a fixed order. */
 export function sqliteSnapshot(file: string): string {
@@ -70,10 +70,7 @@ export async function sqliteRoundTrip(options: { sql: string; models?: string })
   const run = async (args: string[]): Promise<boolean> => {
     const step = await project.kiln(args);
     result.steps.push({ ...step, args });
-    for (const line of `${step.stdout}\n${step.stderr}`.split("\n")) {
-      const match = /^\s*warning:\s*(.*)$/.exec(line);
-      if (match) result.warnings.push(match[1]!);
-    }
+    result.warnings.push(...warningLines(`${step.stdout}\n${step.stderr}`));
     if (step.code !== 0) result.failedStep = args.join(" ");
     return step.code === 0;
   };
