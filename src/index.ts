@@ -16,6 +16,7 @@ import type { LintOptions, LintResult } from "./commands/lint.js";
 import type { MigrateOptions, MigrateResult } from "./commands/migrate.js";
 import type { MergeOptions, RevisionOptions, RevisionResult } from "./commands/revision.js";
 import type { StampOptions, StampResult } from "./commands/stamp.js";
+import type { ImportOptions, ImportResult } from "./import/index.js";
 import type { CurrentOptions, CurrentResult, HistoryOptions, RevisionSummary } from "./commands/status.js";
 
 export { defineConfig } from "./config/types.js";
@@ -34,6 +35,8 @@ export type {
   CurrentResult,
   GraphOptions,
   HistoryOptions,
+  ImportOptions,
+  ImportResult,
   InitOptions,
   InitResult,
   LintOptions,
@@ -67,6 +70,13 @@ export async function upgrade(options: Omit<MigrateOptions, "target"> & { target
 }
 export async function downgrade(options: MigrateOptions): Promise<MigrateResult> {
   return (await import("./commands/migrate.js")).downgrade(options);
+}
+/**
+ * `kiln import`: another tool's migration folder (drizzle-kit, Prisma, Flyway, plain .sql files)
+ * as a chain of kiln revisions with derived downgrades; stamps a database the old tool migrated.
+ */
+export async function importHistory(options: ImportOptions): Promise<ImportResult> {
+  return (await import("./import/index.js")).importHistory(options);
 }
 export async function stamp(options: StampOptions): Promise<StampResult> {
   return (await import("./commands/stamp.js")).stamp(options);

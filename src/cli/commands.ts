@@ -17,6 +17,7 @@ export interface CliContext {
 const commands = {
   check: () => import("../commands/check.js"),
   graph: () => import("../commands/graph.js"),
+  importHistory: () => import("../import/index.js"),
   init: () => import("../commands/init.js"),
   lint: () => import("../commands/lint.js"),
   migrate: () => import("../commands/migrate.js"),
@@ -342,6 +343,54 @@ export function registerCommands(program: Command, ctx: CliContext): void {
         printErr(pc.green(`all ${result.revisions} revision(s) pass: each downgrade restores the schema and each upgrade runs again`));
       }
       if (result.kept) printErr(result.kept);
+    });
+
+  program
+    .command("import")
+    .description("turn another tool's migration folder into kiln revisions with derived downgrades, and stamp a database that tool migrated")
+    .argument("<tool>", "drizzle (a drizzle-kit folder with meta/_journal.json), prisma (prisma/migrations), flyway (V<n>__*.sql, U<n>__*.sql) or sql (ordered .sql files)")
+    .argument("<folder>", "the tool's migrations folder")
+    .option("--scratch-url <url>", "replay the history on this empty database (default: a scratch database like the configured one, removed afterwards)")
+    .option("--no-stamp", "do not stamp the configured database, even when the old tool's table says it ran the history")
+    .option("--no-verify", "skip the stairway check (kiln test) on the written revisions")
+    .option("--json", JSON_HELP)
+    .action(async (tool: string, folder: string, opts: { scratchUrl?: string; stamp: boolean; verify: boolean; json?: boolean }) => {
+      const { importHistory, IMPORT_SOURCES } = await commands.importHistory();
+      if (!(IMPORT_SOURCES as readonly string[]).includes(tool)) {
+        throw new UsageError(`unknown tool ${JSON.stringify(tool)}: kiln import reads ${IMPORT_SOURCES.join(", ")}`);
+      }
+      const result = await importHistory({
+        ...common(),
+        from: tool as (typeof IMPORT_SOURCES)[number],
+        folder,
+        scratchUrl: opts.scratchUrl,
+        stamp: opts.stamp,
+        verify: opts.verify,
+        onMigration: (m) => printErr(pc.dim(`replayed ${m.index + 1}/${m.total} ${terminalText(m.file)}`)),
+      });
+      if (opts.json) {
+        printJson(result);
+      } else {
+        for (const r of result.revisions) {
+          const tag = r.downgrade === "undo" ? "undo script" : r.notes.length > 0 ? pc.yellow(`derived downgrade, ${r.notes.length} note(s)`) : "derived downgrade";
+          printOut(`${pc.green("wrote")} ${pc.bold(r.revision)} ${terminalText(r.message)}  ${pc.dim(`${terminalText(r.source)}, ${r.statements} statement(s), ${tag}`)}`);
+        }
+        printErr(`imported ${result.revisions.length} migration(s) from ${terminalText(result.folder)} (replayed on ${result.scratch})`);
+      }
+      if (result.stamp) {
+        const s = result.stamp;
+        if (s.revision) printErr(pc.green(`stamped the database at ${s.revision} (${terminalText(s.source ?? "")}), as ${terminalText(s.table)} records ${s.applied} applied migration(s); nothing ran, and ${terminalText(s.table)} stays in place`));
+        else if (s.skipped) printErr(pc.yellow(`not stamped: ${terminalMessage(s.skipped)}`));
+      }
+      if (result.verified) {
+        if (result.verified.ok) printErr(pc.green("kiln test: every imported revision upgrades, downgrades and upgrades again with identical schemas"));
+        else {
+          printErr(`${pc.red("error:")} kiln test: ${terminalMessage(result.verified.summary ?? "")}`);
+          for (const line of result.verified.details) printErr(`  ${terminalMessage(line)}`);
+          printErr("the revisions were written; fix the downgrade named above by hand, then run `kiln test`");
+          ctx.setExitCode(1);
+        }
+      }
     });
 
   program

@@ -38,6 +38,12 @@ const EXAMPLES: Record<string, string[]> = {
     "kiln test --url postgres://postgres@localhost:5432/empty_db",
   ],
   stamp: ["kiln stamp head                              # mark an existing schema as up to date", "kiln stamp --purge base", "kiln stamp head --sql"],
+  import: [
+    "kiln import drizzle ./drizzle                # a drizzle-kit folder (meta/_journal.json)",
+    "kiln import prisma prisma/migrations",
+    "kiln import flyway db/migration --scratch-url pglite://memory",
+    "kiln import sql sql/ --no-stamp --no-verify",
+  ],
   merge: ['kiln merge heads -m "merge"', 'kiln merge 3f2a 9b1c -m "join the billing branch"'],
   lint: ["kiln lint", "kiln lint --pending                          # only what the database has not applied", "kiln lint head --json"],
 };

@@ -1,0 +1,61 @@
+/**
+ * A Flyway folder: versioned migrations `V<version>__<description>.sql`
+ * (version parts separated by `.` or `_`), undo migrations
+ * `U<version>__<description>.sql` (Flyway Teams) and repeatable ones
+ * `R__<description>.sql`. Flyway records applied versions in
+ * `flyway_schema_history`.
+ */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { KilnError } from "../../errors.js";
+import type { SourceHistory, SourceMigration } from "../types.js";
+import { compareVersions, readText, type Splitter, upgradeStatements } from "./common.js";
+
+const VERSIONED = /^([VU])(\d+(?:[._]\d+)*)__(.*)\.sql$/i;
+
+/** `1_1` and `1.1` are the same version to Flyway: kiln writes it with dots. */
+function dotted(version: string): string {
+  return version.replace(/_/g, ".").split(".").map((part) => String(BigInt(part))).join(".");
+}
+
+export function readFlyway(folder: string, split: Splitter): SourceHistory {
+  const warnings: string[] = [];
+  const versioned = new Map<string, { file: string; description: string }>();
+  const undo = new Map<string, string>();
+  for (const file of readdirSync(folder).sort()) {
+    const m = VERSIONED.exec(file);
+    if (m) {
+      const version = dotted(m[2]!);
+      const target = m[1]!.toUpperCase() === "V" ? versioned : undo;
+      const existing = target === versioned ? versioned.get(version)?.file : undo.get(version);
+      if (existing) throw new KilnError(`${folder} has two ${m[1]!.toUpperCase()} migrations for version ${version}: ${existing} and ${file}`);
+      if (target === versioned) versioned.set(version, { file, description: m[3]!.replace(/_/g, " ") });
+      else undo.set(version, file);
+    } else if (/^R__.*\.sql$/i.test(file)) {
+      warnings.push(`${file} is a repeatable Flyway migration: kiln imports versioned migrations only; recreate what it defines in a revision of its own`);
+    } else if (/\.sql$/i.test(file)) {
+      warnings.push(`${file} does not follow Flyway's naming (V<version>__<description>.sql) and was not imported`);
+    }
+  }
+  for (const [version, file] of undo) {
+    if (!versioned.has(version)) warnings.push(`${file} undoes version ${version}, which has no V file here; it was not imported`);
+  }
+  const migrations: SourceMigration[] = [...versioned.entries()]
+    .sort(([a], [b]) => compareVersions(a, b))
+    .map(([version, { file, description }]) => {
+      const undoFile = undo.get(version);
+      return {
+        key: version,
+        name: `V${version} ${description}`.trim(),
+        file,
+        ...upgradeStatements(split(readText(join(folder, file), "the Flyway migration"))),
+        ...(undoFile ? { undo: { file: undoFile, statements: upgradeStatements(split(readText(join(folder, undoFile), "the Flyway undo migration"))).statements } } : {}),
+      };
+    });
+  if (migrations.length === 0) {
+    throw new KilnError(`${folder} holds no Flyway migrations (V<version>__<description>.sql)`, {
+      details: ["pass the folder Flyway reads, usually src/main/resources/db/migration or sql/"],
+    });
+  }
+  return { kind: "flyway", folder, migrations, warnings };
+}
