@@ -21,6 +21,7 @@ const commands = {
   init: () => import("../commands/init.js"),
   lint: () => import("../commands/lint.js"),
   migrate: () => import("../commands/migrate.js"),
+  pull: () => import("../commands/pull.js"),
   revision: () => import("../commands/revision.js"),
   stairway: () => import("../commands/stairway.js"),
   stamp: () => import("../commands/stamp.js"),
@@ -415,6 +416,66 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       const { merge } = await commands.revision();
       const result = await merge({ ...common(), revisions: revs, message: opts.message, branchLabel: opts.branchLabel, revId: opts.revId });
       printErr(`${pc.green("created")} merge revision ${pc.bold(result.revision)}: ${result.file}`);
+    });
+
+  program
+    .command("pull")
+    .description("write models (kiln/schema TypeScript) from the database, and its naming convention into kiln.config.ts")
+    .option("--url <url>", "the database to read (default: the config's url, or DATABASE_URL)")
+    .option("--out <path>", "the models file (default: the config's models, else src/db/schema.ts); a folder with --split")
+    .addOption(new Option("--split <how>", "one file per schema or per table, in the --out folder, with an index.ts").choices(["schema", "table"]))
+    .option("--schema <name>", "a schema to read (repeatable; default: every schema a user made)", collect)
+    .option("--table <pattern>", "only tables matching name, schema.name or a * pattern (repeatable)", collect)
+    .option("--exclude-table <pattern>", "leave out tables matching the pattern (repeatable)", collect)
+    .option("--force", "overwrite model files that exist")
+    .option("--baseline", "also write a first revision that creates the schema (its downgrade drops it) and stamp the database at it")
+    .option("-m, --message <message>", "the baseline revision's message")
+    .option("--json", JSON_HELP)
+    .action(async (opts: { url?: string; out?: string; split?: "schema" | "table"; schema?: string[]; table?: string[]; excludeTable?: string[]; force?: boolean; baseline?: boolean; message?: string; json?: boolean }) => {
+      const { pull } = await commands.pull();
+      const terminal = Boolean(process.stderr.isTTY) && !opts.json;
+      const result = await pull({
+        ...common(),
+        url: opts.url,
+        out: opts.out,
+        split: opts.split,
+        schemas: opts.schema,
+        tables: opts.table,
+        excludeTables: opts.excludeTable,
+        force: opts.force,
+        baseline: opts.baseline,
+        message: opts.message,
+        progress: terminal ? (message) => printErr(pc.dim(`${terminalText(message)}...`)) : undefined,
+      });
+      if (opts.json) {
+        printJson({
+          database: result.database,
+          files: result.files,
+          config: result.config,
+          naming: result.naming,
+          schemas: result.schemas,
+          counts: result.counts,
+          versionTables: result.versionTables,
+          notes: result.notes,
+          baseline: result.baseline ?? null,
+          durationMs: result.durationMs,
+        });
+        return;
+      }
+      const c = result.counts;
+      const kinds = [
+        `${c.tables} table(s)`,
+        ...(c.enums ? [`${c.enums} enum(s)`] : []),
+        ...(c.domains ? [`${c.domains} domain(s)`] : []),
+        ...(c.compositeTypes ? [`${c.compositeTypes} composite type(s)`] : []),
+        ...(c.sequences ? [`${c.sequences} sequence(s)`] : []),
+        ...(c.extensions ? [`${c.extensions} extension(s)`] : []),
+      ];
+      printErr(`pulled ${kinds.join(", ")} from ${result.database} in ${result.durationMs} ms`);
+      for (const file of result.files) printErr(`${pc.green("wrote")} ${terminalText(file)}`);
+      printErr(`${pc.green(result.config.action === "unchanged" ? "kept " : result.config.action)} ${terminalText(result.config.file)}${Object.keys(result.naming).length > 0 ? ` (naming: ${terminalText(Object.entries(result.naming).map(([k, v]) => `${k} ${v}`).join(", "))})` : ""}`);
+      if (result.baseline) printErr(`${pc.green("created")} baseline revision ${pc.bold(result.baseline.revision)}: ${terminalText(result.baseline.file)} (the database is stamped at it)`);
+      printErr(pc.dim("next: `kiln check` should find nothing to change"));
     });
 
   program

@@ -45,6 +45,12 @@ const EXAMPLES: Record<string, string[]> = {
     "kiln import sql sql/ --no-stamp --no-verify",
   ],
   merge: ['kiln merge heads -m "merge"', 'kiln merge 3f2a 9b1c -m "join the billing branch"'],
+  pull: [
+    "kiln pull --url postgres://app@localhost:5432/app   # models in src/db/schema.ts, naming and URL in kiln.config.ts",
+    "kiln pull --baseline                         # also a first revision, stamped as applied",
+    "kiln pull --out src/db/schema --split table --force",
+    "kiln pull --schema sales --table 'order*' --exclude-table '*_archive'",
+  ],
   lint: ["kiln lint", "kiln lint --pending                          # only what the database has not applied", "kiln lint head --json"],
 };
 

@@ -26,7 +26,7 @@ import type { Project } from "./context.js";
 import type { Bodies, RevisionOptions } from "./revision.js";
 
 /** The models as a Catalog; `limit` is the database's identifier limit (Dialect.identifierLimit, null for none). */
-export async function loadModelCatalog(config: ResolvedConfig, limit: IdentifierLimit | null): Promise<Catalog> {
+export async function loadModelCatalog(config: ResolvedConfig, limit: IdentifierLimit | null, options: { indexNamesPerTable?: boolean } = {}): Promise<Catalog> {
   if (config.models.length === 0) {
     throw new KilnError(`no models configured: set \`models: "src/db/schema.ts"\` (or a list) in ${config.configFile}`);
   }
@@ -39,7 +39,7 @@ export async function loadModelCatalog(config: ResolvedConfig, limit: Identifier
       throw describeImportFailure("models file", file, error instanceof KilnError && error.cause !== undefined ? error.cause : error);
     }
   }
-  return modelsToCatalog(modules, config.naming, limit);
+  return modelsToCatalog(modules, config.naming, limit, options);
 }
 
 function sameSet(a: string[], b: string[]): boolean {
@@ -73,7 +73,7 @@ export async function diffModelsWithDatabase(
   session: Session,
   renames: RenameDecision[] = [],
 ): Promise<SchemaDiff> {
-  const model = await loadModelCatalog(config, session.dialect.identifierLimit ?? null);
+  const model = await loadModelCatalog(config, session.dialect.identifierLimit ?? null, { indexNamesPerTable: session.dialect.indexNamesPerTable === true });
   const partitioned = model.tables.find((t) => t.partitionBy || t.partitionOf);
   if (partitioned && !session.dialect.partitioning) throw partitioningUnsupported(session.dialect.name, partitioned);
   const schemas = [...new Set([...config.schemas, ...model.schemas])];

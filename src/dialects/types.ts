@@ -64,6 +64,8 @@ export interface Dialect {
   readonly name: DialectName;
   /** The longest name the database keeps (PostgreSQL: 63 bytes of UTF-8, MySQL: 64 characters); undefined when it has none (SQLite). */
   readonly identifierLimit?: IdentifierLimit;
+  /** True when index and key names need only differ within a table (MySQL/MariaDB), not across a schema (PostgreSQL, SQLite). */
+  readonly indexNamesPerTable?: boolean;
   /** True when DDL runs inside a transaction and rolls back with it. */
   readonly transactionalDDL: boolean;
   /** Index and constraint options compile can express; any other is refused, named (dialects/features.ts). */
@@ -164,6 +166,17 @@ export interface Dialect {
    * For `kiln test --url`, which must find its database empty.
    */
   listTables(conn: Connection): Promise<{ schema: string; name: string }[]>;
+  /**
+   * Optional: the schemas of the database a user made (PostgreSQL: not the
+   * system's, not an extension's), for `kiln pull`. Absent: only the default one.
+   */
+  listSchemas?(conn: Connection): Promise<string[]>;
+  /**
+   * Optional: the type a model writes for a column the database declares as
+   * `databaseType`, so that the model declares exactly that type again (SQLite:
+   * `INTEGER` -> `integer`). Absent: the introspected type as it is (pure).
+   */
+  modelType?(databaseType: string): string;
   /** True when the error means the user lacks a privilege (to create kiln's tables, say). */
   isPermissionDenied(error: unknown): boolean;
   /** CREATE TABLE IF NOT EXISTS for kiln's step journal (runtime/journal.ts), given its quoted, qualified name. */

@@ -143,7 +143,9 @@ export function customType<T = string>(type: string, name?: string) {
   if (typeof type !== "string" || type.trim() === "") {
     throw new KilnError(`customType(...) needs the type as the database spells it, e.g. customType("tsvector"), got ${JSON.stringify(type)}.`);
   }
-  return new ColumnBuilder<T>(state(type.trim(), name));
+  // An integer type of the database's own (MySQL `int unsigned`, `mediumint`) may be an identity column.
+  const integer = /^(tinyint|smallint|mediumint|int|integer|bigint)\b(?!.*\[\])/i.test(type.trim());
+  return new ColumnBuilder<T>(state(type.trim(), name, { integer }));
 }
 
 export const bytea = (name?: string) => new ColumnBuilder<Buffer>(state("bytea", name));

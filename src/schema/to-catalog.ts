@@ -78,7 +78,13 @@ function describeTable(t: TableIdentity): string {
  */
 export type ModelIdentifierLimit = IdentifierLimit | null;
 
-export function modelsToCatalog(modules: Record<string, unknown>[], naming?: NamingConvention, limit: ModelIdentifierLimit = STRICTEST_IDENTIFIER_LIMIT): Catalog {
+export function modelsToCatalog(
+  modules: Record<string, unknown>[],
+  naming?: NamingConvention,
+  limit: ModelIdentifierLimit = STRICTEST_IDENTIFIER_LIMIT,
+  /** indexNamesPerTable: the database keeps index names per table (MySQL), so two tables may share one. */
+  options: { indexNamesPerTable?: boolean } = {},
+): Catalog {
   const conventions: Naming = resolveNaming(naming);
   // One checker for every name of the models: explicit names are checked, generated ones cut (naming.ts).
   const checkIdentifier: CheckIdentifier = (name, what) => checkIdentifierLength(limit ?? undefined, name, what);
@@ -93,7 +99,7 @@ export function modelsToCatalog(modules: Record<string, unknown>[], naming?: Nam
     }
     return buildTable(value, rules);
   });
-  checkRelationNames(catalogTables);
+  if (!options.indexNamesPerTable) checkRelationNames(catalogTables);
 
   const catalogEnums = dedupeEnums(usedEnums, rules);
   const schemas = new Set<string>();

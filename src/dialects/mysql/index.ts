@@ -40,6 +40,7 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
   const dialect: Dialect = {
     name: "mysql",
     identifierLimit: MYSQL_IDENTIFIER_LIMIT,
+    indexNamesPerTable: true,
     transactionalDDL: false,
     indexConstraintFeatures: MYSQL_FEATURES,
     beginSql: "START TRANSACTION",

@@ -16,7 +16,7 @@ import { acquirePostgresLock, postgresLockKey } from "./lock.js";
 import { addExplicitCasts } from "./casts.js";
 import { preferOnlineForms } from "./online.js";
 import { placeholder, POSTGRES_IDENTIFIER_LIMIT, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
-import { listPostgresTables, surveyPostgresTables } from "./survey.js";
+import { listPostgresSchemas, listPostgresTables, surveyPostgresTables } from "./survey.js";
 
 function stepSettings(settings: StepSettings, scope: "transaction" | "session"): string[] {
   // SET LOCAL ends with the step's transaction; a statement that must run outside
@@ -68,6 +68,7 @@ export const postgresDialect: Dialect = {
   bookkeepingDDL: postgresBookkeepingDDL,
   surveyTables: surveyPostgresTables,
   listTables: listPostgresTables,
+  listSchemas: listPostgresSchemas,
   // 42501 insufficient_privilege.
   isPermissionDenied: (error) => (error as { code?: unknown } | null)?.code === "42501",
   journalDDL: postgresJournalDDL,

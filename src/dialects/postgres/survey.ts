@@ -36,3 +36,14 @@ export async function listPostgresTables(conn: Connection): Promise<{ schema: st
   );
   return rows.map((r) => ({ schema: String(r.s), name: String(r.n) }));
 }
+
+/** The schemas a user made: not the system's, not one an extension created (Dialect.listSchemas). */
+export async function listPostgresSchemas(conn: Connection): Promise<string[]> {
+  const { rows } = await conn.query(
+    `SELECT n.nspname AS name FROM pg_namespace n
+      WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
+      ORDER BY 1`,
+  );
+  return rows.map((r) => String(r.name));
+}

@@ -36,6 +36,7 @@ import type { Operation, Statement } from "../../operations/types.js";
 import type { BookkeepingNames, Connection, Dialect } from "../types.js";
 import type { BatchAlterTable } from "../../operations/batch.js";
 import { canonicalizeCatalog, declaredTypesOf } from "./canonicalize.js";
+import { modelTypeOf } from "./type-map.js";
 import { compileOperation, needsTableDefinition } from "./compile.js";
 import { connectSqlite } from "./connect.js";
 import { introspectSqlite } from "./introspect.js";
@@ -106,6 +107,7 @@ export const sqliteDialect: SqliteDialect = {
   bookkeepingDDL,
   surveyTables: surveySqliteTables,
   listTables: listSqliteTables,
+  modelType: modelTypeOf,
   // SQLITE_READONLY*, SQLITE_PERM, SQLITE_AUTH: the file or an authorizer refuses the write.
   isPermissionDenied: (error) => /^SQLITE_(READONLY|PERM|AUTH)/.test(String((error as { code?: unknown } | null)?.code ?? "")),
   journalDDL,

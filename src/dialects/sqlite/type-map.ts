@@ -76,3 +76,19 @@ export function canonicalType(type: string): string {
 export function isIntegerType(type: string): boolean {
   return ["integer", "int", "bigint", "smallint"].includes(tidy(type).toLowerCase());
 }
+
+/**
+ * The type a model writes for a declared type so that it is declared the same
+ * again (Dialect.modelType): `INTEGER` -> `integer`, `VARCHAR(20)` ->
+ * `varchar(20)`, `BLOB` -> `bytea`; any other text stays as it is (customType).
+ */
+export function modelTypeOf(declared: string): string {
+  if (declared === "BLOB") return "bytea";
+  const lower = declared.toLowerCase();
+  if (lower === declared) return declared;
+  try {
+    return declaredType(lower) === declared ? lower : declared;
+  } catch {
+    return declared;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * What every pulled-model writer shares: the Catalog, the naming convention the
+ * models rely on, the export name of each object, the property keys of each
+ * table's columns, and a Declaration shape each writer returns.
+ */
+import type { Catalog, Table } from "../catalog/types.js";
+import { qualifiedName } from "../catalog/types.js";
+import type { NamingConvention } from "../config/types.js";
+import type { IdentifierLimit } from "../dialects/types.js";
+import { resolveNaming, type NameParts, type NamingKind } from "../schema/naming.js";
+import { camelCase, NameScope, propertyKeys } from "./names.js";
+import { templateName } from "./naming.js";
+
+/** One exported object of the models: its code and what it needs. */
+export interface Declaration {
+  /** The kind's key: `table`, `enum`, `domain`, ... with the qualified name (for file placement). */
+  kind: DeclarationKind;
+  schema?: string;
+  name: string;
+  exportName: string;
+  /** The statement(s), starting with `export const`. */
+  code: string;
+  /** Names imported from kiln-migrate/schema. */
+  imports: Set<string>;
+  /** Export names of other declarations the code uses. */
+  uses: Set<string>;
+  /** Uses evaluated when the module runs (types of columns, a partition's parent): they must come first. */
+  eager: Set<string>;
+}
+
+export type DeclarationKind = "extension" | "enum" | "domain" | "compositeType" | "sequence" | "table";
+
+/** Lines of warning for the user: what the pulled models cannot say. */
+export type Notes = string[];
+
+export interface PullOptions {
+  /** The database's identifier limit (Dialect.identifierLimit), null for none. */
+  limit: IdentifierLimit | null;
+  /** The naming convention the models rely on (what pull writes into the config). */
+  naming: NamingConvention;
+  /** The database's spelling of a type -> the type to write in the models (Dialect.modelType); default: the same. */
+  modelType?: (databaseType: string) => string;
+}
+
+export class PullContext {
+  readonly naming: Required<NamingConvention>;
+  readonly notes: Notes = [];
+  readonly #exports = new Map<string, string>();
+  readonly #keys = new Map<string, Map<string, string>>();
+  readonly #tables = new Map<string, Table>();
+
+  constructor(
+    readonly catalog: Catalog,
+    readonly options: PullOptions,
+    /** Names imported from kiln-migrate/schema that an export must not shadow. */
+    dslNames: Iterable<string>,
+  ) {
+    this.naming = resolveNaming(options.naming);
+    const scope = new NameScope(dslNames);
+    const claim = (kind: string, o: { schema?: string; name: string }, suffix: string) => {
+      const camel = camelCase(o.name);
+      const candidates = [camel, o.schema ? camelCase(`${o.schema}_${o.name}`) : "", camel ? `${camel}${suffix}` : ""].filter(Boolean);
+      this.#exports.set(`${kind}:${qualifiedName(o)}`, scope.claim(candidates, kind));
+    };
+    // Tables first: they are what a reader looks for by name.
+    for (const t of catalog.tables) {
+      claim("table", t, "Table");
+      this.#tables.set(qualifiedName(t), t);
+      const keys = propertyKeys(t.columns.map((c) => c.name));
+      this.#keys.set(qualifiedName(t), new Map(t.columns.map((c, i) => [c.name, keys[i]!])));
+    }
+    for (const e of catalog.enums) claim("type", e, "Enum");
+    for (const d of catalog.domains ?? []) claim("type", d, "Domain");
+    for (const c of catalog.compositeTypes ?? []) claim("type", c, "Type");
+    for (const s of catalog.sequences ?? []) claim("sequence", s, "Seq");
+    for (const x of catalog.extensions ?? []) claim("extension", { name: x.name }, "Extension");
+  }
+
+  /** The export name of a table, a type (enum, domain, composite type), a sequence or an extension; undefined when not pulled. */
+  exportName(kind: "table" | "type" | "sequence" | "extension", o: { schema?: string; name: string }): string | undefined {
+    return this.#exports.get(`${kind}:${qualifiedName(o)}`);
+  }
+
+  table(schema: string | undefined, name: string): Table | undefined {
+    return this.#tables.get(qualifiedName({ schema, name }));
+  }
+
+  /** The property key of a column of a pulled table. */
+  key(table: { schema?: string; name: string }, column: string): string {
+    const key = this.#keys.get(qualifiedName(table))?.get(column);
+    if (key === undefined) throw new Error(`pull: no column ${column} in ${qualifiedName(table)}`);
+    return key;
+  }
+
+  /** True when the naming convention gives exactly this name (so the model leaves it out). */
+  conventional(kind: NamingKind, name: string | undefined, parts: NameParts): boolean {
+    if (name === undefined) return true;
+    return templateName(kind, this.naming[kind], parts, this.options.limit) === name;
+  }
+
+  /** True when `template` gives exactly this name. */
+  conventionalName(name: string, template: string, parts: NameParts): boolean {
+    return templateName("ix", template, parts, this.options.limit) === name;
+  }
+
+  /** The type as the models write it (the dialect may spell the database's type in kiln's vocabulary). */
+  modelType(type: string): string {
+    return this.options.modelType?.(type) ?? type;
+  }
+}
+
+export function declaration(kind: DeclarationKind, o: { schema?: string; name: string }, exportName: string): Declaration {
+  return { kind, ...(o.schema !== undefined ? { schema: o.schema } : {}), name: o.name, exportName, code: "", imports: new Set(), uses: new Set(), eager: new Set() };
+}
