@@ -7,6 +7,7 @@
 import type { Connection, Dialect } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
 import { redactedMessage } from "../config/secrets.js";
+import { flywayVersion } from "./sources/flyway.js";
 import type { ImportSourceKind, SourceMigration } from "./types.js";
 
 export const TOOL_TABLES: Partial<Record<ImportSourceKind, string>> = {
@@ -89,7 +90,7 @@ export async function readApplied(dialect: Dialect, conn: Connection, kind: Impo
     const known = new Set(migrations.map((m) => m.key));
     for (const row of rows) {
       if (row.version === null || row.version === undefined || !truthy(row.success)) continue;
-      const version = String(row.version).replace(/_/g, ".").split(".").map((p) => (/^\d+$/.test(p) ? String(BigInt(p)) : p)).join(".");
+      const version = flywayVersion(String(row.version));
       const type = String(row.type ?? "").toUpperCase();
       if (type.startsWith("UNDO")) appliedKeys.delete(version);
       else if (known.has(version)) appliedKeys.add(version);

@@ -14,14 +14,18 @@ const TOOL: Record<ImportSourceKind, string> = { drizzle: "drizzle-kit", prisma:
 const UNSAFE = /[\u007f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
- * A string as a TypeScript literal: single quotes when that spares escaping
- * double quotes (SQL identifiers), else JSON's; control and bidi characters as
- * escapes, so the file shows exactly what runs.
+ * A string (one line) as a TypeScript literal: single quotes when that spares
+ * escaping double quotes (SQL identifiers), a template literal when the text has
+ * both kinds of quotes, else JSON's; control and bidi characters as escapes, so
+ * the file shows exactly what runs.
  */
 export function stringLiteral(text: string): string {
   const json = JSON.stringify(text).replace(UNSAFE, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
-  if (!text.includes('"') || text.includes("'")) return json;
-  return `'${json.slice(1, -1).replace(/\\"/g, '"')}'`;
+  if (!text.includes('"')) return json;
+  const inner = json.slice(1, -1).replace(/\\"/g, '"');
+  if (!text.includes("'")) return `'${inner}'`;
+  if (text.includes("\n")) return json;
+  return `\`${inner.replace(/`/g, "\\`").replace(/\$\{/g, "\\${")}\``;
 }
 
 /**

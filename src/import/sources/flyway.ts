@@ -13,9 +13,11 @@ import { compareVersions, readText, type Splitter, upgradeStatements } from "./c
 
 const VERSIONED = /^([VU])(\d+(?:[._]\d+)*)__(.*)\.sql$/i;
 
-/** `1_1` and `1.1` are the same version to Flyway: kiln writes it with dots. */
-function dotted(version: string): string {
-  return version.replace(/_/g, ".").split(".").map((part) => String(BigInt(part))).join(".");
+/** `1_1`, `1.1` and `1.01` are one version to Flyway, as are `1` and `1.0`: kiln writes `1.1` and `1`. */
+export function flywayVersion(version: string): string {
+  const parts = version.replace(/_/g, ".").split(".").map((part) => (/^\d+$/.test(part) ? String(BigInt(part)) : part));
+  while (parts.length > 1 && parts[parts.length - 1] === "0") parts.pop();
+  return parts.join(".");
 }
 
 export function readFlyway(folder: string, split: Splitter): SourceHistory {
@@ -25,7 +27,7 @@ export function readFlyway(folder: string, split: Splitter): SourceHistory {
   for (const file of readdirSync(folder).sort()) {
     const m = VERSIONED.exec(file);
     if (m) {
-      const version = dotted(m[2]!);
+      const version = flywayVersion(m[2]!);
       const target = m[1]!.toUpperCase() === "V" ? versioned : undo;
       const existing = target === versioned ? versioned.get(version)?.file : undo.get(version);
       if (existing) throw new KilnError(`${folder} has two ${m[1]!.toUpperCase()} migrations for version ${version}: ${existing} and ${file}`);

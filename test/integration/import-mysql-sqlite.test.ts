@@ -1,0 +1,96 @@
+/**
+ * `kiln import` on MariaDB and SQLite, through the real CLI: the drizzle-kit
+ * histories made by the real drizzle-kit (test/fixtures/import/drizzle-mysql,
+ * drizzle-sqlite), applied by drizzle-orm's own migrator, are imported; the
+ * database is stamped at head without running anything and `kiln test` passes
+ * every revision. A Flyway folder for MariaDB (U file included) is imported and
+ * verified on a scratch database of the server.
+ */
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
+import mysql from "mysql2/promise";
+import { drizzle as drizzleSqlite } from "drizzle-orm/better-sqlite3";
+import { migrate as migrateSqlite } from "drizzle-orm/better-sqlite3/migrator";
+import { drizzle as drizzleMysql } from "drizzle-orm/mysql2";
+import { migrate as migrateMysql } from "drizzle-orm/mysql2/migrator";
+import { importedRevisionId } from "../../src/import/index.js";
+import { createMysqlDatabase, serverAvailable, type ScratchDatabase } from "../helpers/databases.js";
+import { createProject, REPO_ROOT, type TestProject } from "../helpers/project.js";
+import { queryDb } from "../helpers/query.js";
+
+const FIXTURES = join(REPO_ROOT, "test", "fixtures", "import");
+const HEAD = importedRevisionId("drizzle", "0004_add_tags_drop_bio");
+
+function passes(stdout: string): number {
+  return stdout.split("\n").filter((line) => line.startsWith("✓")).length;
+}
+
+describe("kiln import on SQLite", () => {
+  let project: TestProject | undefined;
+  afterAll(() => project?.remove());
+
+  it("imports the drizzle-kit history (table rebuilds included), stamps the drizzle-migrated file at head, kiln test passes", async () => {
+    project = createProject({ url: "sqlite://./app.db" });
+    const file = join(project.dir, "app.db");
+    const sqlite = new Database(file);
+    migrateSqlite(drizzleSqlite(sqlite), { migrationsFolder: join(FIXTURES, "drizzle-sqlite") });
+    sqlite.close();
+
+    const imported = await project.kiln(["import", "drizzle", join(FIXTURES, "drizzle-sqlite"), "--no-verify"]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toContain(`stamped the database at ${HEAD} (0004_add_tags_drop_bio.sql), as main.__drizzle_migrations records 5 applied migration(s)`);
+    expect((await project.kiln(["current"])).stdout).toContain(`${HEAD} (head)`);
+    expect(await queryDb(`sqlite://${file}`, "SELECT count(*) AS n FROM __drizzle_migrations")).toEqual([{ n: 5 }]);
+    const tested = await project.kiln(["test"]);
+    expect(tested.code, tested.stderr).toBe(0);
+    expect(passes(tested.stdout)).toBe(5);
+  }, 120_000);
+});
+
+describe.runIf(await serverAvailable("mysql"))("kiln import on MariaDB", () => {
+  const databases: ScratchDatabase[] = [];
+  const projects: TestProject[] = [];
+  afterAll(async () => {
+    for (const p of projects) p.remove();
+    for (const d of databases) await d.drop();
+  });
+
+  it("drizzle: the database drizzle-orm migrated is stamped at head; kiln test passes", async () => {
+    const db = await createMysqlDatabase();
+    databases.push(db);
+    const project = createProject({ url: db.url });
+    projects.push(project);
+    const conn = await mysql.createConnection({ uri: db.url });
+    await migrateMysql(drizzleMysql(conn), { migrationsFolder: join(FIXTURES, "drizzle-mysql") });
+    await conn.end();
+
+    const imported = await project.kiln(["import", "drizzle", join(FIXTURES, "drizzle-mysql"), "--no-verify"]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toContain(`stamped the database at ${HEAD} (0004_add_tags_drop_bio.sql), as ${db.name}.__drizzle_migrations records 5 applied migration(s)`);
+    expect((await project.kiln(["current"])).stdout).toContain(`${HEAD} (head)`);
+    const tested = await project.kiln(["test"]);
+    expect(tested.code, tested.stderr).toBe(0);
+    expect(passes(tested.stdout)).toBe(5);
+  }, 120_000);
+
+  it("flyway: imported with the U file as V3's downgrade and verified; an empty database is not stamped", async () => {
+    const db = await createMysqlDatabase();
+    databases.push(db);
+    const project = createProject({ url: db.url });
+    projects.push(project);
+    const imported = await project.kiln(["import", "flyway", join(FIXTURES, "flyway-mysql"), "--json"]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const result = JSON.parse(imported.stdout);
+    expect(result.revisions.map((r: { source: string; downgrade: string }) => `${r.source}:${r.downgrade}`)).toEqual([
+      "V1__create_accounts.sql:derived",
+      "V1_1__account_email.sql:derived",
+      "V2__create_currencies_and_invoices.sql:derived",
+      "V3__seed_currencies.sql:undo",
+      "V10__invoice_status.sql:derived",
+    ]);
+    expect(result.verified).toEqual({ ok: true, details: [] });
+    expect(result.stamp).toBeUndefined();
+    expect((await project.kiln(["current"])).stderr).toContain("base");
+  }, 120_000);
+});
