@@ -18,6 +18,8 @@ export const PHASES = [
   "enums",
   /** Sequences, domains and composite types: created and altered before the tables using them. */
   "createTypes",
+  /** Views that go or are rebuilt, before what they use changes (views using them first: dependency-order.ts). */
+  "dropViews",
   /** Checks and indexes whose SQL text names a column about to be renamed. */
   "dropBeforeRename",
   "renameTables",
@@ -41,6 +43,8 @@ export const PHASES = [
   "createForeignKeys",
   /** OWNED BY for sequences whose owning table exists by now. */
   "attachSequences",
+  /** Views created, replaced or rebuilt, once the tables they use are as the models say. */
+  "createViews",
   /** Composite types, domains, sequences: nothing uses them any more. */
   "dropTypes",
   /** Columns using the type are gone by now. */

@@ -2,6 +2,8 @@
 import type { Sequence } from "../catalog/sequences.js";
 import type { ObjectOperation } from "../operations/objects.js";
 import { defined, formatCall, withOptions } from "./format.js";
+import { isViewOperation } from "../operations/views.js";
+import { renderViewCall, summarizeViewOperation } from "./render-views.js";
 
 
 function sequenceOptions(sequence: Sequence): Record<string, unknown> {
@@ -21,6 +23,7 @@ function sequenceOptions(sequence: Sequence): Record<string, unknown> {
 }
 
 export function renderObjectCall(op: ObjectOperation): string[] {
+  if (isViewOperation(op)) return renderViewCall(op);
   switch (op.kind) {
     case "createSequence":
       return [formatCall("createSequence", withOptions([op.sequence.name], sequenceOptions(op.sequence)))];
@@ -72,6 +75,7 @@ function at(schema: string | undefined, name: string): string {
 
 /** One short line per object operation (`kiln check`, autogenerate output). */
 export function summarizeObjectOperation(op: ObjectOperation): string {
+  if (isViewOperation(op)) return summarizeViewOperation(op);
   switch (op.kind) {
     case "createSequence":
       return `+ sequence ${at(op.sequence.schema, op.sequence.name)}`;

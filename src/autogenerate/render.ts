@@ -123,7 +123,7 @@ function createTableCalls(table: Table): string[] {
   return [formatCall("createTable", withOptions([table.name, columns], options)), ...indexes];
 }
 
-function createIndexCall(name: string, table: string, schema: string | undefined, index: Index, concurrently?: boolean): string {
+export function createIndexCall(name: string, table: string, schema: string | undefined, index: Index, concurrently?: boolean): string {
   return formatCall(
     "createIndex",
     withOptions([name, table, withoutCanonical(index.columns)], { schema, ...indexOptions(index), concurrently, sql: index.sql }),

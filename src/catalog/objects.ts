@@ -8,6 +8,7 @@
  * create, drop and need).
  */
 import type { Catalog } from "./types.js";
+import { viewKind } from "./views.js";
 
 /**
  * Kinds in PostgreSQL's words. Types (enums, domains, composite and range
@@ -106,5 +107,6 @@ export function catalogObjects(catalog: Catalog): ObjectRef[] {
     ...(catalog.sequences ?? []).map((q): ObjectRef => ({ kind: "sequence", ...(q.schema ? { schema: q.schema } : {}), name: q.name })),
     // Named in the schema its objects live in, as the database's dependency survey names it.
     ...(catalog.extensions ?? []).map((e): ObjectRef => ({ kind: "extension", ...(e.schema ? { schema: e.schema } : {}), name: e.name })),
+    ...(catalog.views ?? []).map((v): ObjectRef => ({ kind: viewKind(v), ...(v.schema ? { schema: v.schema } : {}), name: v.name })),
   ];
 }

@@ -44,8 +44,9 @@ import type { CompositeType } from "./composite-types.js";
 import type { Domain } from "./domains.js";
 import type { Extension } from "./extensions.js";
 import type { OwnedSequence, Sequence } from "./sequences.js";
+import type { View } from "./views.js";
 
-export type { CompositeType, Domain, Extension, Sequence };
+export type { CompositeType, Domain, Extension, Sequence, View };
 
 export type FkAction = "cascade" | "restrict" | "set null" | "set default" | "no action";
 
@@ -293,6 +294,8 @@ export interface Catalog {
   domains?: Domain[];
   compositeTypes?: CompositeType[];
   extensions?: Extension[];
+  /** Views and materialized views (catalog/views.ts), sorted by qualified name. */
+  views?: View[];
 }
 
 export function emptyCatalog(): Catalog {

@@ -1,5 +1,5 @@
 /** COMMENT ON for the object kinds that are not tables or columns. */
-export type CommentTarget = "sequence" | "domain" | "type";
+export type CommentTarget = "sequence" | "domain" | "type" | "view" | "materialized view";
 
 export interface SetComment {
   kind: "setComment";

@@ -36,6 +36,16 @@ import {
   type SequenceChangeSpec,
   type SequenceSpec,
 } from "./facade-objects.js";
+import {
+  createMaterializedViewFromSpec,
+  createViewFromSpec,
+  type MaterializedViewSpec,
+  type RefreshSpec,
+  refreshFromSpec,
+  replaceViewFromSpec,
+  type ReplaceViewSpec,
+  type ViewSpec,
+} from "./facade-views.js";
 
 /** A column as written in a revision file (createTable / addColumn). */
 export interface ColumnSpec {
@@ -445,6 +455,36 @@ export class Op {
   /** COMMENT ON SEQUENCE | DOMAIN | TYPE (enums and composite types); `null` removes it. */
   setComment(target: CommentTarget, name: string, comment: string | null, options: SchemaOption = {}): Promise<void> {
     return this.push({ kind: "setComment", target, name, comment, ...schemaOption(options) });
+  }
+
+  // ---- Views and materialized views (operations/views.ts) ----
+
+  /** CREATE VIEW name AS query (the query exactly as given). */
+  createView(name: string, query: string, options: ViewSpec = {}): Promise<void> {
+    return this.push(createViewFromSpec(name, query, options));
+  }
+
+  /** CREATE OR REPLACE VIEW: the same columns in the same order (new ones only at the end); give `old` to make it reversible. */
+  replaceView(name: string, query: string, options: ReplaceViewSpec = {}): Promise<void> {
+    return this.push(replaceViewFromSpec(name, query, options));
+  }
+
+  dropView(name: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "dropView", name, ...schemaOption(options) });
+  }
+
+  /** CREATE MATERIALIZED VIEW name AS query WITH [NO] DATA; its indexes with op.createIndex(index, view, ...). */
+  createMaterializedView(name: string, query: string, options: MaterializedViewSpec = {}): Promise<void> {
+    return this.push(createMaterializedViewFromSpec(name, query, options));
+  }
+
+  dropMaterializedView(name: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "dropMaterializedView", name, ...schemaOption(options) });
+  }
+
+  /** REFRESH MATERIALIZED VIEW [CONCURRENTLY] (concurrently: needs a unique index on plain columns and a populated view). */
+  refreshMaterializedView(name: string, options: RefreshSpec = {}): Promise<void> {
+    return this.push(refreshFromSpec(name, options));
   }
 
   createSchema(name: string): Promise<void> {

@@ -15,8 +15,9 @@ import type { ExtensionOperation } from "./extensions.js";
 import { EXTENSION_OPERATION_KINDS } from "./extensions.js";
 import type { SequenceOperation } from "./sequences.js";
 import { SEQUENCE_OPERATION_KINDS } from "./sequences.js";
+import { describeViewOperation, isViewOperation, VIEW_OPERATION_KINDS, type ViewOperation } from "./views.js";
 
-export type ObjectOperation = SequenceOperation | DomainOperation | CompositeTypeOperation | ExtensionOperation | SetComment;
+export type ObjectOperation = SequenceOperation | DomainOperation | CompositeTypeOperation | ExtensionOperation | SetComment | ViewOperation;
 export type { CommentTarget };
 
 const KINDS: ReadonlySet<string> = new Set([
@@ -25,6 +26,7 @@ const KINDS: ReadonlySet<string> = new Set([
   ...COMPOSITE_TYPE_OPERATION_KINDS,
   ...EXTENSION_OPERATION_KINDS,
   ...COMMENT_OPERATION_KINDS,
+  ...VIEW_OPERATION_KINDS,
 ]);
 
 export function isObjectOperation(op: { kind: string }): op is ObjectOperation {
@@ -37,6 +39,8 @@ export function objectLabel(schema: string | undefined, name: string): string {
 
 /** A short human description: `createSequence app.order_no`. */
 export function describeObjectOperation(op: ObjectOperation): string {
+  // Kinds with a file of their own (operations/<kind>.ts) are entered through their guard.
+  if (isViewOperation(op)) return describeViewOperation(op);
   switch (op.kind) {
     case "createSequence":
       return `createSequence ${objectLabel(op.sequence.schema, op.sequence.name)}`;

@@ -2,6 +2,7 @@
 import { type ObjectRef, typeRef } from "../catalog/objects.js";
 import type { ObjectOperation } from "./objects.js";
 import type { OperationRefs } from "./refs.js";
+import { isViewOperation, viewOperationRefs } from "./views.js";
 
 function inSchema(schema: string | undefined): { schema?: string } {
   return schema === undefined ? {} : { schema };
@@ -12,6 +13,7 @@ function schemaNeeds(schema: string | undefined): ObjectRef[] {
 }
 
 export function objectOperationRefs(op: ObjectOperation, refs: OperationRefs): void {
+  if (isViewOperation(op)) return viewOperationRefs(op, refs);
   switch (op.kind) {
     case "createSequence": {
       const s = op.sequence;
@@ -66,7 +68,11 @@ export function objectOperationRefs(op: ObjectOperation, refs: OperationRefs): v
       refs.drops.push({ kind: "extension", ...inSchema(op.old?.schema), name: op.name });
       break;
     case "setComment":
-      refs.needs.push(op.target === "sequence" ? { kind: "sequence", ...inSchema(op.schema), name: op.name } : { kind: "type", ...inSchema(op.schema), name: op.name });
+      refs.needs.push(
+        op.target === "sequence" || op.target === "view" || op.target === "materialized view"
+          ? { kind: op.target, ...inSchema(op.schema), name: op.name }
+          : { kind: "type", ...inSchema(op.schema), name: op.name },
+      );
       break;
   }
 }

@@ -4,6 +4,7 @@ import type { ObjectOperation } from "./objects.js";
 import { NotReversibleError } from "./reverse.js";
 import type { AlterSequence, SequenceChanges } from "./sequences.js";
 import type { Operation } from "./types.js";
+import { isViewOperation, reverseViewOperation } from "./views.js";
 
 function schemaOf(schema: string | undefined): { schema?: string } {
   return schema !== undefined ? { schema } : {};
@@ -31,6 +32,7 @@ function reverseAlterSequence(op: AlterSequence): Operation[] {
 }
 
 export function reverseObjectOperation(op: ObjectOperation): Operation[] {
+  if (isViewOperation(op)) return reverseViewOperation(op, (o, reason) => { throw new NotReversibleError(o, reason); });
   switch (op.kind) {
     case "createSequence":
       return [{ kind: "dropSequence", ...schemaOf(op.sequence.schema), name: op.sequence.name, old: op.sequence }];

@@ -9,3 +9,4 @@ export const ENUM = Symbol.for("kiln.schema.enum");
 export const SQL = Symbol.for("kiln.schema.sql");
 export const COLUMN = Symbol.for("kiln.schema.column");
 export const OBJECT = Symbol.for("kiln.schema.object");
+export const VIEW = Symbol.for("kiln.schema.view");

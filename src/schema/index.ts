@@ -106,5 +106,6 @@ export {
   type NameParts,
 } from "./naming.js";
 export { modelsToCatalog } from "./to-catalog.js";
+export { view, materializedView, isView, type ViewObject, type ViewOptions, type MaterializedViewOptions } from "./views.js";
 export { partitionOf } from "./partitions.js";
 export type { PartitionBy, PartitionStrategy } from "../catalog/partitions.js";

@@ -42,6 +42,8 @@ import {
 import { isColumnReference, isSqlFragment, type SqlFragment } from "./sql.js";
 import { isTable, tableDefinition, type TableDefinition } from "./table.js";
 import { partitionFields } from "./partition-catalog.js";
+import { isView, viewDefinition } from "./views.js";
+import type { View as CatalogView } from "../catalog/views.js";
 
 type Naming = Required<NamingConvention>;
 type CheckIdentifier = (name: string, what: string | (() => string)) => void;
@@ -107,12 +109,15 @@ export function modelsToCatalog(
 
   const objects = collectModelObjects(modules);
   for (const o of [...(objects.sequences ?? []), ...(objects.domains ?? []), ...(objects.compositeTypes ?? []), ...(objects.extensions ?? [])]) if (o.schema !== undefined) schemas.add(o.schema);
+  const views = collectViews(modules, rules, catalogTables);
+  for (const v of views) if (v.schema !== undefined) schemas.add(v.schema);
 
   return {
     schemas: [...schemas].sort(compareText),
     tables: catalogTables.sort(byQualifiedName),
     enums: catalogEnums.sort(byQualifiedName),
     ...objects,
+    ...(views.length > 0 ? { views } : {}),
   };
 }
 
@@ -565,6 +570,43 @@ function checkTableNames(
  * Primary keys, unique constraints and indexes are backed by relations that
  * share one namespace per schema (PostgreSQL), so their names must differ across tables too.
  */
+/** The exported views and materialized views, each once, with a materialized view's indexes named as a table's. */
+function collectViews(modules: Record<string, unknown>[], rules: NameRules, tables: readonly CatalogTable[]): CatalogView[] {
+  const found = new Map<string, { view: CatalogView; source: string }>();
+  const relations = new Set(tables.map((t) => qualifiedName(t)));
+  modules.forEach((module, i) => {
+    for (const [key, value] of Object.entries(module ?? {})) {
+      if (!isView(value)) continue;
+      const source = modules.length > 1 ? `export "${key}" of model module #${i + 1}` : `export "${key}"`;
+      const definition = viewDefinition(value);
+      const view = structuredClone(definition.view);
+      const id = qualifiedName(view);
+      const kind = view.materialized ? "materialized view" : "view";
+      rules.checkIdentifier(view.name, () => `${kind} "${id}" (${source})`);
+      if (relations.has(id)) throw new KilnError(`${kind} "${id}" (${source}) has the name of a table; in one schema tables and views share their names.`);
+      if (view.materialized) {
+        const pseudo = {
+          ...definition.identity,
+          identity: definition.identity,
+          columns: [],
+          extras: () => definition.indexes() as unknown as readonly TableExtra[],
+        } as unknown as TableDefinition;
+        const ctx = new TableContext(pseudo, rules);
+        view.indexes = definition
+          .indexes()
+          .map((ix) => buildIndex(ctx, ix))
+          .sort(byName);
+      }
+      const other = found.get(id);
+      if (other && JSON.stringify(other.view) !== JSON.stringify(view)) {
+        throw new KilnError(`two views are both named "${id}" with different definitions (${other.source} and ${source}); declare it once.`);
+      }
+      found.set(id, { view, source });
+    }
+  });
+  return [...found.values()].map((f) => f.view).sort(byQualifiedName);
+}
+
 function checkRelationNames(tables: CatalogTable[]): void {
   const owners = new Map<string, string>();
   for (const t of tables) {

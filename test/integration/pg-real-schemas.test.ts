@@ -8,9 +8,9 @@
  *
  * What is not exact yet is listed here, never skipped, and each entry must still
  * be needed, so that the list only shrinks:
- * - `issue12`: sections of the dump left out for good in this issue: views,
- *   materialized views, triggers, and functions that depend on a table's row type
- *   (issue 12). Functions, aggregates and operators that no table needs stay in:
+ * - `issue12`: sections of the dump left out until issue 12 models them: triggers,
+ *   and functions that depend on a table's row type (views and materialized views
+ *   are modelled and stay in). Functions, aggregates and operators that no table needs stay in:
  *   kiln must leave them alone, and indexes that use them must come back.
  * - `pending`: sections left out until a helper's object kind lands (the area is
  *   named). On the server each is checked: with its sections put back, the round
@@ -61,7 +61,7 @@ interface RealSchema {
   extensions: string[];
 }
 
-const ISSUE_12: Entry[] = ["VIEW", "MATERIALIZED VIEW", "TRIGGER"];
+const ISSUE_12: Entry[] = ["TRIGGER"];
 
 const SCHEMAS: RealSchema[] = [
   {
@@ -75,7 +75,8 @@ const SCHEMAS: RealSchema[] = [
   {
     name: "AdventureWorks",
     file: "adventureworks/schema.sql",
-    issue12: ISSUE_12,
+    // Its 20 views (in 5 schemas) round-trip with the rest; it has no triggers.
+    issue12: [],
     pending: [],
     known: [
       {
@@ -91,7 +92,7 @@ const SCHEMAS: RealSchema[] = [
   {
     name: "danbooru",
     file: "danbooru/structure.sql",
-    issue12: ISSUE_12,
+    issue12: [],
     pending: [],
     known: [
       {
@@ -180,7 +181,7 @@ describe.each(SCHEMAS)("real schema $name", (schema) => {
     }, 600_000);
   }
 
-  if (TARGETS.includes("server")) {
+  if (TARGETS.includes("server") && schema.issue12.length > 0) {
     it("names, before acting, every issue-12 object it leaves out (the whole dump loaded)", async () => {
       const { removed } = withoutDumpSections(fixture(schema), schema.issue12);
       const expected = removed.flatMap(({ type, name }) => {

@@ -12,6 +12,7 @@ import type { SequenceChanges } from "../../operations/sequences.js";
 import type { Operation } from "../../operations/types.js";
 import type { DiffWarning } from "../types.js";
 import { byName, type Phase } from "../order.js";
+import { compareViews } from "./views.js";
 
 export interface ObjectDiff {
   add(phase: Phase, ...operations: Operation[]): void;
@@ -179,4 +180,5 @@ export function compareObjects(model: Catalog, database: Catalog, diff: ObjectDi
     drops.unshift(dropped);
   }
   diff.add("dropTypes", ...drops.flat());
+  compareViews(model, database, diff);
 }

@@ -30,6 +30,7 @@ import { normalizeExpression, stripEnclosingParens, unifyCurrentTimestamp } from
 import { builtDefault, groupByShape, indexNeedsSpelling, type ShapeGroup } from "./shapes.js";
 import { indexElementSql } from "./compile/indexes.js";
 import { quoteIdentifier as quoteIdent, quoteString as quoteText } from "./sql.js";
+import { mergeViewSpellings, scratchViewStatements, tablesUsedByViews } from "./canonicalize-views.js";
 
 /** Where one model object went in the scratch schemas, to read its spelling back. */
 interface ScratchPlan {
@@ -38,6 +39,8 @@ interface ScratchPlan {
   setup: string[];
   enums: string[];
   tables: TablePlan[];
+  /** CREATE [MATERIALIZED] VIEW statements, each view after those it names (canonicalize-views.ts). */
+  views: string[];
 }
 
 interface TablePlan {
@@ -63,10 +66,14 @@ export interface CanonicalizeOptions {
 
 /** Rewrite the model's spellings into the ones introspection produces. */
 export async function canonicalizePostgres(conn: Connection, catalog: Catalog, options: CanonicalizeOptions = {}): Promise<Catalog> {
-  if (catalog.tables.length === 0) return structuredClone(catalog);
+  if (catalog.tables.length === 0 && (catalog.views ?? []).length === 0) return structuredClone(catalog);
 
   const exhaustive = options.exhaustive === true;
-  const groups = exhaustive ? catalog.tables.map((t) => ({ representative: t, members: [t] })) : groupByShape(catalog.tables);
+  // A table a view may use is built under its own name, for the view to find it.
+  const usedByViews = tablesUsedByViews(catalog);
+  const groups = exhaustive
+    ? catalog.tables.map((t) => ({ representative: t, members: [t] }))
+    : [...groupByShape(catalog.tables.filter((t) => !usedByViews.has(t))), ...catalog.tables.filter((t) => usedByViews.has(t)).map((t) => ({ representative: t, members: [t] }))];
   const plan = planScratch(
     { ...catalog, tables: groups.map((g) => g.representative) },
     `kiln_canon_${randomBytes(6).toString("hex")}`,
@@ -106,7 +113,7 @@ async function quotedSchemaNames(conn: Connection, modelSchemas: string[]): Prom
 
 /** Run the scratch DDL; pieces PostgreSQL rejects are left out (they keep the model's spelling). */
 async function createScratch(conn: Connection, plan: ScratchPlan): Promise<void> {
-  const batch = [...plan.setup, ...plan.enums, ...plan.tables.flatMap((t) => t.whole)];
+  const batch = [...plan.setup, ...plan.enums, ...plan.tables.flatMap((t) => t.whole), ...plan.views];
   try {
     await conn.query(batch.join(";\n"));
     return;
@@ -121,6 +128,14 @@ async function createScratch(conn: Connection, plan: ScratchPlan): Promise<void>
   for (const table of plan.tables) {
     if (await tryStatements(conn, table.whole)) continue;
     for (const piece of table.pieces) await tryStatements(conn, [piece]);
+  }
+  // Views in their order; one that fails may need one created later (a cycle of names): a second round.
+  let pending = plan.views;
+  for (let round = 0; round < 2 && pending.length > 0; round++) {
+    const failed: string[] = [];
+    for (const statement of pending) if (!(await tryStatements(conn, [statement]))) failed.push(statement);
+    if (failed.length === pending.length) break;
+    pending = failed;
   }
 }
 
@@ -157,6 +172,7 @@ export function planScratch(catalog: Catalog, prefix: string, options: { allInde
   for (const s of catalog.schemas) scratchFor(s);
   for (const e of catalog.enums) scratchFor(e.schema);
   for (const t of catalog.tables) scratchFor(t.schema);
+  for (const v of catalog.views ?? []) scratchFor(v.schema);
 
   const enumNames = new Map(catalog.enums.map((e) => [qualifiedName(e), e]));
   const typeSql = (type: string): string => {
@@ -221,7 +237,9 @@ export function planScratch(catalog: Catalog, prefix: string, options: { allInde
     return { model: table, scratchSchema, whole, pieces, checkNames, isBuilt, indexNames };
   });
 
-  return { scratchSchemas, setup, enums, tables };
+  const scratchRelations = new Set([...catalog.tables, ...(catalog.views ?? [])].map((r) => qualifiedName({ schema: r.schema === DEFAULT_SCHEMA ? undefined : r.schema, name: r.name })));
+  const views = scratchViewStatements(catalog.views ?? [], scratchFor, scratchRelations);
+  return { scratchSchemas, setup, enums, tables, views };
 }
 
 // ---------------------------------------------------------------- merging (pure)
@@ -243,7 +261,8 @@ function mergeSpellings(model: Catalog, plan: ScratchPlan, groups: ShapeGroup[],
     return mergeTable(table, tp, found);
   });
   // Kinds canonicalize does not spell (sequences, domains, ...) pass through as the models wrote them.
-  return { ...structuredClone(model), schemas: [...model.schemas], tables, enums: structuredClone(model.enums) };
+  const views = model.views ? { views: mergeViewSpellings(model.views, scratch.views) } : {};
+  return { ...structuredClone(model), schemas: [...model.schemas], tables, enums: structuredClone(model.enums), ...views };
 }
 
 /** `model` is the representative of `tp` or a table of the same shape: columns match by name, checks and built indexes by position. */

@@ -281,6 +281,11 @@ function indexElement(element: IndexElement, where: string): string {
   return indexElementSql(element, where, (text) => sqlText(text, "An index expression"));
 }
 
+/** CREATE INDEX (and its comment) for one index: also used for the indexes of a materialized view. */
+export function createIndexStatements(op: CreateIndex): Statement[] {
+  return createIndex(op);
+}
+
 function createIndex(op: CreateIndex): Statement[] {
   const { index } = op;
   if (index.columns.length === 0) {

@@ -9,6 +9,7 @@ import type {
   EnumType,
   FkAction,
   ForeignKey,
+  Index,
   Deferrable,
   PrimaryKey,
   Table,
@@ -28,6 +29,7 @@ import {
 import { exclusionFrom, INDEX_COLUMNS_SQL, INDEX_JOINS_SQL, indexFrom, keyIndexExtras } from "./introspect/indexes.js";
 import { notExtensionMember } from "./introspect/extension-members.js";
 import { readObjects } from "./introspect/objects.js";
+import { readViews } from "./introspect/views.js";
 import { setCanonical } from "../../catalog/exact-text.js";
 import {
   checkDefinitionText,
@@ -315,7 +317,21 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     .sort(compareText);
 
   const objects = await readObjects(conn, schemaNames, alias, tablesByOid);
-  return { schemas, tables, enums, ...objects };
+  const views = await readViews(conn, schemaNames, {
+    alias,
+    rewrite: scope.rewriteText ?? ((text: string) => text),
+    readIndexes: async (viewOids, nameOf) => {
+      const byView = new Map<string, Index[]>();
+      for (const r of await jsonRows(conn, INDEXES_SQL, undefined, [viewOids])) {
+        const oid = String(r.table_oid);
+        const list = byView.get(oid) ?? [];
+        list.push(indexFrom(r, nameOf(oid), spell.canonicalOnly));
+        byView.set(oid, list);
+      }
+      return byView;
+    },
+  });
+  return { schemas, tables, enums, ...objects, ...(views.length > 0 ? { views } : {}) };
 }
 
 /**

@@ -1,12 +1,15 @@
 /** Object operations (operations/objects.ts) -> PostgreSQL statements (pure). */
 import type { ObjectOperation } from "../../../operations/objects.js";
 import type { Statement } from "../../../operations/types.js";
-import { quoteIdentifier, tableName } from "../sql.js";
+import { quoteIdentifier, quoteLiteral, tableName } from "../sql.js";
 import { addCompositeAttribute, createCompositeType, typeComment } from "./composite-types.js";
 import { addDomainConstraint, alterDomain, createDomain, domainComment } from "./domains.js";
 import { alterSequence, createSequence, sequenceComment } from "./sequences.js";
+import { isViewOperation } from "../../../operations/views.js";
+import { compileViewOperation } from "./views.js";
 
 export function compileObjectOperation(op: ObjectOperation): Statement[] {
+  if (isViewOperation(op)) return compileViewOperation(op);
   switch (op.kind) {
     case "createSequence":
       return createSequence(op);
@@ -46,6 +49,9 @@ export function compileObjectOperation(op: ObjectOperation): Statement[] {
           return [domainComment(op.schema, op.name, op.comment)];
         case "type":
           return [typeComment(op.schema, op.name, op.comment)];
+        case "view":
+        case "materialized view":
+          return [{ sql: `COMMENT ON ${op.target.toUpperCase()} ${tableName(op.schema, op.name)} IS ${quoteLiteral(op.comment)}` }];
       }
   }
 }

@@ -1,0 +1,151 @@
+/**
+ * Compare views and materialized views (catalog/views.ts).
+ *
+ * A view whose query (compared through its canonical form: PostgreSQL's own
+ * spelling), options or column comments changed is replaced in place (CREATE OR
+ * REPLACE VIEW) when PostgreSQL allows it: the same columns, names and types,
+ * in the same order, new ones only at the end. Otherwise, and for a
+ * materialized view, it is dropped and created again, together with the
+ * modelled views that depend on it (PostgreSQL refuses to drop a view in use):
+ * the dependency order (dependency-order.ts) drops dependents first and
+ * creates them last, from the database's pg_depend and the queries' mentions.
+ */
+import { type Dependency, type ObjectRef, refKey } from "../../catalog/objects.js";
+import type { Catalog } from "../../catalog/types.js";
+import { qualifiedName } from "../../catalog/types.js";
+import { sameText } from "../../catalog/exact-text.js";
+import { replaceableColumns, viewKind, type View } from "../../catalog/views.js";
+import type { Operation } from "../../operations/types.js";
+import { sameIndex } from "../equality.js";
+import { byName } from "../order.js";
+import type { ObjectDiff } from "./objects.js";
+
+function inSchema(schema: string | undefined): { schema?: string } {
+  return schema === undefined ? {} : { schema };
+}
+
+function selfRef(view: View): ObjectRef {
+  return { kind: viewKind(view), ...inSchema(view.schema), name: view.name };
+}
+
+const WORD = /[\p{L}\p{N}_$]/u;
+
+/** True when `name` occurs in `text` as a word of its own (case-insensitively); errs towards yes. */
+function mentions(text: string, name: string): boolean {
+  const haystack = text.toLowerCase();
+  const needle = name.toLowerCase();
+  for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + 1)) {
+    const before = at > 0 ? haystack[at - 1]! : "";
+    const after = haystack[at + needle.length] ?? "";
+    if (!WORD.test(before) && !WORD.test(after)) return true;
+  }
+  return false;
+}
+
+/** What a model view uses, as far as its query shows: the modelled tables and views it names. */
+function modelDependsOn(view: View, model: Catalog): ObjectRef[] {
+  const relations: ObjectRef[] = [
+    ...model.tables.map((t): ObjectRef => ({ kind: "table", ...inSchema(t.schema), name: t.name })),
+    ...(model.views ?? []).filter((v) => v !== view).map(selfRef),
+  ];
+  return relations.filter((r) => !(r.name === view.name && r.schema === view.schema) && mentions(view.definition, r.name));
+}
+
+/** What a database view uses: pg_depend. */
+function databaseDependsOn(view: View, dependencies: readonly Dependency[]): ObjectRef[] {
+  const key = refKey(selfRef(view));
+  return dependencies.filter((d) => refKey(d.dependent) === key).map((d) => d.referenced);
+}
+
+function sameOptions(a: View, b: View): boolean {
+  return (a.checkOption ?? null) === (b.checkOption ?? null) && !!a.securityBarrier === !!b.securityBarrier && !!a.securityInvoker === !!b.securityInvoker;
+}
+
+function sameComments(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  const left = Object.entries(a ?? {}).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  const right = Object.entries(b ?? {}).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  return JSON.stringify(left) === JSON.stringify(right);
+}
+
+function createOp(view: View): Operation {
+  return view.materialized ? { kind: "createMaterializedView", view } : { kind: "createView", view };
+}
+
+function dropOp(view: View): Operation {
+  return { kind: view.materialized ? "dropMaterializedView" : "dropView", ...inSchema(view.schema), name: view.name, old: view };
+}
+
+export function compareViews(model: Catalog, database: Catalog, diff: ObjectDiff): void {
+  const dependencies = database.dependencies ?? [];
+  const modelViews = (model.views ?? []).map((v) => ({ ...structuredClone(v), dependsOn: modelDependsOn(v, model) })).sort(byName(qualifiedName));
+  const databaseViews = (database.views ?? []).map((v) => ({ ...structuredClone(v), dependsOn: databaseDependsOn(v, dependencies) })).sort(byName(qualifiedName));
+  if (modelViews.length === 0 && databaseViews.length === 0) return;
+  const inModel = new Map(modelViews.map((v) => [qualifiedName(v), v]));
+  const inDatabase = new Map(databaseViews.map((v) => [qualifiedName(v), v]));
+
+  const rebuild = new Set<string>();
+  const replace = new Set<string>();
+  for (const wanted of modelViews) {
+    const key = qualifiedName(wanted);
+    const existing = inDatabase.get(key);
+    if (!existing) continue;
+    const sameKind = !!wanted.materialized === !!existing.materialized;
+    const sameQuery = sameKind && sameText(wanted, existing, "definition");
+    if (sameQuery && sameOptions(wanted, existing) && sameComments(wanted.columnComments, existing.columnComments)) continue;
+    if (sameKind && !wanted.materialized && (sameQuery || replaceableColumns(existing.columns, wanted.columns))) replace.add(key);
+    else rebuild.add(key);
+  }
+
+  // A view rebuilt takes the modelled views that use it along (dropped first, created after it).
+  const users = new Map<string, string[]>();
+  for (const d of dependencies) {
+    if ((d.dependent.kind !== "view" && d.dependent.kind !== "materialized view") || (d.referenced.kind !== "view" && d.referenced.kind !== "materialized view")) continue;
+    const referenced = qualifiedName(d.referenced);
+    users.set(referenced, [...(users.get(referenced) ?? []), qualifiedName(d.dependent)]);
+  }
+  const queue = [...rebuild];
+  while (queue.length > 0) {
+    for (const user of users.get(queue.pop()!) ?? []) {
+      if (rebuild.has(user) || !inModel.has(user) || !inDatabase.has(user)) continue;
+      rebuild.add(user);
+      replace.delete(user);
+      queue.push(user);
+    }
+  }
+
+  for (const existing of databaseViews) {
+    const key = qualifiedName(existing);
+    if (!inModel.has(key) || rebuild.has(key)) diff.add("dropViews", dropOp(existing));
+  }
+  for (const wanted of modelViews) {
+    const key = qualifiedName(wanted);
+    const existing = inDatabase.get(key);
+    if (!existing || rebuild.has(key)) {
+      diff.add("createViews", createOp(wanted));
+      continue;
+    }
+    if (replace.has(key)) {
+      diff.add("createViews", { kind: "replaceView", view: wanted, old: existing });
+      continue;
+    }
+    if ((wanted.comment ?? null) !== (existing.comment ?? null)) {
+      diff.add("createViews", { kind: "setComment", target: viewKind(wanted), ...inSchema(wanted.schema), name: wanted.name, comment: wanted.comment ?? null, existing: existing.comment ?? null });
+    }
+    if (wanted.materialized) compareViewIndexes(wanted, existing, diff);
+  }
+}
+
+/** Indexes of a materialized view kept as it is: dropped and created by name, as a table's. */
+function compareViewIndexes(wanted: View, existing: View, diff: ObjectDiff): void {
+  const ref = { ...inSchema(wanted.schema), table: wanted.name };
+  const existingByName = new Map((existing.indexes ?? []).map((i) => [i.name ?? "", i]));
+  const wantedByName = new Map((wanted.indexes ?? []).map((i) => [i.name ?? "", i]));
+  for (const index of existing.indexes ?? []) {
+    const other = wantedByName.get(index.name ?? "");
+    if (!other || !sameIndex(other, index)) diff.add("dropViews", { kind: "dropIndex", ...ref, name: index.name ?? "", old: { ...index, name: index.name ?? "" } });
+  }
+  for (const index of wanted.indexes ?? []) {
+    const other = existingByName.get(index.name ?? "");
+    if (!other || !sameIndex(index, other)) diff.add("createViews", { kind: "createIndex", ...ref, index: { ...index, name: index.name ?? "" } });
+  }
+}

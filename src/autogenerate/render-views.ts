@@ -1,0 +1,62 @@
+/** View operations (operations/views.ts) -> `await op.x(...)` calls and summary lines (pure). */
+import type { View } from "../catalog/views.js";
+import type { ViewOperation } from "../operations/views.js";
+import { formatCall, withOptions } from "./format.js";
+import { createIndexCall } from "./render.js";
+
+function hasEntries(record: Record<string, string> | undefined): Record<string, string> | undefined {
+  return record && Object.keys(record).length > 0 ? record : undefined;
+}
+
+function viewOptions(view: View): Record<string, unknown> {
+  return {
+    schema: view.schema,
+    columns: view.columnNames && view.columnNames.length > 0 ? view.columnNames : undefined,
+    checkOption: view.checkOption,
+    securityBarrier: view.securityBarrier || undefined,
+    securityInvoker: view.securityInvoker || undefined,
+    withNoData: view.materialized ? view.withNoData || undefined : undefined,
+    comment: view.comment,
+    columnComments: hasEntries(view.columnComments),
+  };
+}
+
+export function renderViewCall(op: ViewOperation): string[] {
+  switch (op.kind) {
+    case "createView":
+    case "replaceView":
+      return [formatCall(op.kind, withOptions([op.view.name, op.view.definition], viewOptions(op.view)))];
+    case "createMaterializedView": {
+      const v = op.view;
+      // Its indexes are indexes on the view: op.createIndex, as for a table.
+      const indexes = (v.indexes ?? []).map((index) => createIndexCall(index.name ?? "", v.name, v.schema, index));
+      return [formatCall("createMaterializedView", withOptions([v.name, v.definition], viewOptions({ ...v, materialized: true }))), ...indexes];
+    }
+    case "dropView":
+    case "dropMaterializedView":
+      return [formatCall(op.kind, withOptions([op.name], { schema: op.schema }))];
+    case "refreshMaterializedView":
+      return [formatCall("refreshMaterializedView", withOptions([op.name], { schema: op.schema, concurrently: op.concurrently, withNoData: op.withNoData }))];
+  }
+}
+
+function at(schema: string | undefined, name: string): string {
+  return schema ? `${schema}.${name}` : name;
+}
+
+export function summarizeViewOperation(op: ViewOperation): string {
+  switch (op.kind) {
+    case "createView":
+      return `+ view ${at(op.view.schema, op.view.name)}`;
+    case "replaceView":
+      return `~ view ${at(op.view.schema, op.view.name)}: new definition (CREATE OR REPLACE)`;
+    case "dropView":
+      return `- view ${at(op.schema, op.name)}`;
+    case "createMaterializedView":
+      return `+ materialized view ${at(op.view.schema, op.view.name)}${op.view.withNoData ? " (WITH NO DATA)" : ""}`;
+    case "dropMaterializedView":
+      return `- materialized view ${at(op.schema, op.name)}`;
+    case "refreshMaterializedView":
+      return `~ materialized view ${at(op.schema, op.name)}: refresh${op.concurrently ? " concurrently" : ""}`;
+  }
+}
