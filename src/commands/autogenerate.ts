@@ -5,7 +5,9 @@
  */
 import { existsSync } from "node:fs";
 import { type Catalog, qualifiedName } from "../catalog/types.js";
-import type { IdentifierLimit } from "../dialects/types.js";
+import type { DialectName, IdentifierLimit } from "../dialects/types.js";
+import { isDrizzleObject } from "../drizzle/load.js";
+import type { DrizzleExport } from "../drizzle/index.js";
 import type { Operation } from "../operations/types.js";
 import type { ResolvedConfig } from "../config/load.js";
 import { compareCatalogs } from "../autogenerate/compare.js";
@@ -25,8 +27,16 @@ import { partitioningUnsupported } from "../dialects/partitioning.js";
 import type { Project } from "./context.js";
 import type { Bodies, RevisionOptions } from "./revision.js";
 
-/** The models as a Catalog; `limit` is the database's identifier limit (Dialect.identifierLimit, null for none). */
-export async function loadModelCatalog(config: ResolvedConfig, limit: IdentifierLimit | null, options: { indexNamesPerTable?: boolean } = {}): Promise<Catalog> {
+/**
+ * The models as a Catalog; `limit` is the database's identifier limit (Dialect.identifierLimit, null for none).
+ * Drizzle tables among the exports are read as drizzle-kit would create them (src/drizzle/); `notes`
+ * names what they declare that kiln does not model.
+ */
+export async function loadModels(
+  config: ResolvedConfig,
+  limit: IdentifierLimit | null,
+  options: { indexNamesPerTable?: boolean; dialect?: DialectName } = {},
+): Promise<{ catalog: Catalog; notes: string[] }> {
   if (config.models.length === 0) {
     throw new KilnError(`no models configured: set \`models: "src/db/schema.ts"\` (or a list) in ${config.configFile}`);
   }
@@ -39,7 +49,26 @@ export async function loadModelCatalog(config: ResolvedConfig, limit: Identifier
       throw describeImportFailure("models file", file, error instanceof KilnError && error.cause !== undefined ? error.cause : error);
     }
   }
-  return modelsToCatalog(modules, config.naming, limit, options);
+  const drizzleExports: DrizzleExport[] = [];
+  modules.forEach((module, i) => {
+    for (const [key, value] of Object.entries(module ?? {})) {
+      if (isDrizzleObject(value)) drizzleExports.push({ value, source: `export "${key}" of ${config.models[i]}` });
+    }
+  });
+  const catalog = modelsToCatalog(modules, config.naming, limit, { indexNamesPerTable: options.indexNamesPerTable });
+  if (drizzleExports.length === 0) return { catalog, notes: [] };
+  const { readDrizzleModels, mergeCatalogs } = await import("../drizzle/index.js");
+  const drizzle = await readDrizzleModels(drizzleExports, config.models, { dialect: options.dialect });
+  return { catalog: mergeCatalogs(catalog, drizzle.catalog), notes: drizzle.notes };
+}
+
+/** The models as a Catalog (see loadModels). */
+export async function loadModelCatalog(
+  config: ResolvedConfig,
+  limit: IdentifierLimit | null,
+  options: { indexNamesPerTable?: boolean; dialect?: DialectName } = {},
+): Promise<Catalog> {
+  return (await loadModels(config, limit, options)).catalog;
 }
 
 function sameSet(a: string[], b: string[]): boolean {
@@ -73,7 +102,10 @@ export async function diffModelsWithDatabase(
   session: Session,
   renames: RenameDecision[] = [],
 ): Promise<SchemaDiff> {
-  const model = await loadModelCatalog(config, session.dialect.identifierLimit ?? null, { indexNamesPerTable: session.dialect.indexNamesPerTable === true });
+  const { catalog: model, notes } = await loadModels(config, session.dialect.identifierLimit ?? null, {
+    indexNamesPerTable: session.dialect.indexNamesPerTable === true,
+    dialect: session.dialect.name,
+  });
   const partitioned = model.tables.find((t) => t.partitionBy || t.partitionOf);
   if (partitioned && !session.dialect.partitioning) throw partitioningUnsupported(session.dialect.name, partitioned);
   const schemas = [...new Set([...config.schemas, ...model.schemas])];
@@ -95,7 +127,11 @@ export async function diffModelsWithDatabase(
   const unmodelled = survey ? unmodelledWarnings(survey, database, diff.operations, { schemas, configFile: config.configFile }) : [];
   return {
     ...diff,
-    warnings: [...unmodelled.map((w) => ({ kind: "unmanaged" as const, message: w.message })), ...diff.warnings],
+    warnings: [
+      ...notes.map((message) => ({ kind: "unmanaged" as const, message })),
+      ...unmodelled.map((w) => ({ kind: "unmanaged" as const, message: w.message })),
+      ...diff.warnings,
+    ],
     model: canonical,
     database: introspected,
     rawModel: model,

@@ -8,7 +8,7 @@
 import type { Catalog, CheckConstraint, Column, FkAction, ForeignKey, Index, Table, UniqueConstraint } from "../../catalog/types.js";
 import type { Connection, IntrospectOptions } from "../types.js";
 import type { Dependency, ObjectRef } from "../../catalog/objects.js";
-import { tokenize } from "./tokens.js";
+import { tokenize, withoutTableQualifier } from "./tokens.js";
 import { parseCreateIndex, parseCreateTable, type ParsedConstraint } from "./parse.js";
 import { isDefaultSchema, quoteIdentifier } from "./quote.js";
 
@@ -200,7 +200,11 @@ export function buildTables(raw: RawSchema, keep: (schema: string, name: string)
     }
 
     for (const c of parsed.constraints) {
-      if (c.kind === "check") table.checks.push(c.name ? { name: c.name, expression: c.expression } : ({ expression: c.expression } as CheckConstraint));
+      if (c.kind !== "check") continue;
+      const check: CheckConstraint = c.name ? { name: c.name, expression: c.expression } : ({ expression: c.expression } as CheckConstraint);
+      const bare = withoutTableQualifier(c.expression, object.name);
+      if (bare !== undefined) check.canonical = { expression: bare };
+      table.checks.push(check);
     }
 
     for (const object2 of indexesByTable.get(keyOf(object.schema, object.name)) ?? []) {
@@ -212,6 +216,8 @@ export function buildTables(raw: RawSchema, keep: (schema: string, name: string)
       };
       if (parsedIndex.unique) index.unique = true;
       if (parsedIndex.where) index.where = parsedIndex.where;
+      const bareWhere = parsedIndex.where ? withoutTableQualifier(parsedIndex.where, object.name) : undefined;
+      if (bareWhere !== undefined) index.canonical = { where: bareWhere };
       table.indexes.push(index);
     }
 

@@ -126,3 +126,24 @@ export function sourceText(sql: string, tokens: Token[]): string {
   if (tokens.length === 0) return "";
   return sql.slice(tokens[0]!.start, tokens[tokens.length - 1]!.end);
 }
+
+/**
+ * The expression with column references qualified by the table's own name made
+ * bare (`"tags"."weight" > 0` -> `"weight" > 0`), or undefined when there are none.
+ * drizzle-kit writes CHECK and partial-index text that way; it means the same
+ * as the bare spelling, so introspection gives it as the canonical form.
+ */
+export function withoutTableQualifier(expression: string, table: string): string | undefined {
+  const tokens = tokenize(expression);
+  const lower = table.toLowerCase();
+  let result = "";
+  let from = 0;
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    const [name, dot, column] = [tokens[i]!, tokens[i + 1]!, tokens[i + 2]!];
+    if ((name.kind === "word" || name.kind === "quoted") && name.value.toLowerCase() === lower && dot.text === "." && dot.start === name.end && column.start === dot.end && (column.kind === "word" || column.kind === "quoted")) {
+      result += expression.slice(from, name.start);
+      from = column.start;
+    }
+  }
+  return from === 0 ? undefined : result + expression.slice(from);
+}
