@@ -13,7 +13,7 @@ import type { Connection, Dialect, IntrospectOptions, ObjectSurvey } from "../di
 import { KilnError } from "../errors.js";
 import type { Operation } from "../operations/types.js";
 import { redactedMessage } from "../config/secrets.js";
-import { isDataChange } from "./split.js";
+import { bareName, insertSelectTarget, isDataChange, leadingWords, statementObject } from "./split.js";
 import type { RenameDecision } from "../autogenerate/types.js";
 import type { SourceMigration } from "./types.js";
 
@@ -83,6 +83,42 @@ function renamesFromStatements(migration: SourceMigration, candidates: { kind: "
     .map((c) => ({ kind: c.kind, schema: c.schema, table: c.kind === "column" ? c.table : undefined, from: c.from, to: c.to, accept: true }));
 }
 
+/** Kinds of objects the Catalog holds on every database (the rest is named from the survey where the dialect has one). */
+const COMPARED_EVERYWHERE = new Set(["table", "index"]);
+
+/**
+ * What the statements say that a schema comparison cannot see: rows they change
+ * (except the copy into a table the migration creates, as a table rebuild does),
+ * permissions, and, where the dialect cannot survey its objects, objects of kinds
+ * kiln does not read there (triggers, views, routines, events).
+ */
+function statementNotes(migration: SourceMigration, surveyed: boolean): string[] {
+  const notes: string[] = [];
+  const created = new Set(
+    migration.statements.map(statementObject).filter((o) => o?.action === "create" && o.kind === "table").map((o) => bareName(o!.name).toLowerCase()),
+  );
+  for (const [position, statement] of migration.statements.entries()) {
+    const which = `statement ${position + 1} (${statementHead(statement)})`;
+    if (isDataChange(statement)) {
+      const target = insertSelectTarget(statement);
+      if (target === undefined || !created.has(target.toLowerCase())) {
+        notes.push(`${which} changes rows, which the downgrade does not undo; undo it by hand if it matters`);
+      }
+      continue;
+    }
+    const [first] = leadingWords(statement, 1);
+    if (first === "grant" || first === "revoke") {
+      notes.push(`${which} changes permissions, which kiln does not compare: the downgrade does not undo it; add the opposite ${first === "grant" ? "REVOKE" : "GRANT"} by hand`);
+      continue;
+    }
+    const object = statementObject(statement);
+    if (!surveyed && object && !COMPARED_EVERYWHERE.has(object.kind)) {
+      notes.push(`${which} ${object.action === "create" ? "creates" : object.action === "drop" ? "drops" : "changes"} ${object.kind} ${bareName(object.name)}, which kiln does not read on this database: the downgrade does not undo it; write that part by hand`);
+    }
+  }
+  return notes;
+}
+
 export async function replayHistory(input: ReplayInput): Promise<ReplayedMigration[]> {
   const { dialect, conn } = input;
   const scope: IntrospectOptions = { schemas: input.schemas };
@@ -110,11 +146,7 @@ export async function replayHistory(input: ReplayInput): Promise<ReplayedMigrati
     const afterSurvey = await survey(input, scope);
     const notes: string[] = [];
     // A tool's undo script is its author's word on what to undo, rows included.
-    for (const [position, statement] of migration.undo ? [] : migration.statements.entries()) {
-      if (isDataChange(statement)) {
-        notes.push(`statement ${position + 1} (${statementHead(statement)}) changes rows, which the downgrade does not undo; undo it by hand if it matters`);
-      }
-    }
+    if (!migration.undo) notes.push(...statementNotes(migration, dialect.surveyObjects !== undefined));
     let downgrade: DerivedDowngrade;
     if (migration.undo) {
       downgrade = { source: "undo", operations: [], statements: migration.undo.statements, notes: [] };

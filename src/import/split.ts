@@ -172,3 +172,25 @@ export function isTransactionControl(statement: string): boolean {
   if (["commit", "rollback", "end", "end transaction", "commit work", "commit transaction", "start transaction", "begin", "begin transaction", "begin work", "begin immediate", "begin exclusive", "begin deferred"].includes(text)) return true;
   return words[0] === "set" && words[1] === "autocommit";
 }
+
+/** The object a CREATE/ALTER/DROP statement is about: `{ action: "create", kind: "trigger", name: "t_audit" }`. */
+export function statementObject(statement: string): { action: string; kind: string; name: string } | undefined {
+  const text = stripLeadingComments(statement);
+  const m = /^(create|alter|drop)\s+(?:or\s+replace\s+)?(?:definer\s*=\s*\S+\s+)?(?:algorithm\s*=\s*\w+\s+)?(?:sql\s+security\s+\w+\s+)?(?:(?:temp|temporary|unique|materialized|recursive|unlogged|global|local|virtual|aggregate)\s+)*(\w+)\s+(?:if\s+(?:not\s+)?exists\s+)?((?:"(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|[\w$]+))?)/i.exec(text);
+  if (!m) return undefined;
+  return { action: m[1]!.toLowerCase(), kind: m[2]!.toLowerCase(), name: m[3]! };
+}
+
+/** The table an `INSERT INTO t ... SELECT` fills, or undefined. */
+export function insertSelectTarget(statement: string): string | undefined {
+  const m = /^insert\s+(?:or\s+\w+\s+)?into\s+("(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|[\w$.]+)[\s\S]*\bselect\b/i.exec(stripLeadingComments(statement));
+  return m ? bareName(m[1]!) : undefined;
+}
+
+/** A possibly quoted name without its quotes (and without a schema prefix). */
+export function bareName(name: string): string {
+  const last = name.match(/("(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|[^.]+)$/)?.[1] ?? name;
+  if (last.startsWith('"')) return last.slice(1, -1).replace(/""/g, '"');
+  if (last.startsWith("`") || last.startsWith("[")) return last.slice(1, -1);
+  return last;
+}
