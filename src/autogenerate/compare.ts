@@ -33,6 +33,7 @@ import {
   sameUnique,
 } from "./equality.js";
 import { compareObjects } from "./compare/objects.js";
+import { comparePolicies } from "./compare/policies.js";
 import { orderOperations } from "./dependency-order.js";
 import { enumValueRemoval } from "./enum-reversal.js";
 import { columnsComparedOnParent, comparePartitioning, constraintsAfterDetach, partitionColumnWarnings } from "./compare/partitions.js";
@@ -694,6 +695,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
     survivors.push({ table: modelTable, kept: keptForeignKeys });
   }
   rebuildDependentForeignKeys(survivors, droppedKeys, diff);
+  comparePolicies(model, database, { add: (phase, ...ops) => diff.plan.add(phase, ...ops), warn: (kind, message) => diff.warn(kind, message) });
   diff.warnings.push(...tableOptionWarnings(model.tables, view.tables));
   diff.warnings.push(...partitionColumnWarnings(view.tables));
 

@@ -20,6 +20,8 @@ export const PHASES = [
   "createTypes",
   /** Views that go or are rebuilt, before what they use changes (views using them first: dependency-order.ts). */
   "dropViews",
+  /** Policies that go or are rebuilt, and row-level security switched off: before the tables and columns they use change. */
+  "dropPolicies",
   /** Checks and indexes whose SQL text names a column about to be renamed. */
   "dropBeforeRename",
   "renameTables",
@@ -45,6 +47,8 @@ export const PHASES = [
   "attachSequences",
   /** Views created, replaced or rebuilt, once the tables they use are as the models say. */
   "createViews",
+  /** New and changed policies, row-level security switched on: their tables, columns and the tables they read exist by now. */
+  "createPolicies",
   /** Composite types, domains, sequences: nothing uses them any more. */
   "dropTypes",
   /** Columns using the type are gone by now. */

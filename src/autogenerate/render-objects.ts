@@ -4,6 +4,8 @@ import type { ObjectOperation } from "../operations/objects.js";
 import { defined, formatCall, withOptions } from "./format.js";
 import { isViewOperation } from "../operations/views.js";
 import { renderViewCall, summarizeViewOperation } from "./render-views.js";
+import { isPolicyOperation } from "../operations/policies.js";
+import { renderPolicyCall, summarizePolicyOperation } from "./render-policies.js";
 
 
 function sequenceOptions(sequence: Sequence): Record<string, unknown> {
@@ -24,6 +26,7 @@ function sequenceOptions(sequence: Sequence): Record<string, unknown> {
 
 export function renderObjectCall(op: ObjectOperation): string[] {
   if (isViewOperation(op)) return renderViewCall(op);
+  if (isPolicyOperation(op)) return renderPolicyCall(op);
   switch (op.kind) {
     case "createSequence":
       return [formatCall("createSequence", withOptions([op.sequence.name], sequenceOptions(op.sequence)))];
@@ -76,6 +79,7 @@ function at(schema: string | undefined, name: string): string {
 /** One short line per object operation (`kiln check`, autogenerate output). */
 export function summarizeObjectOperation(op: ObjectOperation): string {
   if (isViewOperation(op)) return summarizeViewOperation(op);
+  if (isPolicyOperation(op)) return summarizePolicyOperation(op);
   switch (op.kind) {
     case "createSequence":
       return `+ sequence ${at(op.sequence.schema, op.sequence.name)}`;

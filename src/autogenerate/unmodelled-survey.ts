@@ -10,6 +10,7 @@ import { catalogObjects, type Dependency, describeRef, type ObjectRef, refKey } 
 import type { Catalog } from "../catalog/types.js";
 import type { ObjectSurvey } from "../dialects/types.js";
 import { operationRefs } from "../operations/refs.js";
+import { missingRoleWarnings } from "./roles.js";
 import type { Operation } from "../operations/types.js";
 
 export interface UnmodelledWarning {
@@ -153,5 +154,6 @@ export function unmodelledWarnings(
       affected: false,
     });
   }
+  warnings.push(...missingRoleWarnings(operations, survey.roles).map((message) => ({ key: `4${message}`, message, affected: true })));
   return warnings.sort(byKey).map(({ message, affected }) => ({ message, affected }));
 }

@@ -108,5 +108,10 @@ export function catalogObjects(catalog: Catalog): ObjectRef[] {
     // Named in the schema its objects live in, as the database's dependency survey names it.
     ...(catalog.extensions ?? []).map((e): ObjectRef => ({ kind: "extension", ...(e.schema ? { schema: e.schema } : {}), name: e.name })),
     ...(catalog.views ?? []).map((v): ObjectRef => ({ kind: viewKind(v), ...(v.schema ? { schema: v.schema } : {}), name: v.name })),
+    ...(catalog.policies ?? []).map((p): ObjectRef => ({ kind: "policy", ...(p.schema ? { schema: p.schema } : {}), name: p.name, table: p.table })),
+    // Row-level security is a switch on a table; the survey names it after its table.
+    ...catalog.tables
+      .filter((t) => t.rowLevelSecurity?.enabled)
+      .map((t): ObjectRef => ({ kind: "row-level security", ...(t.schema ? { schema: t.schema } : {}), name: t.name, table: t.name })),
   ];
 }

@@ -46,7 +46,10 @@ import type { Extension } from "./extensions.js";
 import type { OwnedSequence, Sequence } from "./sequences.js";
 import type { View } from "./views.js";
 
-export type { CompositeType, Domain, Extension, Sequence, View };
+import type { Policy, RowLevelSecurity } from "./policies.js";
+import type { Grant } from "./grants.js";
+
+export type { CompositeType, Domain, Extension, Sequence, View, Policy, RowLevelSecurity, Grant };
 
 export type FkAction = "cascade" | "restrict" | "set null" | "set default" | "no action";
 
@@ -270,6 +273,8 @@ export interface Table {
   partitionBy?: PartitionBy;
   /** A partition: `PARTITION OF parent bound`; its columns are the parent's (see partitions.ts). */
   partitionOf?: PartitionOf;
+  /** PostgreSQL ENABLE / FORCE ROW LEVEL SECURITY (see policies.ts); absent: both off. */
+  rowLevelSecurity?: RowLevelSecurity;
 }
 
 export interface EnumType {
@@ -296,6 +301,10 @@ export interface Catalog {
   extensions?: Extension[];
   /** Views and materialized views (catalog/views.ts), sorted by qualified name. */
   views?: View[];
+  /** Row-level security policies (catalog/policies.ts), sorted by table and name. */
+  policies?: Policy[];
+  /** Privileges granted to the roles kiln manages (catalog/grants.ts); read and compared only when the config asks. */
+  grants?: Grant[];
 }
 
 export function emptyCatalog(): Catalog {

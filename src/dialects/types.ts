@@ -245,6 +245,8 @@ export interface ObjectSurvey {
   dependencies: Dependency[];
   /** Schemas outside the compared ones that hold tables, with how many. */
   unlistedSchemas: { schema: string; tables: number }[];
+  /** The roles the database has (PostgreSQL: pg_roles without its own pg_* roles); kiln creates none. */
+  roles?: string[];
 }
 
 export interface StepSettings {

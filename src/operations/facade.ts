@@ -46,6 +46,7 @@ import {
   type ReplaceViewSpec,
   type ViewSpec,
 } from "./facade-views.js";
+import { alterPolicyFromSpec, createPolicyFromSpec, type PolicyChangeSpec, type PolicySpec } from "./facade-policies.js";
 
 /** A column as written in a revision file (createTable / addColumn). */
 export interface ColumnSpec {
@@ -450,6 +451,40 @@ export class Op {
 
   dropExtension(name: string): Promise<void> {
     return this.push({ kind: "dropExtension", name });
+  }
+
+  // ---- PostgreSQL row-level security (operations/policies.ts) ----
+
+  /** ALTER TABLE ... ENABLE ROW LEVEL SECURITY: with no policy, nobody but the owner sees a row. */
+  enableRowLevelSecurity(table: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "enableRowLevelSecurity", table, ...schemaOption(options) });
+  }
+
+  disableRowLevelSecurity(table: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "disableRowLevelSecurity", table, ...schemaOption(options) });
+  }
+
+  /** ALTER TABLE ... FORCE ROW LEVEL SECURITY: the table's owner is subject to the policies too. */
+  forceRowLevelSecurity(table: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "forceRowLevelSecurity", table, ...schemaOption(options) });
+  }
+
+  noForceRowLevelSecurity(table: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "noForceRowLevelSecurity", table, ...schemaOption(options) });
+  }
+
+  /** CREATE POLICY name ON table [AS RESTRICTIVE] [FOR command] TO roles [USING (...)] [WITH CHECK (...)]. */
+  createPolicy(name: string, table: string, options: PolicySpec = {}): Promise<void> {
+    return this.push(createPolicyFromSpec(name, table, options));
+  }
+
+  /** ALTER POLICY: new roles, USING or WITH CHECK (give `existing` to make it reversible). */
+  alterPolicy(name: string, table: string, changes: PolicyChangeSpec): Promise<void> {
+    return this.push(alterPolicyFromSpec(name, table, changes));
+  }
+
+  dropPolicy(name: string, table: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "dropPolicy", name, table, ...schemaOption(options) });
   }
 
   /** COMMENT ON SEQUENCE | DOMAIN | TYPE (enums and composite types); `null` removes it. */

@@ -17,7 +17,16 @@ import type { SequenceOperation } from "./sequences.js";
 import { SEQUENCE_OPERATION_KINDS } from "./sequences.js";
 import { describeViewOperation, isViewOperation, VIEW_OPERATION_KINDS, type ViewOperation } from "./views.js";
 
-export type ObjectOperation = SequenceOperation | DomainOperation | CompositeTypeOperation | ExtensionOperation | SetComment | ViewOperation;
+import { describePolicyOperation, isPolicyOperation, POLICY_OPERATION_KINDS, type PolicyOperation } from "./policies.js";
+
+export type ObjectOperation =
+  | SequenceOperation
+  | DomainOperation
+  | CompositeTypeOperation
+  | ExtensionOperation
+  | SetComment
+  | ViewOperation
+  | PolicyOperation;
 export type { CommentTarget };
 
 const KINDS: ReadonlySet<string> = new Set([
@@ -27,6 +36,7 @@ const KINDS: ReadonlySet<string> = new Set([
   ...EXTENSION_OPERATION_KINDS,
   ...COMMENT_OPERATION_KINDS,
   ...VIEW_OPERATION_KINDS,
+  ...POLICY_OPERATION_KINDS,
 ]);
 
 export function isObjectOperation(op: { kind: string }): op is ObjectOperation {
@@ -41,6 +51,7 @@ export function objectLabel(schema: string | undefined, name: string): string {
 export function describeObjectOperation(op: ObjectOperation): string {
   // Kinds with a file of their own (operations/<kind>.ts) are entered through their guard.
   if (isViewOperation(op)) return describeViewOperation(op);
+  if (isPolicyOperation(op)) return describePolicyOperation(op);
   switch (op.kind) {
     case "createSequence":
       return `createSequence ${objectLabel(op.sequence.schema, op.sequence.name)}`;
@@ -73,6 +84,9 @@ export function describeObjectOperation(op: ObjectOperation): string {
 
 /** For a database without these object kinds (MySQL, SQLite): a clear refusal at compile time. */
 export function refuseObjectOperation(op: ObjectOperation, database: string): never {
+  if (isPolicyOperation(op)) {
+    throw new KilnError(`${describeObjectOperation(op)}: ${database} has no row-level security or policies; this operation works on PostgreSQL only. Remove it from the revision, or guard it with op.dialect.`);
+  }
   throw new KilnError(
     `${describeObjectOperation(op)}: ${database} has no ${op.kind.replace(/^(create|drop|alter|add|set)/, "").replace(/([A-Z])/g, " $1").trim().toLowerCase()}s of this kind; this operation works on PostgreSQL only. Remove it from the revision, or guard it with op.dialect.`,
   );

@@ -1,6 +1,7 @@
 /** What each object operation creates, drops and needs (operations/refs.ts, for the dependency order). */
 import { type ObjectRef, typeRef } from "../catalog/objects.js";
 import type { ObjectOperation } from "./objects.js";
+import { isPolicyOperation, policyOperationRefs } from "./policies.js";
 import type { OperationRefs } from "./refs.js";
 import { isViewOperation, viewOperationRefs } from "./views.js";
 
@@ -14,6 +15,7 @@ function schemaNeeds(schema: string | undefined): ObjectRef[] {
 
 export function objectOperationRefs(op: ObjectOperation, refs: OperationRefs): void {
   if (isViewOperation(op)) return viewOperationRefs(op, refs);
+  if (isPolicyOperation(op)) return policyOperationRefs(op, refs);
   switch (op.kind) {
     case "createSequence": {
       const s = op.sequence;

@@ -1,6 +1,7 @@
 /** The reverse of each object operation (operations/objects.ts). */
 import { SEQUENCE_OPTION_KEYS, type Sequence } from "../catalog/sequences.js";
 import type { ObjectOperation } from "./objects.js";
+import { isPolicyOperation, reversePolicyOperation } from "./policies.js";
 import { NotReversibleError } from "./reverse.js";
 import type { AlterSequence, SequenceChanges } from "./sequences.js";
 import type { Operation } from "./types.js";
@@ -33,6 +34,7 @@ function reverseAlterSequence(op: AlterSequence): Operation[] {
 
 export function reverseObjectOperation(op: ObjectOperation): Operation[] {
   if (isViewOperation(op)) return reverseViewOperation(op, (o, reason) => { throw new NotReversibleError(o, reason); });
+  if (isPolicyOperation(op)) return reversePolicyOperation(op);
   switch (op.kind) {
     case "createSequence":
       return [{ kind: "dropSequence", ...schemaOf(op.sequence.schema), name: op.sequence.name, old: op.sequence }];

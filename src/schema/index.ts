@@ -108,4 +108,6 @@ export {
 export { modelsToCatalog } from "./to-catalog.js";
 export { view, materializedView, isView, type ViewObject, type ViewOptions, type MaterializedViewOptions } from "./views.js";
 export { partitionOf } from "./partitions.js";
+export { policy, isPolicy, type PolicyOptions, type PolicyObject } from "./policies.js";
+export type { PolicyCommand } from "../catalog/policies.js";
 export type { PartitionBy, PartitionStrategy } from "../catalog/partitions.js";

@@ -11,6 +11,7 @@
 import { KilnError } from "../errors.js";
 import { TABLE } from "./brand.js";
 import type { TableOptions as CatalogTableOptions } from "../catalog/types.js";
+import { normalizeRowLevelSecurity, type RowLevelSecurity } from "../catalog/policies.js";
 import { Column, optionName, type AnyColumn, type AnyColumnBuilder, type ColumnBuilder, type TableIdentity } from "./column.js";
 import type { TableExtra } from "./constraints.js";
 import { enumType, type EnumOptions, type EnumType } from "./enum.js";
@@ -50,6 +51,23 @@ export interface TableOptions {
    * Its partitions are declared with partitionOf(...).
    */
   partitionBy?: PartitionBy;
+  /**
+   * PostgreSQL row-level security: `true` is ENABLE ROW LEVEL SECURITY, `"force"` also FORCE
+   * (the owner is subject to the policies too); `{ enable, force }` says each switch (PostgreSQL keeps them
+   * apart: FORCE alone does nothing until ENABLE). Declare the table's policies with policy(...).
+   */
+  rowLevelSecurity?: boolean | "force" | { enable?: boolean; force?: boolean };
+}
+
+function rowLevelSecurityOption(value: TableOptions["rowLevelSecurity"], where: string): { rowLevelSecurity: RowLevelSecurity } | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { rowLevelSecurity: { enabled: true } };
+  if (value === "force") return { rowLevelSecurity: { enabled: true, forced: true } };
+  if (typeof value === "object" && value !== null && Object.keys(value).every((k) => k === "enable" || k === "force")) {
+    const rls = normalizeRowLevelSecurity({ enabled: value.enable === true, forced: value.force === true });
+    return rls ? { rowLevelSecurity: rls } : undefined;
+  }
+  throw new KilnError(`${where}: rowLevelSecurity must be true, false, "force" or { enable, force }, got ${JSON.stringify(value)}.`);
 }
 
 /** What partitionOf() passes on to table(). */
@@ -82,6 +100,7 @@ export interface TableDefinition extends TableIdentity {
   readonly comment?: string;
   readonly options?: CatalogTableOptions;
   readonly partitionBy?: PartitionBy;
+  readonly rowLevelSecurity?: RowLevelSecurity;
   /** Set for a partition (see partitionOf()). */
   readonly partitionOf?: { readonly parent: TableIdentity; readonly bound: string };
   /** Columns in declaration order. */
@@ -156,6 +175,7 @@ export function table<TCols extends ColumnBuilders>(
     ...(tableOptions !== undefined ? { options: tableOptions } : {}),
     ...(opts.partitionBy !== undefined ? { partitionBy: checkedPartitionBy(opts.partitionBy, where) } : {}),
     ...(opts.partitionOf !== undefined ? { partitionOf: opts.partitionOf } : {}),
+    ...(rowLevelSecurityOption(opts.rowLevelSecurity, where) ?? {}),
     columns: boundColumns,
     extras() {
       if (extras === undefined) {

@@ -30,6 +30,7 @@ import type { OwnedSequence } from "../catalog/sequences.js";
 import { isIndexKey, type ExclusionBuilder, type ForeignKeyExtra, type IndexBuilder, type IndexElementInput, type KeyIndexExtra, type PrimaryKeyExtra, type TableExtra, type UniqueExtra } from "./constraints.js";
 import { isEnumType } from "./enum.js";
 import { collectModelObjects } from "./objects.js";
+import { collectPolicies } from "./policies.js";
 import { checkIdentifierLength } from "../dialects/identifier-limit.js";
 import type { IdentifierLimit } from "../dialects/types.js";
 import {
@@ -112,12 +113,14 @@ export function modelsToCatalog(
   const views = collectViews(modules, rules, catalogTables);
   for (const v of views) if (v.schema !== undefined) schemas.add(v.schema);
 
+  const policies = collectPolicies(modules);
   return {
     schemas: [...schemas].sort(compareText),
     tables: catalogTables.sort(byQualifiedName),
     enums: catalogEnums.sort(byQualifiedName),
     ...objects,
     ...(views.length > 0 ? { views } : {}),
+    ...(policies.length > 0 ? { policies } : {}),
   };
 }
 
@@ -286,6 +289,7 @@ function buildTable(definition: TableDefinition, rules: NameRules): CatalogTable
     ...(definition.comment !== undefined ? { comment: definition.comment } : {}),
     ...(definition.options !== undefined ? { options: { ...definition.options } } : {}),
     ...partitionFields(definition),
+    ...(definition.rowLevelSecurity !== undefined ? { rowLevelSecurity: { ...definition.rowLevelSecurity } } : {}),
   };
 }
 

@@ -16,9 +16,10 @@ import { schemaDump } from "./autogenerate-pg-support.js";
 const OWN = join(__dirname, "../fixtures/pg/own");
 const pgUp = await serverAvailable("postgresql");
 
-const FIXTURES = [
+const FIXTURES: { name: string; models: string; schemas: string[]; naming?: string }[] = [
   { name: "indexes-constraints", models: "indexes-constraints.models.ts", schemas: ["booking", "public"] },
   { name: "types-sequences", models: "types-sequences.models.ts.txt", schemas: ["public", "types_app", "types_billing"] },
+  { name: "rls", models: "rls.models.ts.txt", schemas: ["public", "rls_app"], naming: `naming: { pk: "%(table)s_pkey", fk: "%(table)s_%(column_0_N)s_fkey" },` },
 ];
 
 describe.runIf(pgUp)("models build the fixture's schema from an empty database (PostgreSQL server)", () => {
@@ -27,7 +28,7 @@ describe.runIf(pgUp)("models build the fixture's schema from an empty database (
       const loaded = await createPgDatabase();
       const built = await createPgDatabase();
       const models = readFileSync(join(OWN, fixture.models), "utf8");
-      const project = createProject({ url: built.url, models, extraConfig: `schemas: ${JSON.stringify(fixture.schemas)},` });
+      const project = createProject({ url: built.url, models, extraConfig: `schemas: ${JSON.stringify(fixture.schemas)},\n${fixture.naming ?? ""}` });
       try {
         await loadWithPsql(loaded.url, readFileSync(join(OWN, `${fixture.name}.sql`), "utf8"));
         const revision = await project.kiln(["revision", "--autogenerate", "-m", "build"]);

@@ -60,9 +60,11 @@ const SETUP_SQL = [
   "CREATE TABLE audit.log (id integer PRIMARY KEY, t_id integer REFERENCES public.t (id))",
 ];
 
-const MODELS = `import { table, view, integer, text } from "kiln-migrate/schema";
-export const t = table("t", { id: integer().primaryKey(), name: text() });
+// Views, row-level security and policies are modelled: declared here, they are not named as unmodelled.
+const MODELS = `import { table, view, integer, text, policy, sql } from "kiln-migrate/schema";
+export const t = table("t", { id: integer().primaryKey(), name: text() }, { rowLevelSecurity: true });
 export const v = view("v", "SELECT id, name FROM t");
+export const tVisible = policy("t_visible", { table: t, using: sql\`id > 0\` });
 `;
 
 describe.each(PG_TARGETS)("objects kiln does not model on $name", (target) => {
@@ -95,8 +97,6 @@ describe.each(PG_TARGETS)("objects kiln does not model on $name", (target) => {
     expect(output.changes).toEqual([]);
     expect(output.warnings).toEqual([
       "function touch() is not modelled by kiln; this revision leaves it alone.",
-      "policy t_visible on table t is not modelled by kiln; this revision leaves it alone.",
-      "row-level security on table t is not modelled by kiln; this revision leaves it alone.",
       "trigger t_touch on table t is not modelled by kiln; this revision leaves it alone.",
       "table audit.log, outside the compared schemas, depends on table t; this revision leaves both alone. kiln does not compare schema audit.",
       `the database has tables in schemas kiln does not compare: audit (1 table). kiln compares only public; to compare them too, list them in the \`schemas\` setting of ${project.dir}/kiln.config.ts: schemas: ["audit"].`,
@@ -117,9 +117,8 @@ describe.each(PG_TARGETS)("objects kiln does not model on $name", (target) => {
       expect(result.stderr).toContain(
         "warning: trigger t_touch on table t is not modelled by kiln: it goes with table t, which this revision drops; kiln's downgrade recreates the table without it.\n",
       );
-      expect(result.stderr).toContain(
-        "warning: row-level security on table t is not modelled by kiln: it goes with table t, which this revision drops; kiln's downgrade recreates the table without it.\n",
-      );
+      // The policy and row-level security are modelled: dropped before the table, recreated by the downgrade.
+      expect(result.stderr).not.toContain("row-level security on table t is not modelled");
       expect(result.stderr).toContain("warning: function touch() is not modelled by kiln; this revision leaves it alone.\n");
       // Warned before the file is written (the last line names it).
       const [file] = project.revisionFiles().filter((f) => !f.startsWith("001_"));
@@ -131,6 +130,8 @@ describe.each(PG_TARGETS)("objects kiln does not model on $name", (target) => {
       expect(source.indexOf('op.dropView("v")')).toBeGreaterThan(-1);
       expect(source.indexOf('op.dropView("v")')).toBeLessThan(source.indexOf('op.dropTable("t")'));
       expect(source.lastIndexOf('op.createView("v"')).toBeGreaterThan(source.lastIndexOf('op.createTable("t"'));
+      expect(source.indexOf('op.dropPolicy("t_visible", "t")')).toBeLessThan(source.indexOf('op.dropTable("t")'));
+      expect(source).toMatch(/op\.createPolicy\("t_visible", "t", \{ using: "id > 0" \}\);\n\s*await op\.enableRowLevelSecurity\("t"\);/);
       // Only what the revision affects goes into the file.
       expect(source).not.toContain("function touch()");
       rmSync(join(project.migrationsDir, file!));

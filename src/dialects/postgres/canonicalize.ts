@@ -29,6 +29,8 @@ import { collationSql, generatedSql } from "./columns.js";
 import { normalizeExpression, stripEnclosingParens, unifyCurrentTimestamp } from "./normalize.js";
 import { builtDefault, groupByShape, indexNeedsSpelling, type ShapeGroup } from "./shapes.js";
 import { indexElementSql } from "./compile/indexes.js";
+import { createPolicySql } from "./compile/policies.js";
+import type { Policy } from "../../catalog/policies.js";
 import { quoteIdentifier as quoteIdent, quoteString as quoteText } from "./sql.js";
 import { mergeViewSpellings, scratchViewStatements, tablesUsedByViews } from "./canonicalize-views.js";
 
@@ -41,6 +43,8 @@ interface ScratchPlan {
   tables: TablePlan[];
   /** CREATE [MATERIALIZED] VIEW statements, each view after those it names (canonicalize-views.ts). */
   views: string[];
+  /** CREATE POLICY on the scratch tables, after all of them (a policy may read other tables); by position in catalog.policies. */
+  policies: (string | undefined)[];
 }
 
 interface TablePlan {
@@ -69,9 +73,10 @@ export async function canonicalizePostgres(conn: Connection, catalog: Catalog, o
   if (catalog.tables.length === 0 && (catalog.views ?? []).length === 0) return structuredClone(catalog);
 
   const exhaustive = options.exhaustive === true;
-  // A table a view may use is built under its own name, for the view to find it.
+  // A table a view or a policy may use is built under its own name, for the view or policy to find it.
   const usedByViews = tablesUsedByViews(catalog);
-  const groups = exhaustive
+  const hasPolicies = (catalog.policies?.length ?? 0) > 0;
+  const groups = exhaustive || hasPolicies
     ? catalog.tables.map((t) => ({ representative: t, members: [t] }))
     : [...groupByShape(catalog.tables.filter((t) => !usedByViews.has(t))), ...catalog.tables.filter((t) => usedByViews.has(t)).map((t) => ({ representative: t, members: [t] }))];
   const plan = planScratch(
@@ -113,7 +118,8 @@ async function quotedSchemaNames(conn: Connection, modelSchemas: string[]): Prom
 
 /** Run the scratch DDL; pieces PostgreSQL rejects are left out (they keep the model's spelling). */
 async function createScratch(conn: Connection, plan: ScratchPlan): Promise<void> {
-  const batch = [...plan.setup, ...plan.enums, ...plan.tables.flatMap((t) => t.whole), ...plan.views];
+  const policies = plan.policies.filter((p): p is string => p !== undefined);
+  const batch = [...plan.setup, ...plan.enums, ...plan.tables.flatMap((t) => t.whole), ...plan.views, ...policies];
   try {
     await conn.query(batch.join(";\n"));
     return;
@@ -137,6 +143,7 @@ async function createScratch(conn: Connection, plan: ScratchPlan): Promise<void>
     if (failed.length === pending.length) break;
     pending = failed;
   }
+  for (const policy of policies) await tryStatements(conn, [policy]);
 }
 
 /** Run statements under a savepoint; on error undo them and report false. */
@@ -239,7 +246,13 @@ export function planScratch(catalog: Catalog, prefix: string, options: { allInde
 
   const scratchRelations = new Set([...catalog.tables, ...(catalog.views ?? [])].map((r) => qualifiedName({ schema: r.schema === DEFAULT_SCHEMA ? undefined : r.schema, name: r.name })));
   const views = scratchViewStatements(catalog.views ?? [], scratchFor, scratchRelations);
-  return { scratchSchemas, setup, enums, tables, views };
+  // Roles are left out (TO PUBLIC): only the expressions are spelled.
+  const tableKeys = new Set(catalog.tables.map(qualifiedName));
+  const policies = (catalog.policies ?? []).map((p, i) => {
+    if (!tableKeys.has(qualifiedName({ schema: p.schema, name: p.table }))) return undefined;
+    return createPolicySql({ ...p, name: `kiln_pol_${i}`, roles: [], schema: scratchFor(p.schema) });
+  });
+  return { scratchSchemas, setup, enums, tables, views, policies };
 }
 
 // ---------------------------------------------------------------- merging (pure)
@@ -262,7 +275,23 @@ function mergeSpellings(model: Catalog, plan: ScratchPlan, groups: ShapeGroup[],
   });
   // Kinds canonicalize does not spell (sequences, domains, ...) pass through as the models wrote them.
   const views = model.views ? { views: mergeViewSpellings(model.views, scratch.views) } : {};
-  return { ...structuredClone(model), schemas: [...model.schemas], tables, enums: structuredClone(model.enums), ...views };
+  const merged: Catalog = { ...structuredClone(model), schemas: [...model.schemas], tables, enums: structuredClone(model.enums), ...views };
+  if (merged.policies) merged.policies = mergePolicies(merged.policies, plan, scratch);
+  return merged;
+}
+
+/** Each policy's USING and WITH CHECK get PostgreSQL's spelling as their canonical form (or the text rules, where it was not built). */
+function mergePolicies(policies: Policy[], plan: ScratchPlan, scratch: Catalog): Policy[] {
+  const spelled = new Map((scratch.policies ?? []).map((p) => [p.name, p]));
+  return policies.map((policy, i) => {
+    const out = { ...policy };
+    const found = plan.policies[i] === undefined ? undefined : spelled.get(`kiln_pol_${i}`);
+    for (const field of ["using", "withCheck"] as const) {
+      if (out[field] === undefined) continue;
+      setCanonical(out, field, found ? comparable(found, field) : normalizeExpression(out[field]!));
+    }
+    return out;
+  });
 }
 
 /** `model` is the representative of `tp` or a table of the same shape: columns match by name, checks and built indexes by position. */

@@ -30,6 +30,7 @@ import { exclusionFrom, INDEX_COLUMNS_SQL, INDEX_JOINS_SQL, indexFrom, keyIndexE
 import { notExtensionMember } from "./introspect/extension-members.js";
 import { readObjects } from "./introspect/objects.js";
 import { readViews } from "./introspect/views.js";
+import { readPolicies } from "./introspect/policies.js";
 import { setCanonical } from "../../catalog/exact-text.js";
 import {
   checkDefinitionText,
@@ -331,7 +332,8 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
       return byView;
     },
   });
-  return { schemas, tables, enums, ...objects, ...(views.length > 0 ? { views } : {}) };
+  const policies = await readPolicies(conn, tablesByOid, (text) => spell.expression(text));
+  return { schemas, tables, enums, ...objects, ...(views.length > 0 ? { views } : {}), ...(policies.length > 0 ? { policies } : {}) };
 }
 
 /**

@@ -7,9 +7,12 @@ import { addDomainConstraint, alterDomain, createDomain, domainComment } from ".
 import { alterSequence, createSequence, sequenceComment } from "./sequences.js";
 import { isViewOperation } from "../../../operations/views.js";
 import { compileViewOperation } from "./views.js";
+import { isPolicyOperation } from "../../../operations/policies.js";
+import { compilePolicyOperation } from "./policies.js";
 
 export function compileObjectOperation(op: ObjectOperation): Statement[] {
   if (isViewOperation(op)) return compileViewOperation(op);
+  if (isPolicyOperation(op)) return compilePolicyOperation(op);
   switch (op.kind) {
     case "createSequence":
       return createSequence(op);

@@ -156,6 +156,7 @@ SELECT json_build_object(
                     AND NOT (c.relname = ANY($2::text[]) OR (n.nspname || '.' || c.relname) = ANY($2::text[]))),
   'members', (SELECT COALESCE(json_agg(json_build_array(d.classid || ':' || d.objid, 'pg_extension'::regclass::oid || ':' || d.refobjid)), '[]')
                 FROM pg_catalog.pg_depend d WHERE d.deptype = 'e' AND d.refclassid = 'pg_extension'::regclass),
+  'roles', (SELECT COALESCE(json_agg(r.rolname ORDER BY r.rolname), '[]') FROM pg_catalog.pg_roles r WHERE r.rolname !~ '^pg_'),
   'parts', (SELECT COALESCE(json_agg(json_build_array(p.classid || ':' || p.objid, p.oclassid || ':' || p.oobjid)), '[]')
               FROM (${PARTS}) p WHERE p.objid >= 16384),
   -- Dependencies between objects of users and extensions (FirstNormalObjectId = 16384), not the system's own.
@@ -192,6 +193,7 @@ export async function surveyPostgresObjects(
     members: [string, string][];
     parts: [string, string][];
     depends: [string, string][];
+    roles: string[];
   };
   const alias = scope.schemaAlias;
   // An extension's member is the extension, even when it is also a part of something.
@@ -239,6 +241,6 @@ export async function surveyPostgresObjects(
     dependencies.push({ dependent: toRef(dependent, alias), referenced: toRef(referenced, alias) });
   }
   const unlistedSchemas = [...unlisted].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([schema, tables]) => ({ schema, tables }));
-  return { objects, dependencies, unlistedSchemas };
+  return { objects, dependencies, unlistedSchemas, roles: raw.roles };
 }
 
