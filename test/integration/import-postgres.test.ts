@@ -3,7 +3,8 @@
  * CLI: the drizzle-kit history made by the real drizzle-kit (test/fixtures/import/
  * drizzle-pg), applied to a database by drizzle-orm's own migrator, is imported,
  * the database is stamped at head without running anything (drizzle's table left
- * in place), and `kiln test` passes every imported revision. A Prisma Migrate
+ * in place), and `kiln test` passes every imported revision; on the server, models
+ * pulled from that database pass `kiln check`. A Prisma Migrate
  * folder deployed up to its third migration is stamped there and upgraded by
  * kiln; a Flyway folder with an undo script is imported and verified.
  */
@@ -90,7 +91,7 @@ describe.runIf(await serverAvailable("postgresql"))("kiln import on the PostgreS
     return { db, project };
   }
 
-  it("drizzle: the database drizzle-orm migrated is stamped at head; kiln test passes on a scratch database of the server", async () => {
+  it("drizzle: the database drizzle-orm migrated is stamped at head and passes kiln check against models pulled from it; kiln test passes on a scratch database of the server", async () => {
     const { db, project } = await setUp();
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
@@ -101,6 +102,12 @@ describe.runIf(await serverAvailable("postgresql"))("kiln import on the PostgreS
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stderr).toMatch(/replayed on postgres:\/\/postgres@127\.0\.0\.1:5432\/kiln_t_\w+_kiln_test_\w+/);
     expect(imported.stderr).toContain(`stamped the database at ${DRIZZLE_HEAD}`);
+    // The stamped database and models pulled from it agree: kiln check finds nothing to do.
+    const pulled = await project.kiln(["pull"]);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    const checked = await project.kiln(["check"]);
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.stderr).toContain("the models match the database");
     const tested = await project.kiln(["test"]);
     expect(tested.code, tested.stderr).toBe(0);
     expect(passes(tested.stdout)).toBe(5);
