@@ -370,7 +370,15 @@ export function registerCommands(program: Command, ctx: CliContext): void {
         onMigration: (m) => printErr(pc.dim(`replayed ${m.index + 1}/${m.total} ${terminalText(m.file)}`)),
       });
       if (opts.json) {
-        printJson(result);
+        printJson({
+          from: result.from,
+          folder: result.folder,
+          scratch: result.scratch,
+          revisions: result.revisions,
+          warnings: result.warnings,
+          stamp: result.stamp ?? null,
+          verified: result.verified ?? null,
+        });
       } else {
         for (const r of result.revisions) {
           const tag = r.downgrade === "undo" ? "undo script" : r.notes.length > 0 ? pc.yellow(`derived downgrade, ${r.notes.length} note(s)`) : "derived downgrade";

@@ -90,7 +90,7 @@ describe.runIf(await serverAvailable("mysql"))("kiln import on MariaDB", () => {
       "V10__invoice_status.sql:derived",
     ]);
     expect(result.verified).toEqual({ ok: true, details: [] });
-    expect(result.stamp).toBeUndefined();
+    expect(result.stamp).toBeNull();
     expect((await project.kiln(["current"])).stderr).toContain("base");
   }, 120_000);
 });
