@@ -12,7 +12,7 @@ export interface TypeCall {
   /** The call without the column name: `(name) => "varchar(\"x\", 45)"`. */
   render(columnName: string | undefined): string;
   /** For serial/bigserial: the factory that says integer + auto increment. */
-  serial?: (columnName: string | undefined) => string;
+  serial?: (columnName: string | undefined, sequence?: string) => string;
   /** Which JavaScript literal `.default(...)` takes for this type (none: only sql`...`). */
   literal: LiteralKind;
 }
@@ -100,7 +100,14 @@ export function typeCall(ctx: PullContext, rawType: string, tableSchema: string 
     return {
       render: (n) => `${known(n)}${arrays}`,
       literal: depth === 0 ? literalKind(base) : "none",
-      ...(serial ? { serial: (n: string | undefined) => (d.imports.add(serial), factoryCall(serial, n)) } : {}),
+      ...(serial
+        ? {
+            serial: (n: string | undefined, sequence = "") => {
+              d.imports.add(serial);
+              return sequence === "" ? factoryCall(serial, n) : `${serial}(${n === undefined ? "undefined" : str(n)}, ${sequence})`;
+            },
+          }
+        : {}),
     };
   }
   // customType(type, name?): the type comes first. Arrays keep their [] in the type text.

@@ -10,6 +10,7 @@ import type { IdentifierLimit } from "../dialects/types.js";
 import { resolveNaming, type NameParts, type NamingKind } from "../schema/naming.js";
 import { camelCase, NameScope, propertyKeys } from "./names.js";
 import { templateName } from "./naming.js";
+import { emptySchemas } from "./schemas.js";
 
 /** One exported object of the models: its code and what it needs. */
 export interface Declaration {
@@ -28,7 +29,7 @@ export interface Declaration {
   eager: Set<string>;
 }
 
-export type DeclarationKind = "extension" | "enum" | "domain" | "compositeType" | "sequence" | "table";
+export type DeclarationKind = "schema" | "extension" | "enum" | "domain" | "compositeType" | "sequence" | "table";
 
 /** Lines of warning for the user: what the pulled models cannot say. */
 export type Notes = string[];
@@ -74,10 +75,11 @@ export class PullContext {
     for (const c of catalog.compositeTypes ?? []) claim("type", c, "Type");
     for (const s of catalog.sequences ?? []) claim("sequence", s, "Seq");
     for (const x of catalog.extensions ?? []) claim("extension", { name: x.name }, "Extension");
+    for (const name of emptySchemas(catalog)) claim("schema", { name }, "Schema");
   }
 
   /** The export name of a table, a type (enum, domain, composite type), a sequence or an extension; undefined when not pulled. */
-  exportName(kind: "table" | "type" | "sequence" | "extension", o: { schema?: string; name: string }): string | undefined {
+  exportName(kind: "schema" | "table" | "type" | "sequence" | "extension", o: { schema?: string; name: string }): string | undefined {
     return this.#exports.get(`${kind}:${qualifiedName(o)}`);
   }
 

@@ -15,6 +15,7 @@ import { domainDeclaration } from "./domains.js";
 import { enumDeclaration } from "./enums.js";
 import { extensionDeclaration } from "./extensions.js";
 import { inferNaming } from "./naming.js";
+import { emptySchemas, schemaDeclaration } from "./schemas.js";
 import { sequenceDeclaration } from "./sequences.js";
 import { cyclicTables, tableDeclaration } from "./tables.js";
 
@@ -58,6 +59,7 @@ const DSL_NAMES = [
 function declarations(ctx: PullContext, catalog: Catalog): Declaration[] {
   const cyclic = cyclicTables(catalog.tables);
   return [
+    ...emptySchemas(catalog).map((name) => schemaDeclaration(ctx, name)),
     ...(catalog.extensions ?? []).map((x) => extensionDeclaration(ctx, x)),
     ...catalog.enums.map((e) => enumDeclaration(ctx, e)),
     ...(catalog.domains ?? []).map((x) => domainDeclaration(ctx, x)),

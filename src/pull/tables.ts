@@ -156,11 +156,20 @@ function defaultCall(w: TableWriter, column: Column, literal: string): string {
   return `.default(${sqlCode(text)})`;
 }
 
-function identityOptions(column: Column): string {
+/** The options of the sequence behind an identity or serial column (`as` only for a serial's sequence of another type). */
+function sequenceOptions(column: Column, withType: boolean): string {
   const s = column.sequence;
   if (!s) return "";
   const n = (v: string | undefined) => (v === undefined ? undefined : code(Number.isSafeInteger(Number(v)) ? v : `${v}n`));
-  return options({ start: n(s.start), increment: n(s.increment), minValue: n(s.min), maxValue: n(s.max), cache: n(s.cache), cycle: s.cycle || undefined });
+  return options({
+    ...(withType ? { as: s.type } : {}),
+    start: n(s.start),
+    increment: n(s.increment),
+    minValue: n(s.min),
+    maxValue: n(s.max),
+    cache: n(s.cache),
+    cycle: s.cycle || undefined,
+  });
 }
 
 /** `.collate("C")`, or `.collate("german", { schema: "app" })` for a collation of another schema. */
@@ -176,12 +185,16 @@ function columnCode(w: TableWriter, column: Column, level: ColumnLevel | undefin
   const name = key === column.name ? undefined : column.name;
   const type = typeCall(w.ctx, column.type, w.table.schema, w.d);
   const serial = column.autoIncrement && !column.identity && column.default === undefined && !column.generated ? type.serial : undefined;
-  let text = serial ? serial(name) : type.render(name);
+  let text = serial ? serial(name, sequenceOptions(column, true)) : type.render(name);
   const impliedNotNull = Boolean(serial) || column.identity !== undefined || level?.primaryKey;
   if (level?.primaryKey) text += ".primaryKey()";
   if (!column.nullable && !impliedNotNull) text += ".notNull()";
+  const sequenceName = `${w.table.name}_${column.name}_seq`;
+  if (column.sequence && (column.identity || serial) && column.sequence.name !== sequenceName) {
+    w.ctx.notes.push(`${where(w)}: the sequence behind column ${column.name} is named ${column.sequence.name}; created from the models it is named ${sequenceName}`);
+  }
   if (column.autoIncrement && !serial) w.ctx.notes.push(`${where(w)}: column ${column.name} auto-increments, which the models cannot say for a ${column.type} column; it is written without`);
-  if (column.identity) text += `.${column.identity.always ? "generatedAlwaysAsIdentity" : "generatedByDefaultAsIdentity"}(${identityOptions(column)})`;
+  if (column.identity) text += `.${column.identity.always ? "generatedAlwaysAsIdentity" : "generatedByDefaultAsIdentity"}(${sequenceOptions(column, false)})`;
   if (column.default !== undefined) text += defaultCall(w, column, type.literal);
   if (column.generated) {
     w.d.imports.add("sql");
@@ -372,8 +385,11 @@ export function tableDeclaration(ctx: PullContext, table: Table, cyclic: Set<str
       d.imports.add("partitionOf");
       d.uses.add(parentExport);
       d.eager.add(parentExport);
-      const { schema, ...rest } = { schema: table.schema, comment: table.comment };
-      const partOptions = options({ schema, ...rest });
+      const partOptions = options({
+        schema: table.schema,
+        comment: table.comment,
+        partitionBy: table.partitionBy ? { strategy: table.partitionBy.strategy, key: table.partitionBy.key } : undefined,
+      });
       const args = [parentExport, str(table.name), str(table.partitionOf.bound), ...(extrasCode ? [extrasCode] : []), ...(partOptions ? [partOptions] : [])];
       d.code = `export const ${exportName} = partitionOf(${args.join(", ")});`;
       return d;

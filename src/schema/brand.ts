@@ -10,3 +10,4 @@ export const SQL = Symbol.for("kiln.schema.sql");
 export const COLUMN = Symbol.for("kiln.schema.column");
 export const OBJECT = Symbol.for("kiln.schema.object");
 export const VIEW = Symbol.for("kiln.schema.view");
+export const SCHEMA = Symbol.for("kiln.schema.schema");

@@ -26,6 +26,11 @@ export interface IdentitySequenceOptions {
 
 const IDENTITY_NUMBERS = ["start", "increment", "minValue", "maxValue", "cache"];
 
+/** The sequence behind a serial column (PostgreSQL): its type when not the column's (Rails makes bigint sequences for integer keys), and options. */
+export interface SerialSequenceOptions extends IdentitySequenceOptions {
+  as?: "smallint" | "integer" | "bigint";
+}
+
 export interface EnumDefinition {
   readonly name: string;
   readonly schema?: string;
@@ -63,6 +68,8 @@ export interface ColumnState {
   readonly default?: string | SqlFragment;
   readonly identity?: { always: boolean; sequence?: IdentitySequenceOptions };
   readonly autoIncrement: boolean;
+  /** serial/bigserial: the options of the sequence behind it (restored on creation, not compared), as serial(name, { as, start, ... }) gives them. */
+  readonly serialSequence?: SerialSequenceOptions;
   readonly unique?: { name?: string };
   readonly references?: { target: () => ColumnReference; options: ReferenceOptions };
   readonly comment?: string;

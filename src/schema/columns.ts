@@ -8,7 +8,7 @@
  * `.$type<T>()`), bytea is Buffer, interval and time are strings.
  */
 import { KilnError } from "../errors.js";
-import { ColumnBuilder, columnState as state } from "./column.js";
+import { ColumnBuilder, columnState as state, type SerialSequenceOptions } from "./column.js";
 
 
 /** (name?, options?) where the name may be left out. */
@@ -35,13 +35,29 @@ export const integer = (name?: string) => new ColumnBuilder<number>(state("integ
 /** Values are strings: a PostgreSQL bigint does not fit a JS number exactly. */
 export const bigint = (name?: string) => new ColumnBuilder<string>(state("bigint", name, { integer: true }));
 
-/** Auto-incrementing integer backed by a sequence (PostgreSQL serial, MySQL AUTO_INCREMENT). NOT NULL. */
-export const serial = (name?: string) =>
-  new ColumnBuilder<number, true, true>(state("integer", name, { autoIncrement: true, notNull: true }));
-export const smallserial = (name?: string) =>
-  new ColumnBuilder<number, true, true>(state("smallint", name, { autoIncrement: true, notNull: true }));
-export const bigserial = (name?: string) =>
-  new ColumnBuilder<string, true, true>(state("bigint", name, { autoIncrement: true, notNull: true }));
+/** The options of a serial column's sequence, checked. */
+function serialState(type: string, name: string | undefined, sequence: SerialSequenceOptions | undefined) {
+  const extra: Partial<ReturnType<typeof state>> = { autoIncrement: true, notNull: true };
+  if (sequence !== undefined && Object.keys(sequence).length > 0) {
+    for (const [key, value] of Object.entries(sequence)) {
+      const ok =
+        key === "as" ? ["smallint", "integer", "bigint"].includes(value as string)
+        : key === "cycle" ? typeof value === "boolean"
+        : ["start", "increment", "minValue", "maxValue", "cache"].includes(key) && (typeof value === "bigint" || Number.isSafeInteger(value));
+      if (!ok) throw new KilnError(`the sequence options of a serial ${type} column: ${key} ${key === "as" ? 'must be "smallint", "integer" or "bigint"' : key === "cycle" ? "must be true or false" : "is not a whole-number option (start, increment, minValue, maxValue, cache, cycle, as)"}.`);
+    }
+    return state(type, name, { ...extra, serialSequence: { ...sequence } });
+  }
+  return state(type, name, extra);
+}
+
+/**
+ * Auto-incrementing integer backed by a sequence (PostgreSQL serial, MySQL AUTO_INCREMENT). NOT NULL.
+ * The sequence's options may follow the name: serial("id", { as: "bigint", start: 1000 }).
+ */
+export const serial = (name?: string, sequence?: SerialSequenceOptions) => new ColumnBuilder<number, true, true>(serialState("integer", name, sequence));
+export const smallserial = (name?: string, sequence?: SerialSequenceOptions) => new ColumnBuilder<number, true, true>(serialState("smallint", name, sequence));
+export const bigserial = (name?: string, sequence?: SerialSequenceOptions) => new ColumnBuilder<string, true, true>(serialState("bigint", name, sequence));
 
 export interface NumericOptions {
   precision?: number;

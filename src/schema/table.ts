@@ -9,7 +9,7 @@
  * name as the first argument, e.g. `cols: text("columns")`.
  */
 import { KilnError } from "../errors.js";
-import { TABLE } from "./brand.js";
+import { SCHEMA, TABLE } from "./brand.js";
 import type { TableOptions as CatalogTableOptions } from "../catalog/types.js";
 import { normalizeRowLevelSecurity, type RowLevelSecurity } from "../catalog/policies.js";
 import { Column, optionName, type AnyColumn, type AnyColumnBuilder, type ColumnBuilder, type TableIdentity } from "./column.js";
@@ -255,6 +255,8 @@ export function schema(name: string): SchemaBuilder {
   };
   return Object.freeze({
     name,
+    // An exported schema(...) declares the schema even when no table of the models lives in it.
+    [SCHEMA]: name,
     table(tableName: string, columns: ColumnBuilders, extrasOrOptions?: unknown, options?: TableOptions) {
       if (typeof extrasOrOptions === "function") {
         refuseSchema(options, `table("${tableName}")`);
@@ -269,4 +271,11 @@ export function schema(name: string): SchemaBuilder {
       return enumType(enumName, values, { ...options, schema: name });
     },
   }) as SchemaBuilder;
+}
+
+/** The schema name of an exported schema("name"), or undefined for anything else. */
+export function schemaDeclared(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const name = (value as { [SCHEMA]?: unknown })[SCHEMA];
+  return typeof name === "string" ? name : undefined;
 }

@@ -41,7 +41,7 @@ import {
   shortHash,
 } from "./naming.js";
 import { isColumnReference, isSqlFragment, type SqlFragment } from "./sql.js";
-import { isTable, tableDefinition, type TableDefinition } from "./table.js";
+import { isTable, schemaDeclared, tableDefinition, type TableDefinition } from "./table.js";
 import { partitionFields } from "./partition-catalog.js";
 import { isView, viewDefinition } from "./views.js";
 import type { View as CatalogView } from "../catalog/views.js";
@@ -108,6 +108,12 @@ export function modelsToCatalog(
   const schemas = new Set<string>();
   for (const o of [...catalogTables, ...catalogEnums]) if (o.schema !== undefined) schemas.add(o.schema);
 
+  for (const module of modules) {
+    for (const value of Object.values(module ?? {})) {
+      const declared = schemaDeclared(value);
+      if (declared !== undefined) schemas.add(declared);
+    }
+  }
   const objects = collectModelObjects(modules);
   for (const o of [...(objects.sequences ?? []), ...(objects.domains ?? []), ...(objects.compositeTypes ?? []), ...(objects.extensions ?? [])]) if (o.schema !== undefined) schemas.add(o.schema);
   const views = collectViews(modules, rules, catalogTables);
@@ -406,6 +412,11 @@ function buildColumn(ctx: TableContext, column: AnyColumn, inPrimaryKey: boolean
   if (s.identity) built.identity = { always: s.identity.always };
   if (s.identity?.sequence) built.sequence = identitySequence(ctx.definition.name, column.name, s.identity.sequence);
   if (s.autoIncrement) built.autoIncrement = true;
+  if (s.autoIncrement && s.serialSequence) {
+    const { as, ...options } = s.serialSequence;
+    built.sequence = identitySequence(ctx.definition.name, column.name, options);
+    if (as !== undefined && as !== s.type) built.sequence.type = as;
+  }
   if (s.comment !== undefined) built.comment = s.comment;
   if (s.onUpdate !== undefined) built.onUpdate = ctx.render(s.onUpdate, `the ON UPDATE of column "${column.name}"`);
   if (s.charset !== undefined) built.charset = s.charset;

@@ -1,0 +1,24 @@
+/**
+ * Schemas that hold nothing the models declare (only views, functions, or
+ * nothing yet) -> `export const hr = schema("hr");`, so the models still
+ * create them and `kiln check` does not report them.
+ */
+import type { Catalog } from "../catalog/types.js";
+import { str } from "./code.js";
+import { declaration, type Declaration, type PullContext } from "./context.js";
+
+/** The Catalog's schemas that none of its objects live in. */
+export function emptySchemas(catalog: Catalog): string[] {
+  const used = new Set<string>();
+  for (const o of [...catalog.tables, ...catalog.enums, ...(catalog.domains ?? []), ...(catalog.compositeTypes ?? []), ...(catalog.sequences ?? []), ...(catalog.extensions ?? [])]) {
+    if (o.schema !== undefined) used.add(o.schema);
+  }
+  return catalog.schemas.filter((s) => !used.has(s));
+}
+
+export function schemaDeclaration(ctx: PullContext, name: string): Declaration {
+  const d = declaration("schema", { name, schema: name }, ctx.exportName("schema", { name })!);
+  d.imports.add("schema");
+  d.code = `export const ${d.exportName} = schema(${str(name)});`;
+  return d;
+}
