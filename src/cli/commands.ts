@@ -473,6 +473,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       const c = result.counts;
       const kinds = [
         `${c.tables} table(s)`,
+        ...(c.views ? [`${c.views} view(s)`] : []),
         ...(c.enums ? [`${c.enums} enum(s)`] : []),
         ...(c.domains ? [`${c.domains} domain(s)`] : []),
         ...(c.compositeTypes ? [`${c.compositeTypes} composite type(s)`] : []),

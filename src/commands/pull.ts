@@ -58,7 +58,7 @@ export interface PullResult {
   config: { file: string; action: "created" | "updated" | "unchanged" };
   naming: NamingConvention;
   schemas: string[];
-  counts: { tables: number; enums: number; sequences: number; domains: number; compositeTypes: number; extensions: number };
+  counts: { tables: number; views: number; enums: number; sequences: number; domains: number; compositeTypes: number; extensions: number };
   /** Other tools' version tables found (left in place, out of the models, in excludeTables). */
   versionTables: FoundVersionTable[];
   /** What the models cannot say. */
@@ -109,6 +109,7 @@ function defaultOut(config: ResolvedConfig, exists: boolean, split: Split): stri
 function count(catalog: Catalog): PullResult["counts"] {
   return {
     tables: catalog.tables.length,
+    views: catalog.views?.length ?? 0,
     enums: catalog.enums.length,
     sequences: catalog.sequences?.length ?? 0,
     domains: catalog.domains?.length ?? 0,

@@ -29,7 +29,7 @@ export interface Declaration {
   eager: Set<string>;
 }
 
-export type DeclarationKind = "schema" | "extension" | "enum" | "domain" | "compositeType" | "sequence" | "table";
+export type DeclarationKind = "schema" | "view" | "extension" | "enum" | "domain" | "compositeType" | "sequence" | "table";
 
 /** Lines of warning for the user: what the pulled models cannot say. */
 export type Notes = string[];
@@ -70,6 +70,7 @@ export class PullContext {
       const keys = propertyKeys(t.columns.map((c) => c.name));
       this.#keys.set(qualifiedName(t), new Map(t.columns.map((c, i) => [c.name, keys[i]!])));
     }
+    for (const v of catalog.views ?? []) claim("view", v, "View");
     for (const e of catalog.enums) claim("type", e, "Enum");
     for (const d of catalog.domains ?? []) claim("type", d, "Domain");
     for (const c of catalog.compositeTypes ?? []) claim("type", c, "Type");
@@ -79,7 +80,7 @@ export class PullContext {
   }
 
   /** The export name of a table, a type (enum, domain, composite type), a sequence or an extension; undefined when not pulled. */
-  exportName(kind: "schema" | "table" | "type" | "sequence" | "extension", o: { schema?: string; name: string }): string | undefined {
+  exportName(kind: "schema" | "view" | "table" | "type" | "sequence" | "extension", o: { schema?: string; name: string }): string | undefined {
     return this.#exports.get(`${kind}:${qualifiedName(o)}`);
   }
 
@@ -89,7 +90,10 @@ export class PullContext {
 
   /** The property key of a column of a pulled table. */
   key(table: { schema?: string; name: string }, column: string): string {
-    const key = this.#keys.get(qualifiedName(table))?.get(column);
+    const keys = this.#keys.get(qualifiedName(table));
+    // A view's columns are reached by their names (materializedView's index callback).
+    if (keys === undefined) return column;
+    const key = keys.get(column);
     if (key === undefined) throw new Error(`pull: no column ${column} in ${qualifiedName(table)}`);
     return key;
   }

@@ -72,8 +72,10 @@ export function cyclicTables(tables: readonly Table[]): Set<string> {
   return cyclic;
 }
 
-interface TableWriter {
+export interface TableWriter {
   ctx: PullContext;
+  /** The extras callback's parameter: `t` for a table, `v` for a materialized view. */
+  alias?: string;
   table: Table;
   d: Declaration;
   cyclic: Set<string>;
@@ -89,7 +91,7 @@ function columnOf(w: TableWriter, schema: string | undefined, table: string, col
 }
 
 function own(w: TableWriter, column: string): string {
-  return member("t", w.ctx.key(w.table, column));
+  return member(w.alias ?? "t", w.ctx.key(w.table, column));
 }
 
 /** How a single-column primary key, unique or reference can sit on its column. */
@@ -300,7 +302,7 @@ function elementCode(w: TableWriter, element: IndexElement): string {
   })})`;
 }
 
-function indexExtra(w: TableWriter, ix: Index): string {
+export function indexExtra(w: TableWriter, ix: Index): string {
   const tokens = ix.columns.map((c) => elementColumn(c) ?? expressionToken(elementExpression(c)!));
   const name = w.ctx.conventional("ix", ix.name, { table: w.table.name, columns: tokens }) ? undefined : ix.name;
   const fn = ix.unique ? "uniqueIndex" : "index";
