@@ -31,6 +31,9 @@ export class RevisionFacts {
   /** Check constraints of the form `col IS NOT NULL`: table key -> constraint name -> check. */
   private readonly notNullChecks = new Map<string, Map<string, NotNullCheck>>();
 
+  /** Policies on each table (table key -> policy names), from this revision and earlier ones. */
+  private readonly policies = new Map<string, Set<string>>();
+
   /** Learns the lasting facts of earlier revisions (their tables are not new to this one). */
   static after(before: readonly Operation[]): RevisionFacts {
     const facts = new RevisionFacts();
@@ -46,6 +49,11 @@ export class RevisionFacts {
 
   isNewColumn(ref: TableRef, column: string): boolean {
     return this.isNewTable(ref) || (this.newColumns.get(tableKey(ref))?.has(column) ?? false);
+  }
+
+  /** True when a revision so far created a policy on the table that is still there. */
+  hasPolicies(ref: TableRef): boolean {
+    return (this.policies.get(tableKey(ref))?.size ?? 0) > 0;
   }
 
   /** Name of a validated `column IS NOT NULL` check on the table, if one is known. */
@@ -71,6 +79,7 @@ export class RevisionFacts {
         if (this.newTables.delete(from)) this.newTables.add(to);
         moveKey(this.newColumns, from, to);
         moveKey(this.notNullChecks, from, to);
+        moveKey(this.policies, from, to);
         return;
       }
       case "dropTable": {
@@ -78,8 +87,18 @@ export class RevisionFacts {
         this.newTables.delete(key);
         this.newColumns.delete(key);
         this.notNullChecks.delete(key);
+        this.policies.delete(key);
         return;
       }
+      case "createPolicy": {
+        const key = tableKey({ schema: op.policy.schema, table: op.policy.table });
+        if (!this.policies.has(key)) this.policies.set(key, new Set());
+        this.policies.get(key)!.add(op.policy.name);
+        return;
+      }
+      case "dropPolicy":
+        this.policies.get(tableKey(op))?.delete(op.name);
+        return;
       case "addColumn": {
         if (this.isNewTable(op)) return;
         const key = tableKey(op);

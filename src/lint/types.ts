@@ -15,7 +15,9 @@ export type RuleId =
   | "volatile-default"
   | "not-null-without-default"
   | "rename-breaks-app"
-  | "add-unique-constraint";
+  | "add-unique-constraint"
+  | "rls-without-policy"
+  | "refresh-not-concurrent";
 
 /** Rules about the silencing comments themselves. */
 export type SilenceRuleId = "ignore-without-reason" | "ignore-invalid";

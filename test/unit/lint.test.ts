@@ -493,3 +493,57 @@ export default {
     expect(blanked).toContain("`/* nor */`");
   });
 });
+
+describe("rls-without-policy", () => {
+  it("flags row-level security switched on for an existing table that no policy lets through", async () => {
+    const warnings = lint(
+      await ops((op) => {
+        op.enableRowLevelSecurity("documents");
+        op.forceRowLevelSecurity("invoices", { schema: "billing" });
+      }),
+    );
+    expect(rules(warnings)).toEqual(["rls-without-policy", "rls-without-policy"]);
+    expect(warnings[0]!.problem).toContain(`ENABLE ROW LEVEL SECURITY on "documents" with no policy for it`);
+    expect(warnings[0]!.safeForm).toContain('await op.createPolicy("app_access", "documents", { to: ["app_user"], using: "true", withCheck: "true" });');
+    expect(warnings[1]!.problem).toContain("the table's owner too");
+    expect(lint(await ops((op) => op.enableRowLevelSecurity("documents")), { dialect: "mysql" })).toEqual([]);
+  });
+
+  it("accepts a policy of the same revision (before or after), of an earlier revision, and a new table", async () => {
+    expect(
+      lint(
+        await ops((op) => {
+          op.enableRowLevelSecurity("documents");
+          op.createPolicy("mine", "documents", { using: "owner = current_user" });
+          op.createTable("notes", { id: { type: "integer" } });
+          op.enableRowLevelSecurity("notes");
+        }),
+      ),
+    ).toEqual([]);
+    const before = await ops((op) => op.createPolicy("mine", "documents", { schema: "app", using: "true" }));
+    expect(lint(await ops((op) => op.forceRowLevelSecurity("documents", { schema: "app" })), { before })).toEqual([]);
+    const dropped = await ops((op) => {
+      op.createPolicy("mine", "documents", { using: "true" });
+      op.dropPolicy("mine", "documents");
+    });
+    expect(rules(lint(await ops((op) => op.enableRowLevelSecurity("documents")), { before: dropped }))).toEqual(["rls-without-policy"]);
+  });
+});
+
+describe("refresh-not-concurrent", () => {
+  it("flags a refresh without CONCURRENTLY, but not one of a view this revision creates", async () => {
+    const warnings = lint(await ops((op) => op.refreshMaterializedView("totals", { schema: "report" })));
+    expect(rules(warnings)).toEqual(["refresh-not-concurrent"]);
+    expect(warnings[0]!.problem).toContain("ACCESS EXCLUSIVE lock");
+    expect(warnings[0]!.safeForm).toContain('await op.refreshMaterializedView("totals", { schema: "report", concurrently: true });');
+    expect(lint(await ops((op) => op.refreshMaterializedView("totals", { concurrently: true })))).toEqual([]);
+    expect(
+      lint(
+        await ops((op) => {
+          op.createMaterializedView("totals", "SELECT 1 AS n", { withNoData: true });
+          op.refreshMaterializedView("totals");
+        }),
+      ),
+    ).toEqual([]);
+  });
+});

@@ -8,6 +8,8 @@ import type { LintRule } from "./rule.js";
 import { setNotNull } from "./set-not-null.js";
 import { typeChangeRewriteRule } from "./type-change-rewrite.js";
 import { volatileDefault } from "./volatile-default.js";
+import { rlsWithoutPolicy } from "./rls-without-policy.js";
+import { refreshNotConcurrent } from "./refresh-not-concurrent.js";
 
 export const RULES: readonly LintRule[] = [
   indexNotConcurrent,
@@ -18,6 +20,8 @@ export const RULES: readonly LintRule[] = [
   notNullWithoutDefault,
   renameBreaksApp,
   addUniqueConstraint,
+  rlsWithoutPolicy,
+  refreshNotConcurrent,
 ];
 
 export type { LintRule, RuleScope } from "./rule.js";
