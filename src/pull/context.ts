@@ -29,7 +29,7 @@ export interface Declaration {
   eager: Set<string>;
 }
 
-export type DeclarationKind = "schema" | "view" | "extension" | "enum" | "domain" | "compositeType" | "sequence" | "table";
+export type DeclarationKind = "schema" | "view" | "policy" | "extension" | "enum" | "domain" | "compositeType" | "sequence" | "table";
 
 /** Lines of warning for the user: what the pulled models cannot say. */
 export type Notes = string[];
@@ -77,10 +77,15 @@ export class PullContext {
     for (const s of catalog.sequences ?? []) claim("sequence", s, "Seq");
     for (const x of catalog.extensions ?? []) claim("extension", { name: x.name }, "Extension");
     for (const name of emptySchemas(catalog)) claim("schema", { name }, "Schema");
+    // A policy's name is unique per table: the export is named after both.
+    for (const p of catalog.policies ?? []) {
+      const o = { schema: p.schema, name: `${p.table}.${p.name}` };
+      this.#exports.set(`policy:${qualifiedName(o)}`, scope.claim([camelCase(p.name), camelCase(`${p.table}_${p.name}`), `${camelCase(p.name)}Policy`].filter(Boolean), "policy"));
+    }
   }
 
   /** The export name of a table, a type (enum, domain, composite type), a sequence or an extension; undefined when not pulled. */
-  exportName(kind: "schema" | "view" | "table" | "type" | "sequence" | "extension", o: { schema?: string; name: string }): string | undefined {
+  exportName(kind: "schema" | "view" | "policy" | "table" | "type" | "sequence" | "extension", o: { schema?: string; name: string }): string | undefined {
     return this.#exports.get(`${kind}:${qualifiedName(o)}`);
   }
 

@@ -353,7 +353,16 @@ function tableOptions(w: TableWriter): string {
     strict: o.strict || undefined,
     withoutRowid: o.withoutRowid || undefined,
     partitionBy: t.partitionBy ? { strategy: t.partitionBy.strategy, key: t.partitionBy.key } : undefined,
+    rowLevelSecurity: rowLevelSecurity(t),
   });
+}
+
+/** `rowLevelSecurity: true`, `"force"`, or `{ force: true }` (forced without being enabled). */
+function rowLevelSecurity(t: Table): unknown {
+  const rls = t.rowLevelSecurity;
+  if (!rls || (!rls.enabled && !rls.forced)) return undefined;
+  if (rls.enabled && rls.forced) return "force";
+  return rls.enabled ? true : { force: true };
 }
 
 export function tableDeclaration(ctx: PullContext, table: Table, cyclic: Set<string>): Declaration {
