@@ -24,6 +24,7 @@ import { journalTable } from "../runtime/journal.js";
 import { type Session, openSession } from "../runtime/session.js";
 import { modelsToCatalog } from "../schema/to-catalog.js";
 import { partitioningUnsupported } from "../dialects/partitioning.js";
+import { defaultSpellingStore } from "../dialects/spelling-cache.js";
 import type { Project } from "./context.js";
 import type { Bodies, RevisionOptions } from "./revision.js";
 
@@ -188,7 +189,8 @@ async function canonicalizeWhereNeeded(session: Session, model: Catalog, databas
     }
   }
   const differing = model.tables.filter((t) => needed.has(tableKey(t.schema, t.name)));
-  const canonical = await session.dialect.canonicalize(session.conn, { ...model, tables: differing });
+  const spellings = defaultSpellingStore();
+  const canonical = await session.dialect.canonicalize(session.conn, { ...model, tables: differing }, { database, spellings });
   const fromDatabase = new Map(database.tables.map((t) => [tableKey(t.schema, t.name), t]));
   const unchanged = model.tables
     .filter((t) => !needed.has(tableKey(t.schema, t.name)))

@@ -7,6 +7,7 @@ import type { IndexConstraintFeature } from "./features.js";
 import type { Catalog } from "../catalog/types.js";
 import type { Dependency, ObjectRef } from "../catalog/objects.js";
 import type { Operation, Statement } from "../operations/types.js";
+import type { SpellingStore } from "./spelling-cache.js";
 
 export type DialectName = "postgresql" | "mysql" | "sqlite";
 
@@ -39,6 +40,17 @@ export interface DatabaseUrl {
   /** Masked form for messages. */
   display: string;
   scheme: string;
+}
+
+/** What autogenerate hands canonicalize besides the models (every part optional). */
+export interface CanonicalizeContext {
+  /**
+   * The database's Catalog (introspect()'s result): model text already spelled
+   * as the database spells it needs no asking.
+   */
+  database?: Catalog;
+  /** Spellings kept between runs (dialects/spelling-cache.ts). */
+  spellings?: SpellingStore;
 }
 
 export interface IntrospectOptions {
@@ -210,7 +222,7 @@ export interface Dialect {
    * defaults, check and index expressions), asking the database where text
    * rules are not enough, so that compare() sees only real differences.
    */
-  canonicalize(conn: Connection, catalog: Catalog): Promise<Catalog>;
+  canonicalize(conn: Connection, catalog: Catalog, context?: CanonicalizeContext): Promise<Catalog>;
   /**
    * Optional: every object of the compared schemas whatever its kind (so that
    * autogenerate can name what kiln does not model), the database's

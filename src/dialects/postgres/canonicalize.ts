@@ -1,359 +1,313 @@
 /**
- * Canonicalize a model Catalog: let PostgreSQL itself spell the model's types,
- * defaults, generation, check and index expressions, so that they compare with
- * what introspection of a live database reads. Types and collations take the
- * database's spelling; SQL text keeps the model's text as written and gets the
- * database's spelling as its canonical form beside it (EXACT TEXT in
- * catalog/types.ts), so that a revision shows what the user wrote.
+ * Canonicalize a model Catalog: give the model's SQL text PostgreSQL's own
+ * spelling, so that it compares with what introspection reads. Types and
+ * collations take the database's spelling; SQL text keeps the model's text as
+ * written and gets the database's spelling as its canonical form beside it
+ * (EXACT TEXT in catalog/types.ts), so that a revision shows what the user wrote.
  *
- * How: in a transaction that is always rolled back, create the model's enums,
- * tables (columns, defaults, checks; no keys) and indexes in scratch schemas,
- * read them back with the introspection reader, and copy the spellings onto
- * the model. The DDL goes in one multi-statement batch; only if that fails is
- * it retried table by table (and statement by statement for a failing table),
- * leaving the parts PostgreSQL rejects as the model wrote them.
+ * Ask as little as possible, in this order:
+ * 1. text the database already holds (the same column's default, the check or
+ *    index of the same name, written the same or spelled the same) takes the
+ *    database's spelling: nothing to ask;
+ * 2. a spelling kept from an earlier run (`spellings`, keyed by the server
+ *    version, the database, the search path, the model's own types, the text
+ *    and the column types it is spelled against): nothing to ask;
+ * 3. the rest goes to PostgreSQL in batches (spelling.ts): many pieces per
+ *    scratch table, in chunks of bounded locks, always rolled back.
+ * Plain column indexes read back as written and are never asked about; serial
+ * types follow a text rule.
  *
- * Two shortcuts keep the scratch small (`exhaustive` turns both off, for tests
- * that prove they change nothing): tables of one shape (shapes.ts) are built
- * once and share the spelling, and plain column indexes, which read back as
- * written, are not built at all.
+ * `exhaustive` builds every model table as written instead
+ * (canonicalize-each-table.ts): the reference the tests compare this with.
  */
-import { elementExpression, mapIndexElement, normalizeIndexElement } from "../../catalog/index-elements.js";
-import { randomBytes } from "node:crypto";
+import { elementExpression, normalizeIndexElement } from "../../catalog/index-elements.js";
 import type { Catalog, Column, Index, IndexExpressionElement, Table } from "../../catalog/types.js";
-import { qualifiedName } from "../../catalog/types.js";
-import type { Connection } from "../types.js";
-import { DEFAULT_SCHEMA, readCatalog } from "./introspect.js";
 import { comparable, comparableExpression, setCanonical } from "../../catalog/exact-text.js";
-import { collationSql, generatedSql } from "./columns.js";
+import { sameIndex } from "../../autogenerate/equality.js";
+import type { CanonicalizeContext, Connection } from "../types.js";
+import { canonicalizeEachTable } from "./canonicalize-each-table.js";
+import { tablesUsedByViews } from "./canonicalize-views.js";
+import { DEFAULT_SCHEMA } from "./introspect.js";
 import { normalizeExpression, stripEnclosingParens, unifyCurrentTimestamp } from "./normalize.js";
-import { builtDefault, groupByShape, indexNeedsSpelling, type ShapeGroup } from "./shapes.js";
-import { indexElementSql } from "./compile/indexes.js";
-import { createPolicySql } from "./compile/policies.js";
-import type { Policy } from "../../catalog/policies.js";
-import { quoteIdentifier as quoteIdent, quoteString as quoteText } from "./sql.js";
-import { mergeViewSpellings, scratchViewStatements, tablesUsedByViews } from "./canonicalize-views.js";
+import { builtDefault, indexNeedsSpelling, mentionsName } from "./shapes.js";
+import { type ContextColumn, type SpellOptions, type Spelling, type SpellRequest, spellRequests } from "./spelling.js";
 
-/** Where one model object went in the scratch schemas, to read its spelling back. */
-interface ScratchPlan {
-  /** Scratch schema per model schema (the default schema is keyed by ""). */
-  scratchSchemas: Map<string, string>;
-  setup: string[];
-  enums: string[];
-  tables: TablePlan[];
-  /** CREATE [MATERIALIZED] VIEW statements, each view after those it names (canonicalize-views.ts). */
-  views: string[];
-  /** CREATE POLICY on the scratch tables, after all of them (a policy may read other tables); by position in catalog.policies. */
-  policies: (string | undefined)[];
-}
+export { planScratch } from "./canonicalize-each-table.js";
 
-interface TablePlan {
-  /** The table built (a shape's representative). */
-  model: Table;
-  scratchSchema: string;
-  /** CREATE TABLE with everything, then CREATE INDEX statements. */
-  whole: string[];
-  /** The same, one piece per statement, for a table PostgreSQL rejected whole. */
-  pieces: string[];
-  /** Generated check names, by position in model.checks. */
-  checkNames: string[];
-  /** Which of a table's indexes are built (all, or those that need spelling: see indexNeedsSpelling). */
-  isBuilt: (index: Index) => boolean;
-  /** Generated names of the indexes built, in model order. */
-  indexNames: string[];
-}
-
-export interface CanonicalizeOptions {
-  /** Build every table and every index as the model writes it: the slow path the shortcuts must agree with (tests). */
+export interface CanonicalizeOptions extends CanonicalizeContext, SpellOptions {
+  /** Build every table and every index as the model writes it, one scratch table each: the slow reference path (tests). */
   exhaustive?: boolean;
+  /** Told how many requests were answered from the database's own text, the cache and the server (tests, the benchmark). */
+  onStats?: (stats: CanonicalizeStats) => void;
+}
+
+export interface CanonicalizeStats {
+  /** Pieces of text already spelled as the database spells them. */
+  fromDatabase: number;
+  /** Distinct requests answered by the spelling cache. */
+  fromCache: number;
+  /** Distinct requests sent to the server. */
+  asked: number;
 }
 
 /** Rewrite the model's spellings into the ones introspection produces. */
 export async function canonicalizePostgres(conn: Connection, catalog: Catalog, options: CanonicalizeOptions = {}): Promise<Catalog> {
-  if (catalog.tables.length === 0 && (catalog.views ?? []).length === 0) return structuredClone(catalog);
+  if (options.exhaustive) return canonicalizeEachTable(conn, catalog, { exhaustive: true });
+  const { tables: _tables, ...rest } = catalog;
+  const views = catalog.views ?? [];
+  if (catalog.tables.length === 0 && views.length === 0) return structuredClone(catalog);
+  // Views (canonicalize-views.ts) are built with the tables they name, under their own names, on the
+  // one-table-per-table path: what they need is the tables' columns, which no batching of expressions gives.
+  const tablesUsedByViewsSet = tablesUsedByViews(catalog);
+  const withViews =
+    views.length === 0 ? undefined : await canonicalizeEachTable(conn, { ...catalog, tables: catalog.tables.filter((t) => tablesUsedByViewsSet.has(t)) });
 
-  const exhaustive = options.exhaustive === true;
-  // A table a view or a policy may use is built under its own name, for the view or policy to find it.
-  const usedByViews = tablesUsedByViews(catalog);
-  const hasPolicies = (catalog.policies?.length ?? 0) > 0;
-  const groups = exhaustive || hasPolicies
-    ? catalog.tables.map((t) => ({ representative: t, members: [t] }))
-    : [...groupByShape(catalog.tables.filter((t) => !usedByViews.has(t))), ...catalog.tables.filter((t) => usedByViews.has(t)).map((t) => ({ representative: t, members: [t] }))];
-  const plan = planScratch(
-    { ...catalog, tables: groups.map((g) => g.representative) },
-    `kiln_canon_${randomBytes(6).toString("hex")}`,
-    { allIndexes: exhaustive },
-  );
-  const scratchNames = [...plan.scratchSchemas.values()];
-  const originalOf = new Map([...plan.scratchSchemas].map(([model, scratch]) => [scratch, model]));
-
-  await conn.query("BEGIN");
-  try {
-    await createScratch(conn, plan);
-    const quoted = await quotedSchemaNames(conn, [...plan.scratchSchemas.keys()]);
-    const scratchPattern = new RegExp(`"?(${scratchNames.map(escapeRegExp).join("|")})"?`, "g");
-    const scratchCatalog = await readCatalog(conn, {
-      schemas: scratchNames,
-      excludeTables: [],
-      schemaAlias: (scratch) => {
-        const model = originalOf.get(scratch);
-        return model ? model : undefined;
-      },
-      rewriteText: (text) => text.replace(scratchPattern, (_m, scratch: string) => quoted.get(originalOf.get(scratch)!)!),
-    });
-    return mergeSpellings(catalog, plan, groups, scratchCatalog);
-  } finally {
-    // Nothing of the scratch schemas may survive, whatever happened above.
-    await conn.query("ROLLBACK");
-  }
+  const database = new Map((options.database?.tables ?? []).map((t) => [tableKey(t), t]));
+  const asks = new Requests();
+  const stats: CanonicalizeStats = { fromDatabase: 0, fromCache: 0, asked: 0 };
+  const finish = catalog.tables.map((t) => planTable(t, database.get(tableKey(t)), asks, stats));
+  const answers = await answer(conn, catalog, asks.list, options, stats);
+  options.onStats?.(stats);
+  // Kinds canonicalize does not spell (sequences, domains, ...) pass through as the models wrote them.
+  const tables = finish.map((f) => f(answers));
+  return { ...structuredClone(rest), tables, ...(withViews ? { views: withViews.views } : {}) } as Catalog;
 }
 
-/** Model schema names as PostgreSQL prints them in expressions (quoted only when needed). */
-async function quotedSchemaNames(conn: Connection, modelSchemas: string[]): Promise<Map<string, string>> {
-  const names = modelSchemas.map((s) => (s === "" ? DEFAULT_SCHEMA : s));
-  const { rows } = await conn.query("SELECT s AS name, quote_ident(s) AS quoted FROM unnest($1::text[]) AS s", [names]);
-  const quoted = new Map(rows.map((r) => [String(r.name), String(r.quoted)]));
-  return new Map(modelSchemas.map((s) => [s, quoted.get(s === "" ? DEFAULT_SCHEMA : s)!]));
+function tableKey(t: { schema?: string; name: string }): string {
+  return `${t.schema === undefined || t.schema === DEFAULT_SCHEMA ? "" : t.schema}\u0000${t.name}`;
 }
 
-/** Run the scratch DDL; pieces PostgreSQL rejects are left out (they keep the model's spelling). */
-async function createScratch(conn: Connection, plan: ScratchPlan): Promise<void> {
-  const policies = plan.policies.filter((p): p is string => p !== undefined);
-  const batch = [...plan.setup, ...plan.enums, ...plan.tables.flatMap((t) => t.whole), ...plan.views, ...policies];
-  try {
-    await conn.query(batch.join(";\n"));
-    return;
-  } catch {
-    // Something in the model is not valid PostgreSQL (or refers to objects that
-    // do not exist here). Start over, one table at a time, to keep the rest.
-    await conn.query("ROLLBACK");
-    await conn.query("BEGIN");
-  }
-  await conn.query(plan.setup.join(";\n"));
-  for (const statement of plan.enums) await tryStatements(conn, [statement]);
-  for (const table of plan.tables) {
-    if (await tryStatements(conn, table.whole)) continue;
-    for (const piece of table.pieces) await tryStatements(conn, [piece]);
-  }
-  // Views in their order; one that fails may need one created later (a cycle of names): a second round.
-  let pending = plan.views;
-  for (let round = 0; round < 2 && pending.length > 0; round++) {
-    const failed: string[] = [];
-    for (const statement of pending) if (!(await tryStatements(conn, [statement]))) failed.push(statement);
-    if (failed.length === pending.length) break;
-    pending = failed;
-  }
-  for (const policy of policies) await tryStatements(conn, [policy]);
-}
-
-/** Run statements under a savepoint; on error undo them and report false. */
-async function tryStatements(conn: Connection, statements: string[]): Promise<boolean> {
-  try {
-    await conn.query(["SAVEPOINT kiln_canon", ...statements, "RELEASE SAVEPOINT kiln_canon"].join(";\n"));
-    return true;
-  } catch {
-    await conn.query("ROLLBACK TO SAVEPOINT kiln_canon; RELEASE SAVEPOINT kiln_canon");
-    return false;
-  }
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-// ---------------------------------------------------------------- planning (pure)
-
-/** The scratch DDL for a model Catalog. Exported for tests. */
-export function planScratch(catalog: Catalog, prefix: string, options: { allIndexes?: boolean } = {}): ScratchPlan {
-  const scratchSchemas = new Map<string, string>();
-  const scratchFor = (schema: string | undefined): string => {
-    const key = schema === undefined || schema === DEFAULT_SCHEMA ? "" : schema;
-    let name = scratchSchemas.get(key);
-    if (!name) {
-      name = `${prefix}_${scratchSchemas.size}`;
-      scratchSchemas.set(key, name);
+/** The requests of one run, each once. */
+class Requests {
+  list: SpellRequest[] = [];
+  private byKey = new Map<string, number>();
+  add(request: SpellRequest): number {
+    const key = JSON.stringify(request);
+    let at = this.byKey.get(key);
+    if (at === undefined) {
+      at = this.list.length;
+      this.list.push(request);
+      this.byKey.set(key, at);
     }
-    return name;
-  };
-  scratchFor(undefined);
-  for (const s of catalog.schemas) scratchFor(s);
-  for (const e of catalog.enums) scratchFor(e.schema);
-  for (const t of catalog.tables) scratchFor(t.schema);
-  for (const v of catalog.views ?? []) scratchFor(v.schema);
-
-  const enumNames = new Map(catalog.enums.map((e) => [qualifiedName(e), e]));
-  const typeSql = (type: string): string => {
-    const m = /^(.*?)((?:\[\])*)$/s.exec(type.trim())!;
-    const e = enumNames.get(m[1]!);
-    return e ? `${quoteIdent(scratchFor(e.schema))}.${quoteIdent(e.name)}${m[2]}` : type;
-  };
-
-  const setup = [
-    ...[...scratchSchemas.values()].map((s) => `CREATE SCHEMA ${quoteIdent(s)}`),
-    // Unqualified names in the model mean the default schema: its scratch twin comes first.
-    `SET LOCAL search_path TO ${quoteIdent(scratchFor(undefined))}, ${quoteIdent(DEFAULT_SCHEMA)}`,
-  ];
-  const enums = catalog.enums.map(
-    (e) =>
-      `CREATE TYPE ${quoteIdent(scratchFor(e.schema))}.${quoteIdent(e.name)} AS ENUM (${e.values.map(quoteText).join(", ")})`,
-  );
-
-  let indexCounter = 0;
-  const tables = catalog.tables.map((table): TablePlan => {
-    const scratchSchema = scratchFor(table.schema);
-    const target = `${quoteIdent(scratchSchema)}.${quoteIdent(table.name)}`;
-    const checkNames = table.checks.map((_c, i) => `kiln_ck_${i}`);
-    const isBuilt = options.allIndexes ? () => true : indexNeedsSpelling;
-    const built = table.indexes.filter(isBuilt);
-    const indexNames = built.map(() => `kiln_ix_${indexCounter++}`);
-    const columnSql = (c: Column) =>
-      [
-        `${quoteIdent(c.name)} ${typeSql(c.type)}`,
-        ...(c.collation !== undefined ? [collationSql(c.collation)] : []),
-        ...(c.generated ? [generatedSql(c.generated, c.name)] : []),
-      ].join(" ");
-    const checkSql = (i: number) => `CONSTRAINT ${quoteIdent(checkNames[i]!)} CHECK (${table.checks[i]!.expression})`;
-    const indexSql = (index: Index, i: number) => {
-      // Elements with their options (COLLATE, operator class, order): PostgreSQL spells those too.
-      const elements = index.columns.map((e) => indexElementSql(e, `index ${index.name ?? ""}`, (text) => text));
-      return (
-        `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${quoteIdent(indexNames[i]!)} ON ${target}` +
-        `${index.method ? ` USING ${quoteIdent(index.method)}` : ""} (${elements.join(", ")})` +
-        `${index.where !== undefined ? ` WHERE (${index.where})` : ""}`
-      );
-    };
-
-    const definitions = [
-      ...table.columns.map((c) => {
-        const d = builtDefault(c);
-        return d === undefined ? columnSql(c) : `${columnSql(c)} DEFAULT ${d}`;
-      }),
-      ...table.checks.map((_c, i) => checkSql(i)),
-    ];
-    const whole = [`CREATE TABLE ${target} (${definitions.join(", ")})`, ...built.map(indexSql)];
-    const pieces = [
-      `CREATE TABLE ${target} ()`,
-      ...table.columns.map((c) => `ALTER TABLE ${target} ADD COLUMN ${columnSql(c)}`),
-      ...table.columns.flatMap((c) => {
-        const d = builtDefault(c);
-        return d === undefined ? [] : [`ALTER TABLE ${target} ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT ${d}`];
-      }),
-      ...table.checks.map((_c, i) => `ALTER TABLE ${target} ADD ${checkSql(i)}`),
-      ...built.map(indexSql),
-    ];
-    return { model: table, scratchSchema, whole, pieces, checkNames, isBuilt, indexNames };
-  });
-
-  const scratchRelations = new Set([...catalog.tables, ...(catalog.views ?? [])].map((r) => qualifiedName({ schema: r.schema === DEFAULT_SCHEMA ? undefined : r.schema, name: r.name })));
-  const views = scratchViewStatements(catalog.views ?? [], scratchFor, scratchRelations);
-  // Roles are left out (TO PUBLIC): only the expressions are spelled.
-  const tableKeys = new Set(catalog.tables.map(qualifiedName));
-  const policies = (catalog.policies ?? []).map((p, i) => {
-    if (!tableKeys.has(qualifiedName({ schema: p.schema, name: p.table }))) return undefined;
-    return createPolicySql({ ...p, name: `kiln_pol_${i}`, roles: [], schema: scratchFor(p.schema) });
-  });
-  return { scratchSchemas, setup, enums, tables, views, policies };
+    return at;
+  }
 }
 
-// ---------------------------------------------------------------- merging (pure)
+type Answers = (Spelling | undefined)[];
+
+/** Answers from the cache, then from the server; what the server spelled is kept. */
+async function answer(conn: Connection, catalog: Catalog, requests: SpellRequest[], options: CanonicalizeOptions, stats: CanonicalizeStats): Promise<Answers> {
+  const answers: Answers = new Array(requests.length).fill(undefined);
+  if (requests.length === 0) return answers;
+  const store = options.spellings;
+  let keys: string[] = [];
+  let pending = requests.map((_r, i) => i);
+  if (store) {
+    const namespace = await spellingNamespace(conn, catalog);
+    keys = requests.map((r) => store.key(namespace, r));
+    pending = [];
+    requests.forEach((_r, i) => {
+      const cached = store.get(keys[i]!) as Spelling | undefined;
+      if (cached !== undefined) answers[i] = cached;
+      else pending.push(i);
+    });
+    stats.fromCache += requests.length - pending.length;
+  }
+  stats.asked += pending.length;
+  if (pending.length === 0) return answers;
+  const spelled = await spellRequests(conn, catalog, pending.map((i) => requests[i]!), options);
+  pending.forEach((i, k) => {
+    const s = spelled[k];
+    answers[i] = s;
+    // A rejection is not kept: what is missing now (a function, a type) may exist next time.
+    if (store && s !== undefined) store.set(keys[i]!, s);
+  });
+  store?.save();
+  return answers;
+}
 
 /**
- * Copy PostgreSQL's spellings from the scratch Catalog onto a copy of the model:
- * each table gets the spellings of its shape's representative.
+ * What a spelling depends on besides the request: the server version, the
+ * database (its objects resolve names), the search path and the model's own
+ * types and schemas (built in the scratch schemas).
  */
-function mergeSpellings(model: Catalog, plan: ScratchPlan, groups: ShapeGroup[], scratch: Catalog): Catalog {
-  const scratchTables = new Map(scratch.tables.map((t) => [qualifiedName(t), t]));
-  const spellingOf = new Map<Table, { tp: TablePlan; found: Table | undefined }>();
-  groups.forEach((group, i) => {
-    const tp = plan.tables[i]!;
-    const found = scratchTables.get(qualifiedName({ schema: tp.model.schema === DEFAULT_SCHEMA ? undefined : tp.model.schema, name: tp.model.name }));
-    for (const member of group.members) spellingOf.set(member, { tp, found });
+async function spellingNamespace(conn: Connection, catalog: Catalog): Promise<string> {
+  const { rows } = await conn.query(
+    "SELECT current_setting('server_version_num') AS version, current_database() AS database, current_setting('search_path') AS path, inet_server_port() AS port",
+  );
+  const r = rows[0] ?? {};
+  return JSON.stringify([
+    "postgresql",
+    String(r.version),
+    String(r.database),
+    String(r.path),
+    String(r.port),
+    catalog.schemas,
+    catalog.enums.map((e) => [e.schema ?? null, e.name]),
+  ]);
+}
+
+const SERIAL_TYPES: Record<string, string> = {
+  serial: "integer",
+  serial4: "integer",
+  bigserial: "bigint",
+  serial8: "bigint",
+  smallserial: "smallint",
+  serial2: "smallint",
+};
+
+/**
+ * Plans one table: what the database already spells, what to ask; returns how
+ * to finish the table once the answers are in. The model table is not changed.
+ */
+function planTable(model: Table, db: Table | undefined, asks: Requests, stats: CanonicalizeStats): (answers: Answers) => Table {
+  const table = copyData(model);
+  const fixes: ((answers: Answers) => void)[] = [];
+  const dbColumns = new Map((db?.columns ?? []).map((c) => [c.name, c]));
+  const schema = model.schema === undefined || model.schema === DEFAULT_SCHEMA ? "" : model.schema;
+
+  // serial is a text rule: PostgreSQL makes it the integer type with an owned sequence.
+  for (const column of table.columns) {
+    const serial = SERIAL_TYPES[column.type.trim().toLowerCase()];
+    if (serial) {
+      column.type = serial;
+      column.autoIncrement = true;
+      delete column.default;
+    }
+  }
+  const contextColumn = (c: Column): ContextColumn =>
+    c.collation !== undefined ? { name: c.name, type: c.type, collation: c.collation } : { name: c.name, type: c.type };
+  // Text that names its own table gets a scratch table of that name with every column; other text is spelled
+  // against the columns it mentions (a column it does not name cannot change its spelling), so that the same
+  // check on many tables is one request, and requests of many tables share a scratch table.
+  const place = (...texts: string[]) => {
+    if (texts.some((text) => mentionsName(text, model.name))) return { schema, table: model.name, columns: table.columns.map(contextColumn) };
+    return { schema, columns: table.columns.filter((c) => texts.some((text) => mentionsName(text, c.name))).map(contextColumn) };
+  };
+
+  for (const column of table.columns) {
+    const d = dbColumns.get(column.name);
+    const sameType = d !== undefined && d.type === column.type && d.collation === column.collation;
+    const modelType = column.type;
+    if (!sameType) {
+      const r = asks.add(column.collation !== undefined ? { kind: "type", type: column.type, collation: column.collation } : { kind: "type", type: column.type });
+      fixes.push((answers) => {
+        const s = answers[r] as { type: string; collation?: string } | undefined;
+        if (!s) return;
+        column.type = s.type;
+        if (s.collation !== undefined) column.collation = s.collation;
+        else delete column.collation;
+      });
+    }
+    const text = builtDefault(column);
+    if (text !== undefined) {
+      if (d !== undefined && sameType && (text === d.default || text === comparable(d, "default"))) {
+        setCanonical(column, "default", comparable(d, "default"));
+        stats.fromDatabase++;
+      } else {
+        const r = asks.add({ kind: "default", type: modelType, text });
+        fixes.push((answers) => {
+          const s = answers[r] as { text: string | null } | undefined;
+          if (s && s.text !== null) setCanonical(column, "default", s.text);
+          else setCanonical(column, "default", unifyCurrentTimestamp(text.trim()));
+        });
+      }
+    }
+    if (column.generated) {
+      const generated = (column.generated = { ...column.generated });
+      const dg = d?.generated;
+      const expression = generated.expression;
+      if (sameType && dg && dg.stored === generated.stored && (expression === dg.expression || expression === comparable(dg, "expression"))) {
+        setCanonical(generated, "expression", comparable(dg, "expression"));
+        stats.fromDatabase++;
+      } else {
+        const r = asks.add({ kind: "generated", ...place(expression), type: modelType, text: expression, stored: generated.stored });
+        fixes.push((answers) => {
+          const s = answers[r] as { text: string | null } | undefined;
+          setCanonical(generated, "expression", s && s.text !== null ? s.text : normalizeExpression(expression));
+        });
+      }
+    }
+  }
+
+  const dbChecks = new Map((db?.checks ?? []).map((c) => [c.name, c]));
+  for (const check of table.checks) {
+    const dc = check.name === undefined ? undefined : dbChecks.get(check.name);
+    const text = check.expression;
+    if (dc && (text === dc.expression || text === comparable(dc, "expression"))) {
+      setCanonical(check, "expression", comparable(dc, "expression"));
+      stats.fromDatabase++;
+      continue;
+    }
+    const r = asks.add({ kind: "check", ...place(text), text });
+    fixes.push((answers) => {
+      const s = answers[r] as { text: string | null } | undefined;
+      setCanonical(check, "expression", s && s.text !== null ? s.text : unifyCurrentTimestamp(stripEnclosingParens(text)));
+    });
+  }
+
+  const dbIndexes = new Map((db?.indexes ?? []).map((ix) => [ix.name, ix]));
+  table.indexes.forEach((index, position) => {
+    // A plain column index reads back as written.
+    if (!indexNeedsSpelling(index)) return;
+    const di = index.name === undefined ? undefined : dbIndexes.get(index.name);
+    if (di && sameIndex(index, di)) {
+      stats.fromDatabase++;
+      return;
+    }
+    const texts = [...index.columns.map(elementExpression).filter((t): t is string => t !== undefined), ...(index.where !== undefined ? [index.where] : [])];
+    const request: SpellRequest = { kind: "index", ...place(...texts), elements: index.columns };
+    if (index.where !== undefined) request.where = index.where;
+    if (index.method !== undefined) request.method = index.method;
+    if (index.unique) request.unique = true;
+    const r = asks.add(request);
+    fixes.push((answers) => {
+      const s = answers[r] as { columns: Index["columns"]; where?: string; method?: string } | undefined;
+      table.indexes[position] = s ? spelledIndex(index, s) : textIndex(index);
+    });
   });
-  const tables = model.tables.map((table) => {
-    const { tp, found } = spellingOf.get(table)!;
-    return mergeTable(table, tp, found);
-  });
-  // Kinds canonicalize does not spell (sequences, domains, ...) pass through as the models wrote them.
-  const views = model.views ? { views: mergeViewSpellings(model.views, scratch.views) } : {};
-  const merged: Catalog = { ...structuredClone(model), schemas: [...model.schemas], tables, enums: structuredClone(model.enums), ...views };
-  if (merged.policies) merged.policies = mergePolicies(merged.policies, plan, scratch);
+
+  return (answers) => {
+    for (const fix of fixes) fix(answers);
+    return table;
+  };
+}
+
+/** The model's index with PostgreSQL's spelling: options as it spells them, expressions keep the model's text with the spelling as canonical form. */
+function spelledIndex(index: Index, spelled: { columns: Index["columns"]; where?: string; method?: string }): Index {
+  const merged: Index = {
+    ...index,
+    columns: spelled.columns.map((read, i) => {
+      const modelElement = index.columns[i];
+      const modelText = modelElement === undefined ? undefined : elementExpression(modelElement);
+      const readText = comparableExpression(read);
+      if (modelText === undefined || readText === undefined) return copyData(read);
+      const out: IndexExpressionElement = { ...copyData(read as IndexExpressionElement), expression: modelText };
+      setCanonical(out, "expression", readText);
+      return out;
+    }),
+  };
+  if (merged.where !== undefined) setCanonical(merged, "where", spelled.where);
+  if (spelled.method !== undefined) merged.method = spelled.method;
+  else delete merged.method;
   return merged;
 }
 
-/** Each policy's USING and WITH CHECK get PostgreSQL's spelling as their canonical form (or the text rules, where it was not built). */
-function mergePolicies(policies: Policy[], plan: ScratchPlan, scratch: Catalog): Policy[] {
-  const spelled = new Map((scratch.policies ?? []).map((p) => [p.name, p]));
-  return policies.map((policy, i) => {
-    const out = { ...policy };
-    const found = plan.policies[i] === undefined ? undefined : spelled.get(`kiln_pol_${i}`);
-    for (const field of ["using", "withCheck"] as const) {
-      if (out[field] === undefined) continue;
-      setCanonical(out, field, found ? comparable(found, field) : normalizeExpression(out[field]!));
-    }
-    return out;
-  });
-}
-
-/** `model` is the representative of `tp` or a table of the same shape: columns match by name, checks and built indexes by position. */
-function mergeTable(model: Table, tp: TablePlan, found: Table | undefined): Table {
-  const table = copyData(model);
-  const scratchColumns = new Map((found?.columns ?? []).map((c) => [c.name, c]));
-  table.columns = table.columns.map((column) => {
-    const spelled = scratchColumns.get(column.name);
-    if (!spelled) return textColumn(column);
-    const merged: Column = { ...column, type: spelled.type };
-    if (spelled.collation !== undefined) merged.collation = spelled.collation;
-    else delete merged.collation;
-    if (spelled.autoIncrement) {
-      // The model wrote serial/bigserial: PostgreSQL turned it into type + owned sequence.
-      merged.autoIncrement = true;
-      delete merged.default;
-    } else if (builtDefault(column) !== undefined) {
-      if (spelled.default !== undefined) setCanonical(merged, "default", comparable(spelled, "default"));
-      else return textColumn(merged);
-    }
-    if (merged.generated) {
-      merged.generated = { ...merged.generated };
-      if (spelled.generated) setCanonical(merged.generated, "expression", comparable(spelled.generated, "expression"));
-      else setCanonical(merged.generated, "expression", normalizeExpression(merged.generated.expression));
-    }
-    return merged;
-  });
-
-  const scratchChecks = new Map((found?.checks ?? []).map((c) => [c.name, comparable(c, "expression")]));
-  table.checks = table.checks.map((check, i) => {
-    const merged = { ...check };
-    setCanonical(merged, "expression", scratchChecks.get(tp.checkNames[i]!) ?? unifyCurrentTimestamp(stripEnclosingParens(check.expression)));
-    return merged;
-  });
-
-  const scratchIndexes = new Map((found?.indexes ?? []).map((ix) => [ix.name, ix]));
-  let builtPosition = 0;
-  table.indexes = table.indexes.map((index) => {
-    // A plain column index was not built: it reads back as written.
-    if (!tp.isBuilt(index)) return index;
-    const spelled = scratchIndexes.get(tp.indexNames[builtPosition++]!);
-    if (!spelled) return textIndex(index);
-    // The model's text, with the database's spelling as its canonical form (a copy: tables of one shape share nothing).
-    const merged: Index = {
-      ...index,
-      // Options as PostgreSQL spells them; an expression keeps the model's text.
-      columns: spelled.columns.map((read, i) => {
-        const modelElement = index.columns[i];
-        const modelText = modelElement === undefined ? undefined : elementExpression(modelElement);
-        const readText = comparableExpression(read);
-        if (modelText === undefined || readText === undefined) return copyData(read);
-        const out: IndexExpressionElement = { ...copyData(read as IndexExpressionElement), expression: modelText };
-        setCanonical(out, "expression", readText);
-        return out;
-      }),
-    };
-    if (merged.where !== undefined) setCanonical(merged, "where", comparable(spelled, "where"));
-    if (spelled.method !== undefined) merged.method = spelled.method;
-    else delete merged.method;
-    return merged;
-  });
-  return table;
+/** Text-only rules for an index PostgreSQL did not accept here. */
+function textIndex(index: Index): Index {
+  const out: Index = {
+    ...index,
+    columns: index.columns.map((e) => {
+      const element = normalizeIndexElement(e);
+      if (elementExpression(element) === undefined) return element;
+      const copy = { ...(element as IndexExpressionElement) };
+      setCanonical(copy, "expression", normalizeExpression(copy.expression));
+      return copy;
+    }),
+  };
+  if (out.where !== undefined) setCanonical(out, "where", normalizeExpression(out.where));
+  if (out.method === "btree") delete out.method;
+  return out;
 }
 
 /** A deep copy of plain data (what structuredClone does, several times faster on small objects; once per table here). */
@@ -365,29 +319,3 @@ function copyData<T>(value: T): T {
   return copy as T;
 }
 
-/** Text-only rules for a column PostgreSQL did not accept here. */
-function textColumn(column: Column): Column {
-  const out: Column = { ...column };
-  if (out.default !== undefined) setCanonical(out, "default", unifyCurrentTimestamp(out.default.trim()));
-  if (out.generated) {
-    out.generated = { ...out.generated };
-    setCanonical(out.generated, "expression", normalizeExpression(out.generated.expression));
-  }
-  return out;
-}
-
-function textIndex(index: Index): Index {
-  const out: Index = {
-    ...index,
-    columns: index.columns.map((e) => {
-      const element = normalizeIndexElement(e);
-      if (elementExpression(element) === undefined) return element;
-      const out = { ...(element as IndexExpressionElement) };
-      setCanonical(out, "expression", normalizeExpression(out.expression));
-      return out;
-    }),
-  };
-  if (out.where !== undefined) setCanonical(out, "where", normalizeExpression(out.where));
-  if (out.method === "btree") delete out.method;
-  return out;
-}
