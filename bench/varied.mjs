@@ -1,0 +1,327 @@
+#!/usr/bin/env node
+/**
+ * The varied workload (issue 16), side by side on the local PostgreSQL server:
+ * kiln `revision --autogenerate` (with an empty spelling cache, and with the
+ * cache of an earlier run), kiln `check` (cached), `pg_dump --schema-only`
+ * and `alembic revision --autogenerate`, runs interleaved (tool after tool,
+ * round after round) and reported as medians. While kiln runs, the locks its
+ * backend holds are sampled from pg_locks (every 5 ms), and a concurrent client
+ * runs CREATE DATABASE, a simple query and DROP DATABASE in a loop; any error
+ * it sees is reported. Every run's output is checked: exactly one added column
+ * per table, any other difference is a failure, counted per kind.
+ *
+ *   node bench/varied.mjs --tables=100,1000 --runs=3 [--seed=16] [--no-alembic] [--alembic-max=5000] [--uniform] [--out=FILE]
+ *
+ * Writes a Markdown table on stdout (and to --out); progress on stderr.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { WORK_DIR } from "./lib/paths.mjs";
+import { createScratchDatabase, dropScratchDatabase, runSql, ADMIN_URL, databaseUrl } from "./lib/pg.mjs";
+import { createAlembicProject, alembicCommand } from "./peers/alembic.mjs";
+import { createKilnProject, kilnCommand } from "./peers/kiln.mjs";
+import { pgDumpSchemaCommand } from "./peers/postgres-tools.mjs";
+import { describeVaried, variedKilnModels, variedSchema, variedSql, variedSqlalchemyModels } from "./workloads/varied-schema.mjs";
+import { kilnModels, largeSchema, schemaSql, sqlalchemyModels } from "./workloads/large-schema.mjs";
+
+const log = (line) => process.stderr.write(`${line}\n`);
+
+function options(argv) {
+  const o = { tables: [100, 1000], runs: 3, seed: 16, alembic: true, alembicMax: Infinity, uniform: false, out: undefined };
+  for (const arg of argv) {
+    const [k, v] = arg.replace(/^--/, "").split("=");
+    if (k === "tables") o.tables = v.split(",").map(Number);
+    else if (k === "runs") o.runs = Number(v);
+    else if (k === "seed") o.seed = Number(v);
+    else if (k === "no-alembic") o.alembic = false;
+    else if (k === "alembic-max") o.alembicMax = Number(v);
+    else if (k === "uniform") o.uniform = true;
+    else if (k === "out") o.out = v;
+    else throw new Error(`unknown option ${arg}`);
+  }
+  return o;
+}
+
+/** Runs a command under GNU time; resolves with time, peak RSS, output and exit code (never rejects on exit codes). */
+function run(command, args, { cwd, env = {} } = {}) {
+  const scratch = mkdtempSync(join(tmpdir(), "kiln-varied-"));
+  const timeFile = join(scratch, "rss");
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn("/usr/bin/time", ["-f", "%M", "-o", timeFile, command, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env } });
+    const out = [];
+    const err = [];
+    child.stdout.on("data", (c) => out.push(c));
+    child.stderr.on("data", (c) => err.push(c));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const ms = performance.now() - started;
+      let rssKb = NaN;
+      try {
+        const lines = readFileSync(timeFile, "utf8").trim().split("\n");
+        rssKb = Number(lines[lines.length - 1]);
+      } catch {
+        // no file
+      }
+      rmSync(scratch, { recursive: true, force: true });
+      resolve({ ms, rssKb, code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
+    });
+  });
+}
+
+/** Samples the locks held by every backend of `database` except its own, every few ms; stop() gives the peak per backend. */
+async function lockSampler(database) {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  let peak = 0;
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { rows } = await client.query(
+        `SELECT COALESCE(max(n), 0)::int AS n FROM (
+           SELECT l.pid, count(*) AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE a.datname = $1 AND l.pid <> pg_backend_pid() GROUP BY l.pid) s`,
+        [database],
+      );
+      peak = Math.max(peak, rows[0].n);
+      samples++;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      await client.end();
+      return { peak, samples };
+    },
+  };
+}
+
+/** A client of the same server doing what other applications do; counts errors. */
+async function concurrentClient() {
+  let running = true;
+  let rounds = 0;
+  const errors = [];
+  const loop = (async () => {
+    while (running) {
+      const name = `kiln_bench_probe_${process.pid}_${rounds}`;
+      try {
+        const admin = new pg.Client({ connectionString: ADMIN_URL });
+        await admin.connect();
+        await admin.query(`CREATE DATABASE "${name}"`);
+        const c = new pg.Client({ connectionString: databaseUrl(name) });
+        await c.connect();
+        await c.query("CREATE TABLE probe (id integer PRIMARY KEY, note text); INSERT INTO probe VALUES (1, 'x'); SELECT * FROM probe");
+        await c.end();
+        await admin.query(`DROP DATABASE "${name}"`);
+        await admin.end();
+      } catch (error) {
+        errors.push(String(error.message ?? error));
+        await runSql(ADMIN_URL, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
+      }
+      rounds++;
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { rounds, errors };
+    },
+  };
+}
+
+function onlyFile(dir) {
+  const files = readdirSync(dir).filter((n) => /\.(ts|py)$/.test(n));
+  if (files.length !== 1) throw new Error(`${files.length} revision files in ${dir}, expected 1`);
+  return readFileSync(join(dir, files[0]), "utf8");
+}
+
+function upgradeBody(source) {
+  const start = source.search(/(async upgrade\(op\)|def upgrade\(\))/);
+  const end = source.search(/(async downgrade\(op\)|def downgrade\(\))/);
+  return source.slice(start, end);
+}
+
+/** Operation kinds in an upgrade body: expected `addColumn` (or `add_column`) once per table, naming the added column. */
+function checkOutput(body, pattern, addKind, tableCount, addedColumn) {
+  const kinds = {};
+  for (const m of body.matchAll(pattern)) kinds[m[1]] = (kinds[m[1]] ?? 0) + 1;
+  const added = kinds[addKind] ?? 0;
+  const mentions = (body.match(new RegExp(addedColumn, "g")) ?? []).length;
+  const spurious = Object.fromEntries(Object.entries(kinds).filter(([k]) => k !== addKind));
+  const ok = added === tableCount && mentions >= tableCount && Object.keys(spurious).length === 0;
+  return { ok, added, spurious };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const seconds = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+
+async function workload(kind, tableCount, o) {
+  const varied = kind === "varied";
+  const schema = varied ? variedSchema(tableCount, o.seed) : largeSchema(tableCount);
+  const sql = varied ? variedSql(schema) : schemaSql(schema);
+  const db = await createScratchDatabase(`${kind}_${tableCount}`);
+  log(`${kind} ${tableCount}: loading the schema into ${db.name}`);
+  await runSql(db.url, sql);
+  const root = join(WORK_DIR, `${kind}-${tableCount}`);
+  mkdirSync(root, { recursive: true });
+  writeFileSync(join(root, "schema.sql"), sql);
+  const kiln = createKilnProject(join(root, "kiln"), { url: db.url, models: varied ? variedKilnModels(schema) : kilnModels(schema) });
+  const alembic = createAlembicProject(join(root, "alembic"), { url: db.url, models: varied ? variedSqlalchemyModels(schema) : sqlalchemyModels(schema) });
+  const warmCache = join(root, "spellings-warm.json");
+  rmSync(warmCache, { force: true });
+  const expectedAdds = varied ? tableCount : 1;
+  const addedColumn = schema.addedColumn;
+  const clean = () => runSql(db.url, "DROP TABLE IF EXISTS alembic_version");
+  const empty = (dir) => {
+    for (const n of readdirSync(dir)) rmSync(join(dir, n), { recursive: true, force: true });
+  };
+
+  const kilnRevision = kilnCommand(["revision", "--autogenerate", "-m", "bench"]);
+  const kilnCheck = kilnCommand(["check"]);
+  const tools = [
+    {
+      name: "kiln autogenerate (no spelling cache)",
+      locks: true,
+      async once() {
+        empty(kiln.migrationsDir);
+        const cold = join(root, `spellings-cold-${Math.random().toString(36).slice(2)}.json`);
+        const r = await run(kilnRevision.command, kilnRevision.args, { cwd: kiln.dir, env: { KILN_SPELLING_CACHE: cold } });
+        rmSync(cold, { force: true });
+        if (r.code !== 0) throw new Error(`kiln failed:\n${r.stderr}`);
+        return { ...r, check: checkOutput(upgradeBody(onlyFile(kiln.migrationsDir)), /await op\.(\w+)\(/g, "addColumn", expectedAdds, addedColumn) };
+      },
+    },
+    {
+      name: "kiln autogenerate (spelling cache of an earlier run)",
+      locks: true,
+      async once() {
+        empty(kiln.migrationsDir);
+        const r = await run(kilnRevision.command, kilnRevision.args, { cwd: kiln.dir, env: { KILN_SPELLING_CACHE: warmCache } });
+        if (r.code !== 0) throw new Error(`kiln failed:\n${r.stderr}`);
+        return { ...r, check: checkOutput(upgradeBody(onlyFile(kiln.migrationsDir)), /await op\.(\w+)\(/g, "addColumn", expectedAdds, addedColumn) };
+      },
+    },
+    {
+      name: "kiln check (spelling cache of an earlier run)",
+      locks: true,
+      async once() {
+        empty(kiln.migrationsDir);
+        const r = await run(kilnCheck.command, kilnCheck.args, { cwd: kiln.dir, env: { KILN_SPELLING_CACHE: warmCache } });
+        const changes = (r.stdout + r.stderr).split("\n").filter((l) => /^\s*[+~-] /.test(l) || /add column/i.test(l));
+        const added = changes.filter((l) => l.includes(addedColumn)).length;
+        return { ...r, check: { ok: r.code !== 0 && added === expectedAdds && changes.length === expectedAdds, added, spurious: changes.length === added ? {} : { other: changes.length - added } } };
+      },
+    },
+    {
+      name: "pg_dump --schema-only",
+      async once() {
+        const d = pgDumpSchemaCommand(db.name);
+        const r = await run(d.command, d.args);
+        const tables = (r.stdout.match(/^CREATE TABLE /gm) ?? []).length;
+        return { ...r, check: { ok: r.code === 0 && tables === tableCount, added: 0, spurious: {} } };
+      },
+    },
+    ...(o.alembic && tableCount <= o.alembicMax
+      ? [
+          {
+            name: "Alembic 1.8 autogenerate",
+            async once() {
+              empty(alembic.versionsDir);
+              await clean();
+              const a = alembicCommand(["revision", "--autogenerate", "-m", "bench"]);
+              const r = await run(a.command, a.args, { cwd: alembic.dir });
+              await clean();
+              if (r.code !== 0) throw new Error(`alembic failed:\n${r.stderr.slice(-2000)}`);
+              return { ...r, check: checkOutput(upgradeBody(onlyFile(alembic.versionsDir)), /^\s+op\.(\w+)\(/gm, "add_column", expectedAdds, addedColumn) };
+            },
+          },
+        ]
+      : []),
+  ];
+
+  // Fill the warm cache once (untimed).
+  log(`${kind} ${tableCount}: priming the spelling cache`);
+  await run(kilnCheck.command, kilnCheck.args, { cwd: kiln.dir, env: { KILN_SPELLING_CACHE: warmCache } });
+
+  const results = new Map(tools.map((t) => [t.name, { runs: [], rss: [], locks: [], checks: [] }]));
+  const probe = await concurrentClient();
+  const loadStart = loadavg()[0];
+  try {
+    for (let round = 0; round < o.runs; round++) {
+      for (const tool of tools) {
+        const sampler = tool.locks ? await lockSampler(db.name) : undefined;
+        const r = await tool.once();
+        const locks = sampler ? await sampler.stop() : undefined;
+        const entry = results.get(tool.name);
+        entry.runs.push(r.ms);
+        entry.rss.push(r.rssKb);
+        if (locks) entry.locks.push(locks.peak);
+        entry.checks.push(r.check);
+        log(`  ${tool.name}: ${seconds(r.ms)}, ${Math.round(r.rssKb / 1024)} MB${locks ? `, peak locks ${locks.peak} (${locks.samples} samples)` : ""}${r.check.ok ? "" : `, OUTPUT WRONG: ${JSON.stringify(r.check)}`}`);
+      }
+    }
+  } finally {
+    var probeResult = await probe.stop();
+    await dropScratchDatabase(db.name);
+  }
+  return { kind, tableCount, describe: varied ? describeVaried(schema) : undefined, results, probe: probeResult, load: [loadStart, loadavg()[0]] };
+}
+
+function report(all, o) {
+  const lines = [];
+  for (const w of all) {
+    const dump = median(w.results.get("pg_dump --schema-only").runs);
+    const alembic = w.results.get("Alembic 1.8 autogenerate");
+    const alembicMedian = alembic ? median(alembic.runs) : NaN;
+    lines.push(`#### ${w.kind === "varied" ? "Varied" : "Uniform"} workload, ${w.tableCount.toLocaleString("en")} tables`);
+    lines.push("");
+    if (w.describe) lines.push(`Schema (seed ${o.seed}): ${Object.entries(w.describe).map(([k, v]) => `${v} ${k}`).join(", ")}.`, "");
+    lines.push("| command | median | min | max | peak RSS | kiln ÷ pg_dump | kiln ÷ Alembic | peak locks (kiln's backend) | output |");
+    lines.push("|---|--:|--:|--:|--:|--:|--:|--:|---|");
+    for (const [name, r] of w.results) {
+      const m = median(r.runs);
+      const isKiln = name.startsWith("kiln");
+      const bad = r.checks.filter((c) => !c.ok);
+      const spurious = {};
+      for (const c of bad) for (const [k, v] of Object.entries(c.spurious ?? {})) spurious[k] = Math.max(spurious[k] ?? 0, v);
+      const output = bad.length === 0 ? "exact" : `WRONG in ${bad.length}/${r.checks.length} runs (added ${bad[0].added}; spurious: ${Object.entries(spurious).map(([k, v]) => `${k} ×${v}`).join(", ") || "none"})`;
+      lines.push(
+        `| ${name} | ${seconds(m)} | ${seconds(Math.min(...r.runs))} | ${seconds(Math.max(...r.runs))} | ${Math.round(median(r.rss) / 1024)} MB | ${isKiln ? `${(m / dump).toFixed(2)}×` : ""} | ${isKiln && alembic ? `${(m / alembicMedian).toFixed(2)}×` : ""} | ${r.locks.length ? Math.max(...r.locks) : ""} | ${output} |`,
+      );
+    }
+    lines.push("");
+    lines.push(
+      `Concurrent client (CREATE DATABASE, CREATE TABLE/INSERT/SELECT, DROP DATABASE in a loop during all runs): ${w.probe.rounds} rounds, ${w.probe.errors.length} errors${w.probe.errors.length ? ` (${[...new Set(w.probe.errors)].slice(0, 3).join("; ")})` : ""}. Load average (1 min) ${w.load[0].toFixed(1)} at the start, ${w.load[1].toFixed(1)} at the end.`,
+    );
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+
+async function main() {
+  const o = options(process.argv.slice(2));
+  const all = [];
+  for (const n of o.tables) {
+    all.push(await workload("varied", n, o));
+    if (o.uniform) all.push(await workload("uniform", n, o));
+  }
+  const text = `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`node bench/varied.mjs ${process.argv.slice(2).join(" ")}\`; ${o.runs} interleaved rounds, medians.\n\n${report(all, o)}`;
+  process.stdout.write(text + "\n");
+  if (o.out) writeFileSync(o.out, text + "\n");
+}
+
+main().catch((error) => {
+  log(error?.stack ?? String(error));
+  process.exitCode = 1;
+});
