@@ -55,12 +55,16 @@ export async function canonicalizePostgres(conn: Connection, catalog: Catalog, o
   if (options.exhaustive) return canonicalizeEachTable(conn, catalog, { exhaustive: true });
   const { tables: _tables, ...rest } = catalog;
   const views = catalog.views ?? [];
+  const policies = catalog.policies ?? [];
   if (catalog.tables.length === 0 && views.length === 0) return structuredClone(catalog);
-  // Views (canonicalize-views.ts) are built with the tables they name, under their own names, on the
-  // one-table-per-table path: what they need is the tables' columns, which no batching of expressions gives.
-  const tablesUsedByViewsSet = tablesUsedByViews(catalog);
-  const withViews =
-    views.length === 0 ? undefined : await canonicalizeEachTable(conn, { ...catalog, tables: catalog.tables.filter((t) => tablesUsedByViewsSet.has(t)) });
+  // Views (canonicalize-views.ts) and policies are built with the tables they name, under their own names, on
+  // the one-table-per-table path: they need those tables whole, which batching expressions does not give.
+  const usedByViews = tablesUsedByViews(catalog);
+  const policyTables = new Set(policies.map((p) => tableKey({ schema: p.schema, name: p.table })));
+  const each =
+    views.length === 0 && policies.length === 0
+      ? undefined
+      : await canonicalizeEachTable(conn, { ...catalog, tables: catalog.tables.filter((t) => usedByViews.has(t) || policyTables.has(tableKey(t))) });
 
   const database = new Map((options.database?.tables ?? []).map((t) => [tableKey(t), t]));
   const asks = new Requests();
@@ -70,7 +74,10 @@ export async function canonicalizePostgres(conn: Connection, catalog: Catalog, o
   options.onStats?.(stats);
   // Kinds canonicalize does not spell (sequences, domains, ...) pass through as the models wrote them.
   const tables = finish.map((f) => f(answers));
-  return { ...structuredClone(rest), tables, ...(withViews ? { views: withViews.views } : {}) } as Catalog;
+  const out = { ...structuredClone(rest), tables } as Catalog;
+  if (each?.views) out.views = each.views;
+  if (each?.policies) out.policies = each.policies;
+  return out;
 }
 
 function tableKey(t: { schema?: string; name: string }): string {
