@@ -256,6 +256,13 @@ export async function importHistory(options: ImportOptions): Promise<ImportResul
     parent = revision;
   }
 
+  const outside = schemasOf(history, []).filter((name) => !config.schemas.includes(name));
+  if (outside.length > 0) {
+    warnings.push(
+      `the history creates schema(s) ${outside.join(", ")}, which the \`schemas\` setting of ${config.configFile} does not list: add them (schemas: ${JSON.stringify([...config.schemas, ...outside])}) so that kiln test, check and autogenerate compare them too`,
+    );
+  }
+
   const result: ImportResult = { from: history.kind, folder, revisions, warnings, scratch: scratch.url.display };
   if (options.stamp !== false && config.url && TOOL_TABLES[history.kind]) {
     result.stamp = await stampFromOldTool(options, history, revisions);

@@ -6,6 +6,7 @@
  * every revision. A Flyway folder for MariaDB (U file included) is imported and
  * verified on a scratch database of the server.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
@@ -45,6 +46,38 @@ describe("kiln import on SQLite", () => {
     const tested = await project.kiln(["test"]);
     expect(tested.code, tested.stderr).toBe(0);
     expect(passes(tested.stdout)).toBe(5);
+  }, 120_000);
+});
+
+describe("kiln import of a Prisma folder on SQLite", () => {
+  let project: TestProject | undefined;
+  afterAll(() => project?.remove());
+
+  it("a RedefineTables migration (table rebuild) gets a downgrade that restores the column; stamped from _prisma_migrations", async () => {
+    project = createProject({ url: "sqlite://./app.db" });
+    const file = join(project.dir, "app.db");
+    const folder = join(FIXTURES, "prisma-sqlite");
+    // What `prisma migrate deploy` leaves after the first two migrations.
+    const sqlite = new Database(file);
+    sqlite.exec(`CREATE TABLE "_prisma_migrations" ("id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, "finished_at" DATETIME, "migration_name" TEXT NOT NULL,
+      "logs" TEXT, "rolled_back_at" DATETIME, "started_at" DATETIME NOT NULL DEFAULT current_timestamp, "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`);
+    for (const name of ["20240110120000_init", "20240115093000_add_posts"]) {
+      sqlite.exec(readFileSync(join(folder, name, "migration.sql"), "utf8"));
+      sqlite.prepare(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name) VALUES (?, 'x', current_timestamp, ?)`).run(name, name);
+    }
+    sqlite.close();
+
+    const imported = await project.kiln(["import", "prisma", folder]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toContain(`stamped the database at ${importedRevisionId("prisma", "20240115093000_add_posts")} (20240115093000_add_posts/migration.sql)`);
+    expect(imported.stderr).toContain("kiln test: every imported revision upgrades, downgrades and upgrades again with identical schemas");
+    // The rebuild's row copy is not a data change to undo.
+    expect(imported.stderr).not.toContain("changes rows");
+    const rebuilt = project.read(join("migrations", project.revisionFiles().find((f) => f.includes("post_author_required"))!));
+    expect(rebuilt).toContain('await op.alterColumn("Post", "authorId", {');
+    const upgraded = await project.kiln(["upgrade", "head"]);
+    expect(upgraded.code, upgraded.stderr).toBe(0);
+    expect(await queryDb(`sqlite://${file}`, `SELECT "notnull" AS n FROM pragma_table_info('Post') WHERE name = 'authorId'`)).toEqual([{ n: 1 }]);
   }, 120_000);
 });
 
