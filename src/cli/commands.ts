@@ -26,6 +26,7 @@ const commands = {
   stairway: () => import("../commands/stairway.js"),
   stamp: () => import("../commands/stamp.js"),
   status: () => import("../commands/status.js"),
+  types: () => import("../commands/types.js"),
 };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -485,6 +486,19 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       printErr(`${pc.green(result.config.action === "unchanged" ? "kept " : result.config.action)} ${terminalText(result.config.file)}${Object.keys(result.naming).length > 0 ? ` (naming: ${terminalText(Object.entries(result.naming).map(([k, v]) => `${k} ${v}`).join(", "))})` : ""}`);
       if (result.baseline) printErr(`${pc.green("created")} baseline revision ${pc.bold(result.baseline.revision)}: ${terminalText(result.baseline.file)} (the database is stamped at it)`);
       printErr(pc.dim("next: `kiln check` should find nothing to change"));
+    });
+
+  program
+    .command("types")
+    .description("write the models' types for a typed query builder: --kysely, Kysely's Database interface as a .d.ts (stdout without --out)")
+    .option("--kysely", "Kysely's Database interface (DB) with one interface per table")
+    .option("--out <file>", "the .d.ts file to write (default: print it)")
+    .action(async (opts: { kysely?: boolean; out?: string }) => {
+      if (!opts.kysely) throw new UsageError("say which types to write: kiln types --kysely (the one kind there is)");
+      const { kyselyTypesFile } = await commands.types();
+      const result = await kyselyTypesFile({ ...common(), out: opts.out });
+      if (result.file === undefined) printOut(result.text.replace(/\n$/, ""));
+      else printErr(`${pc.green("wrote")} ${terminalText(result.file)} (${result.tables} table(s)); use it as new Kysely<DB>(...)`);
     });
 
   program

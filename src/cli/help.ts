@@ -51,6 +51,10 @@ const EXAMPLES: Record<string, string[]> = {
     "kiln pull --out src/db/schema --split table --force",
     "kiln pull --schema sales --table 'order*' --exclude-table '*_archive'",
   ],
+  types: [
+    "kiln types --kysely --out src/db/types.d.ts    # Kysely's Database interface: new Kysely<DB>(...)",
+    "kiln types --kysely                          # print it",
+  ],
   lint: ["kiln lint", "kiln lint --pending                          # only what the database has not applied", "kiln lint head --json"],
 };
 

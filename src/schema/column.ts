@@ -120,9 +120,22 @@ export function checkFkAction(action: unknown, where: string): void {
   }
 }
 
-export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault extends boolean = false> {
+/**
+ * Type-only facts about a column beyond its value type, for typed query builders
+ * (kiln-migrate/kysely): `name`, the database name when the model gives one as a
+ * literal; `readOnly`, a column no INSERT or UPDATE may set (GENERATED ALWAYS).
+ */
+export interface ColumnMeta {
+  readonly name?: string;
+  readonly readOnly?: true;
+}
+
+/** The ColumnMeta of a column named by its factory's first argument (none: the property key). */
+export type NamedMeta<N extends string | undefined> = [N] extends [string] ? (string extends N ? {} : { readonly name: N }) : {};
+
+export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault extends boolean = false, TMeta extends ColumnMeta = {}> {
   /** Type-only: carries the row-type information. Absent at run time. */
-  declare readonly $types: { data: TData; notNull: TNotNull; hasDefault: THasDefault };
+  declare readonly $types: { data: TData; notNull: TNotNull; hasDefault: THasDefault; meta: TMeta };
   readonly state: ColumnState;
 
   constructor(state: ColumnState) {
@@ -133,7 +146,7 @@ export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault 
     return new ColumnBuilder({ ...this.state, ...patch });
   }
 
-  notNull(): ColumnBuilder<TData, true, THasDefault> {
+  notNull(): ColumnBuilder<TData, true, THasDefault, TMeta> {
     return this.with({ notNull: true });
   }
 
@@ -141,7 +154,7 @@ export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault 
    * Default value: a JS value of the column's type (written as an SQL literal) or
    * an expression such as sql`now()`. `null` writes `DEFAULT NULL`.
    */
-  default(value: DefaultValue<TData>): ColumnBuilder<TData, TNotNull, true> {
+  default(value: DefaultValue<TData>): ColumnBuilder<TData, TNotNull, true, TMeta> {
     if (isSqlFragment(value)) return this.with({ default: value });
     const { enum: enumType } = this.state;
     if (enumType && this.state.arrayDepth === 0 && value !== null && !enumType.values.includes(value as string)) {
@@ -154,12 +167,12 @@ export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault 
   }
 
   /** Single-column primary key (implies NOT NULL). For a composite key use primaryKey({ columns }) in the table's extras. */
-  primaryKey(): ColumnBuilder<TData, true, THasDefault> {
+  primaryKey(): ColumnBuilder<TData, true, THasDefault, TMeta> {
     return this.with({ primaryKey: true, notNull: true });
   }
 
   /** Single-column unique constraint; without a name the naming convention names it. */
-  unique(name?: string): ColumnBuilder<TData, TNotNull, THasDefault> {
+  unique(name?: string): ColumnBuilder<TData, TNotNull, THasDefault, TMeta> {
     return this.with({ unique: name === undefined ? {} : { name } });
   }
 
@@ -167,7 +180,7 @@ export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault 
    * Foreign key to another table's column. The target is a function so that
    * tables may refer to tables declared later (or to themselves).
    */
-  references(target: () => ColumnReference, options: ReferenceOptions = {}): ColumnBuilder<TData, TNotNull, THasDefault> {
+  references(target: () => ColumnReference, options: ReferenceOptions = {}): ColumnBuilder<TData, TNotNull, THasDefault, TMeta> {
     if (typeof target !== "function") {
       throw new KilnError(".references(...) expects a function returning the referenced column, e.g. .references(() => users.id).");
     }
@@ -176,18 +189,18 @@ export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault 
     return this.with({ references: { target, options: { ...options } } });
   }
 
-  comment(text: string): ColumnBuilder<TData, TNotNull, THasDefault> {
+  comment(text: string): ColumnBuilder<TData, TNotNull, THasDefault, TMeta> {
     return this.with({ comment: text });
   }
 
   /** MySQL/MariaDB: set the column whenever its row is updated, e.g. `.onUpdate(sql\`CURRENT_TIMESTAMP\`)`. */
-  onUpdate(expression: SqlFragment): ColumnBuilder<TData, TNotNull, THasDefault> {
+  onUpdate(expression: SqlFragment): ColumnBuilder<TData, TNotNull, THasDefault, TMeta> {
     if (!isSqlFragment(expression)) throw new KilnError(".onUpdate(...) expects an sql`...` expression, e.g. .onUpdate(sql`CURRENT_TIMESTAMP`).");
     return this.with({ onUpdate: expression });
   }
 
   /** MySQL/MariaDB: the column's character set, e.g. `.charset("utf8mb3")` (default: the table's). */
-  charset(name: string): ColumnBuilder<TData, TNotNull, THasDefault> {
+  charset(name: string): ColumnBuilder<TData, TNotNull, THasDefault, TMeta> {
     return this.with({ charset: optionName(name, ".charset(...)") });
   }
 
@@ -196,7 +209,7 @@ export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault 
    * type's default), \`.collate("utf8mb4_bin")\` (MySQL/MariaDB; default: the table's). A PostgreSQL
    * collation of another schema: \`.collate("german", { schema: "app" })\`.
    */
-  collate(name: string, options: { schema?: string } = {}): ColumnBuilder<TData, TNotNull, THasDefault> {
+  collate(name: string, options: { schema?: string } = {}): ColumnBuilder<TData, TNotNull, THasDefault, TMeta> {
     // Any non-empty name here (PostgreSQL collations such as "de-x-icu" too); each dialect checks it when it writes SQL.
     if (typeof name !== "string" || name === "") throw new KilnError(`.collate(...) expects a collation name, got ${JSON.stringify(name)}.`);
     if (options.schema === undefined) return this.with({ collation: name });
@@ -210,7 +223,7 @@ export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault 
    * sql\`...\`, or a function returning one that mentions the table's columns:
    * .generatedAlwaysAs(() => sql\`${items.price} * ${items.quantity}\`, { stored: true }).
    */
-  generatedAlwaysAs(expression: SqlFragment | (() => SqlFragment), options: GeneratedOptions): ColumnBuilder<TData, TNotNull, true> {
+  generatedAlwaysAs(expression: SqlFragment | (() => SqlFragment), options: GeneratedOptions): ColumnBuilder<TData, TNotNull, true, TMeta & { readonly readOnly: true }> {
     if (!isSqlFragment(expression) && typeof expression !== "function") {
       throw new KilnError(`.generatedAlwaysAs(...) on a ${describeColumn(this.state)} expects sql\`...\` or a function returning it.`);
     }
@@ -224,12 +237,12 @@ export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault 
   }
 
   /** `GENERATED ALWAYS AS IDENTITY [(START WITH ... INCREMENT BY ...)]` (smallint, integer, bigint). Implies NOT NULL. */
-  generatedAlwaysAsIdentity(sequence?: IdentitySequenceOptions): ColumnBuilder<TData, true, true> {
+  generatedAlwaysAsIdentity(sequence?: IdentitySequenceOptions): ColumnBuilder<TData, true, true, TMeta & { readonly readOnly: true }> {
     return this.identity(true, sequence);
   }
 
   /** `GENERATED BY DEFAULT AS IDENTITY [(...)]` (smallint, integer, bigint). Implies NOT NULL. */
-  generatedByDefaultAsIdentity(sequence?: IdentitySequenceOptions): ColumnBuilder<TData, true, true> {
+  generatedByDefaultAsIdentity(sequence?: IdentitySequenceOptions): ColumnBuilder<TData, true, true, TMeta> {
     return this.identity(false, sequence);
   }
 
@@ -247,7 +260,7 @@ export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault 
   }
 
   /** An array of this type: integer().array() is `integer[]`. Call before .default(). */
-  array(): ColumnBuilder<TData[], TNotNull, THasDefault> {
+  array(): ColumnBuilder<TData[], TNotNull, THasDefault, TMeta> {
     const s = this.state;
     if (s.default !== undefined || s.identity || s.autoIncrement) {
       throw new KilnError(
@@ -258,22 +271,22 @@ export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault 
   }
 
   /** Override the TypeScript type of the column's values (e.g. the shape of a jsonb document). */
-  $type<T>(): ColumnBuilder<T, TNotNull, THasDefault> {
-    return this as unknown as ColumnBuilder<T, TNotNull, THasDefault>;
+  $type<T>(): ColumnBuilder<T, TNotNull, THasDefault, TMeta> {
+    return this as unknown as ColumnBuilder<T, TNotNull, THasDefault, TMeta>;
   }
 }
 
-export type AnyColumnBuilder = ColumnBuilder<any, boolean, boolean>;
+export type AnyColumnBuilder = ColumnBuilder<any, boolean, boolean, any>;
 
 /**
  * A column placed in a table: `users.email`. `name` is the database name, `key`
  * the property name in the model. Interpolating it into sql`...` inserts its
  * quoted name.
  */
-export class Column<TData = unknown, TNotNull extends boolean = boolean, THasDefault extends boolean = boolean>
+export class Column<TData = unknown, TNotNull extends boolean = boolean, THasDefault extends boolean = boolean, TMeta extends ColumnMeta = ColumnMeta>
   implements ColumnReference
 {
-  declare readonly $types: { data: TData; notNull: TNotNull; hasDefault: THasDefault };
+  declare readonly $types: { data: TData; notNull: TNotNull; hasDefault: THasDefault; meta: TMeta };
   readonly [COLUMN] = true as const;
   readonly key: string;
   readonly name: string;
@@ -293,7 +306,7 @@ export class Column<TData = unknown, TNotNull extends boolean = boolean, THasDef
   }
 }
 
-export type AnyColumn = Column<any, boolean, boolean>;
+export type AnyColumn = Column<any, boolean, boolean, any>;
 
 /** A table column (not a builder): branded, with its state and owning table. */
 export function isColumn(value: unknown): value is AnyColumn {

@@ -8,7 +8,7 @@
  * `.$type<T>()`), bytea is Buffer, interval and time are strings.
  */
 import { KilnError } from "../errors.js";
-import { ColumnBuilder, columnState as state, type SerialSequenceOptions } from "./column.js";
+import { ColumnBuilder, columnState as state, type NamedMeta, type SerialSequenceOptions } from "./column.js";
 
 
 /** (name?, options?) where the name may be left out. */
@@ -30,10 +30,10 @@ function positiveInteger(value: number | undefined, what: string): number | unde
   return value;
 }
 
-export const smallint = (name?: string) => new ColumnBuilder<number>(state("smallint", name, { integer: true }));
-export const integer = (name?: string) => new ColumnBuilder<number>(state("integer", name, { integer: true }));
+export const smallint = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<number, false, false, NamedMeta<N>>(state("smallint", name, { integer: true }));
+export const integer = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<number, false, false, NamedMeta<N>>(state("integer", name, { integer: true }));
 /** Values are strings: a PostgreSQL bigint does not fit a JS number exactly. */
-export const bigint = (name?: string) => new ColumnBuilder<string>(state("bigint", name, { integer: true }));
+export const bigint = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<string, false, false, NamedMeta<N>>(state("bigint", name, { integer: true }));
 
 /** The options of a serial column's sequence, checked. */
 function serialState(type: string, name: string | undefined, sequence: SerialSequenceOptions | undefined) {
@@ -55,9 +55,9 @@ function serialState(type: string, name: string | undefined, sequence: SerialSeq
  * Auto-incrementing integer backed by a sequence (PostgreSQL serial, MySQL AUTO_INCREMENT). NOT NULL.
  * The sequence's options may follow the name: serial("id", { as: "bigint", start: 1000 }).
  */
-export const serial = (name?: string, sequence?: SerialSequenceOptions) => new ColumnBuilder<number, true, true>(serialState("integer", name, sequence));
-export const smallserial = (name?: string, sequence?: SerialSequenceOptions) => new ColumnBuilder<number, true, true>(serialState("smallint", name, sequence));
-export const bigserial = (name?: string, sequence?: SerialSequenceOptions) => new ColumnBuilder<string, true, true>(serialState("bigint", name, sequence));
+export const serial = <const N extends string | undefined = undefined>(name?: N, sequence?: SerialSequenceOptions) => new ColumnBuilder<number, true, true, NamedMeta<N>>(serialState("integer", name, sequence));
+export const smallserial = <const N extends string | undefined = undefined>(name?: N, sequence?: SerialSequenceOptions) => new ColumnBuilder<number, true, true, NamedMeta<N>>(serialState("smallint", name, sequence));
+export const bigserial = <const N extends string | undefined = undefined>(name?: N, sequence?: SerialSequenceOptions) => new ColumnBuilder<string, true, true, NamedMeta<N>>(serialState("bigint", name, sequence));
 
 export interface NumericOptions {
   precision?: number;
@@ -65,8 +65,8 @@ export interface NumericOptions {
 }
 
 /** Exact decimal; values are strings to keep every digit. numeric({ precision: 10, scale: 2 }) is `numeric(10,2)`. */
-export function numeric(nameOrOptions?: string | NumericOptions, options?: NumericOptions) {
-  const [name, opts = {}] = args(nameOrOptions, options);
+export function numeric<const N extends string | undefined = undefined>(nameOrOptions?: N | NumericOptions, options?: NumericOptions) {
+  const [name, opts = {}] = args<NumericOptions>(nameOrOptions, options);
   const precision = positiveInteger(opts.precision, "numeric precision");
   if (opts.scale !== undefined && (!Number.isInteger(opts.scale) || opts.scale < 0)) {
     throw new KilnError(`numeric scale must be a non-negative integer, got ${JSON.stringify(opts.scale)}.`);
@@ -75,13 +75,13 @@ export function numeric(nameOrOptions?: string | NumericOptions, options?: Numer
     throw new KilnError("numeric({ scale }) needs a precision as well, e.g. numeric({ precision: 10, scale: 2 }).");
   }
   const type = precision === undefined ? "numeric" : opts.scale === undefined ? `numeric(${precision})` : `numeric(${precision},${opts.scale})`;
-  return new ColumnBuilder<string>(state(type, name));
+  return new ColumnBuilder<string, false, false, NamedMeta<N>>(state(type, name));
 }
 
-export const real = (name?: string) => new ColumnBuilder<number>(state("real", name));
-export const doublePrecision = (name?: string) => new ColumnBuilder<number>(state("double precision", name));
-export const boolean = (name?: string) => new ColumnBuilder<boolean>(state("boolean", name));
-export const text = (name?: string) => new ColumnBuilder<string>(state("text", name));
+export const real = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<number, false, false, NamedMeta<N>>(state("real", name));
+export const doublePrecision = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<number, false, false, NamedMeta<N>>(state("double precision", name));
+export const boolean = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<boolean, false, false, NamedMeta<N>>(state("boolean", name));
+export const text = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<string, false, false, NamedMeta<N>>(state("text", name));
 
 export type LengthOption = number | { length?: number };
 
@@ -92,15 +92,15 @@ function lengthArgs(a: string | LengthOption | undefined, b: LengthOption | unde
 }
 
 /** varchar(200), varchar("col", 200), varchar("col", { length: 200 }); without a length: unbounded `varchar`. */
-export function varchar(nameOrLength?: string | LengthOption, length?: LengthOption) {
+export function varchar<const N extends string | undefined = undefined>(nameOrLength?: N | LengthOption, length?: LengthOption) {
   const { name, length: n } = lengthArgs(nameOrLength, length, "varchar");
-  return new ColumnBuilder<string>(state(n === undefined ? "varchar" : `varchar(${n})`, name));
+  return new ColumnBuilder<string, false, false, NamedMeta<N>>(state(n === undefined ? "varchar" : `varchar(${n})`, name));
 }
 
 /** Fixed-length text; char() without a length is char(1), as in SQL. */
-export function char(nameOrLength?: string | LengthOption, length?: LengthOption) {
+export function char<const N extends string | undefined = undefined>(nameOrLength?: N | LengthOption, length?: LengthOption) {
   const { name, length: n } = lengthArgs(nameOrLength, length, "char");
-  return new ColumnBuilder<string>(state(`char(${n ?? 1})`, name));
+  return new ColumnBuilder<string, false, false, NamedMeta<N>>(state(`char(${n ?? 1})`, name));
 }
 
 export interface TimeOptions {
@@ -119,18 +119,18 @@ function timeType(base: string, opts: TimeOptions): string {
 }
 
 /** Calendar date. Values are Date (node-postgres parses dates at local midnight). */
-export const date = (name?: string) => new ColumnBuilder<Date>(state("date", name, { dateOnly: true }));
+export const date = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<Date, false, false, NamedMeta<N>>(state("date", name, { dateOnly: true }));
 
 /** Time of day: `time`, or `timetz` with { withTimezone: true }. Values are strings. */
-export function time(nameOrOptions?: string | TimeOptions, options?: TimeOptions) {
-  const [name, opts = {}] = args(nameOrOptions, options);
-  return new ColumnBuilder<string>(state(timeType("time", opts), name));
+export function time<const N extends string | undefined = undefined>(nameOrOptions?: N | TimeOptions, options?: TimeOptions) {
+  const [name, opts = {}] = args<TimeOptions>(nameOrOptions, options);
+  return new ColumnBuilder<string, false, false, NamedMeta<N>>(state(timeType("time", opts), name));
 }
 
 /** `timestamp`, or `timestamptz` with { withTimezone: true }. Values are Date. */
-export function timestamp(nameOrOptions?: string | TimeOptions, options?: TimeOptions) {
-  const [name, opts = {}] = args(nameOrOptions, options);
-  return new ColumnBuilder<Date>(state(timeType("timestamp", opts), name));
+export function timestamp<const N extends string | undefined = undefined>(nameOrOptions?: N | TimeOptions, options?: TimeOptions) {
+  const [name, opts = {}] = args<TimeOptions>(nameOrOptions, options);
+  return new ColumnBuilder<Date, false, false, NamedMeta<N>>(state(timeType("timestamp", opts), name));
 }
 
 /**
@@ -138,30 +138,30 @@ export function timestamp(nameOrOptions?: string | TimeOptions, options?: TimeOp
  * (whole seconds, MySQL's default), `datetime({ precision: 3 })` DATETIME(3). The
  * same as timestamp({ precision }) (PostgreSQL timestamp(p)); values are Date.
  */
-export function datetime(nameOrOptions?: string | { precision?: number }, options?: { precision?: number }) {
-  const [name, opts = {}] = args(nameOrOptions, options);
-  return new ColumnBuilder<Date>(state(timeType("timestamp", { precision: opts.precision ?? 0 }), name));
+export function datetime<const N extends string | undefined = undefined>(nameOrOptions?: N | { precision?: number }, options?: { precision?: number }) {
+  const [name, opts = {}] = args<{ precision?: number }>(nameOrOptions, options);
+  return new ColumnBuilder<Date, false, false, NamedMeta<N>>(state(timeType("timestamp", { precision: opts.precision ?? 0 }), name));
 }
 
 /** Values are strings such as '1 day' (node-postgres returns an interval object unless a type parser is set). */
-export const interval = (name?: string) => new ColumnBuilder<string>(state("interval", name));
-export const uuid = (name?: string) => new ColumnBuilder<string>(state("uuid", name));
+export const interval = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<string, false, false, NamedMeta<N>>(state("interval", name));
+export const uuid = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<string, false, false, NamedMeta<N>>(state("uuid", name));
 /** Values are `unknown`; narrow with .$type<MyShape>(). Defaults are written as JSON text. */
-export const json = (name?: string) => new ColumnBuilder<unknown>(state("json", name, { json: true }));
-export const jsonb = (name?: string) => new ColumnBuilder<unknown>(state("jsonb", name, { json: true }));
+export const json = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<unknown, false, false, NamedMeta<N>>(state("json", name, { json: true }));
+export const jsonb = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<unknown, false, false, NamedMeta<N>>(state("jsonb", name, { json: true }));
 /**
  * Any type the other factories do not name, written as the database spells it:
  * customType("tsvector"), customType("point"), customType('"char"'),
  * customType("app.money_amount") (a domain), customType("public.cube") (an
  * extension's type); `.array()` for arrays. Values are typed `T` (default string).
  */
-export function customType<T = string>(type: string, name?: string) {
+export function customType<T = string, const N extends string | undefined = undefined>(type: string, name?: N) {
   if (typeof type !== "string" || type.trim() === "") {
     throw new KilnError(`customType(...) needs the type as the database spells it, e.g. customType("tsvector"), got ${JSON.stringify(type)}.`);
   }
   // An integer type of the database's own (MySQL `int unsigned`, `mediumint`) may be an identity column.
   const integer = /^(tinyint|smallint|mediumint|int|integer|bigint)\b(?!.*\[\])/i.test(type.trim());
-  return new ColumnBuilder<T>(state(type.trim(), name, { integer }));
+  return new ColumnBuilder<T, false, false, NamedMeta<N>>(state(type.trim(), name, { integer }));
 }
 
-export const bytea = (name?: string) => new ColumnBuilder<Buffer>(state("bytea", name));
+export const bytea = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<Buffer, false, false, NamedMeta<N>>(state("bytea", name));

@@ -6,10 +6,10 @@
  */
 import { KilnError } from "../errors.js";
 import { ENUM } from "./brand.js";
-import { ColumnBuilder, columnState, type EnumDefinition } from "./column.js";
+import { ColumnBuilder, columnState, type EnumDefinition, type NamedMeta } from "./column.js";
 
 export interface EnumType<TValue extends string = string> {
-  (columnName?: string): ColumnBuilder<TValue>;
+  <const N extends string | undefined = undefined>(columnName?: N): ColumnBuilder<TValue, false, false, NamedMeta<N>>;
   readonly name: string;
   readonly schema?: string;
   readonly values: readonly TValue[];

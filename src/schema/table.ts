@@ -12,7 +12,7 @@ import { KilnError } from "../errors.js";
 import { SCHEMA, TABLE } from "./brand.js";
 import type { TableOptions as CatalogTableOptions } from "../catalog/types.js";
 import { normalizeRowLevelSecurity, type RowLevelSecurity } from "../catalog/policies.js";
-import { Column, optionName, type AnyColumn, type AnyColumnBuilder, type ColumnBuilder, type TableIdentity } from "./column.js";
+import { Column, optionName, type AnyColumn, type AnyColumnBuilder, type ColumnBuilder, type ColumnMeta, type TableIdentity } from "./column.js";
 import type { TableExtra } from "./constraints.js";
 import { enumType, type EnumOptions, type EnumType } from "./enum.js";
 import type { InsertRow, SelectRow } from "./infer.js";
@@ -112,17 +112,20 @@ export interface TableDefinition extends TableIdentity {
 export type ColumnBuilders = Record<string, AnyColumnBuilder>;
 
 export type BoundColumns<TCols extends ColumnBuilders> = {
-  readonly [K in keyof TCols]: TCols[K] extends ColumnBuilder<infer D, infer N extends boolean, infer H extends boolean>
-    ? Column<D, N, H>
+  readonly [K in keyof TCols]: TCols[K] extends ColumnBuilder<infer D, infer N extends boolean, infer H extends boolean, infer M extends ColumnMeta>
+    ? Column<D, N, H, M>
     : never;
 };
 
-export type Table<TCols extends ColumnBuilders = ColumnBuilders> = BoundColumns<TCols> & {
+/** The schema a table's options name, as a type (undefined: the default schema). */
+export type SchemaOf<O> = O extends { readonly schema: infer S extends string } ? S : undefined;
+
+export type Table<TCols extends ColumnBuilders = ColumnBuilders, TName extends string = string, TSchema extends string | undefined = string | undefined> = BoundColumns<TCols> & {
   readonly columns: BoundColumns<TCols>;
   /** Database table name. */
-  readonly $name: string;
+  readonly $name: TName;
   /** Schema, or undefined for the default schema. */
-  readonly $schema: string | undefined;
+  readonly $schema: TSchema;
   /** Type-only: the selected row type. */
   readonly $inferSelect: SelectRow<BoundColumns<TCols>>;
   /** Type-only: the insert row type. */
@@ -130,7 +133,7 @@ export type Table<TCols extends ColumnBuilders = ColumnBuilders> = BoundColumns<
   readonly [TABLE]: TableDefinition;
 };
 
-export type AnyTable = Table<any>;
+export type AnyTable = Table<any, string, string | undefined>;
 
 export type ExtrasCallback<TCols extends ColumnBuilders> = (columns: BoundColumns<TCols>) => TableExtra[];
 
@@ -149,12 +152,12 @@ function nonEmpty(value: unknown, what: string): void {
   }
 }
 
-export function table<TCols extends ColumnBuilders>(
-  name: string,
+export function table<const TName extends string, TCols extends ColumnBuilders, const TOptions extends TableOptions = {}>(
+  name: TName,
   columns: TCols,
-  extrasOrOptions?: ExtrasCallback<TCols> | TableOptions,
-  options?: TableOptions,
-): Table<TCols> {
+  extrasOrOptions?: ExtrasCallback<TCols> | TOptions,
+  options?: TOptions,
+): Table<TCols, TName, SchemaOf<TOptions>> {
   nonEmpty(name, "table(name, ...): the table name");
   const [extrasCallback, opts = {}]: [ExtrasCallback<TCols> | undefined, InternalTableOptions | undefined] =
     typeof extrasOrOptions === "function" ? [extrasOrOptions, options] : [undefined, extrasOrOptions ?? options];
@@ -219,7 +222,7 @@ export function table<TCols extends ColumnBuilders>(
     $schema: opts.schema,
     [TABLE]: definition,
   };
-  return Object.freeze(tableObject) as unknown as Table<TCols>;
+  return Object.freeze(tableObject) as unknown as Table<TCols, TName, SchemaOf<TOptions>>;
 }
 
 export function isTable(value: unknown): value is AnyTable {
@@ -231,14 +234,14 @@ export function tableDefinition(value: AnyTable): TableDefinition {
 }
 
 /** schema("app"): tables and enums declared through it live in that schema. */
-export interface SchemaBuilder {
-  readonly name: string;
-  table<TCols extends ColumnBuilders>(
-    name: string,
+export interface SchemaBuilder<TSchema extends string = string> {
+  readonly name: TSchema;
+  table<const TName extends string, TCols extends ColumnBuilders>(
+    name: TName,
     columns: TCols,
     extrasOrOptions?: ExtrasCallback<TCols> | Omit<TableOptions, "schema">,
     options?: Omit<TableOptions, "schema">,
-  ): Table<TCols>;
+  ): Table<TCols, TName, TSchema>;
   enumType<const V extends readonly [string, ...string[]]>(
     name: string,
     values: V,
@@ -246,7 +249,7 @@ export interface SchemaBuilder {
   ): EnumType<V[number]>;
 }
 
-export function schema(name: string): SchemaBuilder {
+export function schema<const TSchema extends string>(name: TSchema): SchemaBuilder<TSchema> {
   nonEmpty(name, "schema(name)");
   const refuseSchema = (o: { schema?: string } | undefined, where: string) => {
     if (o?.schema !== undefined) {
@@ -270,7 +273,7 @@ export function schema(name: string): SchemaBuilder {
       refuseSchema(options, `enumType("${enumName}")`);
       return enumType(enumName, values, { ...options, schema: name });
     },
-  }) as SchemaBuilder;
+  }) as SchemaBuilder<TSchema>;
 }
 
 /** The schema name of an exported schema("name"), or undefined for anything else. */
