@@ -270,7 +270,7 @@ function foreignKeyExtra(w: TableWriter, fk: ForeignKey): string | undefined {
 function checkExtra(w: TableWriter, c: CheckConstraint): string {
   w.d.imports.add("check");
   w.d.imports.add("sql");
-  const opts = options({ notValid: c.notValid || undefined, comment: c.comment });
+  const opts = options({ notValid: c.notValid || undefined, comment: c.comment, column: c.column !== undefined ? code(own(w, c.column)) : undefined });
   // Unnamed in the database (SQLite): the naming convention names it in the models, compare matches it by definition.
   if (c.name === undefined) return `check(${sqlCode(c.expression)})`;
   return `check(${[str(c.name), sqlCode(c.expression), ...(opts ? [opts] : [])].join(", ")})`;
@@ -350,6 +350,7 @@ function tableOptions(w: TableWriter): string {
     charset: o.charset,
     collate: o.collation,
     rowFormat: o.rowFormat,
+    autoIncrement: o.autoIncrement,
     strict: o.strict || undefined,
     withoutRowid: o.withoutRowid || undefined,
     partitionBy: t.partitionBy ? { strategy: t.partitionBy.strategy, key: t.partitionBy.key } : undefined,

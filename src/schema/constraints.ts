@@ -79,6 +79,8 @@ export interface CheckOptions {
   /** The constraint stands NOT VALID (rows from before it was added were never checked). */
   notValid?: boolean;
   comment?: string;
+  /** MariaDB: a column-level check, written in the column's definition (its name is the column's). */
+  column?: AnyColumn;
 }
 
 export interface CheckExtra extends CheckOptions {
@@ -435,6 +437,7 @@ export function check(nameOrExpression: string | SqlFragment, expression?: SqlFr
     expression: expr,
     ...(options.notValid ? { notValid: true } : {}),
     ...(options.comment !== undefined ? { comment: String(options.comment) } : {}),
+    ...(options.column !== undefined ? { column: options.column } : {}),
   };
 }
 

@@ -259,7 +259,7 @@ function buildTable(definition: TableDefinition, rules: NameRules): CatalogTable
     ...definition.columns.filter((c) => c.state.references).map((c) => buildColumnReference(ctx, c)),
     ...extras.foreignKeys.map((fk) => buildForeignKey(ctx, fk)),
   ];
-  const checks: CheckConstraint[] = extras.checks.map(({ name, expression, notValid, comment }) => {
+  const checks: CheckConstraint[] = extras.checks.map(({ name, expression, notValid, comment, column }) => {
     const text = ctx.render(expression, `check(${name ? `"${name}", ` : ""}...)`);
     return {
       // The hash and the column list only matter for a generated name.
@@ -276,6 +276,7 @@ function buildTable(definition: TableDefinition, rules: NameRules): CatalogTable
       expression: text,
       ...(notValid ? { notValid: true } : {}),
       ...(comment !== undefined ? { comment } : {}),
+      ...(column !== undefined ? { column: ctx.own([column], "check(..., { column })")[0]!.name } : {}),
     };
   });
   const indexes = extras.indexes.map((ix) => buildIndex(ctx, ix));

@@ -1,0 +1,173 @@
+/**
+ * Issue 14 on MariaDB and SQLite: `kiln pull` on the own fixtures and the real
+ * schemas (Sakila on MariaDB; Chinook and Sakila on SQLite), then `kiln check`
+ * exits 0 with no warning but those naming objects kiln does not model, and the
+ * pulled models build an empty database (autogenerate + upgrade head) with the
+ * same schema: SHOW CREATE TABLE of every table on MariaDB; on SQLite every
+ * table's columns, foreign keys and indexes as SQLite reports them (PRAGMA
+ * table_xinfo, foreign_key_list, index_list/index_xinfo: what it enforces; the
+ * CREATE text itself is kiln's own spelling, not the original's).
+ * Plus: --baseline (a first revision, stamped; an empty database built from it
+ * matches) and another tool's version table found, kept, and left out.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { createMysqlDatabase, serverAvailable, tempDir } from "../helpers/databases.js";
+import { lineDiff } from "../helpers/pg-roundtrip.js";
+import { REPO_ROOT } from "../helpers/project.js";
+import { buildFromPulled, checkPulled, pullInto } from "../helpers/pull.js";
+import { loadSql, showCreateTables } from "../helpers/mysql.js";
+
+const myUp = await serverAvailable("mysql");
+const FIXTURES = join(REPO_ROOT, "test", "fixtures");
+
+/** What SQLite enforces, table by table (no CREATE text). */
+function sqliteFacts(file: string): string {
+  const db = new Database(file, { readonly: true });
+  try {
+    const lines: string[] = [];
+    const tables = db
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'kiln\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+      .all() as { name: string }[];
+    const rows = (sql: string, ...args: unknown[]) => db.prepare(sql).all(...args).map((r) => JSON.stringify(r));
+    for (const { name } of tables) {
+      // Declared types without case (kiln declares a model's type in upper case; SQLite reads either alike);
+      // foreign keys by what they say, not by their position in the CREATE text.
+      const columns = (db.prepare("SELECT * FROM pragma_table_xinfo(?)").all(name) as { type: string }[]).map((c) => JSON.stringify({ ...c, type: c.type.toLowerCase() }));
+      const foreignKeys = (db.prepare("SELECT * FROM pragma_foreign_key_list(?)").all(name) as { id: number }[])
+        .map(({ id: _id, ...fk }) => JSON.stringify(fk))
+        .sort();
+      lines.push(`table ${name}:`, ...columns, ...foreignKeys);
+      const indexes = db.prepare("SELECT name, \"unique\", origin, partial FROM pragma_index_list(?) ORDER BY name").all(name) as { name: string }[];
+      for (const index of indexes) {
+        // Automatic indexes (sqlite_autoindex_t_N) are numbered by declaration order: named by what they cover.
+        const label = index.name.startsWith("sqlite_autoindex_") ? "(automatic)" : index.name;
+        lines.push(`index ${label}: ${JSON.stringify({ ...index, name: undefined })}`, ...rows("SELECT seqno, cid, name, desc, coll, key FROM pragma_index_xinfo(?)", index.name));
+      }
+    }
+    return `${lines.join("\n")}\n`;
+  } finally {
+    db.close();
+  }
+}
+
+function loadSqlite(file: string, sql: string): void {
+  const db = new Database(file);
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
+describe("kiln pull on SQLite", () => {
+  for (const name of ["own", "chinook", "sakila"]) {
+    it(`${name}: pull, check exit 0, and the models build what SQLite enforces`, { timeout: 120_000 }, async () => {
+      const dir = tempDir("kiln-pull-sqlite-");
+      const loaded = join(dir.path, "loaded.db");
+      const built = join(dir.path, "built.db");
+      let project: Awaited<ReturnType<typeof pullInto>> | undefined;
+      try {
+        loadSqlite(loaded, readFileSync(join(FIXTURES, "sqlite", `${name}.sql`), "utf8"));
+        project = await pullInto(`sqlite://${loaded}`);
+        expect(project.pull.code, project.pull.stderr).toBe(0);
+        const check = await checkPulled(project);
+        expect(check.code, check.stdout + check.stderr).toBe(0);
+        expect(check.unexpected).toEqual([]);
+        expect(await buildFromPulled(project, `sqlite://${built}`)).toBeUndefined();
+        // Triggers and views kiln does not model stay out of the built database: compared are the tables.
+        expect(lineDiff(sqliteFacts(loaded), sqliteFacts(built), ["loaded", "built from pulled models"])).toBe("");
+      } finally {
+        project?.remove();
+        dir.remove();
+      }
+    });
+  }
+
+  it("--baseline writes a first revision, stamps the database at it, and builds the same schema", { timeout: 120_000 }, async () => {
+    const dir = tempDir("kiln-pull-baseline-");
+    const loaded = join(dir.path, "loaded.db");
+    const built = join(dir.path, "built.db");
+    let project: Awaited<ReturnType<typeof pullInto>> | undefined;
+    try {
+      loadSqlite(loaded, `${readFileSync(join(FIXTURES, "sqlite", "chinook.sql"), "utf8")}
+        CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);
+        INSERT INTO alembic_version VALUES ('1975ea83b712');`);
+      project = await pullInto(`sqlite://${loaded}`, ["--baseline", "--json"]);
+      expect(project.pull.code, project.pull.stderr).toBe(0);
+      const summary = JSON.parse(project.pull.stdout) as { baseline: { revision: string }; versionTables: unknown[]; config: { file: string } };
+      expect(summary.versionTables).toEqual([{ tool: "Alembic", table: "alembic_version" }]);
+      expect(project.pull.stderr).toContain("found Alembic's version table alembic_version: left in place and out of the models");
+      expect(project.read("src/db/schema.ts")).not.toContain("alembic_version");
+      expect(project.read("kiln.config.ts")).toContain('excludeTables: ["alembic_version"]');
+      const current = await project.kiln(["current"]);
+      expect(current.stdout).toContain(`${summary.baseline.revision} (head)`);
+      const check = await checkPulled(project);
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+      // The other tool's table and its row are still there.
+      const db = new Database(loaded, { readonly: true });
+      expect(db.prepare("SELECT version_num FROM alembic_version").all()).toEqual([{ version_num: "1975ea83b712" }]);
+      db.close();
+      // The baseline builds an empty database; its downgrade empties it again.
+      const up = await project.kiln(["upgrade", "head"], { DATABASE_URL: `sqlite://${built}` });
+      expect(up.code, up.stderr).toBe(0);
+      const withoutAlembic = (facts: string) => facts.replace(/^table alembic_version:\n(?:(?!table |index ).*\n|index .*\n)*/m, "");
+      expect(lineDiff(withoutAlembic(sqliteFacts(loaded)), sqliteFacts(built))).toBe("");
+      const down = await project.kiln(["downgrade", "base"], { DATABASE_URL: `sqlite://${built}` });
+      expect(down.code, down.stderr).toBe(0);
+      expect(sqliteFacts(built)).toBe("\n");
+      // Pulling again without --force refuses and names the file.
+      const again = await project.kiln(["pull"]);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain("refusing to overwrite");
+      expect(again.stderr).toContain("--force");
+    } finally {
+      project?.remove();
+      dir.remove();
+    }
+  });
+});
+
+/**
+ * SHOW CREATE TABLE with its KEY lines in name order: MariaDB lists keys in the
+ * order they were created, which the Catalog (sorted by name) does not keep.
+ */
+function keysSorted(tables: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(tables).map(([name, text]) => {
+      const lines = text.split("\n").map((line) => line.replace(/,$/, ""));
+      const isKey = (line: string) => /^ {2}(UNIQUE |FULLTEXT |SPATIAL )?KEY /.test(line);
+      const keys = lines.filter(isKey).sort();
+      let i = 0;
+      return [name, lines.map((line) => (isKey(line) ? keys[i++]! : line)).join("\n")];
+    }),
+  );
+}
+
+describe.runIf(myUp)("kiln pull on MariaDB", () => {
+  for (const [name, file] of [
+    ["own", join(FIXTURES, "mysql", "own.sql")],
+    ["Sakila", join(FIXTURES, "mysql", "sakila", "schema.sql")],
+  ] as const) {
+    it(`${name}: pull, check exit 0, and the models build the same SHOW CREATE TABLE`, { timeout: 180_000 }, async () => {
+      const [loaded, built] = await Promise.all([createMysqlDatabase(), createMysqlDatabase()]);
+      let project: Awaited<ReturnType<typeof pullInto>> | undefined;
+      try {
+        await loadSql(loaded.url, file);
+        project = await pullInto(loaded.url);
+        expect(project.pull.code, project.pull.stderr).toBe(0);
+        const check = await checkPulled(project);
+        expect(check.code, check.stdout + check.stderr).toBe(0);
+        expect(check.unexpected).toEqual([]);
+        expect(await buildFromPulled(project, built.url)).toBeUndefined();
+        const [before, after] = await Promise.all([showCreateTables(loaded.url), showCreateTables(built.url)]);
+        expect(keysSorted(after)).toEqual(keysSorted(before));
+      } finally {
+        project?.remove();
+        await Promise.all([loaded.drop(), built.drop()]);
+      }
+    });
+  }
+});
