@@ -354,9 +354,10 @@ export function registerCommands(program: Command, ctx: CliContext): void {
     .argument("<folder>", "the tool's migrations folder")
     .option("--scratch-url <url>", "replay the history on this empty database (default: a scratch database like the configured one, removed afterwards)")
     .option("--no-stamp", "do not stamp the configured database, even when the old tool's table says it ran the history")
+    .option("--tool-table <name>", "the old tool's table when it has another name (table or schema.table), e.g. drizzle's migrations.table")
     .option("--no-verify", "skip the stairway check (kiln test) on the written revisions")
     .option("--json", JSON_HELP)
-    .action(async (tool: string, folder: string, opts: { scratchUrl?: string; stamp: boolean; verify: boolean; json?: boolean }) => {
+    .action(async (tool: string, folder: string, opts: { scratchUrl?: string; stamp: boolean; toolTable?: string; verify: boolean; json?: boolean }) => {
       const { importHistory, IMPORT_SOURCES } = await commands.importHistory();
       if (!(IMPORT_SOURCES as readonly string[]).includes(tool)) {
         throw new UsageError(`unknown tool ${JSON.stringify(tool)}: kiln import reads ${IMPORT_SOURCES.join(", ")}`);
@@ -367,6 +368,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
         folder,
         scratchUrl: opts.scratchUrl,
         stamp: opts.stamp,
+        toolTable: opts.toolTable,
         verify: opts.verify,
         onMigration: (m) => printErr(pc.dim(`replayed ${m.index + 1}/${m.total} ${terminalText(m.file)}`)),
       });

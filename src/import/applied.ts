@@ -35,16 +35,29 @@ function truthy(value: unknown): boolean {
   return value === true || value === 1 || value === "1" || value === "t" || value === "true" || (typeof value === "bigint" && value !== 0n);
 }
 
-/** The tool's table in the database, if it is there (PostgreSQL: drizzle keeps it in schema `drizzle`). */
+/**
+ * The tool's table in the database, if it is there (PostgreSQL: drizzle keeps it in
+ * schema `drizzle`). `name` may be `schema.table` (a table configured under another name).
+ */
 async function findTable(dialect: Dialect, conn: Connection, name: string): Promise<{ schema: string; name: string } | undefined> {
+  const dot = name.lastIndexOf(".");
+  const schema = dot < 0 ? undefined : name.slice(0, dot);
+  const table = (dot < 0 ? name : name.slice(dot + 1)).toLowerCase();
   const tables = await dialect.listTables(conn);
-  const matches = tables.filter((t) => t.name.toLowerCase() === name);
+  const matches = tables.filter((t) => t.name.toLowerCase() === table && (schema === undefined || t.schema === schema));
   // drizzle's PostgreSQL migrator uses schema "drizzle"; prefer it, then any.
   return matches.find((t) => t.schema === "drizzle") ?? matches[0];
 }
 
-export async function readApplied(dialect: Dialect, conn: Connection, kind: ImportSourceKind, migrations: SourceMigration[]): Promise<AppliedHistory | undefined> {
-  const tableName = TOOL_TABLES[kind];
+export async function readApplied(
+  dialect: Dialect,
+  conn: Connection,
+  kind: ImportSourceKind,
+  migrations: SourceMigration[],
+  /** The tool's table when it was configured under another name (`table` or `schema.table`). */
+  toolTable?: string,
+): Promise<AppliedHistory | undefined> {
+  const tableName = toolTable ?? TOOL_TABLES[kind];
   if (!tableName) return undefined;
   const found = await findTable(dialect, conn, tableName);
   if (!found) return undefined;

@@ -54,6 +54,11 @@ export interface ImportOptions extends CommonOptions {
   dialect?: DialectName;
   /** Stamp the project's database when the old tool's table says it ran the history (default true). */
   stamp?: boolean;
+  /**
+   * The old tool's table, when it was configured under another name (`table` or `schema.table`):
+   * drizzle's `migrations.table`/`migrations.schema`, Flyway's `table`. Default: the tool's own name.
+   */
+  toolTable?: string;
   /** Run the stairway check (`kiln test`) on the written revisions (default false from code; the CLI turns it on). */
   verify?: boolean;
   /** Called as each migration is replayed, for progress. */
@@ -264,6 +269,9 @@ export async function importHistory(options: ImportOptions): Promise<ImportResul
   }
 
   const result: ImportResult = { from: history.kind, folder, revisions, warnings, scratch: scratch.url.display };
+  if (options.toolTable !== undefined && !TOOL_TABLES[history.kind]) {
+    throw new UsageError(`--tool-table is for drizzle, prisma and flyway histories; plain SQL files have no table to read`);
+  }
   if (options.stamp !== false && config.url && TOOL_TABLES[history.kind]) {
     result.stamp = await stampFromOldTool(options, history, revisions);
   }
@@ -284,7 +292,7 @@ async function stampFromOldTool(options: ImportOptions, history: SourceHistory, 
   let applied;
   let heads: string[];
   try {
-    applied = await readApplied(session.dialect, session.conn, history.kind, history.migrations);
+    applied = await readApplied(session.dialect, session.conn, history.kind, history.migrations, options.toolTable);
     heads = await session.heads();
   } finally {
     await session.close();

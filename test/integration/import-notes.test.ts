@@ -1,8 +1,8 @@
 /**
  * What a derived downgrade cannot undo is named, never dropped: the replay on
- * SQLite (in memory) and PGlite notes rows a statement changes, permissions, and
- * objects kiln does not read (from the statements on SQLite, from PostgreSQL's
- * object survey on PGlite), while the row copy of a table rebuild is not a data
+ * SQLite (in memory) and on the PostgreSQL server notes rows a statement changes,
+ * permissions, and objects kiln does not read (from the statements on SQLite, from
+ * PostgreSQL's object survey), while the row copy of a table rebuild is not a data
  * change. A statement that fails names its file and statement; a folder for
  * another database is refused before anything is written.
  */
@@ -12,7 +12,10 @@ import { parseDatabaseUrl } from "../../src/config/url.js";
 import { dialectFor } from "../../src/dialects/index.js";
 import { replayHistory } from "../../src/import/replay.js";
 import type { SourceMigration } from "../../src/import/types.js";
+import { createPgDatabase, serverAvailable } from "../helpers/databases.js";
 import { createProject, REPO_ROOT, type TestProject } from "../helpers/project.js";
+
+const PG_SERVER = await serverAvailable("postgresql");
 
 function migration(file: string, statements: string[]): SourceMigration {
   return { key: file, name: file, file, statements };
@@ -60,10 +63,16 @@ describe("notes in derived downgrades", () => {
     expect(done[1]!.downgrade.notes.some((n) => n.includes("changes rows"))).toBe(false);
   });
 
-  it("PGlite: an object kind kiln does not model is named from the survey, as is a GRANT", async () => {
-    const done = await replay("pglite://memory", [
-      migration("V1__init.sql", ["CREATE TABLE t (id int PRIMARY KEY)", "CREATE TEXT SEARCH CONFIGURATION my_search (COPY = simple)", "GRANT SELECT ON t TO PUBLIC"]),
-    ]);
+  it.runIf(PG_SERVER)("PostgreSQL: an object kind kiln does not model is named from the survey, as is a GRANT", async () => {
+    const db = await createPgDatabase();
+    let done;
+    try {
+      done = await replay(db.url, [
+        migration("V1__init.sql", ["CREATE TABLE t (id int PRIMARY KEY)", "CREATE TEXT SEARCH CONFIGURATION my_search (COPY = simple)", "GRANT SELECT ON t TO PUBLIC"]),
+      ]);
+    } finally {
+      await db.drop();
+    }
     const notes = done[0]!.downgrade.notes;
     expect(notes).toContain("statement 3 (GRANT SELECT ON t TO PUBLIC) changes permissions, which kiln does not compare: the downgrade does not undo it; add the opposite REVOKE by hand");
     expect(notes.some((n) => /my_search.*created by this migration, is not modelled by kiln: the downgrade does not drop it/.test(n))).toBe(true);

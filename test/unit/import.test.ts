@@ -165,6 +165,19 @@ describe("readApplied", () => {
     expect(applied?.problem).toBeUndefined();
   });
 
+  it("drizzle under a configured table name: matched by hash, or by when for a file edited since", async () => {
+    const dialect = { ...fakeDialect, listTables: async () => [{ schema: "public", name: "__drizzle_migrations" }, { schema: "ops", name: "db_history" }] } as unknown as Dialect;
+    const drizzle = [
+      { key: "0000_a", name: "0000_a", file: "0000_a.sql", statements: [], drizzleHash: "h0", drizzleMillis: 100 },
+      { key: "0001_b", name: "0001_b", file: "0001_b.sql", statements: [], drizzleHash: "h1", drizzleMillis: 200 },
+      { key: "0002_c", name: "0002_c", file: "0002_c.sql", statements: [], drizzleHash: "h2", drizzleMillis: 300 },
+    ];
+    const applied = await readApplied(dialect, conn([{ hash: "h0", created_at: "100" }, { hash: "edited", created_at: 200 }]), "drizzle", drizzle, "ops.db_history");
+    expect(applied).toMatchObject({ table: "ops.db_history", rows: 2, problem: undefined, matchedBy: "file hash, and the journal's `when` for 1 file(s) edited since they ran" });
+    expect(applied?.last?.key).toBe("0001_b");
+    expect(await readApplied(dialect, conn([]), "drizzle", drizzle, "ops.missing")).toBeUndefined();
+  });
+
   it("a gap or an unknown version is a problem, and no stamp", async () => {
     const gap = await readApplied(fakeDialect, conn([{ version: "1", type: "SQL", success: true }, { version: "2", type: "SQL", success: true }]), "flyway", migrations);
     expect(gap?.problem).toBe("public.flyway_schema_history records V2.sql as applied but not V1.1.sql, which comes before it in the history");
