@@ -34,12 +34,14 @@ import {
 } from "./equality.js";
 import { compareObjects } from "./compare/objects.js";
 import { comparePolicies } from "./compare/policies.js";
+import { compareRoutines } from "./compare/routines.js";
+import { compareTriggers } from "./compare/triggers.js";
 import { orderOperations } from "./dependency-order.js";
 import { enumValueRemoval } from "./enum-reversal.js";
 import { columnsComparedOnParent, comparePartitioning, constraintsAfterDetach, partitionColumnWarnings } from "./compare/partitions.js";
 import { detachFromOf } from "../operations/partitions.js";
 import { defaultName, type NamedKind } from "./names.js";
-import { byName, creationOrder, OperationPlan, referencedTableKey, tableKey } from "./order.js";
+import { byName, creationOrder, OperationPlan, type Phase, referencedTableKey, tableKey } from "./order.js";
 import {
   columnRenameCandidates,
   expressionsMentioning,
@@ -670,7 +672,9 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
 
   compareSchemas(model, database, diff);
   compareEnums(model, database, diff);
-  compareObjects(model, database, { add: (phase, ...ops) => diff.plan.add(phase, ...ops), warn: (kind, message) => diff.warn(kind, message) });
+  const objectDiff = { add: (phase: Phase, ...ops: Operation[]) => diff.plan.add(phase, ...ops), warn: (kind: DiffWarning["kind"], message: string) => diff.warn(kind, message) };
+  compareObjects(model, database, objectDiff);
+  compareTriggers(model, database, objectDiff, compareRoutines(model, database, objectDiff));
   const view = applyRenames(model, database, decisions, diff);
   diff.candidates.push(...tableRenameCandidates(model, view, decisions));
 

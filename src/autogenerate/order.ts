@@ -18,6 +18,8 @@ export const PHASES = [
   "enums",
   /** Sequences, domains and composite types: created and altered before the tables using them. */
   "createTypes",
+  /** Functions and procedures: before the tables whose defaults and checks call them (a function of a table's row type waits for the table: dependency-order.ts). */
+  "createFunctions",
   /** Views that go or are rebuilt, before what they use changes (views using them first: dependency-order.ts). */
   "dropViews",
   /** Policies that go or are rebuilt, and row-level security switched off: before the tables and columns they use change. */
@@ -28,6 +30,8 @@ export const PHASES = [
   "renameColumns",
   /** Partitions that become plain tables (or move), before their parent or what they inherited changes. */
   "detachPartitions",
+  /** Triggers that go or change, before their table or function does. */
+  "dropTriggers",
   /** Foreign keys that go away or must be rebuilt, before what they point at changes. */
   "dropForeignKeys",
   /** OWNED BY NONE for sequences that go or change owner: dropping the owning table would take them along. */
@@ -49,6 +53,10 @@ export const PHASES = [
   "createViews",
   /** New and changed policies, row-level security switched on: their tables, columns and the tables they read exist by now. */
   "createPolicies",
+  /** Triggers, once their table and function exist. */
+  "createTriggers",
+  /** Functions and procedures that go: after the tables and triggers that used them, before the types of their signatures. */
+  "dropFunctions",
   /** Composite types, domains, sequences: nothing uses them any more. */
   "dropTypes",
   /** Columns using the type are gone by now. */

@@ -1,5 +1,7 @@
 /** Object operations (operations/objects.ts) -> `await op.x(...)` calls of a revision file (pure). */
+import { inputArguments, type Routine } from "../catalog/routines.js";
 import type { Sequence } from "../catalog/sequences.js";
+import type { Trigger } from "../catalog/triggers.js";
 import type { ObjectOperation } from "../operations/objects.js";
 import { defined, formatCall, withOptions } from "./format.js";
 import { isViewOperation } from "../operations/views.js";
@@ -21,6 +23,43 @@ function sequenceOptions(sequence: Sequence): Record<string, unknown> {
     ownedBy: sequence.ownedBy,
     comment: sequence.comment,
     value: sequence.value,
+  };
+}
+
+/** A routine as the options of op.createFunction / op.createProcedure (operations/facade-routines.ts). */
+export function routineOptions(routine: Routine): Record<string, unknown> {
+  return {
+    schema: routine.schema,
+    args: routine.arguments.length > 0 ? routine.arguments.map((a) => defined({ name: a.name, type: a.type, mode: a.mode, default: a.default })) : undefined,
+    returns: routine.returns,
+    language: routine.language,
+    volatility: routine.volatility,
+    strict: routine.strict,
+    securityDefiner: routine.securityDefiner,
+    leakproof: routine.leakproof,
+    parallel: routine.parallel,
+    cost: routine.cost,
+    rows: routine.rows,
+    set: routine.config && routine.config.length > 0 ? Object.fromEntries(routine.config) : undefined,
+    comment: routine.comment,
+    body: routine.body,
+  };
+}
+
+/** A trigger as the options of op.createTrigger (operations/facade-routines.ts). */
+export function triggerOptions(trigger: Trigger): Record<string, unknown> {
+  return {
+    schema: trigger.schema,
+    timing: trigger.timing,
+    events: trigger.events.map((e) => (e.columns && e.columns.length > 0 ? { update: e.columns } : e.event)),
+    forEach: trigger.forEach,
+    when: trigger.when,
+    function: trigger.function.schema === undefined ? trigger.function.name : { schema: trigger.function.schema, name: trigger.function.name },
+    args: trigger.args && trigger.args.length > 0 ? trigger.args : undefined,
+    constraint: trigger.constraint ? { ...defined({ deferrable: trigger.constraint.deferrable, from: trigger.constraint.from }) } : undefined,
+    referencing: trigger.referencing,
+    enabled: trigger.enabled,
+    comment: trigger.comment,
   };
 }
 
@@ -69,6 +108,19 @@ export function renderObjectCall(op: ObjectOperation): string[] {
       return [formatCall("dropExtension", [op.name])];
     case "setComment":
       return [formatCall("setComment", withOptions([op.target, op.name, op.comment], { schema: op.schema }))];
+    case "createFunction":
+    case "createProcedure":
+      return [formatCall(op.kind, withOptions([op.routine.name], routineOptions(op.routine)))];
+    case "replaceFunction":
+    case "replaceProcedure":
+      return [formatCall(op.kind, withOptions([op.routine.name], { ...routineOptions(op.routine), old: op.old ? defined(routineOptions(op.old)) : undefined }))];
+    case "dropFunction":
+    case "dropProcedure":
+      return [formatCall(op.kind, withOptions([op.name], { schema: op.schema, args: op.argumentTypes }))];
+    case "createTrigger":
+      return [formatCall("createTrigger", withOptions([op.trigger.name, op.trigger.table], triggerOptions(op.trigger)))];
+    case "dropTrigger":
+      return [formatCall("dropTrigger", withOptions([op.name, op.table], { schema: op.schema }))];
   }
 }
 
@@ -120,5 +172,29 @@ export function summarizeObjectOperation(op: ObjectOperation): string {
       return `- extension ${op.name}`;
     case "setComment":
       return `~ ${op.target} ${at(op.schema, op.name)}: ${op.comment === null ? "comment removed" : `comment ${JSON.stringify(op.comment)}`}`;
+    case "createFunction":
+    case "createProcedure":
+      return `+ ${op.routine.kind} ${at(op.routine.schema, op.routine.name)}(${inputArguments(op.routine).map((a) => a.type).join(", ")})`;
+    case "replaceFunction":
+    case "replaceProcedure": {
+      const what = `${op.routine.kind} ${at(op.routine.schema, op.routine.name)}(${inputArguments(op.routine).map((a) => a.type).join(", ")})`;
+      const changes = op.old ? routineChanges(op.old, op.routine) : ["replaced"];
+      return `~ ${what}: ${changes.join(", ")}`;
+    }
+    case "dropFunction":
+    case "dropProcedure":
+      return `- ${op.kind === "dropProcedure" ? "procedure" : "function"} ${at(op.schema, op.name)}(${op.argumentTypes.join(", ")})`;
+    case "createTrigger":
+      return `+ trigger ${op.trigger.name} on ${at(op.trigger.schema, op.trigger.table)}`;
+    case "dropTrigger":
+      return `- trigger ${op.name} on ${at(op.schema, op.table)}`;
   }
+}
+
+/** The properties that differ between two definitions of a routine (`body`, `volatility`, `comment`). */
+function routineChanges(old: Routine, routine: Routine): string[] {
+  const a = routineOptions(old);
+  const b = routineOptions(routine);
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  return keys.filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]));
 }

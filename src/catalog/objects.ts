@@ -7,6 +7,7 @@
  * Catalog holds) and one case in operations/refs.ts (what its operations
  * create, drop and need).
  */
+import { routineSignature } from "./routines.js";
 import type { Catalog } from "./types.js";
 import { viewKind } from "./views.js";
 
@@ -68,6 +69,10 @@ const KEY_KIND: Record<string, string> = {
   "materialized view": "relation",
   "foreign table": "relation",
   sequence: "relation",
+  // Functions, procedures and aggregates share one namespace (by name and argument types).
+  function: "routine",
+  procedure: "routine",
+  aggregate: "routine",
 };
 
 /** A map key for the object: equal for two references to the same object. */
@@ -113,5 +118,7 @@ export function catalogObjects(catalog: Catalog): ObjectRef[] {
     ...catalog.tables
       .filter((t) => t.rowLevelSecurity?.enabled)
       .map((t): ObjectRef => ({ kind: "row-level security", ...(t.schema ? { schema: t.schema } : {}), name: t.name, table: t.name })),
+    ...(catalog.routines ?? []).map((r): ObjectRef => ({ kind: r.kind, ...(r.schema ? { schema: r.schema } : {}), name: routineSignature(r) })),
+    ...(catalog.triggers ?? []).map((t): ObjectRef => ({ kind: "trigger", ...(t.schema ? { schema: t.schema } : {}), name: t.name, table: t.table })),
   ];
 }

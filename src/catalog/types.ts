@@ -49,7 +49,10 @@ import type { View } from "./views.js";
 import type { Policy, RowLevelSecurity } from "./policies.js";
 import type { Grant } from "./grants.js";
 
-export type { CompositeType, Domain, Extension, Sequence, View, Policy, RowLevelSecurity, Grant };
+import type { Routine } from "./routines.js";
+import type { Trigger } from "./triggers.js";
+
+export type { CompositeType, Domain, Extension, Sequence, View, Policy, RowLevelSecurity, Grant, Routine, Trigger };
 
 export type FkAction = "cascade" | "restrict" | "set null" | "set default" | "no action";
 
@@ -305,6 +308,10 @@ export interface Catalog {
   policies?: Policy[];
   /** Privileges granted to the roles kiln manages (catalog/grants.ts); read and compared only when the config asks. */
   grants?: Grant[];
+  /** Functions and procedures (catalog/routines.ts), sorted by schema, name and signature. */
+  routines?: Routine[];
+  /** Triggers (catalog/triggers.ts), sorted by schema, table and name. */
+  triggers?: Trigger[];
 }
 
 export function emptyCatalog(): Catalog {

@@ -47,6 +47,21 @@ import {
   type ViewSpec,
 } from "./facade-views.js";
 import { alterPolicyFromSpec, createPolicyFromSpec, type PolicyChangeSpec, type PolicySpec } from "./facade-policies.js";
+import { routineFromSpec, type RoutineSpec, triggerFromSpec, type TriggerSpec } from "./facade-routines.js";
+import { inputArguments } from "../catalog/routines.js";
+import type { DropRoutine } from "./routines.js";
+
+function dropRoutineOperation(kind: "function" | "procedure", name: string, options: { schema?: string; args?: string[]; old?: RoutineSpec }): DropRoutine {
+  const old = options.old ? routineFromSpec(kind, name, { schema: options.schema, ...options.old }) : undefined;
+  const argumentTypes = options.args ?? (old ? inputArguments(old).map((a) => a.type) : []);
+  return {
+    kind: kind === "function" ? "dropFunction" : "dropProcedure",
+    ...(options.schema !== undefined ? { schema: options.schema } : {}),
+    name,
+    argumentTypes: [...argumentTypes],
+    ...(old ? { old } : {}),
+  };
+}
 
 /** A column as written in a revision file (createTable / addColumn). */
 export interface ColumnSpec {
@@ -389,6 +404,48 @@ export class Op {
    */
   setTableOptions(table: string, options: TableOptionChanges, extra: SchemaOption & { existing?: TableOptions } = {}): Promise<void> {
     return this.push({ kind: "setTableOptions", table, options: { ...options }, schema: extra.schema, ...(extra.existing ? { existing: { ...extra.existing } } : {}) });
+  }
+
+  // ---- PostgreSQL functions, procedures and triggers (operations/routines.ts, operations/triggers.ts) ----
+
+  /** CREATE FUNCTION: `op.createFunction("touch", { returns: "trigger", language: "plpgsql", body: "begin ... end" })`. */
+  createFunction(name: string, spec: RoutineSpec): Promise<void> {
+    return this.push({ kind: "createFunction", routine: routineFromSpec("function", name, spec) });
+  }
+
+  /** CREATE OR REPLACE FUNCTION with the same signature and result; `old` (the definition it replaces) makes it reversible. */
+  replaceFunction(name: string, spec: RoutineSpec & { old?: RoutineSpec }): Promise<void> {
+    const { old, ...rest } = spec;
+    return this.push({ kind: "replaceFunction", routine: routineFromSpec("function", name, rest), ...(old ? { old: routineFromSpec("function", name, { schema: rest.schema, ...old }) } : {}) });
+  }
+
+  /** DROP FUNCTION name(argument types); `old` (its definition) makes it reversible. */
+  dropFunction(name: string, options: SchemaOption & { args?: string[]; old?: RoutineSpec } = {}): Promise<void> {
+    return this.push(dropRoutineOperation("function", name, options));
+  }
+
+  createProcedure(name: string, spec: RoutineSpec): Promise<void> {
+    return this.push({ kind: "createProcedure", routine: routineFromSpec("procedure", name, spec) });
+  }
+
+  replaceProcedure(name: string, spec: RoutineSpec & { old?: RoutineSpec }): Promise<void> {
+    const { old, ...rest } = spec;
+    return this.push({ kind: "replaceProcedure", routine: routineFromSpec("procedure", name, rest), ...(old ? { old: routineFromSpec("procedure", name, { schema: rest.schema, ...old }) } : {}) });
+  }
+
+  dropProcedure(name: string, options: SchemaOption & { args?: string[]; old?: RoutineSpec } = {}): Promise<void> {
+    return this.push(dropRoutineOperation("procedure", name, options));
+  }
+
+  /** CREATE [CONSTRAINT] TRIGGER: `op.createTrigger("touch", "users", { timing: "before", events: ["update"], function: "touch" })`. */
+  createTrigger(name: string, table: string, spec: TriggerSpec): Promise<void> {
+    return this.push({ kind: "createTrigger", trigger: triggerFromSpec(name, table, spec) });
+  }
+
+  /** DROP TRIGGER name ON table; `old` (its definition) makes it reversible. */
+  dropTrigger(name: string, table: string, options: SchemaOption & { old?: TriggerSpec } = {}): Promise<void> {
+    const { old, ...rest } = options;
+    return this.push({ kind: "dropTrigger", name, table, ...schemaOption(rest), ...(old ? { old: triggerFromSpec(name, table, { schema: rest.schema, ...old }) } : {}) });
   }
 
   // ---- PostgreSQL objects: sequences, domains, composite types, extensions (operations/objects.ts) ----

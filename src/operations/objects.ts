@@ -13,8 +13,13 @@ import type { DomainOperation } from "./domains.js";
 import { DOMAIN_OPERATION_KINDS } from "./domains.js";
 import type { ExtensionOperation } from "./extensions.js";
 import { EXTENSION_OPERATION_KINDS } from "./extensions.js";
+import { routineLabel } from "../catalog/routines.js";
+import type { RoutineOperation } from "./routines.js";
+import { ROUTINE_OPERATION_KINDS } from "./routines.js";
 import type { SequenceOperation } from "./sequences.js";
 import { SEQUENCE_OPERATION_KINDS } from "./sequences.js";
+import type { TriggerOperation } from "./triggers.js";
+import { TRIGGER_OPERATION_KINDS } from "./triggers.js";
 import { describeViewOperation, isViewOperation, VIEW_OPERATION_KINDS, type ViewOperation } from "./views.js";
 
 import { describePolicyOperation, isPolicyOperation, POLICY_OPERATION_KINDS, type PolicyOperation } from "./policies.js";
@@ -26,7 +31,9 @@ export type ObjectOperation =
   | ExtensionOperation
   | SetComment
   | ViewOperation
-  | PolicyOperation;
+  | PolicyOperation
+  | RoutineOperation
+  | TriggerOperation;
 export type { CommentTarget };
 
 const KINDS: ReadonlySet<string> = new Set([
@@ -37,6 +44,8 @@ const KINDS: ReadonlySet<string> = new Set([
   ...COMMENT_OPERATION_KINDS,
   ...VIEW_OPERATION_KINDS,
   ...POLICY_OPERATION_KINDS,
+  ...ROUTINE_OPERATION_KINDS,
+  ...TRIGGER_OPERATION_KINDS,
 ]);
 
 export function isObjectOperation(op: { kind: string }): op is ObjectOperation {
@@ -73,6 +82,18 @@ export function describeObjectOperation(op: ObjectOperation): string {
       return `dropCompositeAttribute ${objectLabel(op.schema, op.name)}.${op.attribute}`;
     case "setComment":
       return `setComment on ${op.target} ${objectLabel(op.schema, op.name)}`;
+    case "createFunction":
+    case "createProcedure":
+    case "replaceFunction":
+    case "replaceProcedure":
+      return `${op.kind} ${routineLabel(op.routine)}`;
+    case "dropFunction":
+    case "dropProcedure":
+      return `${op.kind} ${routineLabel({ schema: op.schema, name: op.name, arguments: op.argumentTypes.map((type) => ({ type })) })}`;
+    case "createTrigger":
+      return `createTrigger ${op.trigger.name} on ${objectLabel(op.trigger.schema, op.trigger.table)}`;
+    case "dropTrigger":
+      return `dropTrigger ${op.name} on ${objectLabel(op.schema, op.table)}`;
     case "dropSequence":
     case "alterSequence":
     case "dropDomain":

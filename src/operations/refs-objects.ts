@@ -1,5 +1,6 @@
 /** What each object operation creates, drops and needs (operations/refs.ts, for the dependency order). */
 import { type ObjectRef, typeRef } from "../catalog/objects.js";
+import { type Routine, routineSignature } from "../catalog/routines.js";
 import type { ObjectOperation } from "./objects.js";
 import { isPolicyOperation, policyOperationRefs } from "./policies.js";
 import type { OperationRefs } from "./refs.js";
@@ -11,6 +12,48 @@ function inSchema(schema: string | undefined): { schema?: string } {
 
 function schemaNeeds(schema: string | undefined): ObjectRef[] {
   return schema === undefined ? [] : [{ kind: "schema", name: schema }];
+}
+
+function routineRef(routine: Routine): ObjectRef {
+  return { kind: routine.kind, ...inSchema(routine.schema), name: routineSignature(routine) };
+}
+
+/**
+ * The types a routine's signature and result use. A row type is its table's
+ * (`RETURNS SETOF film`): both are named, a reference that matches nothing is
+ * harmless. Built-in types match no object kiln creates or drops.
+ */
+function routineNeeds(routine: Routine): ObjectRef[] {
+  const types = routine.arguments.map((a) => a.type);
+  const result = routine.returns?.replace(/^SETOF\s+/i, "");
+  if (result !== undefined) {
+    const table = /^TABLE\((.*)\)$/is.exec(result);
+    if (table) types.push(...splitTopLevel(table[1]!).map((column) => column.trim().replace(/^("(?:[^"]|"")*"|\S+)\s+/, "")));
+    else types.push(result);
+  }
+  return types.flatMap((type) => {
+    const ref = typeRef(type);
+    return [ref, { ...ref, kind: "table" }];
+  });
+}
+
+/** `a integer, b numeric(10,2)` -> its parts, commas inside parentheses and quotes kept. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let current = "";
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    if (!quoted && ch === "(") depth++;
+    if (!quoted && ch === ")") depth--;
+    if (!quoted && depth === 0 && ch === ",") {
+      parts.push(current);
+      current = "";
+    } else current += ch;
+  }
+  if (current.trim() !== "") parts.push(current);
+  return parts;
 }
 
 export function objectOperationRefs(op: ObjectOperation, refs: OperationRefs): void {
@@ -76,5 +119,37 @@ export function objectOperationRefs(op: ObjectOperation, refs: OperationRefs): v
           : { kind: "type", ...inSchema(op.schema), name: op.name },
       );
       break;
+    case "createFunction":
+    case "createProcedure":
+      refs.creates.push(routineRef(op.routine));
+      refs.needs.push(...schemaNeeds(op.routine.schema), ...routineNeeds(op.routine));
+      break;
+    case "replaceFunction":
+    case "replaceProcedure": {
+      const self = routineRef(op.routine);
+      refs.needs.push(self, ...routineNeeds(op.routine), ...(op.old ? routineNeeds(op.old) : []));
+      refs.alters.push(self);
+      break;
+    }
+    case "dropFunction":
+    case "dropProcedure":
+      refs.drops.push({ kind: op.kind === "dropFunction" ? "function" : "procedure", ...inSchema(op.schema), name: routineSignature({ name: op.name, arguments: op.argumentTypes.map((type) => ({ type })) }) });
+      if (op.old) refs.needs.push(...routineNeeds(op.old));
+      break;
+    case "createTrigger":
+    case "dropTrigger": {
+      const t = op.kind === "createTrigger" ? op.trigger : op.old;
+      const schema = op.kind === "createTrigger" ? op.trigger.schema : op.schema;
+      const table = op.kind === "createTrigger" ? op.trigger.table : op.table;
+      const self: ObjectRef = { kind: "trigger", ...inSchema(schema), name: op.kind === "createTrigger" ? op.trigger.name : op.name, table };
+      (op.kind === "createTrigger" ? refs.creates : refs.drops).push(self);
+      refs.needs.push({ kind: "table", ...inSchema(schema), name: table });
+      if (t) {
+        // A trigger function takes no declared arguments.
+        refs.needs.push({ kind: "function", ...inSchema(t.function.schema), name: `${t.function.name}()` });
+        if (t.constraint?.from) refs.needs.push({ kind: "table", ...inSchema(t.constraint.from.schema), name: t.constraint.from.table });
+      }
+      break;
+    }
   }
 }

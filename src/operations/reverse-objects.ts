@@ -1,4 +1,5 @@
 /** The reverse of each object operation (operations/objects.ts). */
+import { inputArguments } from "../catalog/routines.js";
 import { SEQUENCE_OPTION_KEYS, type Sequence } from "../catalog/sequences.js";
 import type { ObjectOperation } from "./objects.js";
 import { isPolicyOperation, reversePolicyOperation } from "./policies.js";
@@ -88,5 +89,24 @@ export function reverseObjectOperation(op: ObjectOperation): Operation[] {
       return [{ kind: "createExtension", extension: { ...op.old, name: op.name } }];
     case "setComment":
       return [{ kind: "setComment", target: op.target, ...schemaOf(op.schema), name: op.name, comment: op.existing ?? null, existing: op.comment }];
+    case "createFunction":
+    case "createProcedure": {
+      const r = op.routine;
+      const kind = op.kind === "createFunction" ? "dropFunction" : "dropProcedure";
+      return [{ kind, ...schemaOf(r.schema), name: r.name, argumentTypes: inputArguments(r).map((a) => a.type), old: r }];
+    }
+    case "dropFunction":
+    case "dropProcedure":
+      if (!op.old) throw new NotReversibleError(op, "the old definition is unknown");
+      return [{ kind: op.kind === "dropFunction" ? "createFunction" : "createProcedure", routine: { ...op.old, ...schemaOf(op.schema), name: op.name } }];
+    case "replaceFunction":
+    case "replaceProcedure":
+      if (!op.old) throw new NotReversibleError(op, 'the definition it replaces is unknown; give "old"');
+      return [{ kind: op.kind, routine: op.old, old: op.routine }];
+    case "createTrigger":
+      return [{ kind: "dropTrigger", ...schemaOf(op.trigger.schema), table: op.trigger.table, name: op.trigger.name, old: op.trigger }];
+    case "dropTrigger":
+      if (!op.old) throw new NotReversibleError(op, "the old trigger definition is unknown");
+      return [{ kind: "createTrigger", trigger: { ...op.old, ...schemaOf(op.schema), table: op.table, name: op.name } }];
   }
 }

@@ -110,4 +110,15 @@ export { view, materializedView, isView, type ViewObject, type ViewOptions, type
 export { partitionOf } from "./partitions.js";
 export { policy, isPolicy, type PolicyOptions, type PolicyObject } from "./policies.js";
 export type { PolicyCommand } from "../catalog/policies.js";
+export {
+  func,
+  procedure,
+  trigger,
+  type FunctionOptions,
+  type ProcedureOptions,
+  type FunctionArgument,
+  type TriggerOptions,
+  type RoutineObject,
+  type TypeRef,
+} from "./routines.js";
 export type { PartitionBy, PartitionStrategy } from "../catalog/partitions.js";

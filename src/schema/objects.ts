@@ -13,6 +13,8 @@
 import type { CompositeAttribute, CompositeType } from "../catalog/composite-types.js";
 import type { Domain } from "../catalog/domains.js";
 import type { Extension } from "../catalog/extensions.js";
+import { type Routine, routineSignature } from "../catalog/routines.js";
+import type { Trigger } from "../catalog/triggers.js";
 import { normalizeSequenceOptions, type Sequence } from "../catalog/sequences.js";
 import { KilnError } from "../errors.js";
 import { OBJECT } from "./brand.js";
@@ -52,6 +54,8 @@ export interface CompositeTypeOptions extends Named {
 }
 
 type ObjectDefinition =
+  | { kind: "routine"; value: Routine }
+  | { kind: "trigger"; value: Trigger }
   | { kind: "sequence"; value: Sequence }
   | { kind: "domain"; value: Domain }
   | { kind: "compositeType"; value: CompositeType }
@@ -100,6 +104,9 @@ function brand<T extends object>(target: T, definition: ObjectDefinition): T & M
   Object.defineProperty(target, OBJECT, { value: definition });
   return target as T & ModelObject;
 }
+
+/** Marks `target` as a model object (schema/routines.ts). */
+export const brandObject = brand;
 
 function typeFactory(definition: ObjectDefinition & { value: { schema?: string; name: string } }): TypeObject {
   const { schema, name } = definition.value;
@@ -169,6 +176,17 @@ export interface ModelObjects {
   domains?: Domain[];
   compositeTypes?: CompositeType[];
   extensions?: Extension[];
+  routines?: Routine[];
+  triggers?: Trigger[];
+}
+
+/** What tells two objects of one kind apart: a routine's signature, a trigger's table. */
+function objectIdentity(definition: ObjectDefinition): string {
+  const v = definition.value as { schema?: string; name: string };
+  if (definition.kind === "extension") return `\u0000${v.name}`;
+  if (definition.kind === "routine") return `${v.schema ?? ""}\u0000${routineSignature(definition.value)}`;
+  if (definition.kind === "trigger") return `${v.schema ?? ""}\u0000${definition.value.table}\u0000${v.name}`;
+  return `${v.schema ?? ""}\u0000${v.name}`;
 }
 
 /** The model objects exported by the modules (modelsToCatalog), each once, sorted by name; the same name twice with different definitions is refused. */
@@ -179,7 +197,7 @@ export function collectModelObjects(modules: Record<string, unknown>[]): ModelOb
       if (!isModelObject(value)) continue;
       const definition = value[OBJECT];
       const v = definition.value as { schema?: string; name: string };
-      const id = `${definition.kind}\u0000${definition.kind === "extension" ? "" : (v.schema ?? "")}\u0000${v.name}`;
+      const id = `${definition.kind}\u0000${objectIdentity(definition)}`;
       const other = found.get(id);
       if (other && JSON.stringify(other) !== JSON.stringify(definition)) {
         throw new KilnError(`two model ${definition.kind}s are both named "${v.schema ? `${v.schema}.` : ""}${v.name}" with different definitions (export "${key}"); declare it once and reuse it.`);
@@ -187,12 +205,21 @@ export function collectModelObjects(modules: Record<string, unknown>[]): ModelOb
       found.set(id, definition);
     }
   }
-  const lists = { sequences: [] as Sequence[], domains: [] as Domain[], compositeTypes: [] as CompositeType[], extensions: [] as Extension[] };
+  const lists = {
+    sequences: [] as Sequence[],
+    domains: [] as Domain[],
+    compositeTypes: [] as CompositeType[],
+    extensions: [] as Extension[],
+    routines: [] as Routine[],
+    triggers: [] as Trigger[],
+  };
   const sorted = [...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
   for (const d of sorted) {
     if (d.kind === "sequence") lists.sequences.push(structuredClone(d.value));
     else if (d.kind === "domain") lists.domains.push(structuredClone(d.value));
     else if (d.kind === "compositeType") lists.compositeTypes.push(structuredClone(d.value));
+    else if (d.kind === "routine") lists.routines.push(structuredClone(d.value));
+    else if (d.kind === "trigger") lists.triggers.push(structuredClone(d.value));
     else lists.extensions.push(structuredClone(d.value));
   }
   // Only the kinds the models use: a Catalog without them stays as it was.

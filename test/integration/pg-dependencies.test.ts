@@ -60,11 +60,13 @@ const SETUP_SQL = [
   "CREATE TABLE audit.log (id integer PRIMARY KEY, t_id integer REFERENCES public.t (id))",
 ];
 
-// Views, row-level security and policies are modelled: declared here, they are not named as unmodelled.
-const MODELS = `import { table, view, integer, text, policy, sql } from "kiln-migrate/schema";
+// Views, row-level security, policies, the function and the trigger are modelled (issue 12): declared here, they are not named as unmodelled.
+const MODELS = `import { table, view, integer, text, policy, sql, func, trigger } from "kiln-migrate/schema";
 export const t = table("t", { id: integer().primaryKey(), name: text() }, { rowLevelSecurity: true });
 export const v = view("v", "SELECT id, name FROM t");
 export const tVisible = policy("t_visible", { table: t, using: sql\`id > 0\` });
+export const touch = func("touch", { returns: "trigger", language: "plpgsql", body: "BEGIN RETURN NEW; END" });
+export const tTouch = trigger("t_touch", { table: t, timing: "before", events: ["update"], function: touch });
 `;
 
 describe.each(PG_TARGETS)("objects kiln does not model on $name", (target) => {
@@ -96,8 +98,6 @@ describe.each(PG_TARGETS)("objects kiln does not model on $name", (target) => {
     const output = JSON.parse(result.stdout) as { clean: boolean; changes: string[]; warnings: string[] };
     expect(output.changes).toEqual([]);
     expect(output.warnings).toEqual([
-      "function touch() is not modelled by kiln; this revision leaves it alone.",
-      "trigger t_touch on table t is not modelled by kiln; this revision leaves it alone.",
       "table audit.log, outside the compared schemas, depends on table t; this revision leaves both alone. kiln does not compare schema audit.",
       `the database has tables in schemas kiln does not compare: audit (1 table). kiln compares only public; to compare them too, list them in the \`schemas\` setting of ${project.dir}/kiln.config.ts: schemas: ["audit"].`,
     ]);
@@ -114,12 +114,11 @@ describe.each(PG_TARGETS)("objects kiln does not model on $name", (target) => {
       expect(result.stderr).toContain(auditWarning + "\n");
       // The view is modelled (issue 12): not warned about, dropped before its table (and recreated after it on the way down).
       expect(result.stderr).not.toContain("view v is not modelled");
-      expect(result.stderr).toContain(
-        "warning: trigger t_touch on table t is not modelled by kiln: it goes with table t, which this revision drops; kiln's downgrade recreates the table without it.\n",
-      );
+      // The trigger and function are modelled: dropped before the table, recreated by the downgrade.
+      expect(result.stderr).not.toContain("trigger t_touch on table t is not modelled");
       // The policy and row-level security are modelled: dropped before the table, recreated by the downgrade.
       expect(result.stderr).not.toContain("row-level security on table t is not modelled");
-      expect(result.stderr).toContain("warning: function touch() is not modelled by kiln; this revision leaves it alone.\n");
+      expect(result.stderr).not.toContain("function touch() is not modelled");
       // Warned before the file is written (the last line names it).
       const [file] = project.revisionFiles().filter((f) => !f.startsWith("001_"));
       expect(file).toBeDefined();
@@ -134,6 +133,7 @@ describe.each(PG_TARGETS)("objects kiln does not model on $name", (target) => {
       expect(source).toMatch(/op\.createPolicy\("t_visible", "t", \{ using: "id > 0" \}\);\n\s*await op\.enableRowLevelSecurity\("t"\);/);
       // Only what the revision affects goes into the file.
       expect(source).not.toContain("function touch()");
+      expect(source.indexOf('op.dropTrigger("t_touch", "t")')).toBeLessThan(source.indexOf('op.dropTable("t")'));
       rmSync(join(project.migrationsDir, file!));
     } finally {
       project.write("schema.ts", MODELS);

@@ -31,6 +31,8 @@ import { notExtensionMember } from "./introspect/extension-members.js";
 import { readObjects } from "./introspect/objects.js";
 import { readViews } from "./introspect/views.js";
 import { readPolicies } from "./introspect/policies.js";
+import { readRoutines } from "./introspect/routines.js";
+import { readTriggers } from "./introspect/triggers.js";
 import { setCanonical } from "../../catalog/exact-text.js";
 import {
   checkDefinitionText,
@@ -333,7 +335,19 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     },
   });
   const policies = await readPolicies(conn, tablesByOid, (text) => spell.expression(text));
-  return { schemas, tables, enums, ...objects, ...(views.length > 0 ? { views } : {}), ...(policies.length > 0 ? { policies } : {}) };
+  const routines = await readRoutines(conn, schemaNames, alias);
+  const triggers = await readTriggers(conn, tablesByOid, alias);
+  // Only the kinds the database has: a Catalog without them reads as before.
+  return {
+    schemas,
+    tables,
+    enums,
+    ...objects,
+    ...(views.length > 0 ? { views } : {}),
+    ...(policies.length > 0 ? { policies } : {}),
+    ...(routines.length > 0 ? { routines } : {}),
+    ...(triggers.length > 0 ? { triggers } : {}),
+  };
 }
 
 /**

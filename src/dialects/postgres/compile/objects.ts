@@ -4,11 +4,13 @@ import type { Statement } from "../../../operations/types.js";
 import { quoteIdentifier, quoteLiteral, tableName } from "../sql.js";
 import { addCompositeAttribute, createCompositeType, typeComment } from "./composite-types.js";
 import { addDomainConstraint, alterDomain, createDomain, domainComment } from "./domains.js";
+import { createRoutine, dropRoutine, replaceRoutine } from "./routines.js";
 import { alterSequence, createSequence, sequenceComment } from "./sequences.js";
 import { isViewOperation } from "../../../operations/views.js";
 import { compileViewOperation } from "./views.js";
 import { isPolicyOperation } from "../../../operations/policies.js";
 import { compilePolicyOperation } from "./policies.js";
+import { createTrigger, dropTrigger } from "./triggers.js";
 
 export function compileObjectOperation(op: ObjectOperation): Statement[] {
   if (isViewOperation(op)) return compileViewOperation(op);
@@ -44,6 +46,19 @@ export function compileObjectOperation(op: ObjectOperation): Statement[] {
     }
     case "dropExtension":
       return [{ sql: `DROP EXTENSION ${quoteIdentifier(op.name)}` }];
+    case "createFunction":
+    case "createProcedure":
+      return createRoutine(op);
+    case "replaceFunction":
+    case "replaceProcedure":
+      return replaceRoutine(op);
+    case "dropFunction":
+    case "dropProcedure":
+      return dropRoutine(op);
+    case "createTrigger":
+      return createTrigger(op);
+    case "dropTrigger":
+      return dropTrigger(op);
     case "setComment":
       switch (op.target) {
         case "sequence":

@@ -13,6 +13,7 @@
  * are never named.
  */
 import type { Dependency, ObjectRef } from "../../../catalog/objects.js";
+import { routineSignature } from "../../../catalog/routines.js";
 import type { Connection, ObjectSurvey } from "../../types.js";
 
 // (classid, objid) of a part -> (classid, objid) of the object it belongs to.
@@ -60,8 +61,11 @@ SELECT 'pg_class'::regclass::oid AS classid, c.oid AS objid,
        c.relrowsecurity AS rls
   FROM pg_catalog.pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c')
 UNION ALL
+-- A routine is named by its input argument types, one per line (routineSignature's spelling is applied in TypeScript).
 SELECT 'pg_proc'::regclass, p.oid, CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
-       p.pronamespace, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', NULL, NULL, false
+       p.pronamespace, p.proname || '(' || COALESCE((SELECT pg_catalog.string_agg(pg_catalog.format_type(a.t, NULL), E'\n' ORDER BY a.n)
+                                                      FROM pg_catalog.unnest(p.proargtypes::oid[]) WITH ORDINALITY a(t, n)), '') || ')',
+       NULL, NULL, false
   FROM pg_catalog.pg_proc p
 UNION ALL
 SELECT 'pg_type'::regclass, t.oid, 'type', t.typnamespace, t.typname::text, NULL, NULL, false
@@ -176,9 +180,19 @@ interface SurveyObject {
   compared: boolean;
 }
 
+const ROUTINE_KINDS = new Set(["function", "procedure", "aggregate"]);
+
+/** `f(integer\ncharacter varying)` (the survey's spelling) -> `f(integer, character varying)` as routineSignature spells it. */
+function routineName(name: string): string {
+  const open = name.indexOf("(");
+  const types = name.slice(open + 1, -1);
+  return routineSignature({ name: name.slice(0, open), arguments: types === "" ? [] : types.split("\n").map((type) => ({ type })) });
+}
+
 function toRef(r: SurveyObject, alias: (schema: string) => string | undefined): ObjectRef {
   const schema = r.schema === null ? undefined : alias(r.schema);
-  return { kind: r.kind, ...(schema !== undefined ? { schema } : {}), name: r.name, ...(r.table !== null ? { table: r.table } : {}) };
+  const name = ROUTINE_KINDS.has(r.kind) ? routineName(r.name) : r.name;
+  return { kind: r.kind, ...(schema !== undefined ? { schema } : {}), name, ...(r.table !== null ? { table: r.table } : {}) };
 }
 
 export async function surveyPostgresObjects(

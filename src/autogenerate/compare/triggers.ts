@@ -1,0 +1,78 @@
+/**
+ * Compare triggers (catalog/triggers.ts), matched by schema, table and name.
+ * Any change drops the trigger and creates it again (as does a change of the
+ * function it runs that drops that function). WHEN conditions compare as
+ * PostgreSQL prints them, ignoring case and spacing outside quotes and the
+ * parentheses around the whole condition.
+ */
+import type { Catalog } from "../../catalog/types.js";
+import type { Trigger } from "../../catalog/triggers.js";
+import { sortTriggerEvents } from "../../catalog/triggers.js";
+import { byName } from "../order.js";
+import type { ObjectDiff } from "./objects.js";
+import { sqlTextKey, triggerFunctionKey } from "./routines.js";
+
+export function triggerKey(trigger: Pick<Trigger, "schema" | "table" | "name">): string {
+  return `${trigger.schema ?? ""}\u0000${trigger.table}\u0000${trigger.name}`;
+}
+
+/** The WHEN condition in the form two spellings of it compare in. */
+export function whenKey(when: string | undefined): string | undefined {
+  if (when === undefined) return undefined;
+  let text = sqlTextKey(when);
+  while (enclosed(text)) text = text.slice(1, -1).trim();
+  return text;
+}
+
+/** True when the parenthesis at index 0 closes at the very end (outside quotes). */
+function enclosed(text: string): boolean {
+  if (!text.startsWith("(") || !text.endsWith(")")) return false;
+  let depth = 0;
+  let quote = "";
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === quote) quote = "";
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === "(") depth++;
+    else if (ch === ")" && --depth === 0 && i !== text.length - 1) return false;
+  }
+  return depth === 0;
+}
+
+function comparable(trigger: Trigger): unknown {
+  return {
+    timing: trigger.timing,
+    events: sortTriggerEvents(trigger.events).map((e) => [e.event, [...(e.columns ?? [])].sort()]),
+    forEach: trigger.forEach,
+    when: whenKey(trigger.when) ?? null,
+    function: triggerFunctionKey(trigger.function),
+    args: trigger.args ?? [],
+    constraint: trigger.constraint ? { deferrable: trigger.constraint.deferrable ?? null, from: trigger.constraint.from ?? null } : null,
+    referencing: trigger.referencing ? { oldTable: trigger.referencing.oldTable ?? null, newTable: trigger.referencing.newTable ?? null } : null,
+    enabled: trigger.enabled ?? null,
+    comment: trigger.comment ?? null,
+  };
+}
+
+export function sameTrigger(a: Trigger, b: Trigger): boolean {
+  return JSON.stringify(comparable(a)) === JSON.stringify(comparable(b));
+}
+
+/** `rebuiltFunctions`: functions (triggerFunctionKey) the revision drops and creates again: their triggers go and come back with them. */
+export function compareTriggers(model: Catalog, database: Catalog, diff: ObjectDiff, rebuiltFunctions: ReadonlySet<string>): void {
+  const databaseByKey = new Map((database.triggers ?? []).map((t) => [triggerKey(t), t]));
+  const modelKeys = new Set((model.triggers ?? []).map(triggerKey));
+  const sorted = (items: readonly Trigger[]) => [...items].sort(byName(triggerKey));
+  const drop = (t: Trigger) =>
+    diff.add("dropTriggers", { kind: "dropTrigger", ...(t.schema !== undefined ? { schema: t.schema } : {}), table: t.table, name: t.name, old: structuredClone(t) });
+  for (const trigger of sorted(model.triggers ?? [])) {
+    const existing = databaseByKey.get(triggerKey(trigger));
+    if (existing && sameTrigger(trigger, existing) && !rebuiltFunctions.has(triggerFunctionKey(existing.function))) continue;
+    if (existing) drop(existing);
+    diff.add("createTriggers", { kind: "createTrigger", trigger: structuredClone(trigger) });
+  }
+  for (const trigger of sorted(database.triggers ?? [])) if (!modelKeys.has(triggerKey(trigger))) drop(trigger);
+}
