@@ -32,6 +32,8 @@ export const PHASES = [
   "detachPartitions",
   /** Triggers that go or change, before their table or function does. */
   "dropTriggers",
+  /** Functions dropped and created again (a new result or arguments), once their triggers are gone. */
+  "rebuildFunctions",
   /** Foreign keys that go away or must be rebuilt, before what they point at changes. */
   "dropForeignKeys",
   /** OWNED BY NONE for sequences that go or change owner: dropping the owning table would take them along. */

@@ -110,6 +110,7 @@ function routineOf(kind: Routine["kind"], name: string, options: FunctionOptions
   const what = `${kind === "function" ? "func" : "procedure"}("${name}")`;
   if (typeof name !== "string" || name === "") throw new KilnError(`${kind === "function" ? "func" : "procedure"}(name): the name must be a non-empty string.`);
   if (options.body === undefined) throw new KilnError(`${what}: give its body (body: sql\`...\`).`);
+  if (kind === "procedure" && "returns" in options) throw new KilnError(`${what}: a procedure returns nothing; leave "returns" out (OUT arguments give results).`);
   const set: Record<string, string> = {};
   if (options.searchPath !== undefined) set.search_path = typeof options.searchPath === "string" ? options.searchPath : options.searchPath.join(", ");
   Object.assign(set, options.set ?? {});

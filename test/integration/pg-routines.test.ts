@@ -8,7 +8,9 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { describeRoundTrip, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
+import { describeRoundTrip, loadIntoPglite, loadWithPsql, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
+import { createProject } from "../helpers/project.js";
+import { PG_TARGETS } from "./autogenerate-pg-support.js";
 
 const FIXTURE = readFileSync(new URL("../fixtures/pg/own/routines.sql", import.meta.url), "utf8");
 
@@ -21,6 +23,60 @@ describe.each(pgRoundTripTargets())("routines round trip on %s", (target) => {
     expect(result.revision).toMatch(/dropProcedure\("close_ticket"/);
     expect(result.warnings.filter((w) => /not modelled/.test(w))).toEqual([]);
     expect(result.changedData).toEqual([]);
+    expect(result.diff, describeRoundTrip(result)).toBe("");
+  }, 240_000);
+});
+
+const MODELS = readFileSync(new URL("../fixtures/pg/own/routines.models.ts.txt", import.meta.url), "utf8");
+
+describe.each(PG_TARGETS)("models declaring the routines fixture on $name", (target) => {
+  it("kiln check finds no difference", async () => {
+    const db = await target.setup();
+    try {
+      if (target.server) await loadWithPsql(db.url, FIXTURE);
+      else await loadIntoPglite(db.url, FIXTURE);
+      const project = createProject({ url: db.url, models: MODELS, extraConfig: `schemas: ["public", "routines_app"],` });
+      try {
+        const result = await project.kiln(["check"]);
+        expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+        expect(result.stderr).not.toMatch(/not modelled/);
+      } finally {
+        project.remove();
+      }
+    } finally {
+      await db.cleanup();
+    }
+  }, 240_000);
+});
+
+describe.each(pgRoundTripTargets())("one changed routine or trigger on %s", (target) => {
+  const changes: { what: string; from: string; to: string; upgrade: RegExp[]; downgrade: RegExp }[] = [
+    {
+      what: "a function body",
+      from: "SELECT code ~ '^T-[0-9]+$'",
+      to: "SELECT code ~ '^T-[0-9]{1,9}$'",
+      upgrade: [/^\s*await op\.replaceFunction\("valid_code", \{[\s\S]*body: "SELECT code ~ '\^T-\[0-9\]\{1,9\}\$'",[\s\S]*old: \{[\s\S]*body: "SELECT code ~ '\^T-\[0-9\]\+\$'"/],
+      downgrade: /replaceFunction\("valid_code"[\s\S]*body: "SELECT code ~ '\^T-\[0-9\]\+\$'"/,
+    },
+    {
+      what: "a trigger's WHEN",
+      from: "(new.amount >= (0)::numeric)",
+      to: "(new.amount > (0)::numeric)",
+      upgrade: [/^\s*await op\.dropTrigger\("tickets_state_change", "tickets", \{ schema: "routines_app" \}\);/, /^\s*await op\.createTrigger\("tickets_state_change", "tickets", \{[\s\S]*when: "\(old\.state IS DISTINCT FROM new\.state\) AND \(new\.amount > \(0\)::numeric\)"/],
+      downgrade: /when: "\(old\.state IS DISTINCT FROM new\.state\) AND \(new\.amount >= \(0\)::numeric\)"/,
+    },
+  ];
+  it.each(changes)("$what: exactly that change, and its downgrade restores the dump", async ({ from, to, upgrade, downgrade }) => {
+    expect(MODELS).toContain(from);
+    const models = MODELS.replace(from, () => to);
+    const result = await pgRoundTrip({ sql: FIXTURE, target, models, schemas: ["public", "routines_app"] });
+    expect(result.failed, describeRoundTrip(result)).toBeUndefined();
+    const up = /async upgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";
+    const down = /async downgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";
+    const calls = up.split(/\n(?=\s*await op\.)/);
+    expect(calls.length, up).toBe(upgrade.length);
+    calls.forEach((call, i) => expect(call).toMatch(upgrade[i]!));
+    expect(down).toMatch(downgrade);
     expect(result.diff, describeRoundTrip(result)).toBe("");
   }, 240_000);
 });

@@ -134,9 +134,9 @@ export function compareRoutines(model: Catalog, database: Catalog, diff: ObjectD
       continue;
     }
     if (routine.kind !== existing.kind || resultKey(routine.returns) !== resultKey(existing.returns) || argumentsDiffer(routine, existing)) {
-      // CREATE OR REPLACE cannot change these: drop and create, in that order, in one phase.
+      // CREATE OR REPLACE cannot change these: drop and create, in that order, in one phase (after their triggers went).
       warnAboutUsers(existing, database, diff);
-      diff.add("createFunctions", dropOf(existing), createOf(routine));
+      diff.add("rebuildFunctions", dropOf(existing), createOf(routine));
       rebuilt.add(triggerFunctionKey(existing));
       continue;
     }
@@ -151,9 +151,29 @@ export function compareRoutines(model: Catalog, database: Catalog, diff: ObjectD
     }
   }
   for (const routine of sorted(database.routines ?? [])) {
-    if (!modelKeys.has(routineKey(routine))) diff.add("dropFunctions", dropOf(routine));
+    if (modelKeys.has(routineKey(routine))) continue;
+    const keepers = unmodelledUsers(routine, database);
+    if (keepers.length > 0) {
+      diff.warn(
+        "manualStep",
+        `${routine.kind} ${routineLabel(routine)} is not in the models, but ${keepers.join(", ")}, which kiln does not model, use${keepers.length === 1 ? "s" : ""} it: the revision leaves it in place. Drop them together by hand (op.execute()) if they should go.`,
+      );
+      continue;
+    }
+    diff.add("dropFunctions", dropOf(routine));
   }
   return rebuilt;
+}
+
+/** Kinds kiln never creates or drops: a routine they use stays (an aggregate's state function, an operator's function, a cast's). */
+const NEVER_MODELLED = new Set(["aggregate", "operator", "cast", "operator class", "operator family", "text search configuration", "text search dictionary", "event trigger", "conversion", "collation", "publication"]);
+
+function unmodelledUsers(routine: Routine, database: Catalog): string[] {
+  const self = refKey({ kind: routine.kind, ...schemaOf(routine.schema), name: routineSignature(routine) });
+  return (database.dependencies ?? [])
+    .filter((d) => refKey(d.referenced) === self && NEVER_MODELLED.has(d.dependent.kind))
+    .map((d) => `${d.dependent.kind} ${d.dependent.schema ? `${d.dependent.schema}.` : ""}${d.dependent.name}`)
+    .sort();
 }
 
 /** How a trigger names the function it runs (trigger functions take no arguments): schema + name. */
