@@ -4,13 +4,14 @@
  * identical on PGlite), declared in the DSL (kiln check exit 0, and a database
  * built from the models dumps the same), and single changes (one body, one
  * trigger's WHEN) giving exactly that operation with a downgrade that restores
- * the dump.
+ * the dump; and the `--sql` script of a build from the models, run with psql.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { describeRoundTrip, loadIntoPglite, loadWithPsql, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
+import { createPgDatabase } from "../helpers/databases.js";
+import { describeRoundTrip, lineDiff, loadIntoPglite, loadWithPsql, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
 import { createProject } from "../helpers/project.js";
-import { PG_TARGETS } from "./autogenerate-pg-support.js";
+import { PG_TARGETS, schemaDump } from "./autogenerate-pg-support.js";
 
 const FIXTURE = readFileSync(new URL("../fixtures/pg/own/routines.sql", import.meta.url), "utf8");
 
@@ -78,5 +79,27 @@ describe.each(pgRoundTripTargets())("one changed routine or trigger on %s", (tar
     calls.forEach((call, i) => expect(call).toMatch(upgrade[i]!));
     expect(down).toMatch(downgrade);
     expect(result.diff, describeRoundTrip(result)).toBe("");
+  }, 240_000);
+});
+
+describe.runIf(pgRoundTripTargets().includes("server"))("the routines fixture as an offline script (server)", () => {
+  it("kiln upgrade head --sql, run with psql on an empty database, builds the fixture's schema", async () => {
+    const loaded = await createPgDatabase();
+    const built = await createPgDatabase();
+    const project = createProject({ url: built.url, models: MODELS, extraConfig: `schemas: ["public", "routines_app"],` });
+    try {
+      await loadWithPsql(loaded.url, FIXTURE);
+      const revision = await project.kiln(["revision", "--autogenerate", "-m", "build"]);
+      expect(revision.code, revision.stdout + revision.stderr).toBe(0);
+      const script = await project.kiln(["upgrade", "head", "--sql"]);
+      expect(script.code, script.stderr).toBe(0);
+      expect(script.stdout).toContain("AS $function$");
+      await loadWithPsql(built.url, script.stdout);
+      const [expected, actual] = await Promise.all([schemaDump(loaded.url), schemaDump(built.url)]);
+      expect(lineDiff(expected, actual, ["loaded from SQL", "built by the --sql script"])).toBe("");
+    } finally {
+      project.remove();
+      await Promise.all([loaded.drop(), built.drop()]);
+    }
   }, 240_000);
 });
