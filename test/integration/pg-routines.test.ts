@@ -51,25 +51,41 @@ describe.each(PG_TARGETS)("models declaring the routines fixture on $name", (tar
 });
 
 describe.each(pgRoundTripTargets())("one changed routine or trigger on %s", (target) => {
-  const changes: { what: string; from: string; to: string; upgrade: RegExp[]; downgrade: RegExp }[] = [
+  const changes: { what: string; edits: [string, string][]; upgrade: RegExp[]; downgrade: RegExp }[] = [
     {
       what: "a function body",
-      from: "SELECT code ~ '^T-[0-9]+$'",
-      to: "SELECT code ~ '^T-[0-9]{1,9}$'",
+      edits: [["SELECT code ~ '^T-[0-9]+$'", "SELECT code ~ '^T-[0-9]{1,9}$'"]],
       upgrade: [/^\s*await op\.replaceFunction\("valid_code", \{[\s\S]*body: "SELECT code ~ '\^T-\[0-9\]\{1,9\}\$'",[\s\S]*old: \{[\s\S]*body: "SELECT code ~ '\^T-\[0-9\]\+\$'"/],
       downgrade: /replaceFunction\("valid_code"[\s\S]*body: "SELECT code ~ '\^T-\[0-9\]\+\$'"/,
     },
     {
       what: "a trigger's WHEN",
-      from: "(new.amount >= (0)::numeric)",
-      to: "(new.amount > (0)::numeric)",
+      edits: [["(new.amount >= (0)::numeric)", "(new.amount > (0)::numeric)"]],
       upgrade: [/^\s*await op\.dropTrigger\("tickets_state_change", "tickets", \{ schema: "routines_app" \}\);/, /^\s*await op\.createTrigger\("tickets_state_change", "tickets", \{[\s\S]*when: "\(old\.state IS DISTINCT FROM new\.state\) AND \(new\.amount > \(0\)::numeric\)"/],
       downgrade: /when: "\(old\.state IS DISTINCT FROM new\.state\) AND \(new\.amount >= \(0\)::numeric\)"/,
     },
+    {
+      // CREATE OR REPLACE cannot rename an argument: the function is dropped and created again, the check that calls it around it.
+      what: "a function's argument name",
+      edits: [
+        [`args: [{ name: "code", type: "text" }],`, `args: [{ name: "c", type: "text" }],`],
+        ["SELECT code ~ '^T-[0-9]+$'", "SELECT c ~ '^T-[0-9]+$'"],
+      ],
+      upgrade: [
+        /^\s*await op\.dropConstraint\("tickets_code_check", "tickets", \{ schema: "routines_app", type: "check" \}\);/,
+        /^\s*await op\.dropFunction\("valid_code", \{ schema: "routines_app", args: \["text"\] \}\);/,
+        /^\s*await op\.createFunction\("valid_code", \{[\s\S]*name: "c"/,
+        /^\s*await op\.createCheckConstraint\("tickets_code_check", "tickets", "routines_app\.valid_code\(code\)"/,
+      ],
+      downgrade: /createFunction\("valid_code", \{[\s\S]*name: "code"[\s\S]*comment: "codes look like T-123"/,
+    },
   ];
-  it.each(changes)("$what: exactly that change, and its downgrade restores the dump", async ({ from, to, upgrade, downgrade }) => {
-    expect(MODELS).toContain(from);
-    const models = MODELS.replace(from, () => to);
+  it.each(changes)("$what: exactly that change, and its downgrade restores the dump", async ({ edits, upgrade, downgrade }) => {
+    let models = MODELS;
+    for (const [from, to] of edits) {
+      expect(models).toContain(from);
+      models = models.replace(from, () => to);
+    }
     const result = await pgRoundTrip({ sql: FIXTURE, target, models, schemas: ["public", "routines_app"] });
     expect(result.failed, describeRoundTrip(result)).toBeUndefined();
     const up = /async upgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";

@@ -228,6 +228,32 @@ describe("compare", () => {
     expect(gone.map((o) => o.kind)).toEqual(["dropTrigger", "dropFunction"]);
   });
 
+  it("takes the defaults and checks that call a rebuilt function off before and puts them back after", () => {
+    const valid: Routine = { kind: "function", schema: "app", name: "valid", arguments: [{ name: "c", type: "text" }], returns: "boolean", language: "sql", body: "SELECT true" };
+    const t = {
+      schema: "app",
+      name: "t",
+      columns: [{ name: "c", type: "text", nullable: true, default: "app.valid('x'::text)::text" }, { name: "d", type: "text", nullable: true }],
+      uniques: [],
+      foreignKeys: [],
+      checks: [{ name: "t_c_check", expression: "app.valid(c)" }, { name: "t_d_check", expression: "d <> ''::text" }],
+      indexes: [],
+    };
+    const database = db({ tables: [t], routines: [valid] });
+    const model = db({ tables: [t], routines: [{ ...valid, arguments: [{ name: "code", type: "text" }] }] });
+    const diff = compareCatalogs(model, database);
+    expect(diff.operations.map((o) => `${o.kind}${"column" in o ? ` ${o.column}` : ""}${o.kind === "dropConstraint" ? ` ${o.name}` : ""}`)).toEqual([
+      "dropConstraint t_c_check",
+      "alterColumn c",
+      "dropFunction",
+      "createFunction",
+      "createCheckConstraint",
+      "alterColumn c",
+    ]);
+    expect(diff.warnings).toEqual([]);
+    expect(compareCatalogs(database, db({ tables: [t], routines: [valid] })).operations).toEqual([]);
+  });
+
   it("keeps a function an aggregate uses, and says so", () => {
     const database: Catalog = {
       ...db({ routines: [label] }),

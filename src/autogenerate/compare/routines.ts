@@ -5,6 +5,7 @@
  * names, modes or defaults (which CREATE OR REPLACE cannot change) drop it and
  * create it again, its triggers with it (compare/triggers.ts).
  */
+import { sameText } from "../../catalog/exact-text.js";
 import { refKey } from "../../catalog/objects.js";
 import { inputArguments, type Routine, routineLabel, routineSignature, routineTypeKey } from "../../catalog/routines.js";
 import type { Catalog } from "../../catalog/types.js";
@@ -135,7 +136,8 @@ export function compareRoutines(model: Catalog, database: Catalog, diff: ObjectD
     }
     if (routine.kind !== existing.kind || resultKey(routine.returns) !== resultKey(existing.returns) || argumentsDiffer(routine, existing)) {
       // CREATE OR REPLACE cannot change these: drop and create, in that order, in one phase (after their triggers went).
-      warnAboutUsers(existing, database, diff);
+      const handled = rebuildCallers(existing, model, database, diff);
+      warnAboutUsers(existing, database, diff, handled);
       diff.add("rebuildFunctions", dropOf(existing), createOf(routine));
       rebuilt.add(triggerFunctionKey(existing));
       continue;
@@ -181,10 +183,54 @@ export function triggerFunctionKey(fn: { schema?: string; name: string }): strin
   return `${fn.schema ?? ""}\u0000${fn.name}`;
 }
 
+/** A call of the routine in SQL text: `name(`, `schema.name(`, quoted or not. */
+function callPattern(routine: Routine): RegExp {
+  const word = (w: string) => `"?${w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"?`;
+  const schema = routine.schema === undefined ? `(?:${word("public")}\\.)?` : `${word(routine.schema)}\\.`;
+  const qualified = routine.schema === undefined ? schema : `(?:${schema})?`;
+  return new RegExp(`(?<![\\w$."])${qualified}${word(routine.name)}\\s*\\(`, "i");
+}
+
+/**
+ * Column defaults and checks of tables both sides keep that call a routine about
+ * to be dropped and created again: removed before (phase dropTriggers) and put
+ * back after (phase createTriggers), as the models write them. Returns the
+ * tables handled (refKey), which need no warning.
+ */
+function rebuildCallers(routine: Routine, model: Catalog, database: Catalog, diff: ObjectDiff): Set<string> {
+  const handled = new Set<string>();
+  const calls = callPattern(routine);
+  const modelTables = new Map(model.tables.map((t) => [`${t.schema ?? ""}\u0000${t.name}`, t]));
+  for (const table of database.tables) {
+    const wanted = modelTables.get(`${table.schema ?? ""}\u0000${table.name}`);
+    if (!wanted) continue;
+    const ref = { ...schemaOf(table.schema), table: table.name };
+    for (const check of table.checks) {
+      const other = wanted.checks.find((c) => c.name === check.name);
+      if (!check.name || !calls.test(check.expression) || !other || !sameText(other, check, "expression")) continue;
+      const name = check.name;
+      diff.add("dropTriggers", { kind: "dropConstraint", ...ref, name, type: "check", old: { type: "check", constraint: { ...structuredClone(check), name } } });
+      diff.add("createTriggers", { kind: "createCheckConstraint", ...ref, constraint: { ...structuredClone(other), name } });
+      handled.add(refKey({ kind: "table", ...schemaOf(table.schema), name: table.name }));
+    }
+    for (const column of table.columns) {
+      const other = wanted.columns.find((c) => c.name === column.name);
+      if (column.default === undefined || !calls.test(column.default) || !other?.default || !sameText(other, column, "default")) continue;
+      const without = structuredClone(column);
+      delete without.default;
+      delete without.canonical;
+      diff.add("dropTriggers", { kind: "alterColumn", ...ref, column: column.name, default: null, existing: structuredClone(column) });
+      diff.add("createTriggers", { kind: "alterColumn", ...ref, column: column.name, default: other.default, existing: without });
+      handled.add(refKey({ kind: "table", ...schemaOf(table.schema), name: table.name }));
+    }
+  }
+  return handled;
+}
+
 /** Objects other than triggers that use a routine about to be dropped and created again: PostgreSQL refuses the drop. */
-function warnAboutUsers(routine: Routine, database: Catalog, diff: ObjectDiff): void {
+function warnAboutUsers(routine: Routine, database: Catalog, diff: ObjectDiff, handled: ReadonlySet<string>): void {
   const self = refKey({ kind: routine.kind, ...schemaOf(routine.schema), name: routineSignature(routine) });
-  const users = (database.dependencies ?? []).filter((d) => refKey(d.referenced) === self && d.dependent.kind !== "trigger");
+  const users = (database.dependencies ?? []).filter((d) => refKey(d.referenced) === self && d.dependent.kind !== "trigger" && !handled.has(refKey(d.dependent)));
   if (users.length === 0) return;
   const names = users.map((d) => `${d.dependent.kind} ${d.dependent.schema ? `${d.dependent.schema}.` : ""}${d.dependent.name}`);
   diff.warn(
