@@ -13,10 +13,19 @@ import { neutralTypeName, normalizeCheckDefinition } from "../normalize.js";
 import { notExtensionMember } from "./extension-members.js";
 
 // Where a sequence stands (last_value, is_called) is in the sequence itself, not
-// in a catalog: query_to_xml reads every sequence within this one statement, as
-// pg_dump reads each with SELECT last_value, is_called FROM seq.
+// in a catalog: query_to_xml reads each (as pg_dump reads each with SELECT
+// last_value, is_called FROM seq). Reading a sequence locks it until the end of
+// the statement, so the states are read SEQUENCE_STATE_CHUNK sequences per
+// statement: kiln never holds thousands of locks (10,000 identity columns would
+// exhaust the server's shared lock table, for every client).
+const SEQUENCE_STATES_SQL = `
+SELECT r.oid::int8::text AS oid,
+       pg_catalog.query_to_xml(pg_catalog.format('SELECT last_value, is_called FROM %s', r.oid::regclass), false, false, '')::text AS state
+  FROM unnest($1::int8[]::oid[]) AS r(oid)`;
+const SEQUENCE_STATE_CHUNK = 250;
+
 const SEQUENCES_SQL = `
-SELECT n.nspname AS schema, c.relname AS name,
+SELECT c.oid::int8::text AS oid, n.nspname AS schema, c.relname AS name,
        pg_catalog.format_type(s.seqtypid, NULL) AS type,
        s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min,
        s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle,
@@ -25,8 +34,7 @@ SELECT n.nspname AS schema, c.relname AS name,
        oa.attname AS owner_column,
        (dep.deptype = 'a' AND pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)
           = 'nextval(' || pg_catalog.quote_literal(c.oid::regclass::text) || '::regclass)') AS serial,
-       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS owner_default,
-       pg_catalog.query_to_xml(pg_catalog.format('SELECT last_value, is_called FROM %s', c.oid::regclass), false, false, '')::text AS state
+       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS owner_default
   FROM pg_catalog.pg_sequence s
   JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -123,6 +131,12 @@ export async function readObjects(
     (await conn.query(COMPOSITES_SQL, [schemaNames])).rows,
     (await conn.query(EXTENSIONS_SQL, [schemaNames])).rows,
   ];
+  const states = new Map<string, unknown>();
+  const oids = sequenceRows.map((r) => String(r.oid));
+  for (let at = 0; at < oids.length; at += SEQUENCE_STATE_CHUNK) {
+    const { rows } = await conn.query(SEQUENCE_STATES_SQL, [oids.slice(at, at + SEQUENCE_STATE_CHUNK)]);
+    for (const r of rows) states.set(String(r.oid), r.state);
+  }
   const schemaOf = (r: Row) => {
     const schema = alias(String(r.schema));
     return schema === undefined ? {} : { schema };
@@ -139,7 +153,7 @@ export async function readObjects(
       cache: String(r.cache),
       cycle: r.cycle === true,
     };
-    const state = sequenceState(r.state);
+    const state = sequenceState(states.get(String(r.oid)));
     // A sequence nothing has drawn from yet stands where a new one would: nothing to restore.
     const value = state && (state.called || state.last !== options.start) ? state : undefined;
     const column = tablesByOid.get(String(r.owner_oid))?.columns.find((c) => c.name === String(r.owner_column));
