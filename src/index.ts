@@ -17,6 +17,7 @@ import type { MigrateOptions, MigrateResult } from "./commands/migrate.js";
 import type { MergeOptions, RevisionOptions, RevisionResult } from "./commands/revision.js";
 import type { StampOptions, StampResult } from "./commands/stamp.js";
 import type { ImportOptions, ImportResult } from "./import/index.js";
+import type { PullOptions, PullResult } from "./commands/pull.js";
 import type { CurrentOptions, CurrentResult, HistoryOptions, RevisionSummary } from "./commands/status.js";
 
 export { defineConfig } from "./config/types.js";
@@ -44,6 +45,8 @@ export type {
   MergeOptions,
   MigrateOptions,
   MigrateResult,
+  PullOptions,
+  PullResult,
   RevisionOptions,
   RevisionResult,
   RevisionSummary,
@@ -75,6 +78,10 @@ export async function downgrade(options: MigrateOptions): Promise<MigrateResult>
  * `kiln import`: another tool's migration folder (drizzle-kit, Prisma, Flyway, plain .sql files)
  * as a chain of kiln revisions with derived downgrades; stamps a database the old tool migrated.
  */
+/** `kiln pull`: models from a live database, its naming convention into kiln.config.ts; `baseline: true` also writes a first revision, stamped. */
+export async function pull(options: PullOptions = {}): Promise<PullResult> {
+  return (await import("./commands/pull.js")).pull(options);
+}
 export async function importHistory(options: ImportOptions): Promise<ImportResult> {
   return (await import("./import/index.js")).importHistory(options);
 }

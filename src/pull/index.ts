@@ -140,7 +140,9 @@ export function renderModels(catalog: Catalog, options: RenderModelsOptions): Re
   const files = new Map<string, Declaration[]>();
   for (const d of all) {
     const file = fileOf.get(d.exportName)!;
-    files.set(file, [...(files.get(file) ?? []), d]);
+    const list = files.get(file);
+    if (list) list.push(d);
+    else files.set(file, [d]);
   }
   const out: ModelFile[] = [];
   for (const [path, list] of files) {
@@ -150,7 +152,9 @@ export function renderModels(catalog: Catalog, options: RenderModelsOptions): Re
       for (const used of d.uses) {
         const from = fileOf.get(used);
         if (from === undefined || from === path) continue;
-        local.set(from, new Set([...(local.get(from) ?? []), used]));
+        const names = local.get(from);
+        if (names) names.add(used);
+        else local.set(from, new Set([used]));
       }
     }
     const imports = [

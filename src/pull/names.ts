@@ -27,7 +27,18 @@ export function isIdentifier(text: string): boolean {
  * `rental_id` -> `rentalId`, `AlbumId` -> `albumId`, `UPPER_NAME` -> `upperName`,
  * `BusinessEntityID` -> `businessEntityId`; anything that is not a letter or digit separates words.
  */
+const camelCache = new Map<string, string>();
+
 export function camelCase(name: string): string {
+  let cached = camelCache.get(name);
+  if (cached === undefined) {
+    cached = toCamelCase(name);
+    if (camelCache.size < 100_000) camelCache.set(name, cached);
+  }
+  return cached;
+}
+
+function toCamelCase(name: string): string {
   const words = name
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
@@ -74,7 +85,7 @@ export function propertyKeys(columns: readonly string[]): string[] {
   const scope = new NameScope([...RESERVED_PROPERTY]);
   return columns.map((column) => {
     const camel = camelCase(column);
-    const candidates = [camel, column].filter((c) => c !== "" && !c.startsWith("$") && !RESERVED_PROPERTY.has(c));
+    const candidates = [camel, column].filter((c) => c !== "" && !c.startsWith("$")).map((c) => (RESERVED_PROPERTY.has(c) ? `${c}_` : c));
     return scope.claim(candidates, "column");
   });
 }

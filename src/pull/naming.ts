@@ -82,6 +82,8 @@ export function inferNaming(catalog: Catalog, limit: IdentifierLimit | null): Na
     let best = DEFAULT_NAMING[kind];
     let bestCount = ofKind.filter((o) => templateName(kind, best, o.parts, limit) === o.name).length;
     for (const template of CANDIDATES[kind]) {
+      // A template that gives every name cannot be beaten.
+      if (bestCount === ofKind.length) break;
       const count = ofKind.filter((o) => templateName(kind, template, o.parts, limit) === o.name).length;
       if (count > bestCount) {
         best = template;
