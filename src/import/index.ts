@@ -26,7 +26,8 @@ import { renderRevisionFile, revisionFileName, writeRevisionFile } from "../revi
 import { openSession } from "../runtime/session.js";
 import { readApplied, TOOL_TABLES } from "./applied.js";
 import { renderImportedBodies } from "./render.js";
-import { replayHistory, type ReplayedMigration } from "./replay.js";
+import { needsNoTransaction } from "./parse.js";
+import { replayHistory, statementHead, type ReplayedMigration } from "./replay.js";
 import { readDrizzle } from "./sources/drizzle.js";
 import { readFlyway } from "./sources/flyway.js";
 import { readPrisma } from "./sources/prisma.js";
@@ -239,10 +240,14 @@ export async function importHistory(options: ImportOptions): Promise<ImportResul
     const when = new Date(Math.max(Math.floor(own.getTime() / 1000) * 1000, previousTime + 1000));
     previousTime = when.getTime();
     const bodies = renderImportedBodies(history.kind, done);
+    // A statement PostgreSQL refuses in a transaction (CREATE INDEX CONCURRENTLY): the revision runs statement by statement, journaled.
+    const outside = migration.statements.find(needsNoTransaction);
+    if (outside) warnings.push(`${migration.file} (revision ${revision}): ${statementHead(outside)} cannot run in a transaction, so the revision says transactional: false (each statement commits on its own; kiln journals them)`);
     const content = renderRevisionFile({
       revision,
       downRevision: parent,
       message: migration.name,
+      transactional: outside ? false : undefined,
       upgradeBody: bodies.upgrade,
       downgradeBody: bodies.downgrade,
       createdAt: when,

@@ -6,6 +6,7 @@
  */
 import { renderOperations } from "../autogenerate/render.js";
 import { codeLineComment } from "../neutralize.js";
+import { parseAddEnumValue, splitLeadingComments } from "./parse.js";
 import type { ReplayedMigration } from "./replay.js";
 import type { ImportSourceKind } from "./types.js";
 
@@ -43,6 +44,13 @@ function execute(sql: string): string {
   return `await op.execute(${sqlLiteral(sql)});`;
 }
 
+/** A statement of the upgrade: an operation where kiln runs it better that way (parse.ts), else `op.execute`. */
+function upgradeStep(sql: string): string {
+  const op = parseAddEnumValue(sql);
+  if (!op) return execute(sql);
+  return [...splitLeadingComments(sql).comments.map((c) => comment("", c)), renderOperations([op])].join("\n");
+}
+
 function comment(kind: string, text: string): string {
   return `// ${kind}${codeLineComment(text)}`;
 }
@@ -57,7 +65,7 @@ export function renderImportedBodies(kind: ImportSourceKind, replayed: ReplayedM
   const upgrade = [
     comment("", `imported from ${TOOL[kind]}: ${migration.file} (${migration.statements.length} statement${migration.statements.length === 1 ? "" : "s"})`),
     ...(migration.skipped ?? []).map((s) => comment("NOTE: ", `left out ${JSON.stringify(s.statement)}: ${s.reason}`)),
-    ...migration.statements.map(execute),
+    ...migration.statements.map(upgradeStep),
   ];
   const lines: string[] = [];
   if (downgrade.source === "undo") {

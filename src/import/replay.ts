@@ -12,6 +12,7 @@ import type { Catalog } from "../catalog/types.js";
 import type { Connection, Dialect, IntrospectOptions, ObjectSurvey } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
 import type { Operation } from "../operations/types.js";
+import { NotReversibleError, reverseOperation } from "../operations/reverse.js";
 import { redactedMessage } from "../config/secrets.js";
 import { bareName, insertSelectTarget, isDataChange, leadingWords, statementObject } from "./split.js";
 import type { RenameDecision } from "../autogenerate/types.js";
@@ -119,6 +120,25 @@ function statementNotes(migration: SourceMigration, surveyed: boolean): string[]
   return notes;
 }
 
+/**
+ * The downgrade as autogenerate writes it: the forward diff (before -> after),
+ * each operation undone in reverse order, with compare's reversals for what
+ * needs the schema. Undefined when an operation has no automatic reverse or the
+ * forward diff itself needs a manual step.
+ */
+function undoOfForward(before: Catalog, after: Catalog, options: { dropUnnamedConstraints: boolean }): Operation[] | undefined {
+  const forward = compareCatalogs(after, before, options);
+  if (forward.warnings.some((w) => w.kind === "manualStep") || forward.renameCandidates.length > 0) return undefined;
+  const undo: Operation[] = [];
+  try {
+    for (const op of [...forward.operations].reverse()) undo.push(...(forward.reversals?.get(op) ?? reverseOperation(op)));
+  } catch (error) {
+    if (error instanceof NotReversibleError) return undefined;
+    throw error;
+  }
+  return undo;
+}
+
 export async function replayHistory(input: ReplayInput): Promise<ReplayedMigration[]> {
   const { dialect, conn } = input;
   const scope: IntrospectOptions = { schemas: input.schemas };
@@ -159,8 +179,19 @@ export async function replayHistory(input: ReplayInput): Promise<ReplayedMigrati
       for (const c of diff.renameCandidates) {
         notes.push(`${c.kind} ${c.kind === "column" ? `${c.table}.` : ""}${c.from} may have been renamed from ${c.to}: the downgrade drops and adds it, which loses its data; write op.renameColumn/op.renameTable instead if it was a rename`);
       }
-      for (const warning of diff.warnings) if (warning.kind !== "dataLoss") notes.push(warning.message);
-      const operations = dialect.addExplicitCasts?.(diff.operations) ?? diff.operations;
+      let derived = diff.operations;
+      let warnings = diff.warnings;
+      // Some changes have no reverse diff (a value added to a PostgreSQL enum cannot be dropped):
+      // autogenerate's own downgrade of the forward diff knows how to undo them (recreating the type).
+      if (warnings.some((w) => w.kind === "manualStep")) {
+        const forward = undoOfForward(before, after, options);
+        if (forward) {
+          derived = forward;
+          warnings = warnings.filter((w) => w.kind !== "manualStep");
+        }
+      }
+      for (const warning of warnings) if (warning.kind !== "dataLoss") notes.push(warning.message);
+      const operations = dialect.addExplicitCasts?.(derived) ?? derived;
       const gone = unmodelled(beforeSurvey, before);
       const now = unmodelled(afterSurvey, after);
       for (const [key, object] of now) {

@@ -44,6 +44,8 @@ export interface RevisionFileFields {
   message: string;
   branchLabels?: string[];
   dependsOn?: string[];
+  /** `false` writes `transactional: false` (statements that cannot run in a transaction). */
+  transactional?: boolean;
   /** Statements of `upgrade`, one per line, unindented (may be empty). */
   upgradeBody: string;
   downgradeBody: string;
@@ -69,6 +71,7 @@ export function renderRevisionFile(fields: RevisionFileFields): string {
   if (fields.branchLabels && fields.branchLabels.length > 0) properties.push(`  branchLabels: ${stringOrList(fields.branchLabels)},`);
   if (fields.dependsOn && fields.dependsOn.length > 0) properties.push(`  dependsOn: ${stringOrList(fields.dependsOn)},`);
   properties.push(`  message: ${JSON.stringify(fields.message)},`);
+  if (fields.transactional === false) properties.push("  transactional: false,");
 
   return [
     'import type { Migration } from "kiln-migrate";',

@@ -143,6 +143,21 @@ describe.runIf(await serverAvailable("postgresql"))("kiln import on the PostgreS
     expect(current.stdout).toContain(`${importedRevisionId("prisma", "20240301080000_profiles")} (head)`);
   }, 120_000);
 
+  it("sql: a value added to an enum and used in the same migration, and CREATE INDEX CONCURRENTLY, upgrade and downgrade", async () => {
+    const { project } = await setUp();
+    project.write("sql/1_init.sql", "CREATE TYPE mood AS ENUM ('happy', 'sad');\nCREATE TABLE people (id int PRIMARY KEY, mood mood NOT NULL);\n");
+    project.write("sql/2_more.sql", "ALTER TYPE mood ADD VALUE 'ok' BEFORE 'sad';\nALTER TABLE people ALTER COLUMN mood SET DEFAULT 'ok';\nCREATE INDEX CONCURRENTLY people_mood_idx ON people (mood);\n");
+    const imported = await project.kiln(["import", "sql", "sql"]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toContain("kiln test: every imported revision upgrades, downgrades and upgrades again with identical schemas");
+    expect(imported.stderr).toContain("CREATE INDEX CONCURRENTLY people_mood_idx ON people (mood) cannot run in a transaction, so the revision says transactional: false");
+    const more = project.read(join("migrations", project.revisionFiles()[1]!));
+    expect(more).toContain('await op.addEnumValue("mood", "ok", { before: "sad" });');
+    expect(more).toContain("transactional: false,");
+    // The value cannot be dropped from the type: the downgrade recreates it without the value.
+    expect(more).toContain('await op.createEnum("mood", ["happy", "sad"]);');
+  }, 120_000);
+
   it("flyway: versions in numeric order, the U file as the downgrade, stamped from flyway_schema_history", async () => {
     const { db, project } = await setUp();
     await queryDb(db.url, `CREATE TABLE flyway_schema_history (installed_rank INT NOT NULL PRIMARY KEY, version VARCHAR(50), description VARCHAR(200) NOT NULL,

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readApplied } from "../../src/import/applied.js";
+import { needsNoTransaction, parseAddEnumValue } from "../../src/import/parse.js";
 import { importedRevisionId } from "../../src/import/index.js";
 import { renderImportedBodies, sqlLiteral, stringLiteral } from "../../src/import/render.js";
 import { readDrizzle } from "../../src/import/sources/drizzle.js";
@@ -115,6 +116,21 @@ describe("history readers", () => {
       ["2_b.up.sql", "2_b.down.sql"],
       ["10_c.sql", undefined],
     ]);
+  });
+});
+
+describe("statements kiln runs as operations", () => {
+  it("ALTER TYPE ... ADD VALUE becomes op.addEnumValue (quoted and folded names, position)", () => {
+    expect(parseAddEnumValue(`ALTER TYPE "public"."post_status" ADD VALUE 'it''s';`)).toEqual({ kind: "addEnumValue", schema: "public", name: "post_status", value: "it's" });
+    expect(parseAddEnumValue("-- AlterEnum\nALTER TYPE Mood ADD VALUE IF NOT EXISTS 'ok' BEFORE 'sad'")).toEqual({ kind: "addEnumValue", name: "mood", value: "ok", before: "sad" });
+    expect(parseAddEnumValue("ALTER TYPE mood RENAME VALUE 'a' TO 'b'")).toBeUndefined();
+    expect(parseAddEnumValue("ALTER TYPE mood ADD VALUE 'a'; DROP TABLE x")).toBeUndefined();
+  });
+
+  it("statements PostgreSQL refuses in a transaction are recognised", () => {
+    expect(needsNoTransaction("-- big table\nCREATE UNIQUE INDEX CONCURRENTLY ix ON t (a)")).toBe(true);
+    expect(needsNoTransaction("DROP INDEX CONCURRENTLY ix")).toBe(true);
+    expect(needsNoTransaction("CREATE INDEX ix ON t (concurrently)")).toBe(false);
   });
 });
 
