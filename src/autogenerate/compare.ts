@@ -36,6 +36,7 @@ import { compareObjects } from "./compare/objects.js";
 import { comparePolicies } from "./compare/policies.js";
 import { compareRoutines } from "./compare/routines.js";
 import { compareTriggers } from "./compare/triggers.js";
+import { rebuildViewsOverChangedColumns } from "./compare/views.js";
 import { orderOperations } from "./dependency-order.js";
 import { enumValueRemoval } from "./enum-reversal.js";
 import { columnsComparedOnParent, comparePartitioning, constraintsAfterDetach, partitionColumnWarnings } from "./compare/partitions.js";
@@ -703,6 +704,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
   diff.warnings.push(...tableOptionWarnings(model.tables, view.tables));
   diff.warnings.push(...partitionColumnWarnings(view.tables));
 
+  rebuildViewsOverChangedColumns(diff.plan.operations(), model, database, (phase, op) => diff.plan.add(phase, op));
   const operations = orderOperations(diff.plan.operations(), database.dependencies);
   const risks: DiffWarning[] = operations.flatMap((op) => operationRisks(op).map((message) => ({ kind: "dataLoss" as const, message: capitalize(message) + "." })));
   return {

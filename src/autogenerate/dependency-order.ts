@@ -45,7 +45,11 @@ export function orderingEdges(refs: readonly OperationRefs[], dependencies: read
     const own = new Set([...r.creates, ...r.drops].map(refKey));
     for (const ref of r.needs) {
       if (own.has(refKey(ref))) continue;
-      for (const c of creators.get(ref)) edges.push([c, i]);
+      const created = creators.get(ref);
+      for (const c of created) edges.push([c, i]);
+      // An object dropped and created again (a view rebuilt): what creates or changes
+      // something with it needs the new one, so it waits for the creation only.
+      if (created.length > 0 && r.drops.length === 0) continue;
       for (const d of droppers.get(ref)) edges.push([i, d]);
     }
     for (const ref of r.creates) for (const d of droppers.get(ref)) if (d !== i) edges.push([d, i]);

@@ -1,7 +1,7 @@
 /** View operations (operations/views.ts) -> `await op.x(...)` calls and summary lines (pure). */
 import type { View } from "../catalog/views.js";
 import type { ViewOperation } from "../operations/views.js";
-import { formatCall, withOptions } from "./format.js";
+import { defined, formatCall, formatValue, withOptions } from "./format.js";
 import { createIndexCall } from "./render.js";
 
 function hasEntries(record: Record<string, string> | undefined): Record<string, string> | undefined {
@@ -21,16 +21,30 @@ function viewOptions(view: View): Record<string, unknown> {
   };
 }
 
+/**
+ * `await op.createView(name, query, options);` where a query of several lines
+ * is written one line per string, joined with `+`, so a reviewer reads it as
+ * SQL (and indenting the revision body cannot change it).
+ */
+function viewCall(method: string, view: View): string {
+  const options = defined(viewOptions(view));
+  if (!view.definition.includes("\n")) return formatCall(method, withOptions([view.name, view.definition], viewOptions(view)));
+  const lines = view.definition.split("\n");
+  const query = lines.map((line, i) => JSON.stringify(i < lines.length - 1 ? `${line}\n` : line)).join(" +\n  ");
+  const rest = options ? `,\n  ${formatValue(options, "  ", 2)}` : "";
+  return `await op.${method}(\n  ${JSON.stringify(view.name)},\n  ${query}${rest},\n);`;
+}
+
 export function renderViewCall(op: ViewOperation): string[] {
   switch (op.kind) {
     case "createView":
     case "replaceView":
-      return [formatCall(op.kind, withOptions([op.view.name, op.view.definition], viewOptions(op.view)))];
+      return [viewCall(op.kind, op.view)];
     case "createMaterializedView": {
       const v = op.view;
       // Its indexes are indexes on the view: op.createIndex, as for a table.
       const indexes = (v.indexes ?? []).map((index) => createIndexCall(index.name ?? "", v.name, v.schema, index));
-      return [formatCall("createMaterializedView", withOptions([v.name, v.definition], viewOptions({ ...v, materialized: true }))), ...indexes];
+      return [viewCall("createMaterializedView", { ...v, materialized: true }), ...indexes];
     }
     case "dropView":
     case "dropMaterializedView":

@@ -73,6 +73,13 @@ export class RevisionFacts {
         for (const check of op.table.checks) this.addCheck(ref, check.name, check.expression, true);
         return;
       }
+      case "createMaterializedView":
+        // Its indexes are built on an empty or freshly computed relation nothing uses yet.
+        this.newTables.add(tableKey({ schema: op.view.schema, table: op.view.name }));
+        return;
+      case "dropMaterializedView":
+        this.newTables.delete(tableKey({ schema: op.schema, table: op.name }));
+        return;
       case "renameTable": {
         const from = tableKey(op);
         const to = tableKey({ schema: op.schema, table: op.newName });

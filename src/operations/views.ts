@@ -130,15 +130,16 @@ export function viewOperationRefs(op: ViewOperation, refs: OperationRefs): void 
       break;
     case "replaceView": {
       const self = selfRef(op.view, op.view.schema, op.view.name);
-      refs.needs.push(self, ...(op.view.dependsOn ?? []), ...(op.old?.dependsOn ?? []));
+      refs.needs.push(self, ...(op.view.dependsOn ?? []));
       refs.alters.push(self);
       break;
     }
     case "dropView":
     case "dropMaterializedView":
       refs.drops.push(selfRef({ materialized: op.kind === "dropMaterializedView" }, op.schema, op.name));
-      // What it used is dropped after it (and created before it on the way back).
-      refs.needs.push(...(op.old?.dependsOn ?? []));
+      // What it used is not a need here: that may be rebuilt in the same revision (dropped, then
+      // created), and the view must go before both. The database's own dependencies (pg_depend)
+      // put the drop before the drops of what the view uses.
       break;
     case "refreshMaterializedView":
       refs.needs.push(selfRef({ materialized: true }, op.schema, op.name));

@@ -4,10 +4,14 @@
  * comments on views and columns, a materialized view with a unique index and
  * one WITH NO DATA. A revision that drops them all (with the tables they use)
  * and its downgrade give back the same pg_dump (server) / Catalog (PGlite).
+ * Models that declare the fixture (views.models.ts) find no difference, and a
+ * changed view gives exactly the change it needs.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { describeRoundTrip, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
+import { describeRoundTrip, loadIntoPglite, loadWithPsql, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
+import { createProject } from "../helpers/project.js";
+import { PG_TARGETS } from "./autogenerate-pg-support.js";
 
 const fixture = readFileSync(new URL("../fixtures/pg/own/views.sql", import.meta.url), "utf8");
 
@@ -27,6 +31,75 @@ describe.each(pgRoundTripTargets())("views round trip on %s", (target) => {
     expect(at('dropView("views_active_users"')).toBeLessThan(at('dropTable("views_users"'));
     // kiln models every object of the fixture: none is named as unmodelled.
     expect(result.warnings.filter((w) => /not modelled/.test(w))).toEqual([]);
+    expect(result.diff, describeRoundTrip(result)).toBe("");
+  }, 240_000);
+});
+
+const MODELS = readFileSync(new URL("../fixtures/pg/own/views.models.ts", import.meta.url), "utf8");
+const SCHEMAS = ["public", "views_app"];
+
+describe.each(PG_TARGETS)("models declaring the views fixture on $name", (target) => {
+  it("kiln check finds no difference", async () => {
+    const db = await target.setup();
+    try {
+      if (target.server) await loadWithPsql(db.url, fixture);
+      else await loadIntoPglite(db.url, fixture);
+      const project = createProject({ url: db.url, models: MODELS, extraConfig: `schemas: ${JSON.stringify(SCHEMAS)},` });
+      try {
+        const result = await project.kiln(["check"]);
+        expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+      } finally {
+        project.remove();
+      }
+    } finally {
+      await db.cleanup();
+    }
+  }, 240_000);
+});
+
+describe.each(pgRoundTripTargets().filter((t) => t === "server"))("one changed view of the fixture on %s", (target) => {
+  it("a new query with the same columns: exactly one replaceView, and its downgrade restores the dump", async () => {
+    const from = "WHERE amount > 100";
+    expect(MODELS).toContain(from);
+    const models = MODELS.replace(from, "WHERE amount > 1000");
+    const result = await pgRoundTrip({ sql: fixture, target, models, schemas: SCHEMAS });
+    expect(result.failed, describeRoundTrip(result)).toBeUndefined();
+    const upgrade = /async upgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";
+    expect(upgrade.match(/await op\./g), upgrade).toEqual(["await op."]);
+    expect(upgrade).toMatch(/await op\.replaceView\("really_big_orders", "SELECT id, user_id, amount FROM public\.views_big_orders WHERE amount > 1000"/);
+    expect(result.diff, describeRoundTrip(result)).toBe("");
+  }, 240_000);
+
+  it("a column of another type: the view and the views on it are dropped and created again, in order", async () => {
+    const from = "SELECT id, upper(name) FROM public.views_active_users";
+    expect(MODELS).toContain(from);
+    const models = MODELS.replace(from, "SELECT id::bigint, upper(name) FROM public.views_active_users");
+    const result = await pgRoundTrip({ sql: fixture, target, models, schemas: SCHEMAS });
+    expect(result.failed, describeRoundTrip(result)).toBeUndefined();
+    const upgrade = /async upgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";
+    const calls = [...upgrade.matchAll(/await op\.(\w+)\(\s*"(\w+)"/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(calls).toEqual(["dropView active_orders", "dropView views_active_names", "createView views_active_names", "createView active_orders"]);
+    expect(result.diff, describeRoundTrip(result)).toBe("");
+  }, 240_000);
+
+  it("a new type for a table column the views use: the views go before the change and come back after it", async () => {
+    const from = "amount: numeric({ precision: 12, scale: 2 })";
+    expect(MODELS).toContain(from);
+    const models = MODELS.replace(from, "amount: numeric({ precision: 14, scale: 2 })");
+    const result = await pgRoundTrip({ sql: fixture, target, models, schemas: SCHEMAS });
+    expect(result.failed, describeRoundTrip(result)).toBeUndefined();
+    const upgrade = /async upgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";
+    const calls = [...upgrade.matchAll(/await op\.(\w+)\(\s*"(\w+)"(?:, "(\w+)")?/g)].map((m) => `${m[1]} ${m[2]}${m[3] ? ` ${m[3]}` : ""}`);
+    const alter = calls.indexOf("alterColumn orders amount");
+    expect(alter, upgrade).toBeGreaterThan(0);
+    // Every view over orders (and the view on one of them) goes before and comes back after.
+    for (const name of ["active_orders", "views_big_orders", "really_big_orders", "order_totals", "views_monthly"]) {
+      const drop = calls.findIndex((c) => c.startsWith("drop") && c.endsWith(` ${name}`));
+      const create = calls.findIndex((c) => c.startsWith("create") && c.split(" ")[1] === name);
+      expect(drop, `${name}\n${upgrade}`).toBeGreaterThan(-1);
+      expect(drop).toBeLessThan(alter);
+      expect(create).toBeGreaterThan(alter);
+    }
     expect(result.diff, describeRoundTrip(result)).toBe("");
   }, 240_000);
 });

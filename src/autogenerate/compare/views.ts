@@ -97,20 +97,10 @@ export function compareViews(model: Catalog, database: Catalog, diff: ObjectDiff
   }
 
   // A view rebuilt takes the modelled views that use it along (dropped first, created after it).
-  const users = new Map<string, string[]>();
-  for (const d of dependencies) {
-    if ((d.dependent.kind !== "view" && d.dependent.kind !== "materialized view") || (d.referenced.kind !== "view" && d.referenced.kind !== "materialized view")) continue;
-    const referenced = qualifiedName(d.referenced);
-    users.set(referenced, [...(users.get(referenced) ?? []), qualifiedName(d.dependent)]);
-  }
-  const queue = [...rebuild];
-  while (queue.length > 0) {
-    for (const user of users.get(queue.pop()!) ?? []) {
-      if (rebuild.has(user) || !inModel.has(user) || !inDatabase.has(user)) continue;
-      rebuild.add(user);
-      replace.delete(user);
-      queue.push(user);
-    }
+  const users = viewUsers(dependencies, ["view", "materialized view"]);
+  for (const user of closure([...rebuild], users, (key) => inModel.has(key) && inDatabase.has(key))) {
+    rebuild.add(user);
+    replace.delete(user);
   }
 
   for (const existing of databaseViews) {
@@ -132,6 +122,69 @@ export function compareViews(model: Catalog, database: Catalog, diff: ObjectDiff
       diff.add("createViews", { kind: "setComment", target: viewKind(wanted), ...inSchema(wanted.schema), name: wanted.name, comment: wanted.comment ?? null, existing: existing.comment ?? null });
     }
     if (wanted.materialized) compareViewIndexes(wanted, existing, diff);
+  }
+}
+
+const VIEW_KINDS = new Set(["view", "materialized view"]);
+
+/** Relation key -> the keys of the views that use it (pg_depend), for the referenced kinds given. */
+function viewUsers(dependencies: readonly Dependency[], referencedKinds: string[]): Map<string, string[]> {
+  const users = new Map<string, string[]>();
+  for (const d of dependencies) {
+    if (!VIEW_KINDS.has(d.dependent.kind) || !referencedKinds.includes(d.referenced.kind)) continue;
+    const referenced = qualifiedName(d.referenced);
+    users.set(referenced, [...(users.get(referenced) ?? []), qualifiedName(d.dependent)]);
+  }
+  return users;
+}
+
+/** Every view that uses one of `start` (directly or through other views), among those `keep` accepts. */
+function closure(start: string[], users: Map<string, string[]>, keep: (key: string) => boolean): Set<string> {
+  const found = new Set<string>();
+  const queue = [...start];
+  while (queue.length > 0) {
+    for (const user of users.get(queue.pop()!) ?? []) {
+      if (found.has(user) || start.includes(user) || !keep(user)) continue;
+      found.add(user);
+      queue.push(user);
+    }
+  }
+  return found;
+}
+
+/** The table and whether the operation changes a column in a way PostgreSQL refuses under a view (type, collation, drop). */
+function columnChangeUnderViews(op: Operation): string | undefined {
+  if (op.kind === "alterColumn" && (op.type !== undefined || op.collation !== undefined)) return qualifiedName({ schema: op.schema, name: op.table });
+  if (op.kind === "dropColumn") return qualifiedName({ schema: op.schema, name: op.table });
+  return undefined;
+}
+
+/**
+ * PostgreSQL refuses to change the type of a column a view uses ("cannot alter
+ * type of a column used by a view or rule") or to drop it: the modelled views
+ * on a table whose column changes so (and the views on those) are dropped
+ * before and created again after, as the models say. pg_depend names the
+ * table, not the column, so every view on the table goes round.
+ */
+export function rebuildViewsOverChangedColumns(
+  operations: readonly Operation[],
+  model: Catalog,
+  database: Catalog,
+  add: (phase: "dropViews" | "createViews", op: Operation) => void,
+): void {
+  const tables = [...new Set(operations.map(columnChangeUnderViews).filter((t): t is string => t !== undefined))];
+  if (tables.length === 0 || !database.views?.length || !model.views?.length) return;
+  const handled = new Set(
+    operations.flatMap((op) => (op.kind === "dropView" || op.kind === "dropMaterializedView" ? [qualifiedName(op)] : op.kind === "replaceView" ? [qualifiedName(op.view)] : [])),
+  );
+  const inModel = new Map(model.views.map((v) => [qualifiedName(v), v]));
+  const inDatabase = new Map(database.views.map((v) => [qualifiedName(v), v]));
+  const users = viewUsers(database.dependencies ?? [], ["table", "view", "materialized view"]);
+  const rebuilt = closure(tables, users, (key) => inModel.has(key) && inDatabase.has(key) && !handled.has(key));
+  for (const key of [...rebuilt].sort()) {
+    const wanted = inModel.get(key)!;
+    add("dropViews", dropOp(inDatabase.get(key)!));
+    add("createViews", createOp({ ...structuredClone(wanted), dependsOn: modelDependsOn(wanted, model) }));
   }
 }
 
