@@ -477,6 +477,8 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       const kinds = [
         `${c.tables} table(s)`,
         ...(c.views ? [`${c.views} view(s)`] : []),
+        ...(c.routines ? [`${c.routines} function(s) or procedure(s)`] : []),
+        ...(c.triggers ? [`${c.triggers} trigger(s)`] : []),
         ...(c.enums ? [`${c.enums} enum(s)`] : []),
         ...(c.domains ? [`${c.domains} domain(s)`] : []),
         ...(c.compositeTypes ? [`${c.compositeTypes} composite type(s)`] : []),

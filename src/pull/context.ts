@@ -11,6 +11,7 @@ import { resolveNaming, type NameParts, type NamingKind } from "../schema/naming
 import { camelCase, NameScope, propertyKeys } from "./names.js";
 import { templateName } from "./naming.js";
 import { emptySchemas } from "./schemas.js";
+import { routineKey } from "./routines.js";
 
 /** One exported object of the models: its code and what it needs. */
 export interface Declaration {
@@ -29,7 +30,7 @@ export interface Declaration {
   eager: Set<string>;
 }
 
-export type DeclarationKind = "schema" | "view" | "policy" | "extension" | "enum" | "domain" | "compositeType" | "sequence" | "table";
+export type DeclarationKind = "schema" | "view" | "policy" | "routine" | "trigger" | "extension" | "enum" | "domain" | "compositeType" | "sequence" | "table";
 
 /** Lines of warning for the user: what the pulled models cannot say. */
 export type Notes = string[];
@@ -77,6 +78,14 @@ export class PullContext {
     for (const s of catalog.sequences ?? []) claim("sequence", s, "Seq");
     for (const x of catalog.extensions ?? []) claim("extension", { name: x.name }, "Extension");
     for (const name of emptySchemas(catalog)) claim("schema", { name }, "Schema");
+    for (const r of catalog.routines ?? []) {
+      const key = { schema: r.schema, name: routineKey(r) };
+      this.#exports.set(`routine:${qualifiedName(key)}`, scope.claim([camelCase(r.name), r.schema ? camelCase(`${r.schema}_${r.name}`) : "", `${camelCase(r.name)}Fn`].filter(Boolean), "routine"));
+    }
+    for (const t of catalog.triggers ?? []) {
+      const key = { schema: t.schema, name: `${t.table}.${t.name}` };
+      this.#exports.set(`trigger:${qualifiedName(key)}`, scope.claim([camelCase(t.name), camelCase(`${t.table}_${t.name}`), `${camelCase(t.name)}Trigger`].filter(Boolean), "trigger"));
+    }
     // A policy's name is unique per table: the export is named after both.
     for (const p of catalog.policies ?? []) {
       const o = { schema: p.schema, name: `${p.table}.${p.name}` };
@@ -85,7 +94,7 @@ export class PullContext {
   }
 
   /** The export name of a table, a type (enum, domain, composite type), a sequence or an extension; undefined when not pulled. */
-  exportName(kind: "schema" | "view" | "policy" | "table" | "type" | "sequence" | "extension", o: { schema?: string; name: string }): string | undefined {
+  exportName(kind: "schema" | "view" | "policy" | "routine" | "trigger" | "table" | "type" | "sequence" | "extension", o: { schema?: string; name: string }): string | undefined {
     return this.#exports.get(`${kind}:${qualifiedName(o)}`);
   }
 

@@ -20,6 +20,8 @@ import { sequenceDeclaration } from "./sequences.js";
 import { cyclicTables, tableDeclaration } from "./tables.js";
 import { viewDeclaration } from "./views.js";
 import { policyDeclaration } from "./policies.js";
+import { routineDeclaration } from "./routines.js";
+import { triggerDeclaration } from "./triggers.js";
 
 export { inferNaming } from "./naming.js";
 export type { PullOptions } from "./context.js";
@@ -54,7 +56,7 @@ const DSL_NAMES = [
   "table", "schema", "enumType", "sequence", "domain", "compositeType", "extension", "partitionOf", "sql", "check", "index", "uniqueIndex",
   "unique", "primaryKey", "foreignKey", "key", "desc", "exclude", "customType", "smallint", "integer", "bigint", "serial", "smallserial",
   "bigserial", "numeric", "real", "doublePrecision", "boolean", "text", "varchar", "char", "date", "time", "timestamp", "datetime",
-  "interval", "uuid", "json", "jsonb", "bytea", "AnyColumn", "view", "materializedView", "policy",
+  "interval", "uuid", "json", "jsonb", "bytea", "AnyColumn", "view", "materializedView", "policy", "func", "procedure", "trigger",
 ];
 
 /** Every declaration of the Catalog, types before tables. */
@@ -69,7 +71,9 @@ function declarations(ctx: PullContext, catalog: Catalog): Declaration[] {
     ...(catalog.sequences ?? []).map((x) => sequenceDeclaration(ctx, x)),
     ...catalog.tables.map((t) => tableDeclaration(ctx, t, cyclic)),
     ...(catalog.views ?? []).map((v) => viewDeclaration(ctx, v)),
+    ...(catalog.routines ?? []).map((r) => routineDeclaration(ctx, r)),
     ...(catalog.policies ?? []).map((p) => policyDeclaration(ctx, p)),
+    ...(catalog.triggers ?? []).map((t) => triggerDeclaration(ctx, t)),
   ];
 }
 
@@ -131,7 +135,7 @@ export function renderModels(catalog: Catalog, options: RenderModelsOptions): Re
   };
   for (const d of all) {
     if (split === "none") fileOf.set(d.exportName, "schema.ts");
-    else if (d.kind === "policy") fileOf.set(d.exportName, fileOf.get([...d.eager][0] ?? "") ?? "types.ts");
+    else if (d.kind === "policy" || d.kind === "trigger") fileOf.set(d.exportName, fileOf.get([...d.eager][0] ?? "") ?? "types.ts");
     else if (d.kind !== "table" && d.kind !== "view") fileOf.set(d.exportName, "types.ts");
     else if (split === "schema") fileOf.set(d.exportName, `${safeFileName(d.schema ?? options.defaultSchemaName ?? "public")}.ts`);
     else fileOf.set(d.exportName, `${safeFileName(parentOf(d).exportName)}.ts`);

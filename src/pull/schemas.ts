@@ -10,7 +10,7 @@ import { declaration, type Declaration, type PullContext } from "./context.js";
 /** The Catalog's schemas that none of its objects live in. */
 export function emptySchemas(catalog: Catalog): string[] {
   const used = new Set<string>();
-  for (const o of [...catalog.tables, ...catalog.enums, ...(catalog.domains ?? []), ...(catalog.compositeTypes ?? []), ...(catalog.sequences ?? []), ...(catalog.extensions ?? []), ...(catalog.views ?? [])]) {
+  for (const o of [...catalog.tables, ...catalog.enums, ...(catalog.domains ?? []), ...(catalog.compositeTypes ?? []), ...(catalog.sequences ?? []), ...(catalog.extensions ?? []), ...(catalog.views ?? []), ...(catalog.routines ?? [])]) {
     if (o.schema !== undefined) used.add(o.schema);
   }
   return catalog.schemas.filter((s) => !used.has(s));
