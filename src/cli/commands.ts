@@ -75,7 +75,44 @@ export function registerCommands(program: Command, ctx: CliContext): void {
     .description("create kiln.config.ts (embedded PGlite by default), a migrations folder and a models stub; never overwrites")
     .option("--url <url>", "database URL to write into the config")
     .option("--migrations <dir>", "migrations folder", "migrations")
-    .action(async (opts: { url?: string; migrations: string }) => {
+    .option("--from <tool>", "move a drizzle-kit project: read drizzle.config.ts, write kiln.config.ts next to it (its schema as the models), import its history with downgrades and stamp the database")
+    .option("--drizzle-config <file>", "with --from drizzle: the drizzle-kit config (default: drizzle.config.ts here)")
+    .option("--no-import", "with --from drizzle: write the config only, import no history")
+    .option("--no-verify", "with --from drizzle: skip the stairway check (kiln test) on the imported revisions")
+    .action(async (opts: { url?: string; migrations: string; from?: string; drizzleConfig?: string; import: boolean; verify: boolean }) => {
+      if (opts.from !== undefined) {
+        if (opts.from !== "drizzle") throw new UsageError(`kiln init --from takes drizzle (other tools' histories: kiln import ${JSON.stringify(opts.from)} FOLDER), got ${JSON.stringify(opts.from)}`);
+        if (opts.url !== undefined) throw new UsageError("kiln init --from drizzle takes the database from drizzle.config.ts; leave out --url (or set DATABASE_URL afterwards)");
+        const { initFromDrizzle } = await import("../commands/init-drizzle.js");
+        const result = await initFromDrizzle({
+          drizzleConfig: opts.drizzleConfig,
+          migrations: opts.migrations,
+          importHistory: opts.import,
+          verify: opts.verify,
+          reporter: ctx.reporter,
+          onMigration: (m) => printErr(pc.dim(`replayed ${m.index + 1}/${m.total} ${terminalText(m.file)}`)),
+        });
+        const p = result.project;
+        printErr(`read ${terminalText(result.drizzleConfig)}: ${p.dialect}, ${p.models.length} schema file(s) (${terminalText(p.models.join(", "))}), migrations in ${terminalText(p.out)}, table ${terminalText(p.migrationsTable.name)}`);
+        for (const path of result.created) printErr(`${pc.green("created")} ${terminalText(path)}`);
+        for (const entry of result.gitignored) printErr(`${pc.green("ignored")} ${entry} ${pc.dim("(added to .gitignore)")}`);
+        for (const warning of result.warnings) printErr(`${pc.yellow("warning:")} ${terminalMessage(warning)}`);
+        const imported = result.imported;
+        if (imported) {
+          for (const r of imported.revisions) printOut(`${pc.green("wrote")} ${pc.bold(r.revision)} ${terminalText(r.message)}  ${pc.dim(`${terminalText(r.source)}, ${r.statements} statement(s), derived downgrade${r.notes.length > 0 ? `, ${r.notes.length} note(s)` : ""}`)}`);
+          printErr(`imported ${imported.revisions.length} drizzle-kit migration(s) (replayed on ${imported.scratch})`);
+          const s = imported.stamp;
+          if (s?.revision) printErr(pc.green(`stamped the database at ${s.revision} (${terminalText(s.source ?? "")}), as ${terminalText(s.table)} records ${s.applied} applied migration(s); nothing ran`));
+          else if (s?.skipped) printErr(pc.yellow(`not stamped: ${terminalMessage(s.skipped)}`));
+          if (imported.verified && !imported.verified.ok) {
+            printErr(`${pc.red("error:")} kiln test: ${terminalMessage(imported.verified.summary ?? "")}`);
+            for (const line of imported.verified.details) printErr(`  ${terminalMessage(line)}`);
+            ctx.setExitCode(1);
+          } else if (imported.verified) printErr(pc.green("kiln test: every imported revision upgrades, downgrades and upgrades again with identical schemas"));
+        }
+        printErr(pc.dim('next: `kiln check` should find nothing to change; then `kiln revision --autogenerate -m "..."` after each schema change'));
+        return;
+      }
       const { init } = await commands.init();
       const result = await init({ url: opts.url, migrations: opts.migrations });
       for (const path of result.created) printErr(`${pc.green("created")} ${path}`);

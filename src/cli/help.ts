@@ -9,6 +9,7 @@ const EXAMPLES: Record<string, string[]> = {
     "kiln init                                   # embedded PostgreSQL (PGlite) in .kiln/db",
     "kiln init --url postgres://app@localhost:5432/app",
     "kiln init --url sqlite://app.db --migrations db/migrations",
+    "kiln init --from drizzle                     # a drizzle-kit project: config, history with downgrades, stamp",
   ],
   revision: [
     'kiln revision --autogenerate -m "add prototypes"',

@@ -59,7 +59,7 @@ export async function loadModels(
   const catalog = modelsToCatalog(modules, config.naming, limit, { indexNamesPerTable: options.indexNamesPerTable });
   if (drizzleExports.length === 0) return { catalog, notes: [] };
   const { readDrizzleModels, mergeCatalogs } = await import("../drizzle/index.js");
-  const drizzle = await readDrizzleModels(drizzleExports, config.models, { dialect: options.dialect });
+  const drizzle = await readDrizzleModels(drizzleExports, config.models, { dialect: options.dialect, casing: config.drizzleCasing });
   return { catalog: mergeCatalogs(catalog, drizzle.catalog), notes: drizzle.notes };
 }
 

@@ -33,6 +33,8 @@ export interface ResolvedConfig {
   versionSchema?: string;
   schemas: string[];
   excludeTables: string[];
+  /** drizzle.config.ts's `casing`, for Drizzle models (undefined: names as declared). */
+  drizzleCasing?: "snake_case" | "camelCase";
   naming: NamingConvention;
   lockTimeoutMs: number;
   statementTimeoutMs: number;
@@ -50,6 +52,7 @@ const KNOWN_KEYS: (keyof KilnConfig)[] = [
   "versionSchema",
   "schemas",
   "excludeTables",
+  "drizzleCasing",
   "naming",
   "lockTimeoutMs",
   "statementTimeoutMs",
@@ -133,6 +136,9 @@ export function validateConfig(value: unknown, file: string): KilnConfig {
   checkStringList(config, "models", file, true);
   checkStringList(config, "schemas", file);
   checkStringList(config, "excludeTables", file);
+  if (config.drizzleCasing !== undefined && config.drizzleCasing !== "snake_case" && config.drizzleCasing !== "camelCase") {
+    throw new KilnError(`${file}: \`drizzleCasing\` must be "snake_case" or "camelCase" (drizzle.config.ts's casing), got ${JSON.stringify(config.drizzleCasing)}`);
+  }
   if (config.naming !== undefined && (typeof config.naming !== "object" || config.naming === null)) {
     throw new KilnError(`${file}: \`naming\` must be an object such as { ck: "ck_%(table)s_%(constraint_name)s" }`);
   }
@@ -180,6 +186,7 @@ export function resolveConfig(
     versionSchema: config.versionSchema,
     schemas: config.schemas ?? [],
     excludeTables: config.excludeTables ?? [],
+    ...(config.drizzleCasing !== undefined ? { drizzleCasing: config.drizzleCasing } : {}),
     naming: config.naming ?? {},
     lockTimeoutMs: config.lockTimeoutMs ?? 5000,
     statementTimeoutMs: config.statementTimeoutMs ?? 0,

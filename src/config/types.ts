@@ -31,6 +31,11 @@ export interface KilnConfig {
   schemas?: string[];
   /** Tables autogenerate ignores (names or schema.name). */
   excludeTables?: string[];
+  /**
+   * Drizzle models: drizzle.config.ts's `casing` ("snake_case" or "camelCase"), the database names
+   * drizzle-kit gives columns declared without one. Written by `kiln init --from drizzle`.
+   */
+  drizzleCasing?: "snake_case" | "camelCase";
   /** Naming convention for constraints and indexes without an explicit name. */
   naming?: NamingConvention;
   /** Per-statement lock wait limit on PostgreSQL, in ms. Default 5000. 0 disables. */

@@ -190,8 +190,11 @@ export async function replayHistory(input: ReplayInput): Promise<ReplayedMigrati
           warnings = warnings.filter((w) => w.kind !== "manualStep");
         }
       }
-      for (const warning of warnings) if (warning.kind !== "dataLoss") notes.push(warning.message);
-      const operations = dialect.addExplicitCasts?.(derived) ?? derived;
+      // A schema this migration created goes with it (compare never drops a schema: models may not list it).
+      const created = after.schemas.filter((name) => !before.schemas.includes(name));
+      const createdNote = (message: string) => created.some((name) => message.startsWith(`schema ${name} exists in the database but not in the models`));
+      for (const warning of warnings) if (warning.kind !== "dataLoss" && !createdNote(warning.message)) notes.push(warning.message);
+      const operations = [...(dialect.addExplicitCasts?.(derived) ?? derived), ...created.map((name) => ({ kind: "dropSchema" as const, name }))];
       const gone = unmodelled(beforeSurvey, before);
       const now = unmodelled(afterSurvey, after);
       for (const [key, object] of now) {

@@ -20,7 +20,8 @@
  * `exhaustive` builds every model table as written instead
  * (canonicalize-each-table.ts): the reference the tests compare this with.
  */
-import { elementExpression, normalizeIndexElement } from "../../catalog/index-elements.js";
+import { elementColumn, elementExpression, normalizeIndexElement } from "../../catalog/index-elements.js";
+import { quoteIdentifier } from "./sql.js";
 import type { Catalog, Column, Index, IndexExpressionElement, Table } from "../../catalog/types.js";
 import { comparable, comparableExpression, setCanonical } from "../../catalog/exact-text.js";
 import { sameIndex } from "../../autogenerate/equality.js";
@@ -263,7 +264,9 @@ function planTable(model: Table, db: Table | undefined, asks: Requests, stats: C
       return;
     }
     const texts = [...index.columns.map(elementExpression).filter((t): t is string => t !== undefined), ...(index.where !== undefined ? [index.where] : [])];
-    const request: SpellRequest = { kind: "index", ...place(...texts), elements: index.columns };
+    // The scratch table needs the index's plain columns too (a partial index on created_at WHERE deleted_at IS NULL).
+    const columnNames = index.columns.map(elementColumn).filter((c): c is string => c !== undefined).map((c) => quoteIdentifier(c));
+    const request: SpellRequest = { kind: "index", ...place(...texts, ...columnNames), elements: index.columns };
     if (index.where !== undefined) request.where = index.where;
     if (index.method !== undefined) request.method = index.method;
     if (index.unique) request.unique = true;
