@@ -194,7 +194,9 @@ export async function replayHistory(input: ReplayInput): Promise<ReplayedMigrati
       const created = after.schemas.filter((name) => !before.schemas.includes(name));
       const createdNote = (message: string) => created.some((name) => message.startsWith(`schema ${name} exists in the database but not in the models`));
       for (const warning of warnings) if (warning.kind !== "dataLoss" && !createdNote(warning.message)) notes.push(warning.message);
-      const operations = [...(dialect.addExplicitCasts?.(derived) ?? derived), ...created.map((name) => ({ kind: "dropSchema" as const, name }))];
+      const operations = [...(dialect.addExplicitCasts?.(derived) ?? derived), ...created
+        .filter((name) => !derived.some((op) => op.kind === "dropSchema" && op.name === name))
+        .map((name) => ({ kind: "dropSchema" as const, name }))];
       const gone = unmodelled(beforeSurvey, before);
       const now = unmodelled(afterSurvey, after);
       for (const [key, object] of now) {
