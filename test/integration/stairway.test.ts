@@ -97,7 +97,10 @@ const NO_DOWNGRADE = revisionSource({
   upgrade: `await op.addColumn("books", "isbn", { type: "varchar(20)" });`,
 });
 
-/** A view is not part of the compared schema: only the second upgrade can notice it was left behind. */
+/**
+ * A view left behind by the downgrade. PostgreSQL models views (issue 12): the schema compared after
+ * the downgrade shows it. MySQL and SQLite do not compare views: only the second upgrade notices.
+ */
 const LEAVES_VIEW = revisionSource({
   revision: "f6f6f6f6f6f6",
   downRevision: "e5e5e5e5e5e5",
@@ -257,6 +260,11 @@ describe.each(targets)("kiln test on $name", (target) => {
       const run = await project.kiln(["test"]);
       expect(run.code).toBe(1);
       expect(run.stdout).toMatch(/^✗ f6f6f6f6f6f6 book titles view/m);
+      if (/PostgreSQL|PGlite/.test(target.name)) {
+        expect(run.stderr).toContain(`downgrade of revision f6f6f6f6f6f6 (${file}) does not restore the schema from before its upgrade`);
+        expect(run.stderr).toContain("+ view book_titles");
+        return;
+      }
       expect(run.stderr).toContain(`second upgrade of revision f6f6f6f6f6f6 (${file}) failed`);
       expect(run.stderr).toMatch(/book_titles/);
       expect(run.stderr).toMatch(/failing statement: CREATE VIEW book_titles/);
