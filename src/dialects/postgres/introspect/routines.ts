@@ -2,7 +2,9 @@
  * Functions and procedures of the schemas read (one query). Left out, and so
  * named by the survey of unmodelled objects instead: aggregates and window
  * functions, C and internal functions, SQL-standard bodies (BEGIN ATOMIC /
- * RETURN, whose text PostgreSQL does not keep), and members of extensions.
+ * RETURN, whose text PostgreSQL does not keep), functions that an unmodelled
+ * object uses (an aggregate's state function, an operator's), and members of
+ * extensions.
  */
 import type { Parallel, Routine, RoutineArgument, Volatility } from "../../../catalog/routines.js";
 import type { Connection } from "../../types.js";
@@ -28,6 +30,15 @@ SELECT n.nspname AS schema, p.proname AS name, p.prokind AS kind, l.lanname AS l
    AND l.lanname NOT IN ('c', 'internal')
    AND p.prosqlbody IS NULL
    AND ${notExtensionMember("pg_proc", "p.oid")}
+   -- A function that an aggregate, operator, cast, operator class, type, language or event trigger uses
+   -- is part of that object, which kiln does not model: left alone with it (and named by the survey).
+   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend u
+                    WHERE u.refclassid = 'pg_catalog.pg_proc'::regclass AND u.refobjid = p.oid
+                      AND (u.classid IN ('pg_catalog.pg_operator'::regclass, 'pg_catalog.pg_cast'::regclass, 'pg_catalog.pg_amproc'::regclass,
+                                         'pg_catalog.pg_type'::regclass, 'pg_catalog.pg_language'::regclass, 'pg_catalog.pg_event_trigger'::regclass,
+                                         'pg_catalog.pg_ts_parser'::regclass, 'pg_catalog.pg_ts_template'::regclass, 'pg_catalog.pg_conversion'::regclass)
+                           OR (u.classid = 'pg_catalog.pg_proc'::regclass
+                               AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc a WHERE a.oid = u.objid AND a.prokind = 'a'))))
  ORDER BY n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)`;
 
 type Row = Record<string, unknown>;
