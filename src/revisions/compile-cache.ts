@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { KILN_VERSION } from "../version.js";
 
 /** Bump when the compile options or the evaluation change. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 let folder: string | null | undefined;
 

@@ -117,6 +117,10 @@ function transformOptions(file: string, format: "esm" | "cjs"): TransformOptions
     keepNames: true,
     ...(format === "cjs" ? { platform: "node" as const } : {}),
     define: Object.fromEntries(FREE_IDENTIFIERS.map((name) => [name, RUNTIME_REFERENCE])),
+    // Tagged templates (sql`...`) as plain calls with a cached strings array: V8 keeps a script's template
+    // objects in one list it walks for each new one, so a models file with 20,000 sql`` sites took seconds
+    // (quadratic; 5,000 varied tables: 8 s -> 0.9 s). The strings, raw strings and per-site identity are kept.
+    supported: { "template-literal": false },
     tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true, alwaysStrict: format === "esm" } },
   };
 }
