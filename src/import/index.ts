@@ -243,11 +243,12 @@ export async function importHistory(options: ImportOptions): Promise<ImportResul
     // A statement PostgreSQL refuses in a transaction (CREATE INDEX CONCURRENTLY): the revision runs statement by statement, journaled.
     const outside = migration.statements.find(needsNoTransaction);
     if (outside) warnings.push(`${migration.file} (revision ${revision}): ${statementHead(outside)} cannot run in a transaction, so the revision says transactional: false (each statement commits on its own; kiln journals them)`);
+    else if (migration.transactional === false) warnings.push(`${migration.file} (revision ${revision}): ${history.kind} runs it outside a transaction (executeInTransaction=false), so the revision says transactional: false`);
     const content = renderRevisionFile({
       revision,
       downRevision: parent,
       message: migration.name,
-      transactional: outside ? false : undefined,
+      transactional: outside || migration.transactional === false ? false : undefined,
       upgradeBody: bodies.upgrade,
       downgradeBody: bodies.downgrade,
       createdAt: when,

@@ -23,6 +23,8 @@ export interface SourceMigration {
   drizzleMillis?: number;
   /** drizzle: the SHA-256 of the file, which its migrator records as hash. */
   drizzleHash?: string;
+  /** The tool was told to run it outside a transaction (Flyway `executeInTransaction=false`). */
+  transactional?: false;
   /** Statements left out of the upgrade (transaction control the file carried itself), with why. */
   skipped?: { statement: string; reason: string }[];
 }

@@ -107,6 +107,8 @@ describe("history readers", () => {
     ]);
     expect(history.warnings.join("\n")).toMatch(/R__views\.sql is a repeatable Flyway migration[\s\S]*notes\.sql does not follow Flyway's naming/);
     expect(() => readFlyway(folder({ "V1__a.sql": "", "V1.0__b.sql": "" }), split)).toThrow(/two V migrations for version 1/);
+    const outside = readFlyway(folder({ "V1__a.sql": "-- flyway:executeInTransaction=false\nVACUUM", "V2__b.sql": "SELECT 1", "V2__b.sql.conf": "executeInTransaction=false\n", "V3__c.sql": "SELECT 3" }), split);
+    expect(outside.migrations.map((m) => m.transactional)).toEqual([false, false, undefined]);
   });
 
   it("sql: natural name order, *.down.sql as the undo of its partner", () => {

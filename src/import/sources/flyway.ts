@@ -5,7 +5,7 @@
  * `R__<description>.sql`. Flyway records applied versions in
  * `flyway_schema_history`.
  */
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { KilnError } from "../../errors.js";
 import type { SourceHistory, SourceMigration } from "../types.js";
@@ -46,11 +46,16 @@ export function readFlyway(folder: string, split: Splitter): SourceHistory {
     .sort(([a], [b]) => compareVersions(a, b))
     .map(([version, { file, description }]) => {
       const undoFile = undo.get(version);
+      const text = readText(join(folder, file), "the Flyway migration");
+      // Script configuration: a `-- flyway:executeInTransaction=false` line, or `<file>.conf` beside it.
+      const conf = existsSync(join(folder, `${file}.conf`)) ? readText(join(folder, `${file}.conf`), "the Flyway script configuration") : "";
+      const outside = /^\s*--\s*flyway:executeInTransaction\s*=\s*false\b/im.test(text) || /^\s*executeInTransaction\s*=\s*false\b/im.test(conf);
       return {
         key: version,
         name: `V${version} ${description}`.trim(),
         file,
-        ...upgradeStatements(split(readText(join(folder, file), "the Flyway migration"))),
+        ...upgradeStatements(split(text)),
+        ...(outside ? { transactional: false as const } : {}),
         ...(undoFile ? { undo: { file: undoFile, statements: upgradeStatements(split(readText(join(folder, undoFile), "the Flyway undo migration"))).statements } } : {}),
       };
     });
