@@ -37,6 +37,7 @@ import { comparePolicies } from "./compare/policies.js";
 import { compareRoutines } from "./compare/routines.js";
 import { compareTriggers } from "./compare/triggers.js";
 import { rebuildViewsOverChangedColumns } from "./compare/views.js";
+import { compareGrants } from "./compare/grants.js";
 import { orderOperations } from "./dependency-order.js";
 import { enumValueRemoval } from "./enum-reversal.js";
 import { columnsComparedOnParent, comparePartitioning, constraintsAfterDetach, partitionColumnWarnings } from "./compare/partitions.js";
@@ -700,7 +701,8 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
     survivors.push({ table: modelTable, kept: keptForeignKeys });
   }
   rebuildDependentForeignKeys(survivors, droppedKeys, diff);
-  comparePolicies(model, database, { add: (phase, ...ops) => diff.plan.add(phase, ...ops), warn: (kind, message) => diff.warn(kind, message) });
+  comparePolicies(model, database, objectDiff);
+  compareGrants(model, database, objectDiff);
   diff.warnings.push(...tableOptionWarnings(model.tables, view.tables));
   diff.warnings.push(...partitionColumnWarnings(view.tables));
 

@@ -1,5 +1,7 @@
 /** Object operations (operations/objects.ts) -> `await op.x(...)` calls of a revision file (pure). */
 import { inputArguments, type Routine } from "../catalog/routines.js";
+import { isGrantOperation } from "../operations/grants.js";
+import { renderGrantCall, summarizeGrantOperation } from "./render-grants.js";
 import type { Sequence } from "../catalog/sequences.js";
 import type { Trigger } from "../catalog/triggers.js";
 import type { ObjectOperation } from "../operations/objects.js";
@@ -66,6 +68,7 @@ export function triggerOptions(trigger: Trigger): Record<string, unknown> {
 export function renderObjectCall(op: ObjectOperation): string[] {
   if (isViewOperation(op)) return renderViewCall(op);
   if (isPolicyOperation(op)) return renderPolicyCall(op);
+  if (isGrantOperation(op)) return renderGrantCall(op);
   switch (op.kind) {
     case "createSequence":
       return [formatCall("createSequence", withOptions([op.sequence.name], sequenceOptions(op.sequence)))];
@@ -132,6 +135,7 @@ function at(schema: string | undefined, name: string): string {
 export function summarizeObjectOperation(op: ObjectOperation): string {
   if (isViewOperation(op)) return summarizeViewOperation(op);
   if (isPolicyOperation(op)) return summarizePolicyOperation(op);
+  if (isGrantOperation(op)) return summarizeGrantOperation(op);
   switch (op.kind) {
     case "createSequence":
       return `+ sequence ${at(op.sequence.schema, op.sequence.name)}`;

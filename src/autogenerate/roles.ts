@@ -5,6 +5,8 @@
  */
 import { policyLabel } from "../catalog/policies.js";
 import type { Operation } from "../operations/types.js";
+import type { Catalog } from "../catalog/types.js";
+import { grantObjectLabel } from "../catalog/grants.js";
 
 /** Keywords that stand for a role without naming one. */
 const ROLE_KEYWORDS = /^(public|current_user|current_role|session_user)$/i;
@@ -16,6 +18,8 @@ export function operationRoles(op: Operation): { role: string; by: string }[] {
       return (op.policy.roles ?? []).map((role) => ({ role, by: `policy ${policyLabel(op.policy)}` }));
     case "alterPolicy":
       return (op.changes.roles ?? []).map((role) => ({ role, by: `policy ${policyLabel(op)}` }));
+    case "grant":
+      return [{ role: op.grantee, by: `the grant on ${grantObjectLabel(op.on)}` }];
     default:
       return [];
   }
@@ -37,4 +41,27 @@ export function missingRoleWarnings(operations: readonly Operation[], roles: rea
     ([role, by]) =>
       `role ${role} does not exist in the database; ${by.join(", ")} ${by.length === 1 ? "names" : "name"} it. kiln does not create roles: create it first (CREATE ROLE ${role} ...), or the upgrade fails.`,
   );
+}
+
+/**
+ * The model's grants as the config's `grants` scopes them: none compared when it is
+ * false (grants declared anyway are named), only the listed roles' when it is a list,
+ * and an empty list when it asks but the models declare none (so the database's are revoked).
+ */
+export function scopeModelGrants(model: Catalog, grants: boolean | string[]): { model: Catalog; warnings: string[] } {
+  const declared = model.grants ?? [];
+  const managed = grants === true ? undefined : new Set(Array.isArray(grants) ? grants : []);
+  if (grants === false || (Array.isArray(grants) && grants.length === 0)) {
+    const { grants: _ignored, ...rest } = model;
+    return {
+      model: rest,
+      warnings: declared.length > 0 ? [`the models declare ${declared.length} grant${declared.length === 1 ? "" : "s"}, which kiln does not compare: set \`grants: true\` (or the roles to manage) in the config to manage them.`] : [],
+    };
+  }
+  const kept = managed ? declared.filter((g) => managed.has(g.grantee)) : declared;
+  const outside = [...new Set(declared.filter((g) => !kept.includes(g)).map((g) => g.grantee))];
+  return {
+    model: { ...model, grants: kept },
+    warnings: outside.length > 0 ? [`the models grant privileges to ${outside.join(", ")}, which the config's \`grants\` does not list: those grants are not compared.`] : [],
+  };
 }

@@ -120,5 +120,13 @@ export function catalogObjects(catalog: Catalog): ObjectRef[] {
       .map((t): ObjectRef => ({ kind: "row-level security", ...(t.schema ? { schema: t.schema } : {}), name: t.name, table: t.name })),
     ...(catalog.routines ?? []).map((r): ObjectRef => ({ kind: r.kind, ...(r.schema ? { schema: r.schema } : {}), name: routineSignature(r) })),
     ...(catalog.triggers ?? []).map((t): ObjectRef => ({ kind: "trigger", ...(t.schema ? { schema: t.schema } : {}), name: t.name, table: t.table })),
+    // Managed grants, named as the survey names a relation's privileges ("table property").
+    ...(catalog.grants ?? [])
+      .filter((g) => g.on.kind !== "schema" && g.on.kind !== "function" && g.on.kind !== "procedure")
+      .map((g): ObjectRef => {
+        const role = g.grantee === "public" ? "PUBLIC" : g.grantee;
+        const name = g.on.column !== undefined ? `privileges on column ${g.on.column} granted to ${role}` : `privileges granted to ${role}`;
+        return { kind: "table property", ...(g.on.schema ? { schema: g.on.schema } : {}), name, table: g.on.name };
+      }),
   ];
 }

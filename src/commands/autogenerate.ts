@@ -3,6 +3,7 @@
  * models its own way (canonicalize), compare, and render upgrade and downgrade.
  * Shared by `kiln revision --autogenerate` and `kiln check`.
  */
+import { scopeModelGrants } from "../autogenerate/roles.js";
 import { existsSync } from "node:fs";
 import { type Catalog, qualifiedName } from "../catalog/types.js";
 import type { DialectName, IdentifierLimit } from "../dialects/types.js";
@@ -103,16 +104,22 @@ export async function diffModelsWithDatabase(
   session: Session,
   renames: RenameDecision[] = [],
 ): Promise<SchemaDiff> {
-  const { catalog: model, notes } = await loadModels(config, session.dialect.identifierLimit ?? null, {
+  const loaded = await loadModels(config, session.dialect.identifierLimit ?? null, {
     indexNamesPerTable: session.dialect.indexNamesPerTable === true,
     dialect: session.dialect.name,
   });
+  // Grants are compared only when the config asks, and only for the roles it names.
+  const scoped = scopeModelGrants(loaded.catalog, config.grants);
+  const model = scoped.model;
+  const notes = [...loaded.notes, ...scoped.warnings];
+  const grants: true | string[] | undefined = config.grants === true ? true : Array.isArray(config.grants) && config.grants.length > 0 ? config.grants : undefined;
   const partitioned = model.tables.find((t) => t.partitionBy || t.partitionOf);
   if (partitioned && !session.dialect.partitioning) throw partitioningUnsupported(session.dialect.name, partitioned);
   const schemas = [...new Set([...config.schemas, ...model.schemas])];
   const scope = {
     schemas: schemas.length > 0 ? schemas : undefined,
     excludeTables: [...config.excludeTables, config.versionTable, config.historyTable, journalTable(config)],
+    ...(grants ? { grants } : {}),
   };
   const introspected = await session.dialect.introspect(session.conn, scope);
   // What the Catalog does not hold: unmodelled objects and the database's dependencies (for the order of drops).

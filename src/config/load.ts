@@ -35,6 +35,8 @@ export interface ResolvedConfig {
   excludeTables: string[];
   /** drizzle.config.ts's `casing`, for Drizzle models (undefined: names as declared). */
   drizzleCasing?: "snake_case" | "camelCase";
+  /** Whose grants are compared: every role's (true), the listed roles', or none (false). */
+  grants: boolean | string[];
   naming: NamingConvention;
   lockTimeoutMs: number;
   statementTimeoutMs: number;
@@ -53,6 +55,7 @@ const KNOWN_KEYS: (keyof KilnConfig)[] = [
   "schemas",
   "excludeTables",
   "drizzleCasing",
+  "grants",
   "naming",
   "lockTimeoutMs",
   "statementTimeoutMs",
@@ -139,6 +142,7 @@ export function validateConfig(value: unknown, file: string): KilnConfig {
   if (config.drizzleCasing !== undefined && config.drizzleCasing !== "snake_case" && config.drizzleCasing !== "camelCase") {
     throw new KilnError(`${file}: \`drizzleCasing\` must be "snake_case" or "camelCase" (drizzle.config.ts's casing), got ${JSON.stringify(config.drizzleCasing)}`);
   }
+  if (config.grants !== undefined && typeof config.grants !== "boolean") checkStringList(config, "grants", file);
   if (config.naming !== undefined && (typeof config.naming !== "object" || config.naming === null)) {
     throw new KilnError(`${file}: \`naming\` must be an object such as { ck: "ck_%(table)s_%(constraint_name)s" }`);
   }
@@ -187,6 +191,7 @@ export function resolveConfig(
     schemas: config.schemas ?? [],
     excludeTables: config.excludeTables ?? [],
     ...(config.drizzleCasing !== undefined ? { drizzleCasing: config.drizzleCasing } : {}),
+    grants: config.grants ?? false,
     naming: config.naming ?? {},
     lockTimeoutMs: config.lockTimeoutMs ?? 5000,
     statementTimeoutMs: config.statementTimeoutMs ?? 0,

@@ -36,6 +36,12 @@ export interface KilnConfig {
    * drizzle-kit gives columns declared without one. Written by `kiln init --from drizzle`.
    */
   drizzleCasing?: "snake_case" | "camelCase";
+  /**
+   * Privileges (GRANT) on the objects kiln models (PostgreSQL): `true` compares every
+   * role's grants (but the owner's own), a list compares only those roles' grants.
+   * Default: grants are not compared. kiln never creates roles.
+   */
+  grants?: boolean | string[];
   /** Naming convention for constraints and indexes without an explicit name. */
   naming?: NamingConvention;
   /** Per-statement lock wait limit on PostgreSQL, in ms. Default 5000. 0 disables. */

@@ -63,6 +63,8 @@ export interface IntrospectOptions {
   excludeTables?: string[];
   /** Keep only tables for which this returns true (applied before reading columns etc. where the dialect can). */
   includeTable?: (schema: string | undefined, name: string) => boolean;
+  /** Read the privileges granted on the objects read (PostgreSQL): of every role but each object's owner (true), or of the listed roles. */
+  grants?: true | string[];
 }
 
 export interface LockOptions {

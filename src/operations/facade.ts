@@ -46,6 +46,7 @@ import {
   type ReplaceViewSpec,
   type ViewSpec,
 } from "./facade-views.js";
+import { grantFromSpec, type GrantTargetSpec } from "./facade-grants.js";
 import { alterPolicyFromSpec, createPolicyFromSpec, type PolicyChangeSpec, type PolicySpec } from "./facade-policies.js";
 import { routineFromSpec, type RoutineSpec, triggerFromSpec, type TriggerSpec } from "./facade-routines.js";
 import { inputArguments } from "../catalog/routines.js";
@@ -542,6 +543,19 @@ export class Op {
 
   dropPolicy(name: string, table: string, options: SchemaOption = {}): Promise<void> {
     return this.push({ kind: "dropPolicy", name, table, ...schemaOption(options) });
+  }
+
+  /**
+   * GRANT privileges ON object TO role (PostgreSQL): `op.grant(["select", "insert"], { table: "documents", schema: "app" }, "app_user")`,
+   * `{ table, column }` for a column, `{ sequence }`, `{ view }`, `{ schema }`; "all" for every privilege of the object. kiln does not create roles.
+   */
+  grant(privileges: string | string[], on: GrantTargetSpec, to: string, options: { withGrantOption?: boolean } = {}): Promise<void> {
+    return this.push(grantFromSpec("grant", privileges, on, to, options));
+  }
+
+  /** REVOKE privileges ON object FROM role; `withGrantOption` says they were held with it, so that the downgrade grants them back so. */
+  revoke(privileges: string | string[], on: GrantTargetSpec, from: string, options: { withGrantOption?: boolean } = {}): Promise<void> {
+    return this.push(grantFromSpec("revoke", privileges, on, from, options));
   }
 
   /** COMMENT ON SEQUENCE | DOMAIN | TYPE (enums and composite types); `null` removes it. */

@@ -23,6 +23,7 @@ import { TRIGGER_OPERATION_KINDS } from "./triggers.js";
 import { describeViewOperation, isViewOperation, VIEW_OPERATION_KINDS, type ViewOperation } from "./views.js";
 
 import { describePolicyOperation, isPolicyOperation, POLICY_OPERATION_KINDS, type PolicyOperation } from "./policies.js";
+import { describeGrantOperation, GRANT_OPERATION_KINDS, isGrantOperation, type GrantOperation } from "./grants.js";
 
 export type ObjectOperation =
   | SequenceOperation
@@ -33,7 +34,8 @@ export type ObjectOperation =
   | ViewOperation
   | PolicyOperation
   | RoutineOperation
-  | TriggerOperation;
+  | TriggerOperation
+  | GrantOperation;
 export type { CommentTarget };
 
 const KINDS: ReadonlySet<string> = new Set([
@@ -46,6 +48,7 @@ const KINDS: ReadonlySet<string> = new Set([
   ...POLICY_OPERATION_KINDS,
   ...ROUTINE_OPERATION_KINDS,
   ...TRIGGER_OPERATION_KINDS,
+  ...GRANT_OPERATION_KINDS,
 ]);
 
 export function isObjectOperation(op: { kind: string }): op is ObjectOperation {
@@ -61,6 +64,7 @@ export function describeObjectOperation(op: ObjectOperation): string {
   // Kinds with a file of their own (operations/<kind>.ts) are entered through their guard.
   if (isViewOperation(op)) return describeViewOperation(op);
   if (isPolicyOperation(op)) return describePolicyOperation(op);
+  if (isGrantOperation(op)) return describeGrantOperation(op);
   switch (op.kind) {
     case "createSequence":
       return `createSequence ${objectLabel(op.sequence.schema, op.sequence.name)}`;
@@ -105,6 +109,9 @@ export function describeObjectOperation(op: ObjectOperation): string {
 
 /** For a database without these object kinds (MySQL, SQLite): a clear refusal at compile time. */
 export function refuseObjectOperation(op: ObjectOperation, database: string): never {
+  if (isGrantOperation(op)) {
+    throw new KilnError(`${describeObjectOperation(op)}: kiln manages grants on PostgreSQL only (${database} has its own privilege system); use op.execute for ${database}'s GRANT.`);
+  }
   if (isPolicyOperation(op)) {
     throw new KilnError(`${describeObjectOperation(op)}: ${database} has no row-level security or policies; this operation works on PostgreSQL only. Remove it from the revision, or guard it with op.dialect.`);
   }

@@ -1,4 +1,5 @@
 /** What each object operation creates, drops and needs (operations/refs.ts, for the dependency order). */
+import { grantOperationRefs, isGrantOperation } from "./grants.js";
 import { type ObjectRef, typeRef } from "../catalog/objects.js";
 import { type Routine, routineSignature } from "../catalog/routines.js";
 import type { ObjectOperation } from "./objects.js";
@@ -59,6 +60,7 @@ function splitTopLevel(text: string): string[] {
 export function objectOperationRefs(op: ObjectOperation, refs: OperationRefs): void {
   if (isViewOperation(op)) return viewOperationRefs(op, refs);
   if (isPolicyOperation(op)) return policyOperationRefs(op, refs);
+  if (isGrantOperation(op)) return grantOperationRefs(op, refs);
   switch (op.kind) {
     case "createSequence": {
       const s = op.sequence;

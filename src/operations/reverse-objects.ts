@@ -1,5 +1,6 @@
 /** The reverse of each object operation (operations/objects.ts). */
 import { inputArguments } from "../catalog/routines.js";
+import { isGrantOperation, reverseGrantOperation } from "./grants.js";
 import { SEQUENCE_OPTION_KEYS, type Sequence } from "../catalog/sequences.js";
 import type { ObjectOperation } from "./objects.js";
 import { isPolicyOperation, reversePolicyOperation } from "./policies.js";
@@ -36,6 +37,7 @@ function reverseAlterSequence(op: AlterSequence): Operation[] {
 export function reverseObjectOperation(op: ObjectOperation): Operation[] {
   if (isViewOperation(op)) return reverseViewOperation(op, (o, reason) => { throw new NotReversibleError(o, reason); });
   if (isPolicyOperation(op)) return reversePolicyOperation(op);
+  if (isGrantOperation(op)) return reverseGrantOperation(op);
   switch (op.kind) {
     case "createSequence":
       return [{ kind: "dropSequence", ...schemaOf(op.sequence.schema), name: op.sequence.name, old: op.sequence }];

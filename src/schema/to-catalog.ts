@@ -31,6 +31,7 @@ import { isIndexKey, type ExclusionBuilder, type ForeignKeyExtra, type IndexBuil
 import { isEnumType } from "./enum.js";
 import { collectModelObjects } from "./objects.js";
 import { collectPolicies } from "./policies.js";
+import { collectGrants } from "./grants.js";
 import { checkIdentifierLength } from "../dialects/identifier-limit.js";
 import type { IdentifierLimit } from "../dialects/types.js";
 import {
@@ -120,6 +121,7 @@ export function modelsToCatalog(
   for (const v of views) if (v.schema !== undefined) schemas.add(v.schema);
 
   const policies = collectPolicies(modules);
+  const grants = collectGrants(modules);
   return {
     schemas: [...schemas].sort(compareText),
     tables: catalogTables.sort(byQualifiedName),
@@ -127,6 +129,7 @@ export function modelsToCatalog(
     ...objects,
     ...(views.length > 0 ? { views } : {}),
     ...(policies.length > 0 ? { policies } : {}),
+    ...(grants ? { grants } : {}),
   };
 }
 

@@ -44,6 +44,8 @@ export interface RoundTripOptions {
   pgliteExtensions?: string[];
   /** Keep the project directory and database for inspection (prints where). */
   keep?: boolean;
+  /** Add the privileges of every relation, column and schema to the snapshots (pg_dump runs with --no-privileges). */
+  privileges?: boolean;
 }
 
 export interface RoundTripStep extends CliResult {
@@ -170,10 +172,30 @@ function quote(identifier: string): string {
   return `"${identifier.replace(/"/g, '""')}"`;
 }
 
-async function snapshot(url: string, target: RoundTripTarget): Promise<string> {
+async function snapshot(url: string, target: RoundTripTarget, privileges = false): Promise<string> {
+  const acl = privileges ? "\n" + (await privilegeLines(url)) + "\n" : "";
   // pg_dump --schema-only leaves out where sequences stand: their setval lines are added.
-  if (target === "server") return (await schemaDump(url)) + "\n" + (await sequenceValueLines(url)) + "\n";
-  return JSON.stringify(await readCatalog(url), null, 2) + "\n";
+  if (target === "server") return (await schemaDump(url)) + "\n" + (await sequenceValueLines(url)) + "\n" + acl;
+  return JSON.stringify(await readCatalog(url), null, 2) + "\n" + acl;
+}
+
+// The ACL of every relation, column and schema of users (kiln's own tables left out), one line each.
+const PRIVILEGES_SQL = `
+SELECT line FROM (
+  SELECT n.nspname || '.' || c.relname || ' ' || c.relacl::text AS line
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.relacl IS NOT NULL AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' AND c.relname !~ '^kiln_'
+  UNION ALL
+  SELECT n.nspname || '.' || c.relname || '.' || a.attname || ' ' || a.attacl::text
+    FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+   WHERE a.attacl IS NOT NULL AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+  UNION ALL
+  SELECT 'schema ' || n.nspname || ' ' || n.nspacl::text FROM pg_catalog.pg_namespace n
+   WHERE n.nspacl IS NOT NULL AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+) l ORDER BY line`;
+
+async function privilegeLines(url: string): Promise<string> {
+  return withConnection(url, async (conn) => (await conn.query(PRIVILEGES_SQL)).rows.map((r) => String(r.line)).join("\n"));
 }
 
 /** A unified diff, "" when the texts are identical. */
@@ -184,7 +206,7 @@ export function lineDiff(before: string, after: string, labels = ["before", "aft
 
 async function roundTripLoaded(url: string, options: RoundTripOptions): Promise<RoundTripResult> {
   const schemas = options.schemas ?? (await userSchemas(url));
-  const before = await snapshot(url, options.target);
+  const before = await snapshot(url, options.target, options.privileges);
   const dataBefore = await tableData(url);
   const config = [`schemas: ${JSON.stringify(schemas)},`, options.extraConfig ?? ""].filter(Boolean).join("\n  ");
   const project = createProject({
@@ -222,7 +244,7 @@ async function roundTripLoaded(url: string, options: RoundTripOptions): Promise<
       if (JSON.stringify(now ?? []) !== JSON.stringify(rows)) result.changedData.push(table);
     }
     if (!(await run(["downgrade", "-1"]))) return result;
-    result.after = await snapshot(url, options.target);
+    result.after = await snapshot(url, options.target, options.privileges);
     result.diff = lineDiff(before, result.after);
     return result;
   } finally {

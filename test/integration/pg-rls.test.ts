@@ -16,7 +16,7 @@ const SQL = readFileSync(new URL("../fixtures/pg/own/rls.sql", import.meta.url),
 const MODELS = readFileSync(new URL("../fixtures/pg/own/rls.models.ts.txt", import.meta.url), "utf8");
 const SCHEMAS = ["public", "rls_app"];
 // The fixture's keys have PostgreSQL's own names.
-const NAMING = `naming: { pk: "%(table)s_pkey", fk: "%(table)s_%(column_0_N)s_fkey" },`;
+const NAMING = `naming: { pk: "%(table)s_pkey", fk: "%(table)s_%(column_0_N)s_fkey" },\ngrants: true,`;
 
 function upgradeBody(revision: string | undefined): string {
   return /async upgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(revision ?? "")?.[1] ?? "";
@@ -24,8 +24,12 @@ function upgradeBody(revision: string | undefined): string {
 
 describe.each(pgRoundTripTargets())("row-level security round trip on %s", (target) => {
   it("drops every policy and switch, and the downgrade restores them exactly", async () => {
-    const result = await pgRoundTrip({ sql: SQL, target });
+    const result = await pgRoundTrip({ sql: SQL, target, extraConfig: "grants: true,", privileges: true });
     expect(result.failed, describeRoundTrip(result)).toBeUndefined();
+    expect(result.before).toContain("rls_app.tenants {");
+    // Grants go before their objects and come back after them.
+    expect(upgradeBody(result.revision), result.revision).toMatch(/await op\.revoke\(\["select"\], \{ table: "tenants", schema: "rls_app" \}, "kiln_rls_reader", \{\s*withGrantOption: true,?\s*\}\);/);
+    expect(result.revision).toContain('await op.grant(["update"], { table: "documents", schema: "rls_app", column: "body" }, "kiln_rls_reader");');
     const upgrade = upgradeBody(result.revision);
     expect(upgrade).toContain('await op.noForceRowLevelSecurity("settings", { schema: "rls_app" });');
     expect(upgrade).toContain('await op.disableRowLevelSecurity("audit");');
@@ -66,12 +70,13 @@ describe.each(pgRoundTripTargets().filter((t) => t === "server"))("one changed p
       /^\s*await op\.alterPolicy\("published_read", "documents", \{\s*schema: "rls_app",\s*using: "published AND body IS NOT NULL",?\s*\}\);$/,
     ],
     ["a policy's roles", `to: "kiln_rls_writer",\n  withCheck`, `to: ["kiln_rls_writer", "kiln_rls_reader"],\n  withCheck`, /^\s*await op\.alterPolicy\("insert_known_tenant", "documents", \{\s*schema: "rls_app",\s*to: \["kiln_rls_reader", "kiln_rls_writer"\],?\s*\}\);$/],
+    ["a grant", `grant(["select", "insert", "update"], documents`, `grant(["select", "update"], documents`, /^\s*await op\.revoke\(\["insert"\], \{ table: "documents", schema: "rls_app" \}, "kiln_rls_writer"\);$/],
     ["FORCE switched off", `rowLevelSecurity: "force"`, "rowLevelSecurity: true", /^\s*await op\.noForceRowLevelSecurity\("documents", \{ schema: "rls_app" \}\);$/],
     ["permissive to restrictive (drop and create)", "table: audit, to:", `table: audit, as: "restrictive", to:`, /dropPolicy\("audit_writer", "audit"\);\n\s*await op\.createPolicy\("audit_writer", "audit", \{\n?\s*as: "restrictive"/],
   ];
   it.each(changes)("%s: exactly that change, and its downgrade restores the dump", async (_what, from, to, expected) => {
     expect(MODELS).toContain(from);
-    const result = await pgRoundTrip({ sql: SQL, target, models: MODELS.replace(from, to), schemas: SCHEMAS, extraConfig: NAMING });
+    const result = await pgRoundTrip({ sql: SQL, target, models: MODELS.replace(from, to), schemas: SCHEMAS, extraConfig: NAMING, privileges: true });
     expect(result.failed, describeRoundTrip(result)).toBeUndefined();
     const upgrade = upgradeBody(result.revision);
     expect(upgrade, result.revision).toMatch(expected);

@@ -33,6 +33,7 @@ import { readViews } from "./introspect/views.js";
 import { readPolicies } from "./introspect/policies.js";
 import { readRoutines } from "./introspect/routines.js";
 import { readTriggers } from "./introspect/triggers.js";
+import { readGrants } from "./introspect/grants.js";
 import { setCanonical } from "../../catalog/exact-text.js";
 import {
   checkDefinitionText,
@@ -57,6 +58,7 @@ export async function introspectPostgres(conn: Connection, options: PostgresIntr
     schemas: options.schemas,
     excludeTables: [...(options.kilnTables ?? DEFAULT_KILN_TABLES), ...(options.excludeTables ?? [])],
     includeTable: options.includeTable,
+    ...(options.grants ? { grants: options.grants } : {}),
     schemaAlias: (schema) => (schema === DEFAULT_SCHEMA ? undefined : schema),
   });
 }
@@ -70,6 +72,8 @@ export interface CatalogScope {
   includeTable?: (schema: string | undefined, name: string) => boolean;
   /** The Catalog name of a database schema (undefined for the default one). */
   schemaAlias: (schema: string) => string | undefined;
+  /** Read the privileges granted (IntrospectOptions.grants). */
+  grants?: true | string[];
   /** Applied to printed SQL text (types, defaults, expressions) after normalization. */
   rewriteText?: (text: string) => string;
 }
@@ -347,6 +351,8 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     ...(policies.length > 0 ? { policies } : {}),
     ...(routines.length > 0 ? { routines } : {}),
     ...(triggers.length > 0 ? { triggers } : {}),
+    // Only when the config asks: an empty list then means "no grants" (compared), absent means "not compared".
+    ...(scope.grants ? { grants: await readGrants(conn, schemaNames, scope.excludeTables, alias, scope.grants) } : {}),
   };
 }
 

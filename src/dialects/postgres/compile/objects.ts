@@ -1,4 +1,6 @@
 /** Object operations (operations/objects.ts) -> PostgreSQL statements (pure). */
+import { isGrantOperation } from "../../../operations/grants.js";
+import { compileGrantOperation } from "./grants.js";
 import type { ObjectOperation } from "../../../operations/objects.js";
 import type { Statement } from "../../../operations/types.js";
 import { quoteIdentifier, quoteLiteral, tableName } from "../sql.js";
@@ -15,6 +17,7 @@ import { createTrigger, dropTrigger } from "./triggers.js";
 export function compileObjectOperation(op: ObjectOperation): Statement[] {
   if (isViewOperation(op)) return compileViewOperation(op);
   if (isPolicyOperation(op)) return compilePolicyOperation(op);
+  if (isGrantOperation(op)) return compileGrantOperation(op);
   switch (op.kind) {
     case "createSequence":
       return createSequence(op);

@@ -129,7 +129,19 @@ SELECT c.oid, 'statistics target ' || a.attstattarget || ' of column ' || a.attn
 UNION ALL
 SELECT i.indrelid, 'statistics target ' || a.attstattarget || ' of column ' || a.attnum || ' of index ' || ic.relname
   FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_index i ON i.indexrelid = a.attrelid JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
- WHERE a.attnum > 0 AND a.attstattarget IS NOT NULL AND a.attstattarget <> -1`;
+ WHERE a.attnum > 0 AND a.attstattarget IS NOT NULL AND a.attstattarget <> -1
+UNION ALL
+-- Privileges granted to roles other than the owner (a table dropped and created again has none of them):
+-- named per role, as catalog/objects.ts names the grants kiln manages.
+SELECT c.oid, 'privileges granted to ' || CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(x.grantee)::text END
+  FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) x
+ WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relacl IS NOT NULL AND x.grantee <> c.relowner
+ GROUP BY c.oid, x.grantee
+UNION ALL
+SELECT c.oid, 'privileges on column ' || a.attname || ' granted to ' || CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(x.grantee)::text END
+  FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid, pg_catalog.aclexplode(a.attacl) x
+ WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL AND x.grantee <> c.relowner
+ GROUP BY c.oid, a.attname, x.grantee`;
 
 /**
  * $1: the compared schemas; $2: tables to leave out (bare or schema.name: kiln's

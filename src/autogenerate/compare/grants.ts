@@ -1,0 +1,46 @@
+/**
+ * Compare privileges (catalog/grants.ts), when the config asks for them: both
+ * Catalogs then hold the grants of the managed roles (`grants` absent on either
+ * side: not compared). Revokes go first (phase dropPolicies: before the object
+ * goes, so that the downgrade grants them back once it is there again), grants
+ * last (phase createPolicies). A privilege whose GRANT OPTION changes is revoked
+ * and granted again.
+ */
+import { grantKey, type Grant } from "../../catalog/grants.js";
+import type { Catalog } from "../../catalog/types.js";
+import type { Operation } from "../../operations/types.js";
+import { byName } from "../order.js";
+import type { ObjectDiff } from "./objects.js";
+
+function split(grant: Grant | undefined): Map<string, boolean> {
+  const option = new Set(grant?.withGrantOption ?? []);
+  return new Map((grant?.privileges ?? []).map((p) => [p, option.has(p)]));
+}
+
+export function compareGrants(model: Catalog, database: Catalog, diff: ObjectDiff): void {
+  if (!model.grants || !database.grants) return;
+  const wanted = new Map(model.grants.map((g) => [grantKey(g), g]));
+  const present = new Map(database.grants.map((g) => [grantKey(g), g]));
+  const keys = [...new Set([...present.keys(), ...wanted.keys()])].sort(byName((k: string) => k));
+  for (const key of keys) {
+    const want = split(wanted.get(key));
+    const have = split(present.get(key));
+    const { on, grantee } = (wanted.get(key) ?? present.get(key))!;
+    const revoke = [...have].filter(([p, option]) => want.get(p) !== option);
+    const grant = [...want].filter(([p, option]) => have.get(p) !== option);
+    for (const option of [true, false]) {
+      const privileges = revoke.filter(([, o]) => o === option).map(([p]) => p);
+      if (privileges.length > 0) {
+        const op: Operation = { kind: "revoke", on: { ...on }, grantee, privileges, ...(option ? { withGrantOption: true } : {}) };
+        diff.add("dropPolicies", op);
+      }
+    }
+    for (const option of [false, true]) {
+      const privileges = grant.filter(([, o]) => o === option).map(([p]) => p);
+      if (privileges.length > 0) {
+        const op: Operation = { kind: "grant", on: { ...on }, grantee, privileges, ...(option ? { withGrantOption: true } : {}) };
+        diff.add("createPolicies", op);
+      }
+    }
+  }
+}
