@@ -21,20 +21,22 @@ export function compareGrants(model: Catalog, database: Catalog, diff: ObjectDif
   if (!model.grants || !database.grants) return;
   const wanted = new Map(model.grants.map((g) => [grantKey(g), g]));
   const present = new Map(database.grants.map((g) => [grantKey(g), g]));
-  const keys = [...new Set([...present.keys(), ...wanted.keys()])].sort(byName((k: string) => k));
+  // The database's grants in the order of each object's ACL (introspect/grants.ts); the revokes go in the
+  // opposite order, so that the downgrade grants them back as they were granted.
+  const keys = [...new Set([...present.keys(), ...[...wanted.keys()].sort(byName((k: string) => k))])];
+  const revokes: Operation[][] = [];
   for (const key of keys) {
     const want = split(wanted.get(key));
     const have = split(present.get(key));
     const { on, grantee } = (wanted.get(key) ?? present.get(key))!;
     const revoke = [...have].filter(([p, option]) => want.get(p) !== option);
     const grant = [...want].filter(([p, option]) => have.get(p) !== option);
-    for (const option of [true, false]) {
+    const revoking: Operation[] = [];
+    for (const option of [false, true]) {
       const privileges = revoke.filter(([, o]) => o === option).map(([p]) => p);
-      if (privileges.length > 0) {
-        const op: Operation = { kind: "revoke", on: { ...on }, grantee, privileges, ...(option ? { withGrantOption: true } : {}) };
-        diff.add("dropPolicies", op);
-      }
+      if (privileges.length > 0) revoking.unshift({ kind: "revoke", on: { ...on }, grantee, privileges, ...(option ? { withGrantOption: true } : {}) });
     }
+    revokes.unshift(revoking);
     for (const option of [false, true]) {
       const privileges = grant.filter(([, o]) => o === option).map(([p]) => p);
       if (privileges.length > 0) {
@@ -43,4 +45,5 @@ export function compareGrants(model: Catalog, database: Catalog, diff: ObjectDif
       }
     }
   }
+  diff.add("dropPolicies", ...revokes.flat());
 }

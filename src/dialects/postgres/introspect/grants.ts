@@ -3,7 +3,10 @@
  * when the config asks (`grants`): tables, views, materialized views and
  * sequences (pg_class.relacl), their columns (pg_attribute.attacl) and the
  * schemas (pg_namespace.nspacl), through aclexplode. The owner's own
- * privileges are not grants. One query.
+ * privileges are not grants. One query. The grants of one object come in the
+ * order of its ACL (the order they were granted), so that a revision that
+ * revokes them can grant them back in that order (the ACL, and pg_dump's GRANT
+ * lines, come out identical).
  *
  * A kind of object the other readers add (functions: pg_proc.proacl) plugs in
  * with one more branch of the UNION and its kind in catalog/grants.ts.
@@ -39,12 +42,13 @@ WITH objects AS (
 )
 SELECT COALESCE(json_agg(json_build_object('kind', g.kind, 'schema', g.schema, 'name', g.name, 'column', g.column_name,
                                            'grantee', g.grantee, 'privileges', g.privileges, 'grantable', g.grantable)
-                         ORDER BY g.kind, g.schema, g.name, g.column_name, g.grantee), '[]')::text AS grants
+                         ORDER BY g.kind, g.schema, g.name, g.column_name, g.position), '[]')::text AS grants
   FROM (SELECT o.kind, o.schema, o.name, o.column_name,
                CASE WHEN x.grantee = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(x.grantee)::text END AS grantee,
                array_agg(x.privilege_type::text) AS privileges,
-               array_agg(x.privilege_type::text) FILTER (WHERE x.is_grantable) AS grantable
-          FROM objects o, pg_catalog.aclexplode(o.acl) x
+               array_agg(x.privilege_type::text) FILTER (WHERE x.is_grantable) AS grantable,
+               min(x.position) AS position
+          FROM objects o, pg_catalog.aclexplode(o.acl) WITH ORDINALITY AS x(grantor, grantee, privilege_type, is_grantable, position)
          WHERE x.grantee <> o.owner
          GROUP BY 1, 2, 3, 4, 5) g
  WHERE $3::text[] IS NULL OR g.grantee = ANY($3::text[])`;
