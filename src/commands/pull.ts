@@ -101,8 +101,8 @@ async function pullConfig(options: PullOptions, cwd: string): Promise<{ config: 
 
 function defaultOut(config: ResolvedConfig, exists: boolean, split: Split): string {
   const configured = exists && config.models.length === 1 ? config.models[0]! : undefined;
+  if (split !== "none" && exists && config.models.length > 1) return dirname(config.models[0]!);
   if (split === "none") return configured ?? join(config.rootDir, "src", "db", "schema.ts");
-  if (configured && configured.endsWith("index.ts")) return dirname(configured);
   return join(config.rootDir, "src", "db", "schema");
 }
 
@@ -192,8 +192,10 @@ export async function pull(options: PullOptions = {}): Promise<PullResult> {
 
     // The config: the naming convention, the models, the schemas, other tools' tables.
     const excluded = inCatalog.map((v) => (v.schema !== undefined ? `${v.schema}.${v.table}` : v.table));
+    // Split models are listed file by file: kiln loads each one (an index's `export *` does not load in a CommonJS package).
+    const modelFiles = split === "none" ? [entry] : files.filter((f) => f !== entry);
     const settings: PulledSettings = {
-      models: configPath(dirname(configFile), entry),
+      models: modelFiles.length === 1 ? configPath(dirname(configFile), modelFiles[0]!) : modelFiles.map((f) => configPath(dirname(configFile), f)),
       naming,
       schemas: catalog.schemas.length > 0 ? [...new Set([...config.schemas, ...catalog.schemas])] : undefined,
       excludeTables: [...new Set([...config.excludeTables, ...excluded])],

@@ -86,6 +86,24 @@ describe("kiln pull on SQLite", () => {
     });
   }
 
+  it("--split table: one file per table, each listed in the config, and check exit 0", { timeout: 120_000 }, async () => {
+    const dir = tempDir("kiln-pull-split-");
+    const loaded = join(dir.path, "loaded.db");
+    let project: Awaited<ReturnType<typeof pullInto>> | undefined;
+    try {
+      loadSqlite(loaded, readFileSync(join(FIXTURES, "sqlite", "sakila.sql"), "utf8"));
+      project = await pullInto(`sqlite://${loaded}`, ["--split", "table"]);
+      expect(project.pull.code, project.pull.stderr).toBe(0);
+      expect(project.read("src/db/schema/filmActor.ts")).toContain('import { actor } from "./actor.js";');
+      expect(project.read("kiln.config.ts")).toContain('"src/db/schema/filmActor.ts"');
+      const check = await checkPulled(project);
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+    } finally {
+      project?.remove();
+      dir.remove();
+    }
+  });
+
   it("--baseline writes a first revision, stamps the database at it, and builds the same schema", { timeout: 120_000 }, async () => {
     const dir = tempDir("kiln-pull-baseline-");
     const loaded = join(dir.path, "loaded.db");
