@@ -3,7 +3,7 @@
  * triggers (those behind foreign keys) are parts of their constraint, never
  * listed here.
  */
-import type { Deferrable } from "./types.js";
+import type { Canonical, Deferrable } from "./types.js";
 
 export type TriggerTiming = "before" | "after" | "instead of";
 
@@ -35,6 +35,8 @@ export interface Trigger {
   /** ALTER TABLE ... DISABLE TRIGGER / ENABLE REPLICA / ENABLE ALWAYS; absent: enabled (origin). */
   enabled?: "disabled" | "replica" | "always";
   comment?: string;
+  /** The model's WHEN as PostgreSQL spells it (canonicalize), for comparison only (EXACT TEXT in types.ts). */
+  canonical?: Canonical<"when">;
 }
 
 const EVENT_ORDER = ["insert", "delete", "update", "truncate"] as const;

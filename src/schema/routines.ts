@@ -168,7 +168,7 @@ export interface TriggerOptions {
   events: (TriggerEventSpec | { update: readonly (string | { readonly name: string })[] })[];
   /** Default `row`. */
   forEach?: "row" | "statement";
-  /** WHEN condition: write it as PostgreSQL prints it (`(new.status IS DISTINCT FROM old.status)`); case and spacing do not matter. */
+  /** WHEN condition (`OLD.status IS DISTINCT FROM NEW.status`): compared as PostgreSQL spells it. */
   when?: string | SqlFragment;
   /** The trigger function: a func() of the models, or its name. */
   function: RoutineObject | string | { schema?: string; name: string };

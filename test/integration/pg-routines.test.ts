@@ -60,8 +60,8 @@ describe.each(pgRoundTripTargets())("one changed routine or trigger on %s", (tar
     },
     {
       what: "a trigger's WHEN",
-      edits: [["(new.amount >= (0)::numeric)", "(new.amount > (0)::numeric)"]],
-      upgrade: [/^\s*await op\.dropTrigger\("tickets_state_change", "tickets", \{ schema: "routines_app" \}\);/, /^\s*await op\.createTrigger\("tickets_state_change", "tickets", \{[\s\S]*when: "\(old\.state IS DISTINCT FROM new\.state\) AND \(new\.amount > \(0\)::numeric\)"/],
+      edits: [["NEW.amount >= 0", "NEW.amount > 0"]],
+      upgrade: [/^\s*await op\.dropTrigger\("tickets_state_change", "tickets", \{ schema: "routines_app" \}\);/, /^\s*await op\.createTrigger\("tickets_state_change", "tickets", \{[\s\S]*when: "OLD\.state IS DISTINCT FROM NEW\.state AND NEW\.amount > 0"/],
       downgrade: /when: "\(old\.state IS DISTINCT FROM new\.state\) AND \(new\.amount >= \(0\)::numeric\)"/,
     },
     {

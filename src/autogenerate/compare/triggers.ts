@@ -1,10 +1,12 @@
 /**
  * Compare triggers (catalog/triggers.ts), matched by schema, table and name.
  * Any change drops the trigger and creates it again (as does a change of the
- * function it runs that drops that function). WHEN conditions compare as
- * PostgreSQL prints them, ignoring case and spacing outside quotes and the
- * parentheses around the whole condition.
+ * function it runs that drops that function). WHEN conditions compare through
+ * their canonical form (PostgreSQL's spelling of the model's text, from
+ * canonicalize), ignoring case and spacing outside quotes and the parentheses
+ * around the whole condition.
  */
+import { comparable, withoutCanonical } from "../../catalog/exact-text.js";
 import type { Catalog } from "../../catalog/types.js";
 import type { Trigger } from "../../catalog/triggers.js";
 import { sortTriggerEvents } from "../../catalog/triggers.js";
@@ -42,12 +44,12 @@ function enclosed(text: string): boolean {
   return depth === 0;
 }
 
-function comparable(trigger: Trigger): unknown {
+function comparableTrigger(trigger: Trigger): unknown {
   return {
     timing: trigger.timing,
     events: sortTriggerEvents(trigger.events).map((e) => [e.event, [...(e.columns ?? [])].sort()]),
     forEach: trigger.forEach,
-    when: whenKey(trigger.when) ?? null,
+    when: whenKey(comparable(trigger, "when")) ?? null,
     function: triggerFunctionKey(trigger.function),
     args: trigger.args ?? [],
     constraint: trigger.constraint ? { deferrable: trigger.constraint.deferrable ?? null, from: trigger.constraint.from ?? null } : null,
@@ -58,7 +60,7 @@ function comparable(trigger: Trigger): unknown {
 }
 
 export function sameTrigger(a: Trigger, b: Trigger): boolean {
-  return JSON.stringify(comparable(a)) === JSON.stringify(comparable(b));
+  return JSON.stringify(comparableTrigger(a)) === JSON.stringify(comparableTrigger(b));
 }
 
 /** `rebuiltFunctions`: functions (triggerFunctionKey) the revision drops and creates again: their triggers go and come back with them. */
@@ -72,7 +74,7 @@ export function compareTriggers(model: Catalog, database: Catalog, diff: ObjectD
     const existing = databaseByKey.get(triggerKey(trigger));
     if (existing && sameTrigger(trigger, existing) && !rebuiltFunctions.has(triggerFunctionKey(existing.function))) continue;
     if (existing) drop(existing);
-    diff.add("createTriggers", { kind: "createTrigger", trigger: structuredClone(trigger) });
+    diff.add("createTriggers", { kind: "createTrigger", trigger: withoutCanonical(trigger) });
   }
   for (const trigger of sorted(database.triggers ?? [])) if (!modelKeys.has(triggerKey(trigger))) drop(trigger);
 }

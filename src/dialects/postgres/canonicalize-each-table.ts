@@ -34,6 +34,8 @@ import { normalizeExpression, stripEnclosingParens, unifyCurrentTimestamp } from
 import { builtDefault, groupByShape, indexNeedsSpelling, type ShapeGroup } from "./shapes.js";
 import { indexElementSql } from "./compile/indexes.js";
 import { createPolicySql } from "./compile/policies.js";
+import { triggerSql } from "./compile/triggers.js";
+import type { Trigger } from "../../catalog/triggers.js";
 import type { Policy } from "../../catalog/policies.js";
 import { quoteIdentifier as quoteIdent, quoteString as quoteText } from "./sql.js";
 import { mergeViewSpellings, scratchViewStatements, tablesUsedByViews } from "./canonicalize-views.js";
@@ -49,6 +51,8 @@ interface ScratchPlan {
   views: string[];
   /** CREATE POLICY on the scratch tables, after all of them (a policy may read other tables); by position in catalog.policies. */
   policies: (string | undefined)[];
+  /** A trigger function, then CREATE TRIGGER kiln_trg_<i> for each trigger with a WHEN condition (by position in catalog.triggers). */
+  triggers: string[];
 }
 
 interface TablePlan {
@@ -79,7 +83,7 @@ export async function canonicalizeEachTable(conn: Connection, catalog: Catalog, 
   const exhaustive = options.exhaustive === true;
   // A table a view or a policy may use is built under its own name, for the view or policy to find it.
   const usedByViews = tablesUsedByViews(catalog);
-  const hasPolicies = (catalog.policies?.length ?? 0) > 0;
+  const hasPolicies = (catalog.policies?.length ?? 0) > 0 || (catalog.triggers ?? []).some((t) => t.when !== undefined);
   const groups = exhaustive || hasPolicies
     ? catalog.tables.map((t) => ({ representative: t, members: [t] }))
     : [...groupByShape(catalog.tables.filter((t) => !usedByViews.has(t))), ...catalog.tables.filter((t) => usedByViews.has(t)).map((t) => ({ representative: t, members: [t] }))];
@@ -123,7 +127,7 @@ async function quotedSchemaNames(conn: Connection, modelSchemas: string[]): Prom
 /** Run the scratch DDL; pieces PostgreSQL rejects are left out (they keep the model's spelling). */
 async function createScratch(conn: Connection, plan: ScratchPlan): Promise<void> {
   const policies = plan.policies.filter((p): p is string => p !== undefined);
-  const batch = [...plan.setup, ...plan.enums, ...plan.tables.flatMap((t) => t.whole), ...plan.views, ...policies];
+  const batch = [...plan.setup, ...plan.enums, ...plan.tables.flatMap((t) => t.whole), ...plan.views, ...policies, ...plan.triggers];
   try {
     await conn.query(batch.join(";\n"));
     return;
@@ -148,6 +152,7 @@ async function createScratch(conn: Connection, plan: ScratchPlan): Promise<void>
     pending = failed;
   }
   for (const policy of policies) await tryStatements(conn, [policy]);
+  for (const trigger of plan.triggers) await tryStatements(conn, [trigger]);
 }
 
 /** Run statements under a savepoint; on error undo them and report false. */
@@ -256,7 +261,15 @@ export function planScratch(catalog: Catalog, prefix: string, options: { allInde
     if (!tableKeys.has(qualifiedName({ schema: p.schema, name: p.table }))) return undefined;
     return createPolicySql({ ...p, name: `kiln_pol_${i}`, roles: [], schema: scratchFor(p.schema) });
   });
-  return { scratchSchemas, setup, enums, tables, views, policies };
+  // WHEN conditions: each on a scratch trigger of its table, running a do-nothing function (only the text is wanted).
+  const triggerFunction = `${quoteIdent(scratchFor(undefined))}.kiln_trg_fn`;
+  const triggerStatements = (catalog.triggers ?? []).flatMap((t, i) => {
+    if (t.when === undefined || !tableKeys.has(qualifiedName({ schema: t.schema, name: t.table }))) return [];
+    const { comment: _c, enabled: _e, canonical: _k, ...rest } = t;
+    return [triggerSql({ ...rest, name: `kiln_trg_${i}`, schema: scratchFor(t.schema), function: { schema: scratchFor(undefined), name: "kiln_trg_fn" }, args: [] })];
+  });
+  const triggers = triggerStatements.length === 0 ? [] : [`CREATE FUNCTION ${triggerFunction}() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'`, ...triggerStatements];
+  return { scratchSchemas, setup, enums, tables, views, policies, triggers };
 }
 
 // ---------------------------------------------------------------- merging (pure)
@@ -281,7 +294,20 @@ function mergeSpellings(model: Catalog, plan: ScratchPlan, groups: ShapeGroup[],
   const views = model.views ? { views: mergeViewSpellings(model.views, scratch.views) } : {};
   const merged: Catalog = { ...structuredClone(model), schemas: [...model.schemas], tables, enums: structuredClone(model.enums), ...views };
   if (merged.policies) merged.policies = mergePolicies(merged.policies, plan, scratch);
+  if (merged.triggers) merged.triggers = mergeTriggers(merged.triggers, scratch);
   return merged;
+}
+
+/** Each trigger's WHEN gets PostgreSQL's spelling as its canonical form (where it was built). */
+function mergeTriggers(triggers: Trigger[], scratch: Catalog): Trigger[] {
+  const spelled = new Map((scratch.triggers ?? []).map((t) => [`${t.schema ?? ""}\u0000${t.table}\u0000${t.name}`, t]));
+  return triggers.map((trigger, i) => {
+    const out = { ...trigger };
+    if (out.when === undefined) return out;
+    const found = spelled.get(`${trigger.schema === DEFAULT_SCHEMA ? "" : (trigger.schema ?? "")}\u0000${trigger.table}\u0000kiln_trg_${i}`);
+    if (found?.when !== undefined) setCanonical(out, "when", found.when);
+    return out;
+  });
 }
 
 /** Each policy's USING and WITH CHECK get PostgreSQL's spelling as their canonical form (or the text rules, where it was not built). */

@@ -62,8 +62,11 @@ export async function canonicalizePostgres(conn: Connection, catalog: Catalog, o
   // the one-table-per-table path: they need those tables whole, which batching expressions does not give.
   const usedByViews = tablesUsedByViews(catalog);
   const policyTables = new Set(policies.map((p) => tableKey({ schema: p.schema, name: p.table })));
+  // Triggers' WHEN conditions too (spelled on scratch triggers of their tables).
+  const triggers = (catalog.triggers ?? []).filter((t) => t.when !== undefined);
+  for (const t of triggers) policyTables.add(tableKey({ schema: t.schema, name: t.table }));
   const each =
-    views.length === 0 && policies.length === 0
+    views.length === 0 && policies.length === 0 && triggers.length === 0
       ? undefined
       : await canonicalizeEachTable(conn, { ...catalog, tables: catalog.tables.filter((t) => usedByViews.has(t) || policyTables.has(tableKey(t))) });
 
@@ -78,6 +81,7 @@ export async function canonicalizePostgres(conn: Connection, catalog: Catalog, o
   const out = { ...structuredClone(rest), tables } as Catalog;
   if (each?.views) out.views = each.views;
   if (each?.policies) out.policies = each.policies;
+  if (each?.triggers) out.triggers = each.triggers;
   return out;
 }
 
