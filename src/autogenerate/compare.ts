@@ -38,6 +38,8 @@ import { compareRoutines } from "./compare/routines.js";
 import { compareTriggers } from "./compare/triggers.js";
 import { rebuildViewsOverChangedColumns } from "./compare/views.js";
 import { compareGrants } from "./compare/grants.js";
+import { compareTableStorage, indexStatisticsChanges } from "./compare/table-storage.js";
+import { splitClusterOn } from "../operations/table-storage.js";
 import { orderOperations } from "./dependency-order.js";
 import { enumValueRemoval } from "./enum-reversal.js";
 import { columnsComparedOnParent, comparePartitioning, constraintsAfterDetach, partitionColumnWarnings } from "./compare/partitions.js";
@@ -67,7 +69,16 @@ class DiffBuilder {
   /** Every constraint and index name in sight: generated names must not collide (PostgreSQL index names are schema-wide). */
   readonly takenNames = new Set<string>();
 
-  constructor(readonly dropUnnamed: boolean) {}
+  constructor(
+    readonly dropUnnamed: boolean,
+    readonly commentsInPlace = false,
+  ) {}
+
+  /** `same`, or `same` but for the comment when comments change in place (then a kept pair may differ in its comment). */
+  matching<T extends { comment?: string }>(same: (a: T, b: T) => boolean): (a: T, b: T) => boolean {
+    if (!this.commentsInPlace) return same;
+    return (a, b) => same(withoutComment(a), withoutComment(b));
+  }
 
   warn(kind: DiffWarning["kind"], message: string): void {
     this.warnings.push({ kind, message });
@@ -78,6 +89,24 @@ class DiffBuilder {
     this.takenNames.add(name);
     return name;
   }
+}
+
+function withoutComment<T extends { comment?: string }>(item: T): T {
+  if (item.comment === undefined) return item;
+  const { comment: _comment, ...rest } = item;
+  return rest as T;
+}
+
+/** COMMENT ON INDEX / CONSTRAINT for a kept pair whose comments differ; none when they agree. */
+function commentChange(
+  table: Table,
+  target: "index" | "constraint",
+  name: string | undefined,
+  model: { comment?: string },
+  database: { comment?: string },
+): Operation[] {
+  if (name === undefined || (model.comment ?? null) === (database.comment ?? null)) return [];
+  return [withSchema(table.schema, { kind: "setComment" as const, target, table: table.name, name, comment: model.comment ?? null, existing: database.comment ?? null })];
 }
 
 function label(schema: string | undefined, name: string): string {
@@ -480,13 +509,24 @@ type DroppedKeys = Map<string, string[][]>;
 
 interface TableConstraintResult {
   keptForeignKeys: { model: ForeignKey; database: ForeignKey }[];
+  names: IndexNames;
 }
 
-function comparePrimaryKey(modelTable: Table, databaseTable: Table, diff: DiffBuilder, droppedKeys: string[][]): void {
+/** Index and key-constraint names of one table that a revision creates or drops (for its clustering index). */
+interface IndexNames {
+  createdIndexes: Set<string>;
+  createdKeys: Set<string>;
+  dropped: Set<string>;
+}
+
+function comparePrimaryKey(modelTable: Table, databaseTable: Table, diff: DiffBuilder, droppedKeys: string[][], names: IndexNames): void {
   const ref = withSchema(modelTable.schema, { table: modelTable.name });
   const wanted = modelTable.primaryKey;
   const existing = databaseTable.primaryKey;
-  if (wanted && existing && samePrimaryKeyColumns(wanted, existing) && sameConstraintOptions(wanted, existing) && sameKeyIndexOptions(wanted, existing) && (wanted.name === undefined || existing.name === undefined || wanted.name === existing.name)) return;
+  if (wanted && existing && samePrimaryKeyColumns(wanted, existing) && diff.matching(sameConstraintOptions)(wanted, existing) && sameKeyIndexOptions(wanted, existing) && (wanted.name === undefined || existing.name === undefined || wanted.name === existing.name)) {
+    diff.plan.add("createConstraintsAndIndexes", ...commentChange(modelTable, "constraint", existing.name, wanted, existing));
+    return;
+  }
   if (!wanted && !existing) return;
   if (existing) {
     if (existing.name === undefined && !diff.dropUnnamed) {
@@ -497,9 +537,11 @@ function comparePrimaryKey(modelTable: Table, databaseTable: Table, diff: DiffBu
     const old = { ...existing, name, columns: [...existing.columns] };
     diff.plan.add("dropConstraintsAndIndexes", { kind: "dropConstraint", ...ref, name, type: "primary", old: { type: "primary", constraint: old } });
     droppedKeys.push(existing.columns);
+    names.dropped.add(name);
   }
   if (wanted) {
     const name = wanted.name ?? diff.nameFor(modelTable, "pkey", wanted.columns);
+    names.createdKeys.add(name);
     diff.plan.add("createConstraintsAndIndexes", { kind: "createPrimaryKey", ...ref, constraint: { ...wanted, name, columns: [...wanted.columns] } });
   }
 }
@@ -507,12 +549,21 @@ function comparePrimaryKey(modelTable: Table, databaseTable: Table, diff: DiffBu
 function compareTableConstraints(modelTable: Table, databaseTable: Table, diff: DiffBuilder, droppedKeys: DroppedKeys): TableConstraintResult {
   const ref = withSchema(modelTable.schema, { table: modelTable.name });
   const dropped: string[][] = [];
-  comparePrimaryKey(modelTable, databaseTable, diff, dropped);
+  const names: IndexNames = { createdIndexes: new Set(), createdKeys: new Set(), dropped: new Set() };
+  comparePrimaryKey(modelTable, databaseTable, diff, dropped, names);
 
-  const uniques = matchItems<UniqueConstraint>(modelTable.uniques, databaseTable.uniques, sameUnique);
-  const checks = matchItems<CheckConstraint>(modelTable.checks, databaseTable.checks, sameCheck);
-  const foreignKeys = matchItems<ForeignKey>(modelTable.foreignKeys, databaseTable.foreignKeys, sameForeignKey);
-  const indexes = matchItems<Index>(modelTable.indexes, databaseTable.indexes, sameIndex);
+  const uniques = matchItems<UniqueConstraint>(modelTable.uniques, databaseTable.uniques, diff.matching(sameUnique));
+  const checks = matchItems<CheckConstraint>(modelTable.checks, databaseTable.checks, diff.matching(sameCheck));
+  const foreignKeys = matchItems<ForeignKey>(modelTable.foreignKeys, databaseTable.foreignKeys, diff.matching(sameForeignKey));
+  const indexes = matchItems<Index>(modelTable.indexes, databaseTable.indexes, diff.matching(sameIndex));
+  // Kept as they are but for a comment (changed in place), or an index column's statistics target.
+  for (const { model, database } of [...uniques.kept, ...checks.kept, ...foreignKeys.kept]) {
+    diff.plan.add("createConstraintsAndIndexes", ...commentChange(modelTable, "constraint", database.name, model, database));
+  }
+  for (const { model, database } of indexes.kept) {
+    diff.plan.add("createConstraintsAndIndexes", ...commentChange(modelTable, "index", database.name, model, database));
+    if (database.name !== undefined) diff.plan.add("createConstraintsAndIndexes", ...indexStatisticsChanges(modelTable, { ...model, name: database.name }, database));
+  }
 
   for (const fk of foreignKeys.drop) {
     diff.plan.add("dropForeignKeys", { kind: "dropConstraint", ...ref, name: fk.name, type: "foreignkey", old: { type: "foreignkey", constraint: { ...fk } } });
@@ -520,27 +571,41 @@ function compareTableConstraints(modelTable: Table, databaseTable: Table, diff: 
   for (const unique of uniques.drop) {
     diff.plan.add("dropConstraintsAndIndexes", { kind: "dropConstraint", ...ref, name: unique.name, type: "unique", old: { type: "unique", constraint: { ...unique } } });
     dropped.push(unique.columns);
+    names.dropped.add(unique.name);
   }
   for (const check of checks.drop) {
     diff.plan.add("dropConstraintsAndIndexes", { kind: "dropConstraint", ...ref, name: check.name, type: "check", old: { type: "check", constraint: { ...check } } });
   }
   for (const index of indexes.drop) {
-    diff.plan.add("dropConstraintsAndIndexes", { kind: "dropIndex", ...ref, name: index.name, old: { ...index } });
+    names.dropped.add(index.name);
+    diff.plan.add("dropConstraintsAndIndexes", { kind: "dropIndex", ...ref, name: index.name, old: { ...index }, ...(databaseTable.clusterOn === index.name ? { clustered: true } : {}) });
     if (index.unique && index.columns.every((c) => typeof c === "string")) dropped.push(index.columns as string[]);
   }
 
   for (const unique of uniques.create) {
     const name = unique.name ?? diff.nameFor(modelTable, "key", unique.columns);
+    names.createdKeys.add(name);
     diff.plan.add("createConstraintsAndIndexes", { kind: "createUniqueConstraint", ...ref, constraint: { ...unique, name, columns: [...unique.columns] } });
   }
   for (const check of checks.create) {
     const name = check.name ?? diff.nameFor(modelTable, "check", []);
     diff.plan.add("createConstraintsAndIndexes", { kind: "createCheckConstraint", ...ref, constraint: { ...check, name } });
   }
-  for (const index of indexes.create) diff.plan.add("createConstraintsAndIndexes", createIndexFor(modelTable, index, diff));
-  const exclusions = compareExclusions(modelTable, databaseTable, (ex) => diff.nameFor(modelTable, "excl", ex.elements.map((e) => e.element)));
-  for (const op of exclusions.drop) diff.plan.add("dropConstraintsAndIndexes", op);
-  for (const op of exclusions.create) diff.plan.add("createConstraintsAndIndexes", op);
+  for (const index of indexes.create) {
+    const op = createIndexFor(modelTable, index, diff);
+    names.createdIndexes.add(op.index.name);
+    diff.plan.add("createConstraintsAndIndexes", op);
+  }
+  const exclusions = compareExclusions(modelTable, databaseTable, (ex) => diff.nameFor(modelTable, "excl", ex.elements.map((e) => e.element)), diff.commentsInPlace);
+  for (const op of exclusions.drop) {
+    diff.plan.add("dropConstraintsAndIndexes", op);
+    if (op.kind === "dropConstraint") names.dropped.add(op.name);
+  }
+  for (const op of exclusions.create) {
+    diff.plan.add("createConstraintsAndIndexes", op);
+    if (op.kind === "createExclusionConstraint") names.createdKeys.add(op.constraint.name);
+  }
+  for (const op of exclusions.comments) diff.plan.add("createConstraintsAndIndexes", op);
   for (const ex of exclusions.unnamed) warnUnnamed(databaseTable, "exclusion constraint", `USING ${ex.method}`, diff);
   for (const fk of foreignKeys.create) diff.plan.add("createForeignKeys", createForeignKeyFor(modelTable, fk, diff));
 
@@ -559,17 +624,18 @@ function compareTableConstraints(modelTable: Table, databaseTable: Table, diff: 
   for (const index of indexes.unnamed) warnUnnamed(databaseTable, "index", describeColumns(index.columns), diff);
 
   if (dropped.length > 0) droppedKeys.set(tableKey(modelTable), dropped);
-  return { keptForeignKeys: foreignKeys.kept };
+  return { keptForeignKeys: foreignKeys.kept, names };
 }
 
-function createIndexFor(table: Table, index: Index, diff: DiffBuilder): Operation {
+/** The createIndex of a model index; it clusters the table when the model's table is clustered on it. */
+function createIndexFor(table: Table, index: Index, diff: DiffBuilder): Extract<Operation, { kind: "createIndex" }> {
   const name = index.name ?? diff.nameFor(table, "idx", index.columns);
   // Every field of the model's index (options included), under the name it gets.
   const created: Named<Index> = { ...index, name, columns: [...index.columns] };
   // Absent means false: the operation carries only what is set, as the facade would build it.
   if (!created.unique) delete created.unique;
   if (!created.nullsNotDistinct) delete created.nullsNotDistinct;
-  return withSchema(table.schema, { kind: "createIndex" as const, table: table.name, index: created });
+  return withSchema(table.schema, { kind: "createIndex" as const, table: table.name, index: created, ...(table.clusterOn === name ? { clusterOn: true } : {}) });
 }
 
 function createForeignKeyFor(table: Table, fk: ForeignKey, diff: DiffBuilder): Operation {
@@ -639,7 +705,7 @@ function createTables(tables: Table[], diff: DiffBuilder): void {
   // SQLite checks a foreign key when rows are written, not when the table is created: each table is created whole.
   const whole = new Map(tables.map((t) => [tableKey(t), t]));
   for (const table of order.tables) {
-    const { indexes, ...definition } = structuredClone(diff.dropUnnamed ? whole.get(tableKey(table))! : table);
+    const { indexes, ...definition } = splitClusterOn(structuredClone(diff.dropUnnamed ? whole.get(tableKey(table))! : table)).table;
     diff.plan.add("createTables", { kind: "createTable", table: { ...definition, indexes: [] } });
     for (const index of [...indexes].sort(byName((i) => i.name ?? ""))) diff.plan.add("createTables", createIndexFor(table, index, diff));
   }
@@ -667,7 +733,7 @@ function sameColumnNames(a: Table, b: Table): boolean {
 }
 
 export function compareCatalogs(model: Catalog, database: Catalog, options: CompareOptions = {}): Diff {
-  const diff = new DiffBuilder(options.dropUnnamedConstraints === true);
+  const diff = new DiffBuilder(options.dropUnnamedConstraints === true, options.commentsInPlace === true);
   const decisions = options.renames ?? [];
   collectNames(model, diff.takenNames);
   collectNames(database, diff.takenNames);
@@ -697,7 +763,8 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
     if (!sameColumnNames(modelTable, databaseTable)) diff.candidates.push(...columnRenameCandidates(modelTable, databaseTable, decisions));
     if (!columnsComparedOnParent(modelTable, databaseTable)) compareColumns(modelTable, databaseTable, diff);
     comparePartitioning(modelTable, databaseTable, (phase, op) => diff.plan.add(phase, op), (kind, message) => diff.warn(kind, message));
-    const { keptForeignKeys } = compareTableConstraints(modelTable, constraintsAfterDetach(modelTable, databaseTable), diff, droppedKeys);
+    const { keptForeignKeys, names } = compareTableConstraints(modelTable, constraintsAfterDetach(modelTable, databaseTable), diff, droppedKeys);
+    compareTableStorage(modelTable, databaseTable, names, (phase, op) => diff.plan.add(phase, op));
     survivors.push({ table: modelTable, kept: keptForeignKeys });
   }
   rebuildDependentForeignKeys(survivors, droppedKeys, diff);

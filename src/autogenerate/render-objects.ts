@@ -10,6 +10,7 @@ import { isViewOperation } from "../operations/views.js";
 import { renderViewCall, summarizeViewOperation } from "./render-views.js";
 import { isPolicyOperation } from "../operations/policies.js";
 import { renderPolicyCall, summarizePolicyOperation } from "./render-policies.js";
+import { summarizeTableStorageOperation } from "../operations/table-storage.js";
 
 
 function sequenceOptions(sequence: Sequence): Record<string, unknown> {
@@ -25,6 +26,7 @@ function sequenceOptions(sequence: Sequence): Record<string, unknown> {
     ownedBy: sequence.ownedBy,
     comment: sequence.comment,
     value: sequence.value,
+    unlogged: sequence.unlogged,
   };
 }
 
@@ -110,7 +112,7 @@ export function renderObjectCall(op: ObjectOperation): string[] {
     case "dropExtension":
       return [formatCall("dropExtension", [op.name])];
     case "setComment":
-      return [formatCall("setComment", withOptions([op.target, op.name, op.comment], { schema: op.schema }))];
+      return [formatCall("setComment", withOptions([op.target, op.name, op.comment], { schema: op.schema, table: op.table }))];
     case "createFunction":
     case "createProcedure":
       return [formatCall(op.kind, withOptions([op.routine.name], routineOptions(op.routine)))];
@@ -124,6 +126,16 @@ export function renderObjectCall(op: ObjectOperation): string[] {
       return [formatCall("createTrigger", withOptions([op.trigger.name, op.trigger.table], triggerOptions(op.trigger)))];
     case "dropTrigger":
       return [formatCall("dropTrigger", withOptions([op.name, op.table], { schema: op.schema }))];
+    case "setLogged":
+      return [formatCall("setLogged", withOptions([op.table, op.logged], { schema: op.schema }))];
+    case "setTableStorage":
+      return [formatCall("setTableStorage", withOptions([op.table, op.with], { schema: op.schema, existing: op.existing }))];
+    case "setClusterOn":
+      return [formatCall("setClusterOn", withOptions([op.table, op.index], { schema: op.schema, existing: op.existing }))];
+    case "setStatistics":
+      return [formatCall("setStatistics", withOptions([op.table, op.column, op.statistics], { schema: op.schema, existing: op.existing }))];
+    case "setIndexStatistics":
+      return [formatCall("setIndexStatistics", [op.index, op.column, op.statistics, defined({ schema: op.schema, table: op.table, existing: op.existing })])];
   }
 }
 
@@ -192,6 +204,12 @@ export function summarizeObjectOperation(op: ObjectOperation): string {
       return `+ trigger ${op.trigger.name} on ${at(op.trigger.schema, op.trigger.table)}`;
     case "dropTrigger":
       return `- trigger ${op.name} on ${at(op.schema, op.table)}`;
+    case "setLogged":
+    case "setTableStorage":
+    case "setClusterOn":
+    case "setStatistics":
+    case "setIndexStatistics":
+      return summarizeTableStorageOperation(op);
   }
 }
 

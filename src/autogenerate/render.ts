@@ -45,6 +45,7 @@ export function columnSpec(column: Column): ColumnSpec {
   if (column.onUpdate !== undefined) spec.onUpdate = column.onUpdate;
   if (column.charset !== undefined) spec.charset = column.charset;
   if (column.collation !== undefined) spec.collation = column.collation;
+  if (column.statistics !== undefined) spec.statistics = column.statistics;
   return spec;
 }
 
@@ -112,6 +113,9 @@ function createTableCalls(table: Table): string[] {
     triggers: table.triggers && table.triggers.length > 0 ? table.triggers.map((t) => ({ name: t.name, sql: t.sql })) : undefined,
     partitionBy: table.partitionBy ? { ...table.partitionBy } : undefined,
     partitionOf: table.partitionOf ? defined({ ...partitionOfSpec(table.partitionOf) }) : undefined,
+    unlogged: table.unlogged || undefined,
+    with: table.with,
+    clusterOn: table.clusterOn,
   };
   // createTable takes no indexes; a table definition that carries some gets them as separate calls.
   const taken = new Set(table.indexes.map((i) => i.name).filter((n): n is string => n !== undefined));
@@ -123,10 +127,10 @@ function createTableCalls(table: Table): string[] {
   return [formatCall("createTable", withOptions([table.name, columns], options)), ...indexes];
 }
 
-export function createIndexCall(name: string, table: string, schema: string | undefined, index: Index, concurrently?: boolean): string {
+export function createIndexCall(name: string, table: string, schema: string | undefined, index: Index, concurrently?: boolean, clusterOn?: boolean): string {
   return formatCall(
     "createIndex",
-    withOptions([name, table, withoutCanonical(index.columns)], { schema, ...indexOptions(index), concurrently, sql: index.sql }),
+    withOptions([name, table, withoutCanonical(index.columns)], { schema, ...indexOptions(index), concurrently, clusterOn: clusterOn || undefined, sql: index.sql }),
   );
 }
 
@@ -141,12 +145,13 @@ function indexOptions(index: Index): Record<string, unknown> {
     with: index.with,
     tablespace: index.tablespace,
     comment: index.comment,
+    statistics: index.statistics,
   };
 }
 
 /** True when a constraint or index carries an option batchAlterTable's builder has no argument for. */
 function beyondBatch(item: object): boolean {
-  return ["include", "nullsNotDistinct", "with", "tablespace", "comment", "deferrable", "match", "notValid"].some(
+  return ["include", "nullsNotDistinct", "with", "tablespace", "comment", "deferrable", "match", "notValid", "statistics"].some(
     (key) => (item as Record<string, unknown>)[key] !== undefined,
   );
 }
@@ -162,10 +167,10 @@ function batchCall(op: Operation): string | undefined {
     case "alterColumn":
       return call("alterColumn", [op.column, alterColumnOptions({ ...op, schema: undefined }) ?? {}]);
     case "createIndex":
-      if (op.index.method !== undefined || op.concurrently || beyondBatch(op.index)) return undefined;
+      if (op.index.method !== undefined || op.concurrently || op.clusterOn || beyondBatch(op.index)) return undefined;
       return call("createIndex", withOptions([op.index.name, withoutCanonical(op.index.columns)], { unique: op.index.unique || undefined, where: op.index.where }));
     case "dropIndex":
-      return op.concurrently ? undefined : call("dropIndex", [op.name]);
+      return op.concurrently || op.clustered ? undefined : call("dropIndex", [op.name]);
     case "createPrimaryKey":
       return beyondBatch(op.constraint) ? undefined : call("createPrimaryKey", [op.constraint.name, op.constraint.columns]);
     case "createUniqueConstraint":
@@ -234,9 +239,9 @@ function renderCall(op: Operation): string[] {
     case "alterColumn":
       return [formatCall("alterColumn", [op.table, op.column, alterColumnOptions(op) ?? {}])];
     case "createIndex":
-      return [createIndexCall(op.index.name, op.table, op.schema, op.index, op.concurrently)];
+      return [createIndexCall(op.index.name, op.table, op.schema, op.index, op.concurrently, op.clusterOn)];
     case "dropIndex":
-      return [formatCall("dropIndex", withOptions([op.name, op.table], { schema: op.schema, concurrently: op.concurrently }))];
+      return [formatCall("dropIndex", withOptions([op.name, op.table], { schema: op.schema, concurrently: op.concurrently, clustered: op.clustered || undefined }))];
     case "createPrimaryKey": {
       const pk = op.constraint;
       return [formatCall("createPrimaryKey", withOptions([pk.name, op.table, pk.columns], { schema: op.schema, ...keyIndexOptions(pk), deferrable: pk.deferrable, comment: pk.comment }))];

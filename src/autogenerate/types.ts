@@ -38,6 +38,8 @@ export interface CompareOptions {
   renames?: RenameDecision[];
   /** Dialect.dropsUnnamedConstraints: drop constraints the database holds without a name, found by definition. */
   dropUnnamedConstraints?: boolean;
+  /** Dialect.commentsInPlace: a comment-only change of an index or constraint is a setComment, not drop + create. */
+  commentsInPlace?: boolean;
   /** The caller names objects kiln does not model from the dialect's survey (Dialect.surveyObjects): compare leaves that to it. */
   unmodelledFromSurvey?: boolean;
 }

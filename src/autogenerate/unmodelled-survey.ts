@@ -68,7 +68,7 @@ function consequence(user: ObjectRef, ref: ObjectRef, fx: ReturnType<typeof effe
   return undefined;
 }
 
-/** Switches on a table rather than objects (row-level security, UNLOGGED, storage parameters, ...): they go with the table. */
+/** Switches on a table rather than objects (row-level security, REPLICA IDENTITY, column storage, ...): they go with the table. */
 const SWITCHES = new Set(["row-level security", "table property"]);
 
 function byKey(a: { key: string }, b: { key: string }): number {

@@ -85,7 +85,7 @@ export function refKey(ref: ObjectRef): string {
 export function describeRef(ref: ObjectRef): string {
   const qualified = (name: string) => (ref.schema ? `${ref.schema}.${name}` : name);
   if (ref.kind === "row-level security") return `row-level security on table ${qualified(ref.table ?? ref.name)}`;
-  // UNLOGGED persistence, storage parameters, CLUSTER ON, statistics targets: the name says what it is.
+  // REPLICA IDENTITY, access method, a column's storage or compression: the name says what it is.
   if (ref.kind === "table property") return `${ref.name} of table ${qualified(ref.table ?? "")}`;
   if (ref.table !== undefined) return `${ref.kind} ${ref.name} on table ${qualified(ref.table)}`;
   return `${ref.kind} ${qualified(ref.name)}`;

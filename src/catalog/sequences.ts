@@ -31,6 +31,8 @@ export interface Sequence extends SequenceOptions {
   ownedBy?: { table: string; column: string };
   comment?: string;
   value?: SequenceValue;
+  /** `CREATE UNLOGGED SEQUENCE` (PostgreSQL 15+); absent: logged. */
+  unlogged?: boolean;
 }
 
 export const SEQUENCE_OPTION_KEYS = ["type", "start", "increment", "min", "max", "cache", "cycle"] as const;
@@ -88,4 +90,9 @@ export interface OwnedSequence extends SequenceOptions {
   /** Only a serial column's sequence whose type is not the column's (a bigint sequence behind an integer column, as Rails makes them). */
   type?: string;
   value?: SequenceValue;
+  /**
+   * Only when the sequence's persistence differs from its table's (a new one gets the table's):
+   * true for an UNLOGGED sequence behind a logged table, false for a logged one behind an UNLOGGED table.
+   */
+  unlogged?: boolean;
 }

@@ -77,6 +77,8 @@ export interface Column {
   /** PostgreSQL: the sequence behind a serial or identity column (options, current value), restored on re-creation; not compared. */
   sequence?: OwnedSequence;
   comment?: string;
+  /** PostgreSQL `ALTER COLUMN ... SET STATISTICS n`: the column's statistics target, when set (absent: the server's default). */
+  statistics?: number;
   canonical?: Canonical<"default">;
   /** MySQL/MariaDB `ON UPDATE` expression as the server prints it (`current_timestamp()`, `CURRENT_TIMESTAMP(3)`). */
   onUpdate?: string;
@@ -222,6 +224,11 @@ export interface Index {
   /** Tablespace, when not the database's default. */
   tablespace?: string;
   comment?: string;
+  /**
+   * `ALTER INDEX ... ALTER COLUMN n SET STATISTICS m` (PostgreSQL, expression columns only):
+   * statistics targets by index column number (1-based, as text), when set.
+   */
+  statistics?: Record<string, number>;
   /** The CREATE INDEX text exactly as the database stored it (SQLite), used to recreate it word for word; compare ignores it. */
   sql?: string;
 }
@@ -278,6 +285,15 @@ export interface Table {
   partitionOf?: PartitionOf;
   /** PostgreSQL ENABLE / FORCE ROW LEVEL SECURITY (see policies.ts); absent: both off. */
   rowLevelSecurity?: RowLevelSecurity;
+  /** PostgreSQL `CREATE UNLOGGED TABLE` (pg_class.relpersistence 'u'); absent: a logged table. */
+  unlogged?: boolean;
+  /**
+   * PostgreSQL storage parameters `WITH (fillfactor=50, autovacuum_enabled=false, toast.autovacuum_enabled=false)`:
+   * values as the database prints them (reloptions), the TOAST table's with the `toast.` prefix, as pg_dump prints them.
+   */
+  with?: Record<string, string>;
+  /** PostgreSQL `ALTER TABLE ... CLUSTER ON index`: the index (or key constraint's index) the table is clustered on. */
+  clusterOn?: string;
 }
 
 export interface EnumType {

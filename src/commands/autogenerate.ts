@@ -130,6 +130,7 @@ export async function diffModelsWithDatabase(
   const diff = compareCatalogs(canonical, database, {
     renames,
     dropUnnamedConstraints: session.dialect.dropsUnnamedConstraints === true,
+    commentsInPlace: session.dialect.commentsInPlace === true,
     unmodelledFromSurvey: survey !== undefined,
   });
   const unmodelled = survey ? unmodelledWarnings(survey, database, diff.operations, { schemas, configFile: config.configFile }) : [];

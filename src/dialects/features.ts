@@ -23,7 +23,8 @@ export type IndexConstraintFeature =
   | "matchFull"
   | "notValid"
   | "exclusion"
-  | "constraintComment";
+  | "constraintComment"
+  | "tableStorage";
 
 const LABELS: Record<IndexConstraintFeature, string> = {
   collation: "a COLLATE on an index element",
@@ -40,6 +41,7 @@ const LABELS: Record<IndexConstraintFeature, string> = {
   notValid: "NOT VALID",
   exclusion: "an exclusion constraint",
   constraintComment: "a comment on a constraint",
+  tableStorage: "PostgreSQL table storage (UNLOGGED, WITH (...), CLUSTER ON, SET STATISTICS)",
 };
 
 interface Use {
@@ -64,6 +66,7 @@ function indexUses(index: Index, what: string, uses: Use[]): void {
   if (index.with && Object.keys(index.with).length > 0) uses.push({ feature: "storageParameters", what });
   if (index.tablespace !== undefined) uses.push({ feature: "tablespace", what });
   if (index.comment !== undefined) uses.push({ feature: "indexComment", what });
+  if (index.statistics !== undefined) uses.push({ feature: "tableStorage", what });
 }
 
 type AnyConstraint = Partial<PrimaryKey & UniqueConstraint & ForeignKey & CheckConstraint>;
@@ -86,6 +89,8 @@ function tableUses(table: Table, uses: Use[]): void {
   for (const c of [...table.uniques, ...table.foreignKeys, ...table.checks]) constraintUses(c, `constraint ${c.name ?? "(unnamed)"} on ${at}`, uses);
   for (const ex of table.exclusions ?? []) uses.push({ feature: "exclusion", what: `constraint ${ex.name ?? "(unnamed)"} on ${at}` });
   for (const index of table.indexes) indexUses(index, `index ${index.name ?? "(unnamed)"} on ${at}`, uses);
+  if (table.unlogged || table.with !== undefined || table.clusterOn !== undefined) uses.push({ feature: "tableStorage", what: `table ${at}` });
+  for (const column of table.columns) if (column.statistics !== undefined) uses.push({ feature: "tableStorage", what: `column ${at}.${column.name}` });
 }
 
 /** Which options `op` uses, with what uses them. */
@@ -99,6 +104,10 @@ export function featuresUsed(op: Operation): Use[] {
       break;
     case "createIndex":
       indexUses(op.index, `index ${op.index.name} on ${at}`, uses);
+      if (op.clusterOn) uses.push({ feature: "tableStorage", what: `index ${op.index.name} on ${at}` });
+      break;
+    case "addColumn":
+      if (op.column.statistics !== undefined) uses.push({ feature: "tableStorage", what: `column ${at}.${op.column.name}` });
       break;
     case "createPrimaryKey":
     case "createUniqueConstraint":

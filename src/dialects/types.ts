@@ -91,6 +91,8 @@ export interface Dialect {
   readonly dropsUnnamedConstraints?: boolean;
   /** Declarative partitioning (PARTITION BY, PARTITION OF): PostgreSQL only; models that use it are refused elsewhere. */
   readonly partitioning?: boolean;
+  /** COMMENT ON INDEX / CONSTRAINT changes a comment in place (PostgreSQL): a comment-only change is one setComment, not drop + create. */
+  readonly commentsInPlace?: boolean;
 
   // ---- connecting ----
   /** Open a connection. Errors must be KilnError with the masked URL in the message. */

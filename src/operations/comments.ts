@@ -1,5 +1,5 @@
 /** COMMENT ON for the object kinds that are not tables or columns. */
-export type CommentTarget = "sequence" | "domain" | "type" | "view" | "materialized view";
+export type CommentTarget = "sequence" | "domain" | "type" | "view" | "materialized view" | "index" | "constraint";
 
 export interface SetComment {
   kind: "setComment";
@@ -7,6 +7,8 @@ export interface SetComment {
   target: CommentTarget;
   schema?: string;
   name: string;
+  /** The table of an index or constraint (COMMENT ON CONSTRAINT name ON table needs it). */
+  table?: string;
   /** `null` removes the comment. */
   comment: string | null;
   existing?: string | null;

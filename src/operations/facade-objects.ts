@@ -22,6 +22,8 @@ export interface SequenceSpec {
   comment?: string;
   /** Set the sequence here after creating it: `setval(seq, last, called)`. */
   value?: { last: Whole; called: boolean };
+  /** CREATE UNLOGGED SEQUENCE (PostgreSQL 15+). */
+  unlogged?: boolean;
 }
 
 export type SequenceChangeSpec = { schema?: string; existing?: SequenceSpec } & {
@@ -29,6 +31,8 @@ export type SequenceChangeSpec = { schema?: string; existing?: SequenceSpec } & 
 } & {
   ownedBy?: { table: string; column: string } | null;
   restart?: Whole | true;
+  /** SET UNLOGGED (true) / SET LOGGED (false). */
+  unlogged?: boolean;
 };
 
 function text(value: Whole): string {
@@ -44,6 +48,7 @@ export function sequenceFromSpec(name: string, spec: SequenceSpec): Sequence {
   if (spec.ownedBy) sequence.ownedBy = { ...spec.ownedBy };
   if (spec.comment !== undefined) sequence.comment = spec.comment;
   if (spec.value) sequence.value = { last: text(spec.value.last), called: spec.value.called };
+  if (spec.unlogged) sequence.unlogged = true;
   return sequence;
 }
 
@@ -52,7 +57,7 @@ export function createSequenceFromSpec(name: string, spec: SequenceSpec): Create
 }
 
 export function alterSequenceFromSpec(name: string, spec: SequenceChangeSpec): AlterSequence {
-  const { schema, existing, ownedBy, restart } = spec;
+  const { schema, existing, ownedBy, restart, unlogged } = spec;
   const changes: SequenceChanges = {};
   for (const key of SEQUENCE_OPTION_KEYS) {
     const value = spec[key];
@@ -61,6 +66,7 @@ export function alterSequenceFromSpec(name: string, spec: SequenceChangeSpec): A
   }
   if (ownedBy !== undefined) changes.ownedBy = ownedBy;
   if (restart !== undefined) changes.restart = restart === true ? true : text(restart);
+  if (unlogged !== undefined) changes.unlogged = unlogged;
   return {
     kind: "alterSequence",
     ...(schema !== undefined ? { schema } : {}),

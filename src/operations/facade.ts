@@ -85,6 +85,8 @@ export interface ColumnSpec {
   /** MySQL: the column's character set and collation, where they differ from the table's. */
   charset?: string;
   collation?: string;
+  /** PostgreSQL: the column's statistics target (ALTER COLUMN ... SET STATISTICS n). */
+  statistics?: number;
 }
 
 interface SchemaOption {
@@ -113,6 +115,12 @@ export interface CreateTableOptions extends SchemaOption {
   partitionBy?: PartitionBy;
   /** A partition (PostgreSQL): `{ table: "events", bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" }`; the columns come from the parent. */
   partitionOf?: PartitionOf;
+  /** PostgreSQL: CREATE UNLOGGED TABLE. */
+  unlogged?: boolean;
+  /** PostgreSQL: storage parameters WITH (...), e.g. `{ fillfactor: "50", "toast.autovacuum_enabled": "false" }`. */
+  with?: Record<string, string>;
+  /** PostgreSQL: ALTER TABLE ... CLUSTER ON this index (a key constraint of the table; for another index use op.setClusterOn after creating it). */
+  clusterOn?: string;
 }
 
 export interface PartitionOptions extends SchemaOption {
@@ -162,6 +170,10 @@ export interface CreateIndexOptions extends SchemaOption {
   with?: Record<string, string>;
   tablespace?: string;
   comment?: string;
+  /** PostgreSQL: statistics targets of expression columns, by index column number (1-based): `{ 1: 3000 }`. */
+  statistics?: Record<string, number>;
+  /** PostgreSQL: cluster the table on this index once it is built (ALTER TABLE ... CLUSTER ON). */
+  clusterOn?: boolean;
 }
 
 export interface ForeignKeyOptions extends SchemaOption {
@@ -192,6 +204,7 @@ export function columnFromSpec(name: string, spec: ColumnSpec): Column {
   if (spec.onUpdate !== undefined) column.onUpdate = spec.onUpdate;
   if (spec.charset !== undefined) column.charset = spec.charset;
   if (spec.collation !== undefined) column.collation = spec.collation;
+  if (spec.statistics !== undefined) column.statistics = spec.statistics;
   if (spec.identity) column.nullable = false;
   return column;
 }
@@ -245,6 +258,9 @@ export function tableFromSpec(name: string, columns: Record<string, ColumnSpec>,
   if (options.triggers !== undefined) table.triggers = options.triggers.map((t) => ({ name: t.name, sql: t.sql }));
   if (options.partitionBy) table.partitionBy = { ...options.partitionBy };
   if (options.partitionOf) table.partitionOf = { ...options.partitionOf };
+  if (options.unlogged) table.unlogged = true;
+  if (options.with && Object.keys(options.with).length > 0) table.with = { ...options.with };
+  if (options.clusterOn !== undefined) table.clusterOn = options.clusterOn;
   return table;
 }
 
@@ -309,12 +325,13 @@ export class Op {
   }
 
   createIndex(name: string, table: string, columns: IndexElement[], options: CreateIndexOptions = {}): Promise<void> {
-    const { schema, concurrently, ...rest } = options;
-    return this.push({ kind: "createIndex", table, schema, concurrently, index: { name, columns, ...rest } });
+    const { schema, concurrently, clusterOn, ...rest } = options;
+    return this.push({ kind: "createIndex", table, schema, concurrently, index: { name, columns, ...rest }, ...(clusterOn ? { clusterOn } : {}) });
   }
 
-  dropIndex(name: string, table: string, options: SchemaOption & { concurrently?: boolean } = {}): Promise<void> {
-    return this.push({ kind: "dropIndex", name, table, schema: options.schema, concurrently: options.concurrently });
+  /** `clustered: true` says the table was clustered on it (its reverse clusters it again). */
+  dropIndex(name: string, table: string, options: SchemaOption & { concurrently?: boolean; clustered?: boolean } = {}): Promise<void> {
+    return this.push({ kind: "dropIndex", name, table, schema: options.schema, concurrently: options.concurrently, ...(options.clustered ? { clustered: true } : {}) });
   }
 
   createPrimaryKey(name: string, table: string, columns: string[], options: Omit<KeyOptions, "nullsNotDistinct"> = {}): Promise<void> {
@@ -558,9 +575,34 @@ export class Op {
     return this.push(grantFromSpec("revoke", privileges, on, from, options));
   }
 
-  /** COMMENT ON SEQUENCE | DOMAIN | TYPE (enums and composite types); `null` removes it. */
-  setComment(target: CommentTarget, name: string, comment: string | null, options: SchemaOption = {}): Promise<void> {
-    return this.push({ kind: "setComment", target, name, comment, ...schemaOption(options) });
+  /** COMMENT ON SEQUENCE | DOMAIN | TYPE (enums and composite types) | INDEX | CONSTRAINT (give `table`); `null` removes it. */
+  setComment(target: CommentTarget, name: string, comment: string | null, options: SchemaOption & { table?: string } = {}): Promise<void> {
+    return this.push({ kind: "setComment", target, name, ...(options.table !== undefined ? { table: options.table } : {}), comment, ...schemaOption(options) });
+  }
+
+  /** PostgreSQL: ALTER TABLE ... SET LOGGED (true) or SET UNLOGGED (false). */
+  setLogged(table: string, logged: boolean, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "setLogged", ...schemaOption(options), table, logged });
+  }
+
+  /** PostgreSQL: ALTER TABLE ... SET (name = value) / RESET (name) for `null`; `existing` (the parameters before) makes it reversible. */
+  setTableStorage(table: string, parameters: Record<string, string | null>, options: SchemaOption & { existing?: Record<string, string> } = {}): Promise<void> {
+    return this.push({ kind: "setTableStorage", ...schemaOption(options), table, with: { ...parameters }, ...(options.existing !== undefined ? { existing: { ...options.existing } } : {}) });
+  }
+
+  /** PostgreSQL: ALTER TABLE ... CLUSTER ON index, or SET WITHOUT CLUSTER for `null`; `existing` (null: none) makes it reversible. */
+  setClusterOn(table: string, index: string | null, options: SchemaOption & { existing?: string | null } = {}): Promise<void> {
+    return this.push({ kind: "setClusterOn", ...schemaOption(options), table, index, ...(options.existing !== undefined ? { existing: options.existing } : {}) });
+  }
+
+  /** PostgreSQL: ALTER TABLE ... ALTER COLUMN ... SET STATISTICS n (`null`: the default); `existing` makes it reversible. */
+  setStatistics(table: string, column: string, statistics: number | null, options: SchemaOption & { existing?: number | null } = {}): Promise<void> {
+    return this.push({ kind: "setStatistics", ...schemaOption(options), table, column, statistics, ...(options.existing !== undefined ? { existing: options.existing } : {}) });
+  }
+
+  /** PostgreSQL: ALTER INDEX ... ALTER COLUMN n SET STATISTICS m (`null`: the default). */
+  setIndexStatistics(index: string, column: number, statistics: number | null, options: SchemaOption & { table: string; existing?: number | null }): Promise<void> {
+    return this.push({ kind: "setIndexStatistics", ...schemaOption(options), table: options.table, index, column, statistics, ...(options.existing !== undefined ? { existing: options.existing } : {}) });
   }
 
   // ---- Views and materialized views (operations/views.ts) ----

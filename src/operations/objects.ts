@@ -25,6 +25,9 @@ import { describeViewOperation, isViewOperation, VIEW_OPERATION_KINDS, type View
 import { describePolicyOperation, isPolicyOperation, POLICY_OPERATION_KINDS, type PolicyOperation } from "./policies.js";
 import { describeGrantOperation, GRANT_OPERATION_KINDS, isGrantOperation, type GrantOperation } from "./grants.js";
 
+import type { TableStorageOperation } from "./table-storage.js";
+import { describeTableStorageOperation, TABLE_STORAGE_OPERATION_KINDS } from "./table-storage.js";
+
 export type ObjectOperation =
   | SequenceOperation
   | DomainOperation
@@ -35,7 +38,8 @@ export type ObjectOperation =
   | PolicyOperation
   | RoutineOperation
   | TriggerOperation
-  | GrantOperation;
+  | GrantOperation
+  | TableStorageOperation;
 export type { CommentTarget };
 
 const KINDS: ReadonlySet<string> = new Set([
@@ -49,6 +53,7 @@ const KINDS: ReadonlySet<string> = new Set([
   ...ROUTINE_OPERATION_KINDS,
   ...TRIGGER_OPERATION_KINDS,
   ...GRANT_OPERATION_KINDS,
+  ...TABLE_STORAGE_OPERATION_KINDS,
 ]);
 
 export function isObjectOperation(op: { kind: string }): op is ObjectOperation {
@@ -85,7 +90,7 @@ export function describeObjectOperation(op: ObjectOperation): string {
     case "dropCompositeAttribute":
       return `dropCompositeAttribute ${objectLabel(op.schema, op.name)}.${op.attribute}`;
     case "setComment":
-      return `setComment on ${op.target} ${objectLabel(op.schema, op.name)}`;
+      return `setComment on ${op.target} ${objectLabel(op.schema, op.name)}${op.table !== undefined ? ` on ${objectLabel(op.schema, op.table)}` : ""}`;
     case "createFunction":
     case "createProcedure":
     case "replaceFunction":
@@ -98,6 +103,12 @@ export function describeObjectOperation(op: ObjectOperation): string {
       return `createTrigger ${op.trigger.name} on ${objectLabel(op.trigger.schema, op.trigger.table)}`;
     case "dropTrigger":
       return `dropTrigger ${op.name} on ${objectLabel(op.schema, op.table)}`;
+    case "setLogged":
+    case "setTableStorage":
+    case "setClusterOn":
+    case "setStatistics":
+    case "setIndexStatistics":
+      return describeTableStorageOperation(op);
     case "dropSequence":
     case "alterSequence":
     case "dropDomain":

@@ -115,11 +115,31 @@ export function objectOperationRefs(op: ObjectOperation, refs: OperationRefs): v
       refs.drops.push({ kind: "extension", ...inSchema(op.old?.schema), name: op.name });
       break;
     case "setComment":
-      refs.needs.push(
+      if (op.target === "index") refs.needs.push({ kind: "index", ...inSchema(op.schema), name: op.name });
+      else if (op.target === "constraint") refs.needs.push({ kind: "table", ...inSchema(op.schema), name: op.table ?? "" });
+      else refs.needs.push(
         op.target === "sequence" || op.target === "view" || op.target === "materialized view"
           ? { kind: op.target, ...inSchema(op.schema), name: op.name }
           : { kind: "type", ...inSchema(op.schema), name: op.name },
       );
+      break;
+    case "setLogged":
+    case "setTableStorage":
+    case "setStatistics": {
+      const table: ObjectRef = { kind: "table", ...inSchema(op.schema), name: op.table };
+      refs.needs.push(table);
+      refs.alters.push(table);
+      break;
+    }
+    case "setClusterOn": {
+      const table: ObjectRef = { kind: "table", ...inSchema(op.schema), name: op.table };
+      refs.needs.push(table);
+      // The index clustered on must exist first (a CREATE INDEX before it, a DROP INDEX after un-clustering).
+      for (const index of [op.index, op.existing]) if (typeof index === "string") refs.needs.push({ kind: "index", ...inSchema(op.schema), name: index });
+      break;
+    }
+    case "setIndexStatistics":
+      refs.needs.push({ kind: "table", ...inSchema(op.schema), name: op.table }, { kind: "index", ...inSchema(op.schema), name: op.index });
       break;
     case "createFunction":
     case "createProcedure":

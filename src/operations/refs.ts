@@ -69,6 +69,19 @@ export function tableNeeds(table: Table): ObjectRef[] {
   ];
 }
 
+/** The index behind a table's own index or key constraint (PostgreSQL: named like the constraint, in the table's schema). */
+function indexRef(schema: string | undefined, name: string): ObjectRef {
+  return { kind: "index", ...inSchema(schema), name };
+}
+
+/** The indexes a table's primary key, unique and exclusion constraints create with it. */
+function keyIndexes(table: Table): ObjectRef[] {
+  return [table.primaryKey, ...table.uniques, ...(table.exclusions ?? [])]
+    .map((c) => c?.name)
+    .filter((n): n is string => n !== undefined && n !== "")
+    .map((n) => indexRef(table.schema, n));
+}
+
 const none = (): OperationRefs => ({ creates: [], drops: [], needs: [], alters: [] });
 
 export function operationRefs(op: Operation): OperationRefs {
@@ -79,11 +92,12 @@ export function operationRefs(op: Operation): OperationRefs {
   }
   switch (op.kind) {
     case "createTable":
-      refs.creates.push(tableRef(op.table.schema, op.table.name));
+      refs.creates.push(tableRef(op.table.schema, op.table.name), ...keyIndexes(op.table));
       refs.needs.push(...tableNeeds(op.table));
       break;
     case "dropTable":
       refs.drops.push(tableRef(op.schema, op.table));
+      if (op.old) refs.drops.push(...keyIndexes({ ...op.old, ...inSchema(op.schema) }), ...op.old.indexes.filter((i) => i.name).map((i) => indexRef(op.schema, i.name!)));
       if (op.old) refs.needs.push(...tableNeeds(op.old));
       break;
     case "renameTable":
@@ -110,15 +124,25 @@ export function operationRefs(op: Operation): OperationRefs {
       break;
     case "dropConstraint":
       refs.needs.push(tableRef(op.schema, op.table));
+      if (op.type === "primary" || op.type === "unique" || op.type === "exclusion") refs.drops.push(indexRef(op.schema, op.name));
       if (op.old?.type === "foreignkey") refs.needs.push(tableRef(op.old.constraint.refSchema, op.old.constraint.refTable));
       refs.alters.push(tableRef(op.schema, op.table));
       break;
     case "createIndex":
+      refs.needs.push(tableRef(op.schema, op.table));
+      refs.creates.push(indexRef(op.schema, op.index.name));
+      break;
     case "dropIndex":
+      refs.needs.push(tableRef(op.schema, op.table));
+      refs.drops.push(indexRef(op.schema, op.name));
+      break;
     case "createPrimaryKey":
     case "createUniqueConstraint":
-    case "createCheckConstraint":
     case "createExclusionConstraint":
+      refs.needs.push(tableRef(op.schema, op.table));
+      refs.creates.push(indexRef(op.schema, op.constraint.name));
+      break;
+    case "createCheckConstraint":
     case "validateConstraint":
     case "setTableComment":
     case "bulkInsert":

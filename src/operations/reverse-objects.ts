@@ -8,6 +8,7 @@ import { NotReversibleError } from "./reverse.js";
 import type { AlterSequence, SequenceChanges } from "./sequences.js";
 import type { Operation } from "./types.js";
 import { isViewOperation, reverseViewOperation } from "./views.js";
+import { reverseTableStorageOperation } from "./table-storage.js";
 
 function schemaOf(schema: string | undefined): { schema?: string } {
   return schema !== undefined ? { schema } : {};
@@ -25,9 +26,15 @@ function reverseAlterSequence(op: AlterSequence): Operation[] {
     (changes as Record<string, unknown>)[key] = existing[key] ?? null;
   }
   if (op.changes.ownedBy !== undefined) changes.ownedBy = existing.ownedBy ?? null;
+  if (op.changes.unlogged !== undefined) changes.unlogged = existing.unlogged ?? false;
   const after: Sequence = { ...existing };
   for (const [key, value] of Object.entries(op.changes)) {
     if (key === "restart") continue;
+    if (key === "unlogged") {
+      if (value) after.unlogged = true;
+      else delete after.unlogged;
+      continue;
+    }
     if (value === null) delete (after as unknown as Record<string, unknown>)[key];
     else (after as unknown as Record<string, unknown>)[key] = value;
   }
@@ -90,7 +97,7 @@ export function reverseObjectOperation(op: ObjectOperation): Operation[] {
       if (!op.old) throw new NotReversibleError(op, "the old extension definition is unknown");
       return [{ kind: "createExtension", extension: { ...op.old, name: op.name } }];
     case "setComment":
-      return [{ kind: "setComment", target: op.target, ...schemaOf(op.schema), name: op.name, comment: op.existing ?? null, existing: op.comment }];
+      return [{ kind: "setComment", target: op.target, ...schemaOf(op.schema), name: op.name, ...(op.table !== undefined ? { table: op.table } : {}), comment: op.existing ?? null, existing: op.comment }];
     case "createFunction":
     case "createProcedure": {
       const r = op.routine;
@@ -110,5 +117,14 @@ export function reverseObjectOperation(op: ObjectOperation): Operation[] {
     case "dropTrigger":
       if (!op.old) throw new NotReversibleError(op, "the old trigger definition is unknown");
       return [{ kind: "createTrigger", trigger: { ...op.old, ...schemaOf(op.schema), table: op.table, name: op.name } }];
+    case "setLogged":
+    case "setTableStorage":
+    case "setClusterOn":
+    case "setStatistics":
+    case "setIndexStatistics": {
+      const reversed = reverseTableStorageOperation(op);
+      if (typeof reversed === "string") throw new NotReversibleError(op, reversed);
+      return [reversed];
+    }
   }
 }

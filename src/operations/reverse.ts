@@ -14,6 +14,7 @@ import { describePartitionOperation, detachFromOf, reverseAttachPartition, rever
 import type { AlterColumn, DropConstraint, DropIndex, DropTable, Operation, TableOptionChanges } from "./types.js";
 import { describeObjectOperation, isObjectOperation } from "./objects.js";
 import { reverseObjectOperation } from "./reverse-objects.js";
+import { splitClusterOn } from "./table-storage.js";
 
 export class NotReversibleError extends KilnError {
   readonly operation: Operation;
@@ -92,11 +93,12 @@ function reverseDropTable(op: DropTable): Operation[] {
   const table: Table = { ...op.old, name: op.table };
   if (op.schema !== undefined) table.schema = op.schema;
   else delete table.schema;
+  const { table: created, clusterIndex } = splitClusterOn(table);
   const indexes = table.indexes.map((index) => {
     if (!index.name) throw new NotReversibleError(op, "an index of the old table has no name, so it cannot be recreated");
-    return { kind: "createIndex" as const, ...schemaOf(op.schema), table: op.table, index: { ...index, name: index.name } };
+    return { kind: "createIndex" as const, ...schemaOf(op.schema), table: op.table, index: { ...index, name: index.name }, ...(index.name === clusterIndex ? { clusterOn: true } : {}) };
   });
-  return [{ kind: "createTable", table: { ...table, indexes: [] } }, ...indexes];
+  return [{ kind: "createTable", table: { ...created, indexes: [] } }, ...indexes];
 }
 
 function reverseAlterColumn(op: AlterColumn): Operation[] {
@@ -135,6 +137,7 @@ function reverseDropIndex(op: DropIndex): Operation[] {
       table: op.table,
       index: { ...op.old, name: op.name },
       ...(op.concurrently !== undefined ? { concurrently: op.concurrently } : {}),
+      ...(op.clustered ? { clusterOn: true } : {}),
     },
   ];
 }
@@ -193,6 +196,7 @@ export function reverseOperation(op: Operation): Operation[] {
           name: op.index.name,
           old: op.index,
           ...(op.concurrently !== undefined ? { concurrently: op.concurrently } : {}),
+          ...(op.clusterOn ? { clustered: true } : {}),
         },
       ];
     case "dropIndex":

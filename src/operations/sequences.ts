@@ -18,6 +18,8 @@ export interface DropSequence {
 export type SequenceChanges = { [K in keyof SequenceOptions]?: SequenceOptions[K] | null } & {
   /** OWNED BY a column, or `null` for OWNED BY NONE. */
   ownedBy?: { table: string; column: string } | null;
+  /** SET UNLOGGED (true) or SET LOGGED (false). */
+  unlogged?: boolean;
   /** RESTART [WITH n]: `true` restarts at the start value. Not reversible. */
   restart?: string | true;
 };

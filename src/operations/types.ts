@@ -98,6 +98,8 @@ export interface CreateIndex extends TableRef {
   kind: "createIndex";
   index: Index & { name: string };
   concurrently?: boolean;
+  /** PostgreSQL: cluster the table on the new index (ALTER TABLE ... CLUSTER ON) once it is built. */
+  clusterOn?: boolean;
 }
 
 export interface DropIndex extends TableRef {
@@ -105,6 +107,8 @@ export interface DropIndex extends TableRef {
   name: string;
   concurrently?: boolean;
   old?: Index & { name: string };
+  /** The table was clustered on this index: its reverse clusters it again. */
+  clustered?: boolean;
 }
 
 export interface CreatePrimaryKey extends TableRef {

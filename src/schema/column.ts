@@ -75,6 +75,8 @@ export interface ColumnState {
   readonly comment?: string;
   /** MySQL `ON UPDATE` expression (rendered once column names are known). */
   readonly onUpdate?: SqlFragment;
+  /** PostgreSQL statistics target (ALTER COLUMN ... SET STATISTICS n). */
+  readonly statistics?: number;
   /** MySQL character set and collation of a text column. */
   readonly charset?: string;
   readonly collation?: string;
@@ -191,6 +193,12 @@ export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault 
 
   comment(text: string): ColumnBuilder<TData, TNotNull, THasDefault, TMeta> {
     return this.with({ comment: text });
+  }
+
+  /** PostgreSQL: the column's statistics target for ANALYZE (`ALTER COLUMN ... SET STATISTICS n`, 0 to 10000). */
+  statistics(target: number): ColumnBuilder<TData, TNotNull, THasDefault> {
+    if (!Number.isInteger(target) || target < 0 || target > 10000) throw new KilnError(`.statistics(${JSON.stringify(target)}): a statistics target is an integer from 0 to 10000.`);
+    return this.with({ statistics: target });
   }
 
   /** MySQL/MariaDB: set the column whenever its row is updated, e.g. `.onUpdate(sql\`CURRENT_TIMESTAMP\`)`. */

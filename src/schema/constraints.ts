@@ -100,6 +100,8 @@ export interface KeyOptions {
   order?: "asc" | "desc";
   /** NULLS FIRST / NULLS LAST. */
   nulls?: "first" | "last";
+  /** PostgreSQL, expression keys: the statistics target (ALTER INDEX ... ALTER COLUMN n SET STATISTICS m). */
+  statistics?: number;
 }
 
 export interface IndexKey {
@@ -120,6 +122,9 @@ export function key(target: AnyColumn | SqlFragment, options: KeyOptions = {}): 
   }
   if (options.nulls !== undefined && !NULLS.includes(options.nulls)) {
     throw new KilnError(`key(..., { nulls: ${JSON.stringify(options.nulls)} }): nulls is "first" or "last".`);
+  }
+  if (options.statistics !== undefined && !(Number.isInteger(options.statistics) && options.statistics >= 0 && options.statistics <= 10000)) {
+    throw new KilnError(`key(..., { statistics: ${JSON.stringify(options.statistics)} }): a statistics target is an integer from 0 to 10000.`);
   }
   for (const field of ["collate", "opclass", "opclassParams"] as const) {
     const value = options[field];

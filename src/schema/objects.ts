@@ -38,6 +38,8 @@ export interface SequenceOptions extends Named {
   cycle?: boolean;
   /** OWNED BY: `"table.column"` of a table in the sequence's schema. */
   ownedBy?: string;
+  /** CREATE UNLOGGED SEQUENCE (PostgreSQL 15+). A sequence owned by an UNLOGGED table is unlogged too. */
+  unlogged?: boolean;
 }
 
 export interface DomainOptions extends Named {
@@ -127,6 +129,7 @@ export function sequence(name: string, options: SequenceOptions = {}): ModelObje
     if (text !== undefined) raw[key as "start"] = text;
   }
   if (options.cycle) raw.cycle = true;
+  if (options.unlogged) raw.unlogged = true;
   if (options.ownedBy !== undefined) {
     const m = /^([^.]+)\.([^.]+)$/.exec(options.ownedBy);
     if (!m) throw new KilnError(`${what}: ownedBy must be "table.column" (a table in the sequence's schema), got ${JSON.stringify(options.ownedBy)}.`);

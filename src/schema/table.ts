@@ -57,6 +57,15 @@ export interface TableOptions {
    * apart: FORCE alone does nothing until ENABLE). Declare the table's policies with policy(...).
    */
   rowLevelSecurity?: boolean | "force" | { enable?: boolean; force?: boolean };
+  /** PostgreSQL: an UNLOGGED table (not written to the WAL: fast, emptied after a crash, not replicated). */
+  unlogged?: boolean;
+  /**
+   * PostgreSQL storage parameters, `WITH (...)`: `{ fillfactor: 50, autovacuum_enabled: false }`; the TOAST
+   * table's with the `toast.` prefix: `{ "toast.autovacuum_enabled": false }`. Values as PostgreSQL prints them.
+   */
+  with?: Record<string, string | number | boolean>;
+  /** PostgreSQL: the index the table is clustered on (`ALTER TABLE ... CLUSTER ON`): an index or key constraint of the table, by name. */
+  clusterOn?: string;
 }
 
 function rowLevelSecurityOption(value: TableOptions["rowLevelSecurity"], where: string): { rowLevelSecurity: RowLevelSecurity } | undefined {
@@ -73,6 +82,26 @@ function rowLevelSecurityOption(value: TableOptions["rowLevelSecurity"], where: 
 /** What partitionOf() passes on to table(). */
 interface InternalTableOptions extends TableOptions {
   partitionOf?: { parent: TableIdentity; bound: string };
+}
+
+/** unlogged, with and clusterOn of table(..., {...}), checked. */
+function tableStorage(opts: TableOptions, where: string): { storage?: NonNullable<TableDefinition["storage"]> } {
+  const storage: NonNullable<TableDefinition["storage"]> = {};
+  if (opts.unlogged === true) storage.unlogged = true;
+  if (opts.with !== undefined) {
+    const parameters: Record<string, string> = {};
+    for (const [name, value] of Object.entries(opts.with)) {
+      if (!/^(?:toast\.)?[a-z_][a-z0-9_]*$/.test(name)) throw new KilnError(`${where}: with: ${JSON.stringify(name)} is not a storage parameter name (fillfactor, autovacuum_enabled, toast.autovacuum_enabled, ...).`);
+      if (!["string", "number", "boolean"].includes(typeof value)) throw new KilnError(`${where}: with.${name} must be a string, number or boolean.`);
+      parameters[name] = String(value);
+    }
+    if (Object.keys(parameters).length > 0) storage.with = parameters;
+  }
+  if (opts.clusterOn !== undefined) {
+    nonEmpty(opts.clusterOn, `${where}: clusterOn`);
+    storage.clusterOn = opts.clusterOn;
+  }
+  return Object.keys(storage).length > 0 ? { storage } : {};
 }
 
 /** The table options of table(..., { engine, charset, collate, rowFormat, autoIncrement, strict, withoutRowid }), checked. */
@@ -101,6 +130,8 @@ export interface TableDefinition extends TableIdentity {
   readonly options?: CatalogTableOptions;
   readonly partitionBy?: PartitionBy;
   readonly rowLevelSecurity?: RowLevelSecurity;
+  /** PostgreSQL storage: UNLOGGED, WITH (...), CLUSTER ON (the Catalog's Table fields). */
+  readonly storage?: { unlogged?: boolean; with?: Record<string, string>; clusterOn?: string };
   /** Set for a partition (see partitionOf()). */
   readonly partitionOf?: { readonly parent: TableIdentity; readonly bound: string };
   /** Columns in declaration order. */
@@ -179,6 +210,7 @@ export function table<const TName extends string, TCols extends ColumnBuilders, 
     ...(opts.partitionBy !== undefined ? { partitionBy: checkedPartitionBy(opts.partitionBy, where) } : {}),
     ...(opts.partitionOf !== undefined ? { partitionOf: opts.partitionOf } : {}),
     ...(rowLevelSecurityOption(opts.rowLevelSecurity, where) ?? {}),
+    ...tableStorage(opts, where),
     columns: boundColumns,
     extras() {
       if (extras === undefined) {

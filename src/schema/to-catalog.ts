@@ -300,6 +300,7 @@ function buildTable(definition: TableDefinition, rules: NameRules): CatalogTable
     ...(definition.options !== undefined ? { options: { ...definition.options } } : {}),
     ...partitionFields(definition),
     ...(definition.rowLevelSecurity !== undefined ? { rowLevelSecurity: { ...definition.rowLevelSecurity } } : {}),
+    ...(definition.storage !== undefined ? structuredClone(definition.storage) : {}),
   };
 }
 
@@ -425,6 +426,7 @@ function buildColumn(ctx: TableContext, column: AnyColumn, inPrimaryKey: boolean
   if (s.onUpdate !== undefined) built.onUpdate = ctx.render(s.onUpdate, `the ON UPDATE of column "${column.name}"`);
   if (s.charset !== undefined) built.charset = s.charset;
   if (s.collation !== undefined) built.collation = s.collation;
+  if (s.statistics !== undefined) built.statistics = s.statistics;
   if (s.generated) {
     const fragment = isSqlFragment(s.generated.expression) ? s.generated.expression : s.generated.expression();
     if (!isSqlFragment(fragment)) {
@@ -509,6 +511,13 @@ function buildIndex(ctx: TableContext, ix: IndexBuilder): Index {
     throw new KilnError(`${ctx.where}: ${what} has no columns; write index().on(t.column) or index().on(sql\`lower(\${t.column})\`).`);
   }
   const columns: IndexElement[] = ix.elements.map((element) => buildIndexElement(ctx, element, what));
+  // key(sql`...`, { statistics: n }): a target on the index column at that position (1-based).
+  const statistics: Record<string, number> = {};
+  ix.elements.forEach((element, i) => {
+    if (!isIndexKey(element) || element.options.statistics === undefined) return;
+    if (isIndexKey(element) && !isSqlFragment(element.target)) throw new KilnError(`${what}: key(..., { statistics }) applies to expression keys only (PostgreSQL sets statistics targets on index expressions).`);
+    statistics[String(i + 1)] = element.options.statistics;
+  });
   const tokens = columns.map((c) => elementColumn(c) ?? expressionToken(elementExpression(c)!));
   return {
     name: ctx.name(ix.name, what, () => applyNamingTemplate("ix", ctx.naming.ix, { table: ctx.definition.name, columns: tokens }, ctx.limit)),
@@ -521,6 +530,7 @@ function buildIndex(ctx: TableContext, ix: IndexBuilder): Index {
     ...(ix.parameters && Object.keys(ix.parameters).length > 0 ? { with: { ...ix.parameters } } : {}),
     ...(ix.tablespaceName !== undefined ? { tablespace: ix.tablespaceName } : {}),
     ...(ix.commentText !== undefined ? { comment: ix.commentText } : {}),
+    ...(Object.keys(statistics).length > 0 ? { statistics } : {}),
   };
 }
 

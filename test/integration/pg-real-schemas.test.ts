@@ -44,11 +44,6 @@ interface Known {
   warned(sql: string): string[];
 }
 
-/** `public.foo` / `sales."Foo"` as kiln's warnings spell a table (the default schema left out, no quotes). */
-function tableName(name: string): string {
-  return name.replace(/"/g, "").replace(/^public\./, "");
-}
-
 interface RealSchema {
   name: string;
   file: string;
@@ -79,15 +74,7 @@ const SCHEMAS: RealSchema[] = [
     // Its 20 views (in 5 schemas) round-trip with the rest; it has no triggers.
     issue12: [],
     pending: [],
-    known: [
-      {
-        area: "unowned (ALTER TABLE ... CLUSTER ON an index)",
-        what: "the clustering index of a table is not restored",
-        rewrite: (d) => d.replace(/^ALTER TABLE [^\n]* CLUSTER ON [^\n]*;\n/gm, ""),
-        warned: (sql) =>
-          [...sql.matchAll(/^ALTER TABLE (?:ONLY )?(\S+) CLUSTER ON (\S+);$/gm)].map(([, table, index]) => `CLUSTER ON index ${index!.replace(/"/g, "")} of table ${tableName(table!)} is not modelled by kiln`),
-      },
-    ],
+    known: [],
     extensions: ["uuid-ossp", "tablefunc"],
   },
   {
@@ -95,34 +82,7 @@ const SCHEMAS: RealSchema[] = [
     file: "danbooru/structure.sql",
     issue12: [],
     pending: [],
-    known: [
-      {
-        area: "unowned (statistics targets)",
-        what: "ALTER ... SET STATISTICS on columns and index columns is not restored",
-        rewrite: (d) => d.replace(/^ALTER (TABLE ONLY|INDEX) [^\n]* SET STATISTICS \d+;\n/gm, ""),
-        warned: (sql) => [
-          ...[...sql.matchAll(/^ALTER TABLE ONLY (\S+) ALTER COLUMN (\S+) SET STATISTICS (\d+);$/gm)].map(
-            ([, table, column, n]) => `statistics target ${n} of column ${column!.replace(/"/g, "")} of table ${tableName(table!)} is not modelled by kiln`,
-          ),
-          ...[...sql.matchAll(/^ALTER INDEX (?:(\S+)\.)?(\S+) ALTER COLUMN (\d+) SET STATISTICS (\d+);$/gm)].map(([, , index, column, n]) => {
-            const on = new RegExp(`^CREATE (?:UNIQUE )?INDEX ${index} ON (?:ONLY )?(\\S+) `, "m").exec(sql);
-            return `statistics target ${n} of column ${column} of index ${index!.replace(/"/g, "")} of table ${tableName(on![1]!)} is not modelled by kiln`;
-          }),
-        ],
-      },
-      {
-        area: "unowned (table persistence and storage parameters)",
-        what: "an UNLOGGED table WITH (fillfactor=50) comes back logged without its storage parameter",
-        rewrite: (d) => d.replaceAll("CREATE UNLOGGED TABLE", "CREATE TABLE").replace(/\)\nWITH \([^)]*\);/g, ");"),
-        warned: (sql) => [
-          ...[...sql.matchAll(/^CREATE UNLOGGED TABLE (\S+) \(/gm)].map(([, table]) => `UNLOGGED persistence of table ${tableName(table!)} is not modelled by kiln`),
-          ...[...sql.matchAll(/^CREATE (?:UNLOGGED )?TABLE (\S+) \((?:\n(?!\))[^\n]*)*\n\)\nWITH \(([^)]*)\);$/gm)].map(
-            // reloptions keep values unquoted: fillfactor='50' is stored as fillfactor=50.
-            ([, table, options]) => `storage parameters WITH (${options!.replace(/'/g, "")}) of table ${tableName(table!)} is not modelled by kiln`,
-          ),
-        ],
-      },
-    ],
+    known: [],
     extensions: ["btree_gin", "fuzzystrmatch", "pg_trgm", "pgcrypto", "pgstattuple"],
     // Functions for inspecting tables by hand; nothing in the schema uses them.
     pgliteLacks: ["pgstattuple"],

@@ -77,8 +77,8 @@ describe("unmodelledWarnings", () => {
   it("has nothing to say when the survey finds only modelled objects", () => {
     expect(unmodelledWarnings({ objects: survey.objects.slice(0, 3), dependencies: [], unlistedSchemas: [] }, database, [dropT], { schemas: ["app"] })).toEqual([]);
   });
-  it("names a table's properties kiln does not model (UNLOGGED, storage parameters, CLUSTER ON, statistics targets) with the table", () => {
-    const properties = ["UNLOGGED persistence", "storage parameters WITH (fillfactor=50)", "CLUSTER ON index t_pkey", "statistics target 1000 of column id", "statistics target 500 of column 1 of index t_pkey"];
+  it("names a table's properties kiln does not model (REPLICA IDENTITY, access method, column storage and compression) with the table", () => {
+    const properties = ["REPLICA IDENTITY FULL", "access method myam", "storage EXTERNAL of column body", "compression lz4 of column body"];
     const withProperties: ObjectSurvey = { objects: properties.map((name) => ({ kind: "table property", name, table: "t" })), dependencies: [], unlistedSchemas: [] };
     expect(unmodelledWarnings(withProperties, database, [dropT], { schemas: ["app"] })).toEqual(
       [...properties].sort().map((name) => ({
@@ -88,7 +88,7 @@ describe("unmodelledWarnings", () => {
     );
     expect(unmodelledWarnings(withProperties, database, [], { schemas: ["app"] })[0]).toEqual({
       affected: false,
-      message: "CLUSTER ON index t_pkey of table t is not modelled by kiln; this revision leaves it alone.",
+      message: "REPLICA IDENTITY FULL of table t is not modelled by kiln; this revision leaves it alone.",
     });
   });
 });

@@ -26,6 +26,8 @@ export interface ExclusionChanges {
   create: Operation[];
   /** Database constraints without a name that the models do not define (cannot be dropped). */
   unnamed: ExclusionConstraint[];
+  /** Comment-only changes, made in place (COMMENT ON CONSTRAINT) when `commentsInPlace`. */
+  comments: Operation[];
 }
 
 /** What turns the database table's exclusion constraints into the model table's. */
@@ -33,9 +35,10 @@ export function compareExclusions(
   modelTable: Table,
   databaseTable: Table,
   nameFor: (constraint: ExclusionConstraint) => string,
+  commentsInPlace = false,
 ): ExclusionChanges {
   const ref = { ...(modelTable.schema !== undefined ? { schema: modelTable.schema } : {}), table: modelTable.name };
-  const changes: ExclusionChanges = { drop: [], create: [], unnamed: [] };
+  const changes: ExclusionChanges = { drop: [], create: [], unnamed: [], comments: [] };
   const remaining = [...(databaseTable.exclusions ?? [])];
   const take = (item: ExclusionConstraint) => remaining.splice(remaining.indexOf(item), 1);
   const drop = (existing: ExclusionConstraint & { name: string }) =>
@@ -48,6 +51,10 @@ export function compareExclusions(
     const existing = remaining.find((d) => d.name === wanted.name);
     if (existing) take(existing);
     if (existing && sameExclusion(wanted, existing)) continue;
+    if (existing && commentsInPlace && sameExclusion({ ...wanted, comment: existing.comment }, existing)) {
+      changes.comments.push({ kind: "setComment", target: "constraint", ...(ref.schema !== undefined ? { schema: ref.schema } : {}), table: ref.table, name: wanted.name!, comment: wanted.comment ?? null, existing: existing.comment ?? null });
+      continue;
+    }
     if (existing) drop(existing as ExclusionConstraint & { name: string });
     create(wanted);
   }

@@ -62,9 +62,11 @@ function compareSequences(model: Catalog, database: Catalog, diff: ObjectDiff): 
   for (const { model: wanted, database: existing } of kept) {
     const ref = { ...schemaOf(wanted.schema), name: wanted.name };
     const keys = changedSequenceOptions(wanted, existing);
-    if (keys.length > 0) {
+    const persistence = !!wanted.unlogged !== !!existing.unlogged;
+    if (keys.length > 0 || persistence) {
       const changes: SequenceChanges = {};
       for (const key of keys) (changes as Record<string, unknown>)[key] = wanted[key] ?? null;
+      if (persistence) changes.unlogged = !!wanted.unlogged;
       diff.add("createTypes", { kind: "alterSequence", ...ref, changes, existing: structuredClone(existing) });
     }
     if (!sameOwner(wanted.ownedBy, existing.ownedBy)) {

@@ -33,6 +33,7 @@ import { isObjectOperation } from "../../operations/objects.js";
 import { typeComment } from "./compile/composite-types.js";
 import { compileObjectOperation } from "./compile/objects.js";
 import { ownedSequenceStatements } from "./compile/sequences.js";
+import { columnStatisticsStatements, indexStatisticsStatements, tableStorageSql } from "./compile/table-storage.js";
 import { collationSql, generatedSql } from "./columns.js";
 import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
 import { postgresType, serialType } from "./types.js";
@@ -161,16 +162,21 @@ function createTable({ table }: CreateTable): Statement[] {
   for (const fk of table.foreignKeys) add(fk.name, foreignKeyBody(fk), fk.notValid);
   for (const check of table.checks) add(check.name, checkBody(check, where), check.notValid);
   for (const ex of table.exclusions ?? []) add(ex.name, exclusionBody(ex, where, sqlText), false);
+  const head = `CREATE ${table.unlogged ? "UNLOGGED " : ""}TABLE`;
+  const storage = tableStorageSql(table.with, `table ${where}`);
   const create = table.partitionOf
-    ? createPartitionSql(table.schema, table.name, table.partitionOf, elements, table.partitionBy, where)
+    ? createPartitionSql(table.schema, table.name, table.partitionOf, elements, table.partitionBy, where, head, storage)
     : // PostgreSQL allows a table without columns (`()`).
-      `CREATE TABLE ${tableName(table.schema, table.name)} ${elements.length > 0 ? `(\n  ${elements.join(",\n  ")}\n)` : "()"}${partitionByPart(table.partitionBy, where)}`;
+      `${head} ${tableName(table.schema, table.name)} ${elements.length > 0 ? `(\n  ${elements.join(",\n  ")}\n)` : "()"}${partitionByPart(table.partitionBy, where)}${storage}`;
   return [
     statement(create),
     ...later,
     ...table.columns.flatMap((column) => ownedSequenceStatements(table.schema, table.name, column)),
+    ...(table.partitionOf ? [] : columnStatisticsStatements(table.schema, table.name, table.columns)),
     ...createTableComments({ table }),
     ...tableConstraintComments(table),
+    // Clustering on an index created later is its own operation (setClusterOn); a key constraint's index exists now.
+    ...(table.clusterOn !== undefined ? [statement(`ALTER TABLE ${tableName(table.schema, table.name)} CLUSTER ON ${quoteIdentifier(table.clusterOn)}`)] : []),
   ];
 }
 
@@ -212,6 +218,7 @@ function addColumn(op: AddColumn): Statement[] {
   const statements = [
     statement(`ALTER TABLE ${tableName(op.schema, op.table)} ADD COLUMN ${columnDefinition(op.column, where)}`),
     ...ownedSequenceStatements(op.schema, op.table, op.column),
+    ...columnStatisticsStatements(op.schema, op.table, [op.column]),
   ];
   if (op.column.comment !== undefined) statements.push(columnComment(op.schema, op.table, op.column.name, op.column.comment));
   return statements;
@@ -302,6 +309,8 @@ function createIndex(op: CreateIndex): Statement[] {
   if (index.tablespace !== undefined) sql += ` TABLESPACE ${quoteIdentifier(index.tablespace)}`;
   if (index.where !== undefined) sql += ` WHERE ${sqlText(index.where, `The WHERE predicate of index ${index.name}`)}`;
   const comment = index.comment === undefined ? [] : [statement(`COMMENT ON INDEX ${tableName(op.schema, index.name)} IS ${quoteLiteral(index.comment)}`)];
+  comment.push(...indexStatisticsStatements(op.schema, index));
+  if (op.clusterOn) comment.push(statement(`ALTER TABLE ${tableName(op.schema, op.table)} CLUSTER ON ${quoteIdentifier(index.name)}`));
   if (!op.concurrently) return [statement(sql), ...comment];
   // A failed concurrent build leaves an INVALID index under the name: remove it, so that a retry can build it.
   const index_ = indexRegclass(op.schema, index.name);

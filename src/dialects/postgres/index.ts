@@ -45,6 +45,7 @@ export const postgresDialect: Dialect = {
   identifierLimit: POSTGRES_IDENTIFIER_LIMIT,
   transactionalDDL: true,
   indexConstraintFeatures: POSTGRES_FEATURES,
+  commentsInPlace: true,
   partitioning: true,
   connect: (url) => (url.scheme === "pglite" ? connectPglite(url) : connectPostgres(url)),
   createScratch,

@@ -34,6 +34,7 @@ import { readPolicies } from "./introspect/policies.js";
 import { readRoutines } from "./introspect/routines.js";
 import { readTriggers } from "./introspect/triggers.js";
 import { readGrants } from "./introspect/grants.js";
+import { TABLE_STORAGE_COLUMNS, tableStorageFields } from "./introspect/table-storage.js";
 import { setCanonical } from "../../catalog/exact-text.js";
 import {
   checkDefinitionText,
@@ -99,7 +100,8 @@ SELECT n.nspname AS name
 
 const TABLES_SQL = `
 SELECT c.oid::int8::text AS oid, n.nspname AS schema, c.relname AS name, d.description AS comment,
-       ${PARTITION_COLUMNS}
+       ${PARTITION_COLUMNS},
+       ${TABLE_STORAGE_COLUMNS}
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_catalog.pg_description d
@@ -128,6 +130,7 @@ SELECT a.attrelid::int8::text AS table_oid, a.attnum AS attnum, a.attname AS nam
        COALESCE(etn.nspname, tn.nspname) AS base_typschema,
        (t.typcategory = 'A') AS is_array,
        a.attnotnull AS not_null, a.attidentity AS identity, a.attgenerated AS generated,
+       NULLIF(a.attstattarget, -1) AS statistics,
        pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
        d.description AS comment,
        owned.serial_defaults,
@@ -260,6 +263,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
       indexes: [],
       ...optional("comment", nullable(r.comment)),
       ...partitionFields(r, alias),
+      ...tableStorageFields(r),
     };
     tablesByOid.set(String(r.oid), table);
   }
@@ -447,6 +451,7 @@ function columnFrom(r: Row, alias: (schema: string) => string | undefined, spell
   if (serial) column.autoIncrement = true;
   const comment = nullable(r.comment);
   if (comment !== undefined) column.comment = comment;
+  if (r.statistics !== null && r.statistics !== undefined) column.statistics = Number(r.statistics);
   return column;
 }
 

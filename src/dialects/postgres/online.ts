@@ -3,8 +3,11 @@
  * that already holds rows is built CONCURRENTLY (no write lock while it builds).
  * Such statements cannot run in a transaction, so they move to the end of the
  * revision: everything transactional commits first, and a failed build cannot
- * leave the revision's other changes half-done.
+ * leave the revision's other changes half-done. What needs such an index (ALTER
+ * TABLE ... CLUSTER ON it) moves with it, after it.
  */
+import { refKey } from "../../catalog/objects.js";
+import { operationRefs } from "../../operations/refs.js";
 import type { Operation } from "../../operations/types.js";
 
 function tableKey(schema: string | undefined, table: string): string {
@@ -17,9 +20,14 @@ export function preferOnlineForms(operations: Operation[]): Operation[] {
   );
   const inPlace: Operation[] = [];
   const concurrent: Operation[] = [];
+  // Indexes built concurrently: what needs one (CLUSTER ON it, a statistics target on it) moves after it.
+  const moved = new Set<string>();
   for (const op of operations) {
     if (op.kind === "createIndex" && !createdHere.has(tableKey(op.schema, op.table))) {
       concurrent.push({ ...op, concurrently: true });
+      for (const ref of operationRefs(op).creates) moved.add(refKey(ref));
+    } else if (moved.size > 0 && operationRefs(op).needs.some((ref) => moved.has(refKey(ref)))) {
+      concurrent.push(op);
     } else {
       inPlace.push(op);
     }

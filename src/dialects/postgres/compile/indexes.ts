@@ -13,7 +13,7 @@ import { quoteIdentifier, quoteLiteral } from "../sql.js";
 /** Every option of dialects/features.ts: PostgreSQL has them all. */
 export const POSTGRES_FEATURES: readonly IndexConstraintFeature[] = [
   "collation", "opclass", "descending", "nullsOrder", "include", "nullsNotDistinct", "storageParameters", "tablespace",
-  "indexComment", "deferrable", "matchFull", "notValid", "exclusion", "constraintComment",
+  "indexComment", "deferrable", "matchFull", "notValid", "exclusion", "constraintComment", "tableStorage",
 ];
 
 // A name as PostgreSQL prints one: bare lower-case words or "quoted" ones, optionally schema-qualified.

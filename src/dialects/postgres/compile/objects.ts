@@ -13,6 +13,7 @@ import { compileViewOperation } from "./views.js";
 import { isPolicyOperation } from "../../../operations/policies.js";
 import { compilePolicyOperation } from "./policies.js";
 import { createTrigger, dropTrigger } from "./triggers.js";
+import { compileTableStorageOperation } from "./table-storage.js";
 
 export function compileObjectOperation(op: ObjectOperation): Statement[] {
   if (isViewOperation(op)) return compileViewOperation(op);
@@ -73,6 +74,17 @@ export function compileObjectOperation(op: ObjectOperation): Statement[] {
         case "view":
         case "materialized view":
           return [{ sql: `COMMENT ON ${op.target.toUpperCase()} ${tableName(op.schema, op.name)} IS ${quoteLiteral(op.comment)}` }];
+        case "index":
+          return [{ sql: `COMMENT ON INDEX ${tableName(op.schema, op.name)} IS ${quoteLiteral(op.comment)}` }];
+        case "constraint":
+          return [{ sql: `COMMENT ON CONSTRAINT ${quoteIdentifier(op.name)} ON ${tableName(op.schema, op.table ?? "")} IS ${quoteLiteral(op.comment)}` }];
       }
+      break;
+    case "setLogged":
+    case "setTableStorage":
+    case "setClusterOn":
+    case "setStatistics":
+    case "setIndexStatistics":
+      return compileTableStorageOperation(op);
   }
 }

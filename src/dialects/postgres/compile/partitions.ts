@@ -34,10 +34,12 @@ export function createPartitionSql(
   elements: string[],
   by: PartitionBy | undefined,
   where: string,
+  head = "CREATE TABLE",
+  storage = "",
 ): string {
   const body = elements.length > 0 ? ` (\n  ${elements.join(",\n  ")}\n)` : "";
   const bound = text(of.bound, `the partition bound of table ${where}`);
-  return `CREATE TABLE ${tableName(schema, name)} PARTITION OF ${tableName(of.schema, of.table)}${body} ${bound}${partitionByPart(by, where)}`;
+  return `${head} ${tableName(schema, name)} PARTITION OF ${tableName(of.schema, of.table)}${body} ${bound}${partitionByPart(by, where)}${storage}`;
 }
 
 export function compileAttachPartition(op: AttachPartition): Statement[] {

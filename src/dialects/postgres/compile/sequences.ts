@@ -57,7 +57,7 @@ export function createSequence({ sequence }: CreateSequence): Statement[] {
   const where = label(sequence.schema, sequence.name);
   const clauses = optionClauses(sequence, where);
   if (sequence.ownedBy) clauses.push(ownedByClause(sequence.schema, sequence.ownedBy));
-  const statements: Statement[] = [{ sql: `CREATE SEQUENCE ${tableName(sequence.schema, sequence.name)}${clauses.map((c) => ` ${c}`).join("")}` }];
+  const statements: Statement[] = [{ sql: `CREATE ${sequence.unlogged ? "UNLOGGED " : ""}SEQUENCE ${tableName(sequence.schema, sequence.name)}${clauses.map((c) => ` ${c}`).join("")}` }];
   if (sequence.comment !== undefined) statements.push(sequenceComment(sequence.schema, sequence.name, sequence.comment));
   if (sequence.value) statements.push(setSequenceValue(sequence.schema, sequence.name, sequence.value));
   return statements;
@@ -83,8 +83,9 @@ export function alterSequence(op: AlterSequence): Statement[] {
   if (changes.cycle !== undefined) clauses.push(changes.cycle ? "CYCLE" : "NO CYCLE");
   if (changes.restart !== undefined) clauses.push(changes.restart === true ? "RESTART" : `RESTART WITH ${whole(changes.restart, `the restart value of sequence ${where}`)}`);
   if (changes.ownedBy !== undefined) clauses.push(ownedByClause(op.schema, changes.ownedBy));
-  if (clauses.length === 0) return [];
-  return [{ sql: `ALTER SEQUENCE ${tableName(op.schema, op.name)} ${clauses.join(" ")}` }];
+  const statements: Statement[] = clauses.length === 0 ? [] : [{ sql: `ALTER SEQUENCE ${tableName(op.schema, op.name)} ${clauses.join(" ")}` }];
+  if (changes.unlogged !== undefined) statements.push({ sql: `ALTER SEQUENCE ${tableName(op.schema, op.name)} SET ${changes.unlogged ? "UNLOGGED" : "LOGGED"}` });
+  return statements;
 }
 
 /**
@@ -104,6 +105,9 @@ export function ownedSequenceStatements(schema: string | undefined, table: strin
         ? { sql: `ALTER TABLE ${tableName(schema, table)} ALTER COLUMN ${quoteIdentifier(column.name)} ${clauses.map((c) => `SET ${c}`).join(" ")}` }
         : { sql: `ALTER SEQUENCE ${tableName(schema, owned.name)} ${clauses.join(" ")}` },
     );
+  }
+  if (owned.unlogged !== undefined) {
+    statements.push({ sql: `ALTER SEQUENCE ${tableName(schema, owned.name)} SET ${owned.unlogged ? "UNLOGGED" : "LOGGED"}` });
   }
   if (owned.value) {
     const last = whole(owned.value.last, `the sequence value of column ${where}`);

@@ -23,7 +23,9 @@ export const INDEX_COLUMNS_SQL = `
               ORDER BY k) AS keys,
        i.indnullsnotdistinct AS nulls_not_distinct,
        ic.reloptions AS reloptions,
-       ts.spcname AS tablespace`;
+       ts.spcname AS tablespace,
+       (SELECT pg_catalog.json_object_agg(sa.attnum::text, sa.attstattarget ORDER BY sa.attnum) FROM pg_catalog.pg_attribute sa
+         WHERE sa.attrelid = i.indexrelid AND sa.attnum > 0 AND sa.attstattarget IS NOT NULL AND sa.attstattarget <> -1) AS statistics`;
 
 /** The joins INDEX_COLUMNS_SQL needs, given `i` and `ic`. */
 export const INDEX_JOINS_SQL = `
@@ -175,6 +177,7 @@ export function indexFrom(r: Row, nameOf: (attnum: number) => string | undefined
   Object.assign(index, indexExtras(r, nameOf));
   if (r.nulls_not_distinct === true) index.nullsNotDistinct = true;
   if (r.comment !== null && r.comment !== undefined) index.comment = String(r.comment);
+  if (r.statistics !== null && r.statistics !== undefined && typeof r.statistics === "object") index.statistics = { ...(r.statistics as Record<string, number>) };
   return index;
 }
 

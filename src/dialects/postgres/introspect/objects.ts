@@ -28,7 +28,7 @@ const SEQUENCES_SQL = `
 SELECT c.oid::int8::text AS oid, n.nspname AS schema, c.relname AS name,
        pg_catalog.format_type(s.seqtypid, NULL) AS type,
        s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min,
-       s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle,
+       s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle, c.relpersistence AS persistence,
        d.description AS comment,
        dep.deptype AS owner_type, dep.refobjid::int8::text AS owner_oid, oc.relname AS owner_table,
        oa.attname AS owner_column,
@@ -175,7 +175,12 @@ export async function readObjects(
         // A new column's sequence starts at the type's default (SET START WITH later does not move it).
         const fresh = sequenceDefaults(options.type, BigInt(options.increment)).start;
         const columnValue = state && (state.called || state.last !== fresh) ? state : undefined;
-        if (columnValue || Object.keys(rest).length > 0) column.sequence = { name: String(r.name), ...rest, ...(columnValue ? { value: columnValue } : {}) };
+        // A new column's sequence is as logged as its table (PostgreSQL 15+).
+        const table = tablesByOid.get(String(r.owner_oid))!;
+        const persistence = (r.persistence === "u") !== !!table.unlogged ? { unlogged: r.persistence === "u" } : {};
+        if (columnValue || Object.keys(rest).length > 0 || "unlogged" in persistence) {
+          column.sequence = { name: String(r.name), ...rest, ...(columnValue ? { value: columnValue } : {}), ...persistence };
+        }
       }
       continue;
     }
@@ -184,6 +189,7 @@ export async function readObjects(
     const comment = text(r.comment);
     if (comment !== undefined) sequence.comment = comment;
     if (value) sequence.value = value;
+    if (r.persistence === "u") sequence.unlogged = true;
     sequences.push(sequence);
   }
 

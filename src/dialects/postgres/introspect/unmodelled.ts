@@ -107,29 +107,27 @@ SELECT 'pg_event_trigger'::regclass, e.oid, 'event trigger', 0, e.evtname::text,
 UNION ALL
 SELECT 'pg_publication'::regclass, p.oid, 'publication', 0, p.pubname::text, NULL, NULL, false FROM pg_catalog.pg_publication p`;
 
-// Properties of a table that kiln does not model (each named in a warning): its persistence, its
-// storage parameters (the TOAST table's with the toast. prefix, as pg_dump prints them), the index it
-// is clustered on, and statistics targets set on its columns or on its indexes' columns.
-// attstattarget: -1 is the default up to PostgreSQL 16, NULL from 17 on.
+// Properties of a table that kiln does not model (each named in a warning): REPLICA IDENTITY other
+// than the default, a table access method other than heap, and a column's SET STORAGE (other than
+// its type's) or COMPRESSION. (Persistence, storage parameters, CLUSTER ON and statistics targets are
+// modelled: catalog/types.ts Table and Column.)
 const PROPERTIES = `
-SELECT c.oid AS relid, 'UNLOGGED persistence' AS name FROM pg_catalog.pg_class c WHERE c.relpersistence = 'u' AND c.relkind IN ('r', 'p')
+SELECT c.oid AS relid,
+       'REPLICA IDENTITY ' || CASE c.relreplident WHEN 'n' THEN 'NOTHING' WHEN 'f' THEN 'FULL'
+         ELSE 'USING INDEX ' || COALESCE((SELECT ic.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+                                            WHERE i.indrelid = c.oid AND i.indisreplident LIMIT 1), '?') END AS name
+  FROM pg_catalog.pg_class c WHERE c.relkind IN ('r', 'p') AND c.relreplident <> 'd'
 UNION ALL
-SELECT c.oid, 'storage parameters WITH (' || pg_catalog.array_to_string(
-         COALESCE(c.reloptions, '{}') || COALESCE((SELECT pg_catalog.array_agg('toast.' || o) FROM pg_catalog.pg_class t, pg_catalog.unnest(t.reloptions) o
-                                                    WHERE t.oid = c.reltoastrelid), '{}'), ', ') || ')'
-  FROM pg_catalog.pg_class c
- WHERE c.relkind IN ('r', 'p')
-   AND (c.reloptions IS NOT NULL OR EXISTS (SELECT 1 FROM pg_catalog.pg_class t WHERE t.oid = c.reltoastrelid AND t.reloptions IS NOT NULL))
+SELECT c.oid, 'access method ' || am.amname
+  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_am am ON am.oid = c.relam WHERE c.relkind IN ('r', 'p') AND am.amname <> 'heap'
 UNION ALL
-SELECT i.indrelid, 'CLUSTER ON index ' || ic.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indisclustered
+SELECT c.oid, 'storage ' || CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END || ' of column ' || a.attname
+  FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+ WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attstorage <> t.typstorage
 UNION ALL
-SELECT c.oid, 'statistics target ' || a.attstattarget || ' of column ' || a.attname
+SELECT c.oid, 'compression ' || CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' ELSE a.attcompression::text END || ' of column ' || a.attname
   FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
- WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attstattarget IS NOT NULL AND a.attstattarget <> -1
-UNION ALL
-SELECT i.indrelid, 'statistics target ' || a.attstattarget || ' of column ' || a.attnum || ' of index ' || ic.relname
-  FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_index i ON i.indexrelid = a.attrelid JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
- WHERE a.attnum > 0 AND a.attstattarget IS NOT NULL AND a.attstattarget <> -1
+ WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attcompression <> ''
 UNION ALL
 -- Privileges granted to roles other than the owner (a table dropped and created again has none of them):
 -- named per role, as catalog/objects.ts names the grants kiln manages.
