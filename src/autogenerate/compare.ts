@@ -40,6 +40,7 @@ import { rebuildViewsOverChangedColumns } from "./compare/views.js";
 import { compareGrants } from "./compare/grants.js";
 import { compareTableStorage, indexStatisticsChanges } from "./compare/table-storage.js";
 import { splitClusterOn } from "../operations/table-storage.js";
+import { identityOptionChanges } from "../catalog/sequences.js";
 import { orderOperations } from "./dependency-order.js";
 import { enumValueRemoval } from "./enum-reversal.js";
 import { columnsComparedOnParent, comparePartitioning, constraintsAfterDetach, partitionColumnWarnings } from "./compare/partitions.js";
@@ -373,6 +374,13 @@ function alterColumnFor(table: Table, modelColumn: Column, existing: Column, dif
   if (!sameIdentity(modelColumn.identity, existing.identity)) {
     op.identity = modelColumn.identity ? { ...modelColumn.identity } : null;
     changed = true;
+  } else if (modelColumn.identity && existing.identity && op.type === undefined) {
+    // The identity's sequence options (START, INCREMENT, ...): ALTER COLUMN ... SET each.
+    const options = identityOptionChanges(modelColumn.type, modelColumn.sequence, existing.sequence);
+    if (options) {
+      op.identityOptions = options;
+      changed = true;
+    }
   }
   if (!!modelColumn.autoIncrement !== !!existing.autoIncrement) {
     diff.warn(

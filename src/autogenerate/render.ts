@@ -214,6 +214,7 @@ function alterColumnOptions(op: Extract<Operation, { kind: "alterColumn" }>): Re
     newName: op.newName,
     comment: op.comment,
     identity: op.identity === undefined || op.identity === null ? op.identity : op.identity.always ? "always" : "byDefault",
+    identityOptions: op.identityOptions,
     onUpdate: op.onUpdate,
     charset: op.charset,
     collation: op.collation,

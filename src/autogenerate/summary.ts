@@ -44,6 +44,9 @@ function alterations(op: Extract<Operation, { kind: "alterColumn" }>): string[] 
   if (op.collation !== undefined) changes.push(op.collation === null ? "the default collation" : `collation ${op.collation}`);
   if (op.identity === null) changes.push("no longer an identity column");
   else if (op.identity !== undefined) changes.push(`identity ${op.identity.always ? "ALWAYS" : "BY DEFAULT"}`);
+  if (op.identityOptions !== undefined) {
+    changes.push(`identity ${Object.entries(op.identityOptions).map(([key, value]) => `${key} ${value === null ? "default" : String(value)}`).join(", ")}`);
+  }
   return changes;
 }
 

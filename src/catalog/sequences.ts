@@ -96,3 +96,38 @@ export interface OwnedSequence extends SequenceOptions {
    */
   unlogged?: boolean;
 }
+
+/** The options of an identity column's sequence that ALTER COLUMN ... SET can change. */
+export const IDENTITY_OPTION_KEYS = ["start", "increment", "min", "max", "cache", "cycle"] as const;
+export type IdentityOptionKey = (typeof IDENTITY_OPTION_KEYS)[number];
+/** New values; `null` puts an option back to the default for the column's type. */
+export type IdentityOptionChanges = { [K in IdentityOptionKey]?: (K extends "cycle" ? boolean : string) | null };
+
+/** The sequence type of an identity column of `columnType` (PostgreSQL: the column's own integer type). */
+function identitySequenceType(columnType: string): string {
+  return columnType === "smallint" || columnType === "integer" ? columnType : "bigint";
+}
+
+/** An identity column's sequence options with every default for its type left out. */
+export function identityOptions(columnType: string, sequence: SequenceOptions | undefined): SequenceOptions {
+  const { type: _type, ...options } = normalizeSequenceOptions({ ...pickOptions(sequence), type: identitySequenceType(columnType) });
+  return options;
+}
+
+function pickOptions(sequence: SequenceOptions | undefined): SequenceOptions {
+  const picked: SequenceOptions = {};
+  for (const key of IDENTITY_OPTION_KEYS) if (sequence?.[key] !== undefined) (picked as Record<string, unknown>)[key] = sequence[key];
+  return picked;
+}
+
+/** What turns the database's identity options into the model's; undefined when they agree. */
+export function identityOptionChanges(columnType: string, model: SequenceOptions | undefined, database: SequenceOptions | undefined): IdentityOptionChanges | undefined {
+  const wanted = identityOptions(columnType, model);
+  const present = identityOptions(columnType, database);
+  const changes: IdentityOptionChanges = {};
+  for (const key of IDENTITY_OPTION_KEYS) {
+    if ((wanted[key] ?? null) === (present[key] ?? null)) continue;
+    (changes as Record<string, unknown>)[key] = key === "cycle" ? !!wanted.cycle : (wanted[key] ?? null);
+  }
+  return Object.keys(changes).length > 0 ? changes : undefined;
+}

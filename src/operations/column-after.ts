@@ -22,6 +22,14 @@ export function columnAfterAlter(existing: Column, op: AlterColumn): Column {
     if (value === null) delete after[field];
     else if (value !== undefined) after[field] = value;
   }
+  if (op.identityOptions !== undefined) {
+    const sequence: NonNullable<Column["sequence"]> = { ...(existing.sequence ?? { name: `${existing.name}_seq` }) };
+    for (const [key, value] of Object.entries(op.identityOptions)) {
+      if (value === null || value === false) delete (sequence as unknown as Record<string, unknown>)[key];
+      else (sequence as unknown as Record<string, unknown>)[key] = value;
+    }
+    after.sequence = sequence;
+  }
   if (op.identity === null) delete after.identity;
   else if (op.identity !== undefined) {
     after.identity = { ...op.identity };

@@ -25,7 +25,7 @@ import { KilnError } from "../errors.js";
 import { type BatchBuilder, buildBatch } from "./batch.js";
 import type { AlterColumn, ConstraintType, DropConstraint, Operation, TableOptionChanges } from "./types.js";
 import type { CompositeAttribute } from "../catalog/composite-types.js";
-import type { OwnedSequence } from "../catalog/sequences.js";
+import type { IdentityOptionChanges, OwnedSequence } from "../catalog/sequences.js";
 import type { CommentTarget } from "./comments.js";
 import {
   alterSequenceFromSpec,
@@ -149,6 +149,8 @@ export interface AlterColumnOptions extends SchemaOption {
   comment?: string | null;
   /** Make it an identity column (MySQL: AUTO_INCREMENT), or `null` for a plain column again. */
   identity?: "always" | "byDefault" | null;
+  /** PostgreSQL: new options of the identity's sequence, e.g. `{ increment: "5", start: "100" }` (`null`: the default). */
+  identityOptions?: IdentityOptionChanges;
   /** MySQL: new `ON UPDATE` expression, `null` removes it. */
   onUpdate?: string | null;
   /** MySQL: new character set / collation, `null` for the table's default. */

@@ -8,6 +8,7 @@
  * and the caller decides: autogenerate writes a comment, the runner stops.
  */
 import type { Column, Table } from "../catalog/types.js";
+import { identityOptions, type IdentityOptionChanges } from "../catalog/sequences.js";
 import { KilnError } from "../errors.js";
 import { columnAfterAlter } from "./column-after.js";
 import { describePartitionOperation, detachFromOf, reverseAttachPartition, reverseDetachPartition } from "./partitions.js";
@@ -102,7 +103,7 @@ function reverseDropTable(op: DropTable): Operation[] {
 }
 
 function reverseAlterColumn(op: AlterColumn): Operation[] {
-  const changesNeedingExisting = (["type", "nullable", "default", "comment", "identity", "collation"] as const).filter((key) => op[key] !== undefined);
+  const changesNeedingExisting = (["type", "nullable", "default", "comment", "identity", "collation", "identityOptions"] as const).filter((key) => op[key] !== undefined);
   const { existing } = op;
   if (changesNeedingExisting.length > 0 && !existing) {
     throw new NotReversibleError(op, `the column as it was before is unknown (needed to undo ${changesNeedingExisting.join(", ")}); give "existing"`);
@@ -123,6 +124,12 @@ function reverseAlterColumn(op: AlterColumn): Operation[] {
     if (op.onUpdate !== undefined) reversed.onUpdate = existing.onUpdate ?? null;
     if (op.charset !== undefined) reversed.charset = existing.charset ?? null;
     if (op.collation !== undefined) reversed.collation = existing.collation ?? null;
+    if (op.identityOptions !== undefined) {
+      const before = identityOptions(existing.type, existing.sequence);
+      reversed.identityOptions = Object.fromEntries(
+        Object.keys(op.identityOptions).map((key) => [key, key === "cycle" ? !!before.cycle : (before[key as "start"] ?? null)]),
+      ) as IdentityOptionChanges;
+    }
     reversed.existing = columnAfterAlter(existing, op);
   }
   return [reversed];

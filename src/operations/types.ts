@@ -22,6 +22,7 @@ import type {
 } from "../catalog/types.js";
 
 import type { AttachPartition, DetachPartition } from "./partitions.js";
+import type { IdentityOptionChanges } from "../catalog/sequences.js";
 
 export type { AttachPartition, DetachPartition } from "./partitions.js";
 import type { ObjectOperation } from "./objects.js";
@@ -80,6 +81,8 @@ export interface AlterColumn extends TableRef {
   comment?: string | null;
   /** Make it an identity column (or change ALWAYS/BY DEFAULT); `null` makes it a plain column. */
   identity?: { always: boolean } | null;
+  /** PostgreSQL: new options of an identity column's sequence (SET INCREMENT BY ..., `null`: the type's default). */
+  identityOptions?: IdentityOptionChanges;
   /** New MySQL `ON UPDATE` expression; `null` removes it. */
   onUpdate?: string | null;
   /** New character set (MySQL); `null` goes back to the table's default. */

@@ -32,7 +32,7 @@ import { deferrableSql, exclusionBody, includeSql, indexElementSql, keyIndexSql,
 import { isObjectOperation } from "../../operations/objects.js";
 import { typeComment } from "./compile/composite-types.js";
 import { compileObjectOperation } from "./compile/objects.js";
-import { ownedSequenceStatements } from "./compile/sequences.js";
+import { identityOptionStatements, ownedSequenceStatements } from "./compile/sequences.js";
 import { columnStatisticsStatements, indexStatisticsStatements, tableStorageSql } from "./compile/table-storage.js";
 import { collationSql, generatedSql } from "./columns.js";
 import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
@@ -257,6 +257,7 @@ function alterColumn(op: AlterColumn): Statement[] {
   if (clauses.length > 0) statements.push(statement(`ALTER TABLE ${table} ${clauses.join(", ")}`));
   // ...and comes after a dropped default, a type change and SET NOT NULL.
   if (op.identity) statements.push(...setIdentity(op, op.identity));
+  if (op.identityOptions !== undefined) statements.push(...identityOptionStatements(op.schema, op.table, op.column, op.type ?? op.existing?.type ?? "bigint", op.identityOptions, op.existing?.sequence));
   // RENAME COLUMN cannot share an ALTER TABLE with other clauses.
   const finalName = op.newName ?? op.column;
   if (op.newName !== undefined && op.newName !== op.column) {

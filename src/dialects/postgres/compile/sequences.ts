@@ -4,6 +4,7 @@ import { KilnError } from "../../../errors.js";
 import type { AlterSequence, CreateSequence } from "../../../operations/sequences.js";
 import type { Statement } from "../../../operations/types.js";
 import type { Column } from "../../../catalog/types.js";
+import type { IdentityOptionChanges } from "../../../catalog/sequences.js";
 import { quoteIdentifier, quoteLiteral, tableName } from "../sql.js";
 
 const SEQUENCE_TYPES = new Set(["smallint", "integer", "bigint"]);
@@ -115,4 +116,37 @@ export function ownedSequenceStatements(schema: string | undefined, table: strin
     statements.push({ sql: `SELECT pg_catalog.setval(${sequence}, ${last}, ${owned.value.called ? "true" : "false"})` });
   }
   return statements;
+}
+
+/**
+ * `ALTER TABLE t ALTER COLUMN c SET INCREMENT BY 5 SET START WITH 10 ...`: an identity
+ * column's sequence options; an option given as `null` goes back to the default for
+ * the column's type (NO MINVALUE, START WITH the minimum, CACHE 1, NO CYCLE).
+ */
+export function identityOptionStatements(
+  schema: string | undefined,
+  table: string,
+  column: string,
+  columnType: string,
+  changes: IdentityOptionChanges,
+  existing: SequenceOptions = {},
+): Statement[] {
+  const where = `${label(schema, table)}.${column}`;
+  const type = columnType === "smallint" || columnType === "integer" ? columnType : "bigint";
+  // What the sequence ends up with, for the defaults of options put back.
+  const after = <K extends "increment" | "min" | "max">(key: K) => (changes[key] === null ? undefined : (changes[key] ?? existing[key]));
+  const increment = BigInt(after("increment") ?? "1");
+  const defaults = sequenceDefaults(type, increment);
+  const clauses: string[] = [];
+  if (changes.increment !== undefined) clauses.push(`SET INCREMENT BY ${whole(changes.increment ?? "1", `the increment of identity ${where}`)}`);
+  if (changes.min !== undefined) clauses.push(changes.min === null ? "SET NO MINVALUE" : `SET MINVALUE ${whole(changes.min, `the minimum of identity ${where}`)}`);
+  if (changes.max !== undefined) clauses.push(changes.max === null ? "SET NO MAXVALUE" : `SET MAXVALUE ${whole(changes.max, `the maximum of identity ${where}`)}`);
+  if (changes.start !== undefined) {
+    const start = changes.start ?? (increment > 0n ? (after("min") ?? defaults.min) : (after("max") ?? defaults.max));
+    clauses.push(`SET START WITH ${whole(start, `the start of identity ${where}`)}`);
+  }
+  if (changes.cache !== undefined) clauses.push(`SET CACHE ${whole(changes.cache ?? "1", `the cache of identity ${where}`)}`);
+  if (changes.cycle !== undefined) clauses.push(changes.cycle ? "SET CYCLE" : "SET NO CYCLE");
+  if (clauses.length === 0) return [];
+  return [{ sql: `ALTER TABLE ${tableName(schema, table)} ALTER COLUMN ${quoteIdentifier(column)} ${clauses.join(" ")}` }];
 }
