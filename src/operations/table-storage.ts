@@ -98,7 +98,10 @@ export function reverseTableStorageOperation(op: TableStorageOperation): TableSt
     case "setTableStorage": {
       if (op.existing === undefined) return 'the storage parameters before the change are unknown; give "existing"';
       const existing = op.existing;
-      const back = Object.fromEntries(Object.keys(op.with).map((key) => [key, existing[key] ?? null]));
+      // PostgreSQL appends a parameter it sets to the end of the table's list: restating every one the
+      // table had, in its order, gives the list back in that order (as pg_dump prints it).
+      const back: Record<string, string | null> = { ...existing };
+      for (const key of Object.keys(op.with)) if (!(key in existing)) back[key] = null;
       return { kind: "setTableStorage", ...where, with: back, existing: parametersAfter(existing, op.with) ?? {} };
     }
     case "setClusterOn":
