@@ -30,6 +30,8 @@ export interface RandomSchemaFeatures {
   domains?: boolean;
   /** Defaults written with functions (`now()`) that PostgreSQL stores as written. */
   functionDefaults?: boolean;
+  /** UNLOGGED tables, WITH (...) storage parameters, CLUSTER ON, statistics targets on columns and index expressions. */
+  tableStorage?: boolean;
 }
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -83,6 +85,8 @@ export function randomPgSchema(rng: Rng, features: RandomSchemaFeatures = {}): {
     const columns: Column[] = [];
     const keyType = rng.pick(["integer", "bigint", "text"]);
     const identity = keyType !== "text" && rng.chance(0.5);
+    // An UNLOGGED table: no foreign key may point at it from a logged one, so it is nobody's parent.
+    const unlogged = features.tableStorage === true && rng.chance(0.25);
     const key: Column = { name: "id", type: keyType, sample: (i) => (keyType === "text" ? `'k${i}'` : `${i + 1}`), comparable: true };
     lines.push(`id ${keyType}${identity ? ` GENERATED ${rng.pick(["ALWAYS", "BY DEFAULT"])} AS IDENTITY` : ""} NOT NULL`);
     columns.push(key);
@@ -189,15 +193,23 @@ export function randomPgSchema(rng: Rng, features: RandomSchemaFeatures = {}): {
       if (form === "plain") after.push(`CREATE INDEX ${idx} ON ${ref} (${c});`);
       if (form === "unique") after.push(`CREATE UNIQUE INDEX ${idx} ON ${ref} (${c}, id);`);
       if (form === "partial") after.push(`CREATE INDEX ${idx} ON ${ref} (${c}) WHERE ${c} IS NOT NULL;`);
-      if (form === "expr") after.push(`CREATE INDEX ${idx} ON ${ref} (${col.type === "integer" ? `(${c} + 1)` : `lower(${c}::text)`});`);
+      if (form === "expr") {
+        after.push(`CREATE INDEX ${idx} ON ${ref} (${col.type === "integer" ? `(${c} + 1)` : `lower(${c}::text)`});`);
+        if (features.tableStorage && rng.chance(0.5)) after.push(`ALTER INDEX ${quote(schema)}.${idx} ALTER COLUMN 1 SET STATISTICS ${rng.int(0, 5000)};`);
+      }
       if (form === "multi") after.push(`CREATE INDEX ${idx} ON ${ref} (id, ${c});`);
       if (form === "options" && features.indexElementOptions) {
         const element = `${c}${rng.pick(["", " DESC", " NULLS FIRST", " DESC NULLS LAST"])}`;
         after.push(`CREATE INDEX ${idx} ON ${ref} (${element})${rng.chance(0.5) ? " INCLUDE (id)" : ""};`);
       }
     }
-    out.push(`CREATE TABLE ${ref} (\n    ${lines.join(",\n    ")}\n);`);
+    const storage = features.tableStorage && rng.chance(0.3) ? `\nWITH (fillfactor=${rng.int(50, 100)}${rng.chance(0.5) ? ", autovacuum_enabled=false" : ""})` : "";
+    out.push(`CREATE ${unlogged ? "UNLOGGED " : ""}TABLE ${ref} (\n    ${lines.join(",\n    ")}\n)${storage};`);
     out.push(...after);
+    if (features.tableStorage) {
+      if (rng.chance(0.3)) out.push(`ALTER TABLE ${ref} CLUSTER ON ${quote(`${tableName}_pkey`)};`);
+      if (comparable.length > 0 && rng.chance(0.3)) out.push(`ALTER TABLE ${ref} ALTER COLUMN ${quote(rng.pick(comparable).name)} SET STATISTICS ${rng.int(0, 5000)};`);
+    }
     if (rng.chance(0.4)) out.push(`COMMENT ON TABLE ${ref} IS 'table ${tableName}, it''s random';`);
     if (rng.chance(0.3)) out.push(`COMMENT ON COLUMN ${ref}.id IS 'the key';`);
     // Rows: enough to see that data in tables that stay is untouched.
@@ -207,7 +219,7 @@ export function randomPgSchema(rng: Rng, features: RandomSchemaFeatures = {}): {
       const values = Array.from({ length: rows }, (_, i) => `(${cols.map((c) => c.sample(i)).join(", ")})`);
       if (cols.length > 0) out.push(`INSERT INTO ${ref} (${cols.map((c) => quote(c.name)).join(", ")}) VALUES ${values.join(", ")};`);
     }
-    tables.push({ ref, key: keyType === "text" ? undefined : key, columns });
+    tables.push({ ref, key: keyType === "text" || unlogged ? undefined : key, columns });
   }
   if (features.partitions) {
     for (let i = rng.int(1, 2); i > 0; i--) out.push(...randomPartitionedTable(rng, schemas, name, q, tables));

@@ -28,6 +28,7 @@ const FEATURES: RandomSchemaFeatures = {
   generatedColumns: true,
   columnCollation: true,
   functionDefaults: true,
+  tableStorage: true,
 };
 
 describe.each(pgRoundTripTargets())("random schemas round-trip exactly on %s", (target) => {
