@@ -22,6 +22,7 @@ const FIXTURES: { name: string; models: string; schemas: string[]; naming?: stri
   { name: "rls", models: "rls.models.ts.txt", schemas: ["public", "rls_app"], naming: `naming: { pk: "%(table)s_pkey", fk: "%(table)s_%(column_0_N)s_fkey" },` },
   { name: "routines", models: "routines.models.ts.txt", schemas: ["public", "routines_app"] },
   { name: "views", models: "views.models.ts", schemas: ["public", "views_app"] },
+  { name: "table-storage", models: "table-storage.models.ts", schemas: ["public", "storage"] },
 ];
 
 describe.runIf(pgUp)("models build the fixture's schema from an empty database (PostgreSQL server)", () => {

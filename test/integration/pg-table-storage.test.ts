@@ -17,9 +17,26 @@ import { PG_TARGETS, readCatalog, schemaDump } from "./autogenerate-pg-support.j
 const FIXTURE = readFileSync(join(__dirname, "../fixtures/pg/own/table-storage.sql"), "utf8");
 const MODELS = readFileSync(join(__dirname, "../fixtures/pg/own/table-storage.models.ts"), "utf8");
 
+// A logged sequence owned by an UNLOGGED table, as Rails leaves one (danbooru has it): a table created
+// again makes its serial sequence unlogged, so kiln sets it back. Models cannot say it (a serial column's
+// sequence follows its table), so it is not in the fixture the models declare.
+const LOGGED_SEQUENCE_OF_UNLOGGED_TABLE = `
+CREATE SCHEMA storage;
+CREATE UNLOGGED TABLE storage.rate_limits (id bigint NOT NULL, key text NOT NULL);
+CREATE SEQUENCE storage.rate_limits_id_seq;
+ALTER SEQUENCE storage.rate_limits_id_seq OWNED BY storage.rate_limits.id;
+ALTER TABLE storage.rate_limits ALTER COLUMN id SET DEFAULT nextval('storage.rate_limits_id_seq'::regclass);
+`;
+
 describe.each(pgRoundTripTargets())("table storage on %s", (target) => {
   it("round-trips the fixture exactly: drop everything, then the downgrade restores it", async () => {
     const result = await pgRoundTrip({ sql: FIXTURE, target });
+    expect(result.failed, describeRoundTrip(result)).toBeUndefined();
+    expect(result.diff, describeRoundTrip(result)).toBe("");
+  }, 180_000);
+
+  it("keeps a logged sequence behind an UNLOGGED table logged", async () => {
+    const result = await pgRoundTrip({ sql: LOGGED_SEQUENCE_OF_UNLOGGED_TABLE, target });
     expect(result.failed, describeRoundTrip(result)).toBeUndefined();
     expect(result.diff, describeRoundTrip(result)).toBe("");
   }, 180_000);
