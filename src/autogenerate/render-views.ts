@@ -43,7 +43,7 @@ export function renderViewCall(op: ViewOperation): string[] {
     case "createMaterializedView": {
       const v = op.view;
       // Its indexes are indexes on the view: op.createIndex, as for a table.
-      const indexes = (v.indexes ?? []).map((index) => createIndexCall(index.name ?? "", v.name, v.schema, index));
+      const indexes = (v.indexes ?? []).map((index) => createIndexCall(index.name ?? "", v.name, v.schema, index, undefined, index.name === v.clusterOn));
       return [viewCall("createMaterializedView", { ...v, materialized: true }), ...indexes];
     }
     case "dropView":

@@ -46,6 +46,8 @@ export interface View {
   withNoData?: boolean;
   /** Materialized views: their indexes (sorted by name). */
   indexes?: Index[];
+  /** Materialized views: the index it is clustered on (`ALTER MATERIALIZED VIEW ... CLUSTER ON`). */
+  clusterOn?: string;
   comment?: string;
   /** Comments on the view's columns, by column name. */
   columnComments?: Record<string, string>;

@@ -43,6 +43,8 @@ export interface MaterializedViewOptions<C extends ColumnBuilders = Record<never
   withNoData?: boolean;
   /** Its indexes: `(v) => [uniqueIndex("totals_user_id").on(v.user_id)]` (a unique index on plain columns allows REFRESH ... CONCURRENTLY). */
   indexes?: (columns: IndexColumns<C>) => IndexBuilder[];
+  /** The index it is clustered on (ALTER MATERIALIZED VIEW ... CLUSTER ON), by name. */
+  clusterOn?: string;
   comment?: string;
   columnComments?: Record<string, string>;
 }
@@ -105,6 +107,7 @@ function define(kind: "view" | "materializedView", name: string, args: Args<View
   if (options.securityBarrier) view.securityBarrier = true;
   if (options.securityInvoker) view.securityInvoker = true;
   if (kind === "materializedView" && options.withNoData) view.withNoData = true;
+  if (kind === "materializedView" && options.clusterOn !== undefined) view.clusterOn = options.clusterOn;
   if (options.comment !== undefined) view.comment = options.comment;
   if (options.columnComments && Object.keys(options.columnComments).length > 0) view.columnComments = { ...options.columnComments };
   if (kind === "view" && options.indexes !== undefined) throw new KilnError(`${what}: only a materialized view has indexes.`);

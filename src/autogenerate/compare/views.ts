@@ -188,17 +188,30 @@ export function rebuildViewsOverChangedColumns(
   }
 }
 
-/** Indexes of a materialized view kept as it is: dropped and created by name, as a table's. */
+/**
+ * Indexes of a materialized view kept as it is: dropped and created by name, as a
+ * table's; a new index it is clustered on clusters it, a dropped one remembers it.
+ */
 function compareViewIndexes(wanted: View, existing: View, diff: ObjectDiff): void {
   const ref = { ...inSchema(wanted.schema), table: wanted.name };
   const existingByName = new Map((existing.indexes ?? []).map((i) => [i.name ?? "", i]));
   const wantedByName = new Map((wanted.indexes ?? []).map((i) => [i.name ?? "", i]));
+  const created = new Set<string>();
+  const dropped = new Set<string>();
   for (const index of existing.indexes ?? []) {
     const other = wantedByName.get(index.name ?? "");
-    if (!other || !sameIndex(other, index)) diff.add("dropViews", { kind: "dropIndex", ...ref, name: index.name ?? "", old: { ...index, name: index.name ?? "" } });
+    if (other && sameIndex(other, index)) continue;
+    dropped.add(index.name ?? "");
+    diff.add("dropViews", { kind: "dropIndex", ...ref, name: index.name ?? "", old: { ...index, name: index.name ?? "" }, ...(existing.clusterOn === index.name ? { clustered: true } : {}) });
   }
   for (const index of wanted.indexes ?? []) {
     const other = existingByName.get(index.name ?? "");
-    if (!other || !sameIndex(index, other)) diff.add("createViews", { kind: "createIndex", ...ref, index: { ...index, name: index.name ?? "" } });
+    if (other && sameIndex(index, other)) continue;
+    created.add(index.name ?? "");
+    diff.add("createViews", { kind: "createIndex", ...ref, index: { ...index, name: index.name ?? "" }, ...(wanted.clusterOn === index.name ? { clusterOn: true } : {}) });
   }
+  // The clustering index, where no createIndex above says it.
+  const want = wanted.clusterOn ?? null;
+  const present = existing.clusterOn !== undefined && !dropped.has(existing.clusterOn) ? existing.clusterOn : null;
+  if (want !== present && !(want !== null && created.has(want))) diff.add("createViews", { kind: "setClusterOn", ...ref, index: want, existing: present });
 }

@@ -73,7 +73,15 @@ function createMaterializedView(view: View): Statement[] {
   const statements: Statement[] = [{ sql: `${head}${query(view)}\n  WITH ${view.withNoData ? "NO " : ""}DATA` }];
   for (const index of view.indexes ?? []) {
     if (!index.name) throw new KilnError(`an index of materialized view ${label(view)} has no name; give it one.`);
-    statements.push(...createIndexStatements({ kind: "createIndex", ...(view.schema !== undefined ? { schema: view.schema } : {}), table: view.name, index: { ...index, name: index.name } }));
+    statements.push(
+      ...createIndexStatements({
+        kind: "createIndex",
+        ...(view.schema !== undefined ? { schema: view.schema } : {}),
+        table: view.name,
+        index: { ...index, name: index.name },
+        ...(index.name === view.clusterOn ? { clusterOn: true } : {}),
+      }),
+    );
   }
   return [...statements, ...comments("MATERIALIZED VIEW", view)];
 }

@@ -16,6 +16,8 @@ const VIEWS_SQL = `
 SELECT c.oid::int8::text AS oid, n.nspname AS schema, c.relname AS name, c.relkind AS kind,
        pg_catalog.pg_get_viewdef(c.oid) AS definition,
        c.reloptions::text[] AS options, c.relispopulated AS populated,
+       (SELECT ic.relname FROM pg_catalog.pg_index ci JOIN pg_catalog.pg_class ic ON ic.oid = ci.indexrelid
+         WHERE ci.indrelid = c.oid AND ci.indisclustered LIMIT 1) AS cluster_on,
        d.description AS comment,
        COALESCE((SELECT json_agg(json_build_object('attnum', a.attnum, 'name', a.attname,
                                                    'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
@@ -70,6 +72,7 @@ export async function readViews(conn: Connection, schemaNames: string[], context
     if (isTrue(option(options, "security_barrier"))) view.securityBarrier = true;
     if (isTrue(option(options, "security_invoker"))) view.securityInvoker = true;
     if (materialized && r.populated === false) view.withNoData = true;
+    if (materialized && r.cluster_on !== null && r.cluster_on !== undefined) view.clusterOn = String(r.cluster_on);
     if (r.comment !== null && r.comment !== undefined) view.comment = String(r.comment);
     const commented = columns.filter((c) => c.comment !== null);
     if (commented.length > 0) view.columnComments = Object.fromEntries(commented.map((c) => [c.name, c.comment!]));
