@@ -1,7 +1,7 @@
 /**
  * Drizzle schemas as kiln models. A models module may export drizzle-orm
  * objects (`pgTable`, `mysqlTable`, `sqliteTable`, `pgEnum`, `pgSequence`,
- * `pgSchema`) instead of, or next to, kiln/schema tables. They are read through
+ * `pgSchema`, `pgView`) instead of, or next to, kiln/schema tables. They are read through
  * drizzle-orm's public API (getTableConfig of each core), never by parsing the
  * file, into the Catalog drizzle-kit would create (see pg.ts, mysql.ts, sqlite.ts).
  */
@@ -81,6 +81,7 @@ export async function readDrizzleModels(exports: DrizzleExport[], files: string[
   read.catalog.tables.sort(byQualifiedName);
   read.catalog.enums.sort(byQualifiedName);
   read.catalog.sequences?.sort(byQualifiedName);
+  read.catalog.views?.sort(byQualifiedName);
   return read;
 }
 
@@ -95,11 +96,13 @@ export function mergeCatalogs(kiln: Catalog, drizzle: Catalog): Catalog {
   const enumNames = new Set(kiln.enums.map(qualifiedName));
   const byName = <T extends { schema?: string; name: string }>(a: T, b: T) => (qualifiedName(a) < qualifiedName(b) ? -1 : qualifiedName(a) > qualifiedName(b) ? 1 : 0);
   const sequences = [...(kiln.sequences ?? []), ...(drizzle.sequences ?? [])].sort(byName);
+  const views = [...(kiln.views ?? []), ...(drizzle.views ?? [])].sort(byName);
   return {
     ...kiln,
     schemas: [...new Set([...kiln.schemas, ...drizzle.schemas])].sort(),
     tables: [...kiln.tables, ...drizzle.tables].sort(byName),
     enums: [...kiln.enums, ...drizzle.enums.filter((e) => !enumNames.has(qualifiedName(e)))].sort(byName),
     ...(sequences.length > 0 ? { sequences } : {}),
+    ...(views.length > 0 ? { views } : {}),
   };
 }

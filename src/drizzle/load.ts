@@ -19,7 +19,8 @@ const IS_PG_ENUM = Symbol.for("drizzle:isPgEnum");
 export function drizzleKind(value: unknown): string | undefined {
   if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
   if (typeof value === "function" && (value as unknown as Record<symbol, unknown>)[IS_PG_ENUM] === true) return "PgEnum";
-  const ctor = (value as { constructor?: unknown }).constructor as Record<symbol, unknown> | undefined;
+  // Through the prototype: a view is a Proxy whose property reads go to its selected fields.
+  const ctor = (Object.getPrototypeOf(value) as { constructor?: unknown } | null)?.constructor as Record<symbol, unknown> | undefined;
   if (typeof value === "object" && ctor && typeof ctor[ENTITY_KIND] === "string") return ctor[ENTITY_KIND] as string;
   return undefined;
 }

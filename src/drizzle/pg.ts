@@ -1,5 +1,5 @@
 /**
- * Drizzle `pgTable`s (and `pgEnum`, `pgSequence`, `pgSchema`) -> Catalog,
+ * Drizzle `pgTable`s (and `pgEnum`, `pgSequence`, `pgSchema`, `pgView`, `pgMaterializedView`) -> Catalog,
  * as drizzle-kit creates them on PostgreSQL:
  * - `serial`/`smallserial`/`bigserial` are integer types with an owned sequence (autoIncrement);
  * - identity columns keep their sequence options (restored, not compared);
@@ -15,6 +15,7 @@
  */
 import type { Catalog, CheckConstraint, Column, EnumType, ForeignKey, Index, IndexElement, Table, UniqueConstraint } from "../catalog/types.js";
 import { normalizeSequenceOptions, type OwnedSequence, type Sequence } from "../catalog/sequences.js";
+import type { View } from "../catalog/views.js";
 import { KilnError } from "../errors.js";
 import { columnName, describe, fkAction, isSql, quoteText, sqlText, type Casing } from "./common.js";
 import type { DrizzleModules } from "./load.js";
@@ -117,6 +118,7 @@ export function readPg(drizzle: DrizzleModules, values: { value: unknown; source
   const tables: Table[] = [];
   const enums = new Map<string, EnumType>();
   const sequences: Sequence[] = [];
+  const views: View[] = [];
   const schemas = new Set<string>();
   const addEnum = (name: string, values: string[], schema?: string) => {
     const key = `${schema ?? ""}.${name}`;
@@ -133,7 +135,8 @@ export function readPg(drizzle: DrizzleModules, values: { value: unknown; source
       const name = (value as any).schemaName as string;
       if (name !== "public") schemas.add(name);
     } else if (orm.is(value, pg.PgView) || orm.is(value, pg.PgMaterializedView)) {
-      notes.push(`${source}: Drizzle view "${orm.getViewName?.(value) ?? ""}" is not modelled by kiln yet; it is left out of the comparison (create it in a revision with op.execute)`);
+      const view = readView(drizzle, dialect, value, orm.is(value, pg.PgMaterializedView));
+      if (view) views.push(view);
     } else if (orm.is(value, pg.PgRole)) {
       notes.push(`${source}: Drizzle role "${(value as any).name}" is not modelled by kiln; roles are left alone`);
     } else if (orm.is(value, pg.PgPolicy)) {
@@ -143,15 +146,37 @@ export function readPg(drizzle: DrizzleModules, values: { value: unknown; source
   for (const t of tables) if (t.schema) schemas.add(t.schema);
   for (const e of enums.values()) if (e.schema) schemas.add(e.schema);
   for (const s of sequences) if (s.schema) schemas.add(s.schema);
+  for (const v of views) if (v.schema) schemas.add(v.schema);
   return {
     catalog: {
       schemas: [...schemas].sort(),
       tables,
       enums: [...enums.values()],
       ...(sequences.length > 0 ? { sequences } : {}),
+      ...(views.length > 0 ? { views } : {}),
     },
     notes,
   };
+}
+
+/**
+ * A pgView / pgMaterializedView as drizzle-kit creates it: `CREATE [MATERIALIZED] VIEW name
+ * [WITH (...)] AS (query) [WITH NO DATA]`; `.existing()` views are not drizzle-kit's to create.
+ */
+function readView(drizzle: DrizzleModules, dialect: any, value: unknown, materialized: boolean): View | undefined {
+  const config = materialized ? drizzle.pg.getMaterializedViewConfig(value) : drizzle.pg.getViewConfig(value);
+  if (config.isExisting) return undefined;
+  const where = `Drizzle ${materialized ? "materialized view" : "view"} "${config.schema ? `${config.schema}.` : ""}${config.name}"`;
+  if (config.query === undefined) throw new KilnError(`${where} has no query: give it one with .as(...), or mark it .existing()`);
+  const view: View = { name: config.name, definition: sqlText(dialect, config.query, where) };
+  if (config.schema && config.schema !== "public") view.schema = config.schema;
+  if (materialized) view.materialized = true;
+  const w = (config.with ?? {}) as Record<string, unknown>;
+  if (w.checkOption === "local" || w.checkOption === "cascaded") view.checkOption = w.checkOption;
+  if (w.securityBarrier === true) view.securityBarrier = true;
+  if (w.securityInvoker === true) view.securityInvoker = true;
+  if (materialized && config.withNoData) view.withNoData = true;
+  return view;
 }
 
 function readSequence(s: any): Sequence {

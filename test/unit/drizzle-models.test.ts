@@ -30,6 +30,7 @@ describe("Drizzle pg-core tables", () => {
       { name: "user_role", values: ["admin", "member", "guest"] },
     ]);
     expect(catalog.sequences).toEqual([{ name: "order_numbers", start: "1000", increment: "5" }]);
+    expect(catalog.views).toEqual([{ name: "active_users", definition: `select "id", "email", "role" from "users" where "users"."deleted_at" is null` }]);
     const users = catalog.tables.find((t) => t.name === "users")!;
     expect(users.primaryKey).toEqual({ name: "users_pkey", columns: ["id"] });
     expect(users.columns.find((c) => c.name === "id")).toEqual({ name: "id", type: "integer", nullable: false, identity: { always: true } });
