@@ -17,7 +17,9 @@ export type RuleId =
   | "rename-breaks-app"
   | "add-unique-constraint"
   | "rls-without-policy"
-  | "refresh-not-concurrent";
+  | "refresh-not-concurrent"
+  | "trigger-on-existing-table"
+  | "immutable-function-change";
 
 /** Rules about the silencing comments themselves. */
 export type SilenceRuleId = "ignore-without-reason" | "ignore-invalid";

@@ -547,3 +547,37 @@ describe("refresh-not-concurrent", () => {
     ).toEqual([]);
   });
 });
+
+describe("trigger-on-existing-table", () => {
+  it("flags a trigger added to an existing table, not one on a table the revision creates", async () => {
+    const warnings = lint(await ops((op) => op.createTrigger("touch", "orders", { schema: "shop", timing: "before", events: ["update"], function: "touch" })));
+    expect(rules(warnings)).toEqual(["trigger-on-existing-table"]);
+    expect(warnings[0]!.problem).toContain("SHARE ROW EXCLUSIVE lock");
+    expect(warnings[0]!.problem).toContain("each written row also runs touch()");
+    expect(
+      lint(
+        await ops((op) => {
+          op.createTable("notes", { id: { type: "integer" } });
+          op.createTrigger("touch", "notes", { timing: "before", events: ["update"], function: "touch" });
+        }),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe("immutable-function-change", () => {
+  const old = { returns: "text", body: "SELECT lower($1)", volatility: "immutable" as const, args: ["text"] };
+  it("flags CREATE OR REPLACE of an IMMUTABLE function with another volatility or body", async () => {
+    const volatility = lint(await ops((op) => op.replaceFunction("norm", { ...old, volatility: "stable", old })));
+    expect(rules(volatility)).toEqual(["immutable-function-change"]);
+    expect(volatility[0]!.problem).toContain("its volatility (IMMUTABLE -> STABLE)");
+    expect(volatility[0]!.safeForm).toContain("REINDEX INDEX CONCURRENTLY");
+    expect(rules(lint(await ops((op) => op.replaceFunction("norm", { ...old, body: "SELECT upper($1)", old }))))).toEqual(["immutable-function-change"]);
+  });
+
+  it("accepts a replacement that keeps an immutable function as it computes, and a function that was not immutable", async () => {
+    expect(lint(await ops((op) => op.replaceFunction("norm", { ...old, comment: "lower case", old })))).toEqual([]);
+    const stable = { ...old, volatility: "stable" as const };
+    expect(lint(await ops((op) => op.replaceFunction("norm", { ...stable, body: "SELECT upper($1)", old: stable })))).toEqual([]);
+  });
+});

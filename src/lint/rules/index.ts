@@ -10,6 +10,8 @@ import { typeChangeRewriteRule } from "./type-change-rewrite.js";
 import { volatileDefault } from "./volatile-default.js";
 import { rlsWithoutPolicy } from "./rls-without-policy.js";
 import { refreshNotConcurrent } from "./refresh-not-concurrent.js";
+import { triggerOnExistingTable } from "./trigger-on-existing-table.js";
+import { immutableFunctionChange } from "./immutable-function-change.js";
 
 export const RULES: readonly LintRule[] = [
   indexNotConcurrent,
@@ -22,6 +24,8 @@ export const RULES: readonly LintRule[] = [
   addUniqueConstraint,
   rlsWithoutPolicy,
   refreshNotConcurrent,
+  triggerOnExistingTable,
+  immutableFunctionChange,
 ];
 
 export type { LintRule, RuleScope } from "./rule.js";
