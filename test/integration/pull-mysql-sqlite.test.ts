@@ -8,15 +8,20 @@
  * table_xinfo, foreign_key_list, index_list/index_xinfo: what it enforces; the
  * CREATE text itself is kiln's own spelling, not the original's).
  * Plus: --baseline (a first revision, stamped; an empty database built from it
- * matches) and another tool's version table found, kept, and left out.
+ * matches), another tool's version table found, kept, and left out, --split,
+ * and the issue's adoption path: a database drizzle-orm's migrator built,
+ * `kiln import` of its drizzle-kit history (stamped at head), `kiln pull`,
+ * `kiln check` exit 0.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { describe, expect, it } from "vitest";
 import { createMysqlDatabase, serverAvailable, tempDir } from "../helpers/databases.js";
 import { lineDiff } from "../helpers/pg-roundtrip.js";
-import { REPO_ROOT } from "../helpers/project.js";
+import { createProject, REPO_ROOT } from "../helpers/project.js";
 import { buildFromPulled, checkPulled, pullInto } from "../helpers/pull.js";
 import { loadSql, showCreateTables } from "../helpers/mysql.js";
 
@@ -85,6 +90,26 @@ describe("kiln pull on SQLite", () => {
       }
     });
   }
+
+  it("a database drizzle-orm migrated: imported (stamped at head), pulled, and check exit 0 with its version table kept", { timeout: 120_000 }, async () => {
+    const project = createProject({ url: "sqlite://./app.db" });
+    try {
+      const sqlite = new Database(join(project.dir, "app.db"));
+      migrate(drizzle(sqlite), { migrationsFolder: join(FIXTURES, "import", "drizzle-sqlite") });
+      sqlite.close();
+      const imported = await project.kiln(["import", "drizzle", join(FIXTURES, "import", "drizzle-sqlite"), "--no-verify"]);
+      expect(imported.code, imported.stderr).toBe(0);
+      const pulled = await project.kiln(["pull"]);
+      expect(pulled.code, pulled.stderr).toBe(0);
+      expect(pulled.stderr).toContain("found drizzle-kit's version table __drizzle_migrations: left in place and out of the models");
+      expect(project.read("kiln.config.ts")).toContain('excludeTables: ["__drizzle_migrations"]');
+      const check = await checkPulled(project);
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+      expect(check.unexpected).toEqual([]);
+    } finally {
+      project.remove();
+    }
+  });
 
   it("--split table: one file per table, each listed in the config, and check exit 0", { timeout: 120_000 }, async () => {
     const dir = tempDir("kiln-pull-split-");
