@@ -3,8 +3,10 @@
  *
  * A view whose query (compared through its canonical form: PostgreSQL's own
  * spelling), options or column comments changed is replaced in place (CREATE OR
- * REPLACE VIEW) when PostgreSQL allows it: the same columns, names and types,
- * in the same order, new ones only at the end. Otherwise, and for a
+ * REPLACE VIEW) when PostgreSQL allows it both ways (upgrade and downgrade): the
+ * same columns, names and types, in the same order. Otherwise (new columns at
+ * the end too: CREATE OR REPLACE could add them but the downgrade could not
+ * remove them), and for a
  * materialized view, it is dropped and created again, together with the
  * modelled views that depend on it (PostgreSQL refuses to drop a view in use):
  * the dependency order (dependency-order.ts) drops dependents first and
@@ -92,7 +94,10 @@ export function compareViews(model: Catalog, database: Catalog, diff: ObjectDiff
     const sameKind = !!wanted.materialized === !!existing.materialized;
     const sameQuery = sameKind && sameText(wanted, existing, "definition");
     if (sameQuery && sameOptions(wanted, existing) && sameComments(wanted.columnComments, existing.columnComments)) continue;
-    if (sameKind && !wanted.materialized && (sameQuery || replaceableColumns(existing.columns, wanted.columns))) replace.add(key);
+    // New columns at the end would be replaceable too, but not back: the downgrade's CREATE OR REPLACE
+    // cannot drop them. Only the same columns are replaced in place; the rest is rebuilt.
+    const sameColumns = replaceableColumns(existing.columns, wanted.columns) && wanted.columns!.length === existing.columns!.length;
+    if (sameKind && !wanted.materialized && (sameQuery || sameColumns)) replace.add(key);
     else rebuild.add(key);
   }
 
