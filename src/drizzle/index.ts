@@ -97,6 +97,8 @@ export function mergeCatalogs(kiln: Catalog, drizzle: Catalog): Catalog {
   const byName = <T extends { schema?: string; name: string }>(a: T, b: T) => (qualifiedName(a) < qualifiedName(b) ? -1 : qualifiedName(a) > qualifiedName(b) ? 1 : 0);
   const sequences = [...(kiln.sequences ?? []), ...(drizzle.sequences ?? [])].sort(byName);
   const views = [...(kiln.views ?? []), ...(drizzle.views ?? [])].sort(byName);
+  const policyOrder = (p: { schema?: string; table: string; name: string }) => `${p.schema ?? ""}\u0000${p.table}\u0000${p.name}`;
+  const policies = [...(kiln.policies ?? []), ...(drizzle.policies ?? [])].sort((a, b) => (policyOrder(a) < policyOrder(b) ? -1 : policyOrder(a) > policyOrder(b) ? 1 : 0));
   return {
     ...kiln,
     schemas: [...new Set([...kiln.schemas, ...drizzle.schemas])].sort(),
@@ -104,5 +106,6 @@ export function mergeCatalogs(kiln: Catalog, drizzle: Catalog): Catalog {
     enums: [...kiln.enums, ...drizzle.enums.filter((e) => !enumNames.has(qualifiedName(e)))].sort(byName),
     ...(sequences.length > 0 ? { sequences } : {}),
     ...(views.length > 0 ? { views } : {}),
+    ...(policies.length > 0 ? { policies } : {}),
   };
 }

@@ -16,6 +16,7 @@
 import type { Catalog, CheckConstraint, Column, EnumType, ForeignKey, Index, IndexElement, Table, UniqueConstraint } from "../catalog/types.js";
 import { normalizeSequenceOptions, type OwnedSequence, type Sequence } from "../catalog/sequences.js";
 import type { View } from "../catalog/views.js";
+import { normalizePolicy, policyKey, type Policy } from "../catalog/policies.js";
 import { KilnError } from "../errors.js";
 import { columnName, describe, fkAction, isSql, quoteText, sqlText, type Casing } from "./common.js";
 import type { DrizzleModules } from "./load.js";
@@ -106,7 +107,7 @@ function identitySequence(table: string, column: string, identity: any): OwnedSe
 
 export interface PgRead {
   catalog: Catalog;
-  /** What drizzle-kit would create that kiln does not model (policies, roles, views, RLS): named, not acted on. */
+  /** What drizzle-kit would create that kiln does not model (roles, unlinked policies): named, not acted on. */
   notes: string[];
 }
 
@@ -119,6 +120,8 @@ export function readPg(drizzle: DrizzleModules, values: { value: unknown; source
   const enums = new Map<string, EnumType>();
   const sequences: Sequence[] = [];
   const views: View[] = [];
+  const policies: Policy[] = [];
+  const linkedPolicies: Policy[] = [];
   const schemas = new Set<string>();
   const addEnum = (name: string, values: string[], schema?: string) => {
     const key = `${schema ?? ""}.${name}`;
@@ -126,7 +129,7 @@ export function readPg(drizzle: DrizzleModules, values: { value: unknown; source
   };
 
   for (const { value, source } of values) {
-    if (orm.is(value, pg.PgTable)) tables.push(readTable(drizzle, dialect, value, casing, notes, addEnum));
+    if (orm.is(value, pg.PgTable)) tables.push(readTable(drizzle, dialect, value, casing, policies, addEnum));
     else if (pg.isPgEnum(value)) {
       const e = value as any;
       addEnum(e.enumName, e.enumValues, e.schema && e.schema !== "public" ? e.schema : undefined);
@@ -140,13 +143,25 @@ export function readPg(drizzle: DrizzleModules, values: { value: unknown; source
     } else if (orm.is(value, pg.PgRole)) {
       notes.push(`${source}: Drizzle role "${(value as any).name}" is not modelled by kiln; roles are left alone`);
     } else if (orm.is(value, pg.PgPolicy)) {
-      notes.push(`${source}: Drizzle policy "${(value as any).name}" is not modelled by kiln; policies are left alone`);
+      // A policy declared on its own counts once .link(table) ties it to a table (drizzle-kit skips it otherwise).
+      const linked = (value as any)._linkedTable;
+      if (!linked) notes.push(`${source}: Drizzle policy "${(value as any).name}" is linked to no table (.link(table)); drizzle-kit skips it, and so does kiln`);
+      else {
+        const t = pg.getTableConfig(linked);
+        linkedPolicies.push(readPolicy(drizzle, dialect, value, t.name, t.schema && t.schema !== "public" ? t.schema : undefined));
+      }
     }
   }
   for (const t of tables) if (t.schema) schemas.add(t.schema);
   for (const e of enums.values()) if (e.schema) schemas.add(e.schema);
   for (const s of sequences) if (s.schema) schemas.add(s.schema);
   for (const v of views) if (v.schema) schemas.add(v.schema);
+  for (const p of linkedPolicies) {
+    const table = tables.find((t) => t.name === p.table && t.schema === p.schema);
+    if (table && !table.rowLevelSecurity) table.rowLevelSecurity = { enabled: true };
+    policies.push(p);
+  }
+  policies.sort((a, b) => (policyKey(a) < policyKey(b) ? -1 : policyKey(a) > policyKey(b) ? 1 : 0));
   return {
     catalog: {
       schemas: [...schemas].sort(),
@@ -154,6 +169,7 @@ export function readPg(drizzle: DrizzleModules, values: { value: unknown; source
       enums: [...enums.values()],
       ...(sequences.length > 0 ? { sequences } : {}),
       ...(views.length > 0 ? { views } : {}),
+      ...(policies.length > 0 ? { policies } : {}),
     },
     notes,
   };
@@ -201,7 +217,7 @@ function readTable(
   dialect: any,
   table: unknown,
   casing: Casing | undefined,
-  notes: string[],
+  policies: Policy[],
   addEnum: (name: string, values: string[], schema?: string) => void,
 ): Table {
   const { orm, pg } = drizzle;
@@ -297,9 +313,9 @@ function readTable(
 
   const indexes: Index[] = (config.indexes as any[]).map((ix) => readIndex(drizzle, dialect, ix.config, tableName, where, casing));
 
-  if (config.enableRLS || (config.policies as unknown[]).length > 0) {
-    notes.push(`${where}: row-level security and its ${(config.policies as unknown[]).length} policies are not modelled by kiln; they are left alone`);
-  }
+  // drizzle-kit enables row-level security on a table with policies, or with .enableRLS().
+  const rls = config.enableRLS || (config.policies as unknown[]).length > 0;
+  for (const policy of config.policies as any[]) policies.push(readPolicy(drizzle, dialect, policy, tableName, schema));
   void orm;
   return {
     ...(schema ? { schema } : {}),
@@ -310,7 +326,23 @@ function readTable(
     foreignKeys,
     checks,
     indexes,
+    ...(rls ? { rowLevelSecurity: { enabled: true as const } } : {}),
   };
+}
+
+/** A pgPolicy as drizzle-kit creates it: AS, FOR, TO (PUBLIC when none), USING and WITH CHECK. */
+function readPolicy(drizzle: DrizzleModules, dialect: any, p: any, table: string, schema: string | undefined): Policy {
+  const where = `Drizzle policy "${p.name}" on ${describe(table, schema)}`;
+  const roleName = (r: unknown) => (typeof r === "string" ? r : drizzle.orm.is(r, drizzle.pg.PgRole) ? (r as { name: string }).name : String(r));
+  const roles = p.to === undefined ? [] : Array.isArray(p.to) ? p.to.map(roleName) : [roleName(p.to)];
+  const policy: Policy = { ...(schema ? { schema } : {}), table, name: p.name };
+  const command = String(p.for ?? "all").toLowerCase();
+  if (command !== "all") policy.command = command as NonNullable<Policy["command"]>;
+  if (String(p.as ?? "permissive").toLowerCase() === "restrictive") policy.restrictive = true;
+  if (roles.length > 0) policy.roles = roles;
+  if (isSql(drizzle, p.using)) policy.using = sqlText(dialect, p.using, `${where}: using`, "indexes");
+  if (isSql(drizzle, p.withCheck)) policy.withCheck = sqlText(dialect, p.withCheck, `${where}: with check`, "indexes");
+  return normalizePolicy(policy);
 }
 
 function enumValuesOf(drizzle: DrizzleModules, column: any): string[] {

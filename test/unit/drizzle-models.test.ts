@@ -57,6 +57,8 @@ describe("Drizzle pg-core tables", () => {
     expect(posts.uniques).toEqual([{ name: "posts_author_id_slug_unique", columns: ["author_id", "slug"] }]);
     expect(posts.foreignKeys).toEqual([{ name: "posts_author_id_users_id_fk", columns: ["author_id"], refTable: "users", refColumns: ["id"], onDelete: "cascade" }]);
     expect(posts.indexes.map((i) => i.name)).toEqual(["posts_author_id_index", "posts_public_id_key"]);
+    expect(posts.rowLevelSecurity).toEqual({ enabled: true });
+    expect(catalog.policies).toEqual([{ table: "posts", name: "posts_read_all", command: "select", using: "true" }]);
     const tags = catalog.tables.find((t) => t.name === "tags")!;
     expect(tags.primaryKey).toEqual({ name: "tags_post_id_tag_pk", columns: ["post_id", "tag"] });
     expect(tags.columns.find((c) => c.name === "weight")).toMatchObject({ identity: { always: false }, sequence: { name: "tags_weight_seq", start: "10", increment: "10" } });
