@@ -13,6 +13,7 @@ import type {
   EnumType,
   ForeignKey,
   Index,
+  IndexElement,
   Table,
   UniqueConstraint,
 } from "../catalog/types.js";
@@ -73,6 +74,8 @@ class DiffBuilder {
   constructor(
     readonly dropUnnamed: boolean,
     readonly commentsInPlace = false,
+    /** CompareOptions.foreignKeysNeedIndex. */
+    readonly foreignKeysNeedIndex = false,
   ) {}
 
   /** `same`, or `same` but for the comment when comments change in place (then a kept pair may differ in its comment). */
@@ -584,6 +587,8 @@ function compareTableConstraints(modelTable: Table, databaseTable: Table, diff: 
   for (const check of checks.drop) {
     diff.plan.add("dropConstraintsAndIndexes", { kind: "dropConstraint", ...ref, name: check.name, type: "check", old: { type: "check", constraint: { ...check } } });
   }
+  const bridges = diff.foreignKeysNeedIndex ? foreignKeyIndexBridges(modelTable, databaseTable, foreignKeys.kept, indexes, uniques) : [];
+  for (const { before } of bridges) if (before) diff.plan.add("dropConstraintsAndIndexes", { ...ref, ...before });
   for (const index of indexes.drop) {
     names.dropped.add(index.name);
     diff.plan.add("dropConstraintsAndIndexes", { kind: "dropIndex", ...ref, name: index.name, old: { ...index }, ...(databaseTable.clusterOn === index.name ? { clustered: true } : {}) });
@@ -604,6 +609,7 @@ function compareTableConstraints(modelTable: Table, databaseTable: Table, diff: 
     names.createdIndexes.add(op.index.name);
     diff.plan.add("createConstraintsAndIndexes", op);
   }
+  for (const { after } of bridges) if (after) diff.plan.add("createConstraintsAndIndexes", { ...ref, ...after });
   const exclusions = compareExclusions(modelTable, databaseTable, (ex) => diff.nameFor(modelTable, "excl", ex.elements.map((e) => e.element)), diff.commentsInPlace);
   for (const op of exclusions.drop) {
     diff.plan.add("dropConstraintsAndIndexes", op);
@@ -633,6 +639,63 @@ function compareTableConstraints(modelTable: Table, databaseTable: Table, diff: 
 
   if (dropped.length > 0) droppedKeys.set(tableKey(modelTable), dropped);
   return { keptForeignKeys: foreignKeys.kept, names };
+}
+
+/** True when the key or index starts with the foreign key's columns, in order: InnoDB can check the key with it. */
+function servesForeignKey(columns: readonly IndexElement[], fk: ForeignKey): boolean {
+  return fk.columns.length <= columns.length && fk.columns.every((c, i) => columns[i] === c);
+}
+
+interface ForeignKeyIndexBridge {
+  /** Before the drops: the foreign key's own index, while no other index serves it. */
+  before?: { kind: "createIndex"; index: Named<Index>; ifNotExists: true };
+  /** After the creates: that index again, once a new index serves the key (MySQL drops its own one then). */
+  after?: { kind: "dropIndex"; name: string; ifExists: true; old: Named<Index> };
+}
+
+/**
+ * MySQL/MariaDB (CompareOptions.foreignKeysNeedIndex): every foreign key needs an
+ * index starting with its columns. When none exists, adding the key creates one
+ * under the key's name (introspect() hides it), and the server drops that one by
+ * itself once another index serves the key; an index the key needs cannot be
+ * dropped. For a key that stays while the indexes serving it change, the key's own
+ * index is created (when missing) before the old ones go and dropped (when there)
+ * once new ones serve it: both directions run, and the downgrade restores the
+ * index MySQL had made, so SHOW CREATE TABLE comes back identical.
+ */
+function foreignKeyIndexBridges(
+  modelTable: Table,
+  databaseTable: Table,
+  kept: readonly { model: ForeignKey; database: ForeignKey }[],
+  indexes: Match<Index>,
+  uniques: Match<UniqueConstraint>,
+): ForeignKeyIndexBridge[] {
+  const samePrimaryKey = modelTable.primaryKey !== undefined && databaseTable.primaryKey !== undefined && samePrimaryKeyColumns(modelTable.primaryKey, databaseTable.primaryKey);
+  const keptColumns: (readonly IndexElement[])[] = [
+    ...(samePrimaryKey ? [databaseTable.primaryKey!.columns] : []),
+    ...indexes.kept.filter(({ database }) => database.where === undefined).map(({ database }) => database.columns),
+    ...uniques.kept.map(({ database }) => database.columns),
+  ];
+  const databaseColumns: (readonly IndexElement[])[] = [
+    ...(databaseTable.primaryKey ? [databaseTable.primaryKey.columns] : []),
+    ...databaseTable.indexes.filter((i) => i.where === undefined).map((i) => i.columns),
+    ...databaseTable.uniques.map((u) => u.columns),
+  ];
+  const modelColumns: (readonly IndexElement[])[] = [
+    ...(modelTable.primaryKey ? [modelTable.primaryKey.columns] : []),
+    ...modelTable.indexes.filter((i) => i.where === undefined).map((i) => i.columns),
+    ...modelTable.uniques.map((u) => u.columns),
+  ];
+  const bridges: ForeignKeyIndexBridge[] = [];
+  for (const { database: fk } of kept) {
+    if (!hasName(fk) || keptColumns.some((c) => servesForeignKey(c, fk))) continue;
+    const index: Named<Index> = { name: fk.name, columns: [...fk.columns] };
+    const bridge: ForeignKeyIndexBridge = {};
+    if (databaseColumns.some((c) => servesForeignKey(c, fk))) bridge.before = { kind: "createIndex", index, ifNotExists: true };
+    if (modelColumns.some((c) => servesForeignKey(c, fk))) bridge.after = { kind: "dropIndex", name: fk.name, ifExists: true, old: { ...index, columns: [...fk.columns] } };
+    if (bridge.before || bridge.after) bridges.push(bridge);
+  }
+  return bridges;
 }
 
 /** The createIndex of a model index; it clusters the table when the model's table is clustered on it. */
@@ -741,7 +804,7 @@ function sameColumnNames(a: Table, b: Table): boolean {
 }
 
 export function compareCatalogs(model: Catalog, database: Catalog, options: CompareOptions = {}): Diff {
-  const diff = new DiffBuilder(options.dropUnnamedConstraints === true, options.commentsInPlace === true);
+  const diff = new DiffBuilder(options.dropUnnamedConstraints === true, options.commentsInPlace === true, options.foreignKeysNeedIndex === true);
   const decisions = options.renames ?? [];
   collectNames(model, diff.takenNames);
   collectNames(database, diff.takenNames);

@@ -127,10 +127,10 @@ function createTableCalls(table: Table): string[] {
   return [formatCall("createTable", withOptions([table.name, columns], options)), ...indexes];
 }
 
-export function createIndexCall(name: string, table: string, schema: string | undefined, index: Index, concurrently?: boolean, clusterOn?: boolean): string {
+export function createIndexCall(name: string, table: string, schema: string | undefined, index: Index, concurrently?: boolean, clusterOn?: boolean, ifNotExists?: boolean): string {
   return formatCall(
     "createIndex",
-    withOptions([name, table, withoutCanonical(index.columns)], { schema, ...indexOptions(index), concurrently, clusterOn: clusterOn || undefined, sql: index.sql }),
+    withOptions([name, table, withoutCanonical(index.columns)], { schema, ...indexOptions(index), concurrently, clusterOn: clusterOn || undefined, ifNotExists, sql: index.sql }),
   );
 }
 
@@ -167,10 +167,10 @@ function batchCall(op: Operation): string | undefined {
     case "alterColumn":
       return call("alterColumn", [op.column, alterColumnOptions({ ...op, schema: undefined }) ?? {}]);
     case "createIndex":
-      if (op.index.method !== undefined || op.concurrently || op.clusterOn || beyondBatch(op.index)) return undefined;
+      if (op.index.method !== undefined || op.concurrently || op.clusterOn || op.ifNotExists || beyondBatch(op.index)) return undefined;
       return call("createIndex", withOptions([op.index.name, withoutCanonical(op.index.columns)], { unique: op.index.unique || undefined, where: op.index.where }));
     case "dropIndex":
-      return op.concurrently || op.clustered ? undefined : call("dropIndex", [op.name]);
+      return op.concurrently || op.clustered || op.ifExists ? undefined : call("dropIndex", [op.name]);
     case "createPrimaryKey":
       return beyondBatch(op.constraint) ? undefined : call("createPrimaryKey", [op.constraint.name, op.constraint.columns]);
     case "createUniqueConstraint":
@@ -240,9 +240,9 @@ function renderCall(op: Operation): string[] {
     case "alterColumn":
       return [formatCall("alterColumn", [op.table, op.column, alterColumnOptions(op) ?? {}])];
     case "createIndex":
-      return [createIndexCall(op.index.name, op.table, op.schema, op.index, op.concurrently, op.clusterOn)];
+      return [createIndexCall(op.index.name, op.table, op.schema, op.index, op.concurrently, op.clusterOn, op.ifNotExists)];
     case "dropIndex":
-      return [formatCall("dropIndex", withOptions([op.name, op.table], { schema: op.schema, concurrently: op.concurrently, clustered: op.clustered || undefined }))];
+      return [formatCall("dropIndex", withOptions([op.name, op.table], { schema: op.schema, concurrently: op.concurrently, clustered: op.clustered || undefined, ifExists: op.ifExists }))];
     case "createPrimaryKey": {
       const pk = op.constraint;
       return [formatCall("createPrimaryKey", withOptions([pk.name, op.table, pk.columns], { schema: op.schema, ...keyIndexOptions(pk), deferrable: pk.deferrable, comment: pk.comment }))];

@@ -40,6 +40,8 @@ export interface CompareOptions {
   dropUnnamedConstraints?: boolean;
   /** Dialect.commentsInPlace: a comment-only change of an index or constraint is a setComment, not drop + create. */
   commentsInPlace?: boolean;
+  /** Dialect.foreignKeysNeedIndex: keep an index serving each foreign key while the table's indexes change (MySQL). */
+  foreignKeysNeedIndex?: boolean;
   /** The caller names objects kiln does not model from the dialect's survey (Dialect.surveyObjects): compare leaves that to it. */
   unmodelledFromSurvey?: boolean;
 }

@@ -131,6 +131,7 @@ export async function diffModelsWithDatabase(
     renames,
     dropUnnamedConstraints: session.dialect.dropsUnnamedConstraints === true,
     commentsInPlace: session.dialect.commentsInPlace === true,
+    foreignKeysNeedIndex: session.dialect.foreignKeysNeedIndex === true,
     unmodelledFromSurvey: survey !== undefined,
   });
   const unmodelled = survey ? unmodelledWarnings(survey, database, diff.operations, { schemas, configFile: config.configFile }) : [];

@@ -89,6 +89,13 @@ export interface Dialect {
    * (SQLite, which rebuilds the table): autogenerate then drops such constraints instead of warning.
    */
   readonly dropsUnnamedConstraints?: boolean;
+  /**
+   * True when every foreign key needs an index starting with its columns, which the
+   * database creates under the key's name when missing and drops by itself once
+   * another index serves the key (MySQL/MariaDB InnoDB): autogenerate keeps one
+   * serving the key while indexes change, both ways.
+   */
+  readonly foreignKeysNeedIndex?: boolean;
   /** Declarative partitioning (PARTITION BY, PARTITION OF): PostgreSQL only; models that use it are refused elsewhere. */
   readonly partitioning?: boolean;
   /** COMMENT ON INDEX / CONSTRAINT changes a comment in place (PostgreSQL): a comment-only change is one setComment, not drop + create. */

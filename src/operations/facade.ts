@@ -165,6 +165,8 @@ export interface CreateIndexOptions extends SchemaOption {
   where?: string;
   method?: string;
   concurrently?: boolean;
+  /** Create it only when no index of that name exists. */
+  ifNotExists?: boolean;
   /** SQLite: the CREATE INDEX text as the database stored it; used verbatim. */
   sql?: string;
   include?: string[];
@@ -327,13 +329,13 @@ export class Op {
   }
 
   createIndex(name: string, table: string, columns: IndexElement[], options: CreateIndexOptions = {}): Promise<void> {
-    const { schema, concurrently, clusterOn, ...rest } = options;
-    return this.push({ kind: "createIndex", table, schema, concurrently, index: { name, columns, ...rest }, ...(clusterOn ? { clusterOn } : {}) });
+    const { schema, concurrently, clusterOn, ifNotExists, ...rest } = options;
+    return this.push({ kind: "createIndex", table, schema, concurrently, index: { name, columns, ...rest }, ...(clusterOn ? { clusterOn } : {}), ...(ifNotExists ? { ifNotExists } : {}) });
   }
 
-  /** `clustered: true` says the table was clustered on it (its reverse clusters it again). */
-  dropIndex(name: string, table: string, options: SchemaOption & { concurrently?: boolean; clustered?: boolean } = {}): Promise<void> {
-    return this.push({ kind: "dropIndex", name, table, schema: options.schema, concurrently: options.concurrently, ...(options.clustered ? { clustered: true } : {}) });
+  /** `clustered: true` says the table was clustered on it (its reverse clusters it again); `ifExists`: only when it is there. */
+  dropIndex(name: string, table: string, options: SchemaOption & { concurrently?: boolean; clustered?: boolean; ifExists?: boolean } = {}): Promise<void> {
+    return this.push({ kind: "dropIndex", name, table, schema: options.schema, concurrently: options.concurrently, ...(options.clustered ? { clustered: true } : {}), ...(options.ifExists ? { ifExists: true } : {}) });
   }
 
   createPrimaryKey(name: string, table: string, columns: string[], options: Omit<KeyOptions, "nullsNotDistinct"> = {}): Promise<void> {

@@ -145,6 +145,7 @@ function reverseDropIndex(op: DropIndex): Operation[] {
       index: { ...op.old, name: op.name },
       ...(op.concurrently !== undefined ? { concurrently: op.concurrently } : {}),
       ...(op.clustered ? { clusterOn: true } : {}),
+      ...(op.ifExists ? { ifNotExists: true } : {}),
     },
   ];
 }
@@ -204,6 +205,7 @@ export function reverseOperation(op: Operation): Operation[] {
           old: op.index,
           ...(op.concurrently !== undefined ? { concurrently: op.concurrently } : {}),
           ...(op.clusterOn ? { clustered: true } : {}),
+          ...(op.ifNotExists ? { ifExists: true } : {}),
         },
       ];
     case "dropIndex":

@@ -103,12 +103,16 @@ export interface CreateIndex extends TableRef {
   concurrently?: boolean;
   /** PostgreSQL: cluster the table on the new index (ALTER TABLE ... CLUSTER ON) once it is built. */
   clusterOn?: boolean;
+  /** Create it only when no index of that name is there (the index MySQL keeps for a foreign key). */
+  ifNotExists?: boolean;
 }
 
 export interface DropIndex extends TableRef {
   kind: "dropIndex";
   name: string;
   concurrently?: boolean;
+  /** Drop it only when it is there (the index MySQL keeps for a foreign key, which the server may have dropped itself). */
+  ifExists?: boolean;
   old?: Index & { name: string };
   /** The table was clustered on this index: its reverse clusters it again. */
   clustered?: boolean;

@@ -289,12 +289,21 @@ function createIndex(op: CreateIndex, context: CompileContext): Statement[] {
  * and in a --sql script.
  */
 function dropForeignKeyIndex(op: DropConstraint): Statement[] {
-  const dropIndex = `ALTER TABLE ${target(op)} DROP INDEX ${quoteIdentifier(op.name)}`;
+  return ifIndex(op, op.name, true, `ALTER TABLE ${target(op)} DROP INDEX ${quoteIdentifier(op.name)}`);
+}
+
+/**
+ * `statement` run only when the table has (present) or lacks (!present) an
+ * index of that name: chosen by the server, since MySQL has no IF [NOT] EXISTS
+ * for indexes (MariaDB has), the same way online and in a --sql script.
+ */
+function ifIndex(op: { schema?: string; table: string }, name: string, present: boolean, statement: string): Statement[] {
   const schema = op.schema === undefined ? "DATABASE()" : quoteLiteral(op.schema);
+  const run = present ? `IF(COUNT(*) = 0, 'DO 0', ${quoteLiteral(statement)})` : `IF(COUNT(*) = 0, ${quoteLiteral(statement)}, 'DO 0')`;
   return [
     sql(
-      `SET @kiln_fk_index = (SELECT IF(COUNT(*) = 0, 'DO 0', ${quoteLiteral(dropIndex)}) FROM information_schema.STATISTICS ` +
-        `WHERE TABLE_SCHEMA = ${schema} AND TABLE_NAME = ${quoteLiteral(op.table)} AND INDEX_NAME = ${quoteLiteral(op.name)})`,
+      `SET @kiln_fk_index = (SELECT ${run} FROM information_schema.STATISTICS ` +
+        `WHERE TABLE_SCHEMA = ${schema} AND TABLE_NAME = ${quoteLiteral(op.table)} AND INDEX_NAME = ${quoteLiteral(name)})`,
     ),
     sql("PREPARE kiln_fk_index FROM @kiln_fk_index"),
     sql("EXECUTE kiln_fk_index"),
@@ -381,10 +390,14 @@ export function compileOperation(op: Operation, context: CompileContext): Statem
       return [sql(`ALTER TABLE ${target(op)} DROP COLUMN ${quoteIdentifier(op.column)}`)];
     case "alterColumn":
       return alterColumn(op, context);
-    case "createIndex":
-      return createIndex(op, context);
-    case "dropIndex":
-      return [sql(`DROP INDEX ${quoteIdentifier(op.name)} ON ${target(op)}${op.concurrently ? ONLINE : ""}`)];
+    case "createIndex": {
+      const created = createIndex(op, context);
+      return op.ifNotExists ? created.flatMap((s) => ifIndex(op, op.index.name, false, s.sql)) : created;
+    }
+    case "dropIndex": {
+      const text = `DROP INDEX ${quoteIdentifier(op.name)} ON ${target(op)}${op.concurrently ? ONLINE : ""}`;
+      return op.ifExists ? ifIndex(op, op.name, true, text) : [sql(text)];
+    }
     case "createPrimaryKey":
       return [sql(`ALTER TABLE ${target(op)} ADD PRIMARY KEY (${columnList(op.constraint.columns)})`)];
     case "createUniqueConstraint":

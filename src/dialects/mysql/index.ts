@@ -41,6 +41,7 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
     name: "mysql",
     identifierLimit: MYSQL_IDENTIFIER_LIMIT,
     indexNamesPerTable: true,
+    foreignKeysNeedIndex: true,
     transactionalDDL: false,
     indexConstraintFeatures: MYSQL_FEATURES,
     beginSql: "START TRANSACTION",

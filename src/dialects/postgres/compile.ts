@@ -299,7 +299,7 @@ function createIndex(op: CreateIndex): Statement[] {
   if (index.columns.length === 0) {
     throw new KilnError(`index ${index.name} on ${qualifiedLabel(op.schema, op.table)} has no columns; give at least one column or expression.`);
   }
-  let sql = `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${op.concurrently ? "CONCURRENTLY " : ""}${quoteIdentifier(index.name)}`;
+  let sql = `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${op.concurrently ? "CONCURRENTLY " : ""}${op.ifNotExists ? "IF NOT EXISTS " : ""}${quoteIdentifier(index.name)}`;
   sql += ` ON ${tableName(op.schema, op.table)}`;
   if (index.method) sql += ` USING ${quoteIdentifier(index.method)}`;
   const label = `index ${index.name} on ${qualifiedLabel(op.schema, op.table)}`;
@@ -338,7 +338,7 @@ function indexRegclass(schema: string | undefined, name: string): string {
 
 function dropIndex(op: DropIndex): Statement[] {
   // An index lives in its table's schema.
-  const sql = `DROP INDEX ${op.concurrently ? "CONCURRENTLY " : ""}${tableName(op.schema, op.name)}`;
+  const sql = `DROP INDEX ${op.concurrently ? "CONCURRENTLY " : ""}${op.ifExists ? "IF EXISTS " : ""}${tableName(op.schema, op.name)}`;
   if (!op.concurrently) return [statement(sql)];
   return [{ ...nonTransactional(sql), recovery: { applied: `SELECT 1 WHERE ${indexRegclass(op.schema, op.name)} IS NULL` } }];
 }

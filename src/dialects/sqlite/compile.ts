@@ -183,9 +183,10 @@ export function compileOperation(op: Operation | BatchAlterTable): Statement[] {
       ];
     }
     case "createIndex":
+      if (op.ifNotExists) return [{ sql: createIndexSql(op.schema, op.table, op.index).replace(/^(CREATE (?:UNIQUE )?INDEX )/, "$1IF NOT EXISTS ") }];
       return [{ sql: indexSql(op.schema, op.table, op.index) }];
     case "dropIndex":
-      return [{ sql: `DROP INDEX ${tableName(op.schema, op.name)}` }];
+      return [{ sql: `DROP INDEX ${op.ifExists ? "IF EXISTS " : ""}${tableName(op.schema, op.name)}` }];
     case "createPrimaryKey":
     case "createUniqueConstraint":
     case "createForeignKey":
