@@ -19,21 +19,15 @@ import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { KILN_VERSION } from "../version.js";
+import type { SpellingStore } from "./types.js";
 
 /** Bump when what a dialect stores changes meaning. */
 const FORMAT = 1;
 /** Past this many entries, a write keeps only those this run used. */
 const MAX_ENTRIES = 200_000;
 
-/** A store of spellings (JSON values) by key; the dialect's canonicalize reads and fills it. */
-export interface SpellingStore {
-  /** A key for `parts` (anything JSON) in `namespace`. */
-  key(namespace: string, parts: unknown): string;
-  get(key: string): unknown;
-  set(key: string, value: unknown): void;
-  /** Writes what was added this run (no-op when nothing was). */
-  save(): void;
-}
+/** A store of spellings (JSON values) by key (declared in types.ts); the dialect's canonicalize reads and fills it. */
+export type { SpellingStore };
 
 /** An in-memory store (tests; or when no folder can be used). */
 export class MemorySpellingStore implements SpellingStore {

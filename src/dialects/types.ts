@@ -7,7 +7,6 @@ import type { IndexConstraintFeature } from "./features.js";
 import type { Catalog } from "../catalog/types.js";
 import type { Dependency, ObjectRef } from "../catalog/objects.js";
 import type { Operation, Statement } from "../operations/types.js";
-import type { SpellingStore } from "./spelling-cache.js";
 
 export type DialectName = "postgresql" | "mysql" | "sqlite";
 
@@ -316,4 +315,17 @@ export interface BookkeepingNames {
   schema?: string;
   versionTable: string;
   historyTable: string;
+}
+
+/**
+ * Canonical spellings kept between runs (the file store is dialects/spelling-cache.ts;
+ * declared here so that the Dialect type needs no Node module).
+ */
+export interface SpellingStore {
+  /** A key for `parts` (anything JSON) in `namespace`. */
+  key(namespace: string, parts: unknown): string;
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  /** Writes what was added this run (no-op when nothing was). */
+  save(): void;
 }
