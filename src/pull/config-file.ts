@@ -1,9 +1,10 @@
 /**
  * kiln.config.ts for pulled models (pure): a new config, or the user's config
  * with `models`, `naming`, `schemas` and `excludeTables` set. An existing
- * config is edited only where it is the plain object literal `kiln init`
- * writes (`defineConfig({ ... })` or `export default { ... }`): the keys pull
- * sets are replaced or added, everything else stays byte for byte. Any other
+ * config is edited only where it is an object literal (`defineConfig({ ... })`
+ * or `export default { ... }`), laid out in any way: the keys pull sets are
+ * found among its top-level properties and replaced, or added, and everything
+ * else stays byte for byte. Any other
  * shape comes back undefined, and the caller tells the user what to add.
  */
 import type { NamingConvention } from "../config/types.js";
@@ -76,15 +77,91 @@ function matching(text: string, open: number): number {
   return -1;
 }
 
+/** Index just past the string, template or comment starting at `i`; `i` when none starts there. */
+function skipToken(text: string, i: number): number {
+  const c = text[i];
+  if (c === '"' || c === "'" || c === "`") {
+    let j = i + 1;
+    for (; j < text.length && text[j] !== c; j++) if (text[j] === "\\") j++;
+    return j + 1;
+  }
+  if (c === "/" && text[i + 1] === "/") {
+    const end = text.indexOf("\n", i);
+    return end < 0 ? text.length : end;
+  }
+  if (c === "/" && text[i + 1] === "*") {
+    const end = text.indexOf("*/", i + 2);
+    return end < 0 ? text.length : end + 2;
+  }
+  return i;
+}
+
+interface Property {
+  key: string;
+  /** Where the value starts (just past the colon) and ends (the comma or closing brace after it). */
+  valueStart: number;
+  valueEnd: number;
+}
+
+/**
+ * The `key: value` properties at the top level of the object literal whose braces
+ * are at `open` and `close`, whatever the layout (one line or many, comments,
+ * quoted keys); spreads, shorthands and methods are passed over. Undefined when
+ * a bracket is unbalanced.
+ */
+function properties(text: string, open: number, close: number): Property[] | undefined {
+  const result: Property[] = [];
+  let i = open + 1;
+  while (i < close) {
+    // The start of the next property: skip blanks, comments and commas.
+    const skipped = skipToken(text, i);
+    if (skipped !== i && text[i] === "/") {
+      i = skipped;
+      continue;
+    }
+    if (/[\s,]/.test(text[i]!)) {
+      i++;
+      continue;
+    }
+    let key: string | undefined;
+    const identifier = /^[A-Za-z_$][\w$]*/.exec(text.slice(i, close));
+    let after = i;
+    if (identifier) {
+      key = identifier[0];
+      after = i + key.length;
+    } else if (text[i] === '"' || text[i] === "'") {
+      after = skipToken(text, i);
+      try {
+        key = text[i] === '"' ? (JSON.parse(text.slice(i, after)) as string) : text.slice(i + 1, after - 1);
+      } catch {
+        key = undefined;
+      }
+    }
+    let colon = after;
+    while (colon < close) {
+      const next = skipToken(text, colon);
+      if (next !== colon && text[colon] === "/") colon = next;
+      else if (/\s/.test(text[colon]!)) colon++;
+      else break;
+    }
+    const end = valueEnd(text, key !== undefined && text[colon] === ":" ? colon + 1 : i, close + 1);
+    if (end < 0) return undefined;
+    if (key !== undefined && text[colon] === ":") result.push({ key, valueStart: colon + 1, valueEnd: end });
+    i = end + 1;
+  }
+  return result;
+}
+
 /** Where a property's value ends: the comma or closing brace at the object's own depth. */
 function valueEnd(text: string, from: number, objectEnd: number): number {
   for (let i = from; i < objectEnd; i++) {
     const c = text[i]!;
-    if (c === "{" || c === "[" || c === "(" || c === '"' || c === "'" || c === "`") {
-      if (c === '"' || c === "'" || c === "`") {
-        for (i++; i < objectEnd && text[i] !== c; i++) if (text[i] === "\\") i++;
-        continue;
-      }
+    const skipped = skipToken(text, i);
+    if (skipped !== i) {
+      i = skipped - 1;
+      continue;
+    }
+    if (c === "{" || c === "[" || c === "(") {
       const end = matching(text, i);
       if (end < 0) return -1;
       i = end - 1;
@@ -100,28 +177,36 @@ export function updateConfigSource(text: string, settings: PulledSettings): stri
   const m = /(defineConfig\(\s*|export\s+default\s+)\{/.exec(text);
   if (!m) return undefined;
   const open = m.index + m[0].length - 1;
-  const close = matching(text, open);
-  if (close < 0) return undefined;
   let result = text;
-  let end = close - 1; // the index of the object's closing brace in `result`
   for (const [key, source] of settingEntries(settings)) {
-    const body = result.slice(open, end);
-    const found = new RegExp(`\\n(\\s*)${key}\\s*:`).exec(body);
-    if (found) {
-      const start = open + found.index + found[0].length;
-      const stop = valueEnd(result, start, end + 1);
-      if (stop < 0) return undefined;
-      result = `${result.slice(0, start)} ${source}${result.slice(stop)}`;
-    } else {
-      // Add it before the closing brace, after a comma.
-      let before = end;
-      while (before > open && /\s/.test(result[before - 1]!)) before--;
-      const needsComma = result[before - 1] !== "," && result[before - 1] !== "{";
-      const insertion = `${needsComma ? "," : ""}\n  ${key}: ${source},\n`;
-      result = `${result.slice(0, before)}${insertion}${result.slice(end)}`;
+    const close = matching(result, open) - 1;
+    if (close < 0) return undefined;
+    const found = properties(result, open, close);
+    if (!found) return undefined;
+    const existing = found.filter((p) => p.key === key);
+    if (existing.length > 1) return undefined;
+    if (existing.length === 1) {
+      const { valueStart, valueEnd: stop } = existing[0]!;
+      // Comments and blanks after the value stay.
+      let end = valueStart;
+      for (let i = valueStart; i < stop; ) {
+        const next = skipToken(result, i);
+        if (next !== i && result[i] === "/") i = next;
+        else if (/\s/.test(result[i]!)) i++;
+        else end = i = Math.max(next, i + 1);
+      }
+      result = `${result.slice(0, valueStart)} ${source}${result.slice(end)}`;
+      continue;
     }
-    end = matching(result, open) - 1;
-    if (end < 0) return undefined;
+    // Add it before the closing brace, after a comma: on the same line when the object is on one line.
+    let before = close;
+    while (before > open && /\s/.test(result[before - 1]!)) before--;
+    const needsComma = result[before - 1] !== "," && result[before - 1] !== "{";
+    const oneLine = !result.slice(open, close).includes("\n");
+    const comma = needsComma ? "," : "";
+    result = oneLine
+      ? `${result.slice(0, before)}${comma} ${key}: ${source}${result.slice(before)}`
+      : `${result.slice(0, before)}${comma}\n  ${key}: ${source},\n${result.slice(close)}`;
   }
   return result;
 }

@@ -189,6 +189,22 @@ export default defineConfig({
     expect(updateConfigSource(updateConfigSource(before, settings)!, settings)).toBe(updateConfigSource(before, settings));
     expect(updateConfigSource("module.exports = makeConfig();\n", settings)).toBeUndefined();
   });
+
+  it("replaces the existing keys whatever the layout: one line, quoted keys, comments, strings holding braces", () => {
+    const oneLine = `export default { dialect: "sqlite", url: "sqlite://x.db", models: "models.ts" }\n`;
+    expect(updateConfigSource(oneLine, { models: "pulled.ts", naming: {} })).toBe(`export default { dialect: "sqlite", url: "sqlite://x.db", models: "pulled.ts" }\n`);
+    expect(updateConfigSource(oneLine, { models: "models.ts", naming: { pk: "%(table)s_pkey" }, excludeTables: ["alembic_version"] })).toBe(
+      `export default { dialect: "sqlite", url: "sqlite://x.db", models: "models.ts", naming: { pk: "%(table)s_pkey" }, excludeTables: ["alembic_version"] }\n`,
+    );
+    const odd = `export default defineConfig({ "models": ["a.ts", "b.ts"], /* models: x, } */ url: "a,} models: y", naming: { pk: "x" }, });\n`;
+    expect(updateConfigSource(odd, { models: "m.ts", naming: { fk: "f" } })).toBe(
+      `export default defineConfig({ "models": "m.ts", /* models: x, } */ url: "a,} models: y", naming: { fk: "f" }, });\n`,
+    );
+    const split = `export default {\n  url: "x", models:\n    "old.ts" // the models\n}\n`;
+    expect(updateConfigSource(split, { models: "m.ts", naming: {} })).toBe(`export default {\n  url: "x", models: "m.ts" // the models\n}\n`);
+    // Two keys of that name: not a plain object literal, so the user is told what to set.
+    expect(updateConfigSource(`export default { models: "a", models: "b" }`, { models: "m.ts", naming: {} })).toBeUndefined();
+  });
 });
 
 describe("other tools' version tables", () => {
