@@ -44,7 +44,7 @@ const example = join(root, "examples", "prototypes-service");
 step("1. A new project on the embedded database (PGlite: no server)");
 runShowingStderr("init");
 
-step("2. The models: a prototypes table with a named check constraint");
+step("2. The models: a prototypes table with a named check constraint, an updated_at trigger and a view");
 cpSync(join(example, "src", "db", "schema.ts"), join(demo, "src", "db", "schema.ts"));
 console.log(readFileSync(join(demo, "src", "db", "schema.ts"), "utf8"));
 

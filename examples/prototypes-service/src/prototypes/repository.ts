@@ -5,12 +5,18 @@ import type pg from "pg";
 import { prototypes } from "../db/schema.js";
 import { columnName, placeholders, selectList, tableName } from "../db/sql.js";
 
-export type Prototype = InferSelect<typeof prototypes>;
+/**
+ * What the API returns: every column but updated_at. That column came with a later revision
+ * than the service's first queries; leaving it out keeps the service running on the schema one
+ * revision back, so `kiln downgrade -1` can run while the service serves.
+ */
+export type Prototype = Omit<InferSelect<typeof prototypes>, "updatedAt">;
 /** What a client may set: `id` is generated, `createdAt` defaults to now(). */
 export type NewPrototype = Pick<InferInsert<typeof prototypes>, "prototypeId" | "name" | "status">;
 
 const table = tableName(prototypes);
-const columns = selectList(prototypes.columns);
+const { updatedAt: _updatedAt, ...served } = prototypes.columns;
+const columns = selectList(served);
 const idColumn = columnName(prototypes.id);
 
 export function createPrototypeRepository(db: pg.Pool) {
