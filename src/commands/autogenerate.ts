@@ -24,6 +24,7 @@ import { describeImportFailure } from "../revisions/import-module.js";
 import { journalTable } from "../runtime/journal.js";
 import { type Session, openSession } from "../runtime/session.js";
 import { modelsToCatalog } from "../schema/to-catalog.js";
+import { withoutDefaultSchema } from "../catalog/default-schema.js";
 import { partitioningUnsupported } from "../dialects/partitioning.js";
 import { defaultSpellingStore } from "../dialects/spelling-cache.js";
 import type { Project } from "./context.js";
@@ -109,7 +110,7 @@ export async function diffModelsWithDatabase(
     dialect: session.dialect.name,
   });
   // Grants are compared only when the config asks, and only for the roles it names.
-  const scoped = scopeModelGrants(loaded.catalog, config.grants);
+  const scoped = scopeModelGrants(withoutDefaultSchema(loaded.catalog, session.dialect.defaultSchema), config.grants);
   const model = scoped.model;
   const notes = [...loaded.notes, ...scoped.warnings];
   const grants: true | string[] | undefined = config.grants === true ? true : Array.isArray(config.grants) && config.grants.length > 0 ? config.grants : undefined;

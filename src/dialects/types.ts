@@ -79,6 +79,8 @@ export interface Dialect {
   readonly identifierLimit?: IdentifierLimit;
   /** True when index and key names need only differ within a table (MySQL/MariaDB), not across a schema (PostgreSQL, SQLite). */
   readonly indexNamesPerTable?: boolean;
+  /** The schema introspection leaves unnamed (PostgreSQL: "public"): a model naming it means the same objects. */
+  readonly defaultSchema?: string;
   /** True when DDL runs inside a transaction and rolls back with it. */
   readonly transactionalDDL: boolean;
   /** Index and constraint options compile can express; any other is refused, named (dialects/features.ts). */

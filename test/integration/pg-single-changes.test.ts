@@ -110,6 +110,9 @@ const CHANGES: { what: string; from: string; to: string; ops: RegExp[]; says?: s
     to: `sequence("ticket_no", { ownedBy: "orders.ticket" })`,
     ops: [/alterSequence\("ticket_no", \{ ownedBy: \{ table: "orders", column: "ticket" \} \}\)/],
   },
+  // A model may name the default schema: public.accounts (and the foreign key to it) is the same table, not a new one.
+  { what: "table in schema public named explicitly", from: `{ comment: "who pays" }`, to: `{ comment: "who pays", schema: "public" }`, ops: [] },
+  { what: "extension in schema public named explicitly", from: `extension("pg_trgm")`, to: `extension("pg_trgm", { schema: "public" })`, ops: [] },
   { what: "table comment", from: `{ comment: "who pays" }`, to: `{ comment: "who is billed" }`, ops: [/setTableComment\("accounts", "who is billed"\)/] },
   { what: "column comment", from: `.comment("the short code")`, to: `.comment("the code")`, ops: [/alterColumn\("accounts", "code"/], says: `comment: "the code"` },
 ];

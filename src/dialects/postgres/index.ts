@@ -43,6 +43,7 @@ async function createScratch(like: DatabaseUrl, options: ScratchOptions): Promis
 export const postgresDialect: Dialect = {
   name: "postgresql",
   identifierLimit: POSTGRES_IDENTIFIER_LIMIT,
+  defaultSchema: DEFAULT_SCHEMA,
   transactionalDDL: true,
   indexConstraintFeatures: POSTGRES_FEATURES,
   commentsInPlace: true,
