@@ -25,6 +25,7 @@ import { journalTable } from "../runtime/journal.js";
 import { type Session, openSession } from "../runtime/session.js";
 import { modelsToCatalog } from "../schema/to-catalog.js";
 import { withoutDefaultSchema } from "../catalog/default-schema.js";
+import { modelObjectsLeftOut } from "../autogenerate/left-out.js";
 import { partitioningUnsupported } from "../dialects/partitioning.js";
 import { defaultSpellingStore } from "../dialects/spelling-cache.js";
 import type { Project } from "./context.js";
@@ -127,6 +128,7 @@ export async function diffModelsWithDatabase(
   const survey = await session.dialect.surveyObjects?.(session.conn, scope);
   const database = survey ? { ...introspected, dependencies: survey.dependencies } : introspected;
   const canonical = await canonicalizeWhereNeeded(session, model, database);
+  const leftOut = modelObjectsLeftOut(model, canonical, session.dialect.name);
   // With a survey, objects kiln does not model are named from it (below), not from Catalog.dependencies alone.
   const diff = compareCatalogs(canonical, database, {
     renames,
@@ -140,6 +142,7 @@ export async function diffModelsWithDatabase(
     ...diff,
     warnings: [
       ...notes.map((message) => ({ kind: "unmanaged" as const, message })),
+      ...leftOut.map((message) => ({ kind: "unmanaged" as const, message })),
       ...unmodelled.map((w) => ({ kind: "unmanaged" as const, message: w.message })),
       ...diff.warnings,
     ],
