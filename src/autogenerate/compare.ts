@@ -37,7 +37,7 @@ import { compareObjects } from "./compare/objects.js";
 import { comparePolicies } from "./compare/policies.js";
 import { compareRoutines } from "./compare/routines.js";
 import { compareTriggers } from "./compare/triggers.js";
-import { rebuildViewsOverChangedColumns } from "./compare/views.js";
+import { rebuildViewsOverChangedColumns, viewsAroundColumnChanges } from "./compare/views.js";
 import { compareGrants } from "./compare/grants.js";
 import { compareTableStorage, indexStatisticsChanges } from "./compare/table-storage.js";
 import { splitClusterOn } from "../operations/table-storage.js";
@@ -225,7 +225,13 @@ function compareEnum(modelEnum: EnumType, databaseEnum: EnumType, model: Catalog
   const additions = enumAdditions(modelEnum, databaseEnum.values);
   diff.plan.add("enums", ...additions);
   // The downgrade runs in reverse: the first addition is undone last, once the others are, by recreating the type.
-  additions.forEach((op, i) => diff.reversals.set(op, i === 0 ? enumValueRemoval(databaseEnum, modelEnum.values, database) : []));
+  // Going through text is refused under a view: the modelled views over those columns' tables go round it.
+  const aroundViews = () => {
+    const tables = database.tables.filter((t) => t.columns.some((c) => c.type === qualifiedName(databaseEnum) || c.type === `${qualifiedName(databaseEnum)}[]`));
+    const { drops, creates } = viewsAroundColumnChanges(tables.map(qualifiedName), database);
+    return [...drops, ...enumValueRemoval(databaseEnum, modelEnum.values, database), ...creates];
+  };
+  additions.forEach((op, i) => diff.reversals.set(op, i === 0 ? aroundViews() : []));
   const kept = databaseEnum.values.filter((v) => modelEnum.values.includes(v));
   const removed = databaseEnum.values.filter((v) => !modelEnum.values.includes(v));
   const modelOrder = modelEnum.values.filter((v) => kept.includes(v));

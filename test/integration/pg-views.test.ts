@@ -103,3 +103,35 @@ describe.each(pgRoundTripTargets().filter((t) => t === "server"))("one changed v
     expect(result.diff, describeRoundTrip(result)).toBe("");
   }, 240_000);
 });
+
+describe.each(pgRoundTripTargets().filter((t) => t === "server"))("an enum value added under views on %s", (target) => {
+  // The downgrade of an added value recreates the type through text, which PostgreSQL refuses under a view.
+  const sql = `
+CREATE TYPE public.ticket_status AS ENUM ('open', 'closed');
+CREATE TABLE public.tickets (id integer NOT NULL, status public.ticket_status NOT NULL, CONSTRAINT tickets_pkey PRIMARY KEY (id));
+CREATE VIEW public.tickets_by_status AS SELECT status, count(*) AS n FROM public.tickets GROUP BY status;
+CREATE VIEW public.open_tickets AS SELECT status, n FROM public.tickets_by_status WHERE status = 'open';
+INSERT INTO public.tickets VALUES (1, 'open'), (2, 'closed');
+`;
+  const models = `import { enumType, integer, primaryKey, sql, table, view } from "kiln-migrate/schema";
+export const ticketStatus = enumType("ticket_status", ["open", "closed", "waiting"]);
+export const tickets = table("tickets", { id: integer().notNull(), status: ticketStatus().notNull() }, (t) => [primaryKey({ name: "tickets_pkey", columns: [t.id] })]);
+export const byStatus = view("tickets_by_status", sql\`SELECT status, count(*) AS n FROM public.tickets GROUP BY status\`);
+export const open = view("open_tickets", sql\`SELECT status, n FROM public.tickets_by_status WHERE status = 'open'\`);
+`;
+  it("the downgrade drops the views over the enum's columns and creates them again: the dump is restored", async () => {
+    const result = await pgRoundTrip({ sql, target, models, schemas: ["public"] });
+    expect(result.failed, describeRoundTrip(result)).toBeUndefined();
+    expect(result.revision).toMatch(/await op\.addEnumValue\("ticket_status", "waiting"/);
+    const downgrade = /async downgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";
+    const calls = [...downgrade.matchAll(/await op\.(\w+)\(\s*"(\w+)"/g)].map((m) => `${m[1]} ${m[2]}`);
+    // The last drop and create of each view are the ones around the type's rebuild.
+    const last = (call: string) => calls.lastIndexOf(call);
+    expect(last("dropView open_tickets"), downgrade).toBeGreaterThan(-1);
+    expect(last("dropView open_tickets"), downgrade).toBeLessThan(last("dropView tickets_by_status"));
+    expect(last("dropView tickets_by_status"), downgrade).toBeLessThan(last("dropEnum ticket_status"));
+    expect(last("createView tickets_by_status"), downgrade).toBeGreaterThan(last("createEnum ticket_status"));
+    expect(last("createView open_tickets"), downgrade).toBeGreaterThan(last("createView tickets_by_status"));
+    expect(result.diff, describeRoundTrip(result)).toBe("");
+  }, 240_000);
+});

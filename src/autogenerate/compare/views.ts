@@ -220,3 +220,28 @@ function compareViewIndexes(wanted: View, existing: View, diff: ObjectDiff): voi
   const present = existing.clusterOn !== undefined && !dropped.has(existing.clusterOn) ? existing.clusterOn : null;
   if (want !== present && !(want !== null && created.has(want))) diff.add("createViews", { kind: "setClusterOn", ...ref, index: want, existing: present });
 }
+
+/**
+ * The views over `tables` (and the views on those), as drops to run before a
+ * column change PostgreSQL refuses under a view and creates to run after, in an
+ * order PostgreSQL accepts: users dropped before what they use, created after
+ * it. For reversals written as one list (the downgrade of an enum's added value
+ * goes through text): what comes back is the database's views, as they were
+ * before the revision; their users are read from the database's pg_depend.
+ */
+export function viewsAroundColumnChanges(tables: readonly string[], database: Catalog): { drops: Operation[]; creates: Operation[] } {
+  if (tables.length === 0 || !database.views?.length) return { drops: [], creates: [] };
+  const dependencies = database.dependencies ?? [];
+  const inDatabase = new Map(database.views.map((v) => [qualifiedName(v), v]));
+  const users = viewUsers(dependencies, ["table", "view", "materialized view"]);
+  const rebuilt = closure([...tables], users, (key) => inDatabase.has(key));
+  // Creation order: a view after the rebuilt views it uses.
+  const order: string[] = [];
+  const pending = [...rebuilt].sort();
+  while (pending.length > 0) {
+    const next = pending.findIndex((key) => !pending.some((other) => other !== key && (users.get(other) ?? []).includes(key)));
+    order.push(...pending.splice(next === -1 ? 0 : next, 1));
+  }
+  const views = order.map((key) => ({ ...structuredClone(inDatabase.get(key)!), dependsOn: databaseDependsOn(inDatabase.get(key)!, dependencies) }));
+  return { drops: [...views].reverse().map(dropOp), creates: views.map(createOp) };
+}
