@@ -125,3 +125,22 @@ export function routineSignature(routine: Pick<Routine, "name" | "arguments">): 
 export function routineLabel(routine: Pick<Routine, "schema" | "name" | "arguments">): string {
   return `${routine.schema ? `${routine.schema}.` : ""}${routineSignature(routine)}`;
 }
+
+/** `a integer, b numeric(10,2)` -> its parts, commas inside parentheses and quotes kept. */
+export function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let current = "";
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    if (!quoted && ch === "(") depth++;
+    if (!quoted && ch === ")") depth--;
+    if (!quoted && depth === 0 && ch === ",") {
+      parts.push(current);
+      current = "";
+    } else current += ch;
+  }
+  if (current.trim() !== "") parts.push(current);
+  return parts;
+}

@@ -1,6 +1,7 @@
 /** What each object operation creates, drops and needs (operations/refs.ts, for the dependency order). */
 import { grantOperationRefs, isGrantOperation } from "./grants.js";
 import { type ObjectRef, typeRef } from "../catalog/objects.js";
+import { splitTopLevel } from "../catalog/routines.js";
 import { type Routine, routineSignature } from "../catalog/routines.js";
 import type { ObjectOperation } from "./objects.js";
 import { isPolicyOperation, policyOperationRefs } from "./policies.js";
@@ -38,24 +39,6 @@ function routineNeeds(routine: Routine): ObjectRef[] {
   });
 }
 
-/** `a integer, b numeric(10,2)` -> its parts, commas inside parentheses and quotes kept. */
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let current = "";
-  for (const ch of text) {
-    if (ch === '"') quoted = !quoted;
-    if (!quoted && ch === "(") depth++;
-    if (!quoted && ch === ")") depth--;
-    if (!quoted && depth === 0 && ch === ",") {
-      parts.push(current);
-      current = "";
-    } else current += ch;
-  }
-  if (current.trim() !== "") parts.push(current);
-  return parts;
-}
 
 export function objectOperationRefs(op: ObjectOperation, refs: OperationRefs): void {
   if (isViewOperation(op)) return viewOperationRefs(op, refs);

@@ -7,7 +7,7 @@
  */
 import { sameText } from "../../catalog/exact-text.js";
 import { refKey } from "../../catalog/objects.js";
-import { inputArguments, type Routine, routineLabel, routineSignature, routineTypeKey } from "../../catalog/routines.js";
+import { inputArguments, type Routine, routineLabel, routineSignature, routineTypeKey, splitTopLevel } from "../../catalog/routines.js";
 import type { Catalog } from "../../catalog/types.js";
 import { routineOperationKind } from "../../operations/routines.js";
 import type { Operation } from "../../operations/types.js";
@@ -45,7 +45,7 @@ export function resultKey(returns: string | undefined): string | undefined {
   if (returns === undefined) return undefined;
   const table = /^\s*TABLE\s*\((.*)\)\s*$/is.exec(returns);
   if (!table) return routineTypeKey(returns);
-  const columns = splitColumns(table[1]!).map((column) => {
+  const columns = splitTopLevel(table[1]!).map((column) => {
     const m = /^\s*("(?:[^"]|"")*"|[^\s]+)\s+(.*)$/s.exec(column)!;
     const name = m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replace(/""/g, '"') : m[1]!.toLowerCase();
     return `${name} ${routineTypeKey(m[2]!)}`;
@@ -53,23 +53,6 @@ export function resultKey(returns: string | undefined): string | undefined {
   return `TABLE(${columns.join(", ")})`;
 }
 
-function splitColumns(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let current = "";
-  for (const ch of text) {
-    if (ch === '"') quoted = !quoted;
-    if (!quoted && ch === "(") depth++;
-    if (!quoted && ch === ")") depth--;
-    if (!quoted && depth === 0 && ch === ",") {
-      parts.push(current);
-      current = "";
-    } else current += ch;
-  }
-  if (current.trim() !== "") parts.push(current);
-  return parts;
-}
 
 /** True when the arguments differ in a way CREATE OR REPLACE cannot change (names, modes, OUT types, defaults). */
 function argumentsDiffer(a: Routine, b: Routine): boolean {
