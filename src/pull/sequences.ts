@@ -22,6 +22,7 @@ export function sequenceDeclaration(ctx: PullContext, s: Sequence): Declaration 
     cache: whole(s.cache),
     cycle: s.cycle || undefined,
     ownedBy: s.ownedBy ? `${s.ownedBy.table}.${s.ownedBy.column}` : undefined,
+    unlogged: s.unlogged || undefined,
     comment: s.comment,
   });
   d.code = `export const ${d.exportName} = sequence(${[str(s.name), ...(opts ? [opts] : [])].join(", ")});`;

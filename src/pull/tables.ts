@@ -219,6 +219,7 @@ function columnCode(w: TableWriter, column: Column, level: ColumnLevel | undefin
       text += `.references(${cyclic ? "(): AnyColumn" : "()"} => ${target}${opts ? `, ${opts}` : ""})`;
     }
   }
+  if (column.statistics !== undefined) text += `.statistics(${column.statistics})`;
   if (column.comment !== undefined) text += `.comment(${str(column.comment)})`;
   return `${INDENT}${key}: ${text},`;
 }
@@ -277,7 +278,7 @@ function checkExtra(w: TableWriter, c: CheckConstraint): string {
 }
 
 /** An index or exclusion element: t.key, sql`...`, or key(..., { options }). */
-function elementCode(w: TableWriter, element: IndexElement): string {
+function elementCode(w: TableWriter, element: IndexElement, statistics?: number): string {
   const column = elementColumn(element);
   let target: string;
   if (column !== undefined) target = own(w, column);
@@ -286,9 +287,9 @@ function elementCode(w: TableWriter, element: IndexElement): string {
     target = sqlCode(elementExpression(element)!);
   }
   const o = elementOptions(element);
-  if (Object.keys(o).length === 0) return target;
+  if (Object.keys(o).length === 0 && statistics === undefined) return target;
   const unquote = (s: string) => (/^"[^".]+"$/.test(s) ? s.slice(1, -1) : s);
-  if (Object.keys(o).length === 1 && o.descending) {
+  if (Object.keys(o).length === 1 && o.descending && statistics === undefined) {
     w.d.imports.add("desc");
     return `desc(${target})`;
   }
@@ -299,6 +300,7 @@ function elementCode(w: TableWriter, element: IndexElement): string {
     opclassParams: o.opclassParams,
     order: o.descending ? "desc" : undefined,
     nulls: o.nulls,
+    statistics,
   })})`;
 }
 
@@ -307,7 +309,7 @@ export function indexExtra(w: TableWriter, ix: Index): string {
   const name = w.ctx.conventional("ix", ix.name, { table: w.table.name, columns: tokens }) ? undefined : ix.name;
   const fn = ix.unique ? "uniqueIndex" : "index";
   w.d.imports.add(fn);
-  let text = `${fn}(${name === undefined ? "" : str(name)}).on(${ix.columns.map((e) => elementCode(w, e)).join(", ")})`;
+  let text = `${fn}(${name === undefined ? "" : str(name)}).on(${ix.columns.map((e, i) => elementCode(w, e, ix.statistics?.[String(i + 1)])).join(", ")})`;
   if (ix.method !== undefined) text += `.using(${str(ix.method)})`;
   if (ix.include && ix.include.length > 0) text += `.include(${ix.include.map((c) => own(w, c)).join(", ")})`;
   if (ix.nullsNotDistinct) text += ".nullsNotDistinct()";
@@ -355,6 +357,9 @@ function tableOptions(w: TableWriter): string {
     withoutRowid: o.withoutRowid || undefined,
     partitionBy: t.partitionBy ? { strategy: t.partitionBy.strategy, key: t.partitionBy.key } : undefined,
     rowLevelSecurity: rowLevelSecurity(t),
+    unlogged: t.unlogged || undefined,
+    with: t.with && Object.keys(t.with).length > 0 ? t.with : undefined,
+    clusterOn: t.clusterOn,
   });
 }
 
