@@ -25,6 +25,7 @@ export function viewDeclaration(ctx: PullContext, v: View): Declaration {
     securityInvoker: v.securityInvoker || undefined,
     withNoData: v.materialized && v.withNoData ? true : undefined,
     indexes: indexes !== undefined ? code(indexes) : undefined,
+    clusterOn: v.materialized ? v.clusterOn : undefined,
     comment: v.comment,
     columnComments: v.columnComments && Object.keys(v.columnComments).length > 0 ? v.columnComments : undefined,
   });
