@@ -171,6 +171,7 @@ function sequenceOptions(column: Column, withType: boolean): string {
     maxValue: n(s.max),
     cache: n(s.cache),
     cycle: s.cycle || undefined,
+    ...(withType && s.unlogged !== undefined ? { unlogged: s.unlogged } : {}),
   });
 }
 

@@ -29,6 +29,11 @@ const IDENTITY_NUMBERS = ["start", "increment", "minValue", "maxValue", "cache"]
 /** The sequence behind a serial column (PostgreSQL): its type when not the column's (Rails makes bigint sequences for integer keys), and options. */
 export interface SerialSequenceOptions extends IdentitySequenceOptions {
   as?: "smallint" | "integer" | "bigint";
+  /**
+   * Only where the sequence's persistence differs from its table's (PostgreSQL gives a new one the table's):
+   * true for an UNLOGGED sequence behind a logged table, false for a logged one behind an UNLOGGED table.
+   */
+  unlogged?: boolean;
 }
 
 export interface EnumDefinition {

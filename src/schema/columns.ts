@@ -42,9 +42,9 @@ function serialState(type: string, name: string | undefined, sequence: SerialSeq
     for (const [key, value] of Object.entries(sequence)) {
       const ok =
         key === "as" ? ["smallint", "integer", "bigint"].includes(value as string)
-        : key === "cycle" ? typeof value === "boolean"
+        : key === "cycle" || key === "unlogged" ? typeof value === "boolean"
         : ["start", "increment", "minValue", "maxValue", "cache"].includes(key) && (typeof value === "bigint" || Number.isSafeInteger(value));
-      if (!ok) throw new KilnError(`the sequence options of a serial ${type} column: ${key} ${key === "as" ? 'must be "smallint", "integer" or "bigint"' : key === "cycle" ? "must be true or false" : "is not a whole-number option (start, increment, minValue, maxValue, cache, cycle, as)"}.`);
+      if (!ok) throw new KilnError(`the sequence options of a serial ${type} column: ${key} ${key === "as" ? 'must be "smallint", "integer" or "bigint"' : key === "cycle" || key === "unlogged" ? "must be true or false" : "is not a whole-number option (start, increment, minValue, maxValue, cache, cycle, unlogged, as)"}.`);
     }
     return state(type, name, { ...extra, serialSequence: { ...sequence } });
   }

@@ -418,9 +418,10 @@ function buildColumn(ctx: TableContext, column: AnyColumn, inPrimaryKey: boolean
   if (s.identity?.sequence) built.sequence = identitySequence(ctx.definition.name, column.name, s.identity.sequence);
   if (s.autoIncrement) built.autoIncrement = true;
   if (s.autoIncrement && s.serialSequence) {
-    const { as, ...options } = s.serialSequence;
+    const { as, unlogged, ...options } = s.serialSequence;
     built.sequence = identitySequence(ctx.definition.name, column.name, options);
     if (as !== undefined && as !== s.type) built.sequence.type = as;
+    if (unlogged !== undefined) built.sequence.unlogged = unlogged;
   }
   if (s.comment !== undefined) built.comment = s.comment;
   if (s.onUpdate !== undefined) built.onUpdate = ctx.render(s.onUpdate, `the ON UPDATE of column "${column.name}"`);
