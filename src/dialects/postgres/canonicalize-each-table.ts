@@ -406,7 +406,8 @@ function textColumn(column: Column): Column {
   return out;
 }
 
-function textIndex(index: Index): Index {
+/** Text-only rules for an index PostgreSQL did not accept (or was not asked to spell). */
+export function textIndex(index: Index): Index {
   const out: Index = {
     ...index,
     columns: index.columns.map((e) => {

@@ -20,13 +20,13 @@
  * `exhaustive` builds every model table as written instead
  * (canonicalize-each-table.ts): the reference the tests compare this with.
  */
-import { elementColumn, elementExpression, normalizeIndexElement } from "../../catalog/index-elements.js";
+import { elementColumn, elementExpression } from "../../catalog/index-elements.js";
 import { quoteIdentifier } from "./sql.js";
 import type { Catalog, Column, Index, IndexExpressionElement, Table } from "../../catalog/types.js";
 import { comparable, comparableExpression, setCanonical } from "../../catalog/exact-text.js";
 import { sameIndex } from "../../autogenerate/equality.js";
 import type { CanonicalizeContext, Connection } from "../types.js";
-import { canonicalizeEachTable } from "./canonicalize-each-table.js";
+import { canonicalizeEachTable, textIndex } from "./canonicalize-each-table.js";
 import { tablesUsedByViews } from "./canonicalize-views.js";
 import { DEFAULT_SCHEMA } from "./introspect.js";
 import { normalizeExpression, stripEnclosingParens, unifyCurrentTimestamp } from "./normalize.js";
@@ -307,22 +307,6 @@ function spelledIndex(index: Index, spelled: { columns: Index["columns"]; where?
   return merged;
 }
 
-/** Text-only rules for an index PostgreSQL did not accept here. */
-function textIndex(index: Index): Index {
-  const out: Index = {
-    ...index,
-    columns: index.columns.map((e) => {
-      const element = normalizeIndexElement(e);
-      if (elementExpression(element) === undefined) return element;
-      const copy = { ...(element as IndexExpressionElement) };
-      setCanonical(copy, "expression", normalizeExpression(copy.expression));
-      return copy;
-    }),
-  };
-  if (out.where !== undefined) setCanonical(out, "where", normalizeExpression(out.where));
-  if (out.method === "btree") delete out.method;
-  return out;
-}
 
 /** A deep copy of plain data (what structuredClone does, several times faster on small objects; once per table here). */
 function copyData<T>(value: T): T {
