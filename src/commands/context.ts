@@ -7,6 +7,8 @@ import { silentReporter, type Reporter } from "../runtime/reporter.js";
 export interface CommonOptions extends LoadConfigOptions {
   /** Where progress and warnings go. Default: nowhere. */
   reporter?: Reporter;
+  /** A project already loaded (a fleet run gives each target's): used as it is, nothing is read again. */
+  project?: Project;
 }
 
 export interface Project {
@@ -18,6 +20,7 @@ export interface Project {
 
 /** Loads config, revision files and graph; every error here happens before touching a database. */
 export async function loadProject(options: CommonOptions): Promise<Project> {
+  if (options.project) return options.project;
   const config = await loadConfig(options);
   const loaded = await loadRevisions(config.migrationsDir);
   const graph = buildGraph(loaded);

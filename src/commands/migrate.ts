@@ -11,6 +11,7 @@ import { type OnlineTarget, preloadPlan, runOffline, runOnline } from "../runtim
 import type { WatchStep } from "../runtime/step-watch.js";
 import { bookkeepingTables, dialectOf, openSession, stepSettings } from "../runtime/session.js";
 import { type CommonOptions, loadProject, type Project } from "./context.js";
+import { targetName } from "../fleet/targets.js";
 
 export interface MigrateOptions extends CommonOptions {
   target: string;
@@ -27,6 +28,8 @@ export interface MigrateOptions extends CommonOptions {
 export interface MigrateResult {
   /** Steps applied (online) or written (offline). */
   steps: { revision: string; direction: "up" | "down"; message: string }[];
+  /** Heads before the run (online; offline: the script's starting point). */
+  before: string[];
   /** Heads after the run. */
   heads: string[];
   /** The database (password masked), so a message can say which one it was. */
@@ -124,13 +127,14 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
         revisions,
         reporter,
         settings: stepSettings(config),
+        name: targetName(config),
         write,
         ...(options.lint !== false ? { watchStep: await lintWhileRunning(project, dialect.name) } : {}),
       },
       steps,
       start.heads,
     );
-    return { steps: summarize(steps), heads, database };
+    return { steps: summarize(steps), before: start.heads, heads, database };
   }
 
   if (isRange(options.target)) {
@@ -153,7 +157,7 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
     if (steps.length === 0) {
       if (journal.partial) checkPlanFinishes(journal.partial, steps, stepTargets(graph, current, journal.partial));
       reporter.info(`nothing to do: the database ${database} is already at ${options.target} (${current.join(", ") || "base"})`);
-      return { steps: [], heads: current, database };
+      return { steps: [], before: current, heads: current, database };
     }
     if (!session.dialect.transactionalDDL) {
       reporter.warn(
@@ -169,6 +173,7 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
       reporter,
       settings: session.settings,
       journal,
+      name: targetName(config),
     };
     // Every file of the plan must load before anything is written.
     await preloadPlan(target, steps);
@@ -177,7 +182,7 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
     if (session.dialect.transactionalDDL) target.pendingBookkeeping = session.dialect.bookkeepingDDL(session.tables);
     else await session.ensureBookkeeping();
     const heads = await runOnline(target, steps, current);
-    return { steps: summarize(steps), heads, database };
+    return { steps: summarize(steps), before: current, heads, database };
   } finally {
     await session.close();
   }

@@ -10,7 +10,7 @@ import type { DatabaseUrl } from "../dialects/types.js";
 import { KilnError, UsageError } from "../errors.js";
 import { importModule } from "../loader.js";
 import { describeImportFailure } from "../revisions/import-module.js";
-import type { KilnConfig, NamingConvention } from "./types.js";
+import type { KilnConfig, NamingConvention, TargetSource } from "./types.js";
 import { readStaticConfig } from "./static-config.js";
 import { parseDatabaseUrl } from "./url.js";
 import { checkNamesDatabase } from "./url-database.js";
@@ -42,6 +42,10 @@ export interface ResolvedConfig {
   statementTimeoutMs: number;
   lockRetries: number;
   migrationLockTimeoutMs: number;
+  /** Where `--all` finds its targets (undefined: no fleet configured); read by fleet/targets.ts. */
+  targets?: TargetSource;
+  /** Set on the config of one fleet target: its name and, for a schema target, the schema. */
+  target?: { name: string; schema?: string };
 }
 
 const KNOWN_KEYS: (keyof KilnConfig)[] = [
@@ -61,6 +65,7 @@ const KNOWN_KEYS: (keyof KilnConfig)[] = [
   "statementTimeoutMs",
   "lockRetries",
   "migrationLockTimeoutMs",
+  "targets",
 ];
 
 export function findConfigFile(cwd: string, explicit?: string): string {
@@ -143,10 +148,40 @@ export function validateConfig(value: unknown, file: string): KilnConfig {
     throw new KilnError(`${file}: \`drizzleCasing\` must be "snake_case" or "camelCase" (drizzle.config.ts's casing), got ${JSON.stringify(config.drizzleCasing)}`);
   }
   if (config.grants !== undefined && typeof config.grants !== "boolean") checkStringList(config, "grants", file);
+  checkTargets(config.targets, file);
   if (config.naming !== undefined && (typeof config.naming !== "object" || config.naming === null)) {
     throw new KilnError(`${file}: \`naming\` must be an object such as { ck: "ck_%(table)s_%(constraint_name)s" }`);
   }
   return config as KilnConfig;
+}
+
+const TARGET_SOURCE_KEYS = ["list", "query", "catalog", "command"];
+
+/** `targets`: a list of strings, or { list, query, catalog, command } with at least one source. */
+function checkTargets(value: unknown, file: string): void {
+  if (value === undefined) return;
+  const shape = 'an array of URLs or schema names, or { list?: string[], query?: "SELECT ...", catalog?: URL, command?: "..." }';
+  if (Array.isArray(value)) {
+    if (value.some((v) => typeof v !== "string" || v.trim() === "")) throw new KilnError(`${file}: \`targets\` must be ${shape}; an entry is not a non-empty string`);
+    return;
+  }
+  if (value === null || typeof value !== "object") throw new KilnError(`${file}: \`targets\` must be ${shape}, got ${JSON.stringify(value)}`);
+  const source = value as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    if (!TARGET_SOURCE_KEYS.includes(key)) throw new KilnError(`${file}: unknown key \`targets.${key}\` (known: ${TARGET_SOURCE_KEYS.join(", ")})`);
+  }
+  for (const key of ["query", "catalog", "command"]) {
+    if (source[key] !== undefined && (typeof source[key] !== "string" || (source[key] as string).trim() === "")) {
+      throw new KilnError(`${file}: \`targets.${key}\` must be a non-empty string`);
+    }
+  }
+  if (source.list !== undefined && (!Array.isArray(source.list) || source.list.some((v) => typeof v !== "string" || v.trim() === ""))) {
+    throw new KilnError(`${file}: \`targets.list\` must be an array of URLs or schema names`);
+  }
+  if (source.catalog !== undefined && source.query === undefined) throw new KilnError(`${file}: \`targets.catalog\` names the database \`targets.query\` runs against; give the query too`);
+  if (source.list === undefined && source.query === undefined && source.command === undefined) {
+    throw new KilnError(`${file}: \`targets\` names no source: give \`list\`, \`query\` or \`command\``);
+  }
 }
 
 /** kiln's two tables must be two: one name for both would mix version rows with history rows. */
@@ -197,6 +232,7 @@ export function resolveConfig(
     statementTimeoutMs: config.statementTimeoutMs ?? 0,
     lockRetries: config.lockRetries ?? 5,
     migrationLockTimeoutMs: config.migrationLockTimeoutMs ?? 60_000,
+    ...(config.targets !== undefined ? { targets: Array.isArray(config.targets) ? { list: config.targets } : config.targets } : {}),
   };
 }
 

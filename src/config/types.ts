@@ -52,6 +52,24 @@ export interface KilnConfig {
   lockRetries?: number;
   /** How long a run waits for another kiln process's migration lock, in ms. Default 60000. */
   migrationLockTimeoutMs?: number;
+  /**
+   * The fleet that `--all` migrates (docs/fleets.md): a list of targets, or where to
+   * find them. A target is a database URL, or a schema name in `url`'s database
+   * (schema per tenant; on MySQL/MariaDB, a database of that name on `url`'s server).
+   */
+  targets?: string[] | TargetSource;
+}
+
+/** Where `--all` finds its targets; the sources given are read in this order and joined. */
+export interface TargetSource {
+  /** Targets written out: database URLs or schema names. */
+  list?: string[];
+  /** SQL run against `catalog` (default: `url`); the first column of each row is a target. */
+  query?: string;
+  /** The database `query` runs against (a URL). Default: `url`. */
+  catalog?: string;
+  /** A shell command, run in the config file's folder, that prints one target per line. */
+  command?: string;
 }
 
 export function defineConfig(config: KilnConfig): KilnConfig {

@@ -39,6 +39,11 @@ export interface DatabaseUrl {
   /** Masked form for messages. */
   display: string;
   scheme: string;
+  /**
+   * A schema-per-tenant target (PostgreSQL): the session puts this schema first
+   * on its search_path, so unqualified names in revisions resolve to it.
+   */
+  schema?: string;
 }
 
 /** What autogenerate hands canonicalize besides the models (every part optional). */
@@ -79,6 +84,13 @@ export interface Dialect {
   readonly identifierLimit?: IdentifierLimit;
   /** True when index and key names need only differ within a table (MySQL/MariaDB), not across a schema (PostgreSQL, SQLite). */
   readonly indexNamesPerTable?: boolean;
+  /**
+   * How a fleet target named by a schema is reached (docs/fleets.md): "search_path" —
+   * a schema in the database, first on the session's search_path (PostgreSQL);
+   * "database" — a schema is a database, reached by its name in the URL (MySQL,
+   * MariaDB). Undefined: schema targets are refused (SQLite).
+   */
+  readonly schemaTargets?: "search_path" | "database";
   /** The schema introspection leaves unnamed (PostgreSQL: "public"): a model naming it means the same objects. */
   readonly defaultSchema?: string;
   /** True when DDL runs inside a transaction and rolls back with it. */

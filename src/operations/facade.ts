@@ -195,6 +195,8 @@ export interface OperationSink {
   dialect: DialectName;
   apply(operation: Operation): Promise<void>;
   query?(sql: string, params?: unknown[]): Promise<QueryResult>;
+  /** The target's name (fleet runs: the database or schema name; else the database's name). */
+  target?: string;
 }
 
 export function columnFromSpec(name: string, spec: ColumnSpec): Column {
@@ -276,6 +278,15 @@ export class Op {
   /** The database kind this revision runs against ("postgresql", "mysql", "sqlite"). */
   get dialect(): DialectName {
     return this.sink.dialect;
+  }
+
+  /**
+   * The name of the target this run migrates: in a fleet (`--all`) the target's
+   * name (its database, or its schema for schema-per-tenant), else the
+   * database's name. For the rare tenant-specific step (docs/fleets.md).
+   */
+  get target(): string | undefined {
+    return this.sink.target;
   }
 
   /** Resolves when every operation called so far has been applied; rejects with the first failure. */

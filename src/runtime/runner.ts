@@ -38,6 +38,8 @@ export interface RunTarget {
   settings: StepSettings;
   /** Looks at each step's revision code as it runs (upgrade's lint warnings). */
   watchStep?: WatchStep;
+  /** The target's name revisions read as `op.target` (a fleet target's name, else the database's). */
+  name?: string;
 }
 
 export interface OnlineTarget extends RunTarget {
@@ -99,7 +101,8 @@ async function migrationFor(target: RunTarget, step: Step): Promise<{ migration:
 /** Runs the step's revision function once, telling `target.watchStep` (lint) what it applies. */
 async function runMigrationFunction(target: RunTarget, loaded: LoadedRevision, migration: Migration, step: Step, sink: OperationSink): Promise<void> {
   const watch = target.watchStep?.(step, loaded, migration);
-  const real = new Op(watch ? { ...sink, apply: (operation) => (watch.applied(operation), sink.apply(operation)) } : sink);
+  const named: OperationSink = target.name !== undefined ? { ...sink, target: target.name } : sink;
+  const real = new Op(watch ? { ...named, apply: (operation) => (watch.applied(operation), sink.apply(operation)) } : named);
   const op = watch?.op ? watch.op(real) : real;
   const fn = step.direction === "up" ? migration.upgrade : migration.downgrade!;
   await guardRevisionCode(async () => {

@@ -5,7 +5,7 @@
 import { POSTGRES_FEATURES } from "./compile/indexes.js";
 import { parseDatabaseUrl } from "../../config/url.js";
 import { databaseName, folderScratch, randomSuffix, type ScratchDatabase, type ScratchOptions, serverScratch } from "../scratch.js";
-import type { DatabaseUrl, Dialect, StepSettings } from "../types.js";
+import type { Connection, DatabaseUrl, Dialect, StepSettings } from "../types.js";
 import { POSTGRES_ELAPSED_MS, postgresBookkeepingDDL, postgresHeadsGuard, postgresIsAlreadyApplied, postgresJournalDDL, postgresOneRowGuard } from "./bookkeeping.js";
 import { canonicalizePostgres } from "./canonicalize.js";
 import { compilePostgres } from "./compile.js";
@@ -17,6 +17,23 @@ import { addExplicitCasts } from "./casts.js";
 import { preferOnlineForms } from "./online.js";
 import { placeholder, POSTGRES_IDENTIFIER_LIMIT, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
 import { listPostgresSchemas, listPostgresTables, surveyPostgresTables } from "./survey.js";
+
+/**
+ * A schema target's session: its schema first on the search_path, before the
+ * database's own (so shared extensions in public still resolve). The name goes
+ * as a parameter and quote_ident spells it.
+ */
+async function putSchemaFirst(conn: Connection, schema: string): Promise<void> {
+  try {
+    await conn.query(
+      "SELECT pg_catalog.set_config('search_path', pg_catalog.quote_ident($1::text) || ', ' || pg_catalog.current_setting('search_path'), false)",
+      [schema],
+    );
+  } catch (error) {
+    await conn.close().catch(() => undefined);
+    throw error;
+  }
+}
 
 function stepSettings(settings: StepSettings, scope: "transaction" | "session"): string[] {
   // SET LOCAL ends with the step's transaction; a statement that must run outside
@@ -48,7 +65,12 @@ export const postgresDialect: Dialect = {
   indexConstraintFeatures: POSTGRES_FEATURES,
   commentsInPlace: true,
   partitioning: true,
-  connect: (url) => (url.scheme === "pglite" ? connectPglite(url) : connectPostgres(url)),
+  connect: async (url) => {
+    const conn = url.scheme === "pglite" ? await connectPglite(url) : await connectPostgres(url);
+    if (url.schema !== undefined) await putSchemaFirst(conn, url.schema);
+    return conn;
+  },
+  schemaTargets: "search_path",
   createScratch,
   quoteIdentifier,
   quoteLiteral,
