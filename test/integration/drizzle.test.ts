@@ -213,3 +213,57 @@ describe.each(targets)("Drizzle schema on $name: drizzle-kit and kiln build the 
     expect(await target.tables(b.url)).toEqual([]);
   });
 });
+
+/**
+ * Adoption on SQLite, then a change that rebuilds a table: drizzle-kit writes a
+ * CHECK with the column qualified by its own table (`CHECK("tags"."weight" ...)`),
+ * and the rebuild must neither fail on it nor change its text.
+ */
+describe("Drizzle schema on SQLite: a drizzle-kit database adopted by kiln", () => {
+  it("rebuilds a table whose CHECK drizzle-kit qualified with the table's name, keeping its text and rows, and downgrades exactly", { timeout: 180_000 }, async () => {
+    const dir = tempDir("kiln-drizzle-sqlite-adopt-");
+    cleanups.push(async () => dir.remove());
+    const drizzleBuilt = join(dir.path, "drizzle.db");
+    const project = createDrizzleProject({ url: `sqlite://${join(dir.path, "empty.db")}`, dialect: "sqlite", schema: sqliteSchema, extraConfig: `excludeTables: ["__drizzle_migrations"],` });
+    cleanups.push(async () => project.remove());
+    const generated = await project.drizzleKit(["generate"]);
+    expect(generated.code, generated.stdout + generated.stderr).toBe(0);
+    await drizzleMigrate("sqlite", `sqlite://${drizzleBuilt}`, join(project.dir, "drizzle"));
+    const tagsSql = async () => String((await queryDb(`sqlite://${drizzleBuilt}`, "SELECT sql FROM sqlite_schema WHERE name = 'tags'"))[0]!.sql);
+    expect(await tagsSql()).toContain(`CHECK("tags"."weight" between 1 and 100)`);
+
+    // The first revision from an empty database; the drizzle-kit database is stamped at it (adoption).
+    expect((await project.kiln(["revision", "--autogenerate", "-m", "from drizzle"])).code).toBe(0);
+    const onA = { DATABASE_URL: `sqlite://${drizzleBuilt}` };
+    expect((await project.kiln(["stamp", "head"], onA)).code).toBe(0);
+    const db = new Database(drizzleBuilt);
+    db.exec(`INSERT INTO users (id, email) VALUES (1, 'a@example.com');
+      INSERT INTO posts (id, author_id, slug, title) VALUES (10, 1, 'hello', 'Hello');
+      INSERT INTO tags (post_id, tag, weight) VALUES (10, 'intro', 7), (10, 'news', 100);`);
+    db.close();
+    const before = sqliteSnapshot(drizzleBuilt);
+
+    // A new check on tags: SQLite has no ALTER TABLE ADD CONSTRAINT, so the table is rebuilt, up and down.
+    project.write(
+      "schema.ts",
+      replaceOnce(sqliteSchema, `    check("tags_weight_check", sql\`\${t.weight} between 1 and 100\`),\n`, `    check("tags_weight_check", sql\`\${t.weight} between 1 and 100\`),\n    check("tags_tag_check", sql\`length(\${t.tag}) > 0\`),\n`),
+    );
+    const revision = await project.kiln(["revision", "--autogenerate", "-m", "tag check"], onA);
+    expect(revision.code, revision.stderr).toBe(0);
+    const upgrade = await project.kiln(["upgrade", "head"], onA);
+    expect(upgrade.code, upgrade.stdout + upgrade.stderr).toBe(0);
+    expect(await tagsSql()).toContain(`CHECK("tags"."weight" between 1 and 100)`);
+    expect(await tagsSql()).toMatch(/CONSTRAINT "tags_tag_check" CHECK/);
+    const check = await project.kiln(["check"], onA);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    expect(await queryDb(`sqlite://${drizzleBuilt}`, "SELECT post_id, tag, weight FROM tags ORDER BY tag")).toEqual([
+      { post_id: 10, tag: "intro", weight: 7 },
+      { post_id: 10, tag: "news", weight: 100 },
+    ]);
+
+    const down = await project.kiln(["downgrade", "-1"], onA);
+    expect(down.code, down.stdout + down.stderr).toBe(0);
+    expect(sqliteSnapshot(drizzleBuilt)).toBe(before);
+    expect((await queryDb(`sqlite://${drizzleBuilt}`, "SELECT count(*) AS n FROM tags"))[0]!.n).toBe(2);
+  });
+});

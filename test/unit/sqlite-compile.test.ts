@@ -6,6 +6,8 @@ import { applyToTable, buildBatch, groupRebuilds, sqliteDialect, sqlitePath } fr
 import { parseCreateIndex, parseCreateTable } from "../../src/dialects/sqlite/parse.js";
 import { canonicalType, declaredType, neutralType, sameType } from "../../src/dialects/sqlite/type-map.js";
 import { canonicalizeCatalog } from "../../src/dialects/sqlite/canonicalize.js";
+import { rebuildStatements } from "../../src/dialects/sqlite/rebuild.js";
+import { qualifiesOwnColumns } from "../../src/dialects/sqlite/tokens.js";
 
 const sql = (op: Operation) => sqliteDialect.compile(op).map((s) => s.sql);
 
@@ -256,6 +258,25 @@ describe("sqlite batch planning", () => {
 
   it("names the missing constraint", () => {
     expect(() => applyToTable(t, [{ kind: "dropConstraint", table: "t", name: "nope", type: "check" }])).toThrow(/no check constraint named "nope" \(named ones: ck_b\)/);
+  });
+
+  it("moves the old table aside by a copy, not a rename, when its text qualifies a column with its own name", () => {
+    const statements = (stored: string, check = "b > 0") => {
+      const table: Table = { ...t, checks: [{ name: "ck_b", expression: check }] };
+      const rebuilt = applyToTable(table, [{ kind: "createCheckConstraint", table: "t", constraint: { name: "ck_a", expression: "a <> ''" } }]);
+      return rebuildStatements(rebuilt, { original: { sql: stored, table }, options: "", indexSql: new Map(), triggerSql: [] }).map((s) => s.sql);
+    };
+    const plain = 'CREATE TABLE "t" (id integer NOT NULL PRIMARY KEY, a text, b integer, CONSTRAINT "uq_ab" UNIQUE (a, b), CONSTRAINT "ck_b" CHECK (b > 0))';
+    expect(statements(plain).slice(2, 4)).toEqual(['ALTER TABLE "t" RENAME TO "_kiln_new_t"', `CREATE TABLE "t" (id integer NOT NULL PRIMARY KEY, a text, b integer, CONSTRAINT "uq_ab" UNIQUE (a, b), CONSTRAINT "ck_b" CHECK (b > 0), CONSTRAINT "ck_a" CHECK (a <> ''))`]);
+    // drizzle-kit's spelling: a legacy rename would leave "t"."b" inside "_kiln_new_t" (SQLite: no such column: t.b).
+    const qualified = plain.replace("CHECK (b > 0)", 'CHECK ("t" . "b" > 0)');
+    const aside = statements(qualified, '"t" . "b" > 0');
+    expect(aside.slice(2, 5)).toEqual(['CREATE TABLE "_kiln_new_t" AS SELECT * FROM "t"', 'DROP TABLE "t"', expect.stringContaining('CHECK ("t" . "b" > 0)')]);
+    expect(aside).toContain('INSERT INTO "t" ("id", "a", "b") SELECT "id", "a", "b" FROM "_kiln_new_t"');
+    expect(aside.some((s) => s.includes("RENAME"))).toBe(false);
+    // A table named like a column of another, or a string, is no qualifier.
+    expect(qualifiesOwnColumns(`CREATE TABLE "t" (a text CHECK (a <> 't.b'), b integer REFERENCES "t"("id"))`, "t")).toBe(false);
+    expect(qualifiesOwnColumns("CREATE TABLE T (b integer CHECK (t.b > 0))", "t")).toBe(true);
   });
 
   it("merges consecutive rebuilds on one table", () => {

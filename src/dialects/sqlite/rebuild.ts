@@ -26,7 +26,7 @@ import { compileOperation, needsTableDefinition } from "./compile.js";
 import { columnList, createIndexSql, createTableSql, isAutoKey } from "./ddl.js";
 import { buildTables, readRawSchema, REBUILD_PREFIX } from "./introspect.js";
 import { isDefaultSchema, quoteIdentifier, tableName } from "./quote.js";
-import { tokenize } from "./tokens.js";
+import { qualifiesOwnColumns, tokenize } from "./tokens.js";
 import { rebuiltTableText } from "./table-text.js";
 
 /** True when the SQL expression mentions the column (as a bare or quoted identifier). */
@@ -239,6 +239,26 @@ export interface TableSurroundings {
 }
 
 /**
+ * The statements that take the old table's name away, leaving its rows in `aside`.
+ * Usually a rename. But when its stored text qualifies a column with the table's
+ * own name (drizzle-kit's `CHECK("tags"."weight" > 0)`), a rename with
+ * legacy_alter_table on leaves that qualifier naming a table that is gone, and
+ * SQLite refuses ("no such column: tags.weight"); with it off, the rename would
+ * also rewrite the other tables' REFERENCES and the views and triggers naming the
+ * table. So the rows are copied into a plain table instead and the old one dropped
+ * (which, like the rename in legacy mode, leaves every other object's text alone).
+ * The copy keeps each value as stored: its columns have the affinity of the
+ * columns they come from.
+ */
+function moveAside(table: Table, aside: string, storedSql: string | undefined): Statement[] {
+  const name = tableName(table.schema, table.name);
+  if (storedSql === undefined || !qualifiesOwnColumns(storedSql, table.name)) {
+    return [{ sql: `ALTER TABLE ${name} RENAME TO ${quoteIdentifier(aside)}` }];
+  }
+  return [{ sql: `CREATE TABLE ${tableName(table.schema, aside)} AS SELECT * FROM ${name}` }, { sql: `DROP TABLE ${name}` }];
+}
+
+/**
  * The rebuild statements (pure). The old table moves aside first, so the new one
  * is created under its own name with its CREATE TABLE text as written (a rename
  * afterwards would rewrite the name in that text).
@@ -253,7 +273,7 @@ export function rebuildStatements(rebuilt: RebuiltTable, around: TableSurroundin
     { sql: "PRAGMA defer_foreign_keys = ON" },
     // Legacy mode: the rename leaves views, triggers and other tables' REFERENCES naming the table as they are.
     { sql: "PRAGMA legacy_alter_table = ON" },
-    { sql: `ALTER TABLE ${tableName(table.schema, table.name)} RENAME TO ${quoteIdentifier(aside)}` },
+    ...moveAside(table, aside, around.original?.sql),
     { sql: edited ?? createTableSql(table, { options: around.options }) },
   ];
   if (copied.length > 0) {

@@ -147,3 +147,16 @@ export function withoutTableQualifier(expression: string, table: string): string
   }
   return from === 0 ? undefined : result + expression.slice(from);
 }
+
+/**
+ * True when the text names a column through the table's own name (`"tags"."weight"`,
+ * `tags . weight`), as drizzle-kit writes CHECK expressions. SQLite resolves such
+ * a qualifier against the table's current name, so the table cannot be renamed
+ * with legacy_alter_table on (which leaves the text as it is).
+ */
+export function qualifiesOwnColumns(sql: string, table: string): boolean {
+  const tokens = tokenize(sql);
+  const lower = table.toLowerCase();
+  const isName = (t: Token | undefined) => t !== undefined && (t.kind === "word" || t.kind === "quoted");
+  return tokens.some((t, i) => isName(t) && t.value.toLowerCase() === lower && tokens[i + 1]?.text === "." && isName(tokens[i + 2]));
+}
