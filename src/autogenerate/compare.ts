@@ -817,7 +817,11 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
 
   compareSchemas(model, database, diff);
   compareEnums(model, database, diff);
-  const objectDiff = { add: (phase: Phase, ...ops: Operation[]) => diff.plan.add(phase, ...ops), warn: (kind: DiffWarning["kind"], message: string) => diff.warn(kind, message) };
+  const objectDiff = {
+    add: (phase: Phase, ...ops: Operation[]) => diff.plan.add(phase, ...ops),
+    warn: (kind: DiffWarning["kind"], message: string) => diff.warn(kind, message),
+    viewsReplacedWhole: options.viewsReplacedWhole === true,
+  };
   compareObjects(model, database, objectDiff);
   compareTriggers(model, database, objectDiff, compareRoutines(model, database, objectDiff));
   const view = applyRenames(model, database, decisions, diff);

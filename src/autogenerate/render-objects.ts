@@ -58,12 +58,14 @@ export function triggerOptions(trigger: Trigger): Record<string, unknown> {
     events: trigger.events.map((e) => (e.columns && e.columns.length > 0 ? { update: e.columns } : e.event)),
     forEach: trigger.forEach,
     when: trigger.when,
-    function: trigger.function.schema === undefined ? trigger.function.name : { schema: trigger.function.schema, name: trigger.function.name },
+    function: trigger.function === undefined ? undefined : trigger.function.schema === undefined ? trigger.function.name : { schema: trigger.function.schema, name: trigger.function.name },
     args: trigger.args && trigger.args.length > 0 ? trigger.args : undefined,
+    body: trigger.body,
     constraint: trigger.constraint ? { ...defined({ deferrable: trigger.constraint.deferrable, from: trigger.constraint.from }) } : undefined,
     referencing: trigger.referencing,
     enabled: trigger.enabled,
     comment: trigger.comment,
+    sql: trigger.sql,
   };
 }
 

@@ -18,6 +18,7 @@ function viewOptions(view: View): Record<string, unknown> {
     withNoData: view.materialized ? view.withNoData || undefined : undefined,
     comment: view.comment,
     columnComments: hasEntries(view.columnComments),
+    sql: view.sql,
   };
 }
 

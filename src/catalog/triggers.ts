@@ -1,7 +1,9 @@
 /**
- * Triggers on tables (CREATE [CONSTRAINT] TRIGGER), PostgreSQL. Internal
- * triggers (those behind foreign keys) are parts of their constraint, never
- * listed here.
+ * Triggers on tables (CREATE [CONSTRAINT] TRIGGER). PostgreSQL: a trigger runs
+ * a trigger function (`function`); internal triggers (those behind foreign
+ * keys) are parts of their constraint, never listed here. SQLite and
+ * MySQL/MariaDB: a trigger holds its statements (`body`, exact text) and fires
+ * for each row on one event (MySQL) or one event of several columns (SQLite).
  */
 import type { Canonical, Deferrable } from "./types.js";
 
@@ -24,8 +26,14 @@ export interface Trigger {
   forEach: "row" | "statement";
   /** WHEN condition text (database: as pg_get_triggerdef prints it, without the outer parentheses). */
   when?: string;
-  /** The function it executes (a trigger function takes no declared arguments). */
-  function: { schema?: string; name: string };
+  /** PostgreSQL: the function it executes (a trigger function takes no declared arguments). */
+  function?: { schema?: string; name: string };
+  /**
+   * SQLite, MySQL/MariaDB: the statements it runs, exact text (EXACT TEXT in
+   * types.ts): SQLite's between BEGIN and END as stored; MySQL's whole action
+   * statement as information_schema.TRIGGERS keeps it (`BEGIN ... END` or one statement).
+   */
+  body?: string;
   /** The literal arguments passed to the function (TG_ARGV). */
   args?: string[];
   /** A constraint trigger (CREATE CONSTRAINT TRIGGER); `deferrable` absent: NOT DEFERRABLE. */
@@ -35,6 +43,12 @@ export interface Trigger {
   /** ALTER TABLE ... DISABLE TRIGGER / ENABLE REPLICA / ENABLE ALWAYS; absent: enabled (origin). */
   enabled?: "disabled" | "replica" | "always";
   comment?: string;
+  /**
+   * SQLite, MySQL/MariaDB: the CREATE TRIGGER statement as the database keeps it
+   * (sqlite_schema.sql; SHOW CREATE TRIGGER), for recreating it word for word in
+   * a downgrade: used only while it still describes this trigger. Never compared.
+   */
+  sql?: string;
   /** The model's WHEN as PostgreSQL spells it (canonicalize), for comparison only (EXACT TEXT in types.ts). */
   canonical?: Canonical<"when">;
 }

@@ -53,6 +53,12 @@ export interface View {
   columnComments?: Record<string, string>;
   canonical?: Canonical<"definition">;
   /**
+   * SQLite, MySQL/MariaDB: the CREATE VIEW statement as the database keeps it
+   * (sqlite_schema.sql; SHOW CREATE VIEW), for recreating it word for word in a
+   * downgrade: used only while it still describes this view. Never compared.
+   */
+  sql?: string;
+  /**
    * What the view uses (tables, views, ...), for the order of operations only:
    * never compared, never rendered.
    */

@@ -135,6 +135,7 @@ export async function diffModelsWithDatabase(
     dropUnnamedConstraints: session.dialect.dropsUnnamedConstraints === true,
     commentsInPlace: session.dialect.commentsInPlace === true,
     foreignKeysNeedIndex: session.dialect.foreignKeysNeedIndex === true,
+    viewsReplacedWhole: session.dialect.replacesAnyView === true,
     unmodelledFromSurvey: survey !== undefined,
   });
   const unmodelled = survey ? unmodelledWarnings(survey, database, diff.operations, { schemas, configFile: config.configFile }) : [];

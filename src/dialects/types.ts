@@ -111,6 +111,12 @@ export interface Dialect {
   readonly foreignKeysNeedIndex?: boolean;
   /** Declarative partitioning (PARTITION BY, PARTITION OF): PostgreSQL only; models that use it are refused elsewhere. */
   readonly partitioning?: boolean;
+  /**
+   * True when replacing a view may change its columns freely (MySQL's CREATE OR
+   * REPLACE VIEW; SQLite's DROP and CREATE in the step's transaction): a changed
+   * view is one replaceView, never a drop and create with the views on it.
+   */
+  readonly replacesAnyView?: boolean;
   /** COMMENT ON INDEX / CONSTRAINT changes a comment in place (PostgreSQL): a comment-only change is one setComment, not drop + create. */
   readonly commentsInPlace?: boolean;
 

@@ -95,8 +95,10 @@ export interface TriggerSpec {
   forEach?: "row" | "statement";
   /** WHEN condition as SQL text (`new.status IS DISTINCT FROM old.status`). */
   when?: string;
-  /** The trigger function: its name, or `{ schema, name }`. */
-  function: string | { schema?: string; name: string };
+  /** PostgreSQL: the trigger function, its name or `{ schema, name }`. */
+  function?: string | { schema?: string; name: string };
+  /** SQLite, MySQL/MariaDB: the statements it runs (SQLite: what goes between BEGIN and END; MySQL: the action statement), exact text. */
+  body?: string;
   /** Literal arguments for the function (TG_ARGV). */
   args?: string[];
   /** A constraint trigger: `{ deferrable: "deferred" }` (or `{}`: NOT DEFERRABLE). */
@@ -105,6 +107,8 @@ export interface TriggerSpec {
   referencing?: { oldTable?: string; newTable?: string };
   enabled?: Trigger["enabled"];
   comment?: string;
+  /** SQLite, MySQL: the CREATE TRIGGER text the database kept, used word for word while it still describes this trigger (downgrades). */
+  sql?: string;
 }
 
 const TIMINGS = new Set(["before", "after", "instead of"]);
@@ -128,7 +132,9 @@ export function triggerFromSpec(name: string, table: string, spec: TriggerSpec):
   });
   events.sort((a, b) => EVENT_ORDER.indexOf(a.event) - EVENT_ORDER.indexOf(b.event));
   const fn = typeof spec.function === "string" ? { name: spec.function } : spec.function;
-  if (!fn || typeof fn.name !== "string" || fn.name === "") throw new KilnError(`${where}: give the function it executes ("function").`);
+  if (spec.body !== undefined && fn !== undefined) throw new KilnError(`${where}: give either "function" (PostgreSQL) or "body" (SQLite, MySQL), not both.`);
+  if (spec.body !== undefined) nonEmpty(spec.body, `${where}: body`);
+  else if (!fn || typeof fn.name !== "string" || fn.name === "") throw new KilnError(`${where}: give the function it executes ("function"; PostgreSQL) or the statements it runs ("body"; SQLite, MySQL).`);
   const trigger: Trigger = {
     ...(spec.schema !== undefined ? { schema: nonEmpty(spec.schema, `${where}: schema`) } : {}),
     table,
@@ -136,7 +142,8 @@ export function triggerFromSpec(name: string, table: string, spec: TriggerSpec):
     timing: timing as TriggerTiming,
     events,
     forEach: spec.forEach ?? "row",
-    function: { ...(fn.schema !== undefined ? { schema: fn.schema } : {}), name: fn.name },
+    ...(fn ? { function: { ...(fn.schema !== undefined ? { schema: fn.schema } : {}), name: fn.name } } : {}),
+    ...(spec.body !== undefined ? { body: spec.body } : {}),
   };
   if (spec.forEach !== undefined && spec.forEach !== "row" && spec.forEach !== "statement") throw new KilnError(`${where}: forEach must be "row" or "statement".`);
   if (spec.when !== undefined) trigger.when = nonEmpty(spec.when, `${where}: when`);
@@ -154,5 +161,6 @@ export function triggerFromSpec(name: string, table: string, spec: TriggerSpec):
   }
   if (spec.enabled !== undefined) trigger.enabled = spec.enabled;
   if (spec.comment !== undefined) trigger.comment = spec.comment;
+  if (spec.sql !== undefined) trigger.sql = spec.sql;
   return trigger;
 }

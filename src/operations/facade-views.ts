@@ -13,6 +13,8 @@ export interface ViewSpec {
   comment?: string;
   /** COMMENT ON COLUMN, by column name. */
   columnComments?: Record<string, string>;
+  /** SQLite, MySQL: the CREATE VIEW text the database kept, used word for word while it still describes this view (downgrades). */
+  sql?: string;
 }
 
 export interface ReplaceViewSpec extends ViewSpec {
@@ -56,6 +58,7 @@ function viewFrom(name: string, definition: string, spec: ViewSpec & { withNoDat
   if (materialized && spec.withNoData) view.withNoData = true;
   if (spec.comment !== undefined) view.comment = spec.comment;
   if (spec.columnComments && Object.keys(spec.columnComments).length > 0) view.columnComments = { ...spec.columnComments };
+  if (!materialized && spec.sql !== undefined) view.sql = spec.sql;
   return view;
 }
 

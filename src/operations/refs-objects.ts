@@ -151,7 +151,7 @@ export function objectOperationRefs(op: ObjectOperation, refs: OperationRefs): v
       refs.needs.push({ kind: "table", ...inSchema(schema), name: table });
       if (t) {
         // A trigger function takes no declared arguments.
-        refs.needs.push({ kind: "function", ...inSchema(t.function.schema), name: `${t.function.name}()` });
+        if (t.function) refs.needs.push({ kind: "function", ...inSchema(t.function.schema), name: `${t.function.name}()` });
         if (t.constraint?.from) refs.needs.push({ kind: "table", ...inSchema(t.constraint.from.schema), name: t.constraint.from.table });
       }
       break;

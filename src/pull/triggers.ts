@@ -16,13 +16,14 @@ export function triggerDeclaration(ctx: PullContext, t: Trigger): Declaration {
     d.eager.add(tableExport);
   }
   // The trigger function: its export when pulled (a trigger function takes no declared arguments).
-  const routine = (ctx.catalog.routines ?? []).find((r) => r.kind === "function" && r.name === t.function.name && r.schema === t.function.schema && r.arguments.length === 0);
+  const fn = t.function;
+  const routine = fn ? (ctx.catalog.routines ?? []).find((r) => r.kind === "function" && r.name === fn.name && r.schema === fn.schema && r.arguments.length === 0) : undefined;
   const fnExport = routine ? ctx.exportName("routine", { schema: routine.schema, name: routineKey(routine) }) : undefined;
   if (fnExport) {
     d.uses.add(fnExport);
     d.eager.add(fnExport);
   }
-  if (t.when !== undefined) d.imports.add("sql");
+  if (t.when !== undefined || t.body !== undefined) d.imports.add("sql");
   if (t.constraint?.from) ctx.notes.push(`trigger ${t.name} on table ${qualifiedName({ schema: t.schema, name: t.table })}: its FROM table cannot be said in the models; it is left out`);
   const opts = options({
     table: tableExport !== undefined ? code(tableExport) : t.table,
@@ -31,7 +32,8 @@ export function triggerDeclaration(ctx: PullContext, t: Trigger): Declaration {
     events: t.events.map((e) => (e.columns && e.columns.length > 0 ? { update: e.columns } : e.event)),
     forEach: t.forEach === "row" ? undefined : t.forEach,
     when: t.when !== undefined ? code(sqlCode(t.when)) : undefined,
-    function: fnExport !== undefined ? code(fnExport) : t.function.schema !== undefined ? { schema: t.function.schema, name: t.function.name } : t.function.name,
+    function: fnExport !== undefined ? code(fnExport) : fn === undefined ? undefined : fn.schema !== undefined ? { schema: fn.schema, name: fn.name } : fn.name,
+    body: t.body !== undefined ? code(sqlCode(t.body)) : undefined,
     args: t.args && t.args.length > 0 ? t.args : undefined,
     constraint: t.constraint ? (t.constraint.deferrable !== undefined ? { deferrable: t.constraint.deferrable } : {}) : undefined,
     referencing: t.referencing,

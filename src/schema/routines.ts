@@ -170,8 +170,14 @@ export interface TriggerOptions {
   forEach?: "row" | "statement";
   /** WHEN condition (`OLD.status IS DISTINCT FROM NEW.status`): compared as PostgreSQL spells it. */
   when?: string | SqlFragment;
-  /** The trigger function: a func() of the models, or its name. */
-  function: RoutineObject | string | { schema?: string; name: string };
+  /** PostgreSQL: the trigger function, a func() of the models or its name. */
+  function?: RoutineObject | string | { schema?: string; name: string };
+  /**
+   * SQLite, MySQL/MariaDB: the statements the trigger runs, kept exactly as written.
+   * SQLite: what goes between BEGIN and END (sql`\n  UPDATE t SET n = n + 1;\n`);
+   * MySQL: the action statement (sql`SET NEW.total = NEW.price * NEW.qty` or sql`BEGIN ... END`).
+   */
+  body?: string | SqlFragment;
   /** Literal arguments for the function (TG_ARGV). */
   args?: string[];
   /** A constraint trigger (AFTER ... FOR EACH ROW): `{ deferrable: "deferred" }`, or `{}` for NOT DEFERRABLE. */
@@ -193,7 +199,7 @@ export function trigger(name: string, options: TriggerOptions): ModelObject {
   if (typeof table === "object" && !(TABLE in table)) throw new KilnError(`${what}: table must be a table of the models or its name.`);
   const fn = options.function;
   const fnRef =
-    typeof fn === "string"
+    fn === undefined || typeof fn === "string"
       ? fn
       : OBJECT in (fn as object)
         ? { ...((fn as RoutineObject).schema !== undefined ? { schema: (fn as RoutineObject).schema } : {}), name: (fn as RoutineObject).name }
@@ -206,7 +212,8 @@ export function trigger(name: string, options: TriggerOptions): ModelObject {
     ),
     ...(options.forEach !== undefined ? { forEach: options.forEach } : {}),
     ...(options.when !== undefined ? { when: sqlText(options.when) } : {}),
-    function: fnRef,
+    ...(fnRef !== undefined ? { function: fnRef } : {}),
+    ...(options.body !== undefined ? { body: sqlText(options.body) } : {}),
     ...(options.args !== undefined ? { args: options.args } : {}),
     ...(options.constraint !== undefined ? { constraint: options.constraint } : {}),
     ...(options.referencing !== undefined ? { referencing: options.referencing } : {}),

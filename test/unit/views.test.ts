@@ -61,10 +61,12 @@ describe("compile", () => {
     expect(sql({ kind: "setComment", target: "materialized view", schema: "app", name: "totals", comment: null })).toEqual([`COMMENT ON MATERIALIZED VIEW "app"."totals" IS NULL`]);
   });
 
-  it("refuses an empty query and a bad check option, and views on SQLite", () => {
+  it("refuses an empty query and a bad check option; SQLite takes plain views only", () => {
     expect(() => sql({ kind: "createView", view: { name: "v", definition: " ; " } })).toThrow(/query of view v is empty/);
     expect(() => sql({ kind: "createView", view: { name: "v", definition: "SELECT 1", checkOption: "both" as never } })).toThrow(/checkOption/);
-    expect(() => compileSqlite({ kind: "createView", view: active })).toThrow(/PostgreSQL only/);
+    expect(compileSqlite({ kind: "createView", view: { name: "v", definition: "SELECT 1" } }).map((s) => s.sql)).toEqual(['CREATE VIEW "v" AS SELECT 1']);
+    expect(() => compileSqlite({ kind: "createView", view: { name: "v", definition: "SELECT 1", checkOption: "local" } })).toThrow(/SQLite views have no CHECK OPTION/);
+    expect(() => compileSqlite({ kind: "createMaterializedView", view: { ...active, materialized: true } })).toThrow(/SQLite has no materialized views/);
   });
 });
 

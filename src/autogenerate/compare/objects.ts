@@ -17,6 +17,8 @@ import { compareViews } from "./views.js";
 export interface ObjectDiff {
   add(phase: Phase, ...operations: Operation[]): void;
   warn(kind: DiffWarning["kind"], message: string): void;
+  /** CompareOptions.viewsReplacedWhole. */
+  viewsReplacedWhole?: boolean;
 }
 
 function schemaOf(schema: string | undefined): { schema?: string } {

@@ -44,13 +44,19 @@ function enclosed(text: string): boolean {
   return depth === 0;
 }
 
+/** A body compares as the database keeps it, less the blank space around it (which no database reads). */
+function trimmedBody(body: string): string {
+  return body.trim();
+}
+
 function comparableTrigger(trigger: Trigger): unknown {
   return {
     timing: trigger.timing,
     events: sortTriggerEvents(trigger.events).map((e) => [e.event, [...(e.columns ?? [])].sort()]),
     forEach: trigger.forEach,
     when: whenKey(comparable(trigger, "when")) ?? null,
-    function: triggerFunctionKey(trigger.function),
+    function: trigger.function ? triggerFunctionKey(trigger.function) : null,
+    body: trigger.body !== undefined ? trimmedBody(trigger.body) : null,
     args: trigger.args ?? [],
     constraint: trigger.constraint ? { deferrable: trigger.constraint.deferrable ?? null, from: trigger.constraint.from ?? null } : null,
     referencing: trigger.referencing ? { oldTable: trigger.referencing.oldTable ?? null, newTable: trigger.referencing.newTable ?? null } : null,
@@ -72,7 +78,7 @@ export function compareTriggers(model: Catalog, database: Catalog, diff: ObjectD
     diff.add("dropTriggers", { kind: "dropTrigger", ...(t.schema !== undefined ? { schema: t.schema } : {}), table: t.table, name: t.name, old: structuredClone(t) });
   for (const trigger of sorted(model.triggers ?? [])) {
     const existing = databaseByKey.get(triggerKey(trigger));
-    if (existing && sameTrigger(trigger, existing) && !rebuiltFunctions.has(triggerFunctionKey(existing.function))) continue;
+    if (existing && sameTrigger(trigger, existing) && !(existing.function && rebuiltFunctions.has(triggerFunctionKey(existing.function)))) continue;
     if (existing) drop(existing);
     diff.add("createTriggers", { kind: "createTrigger", trigger: withoutCanonical(trigger) });
   }

@@ -96,7 +96,7 @@ export function compareViews(model: Catalog, database: Catalog, diff: ObjectDiff
     if (sameQuery && sameOptions(wanted, existing) && sameComments(wanted.columnComments, existing.columnComments)) continue;
     // New columns at the end would be replaceable too, but not back: the downgrade's CREATE OR REPLACE
     // cannot drop them. Only the same columns are replaced in place; the rest is rebuilt.
-    const sameColumns = replaceableColumns(existing.columns, wanted.columns) && wanted.columns!.length === existing.columns!.length;
+    const sameColumns = diff.viewsReplacedWhole === true || (replaceableColumns(existing.columns, wanted.columns) && wanted.columns!.length === existing.columns!.length);
     if (sameKind && !wanted.materialized && (sameQuery || sameColumns)) replace.add(key);
     else rebuild.add(key);
   }

@@ -10,6 +10,8 @@ import { mapIndexElement } from "../../catalog/index-elements.js";
 import type { Catalog, CheckConstraint, Column, EnumType, Table } from "../../catalog/types.js";
 import { qualifiedName } from "../../catalog/types.js";
 import { sqliteDefault } from "./ddl.js";
+import { canonicalSqliteTrigger } from "./triggers.js";
+import { canonicalSqliteView } from "./views.js";
 import { isDefaultSchema, quoteIdentifier, quoteLiteral } from "./quote.js";
 import { canonicalType, isIntegerType, sameType } from "./type-map.js";
 
@@ -101,5 +103,7 @@ export function canonicalizeCatalog(catalog: Catalog, declared: DeclaredTypes = 
     tables: catalog.tables.map((t) => canonicalTable(t, isEnum, catalog.enums, declared)),
     // No enum types in SQLite.
     enums: [],
+    ...(catalog.views?.length ? { views: catalog.views.map(canonicalSqliteView) } : {}),
+    ...(catalog.triggers?.length ? { triggers: catalog.triggers.map(canonicalSqliteTrigger) } : {}),
   };
 }

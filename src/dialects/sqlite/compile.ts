@@ -13,6 +13,9 @@ import { refusePartitioning } from "../partitioning.js";
 import { columnDefinition, columnList, createIndexSql, createTableSql, isAutoKey, isConstantDefault } from "./ddl.js";
 import { isDefaultSchema, quoteIdentifier, tableName, toSqliteValue } from "./quote.js";
 import { isObjectOperation, refuseObjectOperation } from "../../operations/objects.js";
+import { isViewOperation } from "../../operations/views.js";
+import { compileSqliteTrigger } from "./triggers.js";
+import { compileSqliteView } from "./views.js";
 
 /** True when ALTER TABLE ADD COLUMN can add this column (SQLite's restrictions on ADD COLUMN). */
 export function canAddColumnDirectly(column: Column): boolean {
@@ -151,6 +154,8 @@ export function compileOperation(op: Operation | BatchAlterTable): Statement[] {
   refuseUnsupportedFeatures(op, SQLITE_FEATURES, "SQLite");
   if (isBatchAlterTable(op)) throw needsConnection(describe(op), op.table);
   refusePartitioning("SQLite", op);
+  if (isViewOperation(op)) return compileSqliteView(op);
+  if (op.kind === "createTrigger" || op.kind === "dropTrigger") return compileSqliteTrigger(op);
   if (isObjectOperation(op)) refuseObjectOperation(op, "SQLite");
   switch (op.kind) {
     case "createTable": {

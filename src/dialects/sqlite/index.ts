@@ -104,6 +104,7 @@ export const sqliteDialect: SqliteDialect = {
   placeholder: placeholderFor,
   tableName,
   compile: (op: Operation): Statement[] => compileOperation(op),
+  replacesAnyView: true,
   bookkeepingDDL,
   surveyTables: surveySqliteTables,
   listTables: listSqliteTables,

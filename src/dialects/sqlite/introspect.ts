@@ -5,7 +5,9 @@
  * sqlite_schema supplies the CREATE text for what pragmas do not report
  * (constraint names, CHECK expressions, AUTOINCREMENT, index expressions).
  */
-import type { Catalog, CheckConstraint, Column, FkAction, ForeignKey, Index, Table, UniqueConstraint } from "../../catalog/types.js";
+import type { Catalog, CheckConstraint, Column, FkAction, ForeignKey, Index, Table, Trigger, UniqueConstraint, VerbatimObject, View } from "../../catalog/types.js";
+import { parseSqliteTrigger } from "./triggers.js";
+import { parseSqliteView } from "./views.js";
 import type { Connection, IntrospectOptions } from "../types.js";
 import type { Dependency, ObjectRef } from "../../catalog/objects.js";
 import { tokenize, withoutTableQualifier } from "./tokens.js";
@@ -255,13 +257,48 @@ export async function introspectSqlite(conn: Connection, options: IntrospectOpti
   const raw = await readRawSchema(conn, schemas);
   const { tables } = buildTables(raw, tableFilter(options));
   const catalog: Catalog = { schemas: schemas.filter((s) => s !== "main"), tables, enums: [] };
+  const { views, triggers } = readViewsAndTriggers(raw, tables);
+  if (views.length > 0) catalog.views = views;
+  if (triggers.length > 0) catalog.triggers = triggers;
   const dependencies = unmodelledDependencies(raw, tables);
   if (dependencies.length > 0) catalog.dependencies = dependencies;
   return catalog;
 }
 
 /**
- * Views and triggers (which kiln does not model) and the tables they use: a
+ * The views and the triggers (on the tables read) that kiln reads from their
+ * stored text; a trigger it cannot read stays verbatim with its table
+ * (Table.triggers) and is taken off that list otherwise.
+ */
+function readViewsAndTriggers(raw: RawSchema, tables: Table[]): { views: View[]; triggers: Trigger[] } {
+  const views: View[] = [];
+  const triggers: Trigger[] = [];
+  for (const object of raw.objects) {
+    if (!object.sql || object.name.startsWith("sqlite_")) continue;
+    const schema = isDefaultSchema(object.schema) ? undefined : object.schema;
+    if (object.type === "view") {
+      const view = parseSqliteView(object.sql, schema);
+      if (view) views.push(view);
+    }
+  }
+  for (const table of tables) {
+    if (!table.triggers) continue;
+    const carried: VerbatimObject[] = [];
+    for (const stored of table.triggers) {
+      const trigger = parseSqliteTrigger(stored.sql, table.schema);
+      if (trigger && trigger.table.toLowerCase() === table.name.toLowerCase()) triggers.push({ ...trigger, table: table.name });
+      else carried.push(stored);
+    }
+    if (carried.length > 0) table.triggers = carried;
+    else delete table.triggers;
+  }
+  const byKey = (a: { schema?: string; name: string; table?: string }, b: { schema?: string; name: string; table?: string }) =>
+    `${a.schema ?? ""}\u0000${a.table ?? ""}\u0000${a.name}`.localeCompare(`${b.schema ?? ""}\u0000${b.table ?? ""}\u0000${b.name}`);
+  return { views: views.sort(byKey), triggers: triggers.sort(byKey) };
+}
+
+/**
+ * Views and triggers and the tables they use: a
  * trigger needs its own table and every table its body names, a view every
  * table its query names. Names are found by reading the text's identifiers,
  * which is what SQLite itself resolves when the view is queried or the trigger fires.

@@ -21,7 +21,7 @@ export const triggerOnExistingTable: LintRule = {
     return {
       rule: "trigger-on-existing-table",
       table: tableLabel(ref),
-      problem: `op.createTrigger(${JSON.stringify(t.name)}) takes a SHARE ROW EXCLUSIVE lock on table ${tableLabel(ref)}: it waits for every running transaction on the table and every write queues behind it; from the commit on, ${rowLevel ? "each written row" : "each writing statement"} also runs ${t.function.name}() in the writer's transaction`,
+      problem: `op.createTrigger(${JSON.stringify(t.name)}) takes a SHARE ROW EXCLUSIVE lock on table ${tableLabel(ref)}: it waits for every running transaction on the table and every write queues behind it; from the commit on, ${rowLevel ? "each written row" : "each writing statement"} also runs ${t.function ? `${t.function.name}()` : "its statements"} in the writer's transaction`,
       safeForm: [
         "// a revision of its own for the trigger (the lock is then held for this one statement only), with the function",
         "// created in an earlier revision; kiln's lockTimeoutMs gives up (and retries) instead of queueing every write;",

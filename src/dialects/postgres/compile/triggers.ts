@@ -38,6 +38,9 @@ export function triggerSql(trigger: Trigger): string {
     if (trigger.when.trim() === "") throw new KilnError(`${where}: the WHEN condition is empty; give SQL text, or leave it out.`);
     sql += ` WHEN (${trigger.when})`;
   }
+  if (!trigger.function) {
+    throw new KilnError(`${where}: PostgreSQL runs a trigger function: give "function" (a func() of the models or its name); a trigger "body" is SQLite's and MySQL's.`);
+  }
   sql += ` EXECUTE FUNCTION ${tableName(trigger.function.schema, trigger.function.name)}(${(trigger.args ?? []).map((a) => quoteLiteral(a)).join(", ")})`;
   return sql;
 }
