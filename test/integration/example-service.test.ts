@@ -8,7 +8,7 @@
  * Dockerfile by parsing it.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPgDatabase, serverAvailable, type ScratchDatabase } from "../helpers/databases.js";
@@ -264,6 +264,37 @@ describe("examples/prototypes-service code", () => {
     const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
     const result = await run(process.execPath, [tsc, "-p", join(EXAMPLE, "tsconfig.json")]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
+  });
+
+  it("the queries are typed by KyselyDatabase<typeof schema>: a column the models lack, a value outside the enum or a write to the identity column does not compile", async () => {
+    linkKiln();
+    const repository = readFileSync(join(EXAMPLE, "src", "prototypes", "repository.ts"), "utf8").replaceAll('from "../db/', 'from "./src/db/');
+    const broken = (from: string, to: string) => {
+      if (!repository.includes(from)) throw new Error(`repository.ts has no ${from}`);
+      return repository.replace(from, to);
+    };
+    // One copy of the repository per mistake, each beside the example's package.json; one tsc run over all.
+    const cases = [
+      { name: "valid", text: repository, error: undefined },
+      { name: "where", text: broken(`.where("id", "=", id)`, `.where("prototypeId", "=", id)`), error: /"prototypeId"/ },
+      { name: "select", text: broken('"prototype_id as prototypeId"', '"prototype_ids as prototypeId"'), error: /No overload matches this call/ },
+      { name: "enum", text: broken("status: values.status }", 'status: "lost" }'), error: /"lost"/ },
+      { name: "identity", text: broken("prototype_id: values.prototypeId,", "id: 1, prototype_id: values.prototypeId,"), error: /'id' does not exist/ },
+    ].map((c) => ({ ...c, file: join(EXAMPLE, `.typecheck-${process.pid}-${c.name}.ts`) }));
+    const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
+    const options = ["--ignoreConfig", "--noEmit", "--strict", "--skipLibCheck", "--target", "ES2022", "--module", "NodeNext", "--moduleResolution", "NodeNext", "--types", "node"];
+    try {
+      for (const c of cases) writeFileSync(c.file, c.text);
+      const result = await run(process.execPath, [tsc, ...options, ...cases.map((c) => c.file)]);
+      const errors = result.stdout.split("\n").filter((line) => /error TS\d+/.test(line));
+      for (const c of cases) {
+        const own = errors.filter((line) => line.startsWith(`.typecheck-${process.pid}-${c.name}.ts(`) || line.includes(`-${c.name}.ts(`));
+        if (c.error === undefined) expect(own, result.stdout).toEqual([]);
+        else expect(own.join("\n"), `${c.name}: ${result.stdout}`).toMatch(c.error);
+      }
+    } finally {
+      for (const c of cases) rmSync(c.file, { force: true });
+    }
   });
 });
 

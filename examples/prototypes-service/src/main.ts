@@ -2,6 +2,7 @@
 // port), HOST (default 127.0.0.1; the container sets 0.0.0.0).
 import type { AddressInfo } from "node:net";
 import pg from "pg";
+import { createDatabase } from "./db/database.js";
 import { createApp } from "./http/server.js";
 import { createPrototypeRepository } from "./prototypes/repository.js";
 
@@ -15,7 +16,8 @@ const pool = new pg.Pool({ connectionString: databaseUrl });
 // An idle connection that the server drops must not crash the process; the pool replaces it.
 pool.on("error", (error) => console.error("idle database connection failed:", error.message));
 
-const server = createApp(createPrototypeRepository(pool));
+const db = createDatabase(pool);
+const server = createApp(createPrototypeRepository(db));
 const host = process.env.HOST ?? "127.0.0.1";
 server.listen(Number(process.env.PORT ?? 3000), host, () => {
   const { port } = server.address() as AddressInfo;
@@ -24,7 +26,8 @@ server.listen(Number(process.env.PORT ?? 3000), host, () => {
 
 function shutdown(signal: string): void {
   console.log(`${signal}: closing`);
-  server.close(() => void pool.end());
+  // Kysely's destroy() ends the pool.
+  server.close(() => void db.destroy());
 }
 process.once("SIGTERM", shutdown);
 process.once("SIGINT", shutdown);

@@ -1,9 +1,10 @@
-// Queries on the prototypes table, typed from the model. Every value is a bound
-// parameter; the SQL text only contains names taken from src/db/schema.ts.
+// Queries on the prototypes table, through Kysely typed from the models
+// (src/db/database.ts). Kysely quotes every name and sends every value as a
+// bound parameter.
+import type { Kysely } from "kysely";
 import type { InferInsert, InferSelect } from "kiln-migrate/schema";
-import type pg from "pg";
-import { prototypes } from "../db/schema.js";
-import { columnName, placeholders, selectList, tableName } from "../db/sql.js";
+import type { Database } from "../db/database.js";
+import type { prototypes } from "../db/schema.js";
 
 /**
  * What the API returns: every column but updated_at. That column came with a later revision
@@ -14,37 +15,31 @@ export type Prototype = Omit<InferSelect<typeof prototypes>, "updatedAt">;
 /** What a client may set: `id` is generated, `createdAt` defaults to now(). */
 export type NewPrototype = Pick<InferInsert<typeof prototypes>, "prototypeId" | "name" | "status">;
 
-const table = tableName(prototypes);
-const { updatedAt: _updatedAt, ...served } = prototypes.columns;
-const columns = selectList(served);
-const idColumn = columnName(prototypes.id);
+/** The database's column names, answered under the API's (the models' property keys). */
+const served = ["id", "prototype_id as prototypeId", "name", "status", "created_at as createdAt"] as const;
 
-export function createPrototypeRepository(db: pg.Pool) {
+export function createPrototypeRepository(db: Kysely<Database>) {
   return {
-    async list(): Promise<Prototype[]> {
-      const result = await db.query<Prototype>(`SELECT ${columns} FROM ${table} ORDER BY ${idColumn}`);
-      return result.rows;
+    list(): Promise<Prototype[]> {
+      return db.selectFrom("prototypes").select(served).orderBy("id").execute();
     },
 
-    async get(id: number): Promise<Prototype | undefined> {
-      const result = await db.query<Prototype>(`SELECT ${columns} FROM ${table} WHERE ${idColumn} = $1`, [id]);
-      return result.rows[0];
+    get(id: number): Promise<Prototype | undefined> {
+      return db.selectFrom("prototypes").select(served).where("id", "=", id).executeTakeFirst();
     },
 
-    async create(values: NewPrototype): Promise<Prototype> {
-      const keys = (Object.keys(values) as (keyof NewPrototype)[]).filter((key) => values[key] !== undefined);
-      const names = keys.map((key) => columnName(prototypes.columns[key])).join(", ");
-      const result = await db.query<Prototype>(
-        `INSERT INTO ${table} (${names}) VALUES (${placeholders(keys.length)}) RETURNING ${columns}`,
-        keys.map((key) => values[key]),
-      );
-      return result.rows[0]!;
+    create(values: NewPrototype): Promise<Prototype> {
+      return db
+        .insertInto("prototypes")
+        .values({ prototype_id: values.prototypeId, name: values.name, status: values.status })
+        .returning(served)
+        .executeTakeFirstOrThrow();
     },
 
     /** True when a row was deleted. */
     async remove(id: number): Promise<boolean> {
-      const result = await db.query(`DELETE FROM ${table} WHERE ${idColumn} = $1`, [id]);
-      return result.rowCount === 1;
+      const result = await db.deleteFrom("prototypes").where("id", "=", id).executeTakeFirst();
+      return result.numDeletedRows === 1n;
     },
   };
 }
