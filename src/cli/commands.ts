@@ -171,9 +171,14 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       .option("--sql", "print the SQL script instead of running it (no connection)")
       .option("--allow-changed", "go on even if an applied revision's file was edited since")
       .option("--no-lint", "do not print lint warnings about locking operations as the steps run")
+      .option("--wait-for-replicas <lag>", "PostgreSQL: after each step, wait until every streaming standby has replayed to within LAG: bytes (0, 16MB) or a duration (5s) (docs/replication.md)")
+      .option("--replica-timeout <duration>", "with --wait-for-replicas: fail when a standby is still behind after this long (default 10min; config replicaTimeoutMs)")
       .option("--json", JSON_HELP)
-      .action(async (target: string, opts: { sql?: boolean; allowChanged?: boolean; lint: boolean; json?: boolean }) => {
+      .action(async (target: string, opts: { sql?: boolean; allowChanged?: boolean; lint: boolean; json?: boolean; waitForReplicas?: string; replicaTimeout?: string }) => {
         if (opts.json && opts.sql) throw new UsageError("--json and --sql cannot go together: --sql prints the SQL script on stdout");
+        if (opts.sql && (opts.waitForReplicas !== undefined || opts.replicaTimeout !== undefined)) {
+          throw new UsageError("--wait-for-replicas waits on a live primary: it cannot go with --sql, which only prints the script");
+        }
         const { upgrade, downgrade } = await commands.migrate();
         const run = direction === "upgrade" ? upgrade : downgrade;
         const recorder = recordSteps(ctx.reporter);
@@ -184,6 +189,8 @@ export function registerCommands(program: Command, ctx: CliContext): void {
           sql: opts.sql,
           allowChanged: opts.allowChanged,
           lint: opts.lint,
+          waitForReplicas: opts.waitForReplicas,
+          replicaTimeout: opts.replicaTimeout,
           write: (line) => printScript(line),
         }).catch((error: unknown) => {
           // A failed run still committed the steps before the failing one: the error document lists them.

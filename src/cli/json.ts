@@ -55,6 +55,7 @@ export function recordSteps(inner: Reporter): { reporter: Reporter; steps: StepR
     info: (message) => inner.info(message),
     warn: (message) => inner.warn(message),
     stepStarted: (step) => inner.stepStarted(step),
+    ...(inner.progress ? { progress: (message: string | undefined) => inner.progress!(message) } : {}),
     stepFinished: (step, durationMs) => {
       steps.push({ ...base(step), status: "applied", durationMs });
       inner.stepFinished(step, durationMs);

@@ -44,6 +44,16 @@ export function terminalReporter(): Reporter {
     stepFinished: (step, ms) =>
       printErr(`${step.direction === "up" ? pc.green("upgraded  ") : pc.cyan("downgraded")} ${describe(step)} ${pc.dim(`(${formatDuration(ms)})`)}`),
     stepSkipped: (step, reason) => printErr(`${pc.dim("skipped   ")} ${describe(step)} ${pc.dim(`(${terminalText(reason)})`)}`),
+    // A status line redrawn in place, on a terminal only (a log gets the lines that follow it).
+    ...(process.stderr.isTTY
+      ? {
+          progress: (message: string | undefined) => {
+            const width = Math.max(20, (process.stderr.columns ?? 80) - 1);
+            const line = message === undefined ? "" : pc.dim(redactSecrets(terminalMessage(message)).slice(0, width));
+            process.stderr.write(`\r\x1b[K${line}`);
+          },
+        }
+      : {}),
   };
 }
 

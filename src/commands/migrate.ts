@@ -8,6 +8,7 @@ import { appliedRevisions, parseRange, planDowngrade, planUpgrade, resolveRevisi
 import { checkAppliedFiles } from "../runtime/applied-files.js";
 import { checkPlanFinishes, stepTargets } from "../runtime/journal.js";
 import { type OnlineTarget, preloadPlan, runOffline, runOnline } from "../runtime/runner.js";
+import { parseDuration, parseReplicaLag, ReplicaWait } from "../runtime/replica-wait.js";
 import type { WatchStep } from "../runtime/step-watch.js";
 import { bookkeepingTables, dialectOf, openSession, stepSettings } from "../runtime/session.js";
 import { type CommonOptions, loadProject, type Project } from "./context.js";
@@ -23,6 +24,14 @@ export interface MigrateOptions extends CommonOptions {
   allowChanged?: boolean;
   /** Receives the --sql script line by line. Default: stdout. */
   write?: (line: string) => void;
+  /**
+   * After each step, wait until every streaming standby has replayed to within
+   * this lag: bytes (0, "16MB") or a duration ("5s") (runtime/replica-wait.ts).
+   * Default: the config's waitForReplicas; absent there, no wait.
+   */
+  waitForReplicas?: string;
+  /** How long to wait for the replicas after a step: "10min", "30s" or ms. Default: the config's replicaTimeoutMs. */
+  replicaTimeout?: string;
 }
 
 export interface MigrateResult {
@@ -143,7 +152,12 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
       `ranges (${options.target}) are for offline scripts: add --sql to print the SQL, or ${direction === "up" ? "upgrade" : "downgrade"} the database to a target, e.g. \`kiln ${direction === "up" ? "upgrade" : "downgrade"} ${end}\`.`,
     );
   }
-  const session = await openSession(config, { write: true, reporter });
+  const lag = options.waitForReplicas ?? config.waitForReplicas;
+  const replicaWait =
+    lag === undefined
+      ? undefined
+      : { lag: parseReplicaLag(lag), timeoutMs: options.replicaTimeout !== undefined ? parseDuration(options.replicaTimeout, "--replica-timeout") : config.replicaTimeoutMs };
+  const session = await openSession(config, { write: true, reporter, command: direction === "up" ? "upgrade" : "downgrade" });
   try {
     const current = await session.heads();
     const applied = await session.appliedFiles();
@@ -178,6 +192,10 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
     // Every file of the plan must load before anything is written.
     await preloadPlan(target, steps);
     if (options.lint !== false) target.watchStep = await lintWhileRunning(project, session.dialect.name);
+    if (replicaWait) {
+      const wait = new ReplicaWait(session.dialect, session.conn, config.url!, reporter, replicaWait);
+      target.stepHooks = { before: () => wait.beforeStep(), after: (step) => wait.afterStep(step.revision.revision) };
+    }
     // kiln's tables are created with the first step, and vanish with it if it fails.
     if (session.dialect.transactionalDDL) target.pendingBookkeeping = session.dialect.bookkeepingDDL(session.tables);
     else await session.ensureBookkeeping();

@@ -57,7 +57,7 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
     return { before: [], heads };
   }
 
-  const session = await openSession(config, { write: true, reporter: project.reporter });
+  const session = await openSession(config, { write: true, reporter: project.reporter, command: "stamp" });
   try {
     const before = await session.heads();
     const { partial } = await session.journal();

@@ -46,6 +46,9 @@ export interface ResolvedConfig {
   targets?: TargetSource;
   /** Set on the config of one fleet target: its name and, for a schema target, the schema. */
   target?: { name: string; schema?: string };
+  /** The lag `--wait-for-replicas` allows, as written (parsed by runtime/replica-wait.ts); undefined: no wait. */
+  waitForReplicas?: string;
+  replicaTimeoutMs: number;
 }
 
 const KNOWN_KEYS: (keyof KilnConfig)[] = [
@@ -66,6 +69,8 @@ const KNOWN_KEYS: (keyof KilnConfig)[] = [
   "lockRetries",
   "migrationLockTimeoutMs",
   "targets",
+  "waitForReplicas",
+  "replicaTimeoutMs",
 ];
 
 export function findConfigFile(cwd: string, explicit?: string): string {
@@ -138,7 +143,10 @@ export function validateConfig(value: unknown, file: string): KilnConfig {
     }
   }
   for (const key of ["url", "migrationUrl", "migrations", "versionTable", "historyTable", "versionSchema"]) checkString(config, key, file);
-  for (const key of ["lockTimeoutMs", "statementTimeoutMs", "migrationLockTimeoutMs"]) checkWholeNumber(config, key, file, MAX_DURATION_MS, "milliseconds");
+  if (config.waitForReplicas !== undefined && typeof config.waitForReplicas !== "string" && !(typeof config.waitForReplicas === "number" && Number.isInteger(config.waitForReplicas) && config.waitForReplicas >= 0)) {
+    throw new KilnError(`${file}: \`waitForReplicas\` must be a lag in bytes (0, 1048576, "16MB") or a duration ("5s"), got ${JSON.stringify(config.waitForReplicas)}`);
+  }
+  for (const key of ["lockTimeoutMs", "statementTimeoutMs", "migrationLockTimeoutMs", "replicaTimeoutMs"]) checkWholeNumber(config, key, file, MAX_DURATION_MS, "milliseconds");
   checkWholeNumber(config, "lockRetries", file, MAX_RETRIES, "retries");
   checkNotBlank(config, "migrations", file, "migrations");
   checkStringList(config, "models", file, true);
@@ -233,6 +241,8 @@ export function resolveConfig(
     lockRetries: config.lockRetries ?? 5,
     migrationLockTimeoutMs: config.migrationLockTimeoutMs ?? 60_000,
     ...(config.targets !== undefined ? { targets: Array.isArray(config.targets) ? { list: config.targets } : config.targets } : {}),
+    ...(config.waitForReplicas !== undefined ? { waitForReplicas: String(config.waitForReplicas) } : {}),
+    replicaTimeoutMs: config.replicaTimeoutMs ?? 600_000,
   };
 }
 

@@ -58,6 +58,14 @@ export interface KilnConfig {
    * (schema per tenant; on MySQL/MariaDB, a database of that name on `url`'s server).
    */
   targets?: string[] | TargetSource;
+  /**
+   * PostgreSQL primary with streaming standbys: after each step of upgrade and
+   * downgrade, wait until every standby has replayed to within this lag: bytes
+   * (0, "16MB") or a duration ("5s"). `--wait-for-replicas` overrides it. Default: no wait.
+   */
+  waitForReplicas?: string | number;
+  /** How long `waitForReplicas` waits after a step before the run fails, in ms. Default 600000 (10 min). */
+  replicaTimeoutMs?: number;
 }
 
 /** Where `--all` finds its targets; the sources given are read in this order and joined. */

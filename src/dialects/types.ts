@@ -119,6 +119,14 @@ export interface Dialect {
   readonly replacesAnyView?: boolean;
   /** COMMENT ON INDEX / CONSTRAINT changes a comment in place (PostgreSQL): a comment-only change is one setComment, not drop + create. */
   readonly commentsInPlace?: boolean;
+  /**
+   * Physical (streaming) replication as the server reports it (PostgreSQL):
+   * whether it is a read-only standby and which server it follows, and how far
+   * its own standbys have replayed (docs/replication.md). Absent: kiln cannot tell.
+   */
+  readonly replication?: ReplicationSupport;
+  /** Logical replication (PostgreSQL publications and subscriptions), for migrating a publisher and its subscribers in a safe order. */
+  readonly logicalReplication?: LogicalReplicationSupport;
 
   // ---- connecting ----
   /** Open a connection. Errors must be KilnError with the masked URL in the message. */
@@ -277,6 +285,47 @@ export interface Dialect {
    * the downgrade the renderer derives from it (pure).
    */
   addExplicitCasts?(operations: Operation[]): Operation[];
+}
+
+/** Dialect.replication: what a server says about streaming replication. */
+export interface ReplicationSupport {
+  /** undefined when the server takes writes; else the standby's upstream, as far as the server tells (never a password). */
+  standbyOf(conn: Connection): Promise<StandbyUpstream | undefined>;
+  /** The server's WAL position now, in bytes. */
+  walPosition(conn: Connection): Promise<bigint>;
+  /** The standbys streaming from this server (not logical subscribers, not base backups). */
+  standbys(conn: Connection): Promise<StandbyState[]>;
+  /** Replication slots of standbys that are not connected now (a standby that is down is not listed by standbys()). */
+  idleStandbySlots(conn: Connection): Promise<string[]>;
+}
+
+export interface StandbyUpstream {
+  host?: string;
+  port?: number;
+  /** Why the upstream is unknown, when it is. */
+  unknownBecause?: string;
+}
+
+export interface StandbyState {
+  /** application_name, or the address when it has none. */
+  name: string;
+  /** client_addr (undefined: a Unix socket). */
+  address?: string;
+  state: string;
+  /** The position replayed; undefined when the server does not show it (the user lacks pg_read_all_stats). */
+  replayed?: bigint;
+}
+
+/** Dialect.logicalReplication: publications, subscriptions (see runtime/logical.ts). */
+export interface LogicalReplicationSupport {
+  /** Whether a publication of that name exists, whether it publishes every table, and the tables it publishes. */
+  publication(conn: Connection, name: string): Promise<{ allTables: boolean; tables: { schema: string; name: string }[] } | undefined>;
+  /** Statement adding a table to a publication. */
+  addToPublicationSql(publication: string, table: { schema?: string; name: string }): string;
+  /** The subscriptions of the connected database, with the publications each subscribes to. */
+  subscriptions(conn: Connection): Promise<{ name: string; publications: string[]; enabled: boolean }[]>;
+  /** Statement (outside a transaction) that makes a subscription pick up tables added to its publications. */
+  refreshSubscriptionSql(subscription: string): string;
 }
 
 /** What Dialect.surveyObjects finds (see there). Schemas are spelled as in the Catalog (the default one undefined). */

@@ -13,6 +13,8 @@ export interface Reporter {
   stepFinished(step: StepInfo, durationMs: number): void;
   /** Another process applied this step while we waited for it. */
   stepSkipped(step: StepInfo, reason: string): void;
+  /** Optional: a status line that replaces the previous one (a terminal shows it in place); undefined clears it. */
+  progress?(message: string | undefined): void;
 }
 
 export const silentReporter: Reporter = {

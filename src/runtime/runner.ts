@@ -52,6 +52,13 @@ export interface OnlineTarget extends RunTarget {
   pendingBookkeeping?: string[];
   /** What kiln's step journal held when the run started (runtime/journal.ts); absent: the journal is empty. */
   journal?: RunJournal;
+  /** Called on the step's connection outside its transaction, before it begins and once it is done (--wait-for-replicas). */
+  stepHooks?: StepHooks;
+}
+
+export interface StepHooks {
+  before?(step: Step): Promise<void>;
+  after?(step: Step): Promise<void>;
 }
 
 export interface RunJournal {
@@ -147,10 +154,12 @@ export async function runOnline(target: OnlineTarget, steps: Step[], startHeads:
   }
   let heads = startHeads;
   for (const step of steps) {
+    await target.stepHooks?.before?.(step);
     for (let attempt = 1; ; attempt++) {
       const outcome = await runStep(target, step, heads);
       if (outcome.kind === "done") {
         heads = outcome.heads;
+        await target.stepHooks?.after?.(step);
         break;
       }
       if (attempt > target.settings.lockRetries) throw outcome.error;

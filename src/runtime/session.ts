@@ -12,6 +12,7 @@ import { type BookkeepingTables, selectAppliedSourcesSql, selectHeadsSql } from 
 import { journalTable, partialStep, readJournal } from "./journal.js";
 import type { Reporter } from "./reporter.js";
 import type { RunJournal } from "./runner.js";
+import { refuseStandby } from "./standby.js";
 
 export interface Session {
   dialect: Dialect;
@@ -55,7 +56,7 @@ export function dialectOf(config: ResolvedConfig): Promise<Dialect> {
  */
 export async function openSession(
   config: ResolvedConfig,
-  options: { write: boolean; reporter: Reporter },
+  options: { write: boolean; reporter: Reporter; /** For messages: the command that writes ("upgrade", "stamp"...). */ command?: string },
 ): Promise<Session> {
   const url = requireUrl(config);
   const dialect = await dialectFor(url);
@@ -63,6 +64,8 @@ export async function openSession(
   const tables = bookkeepingTables(config);
   let release: (() => Promise<void>) | undefined;
   try {
+    // A hot standby is read-only: refused, naming its primary, before anything else.
+    if (options.write) await refuseStandby(dialect, conn, url, options.command ?? "migrations");
     await checkBookkeepingPlace(dialect, conn, tables);
     if (options.write) {
       release = await dialect.acquireLock(conn, await dialect.lockKey(conn, tables), {

@@ -15,6 +15,7 @@ import { surveyPostgresObjects } from "./introspect/unmodelled.js";
 import { acquirePostgresLock, postgresLockKey } from "./lock.js";
 import { addExplicitCasts } from "./casts.js";
 import { preferOnlineForms } from "./online.js";
+import { postgresLogicalReplication, postgresReplication } from "./replication.js";
 import { placeholder, POSTGRES_IDENTIFIER_LIMIT, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
 import { listPostgresSchemas, listPostgresTables, surveyPostgresTables } from "./survey.js";
 
@@ -71,6 +72,8 @@ export const postgresDialect: Dialect = {
     return conn;
   },
   schemaTargets: "search_path",
+  replication: postgresReplication,
+  logicalReplication: postgresLogicalReplication,
   createScratch,
   quoteIdentifier,
   quoteLiteral,

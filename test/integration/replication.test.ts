@@ -1,0 +1,124 @@
+/**
+ * Replicated PostgreSQL on real local clusters (docs/replication.md): a primary
+ * with a streaming standby made by pg_basebackup -R, and a logical-replication
+ * subscriber of the primary. Every cluster is dropped in afterAll, pass or fail.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Cluster, Clusters, clusterToolsAvailable, schemaDump } from "../helpers/pg-clusters.js";
+import { createProject, revisionSource, type TestProject } from "../helpers/project.js";
+
+const available = clusterToolsAvailable();
+const clusters = new Clusters();
+const projects: TestProject[] = [];
+
+afterAll(async () => {
+  for (const project of projects) project.remove();
+  await clusters.dropAll();
+});
+
+function project(url: string, extraConfig?: string): TestProject {
+  const made = createProject({ url, ...(extraConfig ? { extraConfig } : {}) });
+  projects.push(made);
+  return made;
+}
+
+const FIRST = revisionSource({
+  revision: "a1a1a1a1a1a1",
+  downRevision: null,
+  message: "orders",
+  upgrade: `op.createTable("orders", { id: { type: "integer", primaryKey: true }, note: { type: "text" } });\n    op.createIndex("orders_note", "orders", ["note"]);`,
+  downgrade: `op.dropTable("orders");`,
+});
+const SECOND = revisionSource({
+  revision: "b2b2b2b2b2b2",
+  downRevision: "a1a1a1a1a1a1",
+  message: "order totals",
+  upgrade: `op.addColumn("orders", "total", { type: "numeric(12,2)" });`,
+  downgrade: `op.dropColumn("orders", "total");`,
+});
+
+async function waitFor(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe.runIf(available)("streaming replication: a primary and a hot standby", () => {
+  let primary: Cluster;
+  let standby: Cluster;
+
+  beforeAll(async () => {
+    primary = await clusters.primary();
+    await primary.query("CREATE DATABASE app");
+    standby = await clusters.standby(primary);
+  });
+
+  it("refuses to upgrade, downgrade or stamp the standby, naming the primary; read-only commands work there", async () => {
+    const onStandby = project(standby.url("app"));
+    onStandby.write("migrations/a1a1a1a1a1a1_orders.ts", FIRST);
+    for (const args of [["upgrade", "head"], ["downgrade", "base"], ["stamp", "head"]]) {
+      const result = await onStandby.kiln(args);
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toContain(`error: postgres://postgres@127.0.0.1:${standby.port}/app is a hot standby (read-only, in recovery): kiln ${args[0]} must run on the primary`);
+      expect(result.stderr).toContain(`it replicates from 127.0.0.1:${primary.port}: run kiln against the primary there, e.g. postgres://postgres@127.0.0.1:${primary.port}/app`);
+      expect(result.stderr).toContain("nothing was changed");
+    }
+    // Nothing reached the primary either (the standby could not have taken it).
+    expect((await primary.query("SELECT to_regclass('public.kiln_version') AS t", "app")).rows[0].t).toBeNull();
+    const current = await onStandby.kiln(["current"]);
+    expect(current.code, current.stderr).toBe(0);
+    expect(current.stderr).toContain("the database is at base");
+    const history = await onStandby.kiln(["history"]);
+    expect(history.code, history.stderr).toBe(0);
+    expect(history.stdout).toContain("a1a1a1a1a1a1");
+  });
+
+  it("upgrades the primary with --wait-for-replicas 0 and leaves the standby at the same schema", async () => {
+    const onPrimary = project(primary.url("app"));
+    onPrimary.write("migrations/a1a1a1a1a1a1_orders.ts", FIRST);
+    onPrimary.write("migrations/b2b2b2b2b2b2_totals.ts", SECOND);
+    const result = await onPrimary.kiln(["upgrade", "head", "--wait-for-replicas", "0"]);
+    expect(result.code, result.stderr).toBe(0);
+    for (const revision of ["a1a1a1a1a1a1", "b2b2b2b2b2b2"]) {
+      expect(result.stderr).toMatch(new RegExp(`replicas: 1 standby\\(s\\) within 0 of postgres://postgres@127\\.0\\.0\\.1:${primary.port}/app after ${revision} \\(waited \\d+ ms\\): \\S+ 0 B behind`));
+    }
+    // Right away, no sleep: the wait is what makes the standby current.
+    const [onPrimaryDump, onStandbyDump] = await Promise.all([schemaDump(primary, "app"), schemaDump(standby, "app")]);
+    expect(onPrimaryDump).toContain("CREATE TABLE public.orders");
+    expect(onPrimaryDump).toContain("total numeric(12,2)");
+    expect(onStandbyDump).toBe(onPrimaryDump);
+
+    // A duration: each standby has replayed what the primary had written 5 s before.
+    const down = await onPrimary.kiln(["downgrade", "-1", "--wait-for-replicas", "5s"]);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stderr).toMatch(/replicas: 1 standby\(s\) within 5s of .* after b2b2b2b2b2b2/);
+    await onPrimary.kiln(["upgrade", "head"]);
+  });
+
+  it("times out with what to do when a standby does not replay", async () => {
+    const onPrimary = project(primary.url("app"), 'waitForReplicas: "0",\n  replicaTimeoutMs: 1500,');
+    onPrimary.write("migrations/a1a1a1a1a1a1_orders.ts", FIRST);
+    onPrimary.write("migrations/b2b2b2b2b2b2_totals.ts", SECOND);
+    onPrimary.write(
+      "migrations/c3c3c3c3c3c3_ref.ts",
+      revisionSource({ revision: "c3c3c3c3c3c3", downRevision: "b2b2b2b2b2b2", message: "ref", upgrade: `op.addColumn("orders", "ref", { type: "text" });`, downgrade: `op.dropColumn("orders", "ref");` }),
+    );
+    await standby.query("SELECT pg_wal_replay_pause()");
+    try {
+      const result = await onPrimary.kiln(["upgrade", "head"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/error: --wait-for-replicas 0: standby\(s\) still behind \d+\.\d s after revision c3c3c3c3c3c3 \(the limit is 1\.5 s\)/);
+      expect(result.stderr).toContain("revision c3c3c3c3c3c3 was committed on the primary and stays applied");
+      expect(result.stderr).toContain("--replica-timeout");
+    } finally {
+      await standby.query("SELECT pg_wal_replay_resume()");
+    }
+    const again = await onPrimary.kiln(["upgrade", "head"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain("already at head");
+    await waitFor("the standby to replay", async () => (await schemaDump(standby, "app")) === (await schemaDump(primary, "app")));
+  });
+});
