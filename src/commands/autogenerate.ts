@@ -21,7 +21,7 @@ import { KilnError } from "../errors.js";
 import { codeLineComment } from "../neutralize.js";
 import { importModule } from "../loader.js";
 import { describeImportFailure } from "../revisions/import-module.js";
-import { journalTable } from "../runtime/journal.js";
+import { journalTable, lockTable } from "../runtime/journal.js";
 import { type Session, openSession } from "../runtime/session.js";
 import { modelsToCatalog } from "../schema/to-catalog.js";
 import { withoutDefaultSchema } from "../catalog/default-schema.js";
@@ -120,7 +120,7 @@ export async function diffModelsWithDatabase(
   const schemas = [...new Set([...config.schemas, ...model.schemas])];
   const scope = {
     schemas: schemas.length > 0 ? schemas : undefined,
-    excludeTables: [...config.excludeTables, config.versionTable, config.historyTable, journalTable(config)],
+    excludeTables: [...config.excludeTables, config.versionTable, config.historyTable, journalTable(config), lockTable(config)],
     ...(grants ? { grants } : {}),
   };
   const introspected = await session.dialect.introspect(session.conn, scope);

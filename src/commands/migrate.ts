@@ -188,6 +188,8 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
       settings: session.settings,
       journal,
       name: targetName(config),
+      ...(session.strategies ? { transactions: session.strategies.transactions, sessionState: session.strategies.sessionState } : {}),
+      ...(session.fence ? { fence: session.fence } : {}),
     };
     // Every file of the plan must load before anything is written.
     await preloadPlan(target, steps);
@@ -197,7 +199,7 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
       target.stepHooks = { before: () => wait.beforeStep(), after: (step) => wait.afterStep(step.revision.revision) };
     }
     // kiln's tables are created with the first step, and vanish with it if it fails.
-    if (session.dialect.transactionalDDL) target.pendingBookkeeping = session.dialect.bookkeepingDDL(session.tables);
+    if (session.dialect.transactionalDDL && target.transactions !== "ddl-outside") target.pendingBookkeeping = session.dialect.bookkeepingDDL(session.tables);
     else await session.ensureBookkeeping();
     const heads = await runOnline(target, steps, current);
     return { steps: summarize(steps), before: current, heads, database };

@@ -17,7 +17,7 @@ import { KilnError, UsageError } from "../errors.js";
 import { updateConfigSource, newConfigSource, settingEntries, type PulledSettings } from "../pull/config-file.js";
 import { inferNaming, renderModels, type Split } from "../pull/index.js";
 import { detectVersionTables, type FoundVersionTable } from "../pull/version-tables.js";
-import { journalTable } from "../runtime/journal.js";
+import { journalTable, lockTable } from "../runtime/journal.js";
 import { silentReporter, type Reporter } from "../runtime/reporter.js";
 import { openSession } from "../runtime/session.js";
 import { newRevisionId, renderRevisionFile, revisionFileName, writeRevisionFile } from "../revisions/write.js";
@@ -153,7 +153,7 @@ export async function pull(options: PullOptions = {}): Promise<PullResult> {
     schemas = options.schemas ?? (config.schemas.length > 0 ? config.schemas : ((await dialect.listSchemas?.(session.conn)) ?? []));
     const include = tableMatcher(options.tables);
     const exclude = tableMatcher(options.excludeTables);
-    const kilnTables = [config.versionTable, config.historyTable, journalTable(config)];
+    const kilnTables = [config.versionTable, config.historyTable, journalTable(config), lockTable(config)];
     progress(`reading the schema${schemas.length > 0 ? ` (${schemas.join(", ")})` : ""}`);
     const read = await dialect.introspect(session.conn, {
       schemas,

@@ -17,7 +17,7 @@ import type { DatabaseUrl, Dialect } from "../dialects/types.js";
 import { KilnError, UsageError } from "../errors.js";
 import { loadAll } from "../revisions/load.js";
 import { planDowngrade } from "../revisions/resolve.js";
-import { journalTable } from "../runtime/journal.js";
+import { journalTable, lockTable } from "../runtime/journal.js";
 import { runOnline, type OnlineTarget } from "../runtime/runner.js";
 import { openSession, type Session } from "../runtime/session.js";
 import { quietSteps, type StairwayFailure, type StairwayPass, walkStairway } from "../runtime/stairway.js";
@@ -61,7 +61,7 @@ function snapshotOf(config: ResolvedConfig, session: Session): () => Promise<Cat
   return () =>
     session.dialect.introspect(session.conn, {
       schemas: config.schemas.length > 0 ? config.schemas : undefined,
-      excludeTables: [...config.excludeTables, config.versionTable, config.historyTable, journalTable(config)],
+      excludeTables: [...config.excludeTables, config.versionTable, config.historyTable, journalTable(config), lockTable(config)],
     });
 }
 

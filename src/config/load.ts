@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { adoptClient, type AdoptedClient } from "../dialects/clients.js";
-import type { DatabaseUrl } from "../dialects/types.js";
+import type { DatabaseUrl, LockStrategy, TransactionStrategy } from "../dialects/types.js";
 import { KilnError, UsageError } from "../errors.js";
 import { importModule } from "../loader.js";
 import { describeImportFailure } from "../revisions/import-module.js";
@@ -49,6 +49,9 @@ export interface ResolvedConfig {
   /** The lag `--wait-for-replicas` allows, as written (parsed by runtime/replica-wait.ts); undefined: no wait. */
   waitForReplicas?: string;
   replicaTimeoutMs: number;
+  lock: "auto" | LockStrategy;
+  transactions: "auto" | TransactionStrategy;
+  lockLeaseMs: number;
 }
 
 const KNOWN_KEYS: (keyof KilnConfig)[] = [
@@ -71,6 +74,9 @@ const KNOWN_KEYS: (keyof KilnConfig)[] = [
   "targets",
   "waitForReplicas",
   "replicaTimeoutMs",
+  "lock",
+  "transactions",
+  "lockLeaseMs",
 ];
 
 export function findConfigFile(cwd: string, explicit?: string): string {
@@ -111,6 +117,12 @@ function checkWholeNumber(config: Record<string, unknown>, key: string, file: st
   }
 }
 
+function checkOneOf(config: Record<string, unknown>, key: string, file: string, allowed: string[]): void {
+  const value = config[key];
+  if (value === undefined || (typeof value === "string" && allowed.includes(value))) return;
+  throw new KilnError(`${file}: \`${key}\` must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${JSON.stringify(value)} (docs/distributed-postgres.md)`);
+}
+
 function checkNotBlank(config: Record<string, unknown>, key: string, file: string, example: string): void {
   if (typeof config[key] === "string" && (config[key] as string).trim() === "") {
     throw new KilnError(`${file}: \`${key}\` is empty; name a folder relative to the config file, e.g. ${JSON.stringify(example)} (or leave the key out for the default)`);
@@ -148,6 +160,12 @@ export function validateConfig(value: unknown, file: string): KilnConfig {
   }
   for (const key of ["lockTimeoutMs", "statementTimeoutMs", "migrationLockTimeoutMs", "replicaTimeoutMs"]) checkWholeNumber(config, key, file, MAX_DURATION_MS, "milliseconds");
   checkWholeNumber(config, "lockRetries", file, MAX_RETRIES, "retries");
+  checkWholeNumber(config, "lockLeaseMs", file, MAX_DURATION_MS, "milliseconds");
+  if (typeof config.lockLeaseMs === "number" && config.lockLeaseMs < 1000) {
+    throw new KilnError(`${file}: \`lockLeaseMs\` must be at least 1000 (a lease renewed every third of it), got ${config.lockLeaseMs}`);
+  }
+  checkOneOf(config, "lock", file, ["auto", "advisory", "lease"]);
+  checkOneOf(config, "transactions", file, ["auto", "per-step", "ddl-outside"]);
   checkNotBlank(config, "migrations", file, "migrations");
   checkStringList(config, "models", file, true);
   checkStringList(config, "schemas", file);
@@ -243,6 +261,9 @@ export function resolveConfig(
     ...(config.targets !== undefined ? { targets: Array.isArray(config.targets) ? { list: config.targets } : config.targets } : {}),
     ...(config.waitForReplicas !== undefined ? { waitForReplicas: String(config.waitForReplicas) } : {}),
     replicaTimeoutMs: config.replicaTimeoutMs ?? 600_000,
+    lock: config.lock ?? "auto",
+    transactions: config.transactions ?? "auto",
+    lockLeaseMs: config.lockLeaseMs ?? 30_000,
   };
 }
 

@@ -66,6 +66,23 @@ export interface KilnConfig {
   waitForReplicas?: string | number;
   /** How long `waitForReplicas` waits after a step before the run fails, in ms. Default 600000 (10 min). */
   replicaTimeoutMs?: number;
+  /**
+   * The migration lock (docs/distributed-postgres.md): "auto" (default) picks by
+   * what the server reports; "advisory" is the server's session lock
+   * (pg_advisory_lock, GET_LOCK); "lease" is a row in kiln's `<versionTable>_lock`
+   * table with an expiring lease and a heartbeat (PostgreSQL family), for
+   * transaction poolers and CockroachDB.
+   */
+  lock?: "auto" | "advisory" | "lease";
+  /**
+   * How a step's statements are committed (docs/distributed-postgres.md): "auto"
+   * (default) picks by server; "per-step" runs a step and its version write in one
+   * transaction; "ddl-outside" commits each schema change on its own, journaled,
+   * and the version write last (CockroachDB, YugabyteDB).
+   */
+  transactions?: "auto" | "per-step" | "ddl-outside";
+  /** The lease of lock: "lease", in ms: a holder that dies frees the lock this long after its last renewal. Default 30000. */
+  lockLeaseMs?: number;
 }
 
 /** Where `--all` finds its targets; the sources given are read in this order and joined. */

@@ -29,6 +29,12 @@ export interface Connection {
    * failing statement (its index in `sqls`) whenever the database said which.
    */
   runBatch?(sqls: string[]): Promise<BatchOutcome>;
+  /**
+   * Optional: this end of the connection (a TCP address and port, or a local
+   * socket), so that the server's view of its client can tell a direct
+   * connection from one through a proxy.
+   */
+  endpoint?(): { kind: "tcp"; address: string; port: number } | { kind: "socket" } | undefined;
   close(): Promise<void>;
 }
 
@@ -76,6 +82,74 @@ export interface LockOptions {
   timeoutMs: number;
   /** Called while waiting, with a complete sentence ("waiting for the migration lock held by ...") naming the holder where known. */
   onWait?: (message: string) => void;
+}
+
+/**
+ * How kiln keeps two runs from migrating one database at once (runtime/strategy.ts):
+ * `advisory`, a lock the server holds for the session (pg_advisory_lock, GET_LOCK);
+ * `lease`, a row in kiln's lock table with an expiry the holder keeps pushing forward.
+ */
+export type LockStrategy = "advisory" | "lease";
+
+/**
+ * How a step's statements meet the version write: `per-step`, all in one
+ * transaction (where DDL is transactional); `ddl-outside`, each schema change in
+ * an implicit transaction of its own, data statements each in a transaction with
+ * their journal row, and the version write last, guarded and idempotent.
+ */
+export type TransactionStrategy = "per-step" | "ddl-outside";
+
+/** What the server and the way to it report (Dialect.probeServer), for the choice of strategies. */
+export interface ServerProfile {
+  /** The server as it names itself, shortened: "PostgreSQL 15.20", "CockroachDB CCL v23.1.4", "Citus 12.1 on PostgreSQL 16.2". */
+  description: string;
+  /** The product: postgresql, citus, cockroachdb, yugabytedb, pglite (or the dialect's name). */
+  flavour: string;
+  /** The lock and transaction strategies this server needs, each with the reason (a sentence fragment). */
+  lock: { strategy: LockStrategy; because: string };
+  transactions: { strategy: TransactionStrategy; because: string };
+  /**
+   * False when session state does not last from one transaction to the next
+   * (a transaction-pooling proxy such as PgBouncer in pool_mode=transaction):
+   * then no session lock, and only transaction-scoped settings (SET LOCAL).
+   */
+  sessionState: boolean;
+  /** What showed a pooler in between, when one did. */
+  pooler?: string;
+}
+
+export interface ProbeOptions {
+  /** Where the connection goes (its port, its scheme). */
+  url: DatabaseUrl;
+  /** A second session to the same place (the pooler probe compares which server process each gets). */
+  openAnother?: () => Promise<Connection>;
+}
+
+/** kiln's lock table (`<versionTable>_lock`, runtime/journal.ts names it), created when the lease is first taken. */
+export interface LockTable {
+  schema?: string;
+  name: string;
+}
+
+/** A migration lock taken as a lease (Dialect.acquireLeaseLock). */
+export interface LeaseOptions extends LockOptions {
+  /** How long the lease lasts unless renewed (the holder renews it every third of that). */
+  leaseMs: number;
+  /** A second session for the heartbeat, so that renewals never wait behind a step; absent: renewals only at each step's commit. */
+  openHeartbeat?: () => Promise<Connection>;
+  /** Told when the heartbeat finds the lease gone (taken over after it expired). */
+  onLost?: (message: string) => void;
+}
+
+/** A held migration lock. */
+export interface HeldLock {
+  release(): Promise<void>;
+  /**
+   * For a lease: an UPDATE that renews it and changes exactly one row while this
+   * process holds it. The runner sends it (guarded) in every commit that moves a
+   * step forward, so a holder whose lease was taken over cannot commit.
+   */
+  fence?: { sql: string; lost: string };
 }
 
 export interface Dialect {
@@ -252,6 +326,18 @@ export interface Dialect {
   lockKey(conn: Connection, names: BookkeepingNames): Promise<string>;
   /** Take the migration lock; resolves to a release function. Throws KilnError on timeout. */
   acquireLock(conn: Connection, key: string, options: LockOptions): Promise<() => Promise<void>>;
+  /** What acquireLock takes: a session lock the server holds (advisory), or a lease row (SQLite). */
+  readonly lockKind: LockStrategy;
+  /**
+   * Optional: the migration lock as a lease row in kiln's lock table
+   * (`<versionTable>_lock`), for servers and connections where the session lock
+   * does not hold (a transaction pooler, CockroachDB's stub advisory locks).
+   */
+  acquireLeaseLock?(conn: Connection, table: LockTable, options: LeaseOptions): Promise<HeldLock>;
+  /** Optional: what the server is and how it is reached, to choose the lock and transaction strategies (runtime/strategy.ts). */
+  probeServer?(conn: Connection, options: ProbeOptions): Promise<ServerProfile>;
+  /** Optional: transactions the dialect can run ("ddl-outside" needs DDL that commits on its own when asked). Absent: per-step only. */
+  readonly transactionStrategies?: readonly TransactionStrategy[];
 
   // ---- reading the schema ----
   introspect(conn: Connection, options?: IntrospectOptions): Promise<Catalog>;

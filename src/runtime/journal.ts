@@ -55,6 +55,11 @@ export function journalTable(tables: { versionTable: string }): string {
   return `${tables.versionTable}_journal`;
 }
 
+/** The lease lock's table (lock: "lease", runtime/strategy.ts) lives next to the version table too: `<versionTable>_lock`. */
+export function lockTable(tables: { versionTable: string }): string {
+  return `${tables.versionTable}_lock`;
+}
+
 export function oneLine(sql: string): string {
   const text = sql.replace(/\s+/g, " ").trim();
   return text.length > 300 ? text.slice(0, 297) + "..." : text;

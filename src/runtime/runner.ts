@@ -3,7 +3,7 @@
  * updated in the same transaction) or offline (the same statements printed as a
  * script). One code path for both, so `--sql` prints exactly what would run.
  */
-import type { Connection, Dialect, StepSettings } from "../dialects/types.js";
+import type { Connection, Dialect, HeldLock, StepSettings, TransactionStrategy } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
 import { sqlLineComment } from "../neutralize.js";
 import { Op, type OperationSink } from "../operations/facade.js";
@@ -28,6 +28,7 @@ import { checkPlanFinishes, type PartialStep, partialAdvice, StepJournal, stepTa
 import type { Reporter, StepInfo } from "./reporter.js";
 import { BatchFailure, batchable, StatementBatch } from "./statement-batch.js";
 import { databaseErrorLines } from "./database-error.js";
+import { isDataStatement } from "./statement-kind.js";
 
 export interface RunTarget {
   dialect: Dialect;
@@ -54,6 +55,12 @@ export interface OnlineTarget extends RunTarget {
   journal?: RunJournal;
   /** Called on the step's connection outside its transaction, before it begins and once it is done (--wait-for-replicas). */
   stepHooks?: StepHooks;
+  /** How steps commit (runtime/strategy.ts); absent: "per-step". */
+  transactions?: TransactionStrategy;
+  /** False when session state does not last between transactions (a transaction pooler, a lease lock): limits only with SET LOCAL. */
+  sessionState?: boolean;
+  /** Under a lease lock: the statement each commit that moves a step forward must change one row with (HeldLock.fence). */
+  fence?: HeldLock["fence"];
 }
 
 export interface StepHooks {
@@ -250,7 +257,9 @@ async function attemptStep(
   const { conn, dialect, tables, reporter } = target;
   const info = stepInfo(step);
   const { migration, loaded } = await migrationFor(target, step);
-  const transactional = migration.transactional !== false;
+  const ddlOutside = target.transactions === "ddl-outside";
+  // ddl-outside: the step runs as a revision with `transactional = false` does, data statements each with their journal row.
+  const transactional = migration.transactional !== false && !ddlOutside;
   // knownHeads is given only when sendsStepAtOnce() holds, so conn.runBatch exists.
   const atOnce = knownHeads !== undefined && transactional && stillNeeded(target.graph, knownHeads, step);
   const batch = atOnce ? new StatementBatch({ runBatch: conn.runBatch!.bind(conn) }) : undefined;
@@ -263,6 +272,7 @@ async function attemptStep(
     earlier && earlier.revision === loaded.revision && earlier.direction === step.direction ? earlier : undefined,
     target.journal?.tableExists ?? false,
   );
+  let warnedNoLimits = false;
   /** The statement running under a 'running' journal row (cleaned up if it fails). */
   let running: { seq: number; statement: Statement } | undefined;
   let inTransaction = false;
@@ -305,8 +315,38 @@ async function attemptStep(
     return runAll(sqls);
   };
 
+  /**
+   * The lease fence (HeldLock.fence) as one statement that fails unless this run
+   * still holds the lock, for every commit that moves the step forward; [] when
+   * there is no lease, or the dialect cannot fail a statement in SQL (then only
+   * the step's last commit checks it, by row count).
+   */
+  const fenceSqls = (): string[] => (target.fence && dialect.oneRowGuardSql ? [dialect.oneRowGuardSql(target.fence.sql, target.fence.lost)] : []);
+
   /** A statement outside any transaction, still under the step's lock and statement limits. */
   const execAlone = async (statement: Statement) => {
+    if (target.sessionState === false) {
+      // Session settings would not last (or would leak to other clients of a pooler): a transaction of its own with SET LOCAL.
+      if (statement.transactional !== false) {
+        await runAll([dialect.beginSql, ...(dialect.stepSettings?.(target.settings, "transaction") ?? [])]);
+        try {
+          await conn.query(statement.sql, statement.params);
+          await conn.query("COMMIT");
+        } catch (error) {
+          await conn.query("ROLLBACK").catch(() => undefined);
+          throw error;
+        }
+      } else {
+        if (!warnedNoLimits && dialect.stepSettings) {
+          warnedNoLimits = true;
+          reporter.warn(
+            `${step.revision.revision}: ${describeStatement(statement.sql)} cannot run inside a transaction, and session settings do not last through this connection: it runs without kiln's lock_timeout and statement_timeout`,
+          );
+        }
+        await conn.query(statement.sql, statement.params);
+      }
+      return;
+    }
     for (const s of dialect.stepSettings?.(target.settings, "session") ?? []) await conn.query(s);
     try {
       await conn.query(statement.sql, statement.params);
@@ -324,7 +364,12 @@ async function attemptStep(
    */
   const runDurable = async (statement: Statement, seq: number, retry: boolean) => {
     // In a transaction (MySQL): a DML statement commits with its journal rows; DDL commits the 'running' row before it runs.
-    await runAll(journal.recordRunning(seq, statement));
+    if (!inTransaction) {
+      // The journal table alone (a schema change in a transaction of its own), then the 'running' row with the fence.
+      const ddl = journal.tableSql();
+      if (ddl) await conn.query(ddl);
+    }
+    await runAll([...fenceSqls(), ...journal.recordRunning(seq, statement)]);
     running = { seq, statement };
     try {
       if (inTransaction) await conn.query(statement.sql, statement.params);
@@ -404,7 +449,7 @@ async function attemptStep(
     const reopen = statement.transactional === false && inTransaction;
     if (reopen) {
       // The database refuses this statement inside a transaction: commit what came before, with its journal rows.
-      await runAll([...journal.beforeEarlyCommit(), "COMMIT"]);
+      await runAll([...fenceSqls(), ...journal.beforeEarlyCommit(), "COMMIT"]);
       inTransaction = false;
       partlyCommitted = true;
     }
@@ -421,6 +466,16 @@ async function attemptStep(
       }
       if (!inTransaction) await begin();
       await runDurable(statement, seq, admission.kind === "uncertain");
+    } else if (ddlOutside && !inTransaction && statement.transactional !== false && isDataStatement(statement.sql)) {
+      // A data statement commits together with its journal row: applied once, whatever stops the run.
+      const ddl = journal.tableSql();
+      if (ddl) await conn.query(ddl);
+      await begin();
+      await conn.query(statement.sql, statement.params);
+      journal.ranInTransaction(seq, statement);
+      await runAll([...fenceSqls(), ...journal.beforeEarlyCommit(), "COMMIT"]);
+      inTransaction = false;
+      partlyCommitted = true;
     } else if (!inTransaction) {
       await runDurable(statement, seq, admission.kind === "uncertain");
     } else {
@@ -477,7 +532,9 @@ async function attemptStep(
     // Version-table statements the dialect cannot guard in SQL go first, alone, their row count checked.
     const counted = headChange.filter((change) => change.replaces !== undefined);
     const clearJournal = journal.clearSql();
+    const fence = fenceSqls();
     const bookkeeping = [
+      ...fence.map((sql) => ({ sql })),
       ...headChange.filter((change) => change.replaces === undefined),
       ...(clearJournal ? [{ sql: clearJournal }] : []),
       historyInsertStatement(dialect, tables, {
@@ -491,9 +548,12 @@ async function attemptStep(
       }),
     ].map((s) => s.sql);
     const closing = [...counted.map((change) => change.sql), ...bookkeeping].join("; ");
-    if (counted.length > 0) {
+    // A lease fence the dialect cannot guard in SQL: sent alone, its row count checked.
+    const countedFence = target.fence && fence.length === 0 ? target.fence : undefined;
+    if (counted.length > 0 || countedFence) {
       await flush();
       currentSql = closing;
+      if (countedFence && (await conn.query(countedFence.sql)).rowCount !== 1) throw new KilnError(countedFence.lost);
       for (const change of counted) {
         if ((await conn.query(change.sql)).rowCount !== 1) throw new KilnError(headMovedMessage(change.replaces!));
       }

@@ -5,11 +5,12 @@
 import { requireUrl, type ResolvedConfig } from "../config/load.js";
 import { redactedMessage } from "../config/secrets.js";
 import { dialectFor } from "../dialects/index.js";
-import type { Connection, Dialect, StepSettings } from "../dialects/types.js";
+import type { Connection, Dialect, HeldLock, StepSettings } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
 import { checkBookkeepingPlace, createBookkeeping } from "./bookkeeping-checks.js";
 import { type BookkeepingTables, selectAppliedSourcesSql, selectHeadsSql } from "./bookkeeping.js";
-import { journalTable, partialStep, readJournal } from "./journal.js";
+import { journalTable, lockTable, partialStep, readJournal } from "./journal.js";
+import { chooseStrategies, type Strategies } from "./strategy.js";
 import type { Reporter } from "./reporter.js";
 import type { RunJournal } from "./runner.js";
 import { refuseStandby } from "./standby.js";
@@ -19,6 +20,10 @@ export interface Session {
   conn: Connection;
   tables: BookkeepingTables;
   settings: StepSettings;
+  /** Write sessions: the lock and transaction strategies in force (runtime/strategy.ts). */
+  strategies?: Strategies;
+  /** Write sessions under a lease lock: the statement every step's commit must change one row with (see HeldLock.fence). */
+  fence?: HeldLock["fence"];
   /** Current heads from the version table ([] when it does not exist yet). */
   heads(): Promise<string[]>;
   /** Creates kiln's version and history tables if missing (write sessions only; call right before the first write). */
@@ -63,15 +68,35 @@ export async function openSession(
   const conn = config.client ? await config.client.open() : await dialect.connect(url);
   const tables = bookkeepingTables(config);
   let release: (() => Promise<void>) | undefined;
+  let strategies: Strategies | undefined;
+  let fence: HeldLock["fence"];
   try {
     // A hot standby is read-only: refused, naming its primary, before anything else.
     if (options.write) await refuseStandby(dialect, conn, url, options.command ?? "migrations");
     await checkBookkeepingPlace(dialect, conn, tables);
     if (options.write) {
-      release = await dialect.acquireLock(conn, await dialect.lockKey(conn, tables), {
-        timeoutMs: config.migrationLockTimeoutMs,
-        onWait: (message) => options.reporter.info(message),
-      });
+      // A second session to the same place, for the pooler probe and the lease's heartbeat (not with an application's client).
+      const another = config.client ? undefined : () => dialect.connect(url);
+      // Both strategies named, the lease relying on no session state: nothing to ask the server.
+      const known = config.lock === "lease" && config.transactions !== "auto";
+      const profile = known ? undefined : await dialect.probeServer?.(conn, { url, ...(another ? { openAnother: another } : {}) });
+      strategies = chooseStrategies(dialect, config, profile);
+      // A lease never relies on the session: its settings go with each transaction.
+      if (strategies.lock === "lease" && dialect.lockKind !== "lease") strategies.sessionState = false;
+      for (const note of strategies.notes) options.reporter.info(note);
+      const waitOptions = { timeoutMs: config.migrationLockTimeoutMs, onWait: (message: string) => options.reporter.info(message) };
+      if (strategies.lock === "lease" && dialect.lockKind !== "lease") {
+        const held = await dialect.acquireLeaseLock!(conn, { ...(tables.schema ? { schema: tables.schema } : {}), name: lockTable(tables) }, {
+          ...waitOptions,
+          leaseMs: config.lockLeaseMs,
+          ...(another ? { openHeartbeat: another } : {}),
+          onLost: (message) => options.reporter.warn(message),
+        });
+        release = () => held.release();
+        fence = held.fence;
+      } else {
+        release = await dialect.acquireLock(conn, await dialect.lockKey(conn, tables), waitOptions);
+      }
     }
   } catch (error) {
     await release?.().catch(() => undefined);
@@ -96,6 +121,8 @@ export async function openSession(
     conn,
     tables,
     settings: stepSettings(config),
+    ...(strategies ? { strategies } : {}),
+    ...(fence ? { fence } : {}),
     async ensureBookkeeping() {
       if (bookkeepingReady) return;
       if (!options.write) throw new Error("ensureBookkeeping() needs a write session");

@@ -67,6 +67,7 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
     journalDDL: mysqlJournalDDL,
     isAlreadyApplied: mysqlIsAlreadyApplied,
     acquireLock: acquireMysqlLock,
+    lockKind: "advisory",
     introspect: introspectMysql,
     operationNotes: mysqlOperationNotes,
     canonicalize: (conn, catalog) => canonicalizeMysql(conn, catalog, flavor),

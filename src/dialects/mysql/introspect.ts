@@ -46,7 +46,7 @@ export interface ReadOptions {
 }
 
 /** kiln's own tables, never part of a user's schema. */
-export const KILN_TABLES = ["kiln_version", "kiln_history", "kiln_version_journal"];
+export const KILN_TABLES = ["kiln_version", "kiln_history", "kiln_version_journal", "kiln_version_lock"];
 
 type Row = Record<string, unknown>;
 

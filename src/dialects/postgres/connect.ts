@@ -59,6 +59,13 @@ function pgConnection(client: pg.ClientBase, end: () => Promise<void>): Connecti
       if (!outcome.ok) connection.failed = true;
       return outcome;
     },
+    endpoint() {
+      const stream = (client as unknown as { connection?: { stream?: { localAddress?: string; localPort?: number; remotePort?: number } } }).connection?.stream;
+      if (!stream) return undefined;
+      if (stream.localPort === undefined && stream.remotePort === undefined) return { kind: "socket" as const };
+      if (!stream.localAddress || !stream.localPort) return undefined;
+      return { kind: "tcp" as const, address: stream.localAddress, port: stream.localPort };
+    },
     async close() {
       if (closed) return;
       closed = true;

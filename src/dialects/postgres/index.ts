@@ -13,6 +13,8 @@ import { connectPglite, connectPostgres } from "./connect.js";
 import { DEFAULT_KILN_TABLES, DEFAULT_SCHEMA, introspectPostgres } from "./introspect.js";
 import { surveyPostgresObjects } from "./introspect/unmodelled.js";
 import { acquirePostgresLock, postgresLockKey } from "./lock.js";
+import { acquirePostgresLease } from "./lease-lock.js";
+import { probePostgres } from "./probe.js";
 import { addExplicitCasts } from "./casts.js";
 import { preferOnlineForms } from "./online.js";
 import { postgresLogicalReplication, postgresReplication } from "./replication.js";
@@ -105,6 +107,10 @@ export const postgresDialect: Dialect = {
   beginSql: "BEGIN",
   lockKey: postgresLockKey,
   acquireLock: acquirePostgresLock,
+  lockKind: "advisory",
+  acquireLeaseLock: acquirePostgresLease,
+  probeServer: probePostgres,
+  transactionStrategies: ["per-step", "ddl-outside"],
   // The Dialect contract: the default schema always, plus the named ones.
   introspect: (conn, options) =>
     introspectPostgres(conn, { ...options, schemas: [...new Set([DEFAULT_SCHEMA, ...(options?.schemas ?? [])])] }),

@@ -118,6 +118,7 @@ export const sqliteDialect: SqliteDialect = {
   // SQLite has one result code (SQLITE_ERROR) for every such failure: only its message tells.
   isMissingTable: (error) => /^no such table: /.test(error instanceof Error ? error.message : ""),
   acquireLock: acquireSqliteLock,
+  lockKind: "lease",
   introspect: introspectSqlite,
   async canonicalize(conn: Connection, catalog: Catalog): Promise<Catalog> {
     // The database's declared type text wins over an equivalent model spelling (INT stays INT).
