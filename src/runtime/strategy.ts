@@ -57,7 +57,7 @@ export function chooseStrategies(dialect: Dialect, config: StrategyConfig, profi
           "; remove `lock` from the config or set it to \"auto\" (docs/distributed-postgres.md)",
       );
     }
-    if (lock === "advisory" && !server.sessionState) {
+    if (lock === "advisory" && server.pooler) {
       throw new KilnError(
         `\`lock: "advisory"\` cannot protect this database: ${server.lock.because}. ` +
           `Two kiln runs could both "hold" the session lock and apply the same step twice`,
@@ -83,6 +83,6 @@ export function chooseStrategies(dialect: Dialect, config: StrategyConfig, profi
       );
     }
   }
-  if (!server.sessionState) notes.push(`${server.description} through a transaction pooler (${server.pooler ?? "detected"}): kiln sets its statement limits with SET LOCAL, per transaction`);
+  if (!server.sessionState && lock === "lease") notes.push(`kiln sets its statement limits with SET LOCAL, per transaction, since session settings may not last through this connection`);
   return { lock, transactions, sessionState: server.sessionState, ...(profile ? { profile } : {}), notes };
 }

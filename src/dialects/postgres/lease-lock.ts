@@ -25,7 +25,7 @@ import type { Connection, HeldLock, LeaseOptions, LockTable } from "../types.js"
 import { quoteIdentifier, quoteString, tableName } from "./sql.js";
 
 const POLL_MIN_MS = 100;
-const POLL_MAX_MS = 1_000;
+const POLL_MAX_MS = 500;
 const WAIT_REPORT_EVERY_MS = 5_000;
 
 export function leaseTableDDL(names: LockTable): string {

@@ -75,18 +75,39 @@ function looksDirect(endpoint: ReturnType<NonNullable<Connection["endpoint"]>>, 
   return Number(row.client_port) === endpoint.port && plainAddress(String(row.client_addr)) === plainAddress(endpoint.address);
 }
 
-/** Which server process a second session gets while this one is between transactions, and this one's after that. */
+/** How long this session's next statement may wait for a server process before that counts as proof of a transaction pooler. */
+const POOL_WAIT_MS = 2_000;
+
+/**
+ * Which server process a second session gets while this one is between
+ * transactions, and this one's after that. The second session holds its
+ * transaction only until this one answers or POOL_WAIT_MS pass: a session with
+ * a server process of its own answers at once, so a wait means this one has
+ * none (a pooler out of free server connections), and never lasts.
+ */
 async function poolerProbe(conn: Connection, pid: number, openAnother: () => Promise<Connection>): Promise<string | undefined> {
   const other = await openAnother();
+  let inTransaction = false;
   try {
+    inTransaction = true;
     const { rows } = await other.query("BEGIN; SELECT pg_catalog.pg_backend_pid() AS pid");
     const otherPid = Number(rows[0]?.pid);
     if (otherPid === pid) return `a second connection was given this connection's server process (pid ${pid}) between its transactions`;
-    const again = Number((await conn.query("SELECT pg_catalog.pg_backend_pid() AS pid")).rows[0]?.pid);
-    if (again !== pid) return `this connection's server process changed between two transactions (pid ${pid}, then ${again})`;
+    const again = conn.query("SELECT pg_catalog.pg_backend_pid() AS pid").then((r) => Number(r.rows[0]?.pid));
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<"waited">((resolve) => (timer = setTimeout(() => resolve("waited"), POOL_WAIT_MS)));
+    const first = await Promise.race([again, waited]);
+    clearTimeout(timer);
+    if (first === "waited") {
+      await other.query("ROLLBACK");
+      inTransaction = false;
+      await again;
+      return `this connection waited ${POOL_WAIT_MS} ms for a server process while a second connection held one`;
+    }
+    if (first !== pid) return `this connection's server process changed between two transactions (pid ${pid}, then ${first})`;
     return undefined;
   } finally {
-    await other.query("ROLLBACK").catch(() => undefined);
+    if (inTransaction) await other.query("ROLLBACK").catch(() => undefined);
     await other.close().catch(() => undefined);
   }
 }
@@ -120,14 +141,30 @@ export async function probePostgres(conn: Connection, options: ProbeOptions): Pr
     profile.lock.because = "the Citus coordinator holds a session advisory lock for kiln's connection";
     profile.transactions.because = "Citus propagates DDL from the coordinator to the workers within the transaction";
   }
-  const direct = looksDirect(conn.endpoint?.(), row, urlPort(options.url.raw));
-  if (direct !== false || !options.openAnother) return profile;
-  const pooler = await poolerProbe(conn, Number(row.pid), options.openAnother);
-  if (!pooler) return profile;
+  const endpoint = conn.endpoint?.();
+  const direct = looksDirect(endpoint, row, urlPort(options.url.raw));
+  if (direct !== false) return profile;
+  // Something sits between kiln and the server. A transaction pooler is proven by a second session when it can be;
+  // a session pooler or a plain proxy cannot be told from one that did not show itself, so the lease is taken either way.
+  const seen = row.client_addr == null ? "a local socket" : `${String(row.client_addr)}:${String(row.client_port)}`;
+  const here = endpoint?.kind === "tcp" ? `${endpoint.address}:${endpoint.port}` : "a local socket";
+  const pooler = options.openAnother ? await poolerProbe(conn, Number(row.pid), options.openAnother) : undefined;
+  if (pooler) {
+    return {
+      ...profile,
+      sessionState: false,
+      pooler,
+      lock: { strategy: "lease", because: `the connection goes through a transaction pooler (${pooler}), where a session advisory lock does not hold` },
+    };
+  }
   return {
     ...profile,
     sessionState: false,
-    pooler,
-    lock: { strategy: "lease", because: `the connection goes through a transaction pooler (${pooler}), where a session advisory lock does not hold` },
+    lock: {
+      strategy: "lease",
+      because:
+        `the connection does not reach the server directly (the server sees its client at ${seen}, this end is ${here}): ` +
+        `through a transaction pooler a session advisory lock would not hold, and kiln cannot rule one out (a session pooler or a plain proxy looks the same); set \`lock: "advisory"\` if the connection keeps one server session`,
+    },
   };
 }
