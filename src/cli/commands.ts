@@ -5,6 +5,7 @@ import type { DialectName } from "../dialects/types.js";
 import type { Reporter } from "../runtime/reporter.js";
 import { UsageError } from "../errors.js";
 import { terminalMessage, terminalText } from "../neutralize.js";
+import { addFleetOptions, fleetCli, fleetFlags, type FleetFlags } from "./fleet.js";
 import { printJson, recordSteps, withFailureContext } from "./json.js";
 import { colors as pc, printErr, printOut, printScript } from "./output.js";
 
@@ -24,6 +25,7 @@ const commands = {
   pull: () => import("../commands/pull.js"),
   revision: () => import("../commands/revision.js"),
   stairway: () => import("../commands/stairway.js"),
+  fleet: () => import("../fleet/commands.js"),
   stamp: () => import("../commands/stamp.js"),
   status: () => import("../commands/status.js"),
   types: () => import("../commands/types.js"),
@@ -160,7 +162,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
     });
 
   for (const direction of ["upgrade", "downgrade"] as const) {
-    program
+    const migrateCommand = program
       .command(direction)
       .description(
         direction === "upgrade"
@@ -173,11 +175,30 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       .option("--no-lint", "do not print lint warnings about locking operations as the steps run")
       .option("--wait-for-replicas <lag>", "PostgreSQL: after each step, wait until every streaming standby has replayed to within LAG: bytes (0, 16MB) or a duration (5s) (docs/replication.md)")
       .option("--replica-timeout <duration>", "with --wait-for-replicas: fail when a standby is still behind after this long (default 10min; config replicaTimeoutMs)")
-      .option("--json", JSON_HELP)
-      .action(async (target: string, opts: { sql?: boolean; allowChanged?: boolean; lint: boolean; json?: boolean; waitForReplicas?: string; replicaTimeout?: string }) => {
+      .option("--json", JSON_HELP);
+    addFleetOptions(migrateCommand, direction === "upgrade" ? "upgrade" : "downgrade", true)
+      .option("--verbose", "with --all: a row for every target in the summary table, however many")
+      .action(async (target: string, opts: FleetFlags & { sql?: boolean; allowChanged?: boolean; lint: boolean; json?: boolean; waitForReplicas?: string; replicaTimeout?: string }) => {
         if (opts.json && opts.sql) throw new UsageError("--json and --sql cannot go together: --sql prints the SQL script on stdout");
         if (opts.sql && (opts.waitForReplicas !== undefined || opts.replicaTimeout !== undefined)) {
           throw new UsageError("--wait-for-replicas waits on a live primary: it cannot go with --sql, which only prints the script");
+        }
+        fleetFlags(opts);
+        if (opts.all) {
+          if (opts.sql) throw new UsageError("--all and --sql cannot go together: --sql prints one script without connecting; run it once per database yourself");
+          const { fleetMigrate } = await commands.fleet();
+          await fleetCli(direction, opts, { target }, ctx.setExitCode, (fleet) =>
+            fleetMigrate(direction === "upgrade" ? "up" : "down", {
+              ...common(),
+              ...fleet,
+              target,
+              allowChanged: opts.allowChanged,
+              lint: opts.lint,
+              waitForReplicas: opts.waitForReplicas,
+              replicaTimeout: opts.replicaTimeout,
+            }),
+          );
+          return;
         }
         const { upgrade, downgrade } = await commands.migrate();
         const run = direction === "upgrade" ? upgrade : downgrade;
@@ -206,13 +227,22 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       });
   }
 
-  program
+  const currentCommand = program
     .command("current")
-    .description("show the revision(s) the database is at; (head) marks a head")
+    .description("show the revision(s) the database is at; (head) marks a head; --all: a matrix of every target's revision")
     .option("-v, --verbose", "show details of each revision")
-    .option("--check-heads", "exit 1 unless the database is at the head(s)")
-    .option("--json", JSON_HELP)
-    .action(async (opts: { verbose?: boolean; checkHeads?: boolean; json?: boolean }) => {
+    .option("--check-heads", "exit 1 unless the database is at the head(s) (with --all: unless every target is)")
+    .option("--json", JSON_HELP);
+  addFleetOptions(currentCommand, "read the revision", false)
+    .action(async (opts: FleetFlags & { verbose?: boolean; checkHeads?: boolean; json?: boolean }) => {
+      fleetFlags(opts);
+      if (opts.all) {
+        const { fleetCurrent } = await commands.fleet();
+        await fleetCli("current", { ...opts, continueOnError: true }, {}, ctx.setExitCode, (fleet) =>
+          fleetCurrent({ ...common(), ...fleet, continueOnError: true, checkHeads: opts.checkHeads }),
+        );
+        return;
+      }
       const { current } = await commands.status();
       const result = await current({ ...common(), checkHeads: opts.checkHeads });
       if (result.current.length === 0) printErr(pc.dim(`the database is at base (no revision applied): ${result.database}`));
@@ -320,11 +350,18 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       for (const line of verboseBlock(result)) printOut(line);
     });
 
-  program
+  const checkCommand = program
     .command("check")
-    .description("exit 1 if the models differ from the database at head (a drift gate for CI), 0 if they match")
-    .option("--json", JSON_HELP)
-    .action(async (opts: { json?: boolean }) => {
+    .description("exit 1 if the models differ from the database at head (a drift gate for CI), 0 if they match; --all: drift per target")
+    .option("--json", JSON_HELP);
+  addFleetOptions(checkCommand, "compare the models", false)
+    .action(async (opts: FleetFlags & { json?: boolean }) => {
+      fleetFlags(opts);
+      if (opts.all) {
+        const { fleetCheck } = await commands.fleet();
+        await fleetCli("check", { ...opts, continueOnError: true }, {}, ctx.setExitCode, (fleet) => fleetCheck({ ...common(), ...fleet, continueOnError: true }));
+        return;
+      }
       const { check } = await commands.check();
       const result = await check(common());
       for (const warning of result.warnings) ctx.reporter.warn(warning);
@@ -449,13 +486,24 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       }
     });
 
-  program
+  const stampCommand = program
     .command("stamp")
     .description("set the version table to REV(s) without running migrations")
     .argument("<revs...>", "revision(s), head, heads or base")
     .option("--purge", "empty the version table first (also of unknown revisions)")
     .option("--sql", "print the SQL instead of running it")
-    .action(async (revs: string[], opts: { purge?: boolean; sql?: boolean }) => {
+    .option("--json", "with --all: " + JSON_HELP);
+  addFleetOptions(stampCommand, "stamp", true)
+    .option("--verbose", "with --all: a row for every target in the summary table, however many")
+    .action(async (revs: string[], opts: FleetFlags & { purge?: boolean; sql?: boolean; json?: boolean }) => {
+      fleetFlags(opts);
+      if (opts.all) {
+        if (opts.sql) throw new UsageError("--all and --sql cannot go together: --sql prints one script without connecting");
+        const { fleetStamp } = await commands.fleet();
+        await fleetCli("stamp", opts, { revisions: revs }, ctx.setExitCode, (fleet) => fleetStamp({ ...common(), ...fleet, revisions: revs, purge: opts.purge }));
+        return;
+      }
+      if (opts.json) throw new UsageError("stamp takes --json with --all only");
       const { stamp } = await commands.stamp();
       await stamp({ ...common(), revisions: revs, purge: opts.purge, sql: opts.sql, write: (line) => printScript(line) });
     });
