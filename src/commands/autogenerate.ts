@@ -40,7 +40,7 @@ export async function loadModels(
   config: ResolvedConfig,
   limit: IdentifierLimit | null,
   options: { indexNamesPerTable?: boolean; dialect?: DialectName } = {},
-): Promise<{ catalog: Catalog; notes: string[] }> {
+): Promise<{ catalog: Catalog; notes: string[]; modules: Record<string, unknown>[] }> {
   if (config.models.length === 0) {
     throw new KilnError(`no models configured: set \`models: "src/db/schema.ts"\` (or a list) in ${config.configFile}`);
   }
@@ -60,10 +60,10 @@ export async function loadModels(
     }
   });
   const catalog = modelsToCatalog(modules, config.naming, limit, { indexNamesPerTable: options.indexNamesPerTable });
-  if (drizzleExports.length === 0) return { catalog, notes: [] };
+  if (drizzleExports.length === 0) return { catalog, notes: [], modules };
   const { readDrizzleModels, mergeCatalogs } = await import("../drizzle/index.js");
   const drizzle = await readDrizzleModels(drizzleExports, config.models, { dialect: options.dialect, casing: config.drizzleCasing });
-  return { catalog: mergeCatalogs(catalog, drizzle.catalog), notes: drizzle.notes };
+  return { catalog: mergeCatalogs(catalog, drizzle.catalog), notes: drizzle.notes, modules };
 }
 
 /** The models as a Catalog (see loadModels). */

@@ -3,6 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import { loadConfig } from "../config/load.js";
 import { kyselyTypes } from "../kysely/generate.js";
+import { viewColumns } from "../kysely/view-columns.js";
 import { loadModels } from "./autogenerate.js";
 import type { CommonOptions } from "./context.js";
 
@@ -21,9 +22,9 @@ export interface TypesResult {
 
 export async function kyselyTypesFile(options: TypesOptions = {}): Promise<TypesResult> {
   const config = await loadConfig(options);
-  const { catalog } = await loadModels(config, null);
+  const { catalog, modules } = await loadModels(config, null);
   const source = config.models.map((file) => relative(dirname(config.configFile), file)).join(", ");
-  const text = kyselyTypes(catalog, source);
+  const text = kyselyTypes(catalog, source, await viewColumns(modules, config.models, config.drizzleCasing));
   if (options.out === undefined) return { text, tables: catalog.tables.length };
   const file = resolve(options.cwd ?? process.cwd(), options.out);
   await mkdir(dirname(file), { recursive: true });

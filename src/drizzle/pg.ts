@@ -95,6 +95,21 @@ function enumOf(drizzle: DrizzleModules, column: any): { name: string; schema?: 
   return undefined;
 }
 
+/**
+ * A column's type in the Catalog's words, as readTable gives it: an enum by its
+ * (qualified) name, a serial as its integer type, other types as pgType spells them.
+ */
+export function pgColumnType(drizzle: DrizzleModules, column: any): string {
+  const sqlType = String(column.getSQLType());
+  const used = enumOf(drizzle, column);
+  if (used) {
+    const depth = (/((\[\d*\])+)$/.exec(sqlType)?.[1] ?? "").replace(/\[\d+\]/g, "[]");
+    return `${used.schema ? `${used.schema}.` : ""}${used.name}${depth}`;
+  }
+  const type = pgType(sqlType);
+  return SERIALS[type.toLowerCase()] ?? type;
+}
+
 /** The identity's sequence: its name and the options the model gives (restored on re-creation, never compared). */
 function identitySequence(table: string, column: string, identity: any): OwnedSequence | undefined {
   const o = identity.sequenceOptions ?? {};

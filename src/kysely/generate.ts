@@ -8,10 +8,14 @@
  * select, insert and update types differ where writing accepts more (a date as
  * ISO text, a string-typed number as a number). Identity, serial and defaulted
  * columns are `Generated<>`, GENERATED ALWAYS ones `GeneratedAlways<>`; enum
- * columns the union of their values.
+ * columns the union of their values. Views and materialized views are
+ * read-only tables (`ColumnType<T, never, never>` for every column): their
+ * column types come from `viewColumns` (view-columns.ts); a view whose columns
+ * are not known has columns of any name, typed `unknown`.
  */
 import type { Catalog, Column, Table } from "../catalog/types.js";
 import { qualifiedName } from "../catalog/types.js";
+import type { ViewColumn } from "./view-columns.js";
 
 const NUMBER = /^(smallint|integer|int|real|double precision|float|double|tinyint|mediumint)(\(\d+\))?( unsigned)?$/;
 const STRING_NUMBER = /^(bigint|numeric|decimal)(\(.*\))?( unsigned)?$/;
@@ -38,7 +42,8 @@ function scalarType(type: string, enums: Map<string, string[]>): TsType {
   return { select: "string" };
 }
 
-function columnType(column: Column, enums: Map<string, string[]>): string {
+/** The TypeScript types a column is read as and written as (the latter when wider). */
+function valueTypes(column: Pick<Column, "type" | "nullable">, enums: Map<string, string[]>): { select: string; write?: string } {
   let depth = 0;
   let base = column.type;
   while (base.endsWith("[]")) {
@@ -49,6 +54,11 @@ function columnType(column: Column, enums: Map<string, string[]>): string {
   const wrap = (t: string) => (depth === 0 ? t : `${t.includes(" ") ? `(${t})` : t}${"[]".repeat(depth)}`);
   const select = wrap(scalar.select) + (column.nullable ? " | null" : "");
   const write = scalar.write ? wrap(scalar.write) + (column.nullable ? " | null" : "") : undefined;
+  return write === undefined ? { select } : { select, write };
+}
+
+function columnType(column: Column, enums: Map<string, string[]>): string {
+  const { select, write } = valueTypes(column, enums);
   if (column.identity?.always || column.generated) return `GeneratedAlways<${select}>`;
   const filled = column.identity !== undefined || column.autoIncrement === true || column.default !== undefined;
   if (filled) return write ? `ColumnType<${select}, ${write} | undefined, ${write}>` : `Generated<${select}>`;
@@ -69,8 +79,17 @@ function propertyName(name: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name);
 }
 
-/** The .d.ts text for `catalog`; `source` names the models in the header comment. */
-export function kyselyTypes(catalog: Catalog, source: string): string {
+/** The property of a view's interface that makes Kysely refuse an INSERT into it (see ReadOnlyView in index.ts). */
+const VIEW_MARKER = "(read-only view)";
+
+/** A view's column: readable only. */
+function viewColumnType(column: ViewColumn, enums: Map<string, string[]>): string {
+  if (column.type === undefined) return "ColumnType<unknown, never, never>";
+  return `ColumnType<${valueTypes({ type: column.type, nullable: column.nullable }, enums).select}, never, never>`;
+}
+
+/** The .d.ts text for `catalog`; `source` names the models in the header comment; `viewColumns` types the views' columns (by qualified name). */
+export function kyselyTypes(catalog: Catalog, source: string, viewColumns: Map<string, ViewColumn[]> = new Map()): string {
   const enums = new Map<string, string[]>();
   for (const e of catalog.enums) enums.set(qualifiedName(e), e.values);
   const taken = new Set<string>();
@@ -84,13 +103,31 @@ export function kyselyTypes(catalog: Catalog, source: string): string {
     });
     return `export interface ${name} {\n${lines.join("\n")}\n}\n`;
   });
+  let viewMarker = false;
+  let viewWrite = false;
+  const views = (catalog.views ?? []).map((v) => ({ key: qualifiedName(v), view: v, name: interfaceName(qualifiedName(v), taken) }));
+  for (const { key, view, name } of views) {
+    const known = viewColumns.get(key) ?? view.columnNames?.map((n) => ({ name: n, nullable: true }));
+    uses.add("ColumnType");
+    const kind = view.materialized ? "materialized view" : "view";
+    if (known) {
+      viewMarker = true;
+      const lines = [`  ${JSON.stringify(VIEW_MARKER)}: ColumnType<never, ViewWrite, ViewWrite>;`, ...known.map((c) => `  ${propertyName(c.name)}: ${viewColumnType(c, enums)};`)];
+      bodies.push(`/** The ${kind} ${key}: read-only (the marker is not a column; it makes Kysely refuse an INSERT). */\nexport interface ${name} {\n${lines.join("\n")}\n}\n`);
+    } else {
+      viewWrite = true;
+      bodies.push(`/** The ${kind} ${key}, its columns not declared: any name, read-only. */\nexport interface ${name} {\n  [column: string]: ColumnType<unknown, ViewWrite, ViewWrite>;\n}\n`);
+    }
+  }
   const imports = [...uses].sort();
   const header = [
     `// Kysely types of the models in ${JSON.stringify(source).slice(1, -1).replace(/\*\//g, "*\\/")}, written by \`kiln types --kysely\`.`,
     "// Do not edit: run the command again after changing the models.",
     ...(imports.length > 0 ? [`import type { ${imports.join(", ")} } from "kysely";`] : []),
+    ...(viewMarker || viewWrite ? ["", "/** What no value is: the write type of a view's columns. */", 'type ViewWrite = { readonly "a view cannot be written": never };'] : []),
     "",
   ];
-  const db = `export interface DB {\n${tables.map(({ key, name }) => `  ${propertyName(key)}: ${name};`).join("\n")}\n}\n`;
+  const entries = [...tables, ...views].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const db = `export interface DB {\n${entries.map(({ key, name }) => `  ${propertyName(key)}: ${name};`).join("\n")}\n}\n`;
   return `${header.join("\n")}\n${[...bodies, db].join("\n")}`;
 }

@@ -16,12 +16,25 @@
  *   may be written as ISO strings, string-typed numbers (bigint, numeric) as
  *   numbers or bigints.
  * - Enum columns are the union of their values.
+ * - Views and materialized views (kiln `view()`/`materializedView()`, Drizzle
+ *   `pgView`, `mysqlView`, `sqliteView`, `pgMaterializedView`) are read-only
+ *   tables: every column is `ColumnType<T, never, never>` and a marker column
+ *   (`ReadOnlyView`) makes every INSERT fail, so selecting compiles and writing
+ *   does not. A kiln view declared without `columns` has columns of any name,
+ *   read as `unknown` and writable as nothing. A Drizzle view is
+ *   keyed by its bare name (drizzle-orm's view type does not carry the schema).
+ * - Drizzle columns declared without a name follow drizzle.config.ts's `casing`
+ *   when it is given as the second parameter:
+ *   `KyselyDatabase<typeof schema, { casing: "snake_case" }>` (`createdAt:
+ *   timestamp()` is `created_at`), as drizzle-kit and kiln (`drizzleCasing`)
+ *   name them in the database.
  *
  * Type-only: importing this module loads nothing at run time. Kysely is an
  * optional peer dependency (the types are Kysely's own).
  */
 import type { ColumnType } from "kysely";
 import type { Column, ColumnMeta } from "../schema/column.js";
+import type { VIEW } from "../schema/brand.js";
 
 type Nullable<D, N> = N extends true ? D : D | null;
 
@@ -63,9 +76,68 @@ type DrizzleReadOnly<I extends DrizzleColumnInfo> = I["identity"] extends "alway
 
 type DrizzleTableKey<T extends DrizzleTable> = T["_"]["schema"] extends string ? (string extends T["_"]["schema"] ? T["_"]["name"] : `${T["_"]["schema"]}.${T["_"]["name"]}`) : T["_"]["name"];
 
+/** drizzle.config.ts's `casing`: how Drizzle names a column declared without a name. */
+export type DrizzleCasing = "snake_case" | "camelCase";
+
+/** Options of `KyselyDatabase`. */
+export interface KyselyOptions {
+  /** drizzle.config.ts's `casing` (kiln.config.ts's `drizzleCasing`). */
+  casing?: DrizzleCasing;
+}
+
+// drizzle-orm's toSnakeCase/toCamelCase at the type level: words are runs of lower
+// case letters and digits, or capitals (`HTTPServer` -> `http_server`, `userID2` -> `user_id2`).
+type Lower = "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j" | "k" | "l" | "m" | "n" | "o" | "p" | "q" | "r" | "s" | "t" | "u" | "v" | "w" | "x" | "y" | "z";
+type Digit = "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9";
+type Upper = Uppercase<Lower>;
+/**
+ * The words of an identifier as drizzle-orm's /[\da-z]+|[A-Z]+(?![a-z])|[A-Z][\da-z]+/g
+ * finds them, one character at a time. Mode: "" between words, "l" in a run of lower
+ * case letters and digits, "u" in a run of capitals, "c" in a capital followed by lower case.
+ */
+type Words<S extends string, W extends string = "", M extends string = "", Out extends string[] = []> = S extends `${infer C}${infer Rest}`
+  ? C extends Lower | Digit
+    ? M extends "u"
+      ? C extends Digit
+        ? Words<Rest, C, "l", [...Out, W]>
+        : W extends `${infer _}${infer Tail}`
+          ? Tail extends ""
+            ? Words<Rest, `${W}${C}`, "c", Out>
+            : SplitLast<W> extends [infer Head extends string, infer Last extends string]
+              ? Words<Rest, `${Last}${C}`, "c", [...Out, Head]>
+              : never
+          : never
+      : M extends ""
+        ? Words<Rest, C, "l", Out>
+        : Words<Rest, `${W}${C}`, M, Out>
+    : C extends Upper
+      ? M extends "u"
+        ? Words<Rest, `${W}${C}`, "u", Out>
+        : Words<Rest, C, "u", M extends "" ? Out : [...Out, W]>
+      : Words<Rest, "", "", M extends "" ? Out : [...Out, W]>
+  : M extends ""
+    ? Out
+    : [...Out, W];
+type SplitLast<S extends string, Head extends string = ""> = S extends `${infer C}${infer Rest}` ? (Rest extends "" ? [Head, C] : SplitLast<Rest, `${Head}${C}`>) : never;
+type JoinSnake<W extends string[]> = W extends [infer F extends string, ...infer R extends string[]] ? (R extends [] ? Lowercase<F> : `${Lowercase<F>}_${JoinSnake<R>}`) : "";
+type JoinCamel<W extends string[], First extends boolean = true> = W extends [infer F extends string, ...infer R extends string[]]
+  ? `${First extends true ? Lowercase<F> : Capitalize<F>}${JoinCamel<R, false>}`
+  : "";
+export type SnakeCase<S extends string> = string extends S ? string : JoinSnake<Words<S>>;
+export type CamelCase<S extends string> = string extends S ? string : JoinCamel<Words<S>>;
+
+/** A Drizzle column's database name: its own name, or (declared without one, so named by its key) the key in the casing. */
+type DrizzleColumnName<K, N extends string, O extends KyselyOptions> = N extends K
+  ? O["casing"] extends "snake_case"
+    ? SnakeCase<N>
+    : O["casing"] extends "camelCase"
+      ? CamelCase<N>
+      : N
+  : N;
+
 /** One Drizzle table as a Kysely table interface. */
-export type KyselyDrizzleTable<T extends DrizzleTable> = {
-  -readonly [K in keyof T["_"]["columns"] as T["_"]["columns"][K]["_"]["name"]]: ColumnOf<
+export type KyselyDrizzleTable<T extends DrizzleTable, O extends KyselyOptions = {}> = {
+  -readonly [K in keyof T["_"]["columns"] as DrizzleColumnName<K, T["_"]["columns"][K]["_"]["name"], O>]: ColumnOf<
     T["_"]["columns"][K]["_"]["data"],
     T["_"]["columns"][K]["_"]["notNull"],
     T["_"]["columns"][K]["_"]["hasDefault"],
@@ -73,16 +145,91 @@ export type KyselyDrizzleTable<T extends DrizzleTable> = {
   >;
 };
 
+// Views: read-only tables ------------------------------------------------------
+
+type ReadOnly<S> = ColumnType<S, never, never>;
+
+/** What no value is: the write type of a view's marker. */
+type ViewWrite = { readonly "a view cannot be written": never };
+
+/**
+ * The marker every view's Kysely table has: not a column (its select type is
+ * never, so `selectAll()` leaves it out), but required by an INSERT and of a type
+ * no value has, so Kysely refuses any INSERT into the view, even `values({})`.
+ * Its columns' `never` insert and update types refuse the rest.
+ */
+export type ReadOnlyView = { "(read-only view)": ColumnType<never, ViewWrite, ViewWrite> };
+
+/** The columns of a view whose columns are not declared: any name, read as unknown, written as nothing. */
+export type AnyViewColumns = { [column: string]: ColumnType<unknown, ViewWrite, ViewWrite> };
+
+type KilnView = { readonly $name: string; readonly $schema: string | undefined; readonly [VIEW]: unknown };
+
+type KilnViewColumns<V> = { [K in keyof V as V[K] extends Column<any, any, any, any> ? K : never]: V[K] };
+
+/** One kiln view as a read-only Kysely table: its declared columns, or any column when none are declared. */
+export type KyselyView<V extends KilnView> = [keyof KilnViewColumns<V>] extends [never]
+  ? AnyViewColumns
+  : ReadOnlyView & {
+      -readonly [K in keyof KilnViewColumns<V> as KilnColumnName<K, KilnViewColumns<V>[K]>]: KilnViewColumns<V>[K] extends Column<infer D, infer N, any, any>
+        ? ReadOnly<Nullable<D, N>>
+        : never;
+    };
+
+type DrizzleView = { readonly _: { readonly brand: "View"; readonly name: string; readonly selectedFields: Record<string, unknown> } };
+
+/**
+ * A field of a Drizzle view's selection: a column (named as in the database:
+ * drizzle-kit selects the column, not the key; with a casing, its name is taken
+ * to be the table's key or already in that casing) or an aliased SQL expression
+ * (named by its key).
+ */
+type DrizzleViewField<K, F, O extends KyselyOptions> = F extends { readonly _: DrizzleColumnInfo }
+  ? { name: DrizzleColumnName<F["_"]["name"], F["_"]["name"], O>; type: Nullable<F["_"]["data"], F["_"]["notNull"]> }
+  : F extends { readonly _: { readonly brand: "SQL.Aliased"; readonly type: infer T } }
+    ? { name: K & string; type: T }
+    : never;
+
+/** One Drizzle view as a read-only Kysely table. */
+export type KyselyDrizzleView<V extends DrizzleView, O extends KyselyOptions = {}> = string extends keyof V["_"]["selectedFields"]
+  ? AnyViewColumns
+  : ReadOnlyView & {
+      -readonly [K in keyof V["_"]["selectedFields"] as DrizzleViewField<K, V["_"]["selectedFields"][K], O>["name"]]: ReadOnly<DrizzleViewField<K, V["_"]["selectedFields"][K], O>["type"]>;
+    };
+
 // The database ----------------------------------------------------------------
 
-type TablesOf<S> = { [K in keyof S]: S[K] extends KilnTable ? S[K] : S[K] extends DrizzleTable ? S[K] : never }[keyof S];
+type TablesOf<S> = {
+  [K in keyof S]: S[K] extends KilnTable ? S[K] : S[K] extends DrizzleTable ? S[K] : S[K] extends KilnView ? S[K] : S[K] extends DrizzleView ? S[K] : never;
+}[keyof S];
 
-type TableKey<T> = T extends KilnTable ? KilnTableKey<T> : T extends DrizzleTable ? DrizzleTableKey<T> : never;
+type TableKey<T> = T extends KilnTable
+  ? KilnTableKey<T>
+  : T extends DrizzleTable
+    ? DrizzleTableKey<T>
+    : T extends KilnView
+      ? T["$schema"] extends string
+        ? string extends T["$schema"]
+          ? T["$name"]
+          : `${T["$schema"]}.${T["$name"]}`
+        : T["$name"]
+      : T extends DrizzleView
+        ? T["_"]["name"]
+        : never;
 
-type TableType<T> = T extends KilnTable ? KyselyTable<T> : T extends DrizzleTable ? KyselyDrizzleTable<T> : never;
+type TableType<T, O extends KyselyOptions> = T extends KilnTable
+  ? KyselyTable<T>
+  : T extends DrizzleTable
+    ? KyselyDrizzleTable<T, O>
+    : T extends KilnView
+      ? KyselyView<T>
+      : T extends DrizzleView
+        ? KyselyDrizzleView<T, O>
+        : never;
 
 /**
  * The Kysely `Database` interface of a models module:
- * `new Kysely<KyselyDatabase<typeof schema>>({ dialect })`.
+ * `new Kysely<KyselyDatabase<typeof schema>>({ dialect })`; for Drizzle models
+ * with drizzle.config.ts's `casing`, `KyselyDatabase<typeof schema, { casing: "snake_case" }>`.
  */
-export type KyselyDatabase<S> = { [T in TablesOf<S> as TableKey<T>]: TableType<T> };
+export type KyselyDatabase<S, O extends KyselyOptions = {}> = { [T in TablesOf<S> as TableKey<T>]: TableType<T, O> };

@@ -19,7 +19,7 @@ import { Column, type AnyColumn } from "./column.js";
 import type { IndexBuilder } from "./constraints.js";
 import type { SelectRow } from "./infer.js";
 import { isSqlFragment, type SqlFragment } from "./sql.js";
-import type { BoundColumns, ColumnBuilders } from "./table.js";
+import type { BoundColumns, ColumnBuilders, SchemaOf } from "./table.js";
 
 export interface ViewOptions {
   schema?: string;
@@ -59,9 +59,11 @@ export interface ViewDefinition {
 
 type AnyRow = Record<string, unknown>;
 
-export type ViewObject<C extends ColumnBuilders = Record<never, never>> = BoundColumns<C> & {
-  readonly $name: string;
-  readonly $schema: string | undefined;
+export type ViewObject<C extends ColumnBuilders = Record<never, never>, N extends string = string, S extends string | undefined = string | undefined> = BoundColumns<C> & {
+  /** The view's name (a literal type: `KyselyDatabase` keys the view by it). */
+  readonly $name: N;
+  /** Its schema, or undefined for the default schema. */
+  readonly $schema: S;
   /** Type-only: the row type of SELECT * FROM the view (declare `columns` to type it). */
   readonly $inferSelect: [keyof C] extends [never] ? AnyRow : SelectRow<BoundColumns<C>>;
   readonly [VIEW]: ViewDefinition;
@@ -136,19 +138,27 @@ function define(kind: "view" | "materializedView", name: string, args: Args<View
 }
 
 /** CREATE VIEW name AS query. With `{ columns }` first, the view's columns are named and typed. */
-export function view(name: string, query: SqlFragment | string, options?: ViewOptions): ViewObject;
-export function view<C extends ColumnBuilders>(name: string, options: ViewOptions & { columns: C }, query: SqlFragment | string): ViewObject<C>;
+export function view<const N extends string, const O extends ViewOptions = {}>(name: N, query: SqlFragment | string, options?: O): ViewObject<Record<never, never>, N, SchemaOf<O>>;
+export function view<const N extends string, C extends ColumnBuilders, const O extends ViewOptions = {}>(
+  name: N,
+  options: O & { columns: C },
+  query: SqlFragment | string,
+): ViewObject<C, N, SchemaOf<O>>;
 export function view(name: string, ...args: Args<ViewOptions>): ViewObject<any> {
   return define("view", name, args);
 }
 
 /** CREATE MATERIALIZED VIEW name AS query WITH [NO] DATA, with its indexes. */
-export function materializedView(name: string, query: SqlFragment | string, options?: MaterializedViewOptions): ViewObject;
-export function materializedView<C extends ColumnBuilders>(
-  name: string,
-  options: MaterializedViewOptions<C> & { columns: C },
+export function materializedView<const N extends string, const O extends MaterializedViewOptions = {}>(
+  name: N,
   query: SqlFragment | string,
-): ViewObject<C>;
+  options?: O,
+): ViewObject<Record<never, never>, N, SchemaOf<O>>;
+export function materializedView<const N extends string, C extends ColumnBuilders, const O extends MaterializedViewOptions<C> = {}>(
+  name: N,
+  options: O & { columns: C },
+  query: SqlFragment | string,
+): ViewObject<C, N, SchemaOf<O>>;
 export function materializedView(name: string, ...args: Args<MaterializedViewOptions<any>>): ViewObject<any> {
   return define("materializedView", name, args);
 }
