@@ -10,7 +10,10 @@
  * it sees is reported. Every run's output is checked: exactly one added column
  * per table, any other difference is a failure, counted per kind.
  *
- *   node bench/varied.mjs --tables=100,1000 --runs=3 [--seed=16] [--no-alembic] [--alembic-max=5000] [--uniform] [--out=FILE]
+ *   node bench/varied.mjs --tables=100,1000 --runs=3 [--seed=16] [--no-alembic] [--alembic-max=5000] [--uniform] [--dev-url] [--out=FILE]
+ *
+ * --dev-url adds kiln autogenerate spelling in a dev database (config devUrl:
+ * an empty scratch database on the same server) beside spelling on the target.
  *
  * Writes a Markdown table on stdout (and to --out); progress on stderr.
  */
@@ -31,7 +34,7 @@ import { kilnModels, largeSchema, schemaSql, sqlalchemyModels } from "./workload
 const log = (line) => process.stderr.write(`${line}\n`);
 
 function options(argv) {
-  const o = { tables: [100, 1000], runs: 3, seed: 16, alembic: true, alembicMax: Infinity, uniform: false, out: undefined };
+  const o = { tables: [100, 1000], runs: 3, seed: 16, alembic: true, alembicMax: Infinity, uniform: false, devUrl: false, out: undefined };
   for (const arg of argv) {
     const [k, v] = arg.replace(/^--/, "").split("=");
     if (k === "tables") o.tables = v.split(",").map(Number);
@@ -40,6 +43,7 @@ function options(argv) {
     else if (k === "no-alembic") o.alembic = false;
     else if (k === "alembic-max") o.alembicMax = Number(v);
     else if (k === "uniform") o.uniform = true;
+    else if (k === "dev-url") o.devUrl = true;
     else if (k === "out") o.out = v;
     else throw new Error(`unknown option ${arg}`);
   }
@@ -171,6 +175,7 @@ async function workload(kind, tableCount, o) {
   const schema = varied ? variedSchema(tableCount, o.seed) : largeSchema(tableCount);
   const sql = varied ? variedSql(schema) : schemaSql(schema);
   const db = await createScratchDatabase(`${kind}_${tableCount}`);
+  const dev = o.devUrl ? await createScratchDatabase(`dev_${kind}_${tableCount}`) : undefined;
   log(`${kind} ${tableCount}: loading the schema into ${db.name}`);
   // In chunks of statements, each its own transaction: one transaction creating thousands of tables holds
   // thousands of locks and fails with "out of shared memory" on a server others use too.
@@ -205,6 +210,22 @@ async function workload(kind, tableCount, o) {
         return { ...r, check: checkOutput(upgradeBody(onlyFile(kiln.migrationsDir)), /await op\.(\w+)\(/g, "addColumn", expectedAdds, addedColumn) };
       },
     },
+    ...(dev
+      ? [
+          {
+            name: "kiln autogenerate, devUrl (no spelling cache)",
+            locks: true,
+            async once() {
+              empty(kiln.migrationsDir);
+              const cold = join(root, `spellings-cold-${Math.random().toString(36).slice(2)}.json`);
+              const r = await run(kilnRevision.command, kilnRevision.args, { cwd: kiln.dir, env: { KILN_SPELLING_CACHE: cold, KILN_DEV_URL: dev.url } });
+              rmSync(cold, { force: true });
+              if (r.code !== 0) throw new Error(`kiln failed:\n${r.stderr}`);
+              return { ...r, check: checkOutput(upgradeBody(onlyFile(kiln.migrationsDir)), /await op\.(\w+)\(/g, "addColumn", expectedAdds, addedColumn) };
+            },
+          },
+        ]
+      : []),
     {
       name: "kiln autogenerate (spelling cache of an earlier run)",
       locks: true,
@@ -277,6 +298,7 @@ async function workload(kind, tableCount, o) {
   } finally {
     var probeResult = await probe.stop();
     await dropScratchDatabase(db.name);
+    if (dev) await dropScratchDatabase(dev.name);
   }
   return { kind, tableCount, describe: varied ? describeVaried(schema) : undefined, results, probe: probeResult, load: [loadStart, loadavg()[0]] };
 }

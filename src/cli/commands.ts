@@ -138,10 +138,12 @@ export function registerCommands(program: Command, ctx: CliContext): void {
     .option("--rev-id <id>", "use this revision id instead of a random one")
     .option("--rename <old=new>", "autogenerate hint: table.old_column=table.new_column (repeatable)", collect)
     .option("--rename-table <old=new>", "autogenerate hint: old_table=new_table (repeatable)", collect)
+    .option("--dev-url <url>", "autogenerate: spell the models in this empty dev database of the target's version, creating nothing on the target (overrides devUrl)")
     .action(async (opts) => {
       const { revision } = await commands.revision();
       const result = await revision({
         ...common(),
+        ...(opts.devUrl !== undefined ? { devUrl: opts.devUrl as string } : {}),
         message: opts.message,
         autogenerate: opts.autogenerate,
         head: opts.head,
@@ -353,17 +355,18 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   const checkCommand = program
     .command("check")
     .description("exit 1 if the models differ from the database at head (a drift gate for CI), 0 if they match; --all: drift per target")
-    .option("--json", JSON_HELP);
+    .option("--json", JSON_HELP)
+    .option("--dev-url <url>", "spell the models in this empty dev database of the target's version, creating nothing on the target (overrides devUrl)");
   addFleetOptions(checkCommand, "compare the models", false)
-    .action(async (opts: FleetFlags & { json?: boolean }) => {
+    .action(async (opts: FleetFlags & { json?: boolean; devUrl?: string }) => {
       fleetFlags(opts);
       if (opts.all) {
         const { fleetCheck } = await commands.fleet();
-        await fleetCli("check", { ...opts, continueOnError: true }, {}, ctx.setExitCode, (fleet) => fleetCheck({ ...common(), ...fleet, continueOnError: true }));
+        await fleetCli("check", { ...opts, continueOnError: true }, {}, ctx.setExitCode, (fleet) => fleetCheck({ ...common(), ...(opts.devUrl !== undefined ? { devUrl: opts.devUrl } : {}), ...fleet, continueOnError: true }));
         return;
       }
       const { check } = await commands.check();
-      const result = await check(common());
+      const result = await check({ ...common(), ...(opts.devUrl !== undefined ? { devUrl: opts.devUrl } : {}) });
       for (const warning of result.warnings) ctx.reporter.warn(warning);
       if (opts.json) {
         printJson({ database: result.database, clean: result.clean, changes: result.changes, warnings: result.warnings });

@@ -15,6 +15,7 @@ const EXAMPLES: Record<string, string[]> = {
     'kiln revision --autogenerate -m "add prototypes"',
     'kiln revision -m "backfill names"              # an empty revision to write by hand',
     'kiln revision --autogenerate -m "rename" --rename prototypes.name=prototypes.title',
+    'kiln revision --autogenerate -m "add tags" --dev-url postgres://app@localhost:5432/kiln_dev   # nothing created on the target',
   ],
   upgrade: [
     "kiln upgrade head",
@@ -38,7 +39,7 @@ const EXAMPLES: Record<string, string[]> = {
   heads: ["kiln heads", "kiln heads --verbose"],
   branches: ["kiln branches", "kiln branches --json"],
   show: ["kiln show head", "kiln show 3f2a                               # a unique prefix of the id", "kiln show head --json"],
-  check: ["kiln check                                   # exit 1 when the models differ from the database", "DATABASE_URL=postgres://ci@localhost:5432/ci kiln check --json", "kiln check --all --parallel 8                # drift per target of the fleet"],
+  check: ["kiln check                                   # exit 1 when the models differ from the database", "DATABASE_URL=postgres://ci@localhost:5432/ci kiln check --json", "kiln check --all --parallel 8                # drift per target of the fleet", "kiln check --dev-url postgres://ci@localhost:5432/kiln_dev   # spell the models there, not on the target"],
   test: [
     "kiln test                                    # on a scratch database, removed afterwards",
     "kiln test --keep                             # keep the scratch database to look at it",
@@ -68,6 +69,7 @@ const EXAMPLES: Record<string, string[]> = {
 const ENVIRONMENT = [
   "DATABASE_URL   overrides the url in kiln.config.ts (also read from a .env file beside it)",
   "KILN_MIGRATION_URL  the URL for kiln's commands, over DATABASE_URL and the config's migrationUrl and url",
+  "KILN_DEV_URL   the dev database autogenerate and check spell the models in (over the config's devUrl)",
   "KILN_DEBUG=1   print the stack trace of an error (and of the driver error behind it)",
   "NO_COLOR=1     no colour in the output",
 ];

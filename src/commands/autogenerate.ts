@@ -29,6 +29,7 @@ import { modelObjectsLeftOut } from "../autogenerate/left-out.js";
 import { partitioningUnsupported } from "../dialects/partitioning.js";
 import { defaultSpellingStore } from "../dialects/spelling-cache.js";
 import type { Project } from "./context.js";
+import { withSpellingConnection } from "./dev-database.js";
 import type { Bodies, RevisionOptions } from "./revision.js";
 
 /**
@@ -127,7 +128,7 @@ export async function diffModelsWithDatabase(
   // What the Catalog does not hold: unmodelled objects and the database's dependencies (for the order of drops).
   const survey = await session.dialect.surveyObjects?.(session.conn, scope);
   const database = survey ? { ...introspected, dependencies: survey.dependencies } : introspected;
-  const canonical = await canonicalizeWhereNeeded(session, model, database);
+  const canonical = await canonicalizeWhereNeeded(config, session, model, database);
   const leftOut = modelObjectsLeftOut(model, canonical, session.dialect.name);
   // With a survey, objects kiln does not model are named from it (below), not from Catalog.dependencies alone.
   const diff = compareCatalogs(canonical, database, {
@@ -186,7 +187,7 @@ function touchedTables(operations: Operation[]): Set<string> {
  * position by position and which spellings depend on a table's own name (see
  * dialects/postgres/shapes.ts).
  */
-async function canonicalizeWhereNeeded(session: Session, model: Catalog, database: Catalog): Promise<Catalog> {
+async function canonicalizeWhereNeeded(config: ResolvedConfig, session: Session, model: Catalog, database: Catalog): Promise<Catalog> {
   const raw = compareCatalogs(model, database);
   const touched = touchedTables(raw.operations);
   for (const candidate of raw.renameCandidates) {
@@ -204,7 +205,8 @@ async function canonicalizeWhereNeeded(session: Session, model: Catalog, databas
   }
   const differing = model.tables.filter((t) => needed.has(tableKey(t.schema, t.name)));
   const spellings = defaultSpellingStore();
-  const canonical = await session.dialect.canonicalize(session.conn, { ...model, tables: differing }, { database, spellings });
+  // On the dev database when the config names one (dev-database.ts): then nothing is created on the target.
+  const canonical = await withSpellingConnection(config, session, (conn) => session.dialect.canonicalize(conn, { ...model, tables: differing }, { database, spellings }));
   const fromDatabase = new Map(database.tables.map((t) => [tableKey(t.schema, t.name), t]));
   const unchanged = model.tables
     .filter((t) => !needed.has(tableKey(t.schema, t.name)))

@@ -26,6 +26,8 @@ export interface ResolvedConfig {
   url?: DatabaseUrl;
   /** The application's own database client (API option `client`); `url` then stands in for it. */
   client?: AdoptedClient;
+  /** The dev database autogenerate and check spell the models in (config `devUrl`, KILN_DEV_URL, --dev-url); undefined: the target. */
+  devUrl?: DatabaseUrl;
   migrationsDir: string;
   models: string[];
   versionTable: string;
@@ -57,6 +59,7 @@ export interface ResolvedConfig {
 const KNOWN_KEYS: (keyof KilnConfig)[] = [
   "url",
   "migrationUrl",
+  "devUrl",
   "migrations",
   "models",
   "versionTable",
@@ -154,7 +157,7 @@ export function validateConfig(value: unknown, file: string): KilnConfig {
       });
     }
   }
-  for (const key of ["url", "migrationUrl", "migrations", "versionTable", "historyTable", "versionSchema"]) checkString(config, key, file);
+  for (const key of ["url", "migrationUrl", "devUrl", "migrations", "versionTable", "historyTable", "versionSchema"]) checkString(config, key, file);
   if (config.waitForReplicas !== undefined && typeof config.waitForReplicas !== "string" && !(typeof config.waitForReplicas === "number" && Number.isInteger(config.waitForReplicas) && config.waitForReplicas >= 0)) {
     throw new KilnError(`${file}: \`waitForReplicas\` must be a lag in bytes (0, 1048576, "16MB") or a duration ("5s"), got ${JSON.stringify(config.waitForReplicas)}`);
   }
@@ -244,6 +247,7 @@ export function resolveConfig(
     configFile,
     rootDir,
     url: rawUrl === undefined ? undefined : checkedUrl(rawUrl),
+    ...devUrlOf(config, env),
     migrationsDir: at(config.migrations ?? "migrations"),
     models: models.map(at),
     versionTable,
@@ -278,6 +282,12 @@ function migrationUrl(config: KilnConfig, env: NodeJS.ProcessEnv): string | unde
   return fromEnv("KILN_MIGRATION_URL") ?? config.migrationUrl ?? fromEnv("DATABASE_URL") ?? config.url;
 }
 
+/** KILN_DEV_URL, else the config's `devUrl` (a pglite:// path is relative to where kiln runs, as `url`'s is). */
+function devUrlOf(config: KilnConfig, env: NodeJS.ProcessEnv): { devUrl?: DatabaseUrl } {
+  const raw = env.KILN_DEV_URL && env.KILN_DEV_URL.trim() !== "" ? env.KILN_DEV_URL : config.devUrl;
+  return raw === undefined ? {} : { devUrl: checkedUrl(raw) };
+}
+
 function checkedUrl(raw: string): DatabaseUrl {
   const url = parseDatabaseUrl(raw);
   checkNamesDatabase(url);
@@ -298,6 +308,8 @@ export interface LoadConfigOptions {
   url?: string;
   /** Migrations folder, relative to `cwd`. Default: migrations. */
   migrations?: string;
+  /** The dev database for autogenerate and check (`--dev-url`); wins over the config's `devUrl` and KILN_DEV_URL. */
+  devUrl?: string;
   models?: string | string[];
   /**
    * A client the application already has: a pg.Pool or connected pg.Client, a
@@ -349,6 +361,11 @@ async function readConfigFile(file: string): Promise<KilnConfig> {
 }
 
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
+  const resolved = await loadConfigWithoutDevUrl(options);
+  return options.devUrl === undefined ? resolved : { ...resolved, devUrl: checkedUrl(options.devUrl) };
+}
+
+async function loadConfigWithoutDevUrl(options: LoadConfigOptions): Promise<ResolvedConfig> {
   const cwd = options.cwd ?? process.cwd();
   const fromOptions = await configFromOptions(options, cwd);
   if (fromOptions) return fromOptions;

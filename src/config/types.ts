@@ -17,6 +17,16 @@ export interface KilnConfig {
    * DATABASE_URL; KILN_MIGRATION_URL overrides it.
    */
   migrationUrl?: string;
+  /**
+   * A scratch database for autogenerate and check to spell the models in
+   * (canonicalization: how the server prints defaults, checks, index
+   * expressions), so that nothing at all is created on the target, not even in a
+   * rolled-back transaction. An empty database on a server of the target's major
+   * version (e.g. postgres://localhost/kiln_dev), or pglite://memory when the
+   * target is PGlite. KILN_DEV_URL and `--dev-url` override it. Default: none
+   * (spelled on the target, in rolled-back scratch schemas). docs/postgres-objects.md
+   */
+  devUrl?: string;
   /** Folder of revision files, relative to the config file. Default "migrations". */
   migrations?: string;
   /** Model module(s) for autogenerate, relative to the config file. */

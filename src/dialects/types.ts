@@ -348,6 +348,12 @@ export interface Dialect {
    */
   canonicalize(conn: Connection, catalog: Catalog, context?: CanonicalizeContext): Promise<Catalog>;
   /**
+   * Optional: the server and the version whose spelling canonicalize gives, e.g.
+   * "PostgreSQL 15" or "MariaDB 10.11": a dev database (config `devUrl`) spells
+   * the models for a target only when both say the same.
+   */
+  spellingVersion?(conn: Connection): Promise<string>;
+  /**
    * Optional: every object of the compared schemas whatever its kind (so that
    * autogenerate can name what kiln does not model), the database's
    * dependencies touching them, and the tables of schemas not compared; a

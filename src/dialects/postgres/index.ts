@@ -115,6 +115,9 @@ export const postgresDialect: Dialect = {
   introspect: (conn, options) =>
     introspectPostgres(conn, { ...options, schemas: [...new Set([DEFAULT_SCHEMA, ...(options?.schemas ?? [])])] }),
   canonicalize: canonicalizePostgres,
+  // The major version: PostgreSQL 10 and later print the same within a major version.
+  spellingVersion: async (conn) =>
+    `PostgreSQL ${Math.floor(Number((await conn.query("SELECT current_setting('server_version_num') AS v")).rows[0]!.v) / 10000)}`,
   surveyObjects: (conn, options) =>
     surveyPostgresObjects(conn, {
       schemas: [...new Set([DEFAULT_SCHEMA, ...(options?.schemas ?? [])])],
