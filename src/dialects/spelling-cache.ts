@@ -106,7 +106,7 @@ export class FileSpellingStore extends MemorySpellingStore {
 }
 
 /** A folder of the user's own under the temporary directory, or null when it is not safe to use. */
-function userCacheFolder(name: string): string | null {
+export function userCacheFolder(name: string): string | null {
   const uid = process.getuid?.();
   const dir = join(tmpdir(), `kiln-${uid ?? "user"}`, name);
   try {

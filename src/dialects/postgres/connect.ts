@@ -4,13 +4,14 @@
  * `Connection`, one session each.
  */
 import { hostname } from "node:os";
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type pg from "pg";
 import type { PGlite, PGliteOptions } from "@electric-sql/pglite";
 import { loadDriver } from "../drivers.js";
 import { withLocalSocket } from "./local-socket.js";
 import { loadPgliteExtensions } from "./pglite-extensions.js";
+import { dropTemplate, readTemplate, templatePath, writeTemplate } from "./pglite-template.js";
 import { redactSecrets } from "../../config/secrets.js";
 import { KilnError } from "../../errors.js";
 import type { BatchOutcome, Connection, DatabaseUrl, QueryResult } from "../types.js";
@@ -223,23 +224,39 @@ export async function connectPglite(url: DatabaseUrl): Promise<Connection> {
   const { PGlite } = await loadDriver("@electric-sql/pglite", "pglite", () => import("@electric-sql/pglite"));
   const extensions = (await loadPgliteExtensions(url)) as PGliteOptions["extensions"];
   let releaseDirectory = () => {};
-  let db: PGlite;
-  if (location.memory) {
-    db = new PGlite({ parsers: TEXT_PARSERS, extensions });
-  } else {
+  // A fresh database (memory, or an empty directory) starts from the prepared template when there is one (pglite-template.ts).
+  let fresh = true;
+  const template = templatePath();
+  const open = (loadDataDir: Blob | undefined): PGlite => {
+    const options: PGliteOptions = { parsers: TEXT_PARSERS, extensions, ...(loadDataDir ? { loadDataDir } : {}) };
+    return location.memory ? new PGlite(options) : new PGlite(location.directory, options);
+  };
+  if (!location.memory) {
     const dir = location.directory;
     try {
       mkdirSync(dir, { recursive: true });
+      fresh = readdirSync(dir).every((name) => name === LOCK_FILE);
     } catch (error) {
       throw new KilnError(`cannot open PGlite database ${url.display}: cannot create directory ${dir}: ${(error as Error).message}`, {
         cause: error,
       });
     }
     releaseDirectory = claimDirectory(dir, url);
-    db = new PGlite(dir, { parsers: TEXT_PARSERS, extensions });
   }
+  const fromTemplate = fresh ? readTemplate(template) : undefined;
+  let db = open(fromTemplate);
   try {
-    await db.waitReady;
+    try {
+      await db.waitReady;
+    } catch (error) {
+      if (!fromTemplate) throw error;
+      // The template did not load: forget it, empty what it wrote, and run initdb as without one.
+      await db.close().catch(() => {});
+      dropTemplate(template);
+      if (!location.memory) for (const name of readdirSync(location.directory)) if (name !== LOCK_FILE) rmSync(join(location.directory, name), { recursive: true, force: true });
+      db = open(undefined);
+      await db.waitReady;
+    }
   } catch (error) {
     releaseDirectory();
     await db.close().catch(() => {});
@@ -248,6 +265,8 @@ export async function connectPglite(url: DatabaseUrl): Promise<Connection> {
       { cause: error },
     );
   }
+  // Just initialized, nothing run in it yet: the template for the next fresh database.
+  if (fresh && !fromTemplate) await writeTemplate(template, db);
   return pgliteConnection(db, async () => {
     try {
       await db.close();
@@ -293,13 +312,15 @@ function pgliteConnection(db: PGlite, end: () => Promise<void>): Connection {
  * which would corrupt it. kiln keeps a lock file in the directory while it has
  * the database open, and refuses to open a directory another live process holds.
  */
+const LOCK_FILE = "kiln.lock";
+
 function claimDirectory(dir: string, url: DatabaseUrl): () => void {
   if (openDirectories.has(dir)) {
     throw new KilnError(
       `cannot open PGlite database ${url.display}: this process already has ${dir} open; close the other connection first (PGlite allows one connection per directory)`,
     );
   }
-  const lockFile = join(dir, "kiln.lock");
+  const lockFile = join(dir, LOCK_FILE);
   const holder = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
