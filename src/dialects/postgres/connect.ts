@@ -244,6 +244,7 @@ export async function connectPglite(url: DatabaseUrl): Promise<Connection> {
     releaseDirectory = claimDirectory(dir, url);
   }
   const fromTemplate = fresh ? readTemplate(template) : undefined;
+  let initialized = fresh && !fromTemplate;
   let db = open(fromTemplate);
   try {
     try {
@@ -255,6 +256,7 @@ export async function connectPglite(url: DatabaseUrl): Promise<Connection> {
       dropTemplate(template);
       if (!location.memory) for (const name of readdirSync(location.directory)) if (name !== LOCK_FILE) rmSync(join(location.directory, name), { recursive: true, force: true });
       db = open(undefined);
+      initialized = true;
       await db.waitReady;
     }
   } catch (error) {
@@ -266,7 +268,7 @@ export async function connectPglite(url: DatabaseUrl): Promise<Connection> {
     );
   }
   // Just initialized, nothing run in it yet: the template for the next fresh database.
-  if (fresh && !fromTemplate) await writeTemplate(template, db);
+  if (initialized) await writeTemplate(template, db);
   return pgliteConnection(db, async () => {
     try {
       await db.close();

@@ -9,7 +9,7 @@
  * (PGlite's loadDataDir) instead of running initdb. The copy is keyed by
  * PGlite's version (the data directory's format is its PostgreSQL's); a copy
  * that fails to load is deleted and initdb runs as before.
- * KILN_PGLITE_TEMPLATE=off turns it off.
+ * KILN_PGLITE_TEMPLATE=off turns it off; KILN_PGLITE_TEMPLATE=/path/file.tar keeps it there.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -25,6 +25,7 @@ interface Dumpable {
 export function templatePath(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const setting = env.KILN_PGLITE_TEMPLATE?.trim();
   if (setting === "off" || setting === "0" || setting === "false") return undefined;
+  if (setting) return setting;
   const version = pgliteVersion();
   if (version === undefined) return undefined;
   const dir = userCacheFolder("pglite");
