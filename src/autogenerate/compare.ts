@@ -40,6 +40,7 @@ import { compareTriggers } from "./compare/triggers.js";
 import { rebuildViewsOverChangedColumns, viewsAroundColumnChanges } from "./compare/views.js";
 import { compareGrants } from "./compare/grants.js";
 import { compareTableStorage, indexStatisticsChanges } from "./compare/table-storage.js";
+import { compareDistribution } from "./compare/distribution.js";
 import { splitClusterOn } from "../operations/table-storage.js";
 import { identityOptionChanges } from "../catalog/sequences.js";
 import { orderOperations } from "./dependency-order.js";
@@ -846,6 +847,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
     comparePartitioning(modelTable, databaseTable, (phase, op) => diff.plan.add(phase, op), (kind, message) => diff.warn(kind, message));
     const { keptForeignKeys, names } = compareTableConstraints(modelTable, constraintsAfterDetach(modelTable, databaseTable), diff, droppedKeys);
     compareTableStorage(modelTable, databaseTable, names, (phase, op) => diff.plan.add(phase, op));
+    compareDistribution(modelTable, databaseTable, (phase, op) => diff.plan.add(phase, op));
     survivors.push({ table: modelTable, kept: keptForeignKeys });
   }
   rebuildDependentForeignKeys(survivors, droppedKeys, diff);

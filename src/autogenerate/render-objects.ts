@@ -11,6 +11,8 @@ import { renderViewCall, summarizeViewOperation } from "./render-views.js";
 import { isPolicyOperation } from "../operations/policies.js";
 import { renderPolicyCall, summarizePolicyOperation } from "./render-policies.js";
 import { summarizeTableStorageOperation } from "../operations/table-storage.js";
+import { isDistributionOperation, summarizeDistributionOperation } from "../operations/distribution.js";
+import { renderDistributionCall } from "./render-distribution.js";
 
 
 function sequenceOptions(sequence: Sequence): Record<string, unknown> {
@@ -72,6 +74,7 @@ export function triggerOptions(trigger: Trigger): Record<string, unknown> {
 export function renderObjectCall(op: ObjectOperation): string[] {
   if (isViewOperation(op)) return renderViewCall(op);
   if (isPolicyOperation(op)) return renderPolicyCall(op);
+  if (isDistributionOperation(op)) return renderDistributionCall(op);
   if (isGrantOperation(op)) return renderGrantCall(op);
   switch (op.kind) {
     case "createSequence":
@@ -149,6 +152,7 @@ function at(schema: string | undefined, name: string): string {
 export function summarizeObjectOperation(op: ObjectOperation): string {
   if (isViewOperation(op)) return summarizeViewOperation(op);
   if (isPolicyOperation(op)) return summarizePolicyOperation(op);
+  if (isDistributionOperation(op)) return summarizeDistributionOperation(op);
   if (isGrantOperation(op)) return summarizeGrantOperation(op);
   switch (op.kind) {
     case "createSequence":

@@ -294,7 +294,18 @@ export interface Table {
   with?: Record<string, string>;
   /** PostgreSQL `ALTER TABLE ... CLUSTER ON index`: the index (or key constraint's index) the table is clustered on. */
   clusterOn?: string;
+  /** Citus: the table is distributed by a column, or a reference table copied to every node (see operations/distribution.ts). */
+  distribution?: Distribution;
 }
+
+/**
+ * How Citus places a table's rows: `create_distributed_table(table, column)`
+ * (hash-distributed by `column`, optionally co-located with another table and
+ * with a shard count), or `create_reference_table(table)` (on every node).
+ * `colocateWith` and `shardCount` are creation-time choices: compare and
+ * introspection look at the kind and the column only.
+ */
+export type Distribution = { kind: "distributed"; column: string; colocateWith?: string; shardCount?: number } | { kind: "reference" };
 
 export interface EnumType {
   schema?: string;

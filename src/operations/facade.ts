@@ -19,6 +19,7 @@ import type {
   TableOptions,
   UniqueConstraint,
 } from "../catalog/types.js";
+import type { Distribution } from "../catalog/types.js";
 import type { PartitionBy, PartitionOf } from "../catalog/partitions.js";
 import type { DialectName, QueryResult } from "../dialects/types.js";
 import { KilnError } from "../errors.js";
@@ -603,6 +604,36 @@ export class Op {
   /** PostgreSQL: ALTER TABLE ... SET (name = value) / RESET (name) for `null`; `existing` (the parameters before) makes it reversible. */
   setTableStorage(table: string, parameters: Record<string, string | null>, options: SchemaOption & { existing?: Record<string, string> } = {}): Promise<void> {
     return this.push({ kind: "setTableStorage", ...schemaOption(options), table, with: { ...parameters }, ...(options.existing !== undefined ? { existing: { ...options.existing } } : {}) });
+  }
+
+  /**
+   * Citus: `create_distributed_table(table, column)`, hash-distributing the table's rows
+   * by `column` across the workers (run through the coordinator), co-located with
+   * `colocateWith` and in `shardCount` shards when given. `existing` is the table's
+   * distribution before (default `null`: a local table, so the reverse is undistribute_table).
+   */
+  distributeTable(
+    table: string,
+    column: string,
+    options: SchemaOption & { colocateWith?: string; shardCount?: number; existing?: Distribution | null } = {},
+  ): Promise<void> {
+    const distribution: Distribution = {
+      kind: "distributed",
+      column,
+      ...(options.colocateWith !== undefined ? { colocateWith: options.colocateWith } : {}),
+      ...(options.shardCount !== undefined ? { shardCount: options.shardCount } : {}),
+    };
+    return this.push({ kind: "setDistribution", ...schemaOption(options), table, distribution, existing: options.existing ?? null });
+  }
+
+  /** Citus: `create_reference_table(table)`, a copy of the table on every node; `existing` as for distributeTable. */
+  createReferenceTable(table: string, options: SchemaOption & { existing?: Distribution | null } = {}): Promise<void> {
+    return this.push({ kind: "setDistribution", ...schemaOption(options), table, distribution: { kind: "reference" }, existing: options.existing ?? null });
+  }
+
+  /** Citus: `undistribute_table(table)`, a local table on the coordinator again; `existing` (its distribution before) makes it reversible. */
+  undistributeTable(table: string, options: SchemaOption & { existing?: Distribution } = {}): Promise<void> {
+    return this.push({ kind: "setDistribution", ...schemaOption(options), table, distribution: null, ...(options.existing !== undefined ? { existing: options.existing } : {}) });
   }
 
   /** PostgreSQL: ALTER TABLE ... CLUSTER ON index, or SET WITHOUT CLUSTER for `null`; `existing` (null: none) makes it reversible. */

@@ -26,6 +26,7 @@ import { describePolicyOperation, isPolicyOperation, POLICY_OPERATION_KINDS, typ
 import { describeGrantOperation, GRANT_OPERATION_KINDS, isGrantOperation, type GrantOperation } from "./grants.js";
 
 import type { TableStorageOperation } from "./table-storage.js";
+import { describeDistributionOperation, DISTRIBUTION_OPERATION_KINDS, type DistributionOperation, isDistributionOperation } from "./distribution.js";
 import { describeTableStorageOperation, TABLE_STORAGE_OPERATION_KINDS } from "./table-storage.js";
 
 export type ObjectOperation =
@@ -39,7 +40,8 @@ export type ObjectOperation =
   | RoutineOperation
   | TriggerOperation
   | GrantOperation
-  | TableStorageOperation;
+  | TableStorageOperation
+  | DistributionOperation;
 export type { CommentTarget };
 
 const KINDS: ReadonlySet<string> = new Set([
@@ -54,6 +56,7 @@ const KINDS: ReadonlySet<string> = new Set([
   ...TRIGGER_OPERATION_KINDS,
   ...GRANT_OPERATION_KINDS,
   ...TABLE_STORAGE_OPERATION_KINDS,
+  ...DISTRIBUTION_OPERATION_KINDS,
 ]);
 
 export function isObjectOperation(op: { kind: string }): op is ObjectOperation {
@@ -70,6 +73,7 @@ export function describeObjectOperation(op: ObjectOperation): string {
   if (isViewOperation(op)) return describeViewOperation(op);
   if (isPolicyOperation(op)) return describePolicyOperation(op);
   if (isGrantOperation(op)) return describeGrantOperation(op);
+  if (isDistributionOperation(op)) return describeDistributionOperation(op);
   switch (op.kind) {
     case "createSequence":
       return `createSequence ${objectLabel(op.sequence.schema, op.sequence.name)}`;
@@ -122,6 +126,9 @@ export function describeObjectOperation(op: ObjectOperation): string {
 export function refuseObjectOperation(op: ObjectOperation, database: string): never {
   if (isGrantOperation(op)) {
     throw new KilnError(`${describeObjectOperation(op)}: kiln manages grants on PostgreSQL only (${database} has its own privilege system); use op.execute for ${database}'s GRANT.`);
+  }
+  if (isDistributionOperation(op)) {
+    throw new KilnError(`${describeObjectOperation(op)}: table distribution is Citus's (PostgreSQL with the citus extension); ${database} has none. Remove it from the revision, or guard it with op.dialect.`);
   }
   if (isPolicyOperation(op)) {
     throw new KilnError(`${describeObjectOperation(op)}: ${database} has no row-level security or policies; this operation works on PostgreSQL only. Remove it from the revision, or guard it with op.dialect.`);

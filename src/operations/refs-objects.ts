@@ -5,6 +5,7 @@ import { splitTopLevel } from "../catalog/routines.js";
 import { type Routine, routineSignature } from "../catalog/routines.js";
 import type { ObjectOperation } from "./objects.js";
 import { isPolicyOperation, policyOperationRefs } from "./policies.js";
+import { distributionOperationRefs, isDistributionOperation } from "./distribution.js";
 import type { OperationRefs } from "./refs.js";
 import { isViewOperation, viewOperationRefs } from "./views.js";
 
@@ -43,6 +44,7 @@ function routineNeeds(routine: Routine): ObjectRef[] {
 export function objectOperationRefs(op: ObjectOperation, refs: OperationRefs): void {
   if (isViewOperation(op)) return viewOperationRefs(op, refs);
   if (isPolicyOperation(op)) return policyOperationRefs(op, refs);
+  if (isDistributionOperation(op)) return distributionOperationRefs(op, refs);
   if (isGrantOperation(op)) return grantOperationRefs(op, refs);
   switch (op.kind) {
     case "createSequence": {

@@ -4,6 +4,7 @@ import { isGrantOperation, reverseGrantOperation } from "./grants.js";
 import { SEQUENCE_OPTION_KEYS, type Sequence } from "../catalog/sequences.js";
 import type { ObjectOperation } from "./objects.js";
 import { isPolicyOperation, reversePolicyOperation } from "./policies.js";
+import { isDistributionOperation, reverseDistributionOperation } from "./distribution.js";
 import { NotReversibleError } from "./reverse.js";
 import type { AlterSequence, SequenceChanges } from "./sequences.js";
 import type { Operation } from "./types.js";
@@ -44,6 +45,11 @@ function reverseAlterSequence(op: AlterSequence): Operation[] {
 export function reverseObjectOperation(op: ObjectOperation): Operation[] {
   if (isViewOperation(op)) return reverseViewOperation(op, (o, reason) => { throw new NotReversibleError(o, reason); });
   if (isPolicyOperation(op)) return reversePolicyOperation(op);
+  if (isDistributionOperation(op)) {
+    const reversed = reverseDistributionOperation(op);
+    if (typeof reversed === "string") throw new NotReversibleError(op, reversed);
+    return [reversed];
+  }
   if (isGrantOperation(op)) return reverseGrantOperation(op);
   switch (op.kind) {
     case "createSequence":

@@ -361,6 +361,7 @@ function tableOptions(w: TableWriter): string {
     unlogged: t.unlogged || undefined,
     with: t.with && Object.keys(t.with).length > 0 ? t.with : undefined,
     clusterOn: t.clusterOn,
+    distribution: t.distribution ? (t.distribution.kind === "reference" ? "reference" : { column: t.distribution.column }) : undefined,
   });
 }
 

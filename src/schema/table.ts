@@ -10,7 +10,7 @@
  */
 import { KilnError } from "../errors.js";
 import { SCHEMA, TABLE } from "./brand.js";
-import type { TableOptions as CatalogTableOptions } from "../catalog/types.js";
+import type { Distribution, TableOptions as CatalogTableOptions } from "../catalog/types.js";
 import { normalizeRowLevelSecurity, type RowLevelSecurity } from "../catalog/policies.js";
 import { Column, optionName, type AnyColumn, type AnyColumnBuilder, type ColumnBuilder, type ColumnMeta, type TableIdentity } from "./column.js";
 import type { TableExtra } from "./constraints.js";
@@ -66,6 +66,12 @@ export interface TableOptions {
   with?: Record<string, string | number | boolean>;
   /** PostgreSQL: the index the table is clustered on (`ALTER TABLE ... CLUSTER ON`): an index or key constraint of the table, by name. */
   clusterOn?: string;
+  /**
+   * Citus (PostgreSQL with the citus extension): `{ column: "tenant_id" }` distributes the table's rows
+   * by that column (`create_distributed_table`, optionally `colocateWith` a table and `shardCount`);
+   * `"reference"` copies it to every node (`create_reference_table`). See docs/distributed-postgres.md.
+   */
+  distribution?: { column: string; colocateWith?: string; shardCount?: number } | "reference";
 }
 
 function rowLevelSecurityOption(value: TableOptions["rowLevelSecurity"], where: string): { rowLevelSecurity: RowLevelSecurity } | undefined {
@@ -82,6 +88,26 @@ function rowLevelSecurityOption(value: TableOptions["rowLevelSecurity"], where: 
 /** What partitionOf() passes on to table(). */
 interface InternalTableOptions extends TableOptions {
   partitionOf?: { parent: TableIdentity; bound: string };
+}
+
+/** distribution of table(..., {...}), checked. */
+function distributionOption(value: TableOptions["distribution"], where: string): Distribution {
+  if (value === "reference") return { kind: "reference" };
+  if (typeof value !== "object" || value === null || typeof value.column !== "string" || value.column === "") {
+    throw new KilnError(`${where}: distribution must be "reference" or { column: "...", colocateWith?, shardCount? }, got ${JSON.stringify(value)}.`);
+  }
+  const unknown = Object.keys(value).filter((k) => !["column", "colocateWith", "shardCount"].includes(k));
+  if (unknown.length > 0) throw new KilnError(`${where}: distribution: unknown option ${unknown.join(", ")} (column, colocateWith, shardCount).`);
+  if (value.shardCount !== undefined && (!Number.isInteger(value.shardCount) || value.shardCount < 1)) {
+    throw new KilnError(`${where}: distribution.shardCount must be a positive whole number, got ${JSON.stringify(value.shardCount)}.`);
+  }
+  if (value.colocateWith !== undefined) nonEmpty(value.colocateWith, `${where}: distribution.colocateWith`);
+  return {
+    kind: "distributed",
+    column: value.column,
+    ...(value.colocateWith !== undefined ? { colocateWith: value.colocateWith } : {}),
+    ...(value.shardCount !== undefined ? { shardCount: value.shardCount } : {}),
+  };
 }
 
 /** unlogged, with and clusterOn of table(..., {...}), checked. */
@@ -101,6 +127,7 @@ function tableStorage(opts: TableOptions, where: string): { storage?: NonNullabl
     nonEmpty(opts.clusterOn, `${where}: clusterOn`);
     storage.clusterOn = opts.clusterOn;
   }
+  if (opts.distribution !== undefined) storage.distribution = distributionOption(opts.distribution, where);
   return Object.keys(storage).length > 0 ? { storage } : {};
 }
 
@@ -131,7 +158,7 @@ export interface TableDefinition extends TableIdentity {
   readonly partitionBy?: PartitionBy;
   readonly rowLevelSecurity?: RowLevelSecurity;
   /** PostgreSQL storage: UNLOGGED, WITH (...), CLUSTER ON (the Catalog's Table fields). */
-  readonly storage?: { unlogged?: boolean; with?: Record<string, string>; clusterOn?: string };
+  readonly storage?: { unlogged?: boolean; with?: Record<string, string>; clusterOn?: string; distribution?: Distribution };
   /** Set for a partition (see partitionOf()). */
   readonly partitionOf?: { readonly parent: TableIdentity; readonly bound: string };
   /** Columns in declaration order. */

@@ -33,6 +33,7 @@ import { isObjectOperation } from "../../operations/objects.js";
 import { typeComment } from "./compile/composite-types.js";
 import { compileObjectOperation } from "./compile/objects.js";
 import { identityOptionStatements, ownedSequenceStatements } from "./compile/sequences.js";
+import { distributeSql } from "./compile/distribution.js";
 import { columnStatisticsStatements, indexStatisticsStatements, tableStorageSql } from "./compile/table-storage.js";
 import { collationSql, generatedSql } from "./columns.js";
 import { placeholder, quoteIdentifier, quoteLiteral, tableName } from "./sql.js";
@@ -177,6 +178,8 @@ function createTable({ table }: CreateTable): Statement[] {
     ...tableConstraintComments(table),
     // Clustering on an index created later is its own operation (setClusterOn); a key constraint's index exists now.
     ...(table.clusterOn !== undefined ? [statement(`ALTER TABLE ${tableName(table.schema, table.name)} CLUSTER ON ${quoteIdentifier(table.clusterOn)}`)] : []),
+    // Citus: distributed once created with its keys (the coordinator creates the shards on the workers).
+    ...(table.distribution !== undefined ? [distributeSql(table.schema, table.name, table.distribution)] : []),
   ];
 }
 

@@ -35,6 +35,7 @@ import { readRoutines } from "./introspect/routines.js";
 import { readTriggers } from "./introspect/triggers.js";
 import { readGrants } from "./introspect/grants.js";
 import { TABLE_STORAGE_COLUMNS, tableStorageFields } from "./introspect/table-storage.js";
+import { CITUS_CATALOG_COLUMN, readDistributions } from "./introspect/distribution.js";
 import { setCanonical } from "../../catalog/exact-text.js";
 import {
   checkDefinitionText,
@@ -101,7 +102,8 @@ SELECT n.nspname AS name
 const TABLES_SQL = `
 SELECT c.oid::int8::text AS oid, n.nspname AS schema, c.relname AS name, d.description AS comment,
        ${PARTITION_COLUMNS},
-       ${TABLE_STORAGE_COLUMNS}
+       ${TABLE_STORAGE_COLUMNS},
+       ${CITUS_CATALOG_COLUMN}
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_catalog.pg_description d
@@ -268,6 +270,10 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     tablesByOid.set(String(r.oid), table);
   }
   const oids = [...tablesByOid.keys()];
+  // Citus: only where its catalog exists (the query would not parse elsewhere).
+  if (tableRows.some((r) => r.citus_catalog === true)) {
+    for (const [oid, distribution] of await readDistributions(conn, oids)) tablesByOid.get(oid)!.distribution = distribution;
+  }
 
   const [columnRows, constraintRows, indexRows, enumRows] = [
     // Columns in attnum order: each table's own columns come in order (tables are sorted below).

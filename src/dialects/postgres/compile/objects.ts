@@ -11,6 +11,8 @@ import { alterSequence, createSequence, sequenceComment } from "./sequences.js";
 import { isViewOperation } from "../../../operations/views.js";
 import { compileViewOperation } from "./views.js";
 import { isPolicyOperation } from "../../../operations/policies.js";
+import { isDistributionOperation } from "../../../operations/distribution.js";
+import { compileDistributionOperation } from "./distribution.js";
 import { compilePolicyOperation } from "./policies.js";
 import { createTrigger, dropTrigger } from "./triggers.js";
 import { compileTableStorageOperation } from "./table-storage.js";
@@ -18,6 +20,7 @@ import { compileTableStorageOperation } from "./table-storage.js";
 export function compileObjectOperation(op: ObjectOperation): Statement[] {
   if (isViewOperation(op)) return compileViewOperation(op);
   if (isPolicyOperation(op)) return compilePolicyOperation(op);
+  if (isDistributionOperation(op)) return compileDistributionOperation(op);
   if (isGrantOperation(op)) return compileGrantOperation(op);
   switch (op.kind) {
     case "createSequence":
