@@ -15,6 +15,7 @@ function viewOptions(view: View): Record<string, unknown> {
     checkOption: view.checkOption,
     securityBarrier: view.securityBarrier || undefined,
     securityInvoker: view.securityInvoker || undefined,
+    algorithm: view.algorithm,
     withNoData: view.materialized ? view.withNoData || undefined : undefined,
     comment: view.comment,
     columnComments: hasEntries(view.columnComments),

@@ -18,6 +18,8 @@ export interface ViewColumn {
 
 export type ViewCheckOption = "local" | "cascaded";
 
+export type ViewAlgorithm = "merge" | "temptable";
+
 export interface View {
   schema?: string;
   name: string;
@@ -37,8 +39,10 @@ export interface View {
   checkOption?: ViewCheckOption;
   /** WITH (security_barrier = true) (views). */
   securityBarrier?: boolean;
-  /** WITH (security_invoker = true) (views, PostgreSQL 15+). */
+  /** WITH (security_invoker = true) (views, PostgreSQL 15+); MySQL/MariaDB: SQL SECURITY INVOKER. */
   securityInvoker?: boolean;
+  /** MySQL/MariaDB: ALGORITHM=MERGE | TEMPTABLE; absent: UNDEFINED (the server chooses). */
+  algorithm?: ViewAlgorithm;
   /**
    * Materialized views: created WITH NO DATA. On the database side: not
    * populated (relispopulated). Not compared: a REFRESH changes it.

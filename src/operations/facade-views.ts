@@ -1,5 +1,5 @@
 /** Arguments of the view operations in revision files (op.createView(...), ...) -> Operations. */
-import type { View, ViewCheckOption } from "../catalog/views.js";
+import type { View, ViewAlgorithm, ViewCheckOption } from "../catalog/views.js";
 import { KilnError } from "../errors.js";
 import type { CreateMaterializedView, CreateView, RefreshMaterializedView, ReplaceView } from "./views.js";
 
@@ -10,6 +10,8 @@ export interface ViewSpec {
   checkOption?: ViewCheckOption;
   securityBarrier?: boolean;
   securityInvoker?: boolean;
+  /** MySQL/MariaDB: ALGORITHM=MERGE | TEMPTABLE. */
+  algorithm?: ViewAlgorithm;
   comment?: string;
   /** COMMENT ON COLUMN, by column name. */
   columnComments?: Record<string, string>;
@@ -55,6 +57,7 @@ function viewFrom(name: string, definition: string, spec: ViewSpec & { withNoDat
   if (spec.checkOption !== undefined) view.checkOption = spec.checkOption;
   if (spec.securityBarrier) view.securityBarrier = true;
   if (spec.securityInvoker) view.securityInvoker = true;
+  if (spec.algorithm !== undefined) view.algorithm = spec.algorithm;
   if (materialized && spec.withNoData) view.withNoData = true;
   if (spec.comment !== undefined) view.comment = spec.comment;
   if (spec.columnComments && Object.keys(spec.columnComments).length > 0) view.columnComments = { ...spec.columnComments };

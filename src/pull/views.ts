@@ -23,6 +23,7 @@ export function viewDeclaration(ctx: PullContext, v: View): Declaration {
     checkOption: v.checkOption,
     securityBarrier: v.securityBarrier || undefined,
     securityInvoker: v.securityInvoker || undefined,
+    algorithm: v.algorithm,
     withNoData: v.materialized && v.withNoData ? true : undefined,
     indexes: indexes !== undefined ? code(indexes) : undefined,
     clusterOn: v.materialized ? v.clusterOn : undefined,

@@ -12,7 +12,7 @@
  * different spelling of the same query is no change. `columns` names the
  * view's columns (CREATE VIEW v (a, b)) and gives the row its TypeScript types.
  */
-import type { View as CatalogView, ViewCheckOption } from "../catalog/views.js";
+import type { View as CatalogView, ViewAlgorithm, ViewCheckOption } from "../catalog/views.js";
 import { KilnError } from "../errors.js";
 import { VIEW } from "./brand.js";
 import { Column, type AnyColumn } from "./column.js";
@@ -27,8 +27,10 @@ export interface ViewOptions {
   checkOption?: ViewCheckOption;
   /** WITH (security_barrier = true). */
   securityBarrier?: boolean;
-  /** WITH (security_invoker = true), PostgreSQL 15+. */
+  /** WITH (security_invoker = true), PostgreSQL 15+; MySQL/MariaDB: SQL SECURITY INVOKER. */
   securityInvoker?: boolean;
+  /** MySQL/MariaDB: ALGORITHM=MERGE or TEMPTABLE (absent: UNDEFINED). */
+  algorithm?: ViewAlgorithm;
   comment?: string;
   /** COMMENT ON COLUMN, by the view's column name. */
   columnComments?: Record<string, string>;
@@ -108,6 +110,10 @@ function define(kind: "view" | "materializedView", name: string, args: Args<View
   if (options.checkOption !== undefined) view.checkOption = options.checkOption;
   if (options.securityBarrier) view.securityBarrier = true;
   if (options.securityInvoker) view.securityInvoker = true;
+  if (options.algorithm !== undefined) {
+    if (options.algorithm !== "merge" && options.algorithm !== "temptable") throw new KilnError(`${what}: algorithm must be "merge" or "temptable", got ${JSON.stringify(options.algorithm)}.`);
+    view.algorithm = options.algorithm;
+  }
   if (kind === "materializedView" && options.withNoData) view.withNoData = true;
   if (kind === "materializedView" && options.clusterOn !== undefined) view.clusterOn = options.clusterOn;
   if (options.comment !== undefined) view.comment = options.comment;

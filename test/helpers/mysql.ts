@@ -29,3 +29,35 @@ export async function showCreateTables(url: string): Promise<Record<string, stri
   }
 }
 
+
+/**
+ * SHOW CREATE VIEW / TRIGGER / FUNCTION / PROCEDURE of every such object, by
+ * `kind name`: the statement as the server prints it (a trigger's "SQL Original
+ * Statement"; the DEFINER is the loading user's either way).
+ */
+export async function showCreateObjects(url: string): Promise<Record<string, string>> {
+  const conn = await mysql.createConnection({ uri: url });
+  try {
+    const quote = (name: string) => `\`${name.replaceAll("`", "``")}\``;
+    const result: Record<string, string> = {};
+    const [views] = await conn.query("SELECT TABLE_NAME AS n FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() ORDER BY 1");
+    for (const { n } of views as { n: string }[]) {
+      const [rows] = await conn.query(`SHOW CREATE VIEW ${quote(n)}`);
+      result[`view ${n}`] = String((rows as Record<string, string>[])[0]!["Create View"]);
+    }
+    const [triggers] = await conn.query("SELECT TRIGGER_NAME AS n FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY 1");
+    for (const { n } of triggers as { n: string }[]) {
+      const [rows] = await conn.query(`SHOW CREATE TRIGGER ${quote(n)}`);
+      result[`trigger ${n}`] = String((rows as Record<string, string>[])[0]!["SQL Original Statement"]);
+    }
+    const [routines] = await conn.query("SELECT ROUTINE_TYPE AS t, ROUTINE_NAME AS n FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() ORDER BY 1, 2");
+    for (const { t, n } of routines as { t: string; n: string }[]) {
+      const [rows] = await conn.query(`SHOW CREATE ${t} ${quote(n)}`);
+      const column = t === "FUNCTION" ? "Create Function" : "Create Procedure";
+      result[`${t.toLowerCase()} ${n}`] = String((rows as Record<string, string>[])[0]![column]);
+    }
+    return result;
+  } finally {
+    await conn.end();
+  }
+}

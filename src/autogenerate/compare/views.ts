@@ -60,7 +60,12 @@ function databaseDependsOn(view: View, dependencies: readonly Dependency[]): Obj
 }
 
 function sameOptions(a: View, b: View): boolean {
-  return (a.checkOption ?? null) === (b.checkOption ?? null) && !!a.securityBarrier === !!b.securityBarrier && !!a.securityInvoker === !!b.securityInvoker;
+  return (
+    (a.checkOption ?? null) === (b.checkOption ?? null) &&
+    !!a.securityBarrier === !!b.securityBarrier &&
+    !!a.securityInvoker === !!b.securityInvoker &&
+    (a.algorithm ?? null) === (b.algorithm ?? null)
+  );
 }
 
 function sameComments(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {

@@ -12,20 +12,23 @@
  * MySQL commits DDL implicitly: do not call this inside a transaction.
  */
 import { randomBytes } from "node:crypto";
-import type { Catalog, Table } from "../../catalog/types.js";
+import type { Catalog, Table, View } from "../../catalog/types.js";
 import { KilnError } from "../../errors.js";
 import type { Operation } from "../../operations/types.js";
-import type { Connection } from "../types.js";
+import type { CanonicalizeContext, Connection } from "../types.js";
+import { canonicalMysqlTrigger } from "./triggers.js";
+import { compileMysqlView, spelledMysqlView } from "./views.js";
 import { compileOperation, type MysqlFlavor } from "./compile.js";
 import { EnumRegistry } from "./enums.js";
 import { readCatalog, serverInfo, type DatabaseScope } from "./introspect.js";
+import { readMysqlViews } from "./views.js";
 import { quoteIdentifier, quoteLiteral, standardLiteralToMysql } from "./quote.js";
 
 function scratchDatabases(catalog: Catalog): Map<string | undefined, string> {
   const base = `kiln_canon_${randomBytes(5).toString("hex")}`;
   const names = new Map<string | undefined, string>([[undefined, base]]);
   const schemas = new Set<string>();
-  for (const table of catalog.tables) if (table.schema) schemas.add(table.schema);
+  for (const item of [...catalog.tables, ...(catalog.views ?? [])]) if (item.schema) schemas.add(item.schema);
   let i = 1;
   for (const schema of [...schemas].sort()) names.set(schema, `${base}_${i++}`);
   return names;
@@ -83,9 +86,23 @@ function modelTableOf(operation: Operation): string {
   return "table" in operation ? String(operation.table) : "?";
 }
 
-export async function canonicalizeMysql(conn: Connection, catalog: Catalog, flavor: MysqlFlavor): Promise<Catalog> {
-  const schemas = [...new Set(catalog.schemas)].sort();
-  if (catalog.tables.length === 0) return { schemas, tables: [], enums: [] };
+/** The tables the models' views name that are not being spelled (unchanged: the database's own), to build beside them. */
+function tablesForViews(catalog: Catalog, database: Catalog | undefined): Table[] {
+  if (!catalog.views?.length || !database) return [];
+  const spelled = new Set(catalog.tables.map((t) => `${t.schema ?? ""}\u0000${t.name}`));
+  const words = new Set(catalog.views.flatMap((v) => v.definition.toLowerCase().match(/[\p{L}\p{N}_$]+/gu) ?? []));
+  // Only their columns matter to a view: no foreign keys (what they refer to may not be built).
+  return database.tables
+    .filter((t) => !spelled.has(`${t.schema ?? ""}\u0000${t.name}`) && words.has(t.name.toLowerCase()))
+    .map((t) => ({ ...structuredClone(t), foreignKeys: [] }));
+}
+
+export async function canonicalizeMysql(conn: Connection, model: Catalog, flavor: MysqlFlavor, options: CanonicalizeContext = {}): Promise<Catalog> {
+  const schemas = [...new Set(model.schemas)].sort();
+  const triggers = model.triggers?.length ? { triggers: model.triggers.map(canonicalMysqlTrigger) } : {};
+  if (model.tables.length === 0 && !model.views?.length) return { schemas, tables: [], enums: [], ...triggers };
+  const beside = tablesForViews(model, options.database);
+  const catalog: Catalog = { ...model, tables: [...model.tables, ...beside] };
 
   const server = await serverInfo(conn);
   const { rows } = await conn.query("SELECT @@character_set_database AS charset, @@collation_database AS collation");
@@ -95,6 +112,7 @@ export async function canonicalizeMysql(conn: Connection, catalog: Catalog, flav
   const context = { enums: EnumRegistry.of(catalog.enums), flavor };
   const created: string[] = [];
   let tables: Table[];
+  let views: View[] = [];
   try {
     for (const database of scratch.values()) {
       await conn.query(
@@ -126,13 +144,65 @@ export async function canonicalizeMysql(conn: Connection, catalog: Catalog, flav
       }
     }
     const scopes: DatabaseScope[] = [...scratch].map(([schema, database]) => ({ database, schema }));
-    tables = await readCatalog(conn, server, scopes);
+    const besideKeys = new Set(beside.map((t) => `${t.schema ?? ""}\u0000${t.name}`));
+    tables = (await readCatalog(conn, server, scopes)).filter((t) => !besideKeys.has(`${t.schema ?? ""}\u0000${t.name}`));
+    if (model.views?.length) views = await spellViews(conn, model.views, scratch, server.database, userNames);
   } catch (error) {
     await dropScratch(conn, created).catch(() => {});
     throw error;
   }
   await dropScratch(conn, created);
-  return { schemas, tables, enums: [] };
+  return { schemas, tables, enums: [], ...(views.length > 0 ? { views } : {}), ...triggers };
+}
+
+/**
+ * The models' views created in the scratch databases over the scratch tables
+ * (the connection's default database switched to the scratch one meanwhile,
+ * so unqualified names resolve there as they will in the user's), then read
+ * back: each model view with the server's spelling of its query as canonical form.
+ */
+async function spellViews(conn: Connection, views: View[], scratch: Map<string | undefined, string>, database: string, userNames: (text: string) => string): Promise<View[]> {
+  await conn.query(`USE ${quoteIdentifier(scratch.get(undefined)!)}`);
+  try {
+    // A view may use another: created in rounds until none is left or none more succeeds.
+    let pending = [...views];
+    let failure: { view: View; error: unknown } | undefined;
+    while (pending.length > 0) {
+      const next: View[] = [];
+      for (const view of pending) {
+        const relocated = { ...view, schema: scratch.get(view.schema) };
+        let sql: string;
+        try {
+          sql = compileMysqlView({ kind: "createView", view: relocated })[0]!.sql;
+        } catch (error) {
+          if (error instanceof KilnError) throw new KilnError(userNames(error.message), { cause: error });
+          throw error;
+        }
+        try {
+          await conn.query(sql);
+        } catch (error) {
+          failure = { view, error };
+          next.push(view);
+        }
+      }
+      if (next.length === pending.length) {
+        const { view, error } = failure!;
+        const message = userNames(error instanceof Error ? error.message : String(error));
+        throw new KilnError(`the model's view ${view.schema ? `${view.schema}.` : ""}${view.name} cannot be created on this server (kiln builds the models in a scratch database to compare them): ${message}; fix the model`, {
+          cause: error,
+        });
+      }
+      pending = next;
+    }
+    const spelled = await readMysqlViews(conn, new Map([...scratch].map(([schema, name]) => [name, schema])));
+    const bySchemaAndName = new Map(spelled.map((v) => [`${v.schema ?? ""}\u0000${v.name}`, v]));
+    return views.map((view) => {
+      const found = bySchemaAndName.get(`${view.schema ?? ""}\u0000${view.name}`)!;
+      return spelledMysqlView(view, { ...found, definition: userNames(found.definition) });
+    });
+  } finally {
+    await conn.query(database ? `USE ${quoteIdentifier(database)}` : "SELECT 1");
+  }
 }
 
 /** Drop the scratch databases; foreign keys between them must not block the drop. */

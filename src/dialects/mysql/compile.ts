@@ -11,6 +11,9 @@ import type { Column, FkAction, ForeignKey, Index, IndexElement, Table } from ".
 import { refusePartitioning } from "../partitioning.js";
 import { KilnError } from "../../errors.js";
 import { isObjectOperation, refuseObjectOperation } from "../../operations/objects.js";
+import { isViewOperation } from "../../operations/views.js";
+import { compileMysqlTrigger } from "./triggers.js";
+import { compileMysqlView } from "./views.js";
 import type {
   AddEnumValue,
   AlterColumn,
@@ -376,6 +379,8 @@ export const MYSQL_FEATURES: readonly IndexConstraintFeature[] = ["descending", 
 export function compileOperation(op: Operation, context: CompileContext): Statement[] {
   refuseUnsupportedFeatures(op, MYSQL_FEATURES, "MySQL");
   refusePartitioning("MySQL/MariaDB", op);
+  if (isViewOperation(op)) return compileMysqlView(op);
+  if (op.kind === "createTrigger" || op.kind === "dropTrigger") return compileMysqlTrigger(op);
   if (isObjectOperation(op)) refuseObjectOperation(op, "MySQL");
   switch (op.kind) {
     case "createTable":

@@ -42,6 +42,7 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
     identifierLimit: MYSQL_IDENTIFIER_LIMIT,
     indexNamesPerTable: true,
     foreignKeysNeedIndex: true,
+    replacesAnyView: true,
     transactionalDDL: false,
     schemaTargets: "database",
     indexConstraintFeatures: MYSQL_FEATURES,
@@ -70,7 +71,7 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
     lockKind: "advisory",
     introspect: introspectMysql,
     operationNotes: mysqlOperationNotes,
-    canonicalize: (conn, catalog) => canonicalizeMysql(conn, catalog, flavor),
+    canonicalize: (conn, catalog, canonicalizeContext) => canonicalizeMysql(conn, catalog, flavor, canonicalizeContext),
     createScratch: (like, scratchOptions) => serverScratch(dialect, like, `kiln_test_${randomSuffix()}`, "mysql", scratchOptions),
   };
   return dialect;

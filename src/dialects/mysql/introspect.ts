@@ -24,6 +24,8 @@ import type { Connection, IntrospectOptions } from "../types.js";
 import { fromMysqlType } from "./column-types.js";
 import { mayHoldLostCharacters, readExactText } from "./exact-text.js";
 import { quoteIdentifier, quoteLiteral } from "./quote.js";
+import { mysqlTriggersFrom } from "./triggers.js";
+import { mysqlViewsFrom } from "./views.js";
 import { surveyMysqlObjects } from "./unmodelled.js";
 
 export interface ServerInfo {
@@ -434,8 +436,15 @@ export async function introspectMysql(conn: Connection, options: IntrospectOptio
   const scopes: DatabaseScope[] = [{ database: server.database, schema: undefined }, ...schemas.map((name) => ({ database: name, schema: name }))];
   const tables = await readCatalog(conn, server, scopes, options);
   const catalog: Catalog = { schemas, tables, enums: [] };
-  // Views, triggers and routines kiln does not model, and the tables they use: autogenerate names them.
-  const { dependencies } = await surveyMysqlObjects(conn, new Map(scopes.map((scope) => [scope.database, scope.schema])), tables);
+  const schemaOf = new Map(scopes.map((scope) => [scope.database, scope.schema]));
+  // Views, triggers and routines in one query, with what they use (for the order of drops); kiln names what it does not model.
+  const { dependencies, rows } = await surveyMysqlObjects(conn, schemaOf, tables);
+  // Views and triggers each then with its SHOW CREATE: the text information_schema does not keep.
+  const views = await mysqlViewsFrom(conn, rows, schemaOf);
+  if (views.length > 0) catalog.views = views;
+  const tableNames = new Set(tables.map((t) => `${t.schema ?? ""}\u0000${t.name}`));
+  const triggers = (await mysqlTriggersFrom(conn, rows, schemaOf)).filter((t) => tableNames.has(`${t.schema ?? ""}\u0000${t.table}`));
+  if (triggers.length > 0) catalog.triggers = triggers;
   if (dependencies.length > 0) catalog.dependencies = dependencies;
   return catalog;
 }

@@ -12,10 +12,14 @@
  */
 import type { Dependency, ObjectRef } from "../../catalog/objects.js";
 import type { Connection } from "../types.js";
+import { mysqlTriggerRowsSql } from "./triggers.js";
+import { mysqlViewRowsSql } from "./views.js";
 
 export interface MysqlObjectSurvey {
   objects: ObjectRef[];
   dependencies: Dependency[];
+  /** The rows read (columns KIND, S, N, T, A, B, C, D): views.ts and triggers.ts read their objects from them. */
+  rows: Record<string, unknown>[];
 }
 
 function text(value: unknown): string {
@@ -38,20 +42,20 @@ export async function surveyMysqlObjects(
 ): Promise<MysqlObjectSurvey> {
   const databases = [...schemaOf.keys()];
   const list = `(${databases.map(() => "?").join(", ")})`;
-  const { rows } = await conn.query(
-    `SELECT 'view' AS KIND, TABLE_SCHEMA AS DB, TABLE_NAME AS NAME, NULL AS ON_TABLE, VIEW_DEFINITION AS BODY
-       FROM information_schema.VIEWS WHERE TABLE_SCHEMA IN ${list}
+  const { rows: read } = await conn.query(
+    `${mysqlViewRowsSql(list)}
      UNION ALL
-     SELECT 'trigger', TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE, NULL
-       FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN ${list}
+     ${mysqlTriggerRowsSql(list)}
      UNION ALL
-     SELECT LOWER(ROUTINE_TYPE), ROUTINE_SCHEMA, ROUTINE_NAME, NULL, ROUTINE_DEFINITION
+     SELECT LOWER(ROUTINE_TYPE), ROUTINE_SCHEMA, ROUTINE_NAME, NULL, NULL, NULL, NULL, ROUTINE_DEFINITION
        FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA IN ${list}
      UNION ALL
-     SELECT 'event', EVENT_SCHEMA, EVENT_NAME, NULL, EVENT_DEFINITION
+     SELECT 'event', EVENT_SCHEMA, EVENT_NAME, NULL, NULL, NULL, NULL, EVENT_DEFINITION
        FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN ${list}`,
     [...databases, ...databases, ...databases, ...databases],
   );
+  // The survey's own names for the columns it reads.
+  const rows = read.map((row) => ({ KIND: row.KIND, DB: row.S, NAME: row.N, ON_TABLE: row.T, BODY: row.D }));
   const inSchema = (schema: string | undefined) => (schema === undefined ? {} : { schema });
   const tableKeys = new Set(tables.map((t) => `${t.schema ?? ""}\u0000${t.name}`));
   const views = new Set(rows.filter((row) => text(row.KIND) === "view").map((row) => `${schemaOf.get(text(row.DB)) ?? ""}\u0000${text(row.NAME)}`));
@@ -90,5 +94,5 @@ export async function surveyMysqlObjects(
     }
     for (const referenced of used.values()) dependencies.push({ dependent: object, referenced });
   }
-  return { objects, dependencies };
+  return { objects, dependencies, rows: read };
 }

@@ -1,0 +1,107 @@
+/**
+ * Triggers on MySQL/MariaDB (catalog/triggers.ts): BEFORE or AFTER one event,
+ * FOR EACH ROW, running `body` (the action statement exactly as written:
+ * information_schema.TRIGGERS keeps it so, as SHOW CREATE TRIGGER does the
+ * whole statement). Created as
+ *
+ *   CREATE TRIGGER `name` AFTER INSERT ON `table` FOR EACH ROW <body>
+ *
+ * and, in a downgrade, from the statement the server kept (Trigger.sql, less
+ * its DEFINER: the connecting user becomes it, as for a trigger kiln creates).
+ */
+import type { Trigger } from "../../catalog/triggers.js";
+import { KilnError } from "../../errors.js";
+import type { Statement } from "../../operations/types.js";
+import type { TriggerOperation } from "../../operations/triggers.js";
+import type { Connection } from "../types.js";
+import { quoteIdentifier, tableName } from "./quote.js";
+
+function text(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  return Buffer.isBuffer(value) ? value.toString("utf8") : String(value);
+}
+
+/**
+ * The rows of triggers in the databases listed: KIND 'trigger', S(chema),
+ * N(ame), T(able), A (event), B (timing), D (action statement): the columns of
+ * views.ts's query, so that introspect reads both at once.
+ */
+export function mysqlTriggerRowsSql(list: string): string {
+  return `SELECT 'trigger' AS KIND, TRIGGER_SCHEMA AS S, TRIGGER_NAME AS N, EVENT_OBJECT_TABLE AS T, EVENT_MANIPULATION AS A, ACTION_TIMING AS B, NULL AS C, ACTION_STATEMENT AS D
+       FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN ${list}`;
+}
+
+/** Triggers out of mysqlTriggerRowsSql's rows (others ignored), with the statement SHOW CREATE TRIGGER prints (one query per trigger). */
+export async function mysqlTriggersFrom(conn: Connection, rows: Record<string, unknown>[], schemaOf: Map<string, string | undefined>): Promise<Trigger[]> {
+  const triggers: Trigger[] = [];
+  const key = (row: Record<string, unknown>) => `${text(row.S)}\u0000${text(row.T)}\u0000${text(row.N)}`;
+  for (const row of rows.filter((r) => text(r.KIND) === "trigger").sort((a, b) => key(a).localeCompare(key(b)))) {
+    const database = text(row.S);
+    const schema = schemaOf.get(database);
+    const name = text(row.N);
+    const trigger: Trigger = {
+      ...(schema !== undefined ? { schema } : {}),
+      table: text(row.T),
+      name,
+      timing: text(row.B).toLowerCase() === "before" ? "before" : "after",
+      events: [{ event: text(row.A).toLowerCase() as "insert" | "update" | "delete" }],
+      forEach: "row",
+      body: text(row.D),
+    };
+    const shown = (await conn.query(`SHOW CREATE TRIGGER ${tableName(database, name)}`)).rows[0];
+    const original = shown ? text(shown["SQL Original Statement"]) : "";
+    if (original !== "") trigger.sql = original;
+    triggers.push(trigger);
+  }
+  return triggers;
+}
+
+/** Model triggers as the server keeps them (no comments on MySQL triggers). */
+export function canonicalMysqlTrigger(trigger: Trigger): Trigger {
+  const out = structuredClone(trigger);
+  delete out.canonical;
+  delete out.comment;
+  return out;
+}
+
+const DEFINER = /^(\s*CREATE\s+)DEFINER\s*=\s*(?:`(?:[^`]|``)*`|'(?:[^']|'')*'|[^\s@]+)(?:@(?:`(?:[^`]|``)*`|'(?:[^']|'')*'|[^\s]+))?\s+/i;
+
+/** The stored statement, without its DEFINER, while it still says this trigger (same name, table, timing, event and body). */
+function storedSql(trigger: Trigger): string | undefined {
+  if (trigger.sql === undefined || trigger.body === undefined) return undefined;
+  const sql = trigger.sql.replace(DEFINER, "$1");
+  if (!sql.endsWith(trigger.body)) return undefined;
+  const head = sql.slice(0, sql.length - trigger.body.length);
+  const name = (n: string) => `(?:\`${n.replace(/`/g, "``").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\`|${n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})`;
+  const pattern = new RegExp(
+    `^\\s*CREATE\\s+TRIGGER\\s+${name(trigger.name)}\\s+${trigger.timing}\\s+${trigger.events[0]!.event}\\s+ON\\s+${name(trigger.table)}\\s+FOR\\s+EACH\\s+ROW\\s+$`,
+    "i",
+  );
+  return pattern.test(head) ? sql : undefined;
+}
+
+export function createMysqlTriggerSql(trigger: Trigger): string {
+  const what = `trigger ${trigger.name} on table ${trigger.table}`;
+  if (trigger.function || trigger.body === undefined) {
+    throw new KilnError(`${what}: a MySQL trigger runs its own statement: give "body" (one statement, or BEGIN ... END), not "function".`);
+  }
+  if (trigger.events.length !== 1 || trigger.events[0]!.columns?.length) throw new KilnError(`${what}: a MySQL trigger fires on one event (no UPDATE OF columns); declare one trigger per event.`);
+  if (trigger.timing === "instead of") throw new KilnError(`${what}: MySQL triggers are BEFORE or AFTER.`);
+  if (trigger.forEach !== "row") throw new KilnError(`${what}: MySQL triggers fire for each row; leave forEach out.`);
+  if (trigger.when !== undefined) throw new KilnError(`${what}: MySQL triggers have no WHEN condition; put an IF in the body.`);
+  if (trigger.constraint || trigger.referencing || trigger.args?.length || trigger.enabled) {
+    throw new KilnError(`${what}: MySQL triggers have no constraint, referencing, args or enabled state; leave them out for MySQL.`);
+  }
+  const event = trigger.events[0]!.event;
+  if (event === "truncate") throw new KilnError(`${what}: MySQL has no TRUNCATE triggers.`);
+  const stored = storedSql(trigger);
+  if (stored !== undefined) return stored;
+  return `CREATE TRIGGER ${tableName(trigger.schema, trigger.name)} ${trigger.timing.toUpperCase()} ${event.toUpperCase()} ON ${tableName(trigger.schema, trigger.table)} FOR EACH ROW ${trigger.body.trimStart()}`;
+}
+
+export function compileMysqlTrigger(op: TriggerOperation): Statement[] {
+  if (op.kind === "createTrigger") return [{ sql: createMysqlTriggerSql(op.trigger) }];
+  return [{ sql: `DROP TRIGGER ${tableName(op.schema, op.name)}` }];
+}
+
+
