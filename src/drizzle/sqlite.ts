@@ -4,10 +4,13 @@
  * - unique constraints (column or table) are unique indexes named as drizzle
  *   names them (`<table>_<columns>_unique`), foreign keys are unnamed and inline,
  *   checks keep their names;
+ * - a `sqliteView` is a kiln view with drizzle-kit's query text;
  * - literal defaults are written as drizzle-kit writes them (text quoted,
  *   objects as quoted JSON, booleans and numbers as they print).
  */
 import type { Catalog, CheckConstraint, Column, ForeignKey, Index, IndexElement, Table } from "../catalog/types.js";
+import type { View } from "../catalog/views.js";
+import { KilnError } from "../errors.js";
 import { columnName, describe, fkAction, isSql, quoteText, sqlText, type Casing } from "./common.js";
 import type { DrizzleModules } from "./load.js";
 
@@ -45,11 +48,27 @@ export function readSqlite(drizzle: DrizzleModules, values: { value: unknown; so
   const dialect = new sqlite.SQLiteSyncDialect({ casing });
   const notes: string[] = [];
   const tables: Table[] = [];
+  const views: View[] = [];
   for (const { value, source } of values) {
     if (orm.is(value, sqlite.SQLiteTable)) tables.push(readTable(drizzle, dialect, value, casing));
-    else if (orm.is(value, sqlite.SQLiteView)) notes.push(`${source}: Drizzle views are not modelled by kiln yet; this one is left out of the comparison`);
+    else if (orm.is(value, sqlite.SQLiteView)) {
+      const view = readView(drizzle, dialect, value, source);
+      if (view) views.push(view);
+    }
   }
-  return { catalog: { schemas: [], tables, enums: [] }, notes };
+  return { catalog: { schemas: [], tables, enums: [], ...(views.length > 0 ? { views } : {}) }, notes };
+}
+
+/**
+ * A sqliteView as drizzle-kit creates it: CREATE VIEW `name` AS <the query as
+ * drizzle-orm writes it>; `.existing()` views are not drizzle-kit's to create.
+ */
+function readView(drizzle: DrizzleModules, dialect: any, value: unknown, source: string): View | undefined {
+  const config = drizzle.sqlite.getViewConfig(value);
+  if (config.isExisting) return undefined;
+  const where = `Drizzle view "${config.name}" (${source})`;
+  if (config.query === undefined) throw new KilnError(`${where} has no query: give it one with .as(...), or mark it .existing()`);
+  return { name: config.name, definition: sqlText(dialect, config.query, where) };
 }
 
 function readTable(drizzle: DrizzleModules, dialect: any, table: unknown, casing: Casing | undefined): Table {
