@@ -177,11 +177,36 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       .option("--no-lint", "do not print lint warnings about locking operations as the steps run")
       .option("--wait-for-replicas <lag>", "PostgreSQL: after each step, wait until every streaming standby has replayed to within LAG: bytes (0, 16MB) or a duration (5s) (docs/replication.md)")
       .option("--replica-timeout <duration>", "with --wait-for-replicas: fail when a standby is still behind after this long (default 10min; config replicaTimeoutMs)")
+      .option("--logical", "PostgreSQL logical replication: migrate the publisher and subscribers of the config's logicalReplication, each step on the safe side first (docs/replication.md)")
       .option("--json", JSON_HELP);
     addFleetOptions(migrateCommand, direction === "upgrade" ? "upgrade" : "downgrade", true)
       .option("--verbose", "with --all: a row for every target in the summary table, however many")
-      .action(async (target: string, opts: FleetFlags & { sql?: boolean; allowChanged?: boolean; lint: boolean; json?: boolean; waitForReplicas?: string; replicaTimeout?: string }) => {
+      .action(async (target: string, opts: FleetFlags & { sql?: boolean; allowChanged?: boolean; lint: boolean; json?: boolean; waitForReplicas?: string; replicaTimeout?: string; logical?: boolean }) => {
         if (opts.json && opts.sql) throw new UsageError("--json and --sql cannot go together: --sql prints the SQL script on stdout");
+        if (opts.logical) {
+          if (opts.all) throw new UsageError("--logical and --all cannot go together: --logical migrates the config's logicalReplication members, --all its targets");
+          if (opts.waitForReplicas !== undefined) throw new UsageError("--wait-for-replicas and --logical cannot go together: --logical's members are separate databases, not standbys");
+          const { migrateLogical } = await import("../commands/logical.js");
+          const recorder = recordSteps(ctx.reporter);
+          const result = await migrateLogical(direction === "upgrade" ? "up" : "down", {
+            ...common(),
+            reporter: recorder.reporter,
+            target,
+            sql: opts.sql,
+            allowChanged: opts.allowChanged,
+            lint: opts.lint,
+          }).catch((error: unknown) => {
+            throw withFailureContext(error, { steps: recorder.steps });
+          });
+          if (opts.json) {
+            printJson({ command: direction, target, logical: true, publication: result.publication, steps: result.steps, members: result.members });
+            return;
+          }
+          if (result.steps.length > 0) {
+            for (const m of result.members) printErr(`${pc.bold(m.role === "publisher" ? "publisher " : "subscriber")} at ${m.heads.join(", ") || "base"} ${pc.dim(`(${m.database})`)}`);
+          }
+          return;
+        }
         if (opts.sql && (opts.waitForReplicas !== undefined || opts.replicaTimeout !== undefined)) {
           throw new UsageError("--wait-for-replicas waits on a live primary: it cannot go with --sql, which only prints the script");
         }

@@ -25,6 +25,7 @@ const EXAMPLES: Record<string, string[]> = {
     "kiln upgrade head --wait-for-replicas 5s --replica-timeout 30min",
     "kiln upgrade head --all --parallel 8         # every target of the config's `targets` (docs/fleets.md)",
     "kiln upgrade head --all --canary 2 --continue-on-error --json > fleet.json",
+    "kiln upgrade head --logical                  # a publisher and its subscribers (config logicalReplication), safe side first",
   ],
   downgrade: [
     "kiln downgrade -1                            # one revision down",

@@ -7,10 +7,11 @@ import type { LoadedRevision } from "../revisions/load.js";
 import { appliedRevisions, parseRange, planDowngrade, planUpgrade, resolveRevision, resolveRevisions, type Step } from "../revisions/resolve.js";
 import { checkAppliedFiles } from "../runtime/applied-files.js";
 import { checkPlanFinishes, stepTargets } from "../runtime/journal.js";
-import { type OnlineTarget, preloadPlan, runOffline, runOnline } from "../runtime/runner.js";
+import { type OnlineTarget, preloadPlan, type RunJournal, runOffline, runOnline } from "../runtime/runner.js";
 import { parseDuration, parseReplicaLag, ReplicaWait } from "../runtime/replica-wait.js";
 import type { WatchStep } from "../runtime/step-watch.js";
-import { bookkeepingTables, dialectOf, openSession, stepSettings } from "../runtime/session.js";
+import { bookkeepingTables, dialectOf, openSession, type Session, stepSettings } from "../runtime/session.js";
+import type { ResolvedConfig } from "../config/load.js";
 import { type CommonOptions, loadProject, type Project } from "./context.js";
 import { targetName } from "../fleet/targets.js";
 
@@ -45,9 +46,9 @@ export interface MigrateResult {
   database: string;
 }
 
-type Direction = "up" | "down";
+export type Direction = "up" | "down";
 
-function plan(project: Project, direction: Direction, heads: string[], target: string): Step<LoadedRevision>[] {
+export function plan(project: Project, direction: Direction, heads: string[], target: string): Step<LoadedRevision>[] {
   return direction === "up" ? planUpgrade(project.graph, heads, target) : planDowngrade(project.graph, heads, target);
 }
 
@@ -157,6 +158,38 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
     lag === undefined
       ? undefined
       : { lag: parseReplicaLag(lag), timeoutMs: options.replicaTimeout !== undefined ? parseDuration(options.replicaTimeout, "--replica-timeout") : config.replicaTimeoutMs };
+  const opened = await openOnline(project, config, options, direction);
+  const { session, current } = opened;
+  try {
+    const steps = plan(project, direction, current, options.target);
+    if (steps.length === 0) {
+      if (opened.journal.partial) checkPlanFinishes(opened.journal.partial, steps, stepTargets(graph, current, opened.journal.partial));
+      reporter.info(`nothing to do: the database ${database} is already at ${options.target} (${current.join(", ") || "base"})`);
+      return { steps: [], before: current, heads: current, database };
+    }
+    const target = await opened.prepare(steps);
+    if (replicaWait) {
+      const wait = new ReplicaWait(session.dialect, session.conn, config.url!, reporter, replicaWait);
+      target.stepHooks = { before: () => wait.beforeStep(), after: (step) => wait.afterStep(step.revision.revision) };
+    }
+    const heads = await runOnline(target, steps, current);
+    return { steps: summarize(steps), before: current, heads, database };
+  } finally {
+    await session.close();
+  }
+}
+
+/** A write session on one database, read and checked, ready to run a plan (shared with the logical-replication run). */
+export interface OpenedTarget {
+  session: Session;
+  current: string[];
+  journal: RunJournal;
+  /** Loads every file of the plan (nothing written before), and returns the target to run it on. */
+  prepare(steps: Step<LoadedRevision>[]): Promise<OnlineTarget>;
+}
+
+export async function openOnline(project: Project, config: ResolvedConfig, options: MigrateOptions, direction: Direction): Promise<OpenedTarget> {
+  const { graph, revisions, reporter } = project;
   const session = await openSession(config, { write: true, reporter, command: direction === "up" ? "upgrade" : "downgrade" });
   try {
     const current = await session.heads();
@@ -167,44 +200,41 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
       allowChanged: options.allowChanged ?? false,
       warn: (message) => reporter.warn(message),
     });
-    const steps = plan(project, direction, current, options.target);
-    if (steps.length === 0) {
-      if (journal.partial) checkPlanFinishes(journal.partial, steps, stepTargets(graph, current, journal.partial));
-      reporter.info(`nothing to do: the database ${database} is already at ${options.target} (${current.join(", ") || "base"})`);
-      return { steps: [], before: current, heads: current, database };
-    }
-    if (!session.dialect.transactionalDDL) {
-      reporter.warn(
-        `${session.dialect.name} cannot roll back schema changes: if a revision fails or is stopped halfway, its earlier statements stay applied. kiln records each in its journal, lists them, keeps the version table at the last completed revision, and continues after them on the next run (docs/migrations-guide.md, "Recovering from a failed revision on MySQL")`,
-      );
-    }
-    const target: OnlineTarget = {
-      dialect: session.dialect,
-      conn: session.conn,
-      tables: session.tables,
-      graph,
-      revisions,
-      reporter,
-      settings: session.settings,
+    return {
+      session,
+      current,
       journal,
-      name: targetName(config),
-      ...(session.strategies ? { transactions: session.strategies.transactions, sessionState: session.strategies.sessionState } : {}),
-      ...(session.fence ? { fence: session.fence } : {}),
+      async prepare(steps) {
+        if (!session.dialect.transactionalDDL) {
+          reporter.warn(
+            `${session.dialect.name} cannot roll back schema changes: if a revision fails or is stopped halfway, its earlier statements stay applied. kiln records each in its journal, lists them, keeps the version table at the last completed revision, and continues after them on the next run (docs/migrations-guide.md, "Recovering from a failed revision on MySQL")`,
+          );
+        }
+        const target: OnlineTarget = {
+          dialect: session.dialect,
+          conn: session.conn,
+          tables: session.tables,
+          graph,
+          revisions,
+          reporter,
+          settings: session.settings,
+          journal,
+          name: targetName(config),
+          ...(session.strategies ? { transactions: session.strategies.transactions, sessionState: session.strategies.sessionState } : {}),
+          ...(session.fence ? { fence: session.fence } : {}),
+        };
+        // Every file of the plan must load before anything is written.
+        await preloadPlan(target, steps);
+        if (options.lint !== false) target.watchStep = await lintWhileRunning(project, session.dialect.name);
+        // kiln's tables are created with the first step, and vanish with it if it fails.
+        if (session.dialect.transactionalDDL && target.transactions !== "ddl-outside") target.pendingBookkeeping = session.dialect.bookkeepingDDL(session.tables);
+        else await session.ensureBookkeeping();
+        return target;
+      },
     };
-    // Every file of the plan must load before anything is written.
-    await preloadPlan(target, steps);
-    if (options.lint !== false) target.watchStep = await lintWhileRunning(project, session.dialect.name);
-    if (replicaWait) {
-      const wait = new ReplicaWait(session.dialect, session.conn, config.url!, reporter, replicaWait);
-      target.stepHooks = { before: () => wait.beforeStep(), after: (step) => wait.afterStep(step.revision.revision) };
-    }
-    // kiln's tables are created with the first step, and vanish with it if it fails.
-    if (session.dialect.transactionalDDL && target.transactions !== "ddl-outside") target.pendingBookkeeping = session.dialect.bookkeepingDDL(session.tables);
-    else await session.ensureBookkeeping();
-    const heads = await runOnline(target, steps, current);
-    return { steps: summarize(steps), before: current, heads, database };
-  } finally {
+  } catch (error) {
     await session.close();
+    throw error;
   }
 }
 

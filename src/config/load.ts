@@ -54,6 +54,8 @@ export interface ResolvedConfig {
   lock: "auto" | LockStrategy;
   transactions: "auto" | TransactionStrategy;
   lockLeaseMs: number;
+  /** `logicalReplication`, its URLs parsed (undefined: not configured). */
+  logicalReplication?: { publisher: DatabaseUrl; subscribers: DatabaseUrl[]; publication?: string; publishNewTables: boolean };
 }
 
 const KNOWN_KEYS: (keyof KilnConfig)[] = [
@@ -80,6 +82,7 @@ const KNOWN_KEYS: (keyof KilnConfig)[] = [
   "lock",
   "transactions",
   "lockLeaseMs",
+  "logicalReplication",
 ];
 
 export function findConfigFile(cwd: string, explicit?: string): string {
@@ -161,6 +164,7 @@ export function validateConfig(value: unknown, file: string): KilnConfig {
   if (config.waitForReplicas !== undefined && typeof config.waitForReplicas !== "string" && !(typeof config.waitForReplicas === "number" && Number.isInteger(config.waitForReplicas) && config.waitForReplicas >= 0)) {
     throw new KilnError(`${file}: \`waitForReplicas\` must be a lag in bytes (0, 1048576, "16MB") or a duration ("5s"), got ${JSON.stringify(config.waitForReplicas)}`);
   }
+  checkLogicalReplication(config.logicalReplication, file);
   for (const key of ["lockTimeoutMs", "statementTimeoutMs", "migrationLockTimeoutMs", "replicaTimeoutMs"]) checkWholeNumber(config, key, file, MAX_DURATION_MS, "milliseconds");
   checkWholeNumber(config, "lockRetries", file, MAX_RETRIES, "retries");
   checkWholeNumber(config, "lockLeaseMs", file, MAX_DURATION_MS, "milliseconds");
@@ -211,6 +215,25 @@ function checkTargets(value: unknown, file: string): void {
   if (source.list === undefined && source.query === undefined && source.command === undefined) {
     throw new KilnError(`${file}: \`targets\` names no source: give \`list\`, \`query\` or \`command\``);
   }
+}
+
+const LOGICAL_KEYS = ["publisher", "subscribers", "publication", "publishNewTables"];
+
+/** `logicalReplication`: { publisher: URL, subscribers: URL[], publication?, publishNewTables? }. */
+function checkLogicalReplication(value: unknown, file: string): void {
+  if (value === undefined) return;
+  const shape = '{ publisher: "postgres://...", subscribers: ["postgres://..."], publication?: "name", publishNewTables?: boolean }';
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new KilnError(`${file}: \`logicalReplication\` must be ${shape}`);
+  const lr = value as Record<string, unknown>;
+  for (const key of Object.keys(lr)) {
+    if (!LOGICAL_KEYS.includes(key)) throw new KilnError(`${file}: unknown key \`logicalReplication.${key}\` (known: ${LOGICAL_KEYS.join(", ")})`);
+  }
+  if (typeof lr.publisher !== "string" || lr.publisher.trim() === "") throw new KilnError(`${file}: \`logicalReplication.publisher\` must be the publisher's URL (${shape})`);
+  if (!Array.isArray(lr.subscribers) || lr.subscribers.length === 0 || lr.subscribers.some((s) => typeof s !== "string" || s.trim() === "")) {
+    throw new KilnError(`${file}: \`logicalReplication.subscribers\` must be a non-empty array of the subscribers' URLs`);
+  }
+  if (lr.publication !== undefined && (typeof lr.publication !== "string" || lr.publication === "")) throw new KilnError(`${file}: \`logicalReplication.publication\` must be a publication's name`);
+  if (lr.publishNewTables !== undefined && typeof lr.publishNewTables !== "boolean") throw new KilnError(`${file}: \`logicalReplication.publishNewTables\` must be true or false`);
 }
 
 /** kiln's two tables must be two: one name for both would mix version rows with history rows. */
@@ -268,6 +291,16 @@ export function resolveConfig(
     lock: config.lock ?? "auto",
     transactions: config.transactions ?? "auto",
     lockLeaseMs: config.lockLeaseMs ?? 30_000,
+    ...(config.logicalReplication !== undefined
+      ? {
+          logicalReplication: {
+            publisher: checkedUrl(config.logicalReplication.publisher),
+            subscribers: config.logicalReplication.subscribers.map(checkedUrl),
+            ...(config.logicalReplication.publication !== undefined ? { publication: config.logicalReplication.publication } : {}),
+            publishNewTables: config.logicalReplication.publishNewTables ?? true,
+          },
+        }
+      : {}),
   };
 }
 

@@ -93,6 +93,23 @@ export interface KilnConfig {
   transactions?: "auto" | "per-step" | "ddl-outside";
   /** The lease of lock: "lease", in ms: a holder that dies frees the lock this long after its last renewal. Default 30000. */
   lockLeaseMs?: number;
+  /**
+   * A PostgreSQL logical-replication publisher and its subscribers, which
+   * `kiln upgrade|downgrade TARGET --logical` migrates together in a safe order
+   * (docs/replication.md).
+   */
+  logicalReplication?: LogicalReplicationConfig;
+}
+
+export interface LogicalReplicationConfig {
+  /** The publisher's URL. */
+  publisher: string;
+  /** Each subscriber's URL. */
+  subscribers: string[];
+  /** The publication the subscribers subscribe to. Default: the publisher's only publication. */
+  publication?: string;
+  /** Add tables a revision creates to the publication when it lists its tables (default true). */
+  publishNewTables?: boolean;
 }
 
 /** Where `--all` finds its targets; the sources given are read in this order and joined. */

@@ -1,7 +1,8 @@
 /**
  * Replicated PostgreSQL on real local clusters (docs/replication.md): a primary
  * with a streaming standby made by pg_basebackup -R, and a logical-replication
- * subscriber of the primary. Every cluster is dropped in afterAll, pass or fail.
+ * subscriber of the primary (its database "shop" publishes). Every cluster is
+ * dropped in afterAll, pass or fail.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Cluster, Clusters, clusterToolsAvailable, schemaDump } from "../helpers/pg-clusters.js";
@@ -120,5 +121,114 @@ describe.runIf(available)("streaming replication: a primary and a hot standby", 
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain("already at head");
     await waitFor("the standby to replay", async () => (await schemaDump(standby, "app")) === (await schemaDump(primary, "app")));
+  });
+});
+
+describe.runIf(available)("logical replication: a publisher and a subscriber", () => {
+  let publisher: Cluster;
+  let subscriber: Cluster;
+  let shop: TestProject;
+
+  const ADD_TOTAL = revisionSource({
+    revision: "d4d4d4d4d4d4",
+    downRevision: null,
+    message: "order totals",
+    upgrade: `op.addColumn("orders", "total", { type: "numeric(12,2)" });`,
+    downgrade: `op.dropColumn("orders", "total");`,
+  });
+  const REFUNDS = revisionSource({
+    revision: "e5e5e5e5e5e5",
+    downRevision: "d4d4d4d4d4d4",
+    message: "refunds",
+    upgrade: `op.createTable("refunds", { id: { type: "integer", primaryKey: true }, order_id: { type: "integer" }, amount: { type: "numeric(12,2)" } });`,
+    downgrade: `op.dropTable("refunds");`,
+  });
+  const RENAME = revisionSource({
+    revision: "f6f6f6f6f6f6",
+    downRevision: "e5e5e5e5e5e5",
+    message: "rename note",
+    upgrade: `op.alterColumn("orders", "note", { newName: "remark" });`,
+    downgrade: `op.alterColumn("orders", "remark", { newName: "note" });`,
+  });
+
+  const onSubscriber = async (sql: string) => (await subscriber.query(sql, "shop")).rows;
+  const arrives = (sql: string, expected: unknown[]) =>
+    waitFor(`${sql} on the subscriber`, async () => JSON.stringify(await onSubscriber(sql)) === JSON.stringify(expected));
+  const columns = async (cluster: Cluster, table: string) =>
+    (await cluster.query(`SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = '${table}' ORDER BY ordinal_position`, "shop")).rows;
+
+  beforeAll(async () => {
+    publisher = await clusters.primary("publisher");
+    subscriber = await clusters.subscriberServer();
+    await publisher.query("CREATE DATABASE shop");
+    await subscriber.query("CREATE DATABASE shop");
+    await publisher.query("CREATE TABLE orders (id integer PRIMARY KEY, note text); CREATE PUBLICATION shop_pub FOR TABLE orders", "shop");
+    await subscriber.query("CREATE TABLE orders (id integer PRIMARY KEY, note text)", "shop");
+    await subscriber.query(
+      `CREATE SUBSCRIPTION shop_sub CONNECTION 'host=127.0.0.1 port=${publisher.port} dbname=shop user=postgres' PUBLICATION shop_pub`,
+      "shop",
+    );
+    shop = project(publisher.url("shop"), `logicalReplication: { publisher: ${JSON.stringify(publisher.url("shop"))}, subscribers: [${JSON.stringify(subscriber.url("shop"))}] },`);
+    shop.write("migrations/d4d4d4d4d4d4_totals.ts", ADD_TOTAL);
+    shop.write("migrations/e5e5e5e5e5e5_refunds.ts", REFUNDS);
+  });
+
+  it("adds a column and a table on both, subscribers first, and rows keep flowing before and after", async () => {
+    await publisher.query("INSERT INTO orders VALUES (1, 'before')", "shop");
+    await arrives("SELECT id, note FROM orders ORDER BY id", [{ id: 1, note: "before" }]);
+
+    const result = await shop.kiln(["upgrade", "head", "--logical"]);
+    expect(result.code, result.stderr).toBe(0);
+    const pub = publisher.url("shop");
+    const sub = subscriber.url("shop");
+    const lines = result.stderr.split("\n");
+    const at = (text: string) => lines.findIndex((line) => line.includes(text));
+    expect(lines[at("d4d4d4d4d4d4 order totals:")]).toBe("d4d4d4d4d4d4 order totals: subscribers first");
+    expect(at(`on the subscriber ${sub}`)).toBeLessThan(at(`on the publisher ${pub}`));
+    expect(result.stderr).toContain("e5e5e5e5e5e5 refunds: subscribers first");
+    expect(result.stderr).toContain("added the new table refunds to publication shop_pub");
+    expect(result.stderr).toContain(`refreshed subscription shop_sub on ${sub}: it copies and follows the new table(s)`);
+    expect(result.stderr).toContain(`publisher  at e5e5e5e5e5e5 (${pub})`);
+    expect(result.stderr).toContain(`subscriber at e5e5e5e5e5e5 (${sub})`);
+
+    expect(await columns(subscriber, "orders")).toEqual(await columns(publisher, "orders"));
+    expect(await columns(subscriber, "refunds")).toEqual(await columns(publisher, "refunds"));
+    await publisher.query("INSERT INTO orders VALUES (2, 'after', 9.99); INSERT INTO refunds VALUES (1, 2, 9.99)", "shop");
+    await arrives("SELECT id, note, total FROM orders ORDER BY id", [
+      { id: 1, note: "before", total: null },
+      { id: 2, note: "after", total: "9.99" },
+    ]);
+    await arrives("SELECT id, order_id, amount FROM refunds", [{ id: 1, order_id: 2, amount: "9.99" }]);
+    const again = await shop.kiln(["upgrade", "head", "--logical"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain("nothing to do: the publisher and its 1 subscriber(s) are already at head");
+  });
+
+  it("refuses a revision that needs a manual plan before changing anything, naming its operations", async () => {
+    shop.write("migrations/f6f6f6f6f6f6_rename.ts", RENAME);
+    const result = await shop.kiln(["upgrade", "head", "--logical"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("error: --logical: 1 revision(s) need a manual plan: no order of publisher and subscribers keeps every replicated row applying");
+    expect(result.stderr).toMatch(/revision f6f6f6f6f6f6 \(.*f6f6f6f6f6f6_rename\.ts\) upgrade:\n {4}alterColumn orders\.note: the subscription matches columns by name/);
+    expect(result.stderr).toContain("nothing was changed");
+    for (const cluster of [publisher, subscriber]) {
+      expect((await cluster.query("SELECT version_num FROM kiln_version", "shop")).rows).toEqual([{ version_num: "e5e5e5e5e5e5" }]);
+      expect((await columns(cluster, "orders")).map((c) => c.column_name)).toEqual(["id", "note", "total"]);
+    }
+    shop.write("migrations/f6f6f6f6f6f6_rename.ts", "");
+  });
+
+  it("drops a table on the publisher first going down, and rows keep flowing", async () => {
+    const { unlinkSync } = await import("node:fs");
+    unlinkSync(`${shop.migrationsDir}/f6f6f6f6f6f6_rename.ts`);
+    const result = await shop.kiln(["downgrade", "-1", "--logical"]);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stderr.split("\n");
+    const at = (text: string) => lines.findIndex((line) => line.includes(text));
+    expect(result.stderr).toContain("e5e5e5e5e5e5 refunds: publisher first");
+    expect(at(`on the publisher ${publisher.url("shop")}`)).toBeLessThan(at(`on the subscriber ${subscriber.url("shop")}`));
+    for (const cluster of [publisher, subscriber]) expect((await cluster.query("SELECT to_regclass('public.refunds') AS t", "shop")).rows[0].t).toBeNull();
+    await publisher.query("INSERT INTO orders VALUES (3, 'down', 1.50)", "shop");
+    await arrives("SELECT id, total FROM orders WHERE id = 3", [{ id: 3, total: "1.50" }]);
   });
 });
