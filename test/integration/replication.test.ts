@@ -218,6 +218,22 @@ describe.runIf(available)("logical replication: a publisher and a subscriber", (
     shop.write("migrations/f6f6f6f6f6f6_rename.ts", "");
   });
 
+  it("refuses a FOR ALL TABLES publication, which would publish kiln's own tables", async () => {
+    await publisher.query("CREATE PUBLICATION everything FOR ALL TABLES", "shop");
+    try {
+      const everything = project(publisher.url("shop"), `logicalReplication: { publisher: ${JSON.stringify(publisher.url("shop"))}, subscribers: [${JSON.stringify(subscriber.url("shop"))}], publication: "everything" },`);
+      everything.write("migrations/d4d4d4d4d4d4_totals.ts", ADD_TOTAL);
+      everything.write("migrations/e5e5e5e5e5e5_refunds.ts", REFUNDS);
+      everything.write("migrations/f6f6f6f6f6f6_ref.ts", revisionSource({ revision: "f6f6f6f6f6f6", downRevision: "e5e5e5e5e5e5", message: "ref", upgrade: `op.addColumn("orders", "ref", { type: "text" });` }));
+      const result = await everything.kiln(["upgrade", "head", "--logical"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("error: --logical: publication everything is FOR ALL TABLES, so it publishes kiln's own tables (kiln_version, kiln_history, kiln_version_journal)");
+      expect((await columns(publisher, "orders")).map((c) => c.column_name)).toEqual(["id", "note", "total"]);
+    } finally {
+      await publisher.query("DROP PUBLICATION everything", "shop");
+    }
+  });
+
   it("drops a table on the publisher first going down, and rows keep flowing", async () => {
     const { unlinkSync } = await import("node:fs");
     unlinkSync(`${shop.migrationsDir}/f6f6f6f6f6f6_rename.ts`);
