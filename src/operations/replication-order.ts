@@ -213,6 +213,7 @@ const CLASSIFIERS: Classifiers = {
   setClusterOn: () => any("the clustering index"),
   setStatistics: () => any("statistics targets"),
   setIndexStatistics: () => any("statistics targets"),
+  setDistribution: () => any("where Citus keeps a table's rows, not their shape"),
 };
 
 /** The kinds classified (every OperationKind, by the type of CLASSIFIERS). */

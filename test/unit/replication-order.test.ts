@@ -126,6 +126,7 @@ const CASES: { [K in OperationKind]: Case[] } = {
   setClusterOn: [{ op: { ...table, index: "i" }, order: "any" }],
   setStatistics: [{ op: { ...table, column: "note", statistics: 500 }, order: "any" }],
   setIndexStatistics: [{ op: { ...table, index: "i", column: 1, statistics: 500 }, order: "any" }],
+  setDistribution: [{ op: { ...table, distribution: { column: "id" } }, order: "any" }],
 };
 
 describe("replicationEffect", () => {
