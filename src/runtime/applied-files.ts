@@ -3,13 +3,23 @@
  * describes what the database ran. kiln refuses to go on (naming the file, the
  * revision and what differs) unless the user accepts it deliberately.
  */
-import { structuredPatch } from "diff";
+import { createRequire } from "node:module";
+import type { structuredPatch as StructuredPatch } from "diff";
 import { KilnError } from "../errors.js";
 import type { RevisionGraph } from "../revisions/graph.js";
 import type { LoadedRevision } from "../revisions/load.js";
 import type { AppliedFile } from "./session.js";
 
 const MAX_DIFF_LINES = 30;
+
+/**
+ * The diff library (about 25 modules) is loaded only when a changed file is to
+ * be described: every upgrade runs this file's checks, almost none needs it.
+ */
+function structuredPatch(...args: Parameters<typeof StructuredPatch>): ReturnType<typeof StructuredPatch> {
+  const diff = createRequire(import.meta.url)("diff") as { structuredPatch: typeof StructuredPatch };
+  return diff.structuredPatch(...args);
+}
 
 /** The lines that differ between the applied text and the file now, as a short unified diff. */
 export function describeChange(applied: string | undefined, now: string): string[] {

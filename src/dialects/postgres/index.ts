@@ -7,11 +7,9 @@ import { parseDatabaseUrl } from "../../config/url.js";
 import { databaseName, folderScratch, randomSuffix, type ScratchDatabase, type ScratchOptions, serverScratch } from "../scratch.js";
 import type { Connection, DatabaseUrl, Dialect, StepSettings } from "../types.js";
 import { POSTGRES_ELAPSED_MS, postgresBookkeepingDDL, postgresHeadsGuard, postgresIsAlreadyApplied, postgresJournalDDL, postgresOneRowGuard } from "./bookkeeping.js";
-import { canonicalizePostgres } from "./canonicalize.js";
 import { compilePostgres } from "./compile.js";
 import { connectPglite, connectPostgres } from "./connect.js";
-import { DEFAULT_KILN_TABLES, DEFAULT_SCHEMA, introspectPostgres } from "./introspect.js";
-import { surveyPostgresObjects } from "./introspect/unmodelled.js";
+import { DEFAULT_KILN_TABLES, DEFAULT_SCHEMA } from "./defaults.js";
 import { acquirePostgresLock, postgresLockKey } from "./lock.js";
 import { acquirePostgresLease } from "./lease-lock.js";
 import { probePostgres } from "./probe.js";
@@ -113,17 +111,20 @@ export const postgresDialect: Dialect = {
   transactionStrategies: ["per-step", "ddl-outside"],
   // The Dialect contract: the default schema always, plus the named ones.
   introspect: (conn, options) =>
-    introspectPostgres(conn, { ...options, schemas: [...new Set([DEFAULT_SCHEMA, ...(options?.schemas ?? [])])] }),
-  canonicalize: canonicalizePostgres,
+    // Reading and spelling a schema load on first use: upgrade, current and stamp never need them (about 20 modules).
+    import("./introspect.js").then(({ introspectPostgres }) => introspectPostgres(conn, { ...options, schemas: [...new Set([DEFAULT_SCHEMA, ...(options?.schemas ?? [])])] })),
+  canonicalize: (conn, catalog, context) => import("./canonicalize.js").then(({ canonicalizePostgres }) => canonicalizePostgres(conn, catalog, context)),
   // The major version: PostgreSQL 10 and later print the same within a major version.
   spellingVersion: async (conn) =>
     `PostgreSQL ${Math.floor(Number((await conn.query("SELECT current_setting('server_version_num') AS v")).rows[0]!.v) / 10000)}`,
   surveyObjects: (conn, options) =>
-    surveyPostgresObjects(conn, {
-      schemas: [...new Set([DEFAULT_SCHEMA, ...(options?.schemas ?? [])])],
-      excludeTables: [...DEFAULT_KILN_TABLES, ...(options?.excludeTables ?? [])],
-      schemaAlias: (schema) => (schema === DEFAULT_SCHEMA ? undefined : schema),
-    }),
+    import("./introspect/unmodelled.js").then(({ surveyPostgresObjects }) =>
+      surveyPostgresObjects(conn, {
+        schemas: [...new Set([DEFAULT_SCHEMA, ...(options?.schemas ?? [])])],
+        excludeTables: [...DEFAULT_KILN_TABLES, ...(options?.excludeTables ?? [])],
+        schemaAlias: (schema) => (schema === DEFAULT_SCHEMA ? undefined : schema),
+      }),
+    ),
   preferOnlineForms,
   addExplicitCasts,
 };

@@ -46,8 +46,8 @@ import {
   stripEnclosingParens,
 } from "./normalize.js";
 
-export const DEFAULT_SCHEMA = "public";
-export const DEFAULT_KILN_TABLES = ["kiln_version", "kiln_history", "kiln_version_journal", "kiln_version_lock"];
+export { DEFAULT_KILN_TABLES, DEFAULT_SCHEMA } from "./defaults.js";
+import { DEFAULT_KILN_TABLES, DEFAULT_SCHEMA } from "./defaults.js";
 
 export interface PostgresIntrospectOptions extends IntrospectOptions {
   /** kiln's own tables, left out (bare names or schema.name). Default kiln_version and kiln_history. */
