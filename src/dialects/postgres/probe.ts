@@ -90,7 +90,13 @@ async function poolerProbe(conn: Connection, pid: number, openAnother: () => Pro
   let inTransaction = false;
   try {
     inTransaction = true;
-    const { rows } = await other.query("BEGIN; SELECT pg_catalog.pg_backend_pid() AS pid");
+    let rows: Record<string, unknown>[];
+    try {
+      ({ rows } = await other.query("BEGIN; SELECT pg_catalog.pg_backend_pid() AS pid"));
+    } catch (error) {
+      // PgBouncer's statement pooling refuses transaction blocks outright.
+      return `a second connection could not open a transaction: ${error instanceof Error ? error.message : String(error)}`;
+    }
     const otherPid = Number(rows[0]?.pid);
     if (otherPid === pid) return `a second connection was given this connection's server process (pid ${pid}) between its transactions`;
     const again = conn.query("SELECT pg_catalog.pg_backend_pid() AS pid").then((r) => Number(r.rows[0]?.pid));
