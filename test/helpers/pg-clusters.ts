@@ -8,7 +8,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { promisify } from "node:util";
 import pg from "pg";
@@ -89,7 +89,7 @@ export class Clusters {
     const port = await freePort();
     this.made.push(name);
     const all = { listen_addresses: "127.0.0.1", fsync: "off", full_page_writes: "off", shared_buffers: "16MB", max_connections: "40", ...settings };
-    await sh("pg_createcluster", [PG_MAJOR, name, "-p", String(port), "--", "--auth-host=trust", "--auth-local=trust"]);
+    await sh("pg_createcluster", [PG_MAJOR, name, "-p", String(port), "--", "--auth-host=trust", "--auth-local=trust", "--no-sync"]);
     // Debian's postgresql.conf includes conf.d/.
     writeFileSync(`/etc/postgresql/${PG_MAJOR}/${name}/conf.d/kiln-test.conf`, Object.entries(all).map(([key, value]) => `${key} = '${value}'\n`).join(""));
     const cluster = clusterOf(name, port);
@@ -129,14 +129,18 @@ export class Clusters {
 
   /** Stops and drops every cluster made; never throws (a failure names what to remove by hand). */
   async dropAll(): Promise<void> {
-    for (const name of this.made.reverse()) {
-      try {
-        await sh("pg_dropcluster", ["--stop", PG_MAJOR, name]);
-      } catch (error) {
-        process.stderr.write(`could not drop cluster ${name} (pg_dropcluster --stop ${PG_MAJOR} ${name}): ${(error as Error).message}\n`);
-      }
-    }
-    this.made.length = 0;
+    const names = this.made.splice(0).reverse();
+    // Nothing in them is kept: stopped at once (no checkpoint), then dropped, all together.
+    await Promise.all(names.map((name) => sh("pg_ctlcluster", [PG_MAJOR, name, "stop", "-m", "immediate"]).catch(() => undefined)));
+    // pg_dropcluster keeps a config folder holding a file it did not write: ours goes first.
+    for (const name of names) rmSync(`/etc/postgresql/${PG_MAJOR}/${name}/conf.d/kiln-test.conf`, { force: true });
+    await Promise.all(
+      names.map((name) =>
+        sh("pg_dropcluster", ["--stop", PG_MAJOR, name]).catch((error: Error) => {
+          process.stderr.write(`could not drop cluster ${name} (pg_dropcluster --stop ${PG_MAJOR} ${name}): ${error.message}\n`);
+        }),
+      ),
+    );
   }
 }
 

@@ -12,6 +12,32 @@ const available = clusterToolsAvailable();
 const clusters = new Clusters();
 const projects: TestProject[] = [];
 
+/**
+ * Three clusters for the whole file: a primary (its database "app" for the
+ * streaming tests, "shop" publishing to the subscriber), its standby, and the
+ * subscriber. The primary's walsenders then include a logical one, which
+ * --wait-for-replicas must not count as a standby.
+ */
+let made: Promise<{ primary: Cluster; standby: Cluster; subscriber: Cluster }> | undefined;
+function servers() {
+  made ??= (async () => {
+    const primary = await clusters.primary();
+    await primary.query("CREATE DATABASE app");
+    await primary.query("CREATE DATABASE shop");
+    const standby = await clusters.standby(primary);
+    const subscriber = await clusters.subscriberServer();
+    await subscriber.query("CREATE DATABASE shop");
+    await primary.query("CREATE TABLE orders (id integer PRIMARY KEY, note text); CREATE PUBLICATION shop_pub FOR TABLE orders", "shop");
+    await subscriber.query("CREATE TABLE orders (id integer PRIMARY KEY, note text)", "shop");
+    await subscriber.query(
+      `CREATE SUBSCRIPTION shop_sub CONNECTION 'host=127.0.0.1 port=${primary.port} dbname=shop user=postgres' PUBLICATION shop_pub`,
+      "shop",
+    );
+    return { primary, standby, subscriber };
+  })();
+  return made;
+}
+
 afterAll(async () => {
   for (const project of projects) project.remove();
   await clusters.dropAll();
@@ -52,9 +78,7 @@ describe.runIf(available)("streaming replication: a primary and a hot standby", 
   let standby: Cluster;
 
   beforeAll(async () => {
-    primary = await clusters.primary();
-    await primary.query("CREATE DATABASE app");
-    standby = await clusters.standby(primary);
+    ({ primary, standby } = await servers());
   });
 
   it("refuses to upgrade, downgrade or stamp the standby, naming the primary; read-only commands work there", async () => {
@@ -78,6 +102,8 @@ describe.runIf(available)("streaming replication: a primary and a hot standby", 
   });
 
   it("upgrades the primary with --wait-for-replicas 0 and leaves the standby at the same schema", async () => {
+    // The primary also publishes to a subscriber: its logical walsender is not a standby.
+    expect((await primary.query("SELECT count(*)::int AS n FROM pg_stat_replication")).rows[0].n).toBe(2);
     const onPrimary = project(primary.url("app"));
     onPrimary.write("migrations/a1a1a1a1a1a1_orders.ts", FIRST);
     onPrimary.write("migrations/b2b2b2b2b2b2_totals.ts", SECOND);
@@ -158,16 +184,7 @@ describe.runIf(available)("logical replication: a publisher and a subscriber", (
     (await cluster.query(`SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = '${table}' ORDER BY ordinal_position`, "shop")).rows;
 
   beforeAll(async () => {
-    publisher = await clusters.primary("publisher");
-    subscriber = await clusters.subscriberServer();
-    await publisher.query("CREATE DATABASE shop");
-    await subscriber.query("CREATE DATABASE shop");
-    await publisher.query("CREATE TABLE orders (id integer PRIMARY KEY, note text); CREATE PUBLICATION shop_pub FOR TABLE orders", "shop");
-    await subscriber.query("CREATE TABLE orders (id integer PRIMARY KEY, note text)", "shop");
-    await subscriber.query(
-      `CREATE SUBSCRIPTION shop_sub CONNECTION 'host=127.0.0.1 port=${publisher.port} dbname=shop user=postgres' PUBLICATION shop_pub`,
-      "shop",
-    );
+    ({ primary: publisher, subscriber } = await servers());
     shop = project(publisher.url("shop"), `logicalReplication: { publisher: ${JSON.stringify(publisher.url("shop"))}, subscribers: [${JSON.stringify(subscriber.url("shop"))}] },`);
     shop.write("migrations/d4d4d4d4d4d4_totals.ts", ADD_TOTAL);
     shop.write("migrations/e5e5e5e5e5e5_refunds.ts", REFUNDS);
