@@ -8,6 +8,7 @@
  * Tables a revision creates are added to the publication where it lists its
  * tables, and the subscriptions are refreshed to pick them up (docs/replication.md).
  */
+import type { ResolvedConfig } from "../config/load.js";
 import type { DatabaseUrl } from "../dialects/types.js";
 import { KilnError, UsageError } from "../errors.js";
 import { collectingSink, Op } from "../operations/facade.js";
@@ -218,4 +219,21 @@ async function publishNewTables(
       reporter.info(`  refreshed subscription ${subscription} on ${subscriber.url.display}: it copies and follows the new table(s)`);
     }
   }
+}
+
+/**
+ * A fleet run (`--all`) migrates its targets each on its own, in any order:
+ * for members of `logicalReplication` that would break the order their rows
+ * need, so such a run is refused before it starts, naming them.
+ */
+export function refuseLogicalMembers(targets: { name: string; url: DatabaseUrl }[], config: ResolvedConfig): void {
+  const lr = config.logicalReplication;
+  if (!lr) return;
+  const members = new Set([lr.publisher, ...lr.subscribers].map((u) => u.display));
+  const found = targets.filter((t) => members.has(t.url.display));
+  if (found.length === 0) return;
+  throw new UsageError(
+    `--all would migrate ${found.map((t) => t.name).join(", ")} on ${found.length === 1 ? "its" : "their"} own, but ${found.length === 1 ? "it is a member" : "they are members"} of logicalReplication, whose publisher and subscribers must take each revision in order`,
+    ["migrate them with `kiln upgrade TARGET --logical` and leave them out of `targets` (docs/replication.md); nothing was changed"],
+  );
 }

@@ -8,6 +8,7 @@
 import { checkProject } from "../commands/autogenerate.js";
 import { type CommonOptions, loadProject, type Project } from "../commands/context.js";
 import { downgrade, upgrade } from "../commands/migrate.js";
+import { refuseLogicalMembers } from "../commands/logical.js";
 import { stamp } from "../commands/stamp.js";
 import { current } from "../commands/status.js";
 import { UsageError } from "../errors.js";
@@ -31,12 +32,12 @@ export interface FleetResult extends FleetRun {
   heads: string[];
 }
 
-async function onFleet(options: FleetOptions, work: (project: Project, target: FleetTarget) => Promise<FleetOutcome>, check?: (targets: FleetTarget[]) => void): Promise<FleetResult> {
+async function onFleet(options: FleetOptions, work: (project: Project, target: FleetTarget) => Promise<FleetOutcome>, check?: (targets: FleetTarget[], config: Project["config"]) => void): Promise<FleetResult> {
   if (!Number.isInteger(options.parallel) || options.parallel < 1) throw new UsageError(`--parallel takes a whole number of 1 or more, got ${options.parallel}`);
   if (!Number.isInteger(options.canary) || options.canary < 0) throw new UsageError(`--canary takes a whole number of 0 or more, got ${options.canary}`);
   const project = await loadProject(options);
   const targets = await resolveTargets(project.config);
-  check?.(targets);
+  check?.(targets, project.config);
   options.onTargets?.(targets);
   const run = await runFleet(targets, options, (target) =>
     work({ ...project, config: targetConfig(project.config, target), reporter: options.targetReporter?.(target) ?? project.reporter }, target),
@@ -96,7 +97,7 @@ export function fleetMigrate(direction: "up" | "down", options: FleetMigrateOpti
     } catch (error) {
       throw withStepsDone(error, recorder.steps, before);
     }
-  });
+  }, refuseLogicalMembers);
 }
 
 export interface FleetCurrentOptions extends FleetOptions {

@@ -219,6 +219,28 @@ describe.runIf(available)("logical replication: a publisher and a subscriber", (
     const again = await shop.kiln(["upgrade", "head", "--logical"]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain("nothing to do: the publisher and its 1 subscriber(s) are already at head");
+    const json = await shop.kiln(["upgrade", "head", "--logical", "--json"]);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({
+      command: "upgrade",
+      target: "head",
+      logical: true,
+      publication: "shop_pub",
+      steps: [],
+      members: [
+        { role: "publisher", database: pub, heads: ["e5e5e5e5e5e5"] },
+        { role: "subscriber", database: sub, heads: ["e5e5e5e5e5e5"] },
+      ],
+    });
+  });
+
+  it("a fleet run (--all) refuses members of logicalReplication, which must go in order", async () => {
+    const fleet = project(publisher.url("shop"), `targets: [${JSON.stringify(publisher.url("shop"))}],\n  logicalReplication: { publisher: ${JSON.stringify(publisher.url("shop"))}, subscribers: [${JSON.stringify(subscriber.url("shop"))}] },`);
+    fleet.write("migrations/d4d4d4d4d4d4_totals.ts", ADD_TOTAL);
+    const result = await fleet.kiln(["upgrade", "head", "--all"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("but it is a member of logicalReplication, whose publisher and subscribers must take each revision in order");
+    expect(result.stderr).toContain("kiln upgrade TARGET --logical");
   });
 
   it("refuses a revision that needs a manual plan before changing anything, naming its operations", async () => {
