@@ -19,7 +19,7 @@ import { createProject, revisionSource, type TestProject } from "../helpers/proj
 import { queryDb } from "../helpers/query.js";
 import { sleep, startKiln } from "./safety-fixtures.js";
 
-const LEASE_MS = 2000;
+const LEASE_MS = 8000;
 const id = (n: number) => `lease000000${n}`;
 
 /**
