@@ -6,9 +6,11 @@
  * - `mysqlEnum` is the inline `enum(...)` type; `serial` is what MySQL makes of it
  *   (BIGINT UNSIGNED AUTO_INCREMENT with a unique key named after the column);
  * - unique constraints and indexes take drizzle's names; foreign keys say
- *   `no action` explicitly, as drizzle-kit writes them (MariaDB keeps it).
+ *   `no action` explicitly, as drizzle-kit writes them (MariaDB keeps it);
+ * - a `mysqlView` is a kiln view with its algorithm, SQL SECURITY and check option.
  */
 import type { Catalog, CheckConstraint, Column, ForeignKey, Index, IndexElement, Table, UniqueConstraint } from "../catalog/types.js";
+import type { View } from "../catalog/views.js";
 import { KilnError } from "../errors.js";
 import { columnName, describe, fkAction, isSql, quoteText, sqlText, type Casing } from "./common.js";
 import type { DrizzleModules } from "./load.js";
@@ -48,12 +50,36 @@ export function readMysql(drizzle: DrizzleModules, values: { value: unknown; sou
   const dialect = new mysql.MySqlDialect({ casing });
   const notes: string[] = [];
   const tables: Table[] = [];
+  const views: View[] = [];
   for (const { value, source } of values) {
     if (orm.is(value, mysql.MySqlTable)) tables.push(readTable(drizzle, dialect, value, casing));
-    else if (orm.is(value, mysql.MySqlView)) notes.push(`${source}: Drizzle views are not modelled by kiln yet; this one is left out of the comparison`);
+    else if (orm.is(value, mysql.MySqlView)) {
+      const view = readView(drizzle, dialect, value, source);
+      if (view) views.push(view);
+    }
   }
-  const schemas = [...new Set(tables.map((t) => t.schema).filter((s): s is string => s !== undefined))].sort();
-  return { catalog: { schemas, tables, enums: [] }, notes };
+  const schemas = [...new Set([...tables, ...views].map((t) => t.schema).filter((s): s is string => s !== undefined))].sort();
+  return { catalog: { schemas, tables, enums: [], ...(views.length > 0 ? { views } : {}) }, notes };
+}
+
+/**
+ * A mysqlView as drizzle-kit creates it: `CREATE [ALGORITHM = a] [SQL SECURITY s]
+ * VIEW name AS (query) [WITH c CHECK OPTION]`, the query as drizzle-orm writes it
+ * (the server keeps its own print of it, which is what kiln compares);
+ * `.existing()` views are not drizzle-kit's to create.
+ */
+function readView(drizzle: DrizzleModules, dialect: any, value: unknown, source: string): View | undefined {
+  const config = drizzle.mysql.getViewConfig(value);
+  if (config.isExisting) return undefined;
+  const where = `Drizzle view "${config.schema ? `${config.schema}.` : ""}${config.name}" (${source})`;
+  if (config.query === undefined) throw new KilnError(`${where} has no query: give it one with .as(...), or mark it .existing()`);
+  // In parentheses, as drizzle-kit writes it: the server keeps them in its print of the query.
+  const view: View = { name: config.name, definition: `(${sqlText(dialect, config.query, where)})` };
+  if (config.schema) view.schema = config.schema;
+  if (config.algorithm === "merge" || config.algorithm === "temptable") view.algorithm = config.algorithm;
+  if (config.sqlSecurity === "invoker") view.securityInvoker = true;
+  if (config.withCheckOption === "local" || config.withCheckOption === "cascaded") view.checkOption = config.withCheckOption;
+  return view;
 }
 
 function readTable(drizzle: DrizzleModules, dialect: any, table: unknown, casing: Casing | undefined): Table {

@@ -101,6 +101,10 @@ describe("Drizzle mysql-core and sqlite-core tables", () => {
     const posts = catalog.tables.find((t) => t.name === "posts")!;
     expect(posts.uniques.map((u) => u.name)).toEqual(["posts_author_id_slug_unique", "posts_title_key"]);
     expect(posts.foreignKeys[0]).toMatchObject({ name: "posts_author_id_users_id_fk", onDelete: "cascade", onUpdate: "no action" });
+    // mysqlView: the query in drizzle-kit's parentheses, ALGORITHM and SQL SECURITY as options.
+    expect(catalog.views).toEqual([
+      { name: "active_users", definition: "(select `id`, `email`, `role` from `users` where `users`.`active` = true)", algorithm: "merge", securityInvoker: true },
+    ]);
   });
 
   it("SQLite: unique constraints as unique indexes, unnamed inline foreign keys, AUTOINCREMENT, the default's own parentheses left to kiln", async () => {
@@ -113,6 +117,7 @@ describe("Drizzle mysql-core and sqlite-core tables", () => {
     const posts = catalog.tables.find((t) => t.name === "posts")!;
     expect(posts.foreignKeys).toEqual([{ columns: ["author_id"], refTable: "users", refColumns: ["id"], onDelete: "cascade" }]);
     expect(posts.primaryKey).toEqual({ columns: ["id"] });
+    expect(catalog.views).toEqual([{ name: "live_users", definition: `select "id", "email", "role" from "users" where "users"."deleted_at" is null` }]);
   });
 });
 
