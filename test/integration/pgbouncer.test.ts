@@ -89,6 +89,18 @@ describe.skipIf(!ready)("PgBouncer in transaction-pooling mode", () => {
     expect(await queryDb(url, "SELECT count(*)::int AS n FROM kiln_version_lock")).toEqual([{ n: 0 }]);
   });
 
+  it("downgrades and stamps through the pooler under the lease too", async () => {
+    const down = await project.kiln(["downgrade", id(1)]);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stderr).toMatch(/takes its migration lock as a lease row/);
+    expect(await queryDb(url, "SELECT version_num FROM kiln_version")).toEqual([{ version_num: id(1) }]);
+    expect(await queryDb(url, "SELECT to_regclass('pooled_2') IS NULL AS gone")).toEqual([{ gone: true }]);
+    const stamp = await project.kiln(["stamp", "head"]);
+    expect(stamp.code, stamp.stderr).toBe(0);
+    expect(await queryDb(url, "SELECT version_num FROM kiln_version")).toEqual([{ version_num: id(REVISIONS) }]);
+    expect(await queryDb(url, "SELECT count(*)::int AS n FROM kiln_version_lock")).toEqual([{ n: 0 }]);
+  });
+
   it("has the waiting processes name the holder of the lease", () => {
     const waiting = runs.filter((r) => r.stderr.includes("waiting for the migration lock"));
     expect(waiting.length).toBeGreaterThan(0);
