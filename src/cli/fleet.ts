@@ -260,9 +260,9 @@ export function printCurrentMatrix(result: FleetResult): void {
   const where = (r: FleetRecord) => {
     if (r.status === "failed") return "";
     if (r.upToDate) return "head";
+    if (r.partial) return "partly applied";
     const at = r.after ?? [];
-    if (at.length > 0 && at.every((h) => heads.has(h))) return "partly applied";
-    return at.length === 0 ? "behind" : "not at head";
+    return at.length === 0 ? "behind" : at.every((h) => heads.has(h)) ? "at some heads" : "not at head";
   };
   const rows = result.records.map((r) => [terminalText(r.name), r.status === "failed" ? "?" : revisions(r.after), r.status === "failed" ? `unreachable or unreadable: ${shortError(r)}` : where(r)]);
   for (const line of table(["TARGET", "REVISION", "STATE"], rows)) printOut(line);
@@ -320,7 +320,7 @@ export function printFleetJson(command: string, extra: Record<string, unknown>, 
       steps: r.steps,
       durationMs: r.durationMs,
       error: r.error ?? null,
-      ...(r.upToDate !== undefined ? { upToDate: r.upToDate } : {}),
+      ...(r.upToDate !== undefined ? { upToDate: r.upToDate, partial: r.partial ?? false } : {}),
       ...(r.clean !== undefined ? { clean: r.clean, changes: r.changes ?? [] } : {}),
     })),
   });

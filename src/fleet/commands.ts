@@ -110,7 +110,7 @@ export function fleetCurrent(options: FleetCurrentOptions): Promise<FleetResult>
   return onFleet(options, async (project) => {
     const result = await current({ project, checkHeads: options.checkHeads });
     const heads = result.current.map((c) => c.revision);
-    return { status: "unchanged", before: heads, after: heads, steps: [], upToDate: result.upToDate };
+    return { status: "unchanged", before: heads, after: heads, steps: [], upToDate: result.upToDate, ...(result.partial ? { partial: true } : {}) };
   });
 }
 

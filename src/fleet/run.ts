@@ -39,6 +39,8 @@ export interface FleetRecord {
   error?: { message: string; details: string[] };
   /** `current --all`: the target is at the head(s) with no partly applied step. */
   upToDate?: boolean;
+  /** `current --all`: an earlier run left a step partly applied (databases without transactional DDL). */
+  partial?: boolean;
   /** `check --all`: the models match the target (undefined: not compared). */
   clean?: boolean;
   /** `check --all`: the differences found. */
