@@ -11,7 +11,8 @@ import { downgrade, upgrade } from "../commands/migrate.js";
 import { refuseLogicalMembers } from "../commands/logical.js";
 import { stamp } from "../commands/stamp.js";
 import { current } from "../commands/status.js";
-import { UsageError } from "../errors.js";
+import { dialectFor } from "../dialects/index.js";
+import { KilnError, UsageError } from "../errors.js";
 import { planDowngrade, planUpgrade } from "../revisions/resolve.js";
 import type { Reporter, StepInfo } from "../runtime/reporter.js";
 import { type FleetOutcome, type FleetRun, type FleetRunOptions, type FleetStep, runFleet, withStepsDone } from "./run.js";
@@ -77,8 +78,8 @@ export interface FleetMigrateOptions extends FleetOptions {
  * others run the command itself, which locks, reads again and applies.
  */
 export function fleetMigrate(direction: "up" | "down", options: FleetMigrateOptions): Promise<FleetResult> {
-  return onFleet(options, async (project) => {
-    const probe = await current({ project });
+  return onFleet(options, async (project, target) => {
+    const probe = await withSchemaCheck(target, () => current({ project }));
     const before = probe.current.map((c) => c.revision);
     const plan = direction === "up" ? planUpgrade(project.graph, before, options.target) : planDowngrade(project.graph, before, options.target);
     if (plan.length === 0 && !probe.partial) return { status: "unchanged", before, after: before, steps: [] };
@@ -100,6 +101,34 @@ export function fleetMigrate(direction: "up" | "down", options: FleetMigrateOpti
   }, refuseLogicalMembers);
 }
 
+/** Runs `work`; when it fails on a schema target, a missing schema is the error to report. */
+async function withSchemaCheck<T>(target: FleetTarget, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    await requireSchema(target);
+    throw error;
+  }
+}
+
+/**
+ * A schema target's schema must exist. kiln migrates tenants, it does
+ * not create them, and without this the first write would report a missing
+ * versionSchema, which reads as a config mistake.
+ */
+async function requireSchema(target: FleetTarget): Promise<void> {
+  if (target.schema === undefined) return;
+  const dialect = await dialectFor(target.url);
+  if (!dialect.listSchemas) return;
+  const conn = await dialect.connect(target.url);
+  try {
+    if ((await dialect.listSchemas(conn)).includes(target.schema)) return;
+  } finally {
+    await conn.close();
+  }
+  throw new KilnError(`the schema ${JSON.stringify(target.schema)} does not exist in ${target.url.display}: create the tenant's schema first (kiln migrates tenant schemas, it does not create them), or take it out of \`targets\``);
+}
+
 export interface FleetCurrentOptions extends FleetOptions {
   /** Count a target that is not at the head(s) as failed (exit 1). */
   checkHeads?: boolean;
@@ -107,8 +136,8 @@ export interface FleetCurrentOptions extends FleetOptions {
 
 /** `current --all`: each target's heads, read without a lock. */
 export function fleetCurrent(options: FleetCurrentOptions): Promise<FleetResult> {
-  return onFleet(options, async (project) => {
-    const result = await current({ project, checkHeads: options.checkHeads });
+  return onFleet(options, async (project, target) => {
+    const result = await withSchemaCheck(target, () => current({ project, checkHeads: options.checkHeads }));
     const heads = result.current.map((c) => c.revision);
     return { status: "unchanged", before: heads, after: heads, steps: [], upToDate: result.upToDate, ...(result.partial ? { partial: true } : {}) };
   });
@@ -141,8 +170,8 @@ export interface FleetStampOptions extends FleetOptions {
 
 /** `stamp --all`: sets every target's version table, running nothing. */
 export function fleetStamp(options: FleetStampOptions): Promise<FleetResult> {
-  return onFleet(options, async (project) => {
-    const result = await stamp({ project, revisions: options.revisions, purge: options.purge });
+  return onFleet(options, async (project, target) => {
+    const result = await withSchemaCheck(target, () => stamp({ project, revisions: options.revisions, purge: options.purge }));
     const same = result.before.length === result.heads.length && result.before.every((h) => result.heads.includes(h));
     return { status: same ? "unchanged" : "changed", before: result.before, after: result.heads, steps: [] };
   });

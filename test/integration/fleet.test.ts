@@ -335,6 +335,12 @@ describe.skipIf(!available)("fleets: --all on PostgreSQL databases, MariaDB data
     expect(checked.targets.map((t) => t.clean), JSON.stringify(checked.targets.map((t) => t.changes))).toEqual([true, true, false]);
     expect(checked.targets[2]!.changes.join("\n")).toMatch(/extra/);
 
+    // A tenant schema that does not exist is named as such (kiln does not create tenants).
+    writeConfig(["tenant_01", "tenant_gone"]);
+    const gone = await project.kiln(["upgrade", "head", "--all", "--json"]);
+    expect(gone.code).toBe(1);
+    expect(byName(parse(gone.stdout)).get("tenant_gone")!.error!.message).toMatch(/the schema "tenant_gone" does not exist in .*create the tenant's schema first/);
+
     const stray = await project.kiln(["upgrade", "head", "--parallel", "4"]);
     expect(stray.code).toBe(2);
     expect(stray.stderr).toContain("--parallel goes with --all");
