@@ -5,14 +5,14 @@
  * drizzle-orm's migrator. kiln writes kiln.config.ts next to it, imports the
  * history with downgrades (`kiln test` passes on it), stamps the database where
  * drizzle's table says it is, `kiln check` finds nothing to change, and the next
- * schema change is a kiln revision.
+ * schema change is a kiln revision. On the PostgreSQL server, MariaDB and SQLite.
  */
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createPgDatabase, serverAvailable } from "../helpers/databases.js";
+import { createMysqlDatabase, createPgDatabase, serverAvailable } from "../helpers/databases.js";
 import { type DrizzleDialect, drizzleMigrate } from "../helpers/drizzle-project.js";
 import { type CliResult, KILN_BIN, REPO_ROOT } from "../helpers/project.js";
 
@@ -53,6 +53,20 @@ if (await serverAvailable("postgresql")) {
     added: `    bio: text().default(""),\n`,
     async setup() {
       const db = await createPgDatabase();
+      cleanups.push(() => db.drop());
+      return { url: db.url, credentials: "{ url: process.env.APP_DATABASE_URL! }", env: `APP_DATABASE_URL=${db.url}\n` };
+    },
+  });
+}
+if (await serverAvailable("mysql")) {
+  cases.push({
+    name: "MariaDB",
+    dialect: "mysql",
+    fixture: "mysql-schema.ts",
+    anchor: `    lastSeen: datetime("last_seen", { fsp: 3 }),\n`,
+    added: `    bio: varchar({ length: 500 }).default(""),\n`,
+    async setup() {
+      const db = await createMysqlDatabase();
       cleanups.push(() => db.drop());
       return { url: db.url, credentials: "{ url: process.env.APP_DATABASE_URL! }", env: `APP_DATABASE_URL=${db.url}\n` };
     },
@@ -105,7 +119,8 @@ export default defineConfig({ dialect: ${JSON.stringify(c.dialect)}, schema: "./
     if (c.dialect === "postgresql") {
       expect(config).toContain("url: process.env.APP_DATABASE_URL");
       expect(config).toContain(`schemas: ["billing"]`);
-    } else expect(config).toContain(`url: "sqlite://./app.db"`);
+    } else if (c.dialect === "mysql") expect(config).toContain("url: process.env.APP_DATABASE_URL");
+    else expect(config).toContain(`url: "sqlite://./app.db"`);
     expect(readdirSync(join(dir, "migrations")).filter((f) => f.endsWith(".ts"))).toHaveLength(2);
 
     const check = await run(process.execPath, [KILN_BIN, "check"], dir);
