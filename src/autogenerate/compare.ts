@@ -822,6 +822,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
     add: (phase: Phase, ...ops: Operation[]) => diff.plan.add(phase, ...ops),
     warn: (kind: DiffWarning["kind"], message: string) => diff.warn(kind, message),
     viewsReplacedWhole: options.viewsReplacedWhole === true,
+    routinesByName: options.routinesByName === true,
   };
   compareObjects(model, database, objectDiff);
   compareTriggers(model, database, objectDiff, compareRoutines(model, database, objectDiff));

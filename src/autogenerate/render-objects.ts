@@ -48,6 +48,10 @@ export function routineOptions(routine: Routine): Record<string, unknown> {
     rows: routine.rows,
     set: routine.config && routine.config.length > 0 ? Object.fromEntries(routine.config) : undefined,
     comment: routine.comment,
+    deterministic: routine.deterministic,
+    dataAccess: routine.dataAccess,
+    securityInvoker: routine.securityInvoker,
+    parameterText: routine.parameterText,
     body: routine.body,
   };
 }

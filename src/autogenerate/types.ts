@@ -42,6 +42,8 @@ export interface CompareOptions {
   commentsInPlace?: boolean;
   /** Dialect.foreignKeysNeedIndex: keep an index serving each foreign key while the table's indexes change (MySQL). */
   foreignKeysNeedIndex?: boolean;
+  /** Dialect.routinesByName: a routine is its schema and name (no overloading); other parameters drop and create it. */
+  routinesByName?: boolean;
   /** Dialect.replacesAnyView: a changed view is one replaceView whatever its columns become (MySQL, SQLite). */
   viewsReplacedWhole?: boolean;
   /** The caller names objects kiln does not model from the dialect's survey (Dialect.surveyObjects): compare leaves that to it. */

@@ -26,6 +26,7 @@ export interface RoutineArgument {
 }
 
 export type Volatility = "immutable" | "stable" | "volatile";
+export type RoutineDataAccess = "no sql" | "reads sql data" | "modifies sql data";
 export type Parallel = "safe" | "restricted" | "unsafe";
 
 export interface Routine {
@@ -54,6 +55,18 @@ export interface Routine {
   cost?: string;
   /** ROWS, when not PostgreSQL's default (1000 for set-returning functions). */
   rows?: string;
+  /** MySQL/MariaDB: DETERMINISTIC. */
+  deterministic?: boolean;
+  /** MySQL/MariaDB: NO SQL | READS SQL DATA | MODIFIES SQL DATA; absent: CONTAINS SQL (the default). */
+  dataAccess?: RoutineDataAccess;
+  /** MySQL/MariaDB: SQL SECURITY INVOKER; absent: DEFINER (MySQL's default). */
+  securityInvoker?: boolean;
+  /**
+   * MySQL/MariaDB: the parameter list as the server keeps it (SHOW CREATE prints
+   * it as written), for recreating it word for word in a downgrade: used only
+   * while it still says the same arguments. Never compared.
+   */
+  parameterText?: string;
   /** SET name = value settings (`search_path` -> `public, pg_temp`), as proconfig stores them, in order. */
   config?: [string, string][];
   comment?: string;

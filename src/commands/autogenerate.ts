@@ -137,6 +137,7 @@ export async function diffModelsWithDatabase(
     commentsInPlace: session.dialect.commentsInPlace === true,
     foreignKeysNeedIndex: session.dialect.foreignKeysNeedIndex === true,
     viewsReplacedWhole: session.dialect.replacesAnyView === true,
+    routinesByName: session.dialect.routinesByName === true,
     unmodelledFromSurvey: survey !== undefined,
   });
   const unmodelled = survey ? unmodelledWarnings(survey, database, diff.operations, { schemas, configFile: config.configFile }) : [];

@@ -185,6 +185,8 @@ export interface Dialect {
   readonly foreignKeysNeedIndex?: boolean;
   /** Declarative partitioning (PARTITION BY, PARTITION OF): PostgreSQL only; models that use it are refused elsewhere. */
   readonly partitioning?: boolean;
+  /** True when a routine is its schema and name, no overloading (MySQL/MariaDB): other parameters drop and create it. */
+  readonly routinesByName?: boolean;
   /**
    * True when replacing a view may change its columns freely (MySQL's CREATE OR
    * REPLACE VIEW; SQLite's DROP and CREATE in the step's transaction): a changed

@@ -1,5 +1,5 @@
 /** Arguments of the routine and trigger operations in revision files (op.createFunction(...), ...) -> catalog objects. */
-import type { ArgumentMode, Parallel, Routine, RoutineArgument, Volatility } from "../catalog/routines.js";
+import type { ArgumentMode, Parallel, Routine, RoutineArgument, RoutineDataAccess, Volatility } from "../catalog/routines.js";
 import type { Trigger, TriggerEvent, TriggerTiming } from "../catalog/triggers.js";
 import type { Deferrable } from "../catalog/types.js";
 import { KilnError } from "../errors.js";
@@ -34,6 +34,14 @@ export interface RoutineSpec {
   /** SET name = value, in order: `{ search_path: "public, pg_temp" }`. */
   set?: Record<string, string>;
   comment?: string;
+  /** MySQL/MariaDB: DETERMINISTIC. */
+  deterministic?: boolean;
+  /** MySQL/MariaDB: "no sql", "reads sql data" or "modifies sql data" (absent: CONTAINS SQL). */
+  dataAccess?: RoutineDataAccess;
+  /** MySQL/MariaDB: SQL SECURITY INVOKER (absent: DEFINER). */
+  securityInvoker?: boolean;
+  /** MySQL/MariaDB: the parameter list the server kept, used word for word while it says the same arguments (downgrades). */
+  parameterText?: string;
 }
 
 function nonEmpty(value: unknown, what: string): string {
@@ -75,6 +83,16 @@ export function routineFromSpec(kind: Routine["kind"], name: string, spec: Routi
   if (spec.strict) routine.strict = true;
   if (spec.securityDefiner) routine.securityDefiner = true;
   if (spec.leakproof) routine.leakproof = true;
+  if (spec.deterministic) routine.deterministic = true;
+  if (spec.dataAccess !== undefined) {
+    const access = String(spec.dataAccess).toLowerCase();
+    if (access !== "no sql" && access !== "reads sql data" && access !== "modifies sql data" && access !== "contains sql") {
+      throw new KilnError(`${where}: dataAccess must be "no sql", "reads sql data", "modifies sql data" or "contains sql", got ${JSON.stringify(spec.dataAccess)}.`);
+    }
+    if (access !== "contains sql") routine.dataAccess = access as RoutineDataAccess;
+  }
+  if (spec.securityInvoker) routine.securityInvoker = true;
+  if (spec.parameterText !== undefined) routine.parameterText = spec.parameterText;
   if (spec.parallel !== undefined && spec.parallel !== "unsafe") routine.parallel = spec.parallel;
   if (spec.cost !== undefined) routine.cost = String(spec.cost);
   if (spec.rows !== undefined) routine.rows = String(spec.rows);

@@ -39,7 +39,16 @@ export function routineDeclaration(ctx: PullContext, r: Routine): Declaration {
     rows: r.rows !== undefined ? code(r.rows) : undefined,
     set: r.config && r.config.length > 0 ? Object.fromEntries(r.config) : undefined,
     comment: r.comment,
+    deterministic: r.deterministic || undefined,
+    dataAccess: r.dataAccess,
+    securityInvoker: r.securityInvoker || undefined,
+    parameterText: r.parameterText !== undefined && r.parameterText !== plainParameters(r) ? r.parameterText : undefined,
   });
   d.code = `export const ${d.exportName} = ${fn}(${str(r.name)}, ${opts});`;
   return d;
+}
+
+/** MySQL's parameter list as kiln writes it when a model does not lay it out (`IN p_id INT, OUT n INT`; functions without modes). */
+function plainParameters(r: Routine): string {
+  return r.arguments.map((a) => [r.kind === "procedure" ? (a.mode ?? "in").toUpperCase() : "", a.name ?? "", a.type].filter((part) => part !== "").join(" ")).join(", ");
 }

@@ -18,7 +18,7 @@
  * The body is kept exactly as written (PostgreSQL stores it so); types,
  * defaults and WHEN conditions compare as PostgreSQL prints them.
  */
-import type { ArgumentMode, Parallel, Routine, Volatility } from "../catalog/routines.js";
+import type { ArgumentMode, Parallel, Routine, RoutineDataAccess, Volatility } from "../catalog/routines.js";
 import type { Trigger, TriggerTiming } from "../catalog/triggers.js";
 import type { Deferrable } from "../catalog/types.js";
 import { KilnError } from "../errors.js";
@@ -51,9 +51,20 @@ interface RoutineOptionsBase {
   /** Other settings: SET name = value, e.g. `{ work_mem: "64MB" }`. */
   set?: Record<string, string>;
   comment?: string;
+  /** MySQL/MariaDB: "no sql", "reads sql data" or "modifies sql data" (absent: CONTAINS SQL). */
+  dataAccess?: RoutineDataAccess;
+  /** MySQL/MariaDB: SQL SECURITY INVOKER (absent: DEFINER, MySQL's default). */
+  securityInvoker?: boolean;
+  /**
+   * MySQL/MariaDB: the parameter list laid out exactly so (SHOW CREATE prints it
+   * as written); it must say the same parameters as `args`. Absent: `IN p_id INT, ...`.
+   */
+  parameterText?: string;
 }
 
 export interface FunctionOptions extends RoutineOptionsBase {
+  /** MySQL/MariaDB: DETERMINISTIC. */
+  deterministic?: boolean;
   /** `"integer"`, `"trigger"`, `"setof film"`, `{ setof: films }`, `{ table: { id: "integer", title: "text" } }`. */
   returns: TypeRef | { setof: TypeRef } | { table: Record<string, TypeRef> };
   volatility?: Volatility;
@@ -141,6 +152,10 @@ function routineOf(kind: Routine["kind"], name: string, options: FunctionOptions
     ...(f.rows !== undefined ? { rows: f.rows } : {}),
     ...(Object.keys(set).length > 0 ? { set } : {}),
     ...(options.comment !== undefined ? { comment: options.comment } : {}),
+    ...((options as FunctionOptions).deterministic ? { deterministic: true } : {}),
+    ...(options.dataAccess !== undefined ? { dataAccess: options.dataAccess } : {}),
+    ...(options.securityInvoker ? { securityInvoker: true } : {}),
+    ...(options.parameterText !== undefined ? { parameterText: options.parameterText } : {}),
   });
 }
 

@@ -19,6 +19,8 @@ export interface ObjectDiff {
   warn(kind: DiffWarning["kind"], message: string): void;
   /** CompareOptions.viewsReplacedWhole. */
   viewsReplacedWhole?: boolean;
+  /** CompareOptions.routinesByName. */
+  routinesByName?: boolean;
 }
 
 function schemaOf(schema: string | undefined): { schema?: string } {

@@ -84,7 +84,10 @@ function definitionDiffers(a: Routine, b: Routine): boolean {
     (a.parallel ?? "unsafe") !== (b.parallel ?? "unsafe") ||
     Number(a.cost ?? 100) !== Number(b.cost ?? 100) ||
     (a.rows ?? null) !== (b.rows ?? null) ||
-    configKey(a) !== configKey(b)
+    configKey(a) !== configKey(b) ||
+    !!a.deterministic !== !!b.deterministic ||
+    (a.dataAccess ?? null) !== (b.dataAccess ?? null) ||
+    !!a.securityInvoker !== !!b.securityInvoker
   );
 }
 
@@ -108,11 +111,13 @@ function createOf(routine: Routine): Operation {
  */
 export function compareRoutines(model: Catalog, database: Catalog, diff: ObjectDiff): Set<string> {
   const rebuilt = new Set<string>();
-  const databaseByKey = new Map((database.routines ?? []).map((r) => [routineKey(r), r]));
-  const modelKeys = new Set((model.routines ?? []).map(routineKey));
-  const sorted = (items: readonly Routine[]) => [...items].sort(byName(routineKey));
+  // Without overloading (MySQL) a routine is its name: other parameters are the same routine, dropped and created again.
+  const key = diff.routinesByName ? (r: Routine) => `${r.schema ?? ""}\u0000${r.kind}\u0000${r.name}` : routineKey;
+  const databaseByKey = new Map((database.routines ?? []).map((r) => [key(r), r]));
+  const modelKeys = new Set((model.routines ?? []).map(key));
+  const sorted = (items: readonly Routine[]) => [...items].sort(byName(key));
   for (const routine of sorted(model.routines ?? [])) {
-    const existing = databaseByKey.get(routineKey(routine));
+    const existing = databaseByKey.get(key(routine));
     if (!existing) {
       diff.add("createFunctions", createOf(routine));
       continue;
@@ -136,7 +141,7 @@ export function compareRoutines(model: Catalog, database: Catalog, diff: ObjectD
     }
   }
   for (const routine of sorted(database.routines ?? [])) {
-    if (modelKeys.has(routineKey(routine))) continue;
+    if (modelKeys.has(key(routine))) continue;
     const keepers = unmodelledUsers(routine, database);
     if (keepers.length > 0) {
       diff.warn(

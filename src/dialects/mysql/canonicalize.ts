@@ -12,10 +12,11 @@
  * MySQL commits DDL implicitly: do not call this inside a transaction.
  */
 import { randomBytes } from "node:crypto";
-import type { Catalog, Table, View } from "../../catalog/types.js";
+import type { Catalog, Routine, Table, View } from "../../catalog/types.js";
 import { KilnError } from "../../errors.js";
 import type { Operation } from "../../operations/types.js";
 import type { CanonicalizeContext, Connection } from "../types.js";
+import { canonicalMysqlRoutine, createMysqlRoutineSql } from "./routines.js";
 import { canonicalMysqlTrigger } from "./triggers.js";
 import { compileMysqlView, spelledMysqlView } from "./views.js";
 import { compileOperation, type MysqlFlavor } from "./compile.js";
@@ -100,7 +101,9 @@ function tablesForViews(catalog: Catalog, database: Catalog | undefined): Table[
 export async function canonicalizeMysql(conn: Connection, model: Catalog, flavor: MysqlFlavor, options: CanonicalizeContext = {}): Promise<Catalog> {
   const schemas = [...new Set(model.schemas)].sort();
   const triggers = model.triggers?.length ? { triggers: model.triggers.map(canonicalMysqlTrigger) } : {};
-  if (model.tables.length === 0 && !model.views?.length) return { schemas, tables: [], enums: [], ...triggers };
+  const routines = (model.routines ?? []).map(canonicalMysqlRoutine);
+  const spelledRoutines = () => (routines.length > 0 ? { routines } : {});
+  if (model.tables.length === 0 && !model.views?.length && !routines.some((r) => r.kind === "function")) return { schemas, tables: [], enums: [], ...triggers, ...spelledRoutines() };
   const beside = tablesForViews(model, options.database);
   const catalog: Catalog = { ...model, tables: [...model.tables, ...beside] };
 
@@ -147,12 +150,39 @@ export async function canonicalizeMysql(conn: Connection, model: Catalog, flavor
     const besideKeys = new Set(beside.map((t) => `${t.schema ?? ""}\u0000${t.name}`));
     tables = (await readCatalog(conn, server, scopes)).filter((t) => !besideKeys.has(`${t.schema ?? ""}\u0000${t.name}`));
     if (model.views?.length) views = await spellViews(conn, model.views, scratch, server.database, userNames);
+    await spellResults(conn, routines, scratch.get(undefined)!, userNames);
   } catch (error) {
     await dropScratch(conn, created).catch(() => {});
     throw error;
   }
   await dropScratch(conn, created);
-  return { schemas, tables, enums: [], ...(views.length > 0 ? { views } : {}), ...triggers };
+  return { schemas, tables, enums: [], ...(views.length > 0 ? { views } : {}), ...triggers, ...spelledRoutines() };
+}
+
+/**
+ * A function's result type as the server keeps it (BOOLEAN is tinyint(1),
+ * DECIMAL(5,2) decimal(5,2)), which SHOW CREATE FUNCTION prints: each model
+ * function is created under a numbered name in the scratch database (MySQL
+ * does not check a body's names on CREATE) and its result read back.
+ */
+async function spellResults(conn: Connection, routines: Routine[], scratch: string, userNames: (text: string) => string): Promise<void> {
+  const functions = routines.filter((r) => r.kind === "function");
+  if (functions.length === 0) return;
+  for (const [i, routine] of functions.entries()) {
+    const sql = createMysqlRoutineSql({ ...routine, schema: scratch, name: `kiln_f${i}` });
+    try {
+      await conn.query(sql);
+    } catch (error) {
+      const message = userNames(error instanceof Error ? error.message : String(error)).replaceAll(`kiln_f${i}`, routine.name);
+      throw new KilnError(`the model's function ${routine.schema ? `${routine.schema}.` : ""}${routine.name} cannot be created on this server (kiln builds the models in a scratch database to compare them): ${message}; fix the model`, { cause: error });
+    }
+  }
+  const { rows } = await conn.query("SELECT ROUTINE_NAME AS n, DTD_IDENTIFIER AS t FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? AND ROUTINE_TYPE = 'FUNCTION'", [scratch]);
+  const results = new Map(rows.map((row) => [String(row.n), String(row.t)]));
+  functions.forEach((routine, i) => {
+    const spelled = results.get(`kiln_f${i}`);
+    if (spelled !== undefined) routine.returns = spelled;
+  });
 }
 
 /**

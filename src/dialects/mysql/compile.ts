@@ -13,6 +13,13 @@ import { KilnError } from "../../errors.js";
 import { isObjectOperation, refuseObjectOperation } from "../../operations/objects.js";
 import { isViewOperation } from "../../operations/views.js";
 import { compileMysqlTrigger } from "./triggers.js";
+import { compileMysqlRoutine } from "./routines.js";
+import { ROUTINE_OPERATION_KINDS, type RoutineOperation } from "../../operations/routines.js";
+
+const ROUTINE_KINDS: ReadonlySet<string> = new Set(ROUTINE_OPERATION_KINDS);
+function isRoutineOperation(op: { kind: string }): op is RoutineOperation {
+  return ROUTINE_KINDS.has(op.kind);
+}
 import { compileMysqlView } from "./views.js";
 import type {
   AddEnumValue,
@@ -381,6 +388,7 @@ export function compileOperation(op: Operation, context: CompileContext): Statem
   refusePartitioning("MySQL/MariaDB", op);
   if (isViewOperation(op)) return compileMysqlView(op);
   if (op.kind === "createTrigger" || op.kind === "dropTrigger") return compileMysqlTrigger(op);
+  if (isRoutineOperation(op)) return compileMysqlRoutine(op, context.flavor);
   if (isObjectOperation(op)) refuseObjectOperation(op, "MySQL");
   switch (op.kind) {
     case "createTable":

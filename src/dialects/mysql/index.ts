@@ -43,6 +43,7 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
     indexNamesPerTable: true,
     foreignKeysNeedIndex: true,
     replacesAnyView: true,
+    routinesByName: true,
     transactionalDDL: false,
     schemaTargets: "database",
     indexConstraintFeatures: MYSQL_FEATURES,

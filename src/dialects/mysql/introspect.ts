@@ -24,6 +24,8 @@ import type { Connection, IntrospectOptions } from "../types.js";
 import { fromMysqlType } from "./column-types.js";
 import { mayHoldLostCharacters, readExactText } from "./exact-text.js";
 import { quoteIdentifier, quoteLiteral } from "./quote.js";
+import { mysqlRoutinesFrom } from "./routines.js";
+import { routineSignature } from "../../catalog/routines.js";
 import { mysqlTriggersFrom } from "./triggers.js";
 import { mysqlViewsFrom } from "./views.js";
 import { surveyMysqlObjects } from "./unmodelled.js";
@@ -445,6 +447,17 @@ export async function introspectMysql(conn: Connection, options: IntrospectOptio
   const tableNames = new Set(tables.map((t) => `${t.schema ?? ""}\u0000${t.name}`));
   const triggers = (await mysqlTriggersFrom(conn, rows, schemaOf)).filter((t) => tableNames.has(`${t.schema ?? ""}\u0000${t.table}`));
   if (triggers.length > 0) catalog.triggers = triggers;
+  const routines = await mysqlRoutinesFrom(conn, rows, schemaOf);
+  if (routines.length > 0) catalog.routines = routines;
+  // The survey names a routine by name (MySQL has no overloading); the Catalog by its signature.
+  const signatures = new Map(routines.map((r) => [`${r.kind}\u0000${r.schema ?? ""}\u0000${r.name}`, routineSignature(r)]));
+  for (const dependency of dependencies) {
+    for (const side of ["dependent", "referenced"] as const) {
+      const ref = dependency[side];
+      const signature = signatures.get(`${ref.kind}\u0000${ref.schema ?? ""}\u0000${ref.name}`);
+      if (signature !== undefined) dependency[side] = { ...ref, name: signature };
+    }
+  }
   if (dependencies.length > 0) catalog.dependencies = dependencies;
   return catalog;
 }

@@ -27,7 +27,7 @@ function text(value: unknown): string {
  * views.ts's query, so that introspect reads both at once.
  */
 export function mysqlTriggerRowsSql(list: string): string {
-  return `SELECT 'trigger' AS KIND, TRIGGER_SCHEMA AS S, TRIGGER_NAME AS N, EVENT_OBJECT_TABLE AS T, EVENT_MANIPULATION AS A, ACTION_TIMING AS B, NULL AS C, ACTION_STATEMENT AS D
+  return `SELECT 'trigger' AS KIND, TRIGGER_SCHEMA AS S, TRIGGER_NAME AS N, EVENT_OBJECT_TABLE AS T, EVENT_MANIPULATION AS A, ACTION_TIMING AS B, NULL AS C, ACTION_STATEMENT AS D, NULL AS E, NULL AS F
        FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN ${list}`;
 }
 

@@ -12,6 +12,7 @@
  */
 import type { Dependency, ObjectRef } from "../../catalog/objects.js";
 import type { Connection } from "../types.js";
+import { mysqlRoutineRowsSql } from "./routines.js";
 import { mysqlTriggerRowsSql } from "./triggers.js";
 import { mysqlViewRowsSql } from "./views.js";
 
@@ -47,10 +48,9 @@ export async function surveyMysqlObjects(
      UNION ALL
      ${mysqlTriggerRowsSql(list)}
      UNION ALL
-     SELECT LOWER(ROUTINE_TYPE), ROUTINE_SCHEMA, ROUTINE_NAME, NULL, NULL, NULL, NULL, ROUTINE_DEFINITION
-       FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA IN ${list}
+     ${mysqlRoutineRowsSql(list)}
      UNION ALL
-     SELECT 'event', EVENT_SCHEMA, EVENT_NAME, NULL, NULL, NULL, NULL, EVENT_DEFINITION
+     SELECT 'event', EVENT_SCHEMA, EVENT_NAME, NULL, NULL, NULL, NULL, EVENT_DEFINITION, NULL, NULL
        FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN ${list}`,
     [...databases, ...databases, ...databases, ...databases],
   );

@@ -33,7 +33,7 @@ export function withoutOwnDatabase(definition: string, database: string): string
  * the columns triggers.ts's query uses, so that introspect reads both at once.
  */
 export function mysqlViewRowsSql(list: string): string {
-  return `SELECT 'view' AS KIND, TABLE_SCHEMA AS S, TABLE_NAME AS N, NULL AS T, CHECK_OPTION AS A, SECURITY_TYPE AS B, ALGORITHM AS C, VIEW_DEFINITION AS D
+  return `SELECT 'view' AS KIND, TABLE_SCHEMA AS S, TABLE_NAME AS N, NULL AS T, CHECK_OPTION AS A, SECURITY_TYPE AS B, ALGORITHM AS C, VIEW_DEFINITION AS D, NULL AS E, NULL AS F
        FROM information_schema.VIEWS WHERE TABLE_SCHEMA IN ${list}`;
 }
 
