@@ -21,7 +21,7 @@ import type { Session } from "../runtime/session.js";
  */
 export async function withSpellingConnection<T>(config: ResolvedConfig, session: Session, work: (conn: Connection) => Promise<T>): Promise<T> {
   const dev = config.devUrl;
-  if (!dev) return work(session.conn);
+  if (!dev) return spellOnTarget(config, session, work);
   const target = session.dialect;
   if (!target.spellingVersion) {
     throw new KilnError(`devUrl ${dev.display} is set, but ${target.name} does not spell models in a dev database`, {
@@ -60,5 +60,26 @@ export async function withSpellingConnection<T>(config: ResolvedConfig, session:
     return await work(conn);
   } finally {
     await conn.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Spelling on the target builds scratch schemas there (rolled back), which a
+ * hot standby refuses: when spelling fails on one, say so and what to do
+ * instead of passing on its read-only error (asked only after a failure).
+ */
+async function spellOnTarget<T>(config: ResolvedConfig, session: Session, work: (conn: Connection) => Promise<T>): Promise<T> {
+  try {
+    return await work(session.conn);
+  } catch (error) {
+    const standby = await session.dialect.replication?.standbyOf(session.conn).catch(() => undefined);
+    if (!standby) throw error;
+    throw new KilnError(`${config.url?.display ?? "the database"} is a hot standby (read-only): kiln cannot build there the scratch schemas it spells the models in (${redactedMessage(error)})`, {
+      cause: error,
+      details: [
+        "set devUrl (or KILN_DEV_URL, --dev-url) to an empty database on a server of the same major version, e.g. CREATE DATABASE kiln_dev on the primary: the standby is then only read",
+        "or run the command against the primary",
+      ],
+    });
   }
 }

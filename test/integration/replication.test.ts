@@ -103,7 +103,8 @@ describe.runIf(available)("streaming replication: a primary and a hot standby", 
 
   it("upgrades the primary with --wait-for-replicas 0 and leaves the standby at the same schema", async () => {
     // The primary also publishes to a subscriber: its logical walsender is not a standby.
-    expect((await primary.query("SELECT count(*)::int AS n FROM pg_stat_replication")).rows[0].n).toBe(2);
+    // (Once its initial table copy, a walsender of its own, is done.)
+    await waitFor("the standby and the subscription streaming", async () => (await primary.query("SELECT count(*)::int AS n FROM pg_stat_replication WHERE state = 'streaming'")).rows[0].n === 2);
     const onPrimary = project(primary.url("app"));
     onPrimary.write("migrations/a1a1a1a1a1a1_orders.ts", FIRST);
     onPrimary.write("migrations/b2b2b2b2b2b2_totals.ts", SECOND);
@@ -117,6 +118,25 @@ describe.runIf(available)("streaming replication: a primary and a hot standby", 
     expect(onPrimaryDump).toContain("CREATE TABLE public.orders");
     expect(onPrimaryDump).toContain("total numeric(12,2)");
     expect(onStandbyDump).toBe(onPrimaryDump);
+
+    // Read-only commands on the standby: current, and check (autogenerate's compare) as on the primary.
+    onPrimary.write("schema.ts", `import { table, integer, text, numeric, index } from "kiln-migrate/schema";
+export const orders = table("orders", { id: integer().primaryKey(), note: text(), total: numeric({ precision: 12, scale: 2 }), extra: text() }, (t) => [index("orders_note").on(t.note)]);
+`);
+    await primary.query("CREATE DATABASE kiln_dev");
+    const [checkPrimary, checkStandby, checkStandbyDev, currentStandby] = await Promise.all([
+      onPrimary.kiln(["check"]),
+      onPrimary.kiln(["check"], { DATABASE_URL: standby.url("app") }),
+      // The models spelled in a dev database on the primary: the standby is only read.
+      onPrimary.kiln(["check", "--dev-url", primary.url("kiln_dev")], { DATABASE_URL: standby.url("app") }),
+      onPrimary.kiln(["current"], { DATABASE_URL: standby.url("app") }),
+    ]);
+    expect(checkPrimary.stdout).toContain("+ column orders.extra");
+    expect({ code: checkStandbyDev.code, stdout: checkStandbyDev.stdout }, checkStandbyDev.stderr).toEqual({ code: checkPrimary.code, stdout: checkPrimary.stdout });
+    expect(checkStandby.code).toBe(1);
+    expect(checkStandby.stderr).toContain(`error: postgres://postgres@127.0.0.1:${standby.port}/app is a hot standby (read-only): kiln cannot build there the scratch schemas it spells the models in`);
+    expect(checkStandby.stderr).toContain("set devUrl (or KILN_DEV_URL, --dev-url) to an empty database on a server of the same major version, e.g. CREATE DATABASE kiln_dev on the primary");
+    expect(currentStandby.stdout).toContain("b2b2b2b2b2b2 (head) order totals");
 
     // A duration: each standby has replayed what the primary had written 5 s before.
     const down = await onPrimary.kiln(["downgrade", "-1", "--wait-for-replicas", "5s"]);
