@@ -13,8 +13,9 @@
  *   `GeneratedAlways<T>` for the ones no INSERT or UPDATE may set (GENERATED
  *   ALWAYS AS IDENTITY, generated columns).
  * - `ColumnType<S, I, U>` where writing accepts more than reading gives: dates
- *   may be written as ISO strings, string-typed numbers (bigint, numeric) as
- *   numbers or bigints.
+ *   may be written as ISO strings, string-typed numbers (bigint, bigserial,
+ *   numeric; Drizzle's numeric/decimal) as numbers or bigints. Other text
+ *   columns take strings only.
  * - Enum columns are the union of their values.
  * - Views and materialized views (kiln `view()`/`materializedView()`, Drizzle
  *   `pgView`, `mysqlView`, `sqliteView`, `pgMaterializedView`) are read-only
@@ -38,17 +39,17 @@ import type { VIEW } from "../schema/brand.js";
 
 type Nullable<D, N> = N extends true ? D : D | null;
 
-/** What an INSERT or UPDATE may pass for a value read as `D`. */
-type Writable<D> = [D] extends [Date] ? D | string : [D] extends [string] ? (string extends D ? D | number | bigint : D) : D;
+/** What an INSERT or UPDATE may pass for a value read as `D`: a date as text too, and a number read as text (bigint, numeric: `NumberText`) as a number too. */
+type Writable<D, NumberText> = [D] extends [Date] ? D | string : NumberText extends true ? ([D] extends [string] ? D | number | bigint : D) : D;
 
 type MaybeColumnType<S, I, U> = [S] extends [I] ? ([I] extends [S] ? ([U] extends [S] ? ([S] extends [U] ? S : ColumnType<S, I, U>) : ColumnType<S, I, U>) : ColumnType<S, I, U>) : ColumnType<S, I, U>;
 
 /** One column's Kysely type from its value type and flags. */
-type ColumnOf<D, NotNull, HasDefault, ReadOnly> = ReadOnly extends true
+type ColumnOf<D, NotNull, HasDefault, ReadOnly, NumberText = false> = ReadOnly extends true
   ? ColumnType<Nullable<D, NotNull>, never, never>
   : HasDefault extends true
-    ? ColumnType<Nullable<D, NotNull>, Nullable<Writable<D>, NotNull> | undefined, Nullable<Writable<D>, NotNull>>
-    : MaybeColumnType<Nullable<D, NotNull>, Nullable<Writable<D>, NotNull>, Nullable<Writable<D>, NotNull>>;
+    ? ColumnType<Nullable<D, NotNull>, Nullable<Writable<D, NumberText>, NotNull> | undefined, Nullable<Writable<D, NumberText>, NotNull>>
+    : MaybeColumnType<Nullable<D, NotNull>, Nullable<Writable<D, NumberText>, NotNull>, Nullable<Writable<D, NumberText>, NotNull>>;
 
 // kiln/schema tables ----------------------------------------------------------
 
@@ -57,7 +58,7 @@ type KilnTable = { readonly $name: string; readonly $schema: string | undefined;
 type KilnColumnName<K, C> = C extends Column<any, any, any, infer M extends ColumnMeta> ? (M extends { readonly name: infer N extends string } ? N : K & string) : never;
 
 type KilnColumnType<C> = C extends Column<infer D, infer N, infer H, infer M extends ColumnMeta>
-  ? ColumnOf<D, N, H, M extends { readonly readOnly: true } ? true : false>
+  ? ColumnOf<D, N, H, M extends { readonly readOnly: true } ? true : false, M extends { readonly numberText: true } ? true : false>
   : never;
 
 type KilnTableKey<T extends KilnTable> = T["$schema"] extends string ? (string extends T["$schema"] ? T["$name"] : `${T["$schema"]}.${T["$name"]}`) : T["$name"];
@@ -135,13 +136,21 @@ type DrizzleColumnName<K, N extends string, O extends KyselyOptions> = N extends
       : N
   : N;
 
+/** A Drizzle column read as text that holds a number (numeric/decimal in string mode, bigint in string mode). */
+type DrizzleNumberText<I> = I extends { readonly columnType: infer T extends string }
+  ? T extends `${string}Numeric${string}` | `${string}Decimal${string}` | `${string}BigIntString` | `${string}BigInt64String`
+    ? true
+    : false
+  : false;
+
 /** One Drizzle table as a Kysely table interface. */
 export type KyselyDrizzleTable<T extends DrizzleTable, O extends KyselyOptions = {}> = {
   -readonly [K in keyof T["_"]["columns"] as DrizzleColumnName<K, T["_"]["columns"][K]["_"]["name"], O>]: ColumnOf<
     T["_"]["columns"][K]["_"]["data"],
     T["_"]["columns"][K]["_"]["notNull"],
     T["_"]["columns"][K]["_"]["hasDefault"],
-    DrizzleReadOnly<T["_"]["columns"][K]["_"]>
+    DrizzleReadOnly<T["_"]["columns"][K]["_"]>,
+    DrizzleNumberText<T["_"]["columns"][K]["_"]>
   >;
 };
 

@@ -135,7 +135,12 @@ export function checkFkAction(action: unknown, where: string): void {
 export interface ColumnMeta {
   readonly name?: string;
   readonly readOnly?: true;
+  /** Read as a string that a number may be written as (bigint, bigserial, numeric): typed writes accept number and bigint. */
+  readonly numberText?: true;
 }
+
+/** The ColumnMeta of bigint, bigserial and numeric columns. */
+export type NumberTextMeta = { readonly numberText: true };
 
 /** The ColumnMeta of a column named by its factory's first argument (none: the property key). */
 export type NamedMeta<N extends string | undefined> = [N] extends [string] ? (string extends N ? {} : { readonly name: N }) : {};

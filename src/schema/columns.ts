@@ -8,7 +8,7 @@
  * `.$type<T>()`), bytea is Buffer, interval and time are strings.
  */
 import { KilnError } from "../errors.js";
-import { ColumnBuilder, columnState as state, type NamedMeta, type SerialSequenceOptions } from "./column.js";
+import { ColumnBuilder, columnState as state, type NamedMeta, type NumberTextMeta, type SerialSequenceOptions } from "./column.js";
 
 
 /** (name?, options?) where the name may be left out. */
@@ -33,7 +33,7 @@ function positiveInteger(value: number | undefined, what: string): number | unde
 export const smallint = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<number, false, false, NamedMeta<N>>(state("smallint", name, { integer: true }));
 export const integer = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<number, false, false, NamedMeta<N>>(state("integer", name, { integer: true }));
 /** Values are strings: a PostgreSQL bigint does not fit a JS number exactly. */
-export const bigint = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<string, false, false, NamedMeta<N>>(state("bigint", name, { integer: true }));
+export const bigint = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<string, false, false, NamedMeta<N> & NumberTextMeta>(state("bigint", name, { integer: true }));
 
 /** The options of a serial column's sequence, checked. */
 function serialState(type: string, name: string | undefined, sequence: SerialSequenceOptions | undefined) {
@@ -57,7 +57,7 @@ function serialState(type: string, name: string | undefined, sequence: SerialSeq
  */
 export const serial = <const N extends string | undefined = undefined>(name?: N, sequence?: SerialSequenceOptions) => new ColumnBuilder<number, true, true, NamedMeta<N>>(serialState("integer", name, sequence));
 export const smallserial = <const N extends string | undefined = undefined>(name?: N, sequence?: SerialSequenceOptions) => new ColumnBuilder<number, true, true, NamedMeta<N>>(serialState("smallint", name, sequence));
-export const bigserial = <const N extends string | undefined = undefined>(name?: N, sequence?: SerialSequenceOptions) => new ColumnBuilder<string, true, true, NamedMeta<N>>(serialState("bigint", name, sequence));
+export const bigserial = <const N extends string | undefined = undefined>(name?: N, sequence?: SerialSequenceOptions) => new ColumnBuilder<string, true, true, NamedMeta<N> & NumberTextMeta>(serialState("bigint", name, sequence));
 
 export interface NumericOptions {
   precision?: number;
@@ -75,7 +75,7 @@ export function numeric<const N extends string | undefined = undefined>(nameOrOp
     throw new KilnError("numeric({ scale }) needs a precision as well, e.g. numeric({ precision: 10, scale: 2 }).");
   }
   const type = precision === undefined ? "numeric" : opts.scale === undefined ? `numeric(${precision})` : `numeric(${precision},${opts.scale})`;
-  return new ColumnBuilder<string, false, false, NamedMeta<N>>(state(type, name));
+  return new ColumnBuilder<string, false, false, NamedMeta<N> & NumberTextMeta>(state(type, name));
 }
 
 export const real = <const N extends string | undefined = undefined>(name?: N) => new ColumnBuilder<number, false, false, NamedMeta<N>>(state("real", name));
