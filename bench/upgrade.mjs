@@ -23,7 +23,7 @@ import { parseArgs } from "node:util";
 import { measure, runOnce, summarize } from "./lib/measure.mjs";
 import { DOC_FILE, WORK_DIR } from "./lib/paths.mjs";
 import { dropScratchDatabase, serverVersion } from "./lib/pg.mjs";
-import { buildKiln } from "./lib/setup.mjs";
+import { buildKiln, ensureAlembic, ensureGnuTime } from "./lib/setup.mjs";
 import { alembicCommand } from "./peers/alembic.mjs";
 import { kilnCommand } from "./peers/kiln.mjs";
 import { psqlFileCommand } from "./peers/postgres-tools.mjs";
@@ -119,6 +119,8 @@ function ratio(summary, a, b) {
 
 const started = new Date();
 const loadStart = loadavg()[1];
+ensureGnuTime(log);
+if (withAlembic) ensureAlembic(log);
 if (!values["no-build"]) buildKiln(log);
 mkdirSync(WORK_DIR, { recursive: true });
 const sections = [];
