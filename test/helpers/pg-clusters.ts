@@ -8,13 +8,20 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { promisify } from "node:util";
 import pg from "pg";
 
 const run = promisify(execFile);
-export const PG_MAJOR = "15";
+/** The newest PostgreSQL installed under /usr/lib/postgresql (Debian's layout), or KILN_TEST_PG_MAJOR. */
+function installedMajor(): string {
+  if (process.env.KILN_TEST_PG_MAJOR) return process.env.KILN_TEST_PG_MAJOR;
+  const versions = existsSync("/usr/lib/postgresql") ? readdirSync("/usr/lib/postgresql").filter((v) => /^\d+$/.test(v) && existsSync(`/usr/lib/postgresql/${v}/bin/pg_basebackup`)) : [];
+  return versions.sort((a, b) => Number(a) - Number(b)).pop() ?? "15";
+}
+
+export const PG_MAJOR = installedMajor();
 const BIN = `/usr/lib/postgresql/${PG_MAJOR}/bin`;
 
 export interface Cluster {
@@ -25,11 +32,11 @@ export interface Cluster {
   query(sql: string, database?: string): Promise<pg.QueryResult>;
 }
 
-/** True when this machine can make clusters (Debian's postgresql-common and PostgreSQL 15, run as root). */
+/** True when this machine can make clusters (Debian's postgresql-common and a PostgreSQL server package, run as root). */
 export function clusterToolsAvailable(): boolean {
   const ok = existsSync("/usr/bin/pg_createcluster") && existsSync(`${BIN}/pg_basebackup`) && process.getuid?.() === 0;
   if (!ok && process.env.CI === "true") {
-    throw new Error(`CI must run the replication tests: they need pg_createcluster and PostgreSQL ${PG_MAJOR} (apt-get install postgresql-${PG_MAJOR}) and root`);
+    throw new Error(`CI must run the replication tests: they need Debian's pg_createcluster and a PostgreSQL server package (apt-get install postgresql), run as root`);
   }
   return ok;
 }
