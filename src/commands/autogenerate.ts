@@ -25,6 +25,7 @@ import { journalTable, lockTable } from "../runtime/journal.js";
 import { type Session, openSession } from "../runtime/session.js";
 import { modelsToCatalog } from "../schema/to-catalog.js";
 import { withoutDefaultSchema } from "../catalog/default-schema.js";
+import { mentionsName } from "../dialects/postgres/shapes.js";
 import { modelObjectsLeftOut } from "../autogenerate/left-out.js";
 import { partitioningUnsupported } from "../dialects/partitioning.js";
 import { defaultSpellingStore } from "../dialects/spelling-cache.js";
@@ -198,6 +199,11 @@ async function canonicalizeWhereNeeded(config: ResolvedConfig, session: Session,
   // A table's foreign keys need the tables they refer to (some dialects build them in the scratch copy).
   const byKey = new Map(model.tables.map((t) => [tableKey(t.schema, t.name), t]));
   const needed = new Set([...touched].filter((key) => byKey.has(key)));
+  // Model views are spelled on the scratch copies of the tables they name (with the enums and functions they
+  // use, canonicalize-routines.ts): a live table beside a scratch copy of its enum type prints 'x'::public.t.
+  for (const view of model.views ?? []) {
+    for (const table of model.tables) if (mentionsName(view.definition, table.name)) needed.add(tableKey(table.schema, table.name));
+  }
   for (const key of needed) {
     for (const fk of byKey.get(key)!.foreignKeys) {
       const referred = tableKey(fk.refSchema, fk.refTable);

@@ -122,7 +122,9 @@ export const open = view("open_tickets", sql\`SELECT status, n FROM public.ticke
   it("the downgrade drops the views over the enum's columns and creates them again: the dump is restored", async () => {
     const result = await pgRoundTrip({ sql, target, models, schemas: ["public"] });
     expect(result.failed, describeRoundTrip(result)).toBeUndefined();
-    expect(result.revision).toMatch(/await op\.addEnumValue\("ticket_status", "waiting"/);
+    // Only the value: views comparing with an enum literal are unchanged (spelled on scratch copies of their tables).
+    const upgrade = /async upgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";
+    expect(upgrade.match(/await op\.\w+/g), upgrade).toEqual(["await op.addEnumValue"]);
     const downgrade = /async downgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";
     const calls = [...downgrade.matchAll(/await op\.(\w+)\(\s*"(\w+)"/g)].map((m) => `${m[1]} ${m[2]}`);
     // The last drop and create of each view are the ones around the type's rebuild.

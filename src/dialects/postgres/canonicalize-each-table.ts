@@ -39,6 +39,7 @@ import type { Trigger } from "../../catalog/triggers.js";
 import type { Policy } from "../../catalog/policies.js";
 import { quoteIdentifier as quoteIdent, quoteString as quoteText } from "./sql.js";
 import { mergeViewSpellings, scratchViewStatements, tablesUsedByViews } from "./canonicalize-views.js";
+import { routinesUsedByViews, scratchRoutineStatements } from "./canonicalize-routines.js";
 
 /** Where one model object went in the scratch schemas, to read its spelling back. */
 interface ScratchPlan {
@@ -47,6 +48,8 @@ interface ScratchPlan {
   setup: string[];
   enums: string[];
   tables: TablePlan[];
+  /** The model functions the views call, as the model writes them (canonicalize-routines.ts). */
+  routines: string[];
   /** CREATE [MATERIALIZED] VIEW statements, each view after those it names (canonicalize-views.ts). */
   views: string[];
   /** CREATE POLICY on the scratch tables, after all of them (a policy may read other tables); by position in catalog.policies. */
@@ -127,7 +130,7 @@ async function quotedSchemaNames(conn: Connection, modelSchemas: string[]): Prom
 /** Run the scratch DDL; pieces PostgreSQL rejects are left out (they keep the model's spelling). */
 async function createScratch(conn: Connection, plan: ScratchPlan): Promise<void> {
   const policies = plan.policies.filter((p): p is string => p !== undefined);
-  const batch = [...plan.setup, ...plan.enums, ...plan.tables.flatMap((t) => t.whole), ...plan.views, ...policies, ...plan.triggers];
+  const batch = [...plan.setup, ...plan.enums, ...plan.tables.flatMap((t) => t.whole), ...plan.routines, ...plan.views, ...policies, ...plan.triggers];
   try {
     await conn.query(batch.join(";\n"));
     return;
@@ -143,6 +146,9 @@ async function createScratch(conn: Connection, plan: ScratchPlan): Promise<void>
     if (await tryStatements(conn, table.whole)) continue;
     for (const piece of table.pieces) await tryStatements(conn, [piece]);
   }
+  // The first is SET LOCAL check_function_bodies = off.
+  if (plan.routines.length > 0) await conn.query(plan.routines[0]!);
+  for (const routine of plan.routines.slice(1)) await tryStatements(conn, [routine]);
   // Views in their order; one that fails may need one created later (a cycle of names): a second round.
   let pending = plan.views;
   for (let round = 0; round < 2 && pending.length > 0; round++) {
@@ -189,6 +195,8 @@ export function planScratch(catalog: Catalog, prefix: string, options: { allInde
   for (const e of catalog.enums) scratchFor(e.schema);
   for (const t of catalog.tables) scratchFor(t.schema);
   for (const v of catalog.views ?? []) scratchFor(v.schema);
+  const usedRoutines = routinesUsedByViews(catalog);
+  for (const r of usedRoutines) scratchFor(r.schema);
 
   const enumNames = new Map(catalog.enums.map((e) => [qualifiedName(e), e]));
   const typeSql = (type: string): string => {
@@ -253,8 +261,12 @@ export function planScratch(catalog: Catalog, prefix: string, options: { allInde
     return { model: table, scratchSchema, whole, pieces, checkNames, isBuilt, indexNames };
   });
 
-  const scratchRelations = new Set([...catalog.tables, ...(catalog.views ?? [])].map((r) => qualifiedName({ schema: r.schema === DEFAULT_SCHEMA ? undefined : r.schema, name: r.name })));
-  const views = scratchViewStatements(catalog.views ?? [], scratchFor, scratchRelations);
+  // Relations and the enums (a cast to `app.status`): types and relations share one namespace.
+  const scratchRelations = new Set([...catalog.tables, ...(catalog.views ?? []), ...catalog.enums].map((r) => qualifiedName({ schema: r.schema === DEFAULT_SCHEMA ? undefined : r.schema, name: r.name })));
+  const enumAndTableNames = new Set([...catalog.enums, ...catalog.tables].map((o) => qualifiedName({ schema: o.schema === DEFAULT_SCHEMA ? undefined : o.schema, name: o.name })));
+  const routines = scratchRoutineStatements(usedRoutines, scratchFor, enumAndTableNames);
+  const scratchFunctions = new Set(usedRoutines.map((r) => qualifiedName({ schema: r.schema === DEFAULT_SCHEMA ? undefined : r.schema, name: r.name })));
+  const views = scratchViewStatements(catalog.views ?? [], scratchFor, scratchRelations, scratchFunctions);
   // Roles are left out (TO PUBLIC): only the expressions are spelled.
   const tableKeys = new Set(catalog.tables.map(qualifiedName));
   const policies = (catalog.policies ?? []).map((p, i) => {
@@ -269,7 +281,7 @@ export function planScratch(catalog: Catalog, prefix: string, options: { allInde
     return [triggerSql({ ...rest, name: `kiln_trg_${i}`, schema: scratchFor(t.schema), function: { schema: scratchFor(undefined), name: "kiln_trg_fn" }, args: [] })];
   });
   const triggers = triggerStatements.length === 0 ? [] : [`CREATE FUNCTION ${triggerFunction}() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'`, ...triggerStatements];
-  return { scratchSchemas, setup, enums, tables, views, policies, triggers };
+  return { scratchSchemas, setup, enums, tables, routines, views, policies, triggers };
 }
 
 // ---------------------------------------------------------------- merging (pure)

@@ -7,8 +7,9 @@
  *
  * Unqualified names find the scratch copies first (search_path). A qualified
  * name (`app.orders`, `public.users`) of a relation the scratch holds is
- * pointed at its scratch copy (requalify); every other name reaches the live
- * database's object, as the migration itself will.
+ * pointed at its scratch copy (requalify), and so is a call of a model
+ * function built there (canonicalize-routines.ts); every other name reaches the
+ * live database's object, as the migration itself will.
  */
 import { qualifiedName, type Catalog, type Table } from "../../catalog/types.js";
 import { viewQuery, type View } from "../../catalog/views.js";
@@ -90,7 +91,7 @@ function tokens(sql: string): Token[] {
  * `schema.name` references in `sql` with the schema replaced where `target`
  * gives a replacement (a quoted scratch schema); the rest of the text as it was.
  */
-export function requalify(sql: string, target: (schema: string, name: string) => string | undefined): string {
+export function requalify(sql: string, target: (schema: string, name: string, call: boolean) => string | undefined): string {
   const list = tokens(sql);
   const edits: { start: number; end: number; text: string }[] = [];
   for (let k = 0; k + 2 < list.length; k++) {
@@ -98,7 +99,9 @@ export function requalify(sql: string, target: (schema: string, name: string) =>
     if (a.ident === undefined || !dot.dot || b.ident === undefined) continue;
     // `x.schema.name`: the middle of a longer chain is not a schema.
     if (k > 0 && list[k - 1]!.dot) continue;
-    const replacement = target(a.ident, b.ident);
+    const next = list[k + 3];
+    const call = next !== undefined && next.ident === undefined && sql[next.start] === "(";
+    const replacement = target(a.ident, b.ident, call);
     if (replacement !== undefined) edits.push({ start: a.start, end: a.end, text: replacement });
   }
   let result = sql;
@@ -136,10 +139,13 @@ export function scratchViewStatements(
   views: readonly View[],
   scratchFor: (schema: string | undefined) => string,
   scratchRelations: ReadonlySet<string>,
+  scratchFunctions: ReadonlySet<string> = new Set(),
 ): string[] {
-  const target = (schema: string, name: string): string | undefined => {
+  const target = (schema: string, name: string, call: boolean): string | undefined => {
     const modelSchema = schema === "public" ? undefined : schema;
-    return scratchRelations.has(qualifiedName({ schema: modelSchema, name })) ? quoteIdentifier(scratchFor(modelSchema)) : undefined;
+    const key = qualifiedName({ schema: modelSchema, name });
+    // `app.f(...)` is a call of the scratch copy of a model function (canonicalize-routines.ts); anything else, a relation.
+    return (call ? scratchFunctions : scratchRelations).has(key) ? quoteIdentifier(scratchFor(modelSchema)) : undefined;
   };
   return viewCreationOrder(views).map((view) => {
     const scratch: View = { ...view, schema: scratchFor(view.schema), definition: requalify(viewQuery(view.definition), target) };
