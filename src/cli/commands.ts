@@ -465,8 +465,10 @@ export function registerCommands(program: Command, ctx: CliContext): void {
     .option("--no-stamp", "do not stamp the configured database, even when the old tool's table says it ran the history")
     .option("--tool-table <name>", "the old tool's table when it has another name (table or schema.table), e.g. drizzle's migrations.table")
     .option("--no-verify", "skip the stairway check (kiln test) on the written revisions")
+    .option("--placeholder <name=value>", "flyway: the value of a placeholder ${name} in the migrations (repeatable; over flyway.conf's flyway.placeholders.*)", collect, [])
+    .option("--flyway-config <file>", "flyway: the flyway.conf whose flyway.placeholders.* to use (default: flyway.conf beside the folder or here)")
     .option("--json", JSON_HELP)
-    .action(async (tool: string, folder: string, opts: { scratchUrl?: string; stamp: boolean; toolTable?: string; verify: boolean; json?: boolean }) => {
+    .action(async (tool: string, folder: string, opts: { scratchUrl?: string; stamp: boolean; toolTable?: string; verify: boolean; json?: boolean; placeholder: string[]; flywayConfig?: string }) => {
       const { importHistory, IMPORT_SOURCES } = await commands.importHistory();
       if (!(IMPORT_SOURCES as readonly string[]).includes(tool)) {
         throw new UsageError(`unknown tool ${JSON.stringify(tool)}: kiln import reads ${IMPORT_SOURCES.join(", ")}`);
@@ -479,6 +481,8 @@ export function registerCommands(program: Command, ctx: CliContext): void {
         stamp: opts.stamp,
         toolTable: opts.toolTable,
         verify: opts.verify,
+        placeholders: opts.placeholder,
+        ...(opts.flywayConfig !== undefined ? { flywayConfig: opts.flywayConfig } : {}),
         onMigration: (m) => printErr(pc.dim(`replayed ${m.index + 1}/${m.total} ${terminalText(m.file)}`)),
       });
       if (opts.json) {

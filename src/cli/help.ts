@@ -51,6 +51,7 @@ const EXAMPLES: Record<string, string[]> = {
     "kiln import drizzle ./drizzle                # a drizzle-kit folder (meta/_journal.json)",
     "kiln import prisma prisma/migrations",
     "kiln import flyway db/migration --scratch-url pglite://memory",
+    "kiln import flyway db/migration --placeholder owner=app   # ${owner} in the SQL (also flyway.conf's flyway.placeholders.*)",
     "kiln import sql sql/ --no-stamp --no-verify",
   ],
   merge: ['kiln merge heads -m "merge"', 'kiln merge 3f2a 9b1c -m "join the billing branch"'],

@@ -60,6 +60,10 @@ export interface ImportOptions extends CommonOptions {
    * drizzle's `migrations.table`/`migrations.schema`, Flyway's `table`. Default: the tool's own name.
    */
   toolTable?: string;
+  /** Flyway placeholders as `name=value` (over those of flyway.conf): `${name}` in the migrations is replaced. */
+  placeholders?: string[];
+  /** The flyway.conf whose `flyway.placeholders.*` to use (default: flyway.conf beside the folder or in cwd). */
+  flywayConfig?: string;
   /** Run the stairway check (`kiln test`) on the written revisions (default false from code; the CLI turns it on). */
   verify?: boolean;
   /** Called as each migration is replayed, for progress. */
@@ -124,7 +128,7 @@ const DECLARED: Record<string, DialectName> = {
   turso: "sqlite",
 };
 
-function readHistory(kind: ImportSourceKind, folder: string, dialect: Dialect): SourceHistory {
+function readHistory(kind: ImportSourceKind, folder: string, dialect: Dialect, options: ImportOptions): SourceHistory {
   const split = (sql: string) => splitStatements(sql, SPLIT[dialect.name]);
   switch (kind) {
     case "drizzle":
@@ -132,7 +136,12 @@ function readHistory(kind: ImportSourceKind, folder: string, dialect: Dialect): 
     case "prisma":
       return readPrisma(folder, split);
     case "flyway":
-      return readFlyway(folder, split);
+      return readFlyway(folder, split, {
+        ...(options.placeholders !== undefined ? { placeholders: options.placeholders } : {}),
+        ...(options.flywayConfig !== undefined ? { configFile: options.flywayConfig } : {}),
+        ...(options.toolTable !== undefined ? { table: options.toolTable.split(".").pop()! } : {}),
+        ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+      });
     case "sql":
       return readSqlFolder(folder, split);
   }
@@ -192,8 +201,17 @@ export async function importHistory(options: ImportOptions): Promise<ImportResul
     });
   }
 
+  if (options.from !== "flyway" && ((options.placeholders?.length ?? 0) > 0 || options.flywayConfig !== undefined)) {
+    throw new UsageError(`--placeholder and --flyway-config are for Flyway histories, not ${options.from}`);
+  }
   const scratch = await scratchFor(options, config.url);
-  const history = readHistory(options.from, folder, scratch.dialect);
+  let history: SourceHistory;
+  try {
+    history = readHistory(options.from, folder, scratch.dialect, options);
+  } catch (error) {
+    await scratch.dispose();
+    throw error;
+  }
   const declared = history.declaredDialect ? DECLARED[history.declaredDialect.toLowerCase()] : undefined;
   if (history.declaredDialect && declared !== scratch.dialect.name) {
     await scratch.dispose();

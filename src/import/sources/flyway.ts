@@ -3,13 +3,15 @@
  * (version parts separated by `.` or `_`), undo migrations
  * `U<version>__<description>.sql` (Flyway Teams) and repeatable ones
  * `R__<description>.sql`. Flyway records applied versions in
- * `flyway_schema_history`.
+ * `flyway_schema_history`. Placeholders (`${name}`) are replaced as Flyway
+ * does (flyway-placeholders.ts).
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { KilnError } from "../../errors.js";
 import type { SourceHistory, SourceMigration } from "../types.js";
 import { compareVersions, readText, type Splitter, upgradeStatements } from "./common.js";
+import { flywayPlaceholders, replacePlaceholders, type PlaceholderOptions } from "./flyway-placeholders.js";
 
 const VERSIONED = /^([VU])(\d+(?:[._]\d+)*)__(.*)\.sql$/i;
 
@@ -20,8 +22,17 @@ export function flywayVersion(version: string): string {
   return parts.join(".");
 }
 
-export function readFlyway(folder: string, split: Splitter): SourceHistory {
+export interface FlywayReadOptions extends PlaceholderOptions {
+  /** Flyway's table (`${flyway:table}`); default flyway_schema_history. */
+  table?: string;
+}
+
+export function readFlyway(folder: string, split: Splitter, options: FlywayReadOptions = {}): SourceHistory {
   const warnings: string[] = [];
+  // Placeholders (flyway-placeholders.ts) are replaced in every file before it is split, as Flyway does.
+  const placeholders = flywayPlaceholders(folder, options);
+  const table = options.table ?? "flyway_schema_history";
+  const readSql = (file: string, what: string) => replacePlaceholders(readText(join(folder, file), what), join(folder, file), placeholders, { "flyway:filename": file, "flyway:table": table });
   const versioned = new Map<string, { file: string; description: string }>();
   const undo = new Map<string, string>();
   for (const file of readdirSync(folder).sort()) {
@@ -46,7 +57,7 @@ export function readFlyway(folder: string, split: Splitter): SourceHistory {
     .sort(([a], [b]) => compareVersions(a, b))
     .map(([version, { file, description }]) => {
       const undoFile = undo.get(version);
-      const text = readText(join(folder, file), "the Flyway migration");
+      const text = readSql(file, "the Flyway migration");
       // Script configuration: a `-- flyway:executeInTransaction=false` line, or `<file>.conf` beside it.
       const conf = existsSync(join(folder, `${file}.conf`)) ? readText(join(folder, `${file}.conf`), "the Flyway script configuration") : "";
       const outside = /^\s*--\s*flyway:executeInTransaction\s*=\s*false\b/im.test(text) || /^\s*executeInTransaction\s*=\s*false\b/im.test(conf);
@@ -56,7 +67,7 @@ export function readFlyway(folder: string, split: Splitter): SourceHistory {
         file,
         ...upgradeStatements(split(text)),
         ...(outside ? { transactional: false as const } : {}),
-        ...(undoFile ? { undo: { file: undoFile, statements: upgradeStatements(split(readText(join(folder, undoFile), "the Flyway undo migration"))).statements } } : {}),
+        ...(undoFile ? { undo: { file: undoFile, statements: upgradeStatements(split(readSql(undoFile, "the Flyway undo migration"))).statements } } : {}),
       };
     });
   if (migrations.length === 0) {
