@@ -158,6 +158,8 @@ export async function pull(options: PullOptions = {}): Promise<PullResult> {
     const read = await dialect.introspect(session.conn, {
       schemas,
       excludeTables: [...config.excludeTables, ...kilnTables],
+      // Grants where the config asks (`grants: true` or the roles): the models then say them.
+      ...(config.grants !== false ? { grants: config.grants } : {}),
       ...(include || exclude ? { includeTable: (s, n) => (!include || include(s, n)) && !(exclude?.(s, n) ?? false) } : {}),
     });
     // Other tools' version tables: in the schemas read (they stay out of the models) and elsewhere (only reported).
@@ -176,6 +178,7 @@ export async function pull(options: PullOptions = {}): Promise<PullResult> {
       naming,
       split,
       ...(dialect.modelType ? { modelType: dialect.modelType.bind(dialect) } : {}),
+      ...(dialect.stringDefault ? { stringDefault: dialect.stringDefault.bind(dialect) } : {}),
       defaultSchemaName: dialect.name === "sqlite" ? "main" : "public",
       header: [`Models pulled from the database by \`kiln pull\`. Edit them freely: \`kiln check\` compares them with the database.`],
     });

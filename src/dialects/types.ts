@@ -303,6 +303,13 @@ export interface Dialect {
    * `INTEGER` -> `integer`). Absent: the introspected type as it is (pure).
    */
   modelType?(databaseType: string): string;
+  /**
+   * Optional, for `kiln pull`: the string whose plain literal the database stores
+   * as this default text on a column of `type` (PostgreSQL: `'active'::character
+   * varying` -> `active`), so that the models write `.default("active")`; undefined
+   * for any other text. Absent: only a bare quoted literal is taken (pure).
+   */
+  stringDefault?(text: string, type: string): string | undefined;
   /** True when the error means the user lacks a privilege (to create kiln's tables, say). */
   isPermissionDenied(error: unknown): boolean;
   /** CREATE TABLE IF NOT EXISTS for kiln's step journal (runtime/journal.ts), given its quoted, qualified name. */

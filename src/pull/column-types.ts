@@ -92,7 +92,9 @@ export function typeCall(ctx: PullContext, rawType: string, tableSchema: string 
   if (objectFactory) {
     d.uses.add(objectFactory);
     d.eager.add(objectFactory);
-    return { render: (n) => `${factoryCall(objectFactory, n)}${arrays}`, literal: "none" };
+    // An enum's column takes its values as strings.
+    const isEnum = depth === 0 && ctx.catalog.enums.some((e) => typeSpelling(ctx, e) === base);
+    return { render: (n) => `${factoryCall(objectFactory, n)}${arrays}`, literal: isEnum ? "string" : "none" };
   }
   const known = builtin(base, d);
   if (known) {

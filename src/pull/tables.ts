@@ -154,6 +154,9 @@ function defaultCall(w: TableWriter, column: Column, literal: string): string {
   if (literal === "boolean" && (text === "true" || text === "false")) return `.default(${text})`;
   const quoted = /^'((?:[^']|'')*)'$/.exec(text);
   if (literal === "string" && quoted) return `.default(${str(quoted[1]!.replace(/''/g, "'"))})`;
+  // `'active'::character varying`: the literal the database stores that way for this type.
+  const plain = literal === "string" ? w.ctx.options.stringDefault?.(text, column.type) : undefined;
+  if (plain !== undefined) return `.default(${str(plain)})`;
   w.d.imports.add("sql");
   return `.default(${sqlCode(text)})`;
 }

@@ -2,6 +2,7 @@
  * PostgreSQL, as a server (through `pg`) and embedded (PGlite): one dialect,
  * two ways to connect, chosen by the URL scheme.
  */
+import { postgresStringDefault } from "./string-default.js";
 import { POSTGRES_FEATURES } from "./compile/indexes.js";
 import { parseDatabaseUrl } from "../../config/url.js";
 import { databaseName, folderScratch, randomSuffix, type ScratchDatabase, type ScratchOptions, serverScratch } from "../scratch.js";
@@ -117,6 +118,7 @@ export const postgresDialect: Dialect = {
   // The major version: PostgreSQL 10 and later print the same within a major version.
   spellingVersion: async (conn) =>
     `PostgreSQL ${Math.floor(Number((await conn.query("SELECT current_setting('server_version_num') AS v")).rows[0]!.v) / 10000)}`,
+  stringDefault: postgresStringDefault,
   surveyObjects: (conn, options) =>
     import("./introspect/unmodelled.js").then(({ surveyPostgresObjects }) =>
       surveyPostgresObjects(conn, {
