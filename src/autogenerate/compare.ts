@@ -4,6 +4,7 @@
  * backwards. Pure: both Catalogs are already canonicalized by the dialect, so
  * pieces are compared exactly.
  */
+import { compareSchemaComments } from "./compare/schema-comments.js";
 import { compareExclusions } from "./compare/exclusions.js";
 import { describeIndexElement, elementColumn, elementExpression } from "../catalog/index-elements.js";
 import type {
@@ -817,6 +818,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
   collectNames(database, diff.takenNames);
 
   compareSchemas(model, database, diff);
+  for (const op of compareSchemaComments(model, database)) diff.plan.add("createSchemas", op);
   compareEnums(model, database, diff);
   const objectDiff = {
     add: (phase: Phase, ...ops: Operation[]) => diff.plan.add(phase, ...ops),

@@ -49,6 +49,7 @@ import type { View } from "./views.js";
 import type { Policy, RowLevelSecurity } from "./policies.js";
 import type { Grant } from "./grants.js";
 
+import type { SchemaComments } from "./schema-comments.js";
 import type { Routine } from "./routines.js";
 import type { Trigger } from "./triggers.js";
 
@@ -317,6 +318,8 @@ export interface EnumType {
 export interface Catalog {
   /** Non-default schemas that exist (or must exist) beyond the default one. */
   schemas: string[];
+  /** COMMENT ON SCHEMA, by schema name (catalog/schema-comments.ts); PostgreSQL only. */
+  schemaComments?: SchemaComments;
   tables: Table[];
   enums: EnumType[];
   /**

@@ -100,7 +100,8 @@ export function objectOperationRefs(op: ObjectOperation, refs: OperationRefs): v
       refs.drops.push({ kind: "extension", ...inSchema(op.old?.schema), name: op.name });
       break;
     case "setComment":
-      if (op.target === "index") refs.needs.push({ kind: "index", ...inSchema(op.schema), name: op.name });
+      if (op.target === "schema") refs.needs.push({ kind: "schema", name: op.name });
+      else if (op.target === "index") refs.needs.push({ kind: "index", ...inSchema(op.schema), name: op.name });
       else if (op.target === "constraint") refs.needs.push({ kind: "table", ...inSchema(op.schema), name: op.table ?? "" });
       else refs.needs.push(
         op.target === "sequence" || op.target === "view" || op.target === "materialized view"

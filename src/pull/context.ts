@@ -10,8 +10,9 @@ import type { IdentifierLimit } from "../dialects/types.js";
 import { resolveNaming, type NameParts, type NamingKind } from "../schema/naming.js";
 import { camelCase, NameScope, propertyKeys } from "./names.js";
 import { templateName } from "./naming.js";
-import { emptySchemas } from "./schemas.js";
+import { declaredSchemas } from "./schemas.js";
 import { routineKey } from "./routines.js";
+import { grantExportKey, grantWords } from "./grants.js";
 
 /** One exported object of the models: its code and what it needs. */
 export interface Declaration {
@@ -30,7 +31,7 @@ export interface Declaration {
   eager: Set<string>;
 }
 
-export type DeclarationKind = "schema" | "view" | "policy" | "routine" | "trigger" | "extension" | "enum" | "domain" | "compositeType" | "sequence" | "table";
+export type DeclarationKind = "schema" | "view" | "policy" | "routine" | "trigger" | "extension" | "enum" | "domain" | "compositeType" | "sequence" | "table" | "grant";
 
 /** Lines of warning for the user: what the pulled models cannot say. */
 export type Notes = string[];
@@ -42,6 +43,8 @@ export interface PullOptions {
   naming: NamingConvention;
   /** The database's spelling of a type -> the type to write in the models (Dialect.modelType); default: the same. */
   modelType?: (databaseType: string) => string;
+  /** The string a default's text is the plain literal of, for a column of that type (Dialect.stringDefault). */
+  stringDefault?: (text: string, type: string) => string | undefined;
 }
 
 export class PullContext {
@@ -77,7 +80,7 @@ export class PullContext {
     for (const c of catalog.compositeTypes ?? []) claim("type", c, "Type");
     for (const s of catalog.sequences ?? []) claim("sequence", s, "Seq");
     for (const x of catalog.extensions ?? []) claim("extension", { name: x.name }, "Extension");
-    for (const name of emptySchemas(catalog)) claim("schema", { name }, "Schema");
+    for (const name of declaredSchemas(catalog)) claim("schema", { name }, "Schema");
     for (const r of catalog.routines ?? []) {
       const key = { schema: r.schema, name: routineKey(r) };
       this.#exports.set(`routine:${qualifiedName(key)}`, scope.claim([camelCase(r.name), r.schema ? camelCase(`${r.schema}_${r.name}`) : "", `${camelCase(r.name)}Fn`].filter(Boolean), "routine"));
@@ -91,10 +94,19 @@ export class PullContext {
       const o = { schema: p.schema, name: `${p.table}.${p.name}` };
       this.#exports.set(`policy:${qualifiedName(o)}`, scope.claim([camelCase(p.name), camelCase(`${p.table}_${p.name}`), `${camelCase(p.name)}Policy`].filter(Boolean), "policy"));
     }
+    // A grant is one object (or column) and role: named after both; privileges held WITH GRANT OPTION are a second export.
+    for (const g of catalog.grants ?? []) {
+      const key = qualifiedName(grantExportKey(g));
+      const words = camelCase(grantWords(g));
+      this.#exports.set(`grant:${key}`, scope.claim([`${words}Grant`], "grant"));
+      if ((g.withGrantOption ?? []).length > 0 && g.withGrantOption!.length < g.privileges.length) {
+        this.#exports.set(`grantOption:${key}`, scope.claim([`${words}GrantOption`], "grant"));
+      }
+    }
   }
 
   /** The export name of a table, a type (enum, domain, composite type), a sequence or an extension; undefined when not pulled. */
-  exportName(kind: "schema" | "view" | "policy" | "routine" | "trigger" | "table" | "type" | "sequence" | "extension", o: { schema?: string; name: string }): string | undefined {
+  exportName(kind: "schema" | "view" | "policy" | "routine" | "trigger" | "table" | "type" | "sequence" | "extension" | "grant" | "grantOption", o: { schema?: string; name: string }): string | undefined {
     return this.#exports.get(`${kind}:${qualifiedName(o)}`);
   }
 

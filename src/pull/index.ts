@@ -15,13 +15,14 @@ import { domainDeclaration } from "./domains.js";
 import { enumDeclaration } from "./enums.js";
 import { extensionDeclaration } from "./extensions.js";
 import { inferNaming } from "./naming.js";
-import { emptySchemas, schemaDeclaration } from "./schemas.js";
+import { declaredSchemas, schemaDeclaration } from "./schemas.js";
 import { sequenceDeclaration } from "./sequences.js";
 import { cyclicTables, tableDeclaration } from "./tables.js";
 import { viewDeclaration } from "./views.js";
 import { policyDeclaration } from "./policies.js";
 import { routineDeclaration } from "./routines.js";
 import { triggerDeclaration } from "./triggers.js";
+import { grantDeclaration } from "./grants.js";
 
 export { inferNaming } from "./naming.js";
 export type { PullOptions } from "./context.js";
@@ -56,14 +57,14 @@ const DSL_NAMES = [
   "table", "schema", "enumType", "sequence", "domain", "compositeType", "extension", "partitionOf", "sql", "check", "index", "uniqueIndex",
   "unique", "primaryKey", "foreignKey", "key", "desc", "exclude", "customType", "smallint", "integer", "bigint", "serial", "smallserial",
   "bigserial", "numeric", "real", "doublePrecision", "boolean", "text", "varchar", "char", "date", "time", "timestamp", "datetime",
-  "interval", "uuid", "json", "jsonb", "bytea", "AnyColumn", "view", "materializedView", "policy", "func", "procedure", "trigger",
+  "interval", "uuid", "json", "jsonb", "bytea", "AnyColumn", "view", "materializedView", "policy", "func", "procedure", "trigger", "grant",
 ];
 
 /** Every declaration of the Catalog, types before tables. */
 function declarations(ctx: PullContext, catalog: Catalog): Declaration[] {
   const cyclic = cyclicTables(catalog.tables);
   return [
-    ...emptySchemas(catalog).map((name) => schemaDeclaration(ctx, name)),
+    ...declaredSchemas(catalog).map((name) => schemaDeclaration(ctx, name)),
     ...(catalog.extensions ?? []).map((x) => extensionDeclaration(ctx, x)),
     ...catalog.enums.map((e) => enumDeclaration(ctx, e)),
     ...(catalog.domains ?? []).map((x) => domainDeclaration(ctx, x)),
@@ -74,6 +75,7 @@ function declarations(ctx: PullContext, catalog: Catalog): Declaration[] {
     ...(catalog.routines ?? []).map((r) => routineDeclaration(ctx, r)),
     ...(catalog.policies ?? []).map((p) => policyDeclaration(ctx, p)),
     ...(catalog.triggers ?? []).map((t) => triggerDeclaration(ctx, t)),
+    ...(catalog.grants ?? []).map((g) => grantDeclaration(ctx, g)),
   ];
 }
 
@@ -135,7 +137,7 @@ export function renderModels(catalog: Catalog, options: RenderModelsOptions): Re
   };
   for (const d of all) {
     if (split === "none") fileOf.set(d.exportName, "schema.ts");
-    else if (d.kind === "policy" || d.kind === "trigger") fileOf.set(d.exportName, fileOf.get([...d.eager][0] ?? "") ?? "types.ts");
+    else if (d.kind === "policy" || d.kind === "trigger" || d.kind === "grant") fileOf.set(d.exportName, fileOf.get([...d.eager][0] ?? "") ?? "types.ts");
     else if (d.kind !== "table" && d.kind !== "view") fileOf.set(d.exportName, "types.ts");
     else if (split === "schema") fileOf.set(d.exportName, `${safeFileName(d.schema ?? options.defaultSchemaName ?? "public")}.ts`);
     else fileOf.set(d.exportName, `${safeFileName(parentOf(d).exportName)}.ts`);

@@ -1,11 +1,19 @@
 /**
  * Schemas that hold nothing the models declare (only views, functions, or
  * nothing yet) -> `export const hr = schema("hr");`, so the models still
- * create them and `kiln check` does not report them.
+ * create them and `kiln check` does not report them; and schemas with a
+ * comment -> `export const hr = schema("hr", { comment: "..." });`.
  */
 import type { Catalog } from "../catalog/types.js";
-import { str } from "./code.js";
+import { schemaComment } from "../catalog/schema-comments.js";
+import { options, str } from "./code.js";
 import { declaration, type Declaration, type PullContext } from "./context.js";
+
+/** The schemas pull declares: those none of the Catalog's objects live in, and those with a comment. */
+export function declaredSchemas(catalog: Catalog): string[] {
+  const commented = Object.keys(catalog.schemaComments ?? {});
+  return [...new Set([...emptySchemas(catalog), ...commented])].sort();
+}
 
 /** The Catalog's schemas that none of its objects live in. */
 export function emptySchemas(catalog: Catalog): string[] {
@@ -19,6 +27,7 @@ export function emptySchemas(catalog: Catalog): string[] {
 export function schemaDeclaration(ctx: PullContext, name: string): Declaration {
   const d = declaration("schema", { name, schema: name }, ctx.exportName("schema", { name })!);
   d.imports.add("schema");
-  d.code = `export const ${d.exportName} = schema(${str(name)});`;
+  const comment = schemaComment(ctx.catalog.schemaComments, name);
+  d.code = `export const ${d.exportName} = schema(${str(name)}${comment !== null ? `, ${options({ comment })}` : ""});`;
   return d;
 }

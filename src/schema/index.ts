@@ -95,7 +95,7 @@ export {
   type ForeignKeyOptions,
   type TableExtra,
 } from "./constraints.js";
-export { table, schema, isTable, type Table, type AnyTable, type TableOptions, type SchemaBuilder, type BoundColumns } from "./table.js";
+export { table, schema, isTable, type Table, type AnyTable, type TableOptions, type SchemaBuilder, type SchemaOptions, type BoundColumns } from "./table.js";
 export type { InferSelect, InferInsert, SelectRow, InsertRow, ColumnValue } from "./infer.js";
 export {
   DEFAULT_NAMING,

@@ -295,6 +295,8 @@ export function tableDefinition(value: AnyTable): TableDefinition {
 /** schema("app"): tables and enums declared through it live in that schema. */
 export interface SchemaBuilder<TSchema extends string = string> {
   readonly name: TSchema;
+  /** COMMENT ON SCHEMA (PostgreSQL), when schema(name, { comment }) says one. */
+  readonly comment?: string;
   table<const TName extends string, TCols extends ColumnBuilders>(
     name: TName,
     columns: TCols,
@@ -308,8 +310,14 @@ export interface SchemaBuilder<TSchema extends string = string> {
   ): EnumType<V[number]>;
 }
 
-export function schema<const TSchema extends string>(name: TSchema): SchemaBuilder<TSchema> {
+export interface SchemaOptions {
+  /** COMMENT ON SCHEMA (PostgreSQL). Without it, the schema has no comment. */
+  comment?: string;
+}
+
+export function schema<const TSchema extends string>(name: TSchema, options: SchemaOptions = {}): SchemaBuilder<TSchema> {
   nonEmpty(name, "schema(name)");
+  if (options.comment !== undefined && typeof options.comment !== "string") throw new KilnError(`schema("${name}"): comment must be a string.`);
   const refuseSchema = (o: { schema?: string } | undefined, where: string) => {
     if (o?.schema !== undefined) {
       throw new KilnError(`schema("${name}").${where}: do not pass { schema } here; the schema is already "${name}".`);
@@ -317,6 +325,7 @@ export function schema<const TSchema extends string>(name: TSchema): SchemaBuild
   };
   return Object.freeze({
     name,
+    ...(options.comment !== undefined ? { comment: options.comment } : {}),
     // An exported schema(...) declares the schema even when no table of the models lives in it.
     [SCHEMA]: name,
     table(tableName: string, columns: ColumnBuilders, extrasOrOptions?: unknown, options?: TableOptions) {
@@ -333,6 +342,13 @@ export function schema<const TSchema extends string>(name: TSchema): SchemaBuild
       return enumType(enumName, values, { ...options, schema: name });
     },
   }) as SchemaBuilder<TSchema>;
+}
+
+/** The comment of an exported schema("name", { comment }), or undefined. */
+export function schemaCommentDeclared(value: unknown): string | undefined {
+  if (schemaDeclared(value) === undefined) return undefined;
+  const comment = (value as { comment?: unknown }).comment;
+  return typeof comment === "string" ? comment : undefined;
 }
 
 /** The schema name of an exported schema("name"), or undefined for anything else. */

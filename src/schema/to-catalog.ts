@@ -42,7 +42,7 @@ import {
   shortHash,
 } from "./naming.js";
 import { isColumnReference, isSqlFragment, type SqlFragment } from "./sql.js";
-import { isTable, schemaDeclared, tableDefinition, type TableDefinition } from "./table.js";
+import { isTable, schemaCommentDeclared, schemaDeclared, tableDefinition, type TableDefinition } from "./table.js";
 import { partitionFields } from "./partition-catalog.js";
 import { isView, viewDefinition } from "./views.js";
 import type { View as CatalogView } from "../catalog/views.js";
@@ -109,10 +109,17 @@ export function modelsToCatalog(
   const schemas = new Set<string>();
   for (const o of [...catalogTables, ...catalogEnums]) if (o.schema !== undefined) schemas.add(o.schema);
 
+  const schemaComments: Record<string, string> = {};
   for (const module of modules) {
     for (const value of Object.values(module ?? {})) {
       const declared = schemaDeclared(value);
       if (declared !== undefined) schemas.add(declared);
+      const comment = schemaCommentDeclared(value);
+      if (declared === undefined || comment === undefined) continue;
+      if (Object.hasOwn(schemaComments, declared) && schemaComments[declared] !== comment) {
+        throw new KilnError(`schema("${declared}") is declared with two comments: ${JSON.stringify(schemaComments[declared])} and ${JSON.stringify(comment)}. Keep one.`);
+      }
+      schemaComments[declared] = comment;
     }
   }
   const objects = collectModelObjects(modules);
@@ -124,6 +131,7 @@ export function modelsToCatalog(
   const grants = collectGrants(modules);
   return {
     schemas: [...schemas].sort(compareText),
+    ...(Object.keys(schemaComments).length > 0 ? { schemaComments } : {}),
     tables: catalogTables.sort(byQualifiedName),
     enums: catalogEnums.sort(byQualifiedName),
     ...objects,

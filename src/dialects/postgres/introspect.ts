@@ -34,6 +34,7 @@ import { readPolicies } from "./introspect/policies.js";
 import { readRoutines } from "./introspect/routines.js";
 import { readTriggers } from "./introspect/triggers.js";
 import { readGrants } from "./introspect/grants.js";
+import { readSchemaComments } from "./introspect/schema-comments.js";
 import { TABLE_STORAGE_COLUMNS, tableStorageFields } from "./introspect/table-storage.js";
 import { CITUS_CATALOG_COLUMN, readDistributions } from "./introspect/distribution.js";
 import { setCanonical } from "../../catalog/exact-text.js";
@@ -351,6 +352,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
   const policies = await readPolicies(conn, tablesByOid, (text) => spell.expression(text));
   const routines = await readRoutines(conn, schemaNames, alias);
   const triggers = await readTriggers(conn, tablesByOid, alias);
+  const schemaComments = await readSchemaComments(conn, schemaNames, alias);
   // Only the kinds the database has: a Catalog without them reads as before.
   return {
     schemas,
@@ -361,6 +363,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     ...(policies.length > 0 ? { policies } : {}),
     ...(routines.length > 0 ? { routines } : {}),
     ...(triggers.length > 0 ? { triggers } : {}),
+    ...(Object.keys(schemaComments).length > 0 ? { schemaComments } : {}),
     // Only when the config asks: an empty list then means "no grants" (compared), absent means "not compared".
     ...(scope.grants ? { grants: await readGrants(conn, schemaNames, scope.excludeTables, alias, scope.grants) } : {}),
   };

@@ -79,6 +79,8 @@ export function compileObjectOperation(op: ObjectOperation): Statement[] {
           return [{ sql: `COMMENT ON ${op.target.toUpperCase()} ${tableName(op.schema, op.name)} IS ${quoteLiteral(op.comment)}` }];
         case "index":
           return [{ sql: `COMMENT ON INDEX ${tableName(op.schema, op.name)} IS ${quoteLiteral(op.comment)}` }];
+        case "schema":
+          return [{ sql: `COMMENT ON SCHEMA ${quoteIdentifier(op.name)} IS ${quoteLiteral(op.comment)}` }];
         case "constraint":
           return [{ sql: `COMMENT ON CONSTRAINT ${quoteIdentifier(op.name)} ON ${tableName(op.schema, op.table ?? "")} IS ${quoteLiteral(op.comment)}` }];
       }
