@@ -90,3 +90,36 @@ describe("refusing a standby", () => {
     expect(urlOnServer(url, "fd00::1", 5433)).toBe("postgres://app@[fd00::1]:5433/shop");
   });
 });
+
+describe("config: waitForReplicas, replicaTimeoutMs, logicalReplication", () => {
+  const file = "kiln.config.ts";
+  it("accepts them and resolves the URLs, masked", async () => {
+    const { resolveConfig, validateConfig } = await import("../../src/config/load.js");
+    const config = validateConfig(
+      {
+        url: "postgres://app@db1:5432/shop",
+        waitForReplicas: "16MB",
+        replicaTimeoutMs: 60_000,
+        logicalReplication: { publisher: "postgres://app:pw@db1:5432/shop", subscribers: ["postgres://app@db2:5432/shop"], publication: "shop_pub" },
+      },
+      file,
+    );
+    const resolved = resolveConfig(config, `/tmp/${file}`, {});
+    expect(resolved.waitForReplicas).toBe("16MB");
+    expect(resolved.replicaTimeoutMs).toBe(60_000);
+    expect(resolved.logicalReplication?.publisher.display).toBe("postgres://app:***@db1:5432/shop");
+    expect(resolved.logicalReplication?.subscribers.map((u) => u.display)).toEqual(["postgres://app@db2:5432/shop"]);
+    expect(resolved.logicalReplication?.publishNewTables).toBe(true);
+    expect(resolveConfig(validateConfig({ url: "postgres://a@h/d" }, file), `/tmp/${file}`, {}).replicaTimeoutMs).toBe(600_000);
+  });
+
+  it("refuses what is not one, naming the key", async () => {
+    const { validateConfig } = await import("../../src/config/load.js");
+    expect(() => validateConfig({ waitForReplicas: true }, file)).toThrow(/`waitForReplicas` must be a lag in bytes/);
+    expect(() => validateConfig({ replicaTimeoutMs: -1 }, file)).toThrow(/`replicaTimeoutMs` must be a whole number of milliseconds/);
+    expect(() => validateConfig({ logicalReplication: { subscribers: ["postgres://a@h/d"] } }, file)).toThrow(/`logicalReplication.publisher` must be the publisher's URL/);
+    expect(() => validateConfig({ logicalReplication: { publisher: "postgres://a@h/d", subscribers: [] } }, file)).toThrow(/`logicalReplication.subscribers` must be a non-empty array/);
+    expect(() => validateConfig({ logicalReplication: { publisher: "postgres://a@h/d", subscribers: ["postgres://a@h/e"], tables: [] } }, file)).toThrow(/unknown key `logicalReplication.tables`/);
+    expect(() => validateConfig({ logicalReplication: { publisher: "postgres://a@h/d", subscribers: ["postgres://a@h/e"], publishNewTables: "yes" } }, file)).toThrow(/publishNewTables` must be true or false/);
+  });
+});
