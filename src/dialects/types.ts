@@ -185,6 +185,13 @@ export interface Dialect {
   readonly foreignKeysNeedIndex?: boolean;
   /** Declarative partitioning (PARTITION BY, PARTITION OF): PostgreSQL only; models that use it are refused elsewhere. */
   readonly partitioning?: boolean;
+  /**
+   * Object kinds besides tables and indexes that introspect reads into the Catalog
+   * (SQLite: view, trigger; MySQL: view, trigger, function, procedure), as a
+   * CREATE statement names them: `kiln import` derives their downgrades by diffing.
+   * Absent: the dialect names every object from its survey (surveyObjects).
+   */
+  readonly readsObjectKinds?: readonly string[];
   /** True when a routine is its schema and name, no overloading (MySQL/MariaDB): other parameters drop and create it. */
   readonly routinesByName?: boolean;
   /**

@@ -93,7 +93,7 @@ const COMPARED_EVERYWHERE = new Set(["table", "index"]);
  * permissions, and, where the dialect cannot survey its objects, objects of kinds
  * kiln does not read there (triggers, views, routines, events).
  */
-function statementNotes(migration: SourceMigration, surveyed: boolean): string[] {
+function statementNotes(migration: SourceMigration, surveyed: boolean, readKinds: ReadonlySet<string>): string[] {
   const notes: string[] = [];
   const created = new Set(
     migration.statements.map(statementObject).filter((o) => o?.action === "create" && o.kind === "table").map((o) => bareName(o!.name).toLowerCase()),
@@ -113,7 +113,7 @@ function statementNotes(migration: SourceMigration, surveyed: boolean): string[]
       continue;
     }
     const object = statementObject(statement);
-    if (!surveyed && object && !COMPARED_EVERYWHERE.has(object.kind)) {
+    if (!surveyed && object && !COMPARED_EVERYWHERE.has(object.kind) && !readKinds.has(object.kind)) {
       notes.push(`${which} ${object.action === "create" ? "creates" : object.action === "drop" ? "drops" : "changes"} ${object.kind} ${bareName(object.name)}, which kiln does not read on this database: the downgrade does not undo it; write that part by hand`);
     }
   }
@@ -166,7 +166,7 @@ export async function replayHistory(input: ReplayInput): Promise<ReplayedMigrati
     const afterSurvey = await survey(input, scope);
     const notes: string[] = [];
     // A tool's undo script is its author's word on what to undo, rows included.
-    if (!migration.undo) notes.push(...statementNotes(migration, dialect.surveyObjects !== undefined));
+    if (!migration.undo) notes.push(...statementNotes(migration, dialect.surveyObjects !== undefined, new Set(dialect.readsObjectKinds ?? [])));
     let downgrade: DerivedDowngrade;
     if (migration.undo) {
       downgrade = { source: "undo", operations: [], statements: migration.undo.statements, notes: [] };

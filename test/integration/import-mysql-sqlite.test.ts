@@ -127,3 +127,65 @@ describe.runIf(await serverAvailable("mysql"))("kiln import on MariaDB", () => {
     expect((await project.kiln(["current"])).stderr).toContain("base");
   }, 120_000);
 });
+
+describe("kiln import: views and triggers get derived downgrades (SQLite)", () => {
+  let project: TestProject | undefined;
+  afterAll(() => project?.remove());
+
+  it("a SQL folder that creates a view and a trigger, then changes the view: each downgrade undoes it; kiln test passes", async () => {
+    project = createProject({ url: "sqlite://./app.db" });
+    project.write("sql/1_init.sql", `CREATE TABLE "items" ("id" INTEGER NOT NULL PRIMARY KEY, "name" TEXT NOT NULL, "qty" INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE "item_log" ("msg" TEXT NOT NULL);
+`);
+    project.write("sql/2_objects.sql", `CREATE VIEW big_items AS SELECT id, name FROM items WHERE qty > 10;
+CREATE TRIGGER items_added AFTER INSERT ON items
+BEGIN
+  INSERT INTO item_log (msg) VALUES ('added ' || NEW.name);
+END;
+`);
+    project.write("sql/3_view.sql", `DROP VIEW big_items;
+CREATE VIEW big_items AS SELECT id, name, qty FROM items WHERE qty > 100;
+`);
+    const imported = await project.kiln(["import", "sql", "sql"]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).not.toMatch(/which kiln does not read on this database/);
+    expect(imported.stderr).toContain("kiln test: every imported revision upgrades, downgrades and upgrades again with identical schemas");
+    const objects = project.read(join("migrations", project.revisionFiles()[1]!));
+    const downgrade = objects.slice(objects.indexOf("async downgrade"));
+    expect(downgrade).toContain('await op.dropTrigger("items_added", "items");');
+    expect(downgrade).toContain('await op.dropView("big_items");');
+    const changed = project.read(join("migrations", project.revisionFiles()[2]!));
+    expect(changed.slice(changed.indexOf("async downgrade"))).toMatch(/op\.replaceView\(\s*"big_items",\s*"SELECT id, name FROM items WHERE qty > 10"/);
+  }, 120_000);
+});
+
+describe.runIf(await serverAvailable("mysql"))("kiln import: views, triggers and routines get derived downgrades (MariaDB)", () => {
+  const databases: ScratchDatabase[] = [];
+  let project: TestProject | undefined;
+  afterAll(async () => {
+    project?.remove();
+    for (const d of databases) await d.drop();
+  });
+
+  it("a SQL folder with a view, a trigger and a function: each downgrade undoes it; kiln test passes", async () => {
+    const db = await createMysqlDatabase();
+    databases.push(db);
+    project = createProject({ url: db.url });
+    project.write("sql/1_init.sql", "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, qty INT NOT NULL DEFAULT 0);\nCREATE TABLE item_log (msg VARCHAR(80) NOT NULL);\n");
+    project.write(
+      "sql/2_objects.sql",
+      "CREATE VIEW big_items AS SELECT id, name FROM items WHERE qty > 10;\n" +
+        "CREATE TRIGGER items_added AFTER INSERT ON items FOR EACH ROW BEGIN\n  INSERT INTO item_log (msg) VALUES (CONCAT('added ', NEW.name));\nEND;\n" +
+        "CREATE FUNCTION in_stock(p_id INT) RETURNS BOOLEAN READS SQL DATA\nBEGIN\n  RETURN (SELECT qty > 0 FROM items WHERE id = p_id);\nEND;\n",
+    );
+    const imported = await project.kiln(["import", "sql", "sql"]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).not.toMatch(/which kiln does not read on this database/);
+    expect(imported.stderr).toContain("kiln test: every imported revision upgrades, downgrades and upgrades again with identical schemas");
+    const objects = project.read(join("migrations", project.revisionFiles()[1]!));
+    const downgrade = objects.slice(objects.indexOf("async downgrade"));
+    expect(downgrade).toContain('await op.dropTrigger("items_added", "items");');
+    expect(downgrade).toContain('await op.dropView("big_items");');
+    expect(downgrade).toMatch(/await op\.dropFunction\("in_stock"/);
+  }, 180_000);
+});
