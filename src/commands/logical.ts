@@ -168,7 +168,19 @@ export async function migrateLogical(direction: Direction, options: MigrateOptio
       for (const member of sides) {
         if (!member.steps.some((s) => s.revision.revision === step.revision.revision)) continue;
         reporter.info(`  on the ${member.role} ${member.url.display}`);
-        member.heads = await runOnline(member.target!, [step], member.heads);
+        try {
+          member.heads = await runOnline(member.target!, [step], member.heads);
+        } catch (error) {
+          if (!(error instanceof KilnError) || ran.length === 0) throw error;
+          throw new KilnError(`on the ${member.role} ${member.url.display}: ${error.message}`, {
+            cause: error,
+            details: [
+              ...error.details,
+              `revision ${step.revision.revision} is applied on ${ran.join(", ")} and not on ${member.url.display}: until it is, the subscription may stop at rows of the new shape`,
+              "fix the cause, then run the same command again: each member goes on from where it is",
+            ],
+          });
+        }
         ran.push(member.url.display);
       }
       if (p.newTables.length > 0) await publishNewTables(publisher, subscribers, publication, p, lr.publishNewTables, reporter, logical);

@@ -306,4 +306,30 @@ describe.runIf(available)("logical replication: a publisher and a subscriber", (
     await publisher.query("INSERT INTO orders VALUES (3, 'down', 1.50)", "shop");
     await arrives("SELECT id, total FROM orders WHERE id = 3", [{ id: 3, total: "1.50" }]);
   });
+
+  it("a step that fails on the second side names both, and the rerun finishes that side only", async () => {
+    shop.write(
+      "migrations/a7a7a7a7a7a7_ref.ts",
+      revisionSource({
+        revision: "a7a7a7a7a7a7",
+        downRevision: "e5e5e5e5e5e5",
+        message: "order refs",
+        upgrade: `op.addColumn("orders", "ref", { type: "text" });\n    op.createIndex("orders_ref", "orders", ["ref"]);`,
+        downgrade: `op.dropIndex("orders_ref");\n    op.dropColumn("orders", "ref");`,
+      }),
+    );
+    await publisher.query("CREATE INDEX orders_ref ON orders (note)", "shop");
+    const failed = await shop.kiln(["upgrade", "head", "--logical"]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`error: on the publisher ${publisher.url("shop")}: upgrade of revision a7a7a7a7a7a7`);
+    expect(failed.stderr).toContain(`revision a7a7a7a7a7a7 is applied on ${subscriber.url("shop")} and not on ${publisher.url("shop")}`);
+    await publisher.query("DROP INDEX orders_ref", "shop");
+    const rerun = await shop.kiln(["upgrade", "head", "--logical"]);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).not.toContain("on the subscriber");
+    expect(rerun.stderr).toContain(`on the publisher ${publisher.url("shop")}`);
+    for (const cluster of [publisher, subscriber]) expect((await cluster.query("SELECT version_num FROM kiln_version", "shop")).rows).toEqual([{ version_num: "a7a7a7a7a7a7" }]);
+    await publisher.query("INSERT INTO orders (id, note, ref) VALUES (4, 'ref', 'R-4')", "shop");
+    await arrives("SELECT id, ref FROM orders WHERE id = 4", [{ id: 4, ref: "R-4" }]);
+  });
 });
