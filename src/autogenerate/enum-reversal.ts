@@ -5,6 +5,9 @@
  * columns come back to it. Checks, indexes and foreign keys on those columns
  * are dropped first and recreated last, as PostgreSQL cannot rebuild them
  * while the column is text (their SQL compares with enum literals).
+ * Functions with the type in their signature are dropped before the type and
+ * created again after it, as the database has them (PostgreSQL refuses to drop
+ * a type a function depends on).
  * Rows holding a removed value make the conversion back fail, naming the value:
  * the downgrade never silently changes data.
  */
@@ -12,6 +15,21 @@ import type { Catalog, Column, EnumType, ForeignKey, Table } from "../catalog/ty
 import { qualifiedName } from "../catalog/types.js";
 import type { Operation } from "../operations/types.js";
 import { expressionsMentioning } from "./renames.js";
+import { inputArguments, routineTypeKey, type Routine } from "../catalog/routines.js";
+
+/** The database's functions and procedures whose arguments or result are of the enum type (or arrays of it). */
+function routinesUsing(database: Catalog, enumType: EnumType): Routine[] {
+  const key = routineTypeKey(qualifiedName(enumType));
+  const isEnum = (type: string) => routineTypeKey(type).replace(/^SETOF /, "").replace(/(\[\])+$/, "") === key;
+  const inResult = (returns: string | undefined) => {
+    if (returns === undefined) return false;
+    const table = /^TABLE\((.*)\)$/is.exec(returns.trim());
+    // TABLE(id integer, state mood): each column's type (a name, then the type).
+    if (table) return table[1]!.split(",").some((c) => isEnum(c.trim().replace(/^("(?:[^"]|"")+"|\S+)\s+/, "")));
+    return isEnum(returns);
+  };
+  return (database.routines ?? []).filter((r) => r.arguments.some((a) => isEnum(a.type)) || inResult(r.returns));
+}
 
 type Named<T> = T & { name: string };
 
@@ -92,6 +110,16 @@ export function enumValueRemoval(databaseEnum: EnumType, modelValues: readonly s
     }
   }
 
+  const routines = routinesUsing(database, databaseEnum);
+  const dropRoutines: Operation[] = routines.map((routine) => ({
+    kind: routine.kind === "procedure" ? "dropProcedure" : "dropFunction",
+    ...(routine.schema !== undefined ? { schema: routine.schema } : {}),
+    name: routine.name,
+    argumentTypes: inputArguments(routine).map((a) => a.type),
+    old: structuredClone(routine),
+  }));
+  const createRoutines: Operation[] = routines.map((routine) => ({ kind: routine.kind === "procedure" ? "createProcedure" : "createFunction", routine: structuredClone(routine) }));
+
   const toText: Operation[] = [];
   const fromText: Operation[] = [];
   for (const { table, column, array } of users) {
@@ -121,8 +149,10 @@ export function enumValueRemoval(databaseEnum: EnumType, modelValues: readonly s
   return [
     ...dropFirst,
     ...toText,
+    ...dropRoutines,
     { kind: "dropEnum", ...where, name: databaseEnum.name, old: [...modelValues] },
     { kind: "createEnum", ...where, name: databaseEnum.name, values: [...databaseEnum.values] },
+    ...createRoutines,
     ...fromText,
     ...recreateLast.reverse(),
   ];

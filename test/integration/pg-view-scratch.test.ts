@@ -74,4 +74,17 @@ describe.each(pgRoundTripTargets())("a changed table under views calling model f
     expect(upgrade.match(/await op\.\w+/g)?.sort(), upgrade).toEqual(["await op.addColumn"]);
     expect(result.diff, describeRoundTrip(result)).toBe("");
   }, 240_000);
+
+  it("new enum values: exactly those, and the downgrade takes the functions with the enums in their signature round the type's rebuild", async () => {
+    const models = MODELS.replace(`["open", "closed"]`, `["open", "closed", "waiting"]`).replace(`["fast", "slow"]`, `["fast", "slow", "medium"]`);
+    const result = await pgRoundTrip({ sql: SQL, target, models, schemas: SCHEMAS });
+    expect(result.failed, describeRoundTrip(result)).toBeUndefined();
+    const upgrade = /async upgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";
+    expect(upgrade.match(/await op\.\w+/g), upgrade).toEqual(["await op.addEnumValue", "await op.addEnumValue"]);
+    const downgrade = /async downgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";
+    expect(downgrade.indexOf('dropFunction("is_live"'), downgrade).toBeGreaterThan(-1);
+    expect(downgrade.indexOf('dropFunction("is_live"')).toBeLessThan(downgrade.indexOf('dropEnum("ticket_status"'));
+    expect(downgrade.indexOf('createFunction("is_live"')).toBeGreaterThan(downgrade.indexOf('createEnum("ticket_status"'));
+    expect(result.diff, describeRoundTrip(result)).toBe("");
+  }, 240_000);
 });

@@ -103,3 +103,24 @@ describe("downgrade of added enum values", () => {
     expect(renderMigrationBodies(diff.operations).downgrade).toContain("TODO");
   });
 });
+
+describe("downgrade of added enum values with functions on the type", () => {
+  it("drops the functions whose arguments or result are of the type before it, and creates them after", async () => {
+    const { enumValueRemoval } = await import("../../src/autogenerate/enum-reversal.js");
+    const fn = (name: string, args: string[], returns: string) => ({ kind: "function" as const, schema: "app", name, arguments: args.map((type) => ({ type })), returns, language: "sql", body: "SELECT NULL" });
+    const database: Catalog = {
+      ...catalog(["new", "paid"], "app"),
+      routines: [fn("is_open", ["app.status"], "boolean"), fn("all_of", ["app.status[]"], "integer"), fn("rows_of", ["integer"], "TABLE(id integer, state app.status)"), fn("unrelated", ["app.statuses"], "app.status_x")],
+    };
+    const ops = enumValueRemoval(database.enums[0]!, ["new", "paid", "shipped"], database);
+    const kinds = ops.map((op) => `${op.kind}${"name" in op && typeof op.name === "string" ? ` ${op.name}` : "routine" in op ? ` ${op.routine.name}` : ""}`);
+    const dropEnum = kinds.indexOf("dropEnum status");
+    const createEnum = kinds.indexOf("createEnum status");
+    for (const name of ["is_open", "all_of", "rows_of"]) {
+      expect(kinds.indexOf(`dropFunction ${name}`), kinds.join("\n")).toBeGreaterThan(-1);
+      expect(kinds.indexOf(`dropFunction ${name}`)).toBeLessThan(dropEnum);
+      expect(kinds.indexOf(`createFunction ${name}`)).toBeGreaterThan(createEnum);
+    }
+    expect(kinds.filter((k) => k.includes("unrelated"))).toEqual([]);
+  });
+});
