@@ -289,7 +289,8 @@ export interface Dialect {
    * columns (every schema on PostgreSQL, the URL's database and `schema` on
    * MySQL, main and attached files on SQLite), and whether `schema` exists: so
    * kiln can tell its own tables from a user's table of the same name, and a
-   * misspelt versionSchema from a first run.
+   * misspelt versionSchema from a first run. Tables outside an existing target
+   * schema may be left out (PostgreSQL does, for databases of many schemas).
    */
   surveyTables(conn: Connection, names: string[], schema: string | undefined): Promise<TableSurvey>;
   /**

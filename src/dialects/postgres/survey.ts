@@ -2,13 +2,6 @@
 import type { Connection, TableSurvey } from "../types.js";
 
 export async function surveyPostgresTables(conn: Connection, names: string[], schema: string | undefined): Promise<TableSurvey> {
-  const placeholders = names.map((_, i) => `$${i + 1}`).join(", ");
-  const { rows } = await conn.query(
-    `SELECT table_schema AS s, table_name AS n, column_name AS c FROM information_schema.columns
-      WHERE table_name IN (${placeholders}) AND table_schema NOT IN ('pg_catalog', 'information_schema')
-      ORDER BY table_schema, table_name, ordinal_position`,
-    names,
-  );
   const where = (
     await conn.query(
       `SELECT coalesce($1::text, current_schema(), 'public') AS target, EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = coalesce($1::text, current_schema())) AS present`,
@@ -16,6 +9,17 @@ export async function surveyPostgresTables(conn: Connection, names: string[], sc
     )
   ).rows[0]!;
   const target = String(where.target);
+  const present = where.present === true;
+  // Other schemas matter only when the target schema is missing (a misspelt versionSchema
+  // whose tables are elsewhere): a database of many tenant schemas is not read whole per tenant.
+  const placeholders = names.map((_, i) => `$${i + 2}`).join(", ");
+  const { rows } = await conn.query(
+    `SELECT table_schema AS s, table_name AS n, column_name AS c FROM information_schema.columns
+      WHERE table_name IN (${placeholders}) AND table_schema NOT IN ('pg_catalog', 'information_schema')
+        AND ($1::text IS NULL OR table_schema = $1::text)
+      ORDER BY table_schema, table_name, ordinal_position`,
+    [present ? target : null, ...names],
+  );
   const tables = new Map<string, TableSurvey["tables"][number]>();
   for (const row of rows) {
     const key = `${row.s}.${row.n}`;
@@ -23,7 +27,7 @@ export async function surveyPostgresTables(conn: Connection, names: string[], sc
     entry.columns.push(String(row.c));
     tables.set(key, entry);
   }
-  return { schema: target, schemaExists: where.present === true, tables: [...tables.values()] };
+  return { schema: target, schemaExists: present, tables: [...tables.values()] };
 }
 
 /** Every table (plain, partitioned, foreign) in every schema but PostgreSQL's own. */
