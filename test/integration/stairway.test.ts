@@ -260,14 +260,9 @@ describe.each(targets)("kiln test on $name", (target) => {
       const run = await project.kiln(["test"]);
       expect(run.code).toBe(1);
       expect(run.stdout).toMatch(/^✗ f6f6f6f6f6f6 book titles view/m);
-      if (/PostgreSQL|PGlite/.test(target.name)) {
-        expect(run.stderr).toContain(`downgrade of revision f6f6f6f6f6f6 (${file}) does not restore the schema from before its upgrade`);
-        expect(run.stderr).toContain("+ view book_titles");
-        return;
-      }
-      expect(run.stderr).toContain(`second upgrade of revision f6f6f6f6f6f6 (${file}) failed`);
-      expect(run.stderr).toMatch(/book_titles/);
-      expect(run.stderr).toMatch(/failing statement: CREATE VIEW book_titles/);
+      // Views are modelled on every dialect, so the check after the downgrade sees the one it left.
+      expect(run.stderr).toContain(`downgrade of revision f6f6f6f6f6f6 (${file}) does not restore the schema from before its upgrade`);
+      expect(run.stderr).toContain("+ view book_titles");
     } finally {
       rmSync(file);
     }
