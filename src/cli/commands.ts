@@ -6,7 +6,7 @@ import type { Reporter } from "../runtime/reporter.js";
 import { UsageError } from "../errors.js";
 import { terminalMessage, terminalText } from "../neutralize.js";
 import { addFleetOptions, fleetCli, fleetFlags, type FleetFlags } from "./fleet.js";
-import { printJson, recordSteps, withFailureContext } from "./json.js";
+import { printJson, runRecordingSteps } from "./json.js";
 import { colors as pc, printErr, printOut, printScript } from "./output.js";
 
 export interface CliContext {
@@ -187,17 +187,16 @@ export function registerCommands(program: Command, ctx: CliContext): void {
           if (opts.all) throw new UsageError("--logical and --all cannot go together: --logical migrates the config's logicalReplication members, --all its targets");
           if (opts.waitForReplicas !== undefined) throw new UsageError("--wait-for-replicas and --logical cannot go together: --logical's members are separate databases, not standbys");
           const { migrateLogical } = await import("../commands/logical.js");
-          const recorder = recordSteps(ctx.reporter);
-          const result = await migrateLogical(direction === "upgrade" ? "up" : "down", {
-            ...common(),
-            reporter: recorder.reporter,
-            target,
-            sql: opts.sql,
-            allowChanged: opts.allowChanged,
-            lint: opts.lint,
-          }).catch((error: unknown) => {
-            throw withFailureContext(error, { steps: recorder.steps });
-          });
+          const { result } = await runRecordingSteps(ctx.reporter, (reporter) =>
+            migrateLogical(direction === "upgrade" ? "up" : "down", {
+              ...common(),
+              reporter,
+              target,
+              sql: opts.sql,
+              allowChanged: opts.allowChanged,
+              lint: opts.lint,
+            }),
+          );
           if (opts.json) {
             printJson({ command: direction, target, logical: true, publication: result.publication, steps: result.steps, members: result.members });
             return;
@@ -229,23 +228,21 @@ export function registerCommands(program: Command, ctx: CliContext): void {
         }
         const { upgrade, downgrade } = await commands.migrate();
         const run = direction === "upgrade" ? upgrade : downgrade;
-        const recorder = recordSteps(ctx.reporter);
-        const result = await run({
-          ...common(),
-          reporter: recorder.reporter,
-          target,
-          sql: opts.sql,
-          allowChanged: opts.allowChanged,
-          lint: opts.lint,
-          waitForReplicas: opts.waitForReplicas,
-          replicaTimeout: opts.replicaTimeout,
-          write: (line) => printScript(line),
-        }).catch((error: unknown) => {
-          // A failed run still committed the steps before the failing one: the error document lists them.
-          throw withFailureContext(error, { steps: recorder.steps });
-        });
+        const { result, steps } = await runRecordingSteps(ctx.reporter, (reporter) =>
+          run({
+            ...common(),
+            reporter,
+            target,
+            sql: opts.sql,
+            allowChanged: opts.allowChanged,
+            lint: opts.lint,
+            waitForReplicas: opts.waitForReplicas,
+            replicaTimeout: opts.replicaTimeout,
+            write: (line) => printScript(line),
+          }),
+        );
         if (opts.json) {
-          printJson({ command: direction, target, database: result.database, steps: recorder.steps, heads: result.heads });
+          printJson({ command: direction, target, database: result.database, steps, heads: result.heads });
           return;
         }
         if (!opts.sql && result.steps.length > 0) {

@@ -67,3 +67,14 @@ export function recordSteps(inner: Reporter): { reporter: Reporter; steps: StepR
   };
   return { reporter, steps };
 }
+
+/** Runs `work` with a reporter that records the steps (recordSteps); when it fails, the error carries the steps that finished before the failure (withFailureContext). */
+export async function runRecordingSteps<T>(inner: Reporter, work: (reporter: Reporter) => Promise<T>): Promise<{ result: T; steps: StepRecord[] }> {
+  const recorder = recordSteps(inner);
+  try {
+    return { result: await work(recorder.reporter), steps: recorder.steps };
+  } catch (error) {
+    // A failed run still committed the steps before the failing one: the error document lists them.
+    throw withFailureContext(error, { steps: recorder.steps });
+  }
+}
