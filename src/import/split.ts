@@ -5,6 +5,7 @@
  * `DELIMITER` lines are followed. Comments between statements are dropped;
  * comments inside a statement stay with it. Pure.
  */
+import { skipLeadingComments } from "../runtime/statement-kind.js";
 
 export interface SplitOptions {
   /** Backslash escapes inside '...' (MySQL/MariaDB). */
@@ -20,20 +21,9 @@ function opensBlock(text: string): boolean {
   return BLOCK_OPENER.test(stripLeadingComments(text));
 }
 
+/** `text` after its leading white space and comments; `#` counts as a comment here, as MySQL's client reads it. */
 function stripLeadingComments(text: string): string {
-  let rest = text;
-  for (;;) {
-    const trimmed = rest.replace(/^\s+/, "");
-    if (trimmed.startsWith("--") || trimmed.startsWith("#")) {
-      const end = trimmed.indexOf("\n");
-      rest = end < 0 ? "" : trimmed.slice(end + 1);
-    } else if (trimmed.startsWith("/*")) {
-      const end = trimmed.indexOf("*/");
-      rest = end < 0 ? "" : trimmed.slice(end + 2);
-    } else {
-      return trimmed;
-    }
-  }
+  return skipLeadingComments(text, { hashComments: true });
 }
 
 /** True when the text holds something besides whitespace and comments. */

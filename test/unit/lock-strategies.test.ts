@@ -5,7 +5,7 @@ import { postgresDialect } from "../../src/dialects/postgres/index.js";
 import { mysqlDialect } from "../../src/dialects/mysql/index.js";
 import { sqliteDialect } from "../../src/dialects/sqlite/index.js";
 import { chooseStrategies } from "../../src/runtime/strategy.js";
-import { firstKeyword, isDataStatement } from "../../src/runtime/statement-kind.js";
+import { firstKeyword, isDataStatement, skipLeadingComments } from "../../src/runtime/statement-kind.js";
 import { leaseClaimSql, leaseRenewSql } from "../../src/dialects/postgres/lease-lock.js";
 
 describe("flavourOf (version() text)", () => {
@@ -62,6 +62,14 @@ describe("isDataStatement", () => {
       expect(isDataStatement(sql), sql).toBe(false);
     }
     expect(firstKeyword("/* a */ -- b\n  ( select")).toBe("select");
+  });
+
+  it("passes over leading comments: `#` only with hashComments, `(` only with parentheses", () => {
+    expect(skipLeadingComments("  -- a\n/* b */ (SELECT 1)")).toBe("(SELECT 1)");
+    expect(skipLeadingComments("-- a\n ( (SELECT 1)", { parentheses: true })).toBe("SELECT 1)");
+    expect(skipLeadingComments("# a\nSELECT 1")).toBe("# a\nSELECT 1");
+    expect(skipLeadingComments("# a\n /* b */ SELECT 1", { hashComments: true })).toBe("SELECT 1");
+    expect(skipLeadingComments("/* open comment")).toBe("");
   });
 });
 
