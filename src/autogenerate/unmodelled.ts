@@ -36,12 +36,25 @@ export function unmodelledWarnings(operations: readonly Operation[], database: C
   const warnings: DiffWarning[] = [];
   // Only what kiln does not model: a table's foreign keys, say, are compared and recreated by kiln itself.
   const modelled = new Set(catalogObjects(database).map(refKey));
-  const users = (key: string) =>
-    dependencies
-      .filter((d) => d.referenced.kind === "table" && qualifiedName({ schema: d.referenced.schema, name: d.referenced.name }) === key)
-      .map((d) => d.dependent)
-      .filter((ref) => UNMODELLED_KINDS.has(ref.kind) && !modelled.has(refKey(ref)))
-      .filter((ref, i, all) => all.findIndex((r) => refKey(r) === refKey(ref)) === i);
+  // The dependents of each table, gathered once (not a pass over every dependency per changed table).
+  const dependents = new Map<string, ObjectRef[]>();
+  for (const d of dependencies) {
+    if (d.referenced.kind !== "table") continue;
+    const key = qualifiedName({ schema: d.referenced.schema, name: d.referenced.name });
+    if (!dropped.has(key) && !changed.has(key)) continue;
+    let list = dependents.get(key);
+    if (!list) dependents.set(key, (list = []));
+    list.push(d.dependent);
+  }
+  const users = (key: string) => {
+    const seen = new Set<string>();
+    return (dependents.get(key) ?? []).filter((ref) => {
+      const k = refKey(ref);
+      if (!UNMODELLED_KINDS.has(ref.kind) || modelled.has(k) || seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+  };
   const carried = (table: Table, ref: ObjectRef) => ref.kind === "trigger" && ref.table === table.name && (table.triggers ?? []).some((t) => t.name === ref.name);
 
   for (const key of [...dropped].sort()) {

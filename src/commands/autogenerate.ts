@@ -29,6 +29,7 @@ import { mentionsName } from "../dialects/postgres/shapes.js";
 import { modelObjectsLeftOut } from "../autogenerate/left-out.js";
 import { partitioningUnsupported } from "../dialects/partitioning.js";
 import { defaultSpellingStore } from "../dialects/spelling-cache.js";
+import { readerPool } from "../dialects/reader-pool.js";
 import type { Project } from "./context.js";
 import { withSpellingConnection } from "./dev-database.js";
 import type { Bodies, RevisionOptions } from "./revision.js";
@@ -108,6 +109,11 @@ export async function diffModelsWithDatabase(
   session: Session,
   renames: RenameDecision[] = [],
 ): Promise<SchemaDiff> {
+  // The database is read while the models load (the server works while kiln runs the models file), in
+  // the scope the config gives; read again only if the models name schemas the config does not list.
+  const early = databaseScope(config, []);
+  const reading = readDatabase(session, early.scope);
+  reading.catch(() => undefined);
   const loaded = await loadModels(config, session.dialect.identifierLimit ?? null, {
     indexNamesPerTable: session.dialect.indexNamesPerTable === true,
     dialect: session.dialect.name,
@@ -116,18 +122,11 @@ export async function diffModelsWithDatabase(
   const scoped = scopeModelGrants(withoutDefaultSchema(loaded.catalog, session.dialect.defaultSchema), config.grants);
   const model = scoped.model;
   const notes = [...loaded.notes, ...scoped.warnings];
-  const grants: true | string[] | undefined = config.grants === true ? true : Array.isArray(config.grants) && config.grants.length > 0 ? config.grants : undefined;
   const partitioned = model.tables.find((t) => t.partitionBy || t.partitionOf);
   if (partitioned && !session.dialect.partitioning) throw partitioningUnsupported(session.dialect.name, partitioned);
-  const schemas = [...new Set([...config.schemas, ...model.schemas])];
-  const scope = {
-    schemas: schemas.length > 0 ? schemas : undefined,
-    excludeTables: [...config.excludeTables, config.versionTable, config.historyTable, journalTable(config), lockTable(config)],
-    ...(grants ? { grants } : {}),
-  };
-  const introspected = await session.dialect.introspect(session.conn, scope);
-  // What the Catalog does not hold: unmodelled objects and the database's dependencies (for the order of drops).
-  const survey = await session.dialect.surveyObjects?.(session.conn, scope);
+  const { schemas, scope } = databaseScope(config, model.schemas);
+  const sameScope = schemas.length === early.schemas.length && schemas.every((s, i) => s === early.schemas[i]);
+  const { introspected, survey } = sameScope ? await reading : await reading.catch(() => undefined).then(() => readDatabase(session, scope));
   const database = survey ? { ...introspected, dependencies: survey.dependencies } : introspected;
   const canonical = await canonicalizeWhereNeeded(config, session, model, database);
   const leftOut = modelObjectsLeftOut(model, canonical, session.dialect.name);
@@ -155,6 +154,33 @@ export async function diffModelsWithDatabase(
     rawModel: model,
     revisionNotes: unmodelled.filter((w) => w.affected).map((w) => w.message),
   };
+}
+
+/** What is read from the database: the config's schemas and those the models name, without kiln's own tables. */
+function databaseScope(config: ResolvedConfig, modelSchemas: string[]) {
+  const schemas = [...new Set([...config.schemas, ...modelSchemas])];
+  const grants: true | string[] | undefined = config.grants === true ? true : Array.isArray(config.grants) && config.grants.length > 0 ? config.grants : undefined;
+  const scope = {
+    schemas: schemas.length > 0 ? schemas : undefined,
+    excludeTables: [...config.excludeTables, config.versionTable, config.historyTable, journalTable(config), lockTable(config)],
+    ...(grants ? { grants } : {}),
+  };
+  return { schemas, scope };
+}
+
+/**
+ * introspect() and, where the dialect has one, the survey of what the Catalog does not hold
+ * (unmodelled objects, and the database's dependencies for the order of drops), sent side by
+ * side over a reader pool (dialects/reader-pool.ts).
+ */
+async function readDatabase(session: Session, scope: ReturnType<typeof databaseScope>["scope"]) {
+  const pool = readerPool(session.conn);
+  try {
+    const [introspected, survey] = await Promise.all([session.dialect.introspect(pool, scope), session.dialect.surveyObjects?.(pool, scope)]);
+    return { introspected, survey };
+  } finally {
+    await pool.close();
+  }
 }
 
 function tableKey(schema: string | undefined, name: string): string {

@@ -20,6 +20,7 @@ import { detectVersionTables, type FoundVersionTable } from "../pull/version-tab
 import { journalTable, lockTable } from "../runtime/journal.js";
 import { silentReporter, type Reporter } from "../runtime/reporter.js";
 import { openSession } from "../runtime/session.js";
+import { readerPool } from "../dialects/reader-pool.js";
 import { newRevisionId, renderRevisionFile, revisionFileName, writeRevisionFile } from "../revisions/write.js";
 import { addDatabaseUrlToEnv, addToGitignore, urlHasPassword } from "./init-ignore.js";
 
@@ -155,16 +156,21 @@ export async function pull(options: PullOptions = {}): Promise<PullResult> {
     const exclude = tableMatcher(options.excludeTables);
     const kilnTables = [config.versionTable, config.historyTable, journalTable(config), lockTable(config)];
     progress(`reading the schema${schemas.length > 0 ? ` (${schemas.join(", ")})` : ""}`);
-    const read = await dialect.introspect(session.conn, {
-      schemas,
-      excludeTables: [...config.excludeTables, ...kilnTables],
-      // Grants where the config asks (`grants: true` or the roles): the models then say them.
-      ...(config.grants !== false ? { grants: config.grants } : {}),
-      ...(include || exclude ? { includeTable: (s, n) => (!include || include(s, n)) && !(exclude?.(s, n) ?? false) } : {}),
-    });
+    // The catalog queries run side by side where the connection can fork (dialects/reader-pool.ts).
+    const pool = readerPool(session.conn);
+    const [read, allTables] = await Promise.all([
+      dialect.introspect(pool, {
+        schemas,
+        excludeTables: [...config.excludeTables, ...kilnTables],
+        // Grants where the config asks (`grants: true` or the roles): the models then say them.
+        ...(config.grants !== false ? { grants: config.grants } : {}),
+        ...(include || exclude ? { includeTable: (s, n) => (!include || include(s, n)) && !(exclude?.(s, n) ?? false) } : {}),
+      }),
+      dialect.listTables(pool),
+    ]).finally(() => pool.close());
     // Other tools' version tables: in the schemas read (they stay out of the models) and elsewhere (only reported).
     const inCatalog = detectVersionTables(read.tables.map((t) => ({ schema: t.schema, name: t.name, columns: t.columns.map((c) => c.name) })));
-    const everywhere = detectVersionTables((await dialect.listTables(session.conn)).map((t) => ({ schema: t.schema, name: t.name })));
+    const everywhere = detectVersionTables(allTables.map((t) => ({ schema: t.schema, name: t.name })));
     const found = new Set(inCatalog.map((v) => qualifiedName({ schema: v.schema, name: v.table })));
     // Those outside the schemas read are only reported (the same table is not reported twice).
     versionTables = [...inCatalog, ...everywhere.filter((v) => !inCatalog.some((c) => c.table === v.table && c.tool === v.tool))];

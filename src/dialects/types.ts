@@ -35,6 +35,13 @@ export interface Connection {
    * connection from one through a proxy.
    */
   endpoint?(): { kind: "tcp"; address: string; port: number } | { kind: "socket" } | undefined;
+  /**
+   * Optional: another session on the same database with the same settings, for
+   * reading the catalog in parallel (see dialects/reader-pool.ts). Only where a
+   * second connection is cheap and sees what this one sees outside a
+   * transaction: a PostgreSQL server that kiln connected to itself.
+   */
+  fork?(): Promise<Connection>;
   close(): Promise<void>;
 }
 

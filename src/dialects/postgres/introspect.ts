@@ -276,13 +276,16 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     for (const [oid, distribution] of await readDistributions(conn, oids)) tablesByOid.get(oid)!.distribution = distribution;
   }
 
-  const [columnRows, constraintRows, indexRows, enumRows] = [
-    // Columns in attnum order: each table's own columns come in order (tables are sorted below).
-    await jsonRows(conn, COLUMNS_SQL, "attnum", [oids]),
-    await jsonRows(conn, CONSTRAINTS_SQL, undefined, [oids]),
-    await jsonRows(conn, INDEXES_SQL, undefined, [oids]),
-    (await conn.query(ENUMS_SQL, [schemaNames])).rows,
-  ];
+  // Sent together: a connection that reads in parallel (dialects/reader-pool.ts) runs them side by side.
+  const [columnRows, constraintRows, indexRows, enumRows] = await Promise.all([
+    jsonRows(conn, COLUMNS_SQL, undefined, [oids]),
+    jsonRows(conn, CONSTRAINTS_SQL, undefined, [oids]),
+    jsonRows(conn, INDEXES_SQL, undefined, [oids]),
+    conn.query(ENUMS_SQL, [schemaNames]).then((result) => result.rows),
+  ]);
+  // Columns in attnum order: each table's own columns come in order (tables are sorted below). Sorted
+  // here, not by json_agg(... ORDER BY): the server sorts the wide rows on disk past work_mem.
+  columnRows.sort((a, b) => Number(a.attnum) - Number(b.attnum));
 
   // Column names by table and attnum, for the constraints' and indexes' column numbers.
   const columnNames = new Map<string, Map<number, string>>();
@@ -334,25 +337,29 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     .filter((s): s is string => s !== undefined)
     .sort(compareText);
 
-  const objects = await readObjects(conn, schemaNames, alias, tablesByOid);
-  const views = await readViews(conn, schemaNames, {
-    alias,
-    rewrite: scope.rewriteText ?? ((text: string) => text),
-    readIndexes: async (viewOids, nameOf) => {
-      const byView = new Map<string, Index[]>();
-      for (const r of await jsonRows(conn, INDEXES_SQL, undefined, [viewOids])) {
-        const oid = String(r.table_oid);
-        const list = byView.get(oid) ?? [];
-        list.push(indexFrom(r, nameOf(oid), spell.canonicalOnly));
-        byView.set(oid, list);
-      }
-      return byView;
-    },
-  });
-  const policies = await readPolicies(conn, tablesByOid, (text) => spell.expression(text));
-  const routines = await readRoutines(conn, schemaNames, alias);
-  const triggers = await readTriggers(conn, tablesByOid, alias);
-  const schemaComments = await readSchemaComments(conn, schemaNames, alias);
+  // Each reader changes only its own part of the tables (sequences, row-level security): sent together too.
+  const [objects, views, policies, routines, triggers, schemaComments, grants] = await Promise.all([
+    readObjects(conn, schemaNames, alias, tablesByOid),
+    readViews(conn, schemaNames, {
+      alias,
+      rewrite: scope.rewriteText ?? ((text: string) => text),
+      readIndexes: async (viewOids, nameOf) => {
+        const byView = new Map<string, Index[]>();
+        for (const r of await jsonRows(conn, INDEXES_SQL, undefined, [viewOids])) {
+          const oid = String(r.table_oid);
+          const list = byView.get(oid) ?? [];
+          list.push(indexFrom(r, nameOf(oid), spell.canonicalOnly));
+          byView.set(oid, list);
+        }
+        return byView;
+      },
+    }),
+    readPolicies(conn, tablesByOid, (text) => spell.expression(text)),
+    readRoutines(conn, schemaNames, alias),
+    readTriggers(conn, tablesByOid, alias),
+    readSchemaComments(conn, schemaNames, alias),
+    scope.grants ? readGrants(conn, schemaNames, scope.excludeTables, alias, scope.grants) : undefined,
+  ]);
   // Only the kinds the database has: a Catalog without them reads as before.
   return {
     schemas,
@@ -365,7 +372,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     ...(triggers.length > 0 ? { triggers } : {}),
     ...(Object.keys(schemaComments).length > 0 ? { schemaComments } : {}),
     // Only when the config asks: an empty list then means "no grants" (compared), absent means "not compared".
-    ...(scope.grants ? { grants: await readGrants(conn, schemaNames, scope.excludeTables, alias, scope.grants) } : {}),
+    ...(grants ? { grants } : {}),
   };
 }
 
