@@ -56,20 +56,32 @@ async function forkPostgres(url: DatabaseUrl): Promise<Connection> {
 /** kiln's Connection over a connected pg client; `end` runs once, on close. */
 function pgConnection(client: pg.ClientBase, end: () => Promise<void>): Connection & { failed: boolean } {
   let closed = false;
+  // Statements sent while another runs (introspection sends several at once) wait their turn here, in
+  // order: pg would queue them too, but warns that doing so is deprecated.
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = turn.then(work);
+    turn = run.catch(() => undefined);
+    return run;
+  };
   const connection = {
     failed: false,
-    async query(sql: string, params?: unknown[]): Promise<QueryResult> {
-      try {
-        return lastResult((await client.query(sql, params)) as pg.QueryResult | pg.QueryResult[]);
-      } catch (error) {
-        connection.failed = true;
-        throw error;
-      }
+    query(sql: string, params?: unknown[]): Promise<QueryResult> {
+      return inTurn(async () => {
+        try {
+          return lastResult((await client.query(sql, params)) as pg.QueryResult | pg.QueryResult[]);
+        } catch (error) {
+          connection.failed = true;
+          throw error;
+        }
+      });
     },
-    async runBatch(sqls: string[]) {
-      const outcome = await runBatch(client, sqls);
-      if (!outcome.ok) connection.failed = true;
-      return outcome;
+    runBatch(sqls: string[]) {
+      return inTurn(async () => {
+        const outcome = await runBatch(client, sqls);
+        if (!outcome.ok) connection.failed = true;
+        return outcome;
+      });
     },
     endpoint() {
       const stream = (client as unknown as { connection?: { stream?: { localAddress?: string; localPort?: number; remotePort?: number } } }).connection?.stream;
