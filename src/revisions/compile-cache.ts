@@ -84,3 +84,31 @@ export function writeCompiled(key: string, code: string): void {
     }
   }
 }
+
+/** V8's code cache for the compiled code stored under `key` (see direct-import.ts runFromCodeCache), or undefined. */
+export function readCodeCache(key: string): Buffer | undefined {
+  const dir = cacheFolder();
+  if (!dir) return undefined;
+  try {
+    return readFileSync(join(dir, `${key}.v8`));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stores V8's code cache for the code under `key`, as writeCompiled stores code. */
+export function writeCodeCache(key: string, data: Buffer): void {
+  const dir = cacheFolder();
+  if (!dir) return;
+  const temporary = join(dir, `${key}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    writeFileSync(temporary, data, { mode: 0o600 });
+    renameSync(temporary, join(dir, `${key}.v8`));
+  } catch {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Left behind: harmless, never read.
+    }
+  }
+}
