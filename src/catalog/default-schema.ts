@@ -16,15 +16,31 @@ export function withoutDefaultSchema(catalog: Catalog, defaultSchema: string | u
   return { ...rewritten, schemas: catalog.schemas.filter((s) => s !== defaultSchema) };
 }
 
+/** `value` without default-schema names; parts with none are returned as they are (no copy). */
 function strip(value: unknown, defaultSchema: string): unknown {
-  if (Array.isArray(value)) return value.map((v) => strip(v, defaultSchema));
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = strip(value[i], defaultSchema);
+      if (out === undefined && v !== value[i]) out = value.slice(0, i);
+      out?.push(v);
+    }
+    return out ?? value;
+  }
   if (value === null || typeof value !== "object") return value;
   // Only plain data: class instances (none today) are kept as they are.
   if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  let changed = false;
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (SCHEMA_KEYS.has(key) && v === defaultSchema) continue;
-    out[key] = strip(v, defaultSchema);
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (SCHEMA_KEYS.has(key) && v === defaultSchema) {
+      changed = true;
+      continue;
+    }
+    const stripped = strip(v, defaultSchema);
+    if (stripped !== v) changed = true;
+    out[key] = stripped;
   }
-  return out;
+  return changed ? out : value;
 }

@@ -26,7 +26,7 @@ import {
   PARTITION_JOINS,
   partitionFields,
 } from "./introspect/partitions.js";
-import { exclusionFrom, INDEX_COLUMNS_SQL, INDEX_JOINS_SQL, indexFrom, keyIndexExtras } from "./introspect/indexes.js";
+import { exclusionFrom, INDEX_COLUMNS_SQL, INDEX_JOINS_SQL, indexColumnsSql, indexFrom, keyIndexExtras } from "./introspect/indexes.js";
 import { notExtensionMember } from "./introspect/extension-members.js";
 import { readObjects } from "./introspect/objects.js";
 import { readViews } from "./introspect/views.js";
@@ -192,7 +192,7 @@ SELECT con.conrelid::int8::text AS table_oid, con.conname AS name, con.contype A
          ON cd.objoid = con.oid AND cd.classoid = 'pg_constraint'::regclass AND cd.objsubid = 0
   LEFT JOIN pg_catalog.pg_index ci ON con.contype IN ('p', 'u', 'x') AND ci.indexrelid = con.conindid
   LEFT JOIN LATERAL (
-    SELECT ${INDEX_COLUMNS_SQL}
+    SELECT ${indexColumnsSql("con.contype = 'x'")}
       FROM pg_catalog.pg_index i
       JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid${INDEX_JOINS_SQL}
      WHERE con.contype IN ('p', 'u', 'x') AND i.indexrelid = con.conindid
@@ -238,9 +238,14 @@ type Row = Record<string, unknown>;
  * the rows keep.
  */
 async function jsonRows(conn: Connection, sql: string, orderBy: string | undefined, params: unknown[]): Promise<Row[]> {
+  return JSON.parse(await jsonText(conn, sql, orderBy, params)) as Row[];
+}
+
+/** jsonRows' text, not parsed yet: a text holds less memory than its rows, while other reads are still arriving. */
+async function jsonText(conn: Connection, sql: string, orderBy: string | undefined, params: unknown[]): Promise<string> {
   const order = orderBy === undefined ? "" : ` ORDER BY q.${orderBy}`;
   const { rows } = await conn.query(`SELECT COALESCE(json_agg(q${order}), '[]')::text AS rows FROM (${sql}) q`, params);
-  return JSON.parse(String(rows[0]!.rows)) as Row[];
+  return String(rows[0]!.rows);
 }
 
 /** The reader behind introspect() and canonicalize(). */
@@ -277,15 +282,20 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
   }
 
   // Sent together: a connection that reads in parallel (dialects/reader-pool.ts) runs them side by side.
-  const [columnRows, constraintRows, indexRows, enumRows] = await Promise.all([
-    jsonRows(conn, COLUMNS_SQL, undefined, [oids]),
-    jsonRows(conn, CONSTRAINTS_SQL, undefined, [oids]),
-    jsonRows(conn, INDEXES_SQL, undefined, [oids]),
-    conn.query(ENUMS_SQL, [schemaNames]).then((result) => result.rows),
+  // Each text is parsed only when its turn comes, so that at most one read's rows are held at once.
+  const [texts, enumResult] = await Promise.all([
+    Promise.all([COLUMNS_SQL, CONSTRAINTS_SQL, INDEXES_SQL].map((sql) => jsonText(conn, sql, undefined, [oids]))),
+    conn.query(ENUMS_SQL, [schemaNames]),
   ]);
+  /** The rows of read `i`, its text let go. */
+  const rowsOf = (i: number): Row[] => {
+    const rows = JSON.parse(texts[i]!) as Row[];
+    texts[i] = "";
+    return rows;
+  };
   // Columns in attnum order: each table's own columns come in order (tables are sorted below). Sorted
   // here, not by json_agg(... ORDER BY): the server sorts the wide rows on disk past work_mem.
-  columnRows.sort((a, b) => Number(a.attnum) - Number(b.attnum));
+  let columnRows = rowsOf(0).sort((a, b) => Number(a.attnum) - Number(b.attnum));
 
   // Column names by table and attnum, for the constraints' and indexes' column numbers.
   const columnNames = new Map<string, Map<number, string>>();
@@ -299,15 +309,16 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     if (!names) columnNames.set(oid, (names = new Map()));
     names.set(Number(r.attnum), column.name);
   }
+  columnRows = [];
   const nameOf = (oid: string) => (attnum: number) => columnNames.get(oid)?.get(attnum);
   const inherited = new InheritedItems();
-  for (const r of constraintRows) {
+  for (const r of rowsOf(1)) {
     const oid = String(r.table_oid);
     const table = inherited.target(tablesByOid.get(oid), r.own === false);
     const columns = attnums(r.conkey_numbers).map(nameOf(oid)).filter((n): n is string => n !== undefined);
     if (table) addConstraint(table, r, columns, alias, spell, nameOf(oid));
   }
-  for (const r of indexRows) {
+  for (const r of rowsOf(2)) {
     const oid = String(r.table_oid);
     inherited.target(tablesByOid.get(oid), r.own === false)?.indexes.push(indexFrom(r, nameOf(oid), spell.canonicalOnly));
   }
@@ -323,7 +334,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
   inherited.finish(byName);
   tables.sort(byQualifiedName);
 
-  const enums: EnumType[] = enumRows
+  const enums: EnumType[] = enumResult.rows
     .map((r) => ({
       ...optional("schema", alias(String(r.schema))),
       name: String(r.name),

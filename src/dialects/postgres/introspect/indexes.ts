@@ -11,21 +11,33 @@ import { normalizeIndexElement } from "../../../catalog/index-elements.js";
 import { KilnError } from "../../../errors.js";
 
 /**
- * Columns of one index, for INDEXES_SQL and the exclusion part of CONSTRAINTS_SQL
- * (`i` is the pg_index row, `ic` its pg_class row).
+ * Columns of one index, for INDEXES_SQL and the constraint part of CONSTRAINTS_SQL
+ * (`i` is the pg_index row, `ic` its pg_class row). The elements (`keys`, one
+ * pg_get_indexdef call per key) and statistics targets are read only where
+ * `elementsWhen` holds: a primary key's or unique constraint's index needs
+ * neither (its columns are the constraint's), an exclusion constraint's does.
  */
-export const INDEX_COLUMNS_SQL = `
+export function indexColumnsSql(elementsWhen = "true"): string {
+  return `
        am.amname AS method,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
        i.indkey::text AS column_numbers, i.indnkeyatts AS key_count,
-       ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, false)
-               FROM generate_series(1, i.indnkeyatts::int) AS k
-              ORDER BY k) AS keys,
+       CASE WHEN ${elementsWhen} THEN
+         ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, false)
+                 FROM generate_series(1, i.indnkeyatts::int) AS k
+                ORDER BY k)
+       END AS keys,
        i.indnullsnotdistinct AS nulls_not_distinct,
        ic.reloptions AS reloptions,
        ts.spcname AS tablespace,
-       (SELECT pg_catalog.json_object_agg(sa.attnum::text, sa.attstattarget ORDER BY sa.attnum) FROM pg_catalog.pg_attribute sa
-         WHERE sa.attrelid = i.indexrelid AND sa.attnum > 0 AND sa.attstattarget IS NOT NULL AND sa.attstattarget <> -1) AS statistics`;
+       CASE WHEN ${elementsWhen} THEN
+         (SELECT pg_catalog.json_object_agg(sa.attnum::text, sa.attstattarget ORDER BY sa.attnum) FROM pg_catalog.pg_attribute sa
+           WHERE sa.attrelid = i.indexrelid AND sa.attnum > 0 AND sa.attstattarget IS NOT NULL AND sa.attstattarget <> -1)
+       END AS statistics`;
+}
+
+/** indexColumnsSql() for every index. */
+export const INDEX_COLUMNS_SQL = indexColumnsSql();
 
 /** The joins INDEX_COLUMNS_SQL needs, given `i` and `ic`. */
 export const INDEX_JOINS_SQL = `
