@@ -183,20 +183,13 @@ export function registerCommands(program: Command, ctx: CliContext): void {
       .option("--verbose", "with --all: a row for every target in the summary table, however many")
       .action(async (target: string, opts: FleetFlags & { sql?: boolean; allowChanged?: boolean; lint: boolean; json?: boolean; waitForReplicas?: string; replicaTimeout?: string; logical?: boolean }) => {
         if (opts.json && opts.sql) throw new UsageError("--json and --sql cannot go together: --sql prints the SQL script on stdout");
+        // What a single run (one database, or the --logical members in order) is given besides its own flags.
+        const single = (reporter: Reporter) => ({ ...common(), reporter, target, sql: opts.sql, allowChanged: opts.allowChanged, lint: opts.lint });
         if (opts.logical) {
           if (opts.all) throw new UsageError("--logical and --all cannot go together: --logical migrates the config's logicalReplication members, --all its targets");
           if (opts.waitForReplicas !== undefined) throw new UsageError("--wait-for-replicas and --logical cannot go together: --logical's members are separate databases, not standbys");
           const { migrateLogical } = await import("../commands/logical.js");
-          const { result } = await runRecordingSteps(ctx.reporter, (reporter) =>
-            migrateLogical(direction === "upgrade" ? "up" : "down", {
-              ...common(),
-              reporter,
-              target,
-              sql: opts.sql,
-              allowChanged: opts.allowChanged,
-              lint: opts.lint,
-            }),
-          );
+          const { result } = await runRecordingSteps(ctx.reporter, (reporter) => migrateLogical(direction === "upgrade" ? "up" : "down", single(reporter)));
           if (opts.json) {
             printJson({ command: direction, target, logical: true, publication: result.publication, steps: result.steps, members: result.members });
             return;
@@ -230,12 +223,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
         const run = direction === "upgrade" ? upgrade : downgrade;
         const { result, steps } = await runRecordingSteps(ctx.reporter, (reporter) =>
           run({
-            ...common(),
-            reporter,
-            target,
-            sql: opts.sql,
-            allowChanged: opts.allowChanged,
-            lint: opts.lint,
+            ...single(reporter),
             waitForReplicas: opts.waitForReplicas,
             replicaTimeout: opts.replicaTimeout,
             write: (line) => printScript(line),
