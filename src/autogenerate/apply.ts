@@ -300,13 +300,13 @@ function applyOne(state: State, op: Operation): void {
     }
     case "setTableOptions": {
       const table = state.table(op, op.schema, op.table);
-      const options = { ...table.options };
-      for (const [key, value] of Object.entries(op.options) as [keyof typeof op.options, string | null | undefined][]) {
+      const options: Record<string, unknown> = { ...table.options };
+      for (const [key, value] of Object.entries(op.options)) {
         if (value === null) delete options[key];
         else if (value !== undefined) options[key] = value;
       }
       const { options: _previous, ...rest } = table;
-      state.replaceTable(table, Object.keys(options).length > 0 ? { ...rest, options } : rest);
+      state.replaceTable(table, Object.keys(options).length > 0 ? { ...rest, options: options as NonNullable<typeof table.options> } : rest);
       return;
     }
     case "batchAlterTable":

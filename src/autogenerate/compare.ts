@@ -21,7 +21,7 @@ import type {
 import { qualifiedName } from "../catalog/types.js";
 import { sameText } from "../catalog/exact-text.js";
 import { UsageError } from "../errors.js";
-import type { AlterColumn, Operation, TableOptionChanges } from "../operations/types.js";
+import { REBUILT_TABLE_OPTIONS, type AlterColumn, type Operation, type TableOptionChanges } from "../operations/types.js";
 import {
   sameCheck,
   sameColumnsAsSet,
@@ -78,6 +78,8 @@ class DiffBuilder {
     readonly commentsInPlace = false,
     /** CompareOptions.foreignKeysNeedIndex. */
     readonly foreignKeysNeedIndex = false,
+    /** CompareOptions.rebuildsTableOptions. */
+    readonly rebuildsTableOptions = false,
   ) {}
 
   /** `same`, or `same` but for the comment when comments change in place (then a kept pair may differ in its comment). */
@@ -495,6 +497,13 @@ function compareColumns(modelTable: Table, databaseTable: Table, diff: DiffBuild
     // Engine and row format names are not case-sensitive (InnoDB, innodb).
     if ((wanted ?? "").toLowerCase() !== (present ?? "").toLowerCase()) optionChanges[key] = wanted ?? null;
   }
+  // SQLite's STRICT and WITHOUT ROWID: a table rebuild (sqlite/rebuild.ts) where the dialect does it; elsewhere said by tableOptionWarnings.
+  if (diff.rebuildsTableOptions) {
+    for (const key of REBUILT_TABLE_OPTIONS) {
+      const wanted = modelTable.options?.[key] === true;
+      if (wanted !== (databaseTable.options?.[key] === true)) optionChanges[key] = wanted ? true : null;
+    }
+  }
   if (Object.keys(optionChanges).length > 0) {
     const { autoIncrement: _start, ...existing } = databaseTable.options ?? {};
     diff.plan.add(phase, { kind: "setTableOptions", ...ref, options: optionChanges, existing });
@@ -812,7 +821,12 @@ function sameColumnNames(a: Table, b: Table): boolean {
 }
 
 export function compareCatalogs(model: Catalog, database: Catalog, options: CompareOptions = {}): Diff {
-  const diff = new DiffBuilder(options.dropUnnamedConstraints === true, options.commentsInPlace === true, options.foreignKeysNeedIndex === true);
+  const diff = new DiffBuilder(
+    options.dropUnnamedConstraints === true,
+    options.commentsInPlace === true,
+    options.foreignKeysNeedIndex === true,
+    options.rebuildsTableOptions === true,
+  );
   const decisions = options.renames ?? [];
   collectNames(model, diff.takenNames);
   collectNames(database, diff.takenNames);
@@ -856,7 +870,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
   rebuildDependentForeignKeys(survivors, droppedKeys, diff);
   comparePolicies(model, database, objectDiff);
   compareGrants(model, database, objectDiff);
-  diff.warnings.push(...tableOptionWarnings(model.tables, view.tables));
+  if (!diff.rebuildsTableOptions) diff.warnings.push(...tableOptionWarnings(model.tables, view.tables));
   diff.warnings.push(...partitionColumnWarnings(view.tables));
 
   rebuildViewsOverChangedColumns(diff.plan.operations(), model, database, (phase, op) => diff.plan.add(phase, op));

@@ -108,7 +108,7 @@ export function summarizeOperation(op: Operation): string {
     case "setTableOptions":
       return `~ table ${at(op.schema, op.table)}: ${Object.entries(op.options)
         .filter(([, value]) => value !== undefined)
-        .map(([key, value]) => `${key} ${value === null ? "default" : value}`)
+        .map(([key, value]) => (value === true ? key : `${key} ${value === null ? (key === "strict" || key === "withoutRowid" ? "off" : "default") : value}`))
         .join(", ")}`;
     case "execute": {
       const first = op.sql.trim().split("\n")[0] ?? "";

@@ -44,6 +44,8 @@ export interface CompareOptions {
   foreignKeysNeedIndex?: boolean;
   /** Dialect.routinesByName: a routine is its schema and name (no overloading); other parameters drop and create it. */
   routinesByName?: boolean;
+  /** Dialect.rebuildsTableOptions: a changed STRICT / WITHOUT ROWID is a setTableOptions (SQLite rebuilds the table); else a warning. */
+  rebuildsTableOptions?: boolean;
   /** Dialect.replacesAnyView: a changed view is one replaceView whatever its columns become (MySQL, SQLite). */
   viewsReplacedWhole?: boolean;
   /** The caller names objects kiln does not model from the dialect's survey (Dialect.surveyObjects): compare leaves that to it. */

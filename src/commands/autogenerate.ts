@@ -138,6 +138,7 @@ export async function diffModelsWithDatabase(
     foreignKeysNeedIndex: session.dialect.foreignKeysNeedIndex === true,
     viewsReplacedWhole: session.dialect.replacesAnyView === true,
     routinesByName: session.dialect.routinesByName === true,
+    rebuildsTableOptions: session.dialect.rebuildsTableOptions === true,
     unmodelledFromSurvey: survey !== undefined,
   });
   const unmodelled = survey ? unmodelledWarnings(survey, database, diff.operations, { schemas, configFile: config.configFile }) : [];

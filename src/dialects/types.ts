@@ -201,6 +201,8 @@ export interface Dialect {
   readonly readsObjectKinds?: readonly string[];
   /** True when a routine is its schema and name, no overloading (MySQL/MariaDB): other parameters drop and create it. */
   readonly routinesByName?: boolean;
+  /** True when a change of STRICT / WITHOUT ROWID is made by a table rebuild (SQLite): autogenerate writes a setTableOptions for it. */
+  readonly rebuildsTableOptions?: boolean;
   /**
    * True when replacing a view may change its columns freely (MySQL's CREATE OR
    * REPLACE VIEW; SQLite's DROP and CREATE in the step's transaction): a changed

@@ -235,13 +235,19 @@ export function reverseOperation(op: Operation): Operation[] {
     case "setTableOptions": {
       if (!op.existing) throw new NotReversibleError(op, "the table's options before the change are unknown");
       const existing = op.existing;
-      const options = Object.fromEntries(Object.keys(op.options).map((key) => [key, existing[key as keyof TableOptionChanges] ?? null]));
-      const after = { ...existing };
+      // A SQLite option the table did not have (absent or false) goes back to null: off.
+      const options = Object.fromEntries(
+        Object.keys(op.options).map((key) => {
+          const before = existing[key as keyof TableOptionChanges];
+          return [key, before === undefined || before === false ? null : before];
+        }),
+      ) as TableOptionChanges;
+      const after: Record<string, unknown> = { ...existing };
       for (const [key, value] of Object.entries(op.options)) {
-        if (value === null) delete after[key as keyof TableOptionChanges];
-        else if (value !== undefined) after[key as keyof TableOptionChanges] = value;
+        if (value === null) delete after[key];
+        else if (value !== undefined) after[key] = value;
       }
-      return [{ kind: "setTableOptions", ...schemaOf(op.schema), table: op.table, options, existing: after }];
+      return [{ kind: "setTableOptions", ...schemaOf(op.schema), table: op.table, options, existing: after as typeof existing }];
     }
     case "setTableComment":
       return [{ kind: "setTableComment", ...schemaOf(op.schema), table: op.table, comment: op.existing ?? null, existing: op.comment }];

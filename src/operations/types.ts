@@ -200,9 +200,11 @@ export interface SetTableComment extends TableRef {
 }
 
 /**
- * MySQL table options (ENGINE, DEFAULT CHARSET/COLLATE, ROW_FORMAT). A field
- * absent is left as it is; `null` goes back to what a new table gets (the
- * server's engine, the database's charset and collation, the default row format).
+ * Table options: MySQL's ENGINE, DEFAULT CHARSET/COLLATE, ROW_FORMAT (ALTER
+ * TABLE), SQLite's STRICT and WITHOUT ROWID (a table rebuild, sqlite/rebuild.ts).
+ * A field absent is left as it is; `null` goes back to what a new table gets (the
+ * server's engine, the database's charset and collation, the default row format;
+ * a rowid table that is not STRICT).
  */
 export interface SetTableOptions extends TableRef {
   kind: "setTableOptions";
@@ -211,7 +213,15 @@ export interface SetTableOptions extends TableRef {
   existing?: TableOptions;
 }
 
-export type TableOptionChanges = { [K in "engine" | "charset" | "collation" | "rowFormat"]?: string | null };
+export type TableOptionChanges = { [K in "engine" | "charset" | "collation" | "rowFormat"]?: string | null } & {
+  /** SQLite: `true` makes the table STRICT, `null` a table that is not. */
+  strict?: true | null;
+  /** SQLite: `true` makes the table WITHOUT ROWID, `null` a rowid table. */
+  withoutRowid?: true | null;
+};
+
+/** The SQLite table options, which a rebuild changes (the others are MySQL's ALTER TABLE options). */
+export const REBUILT_TABLE_OPTIONS = ["strict", "withoutRowid"] as const;
 
 export interface CreateSchema {
   kind: "createSchema";

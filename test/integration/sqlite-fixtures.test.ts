@@ -20,7 +20,9 @@ import { describeRoundTrip, sqliteRoundTrip, sqliteSnapshot, type SqliteRoundTri
 const fixture = (name: string) => readFileSync(join(__dirname, "..", "fixtures", "sqlite", `${name}.sql`), "utf8");
 
 /** Models that declare own.sql (generated columns are carried as stored: see docs/sqlite-objects.md). */
-function ownModels(change: { priceNotNull?: boolean; tagsForeignKey?: boolean; ledgerStrict?: boolean; viewQuery?: string; auditWhen?: string; auditBody?: string } = {}): string {
+function ownModels(
+  change: { priceNotNull?: boolean; tagsForeignKey?: boolean; ledgerStrict?: boolean; tagsWithoutRowid?: boolean; auditOptions?: string; viewQuery?: string; auditWhen?: string; auditBody?: string } = {},
+): string {
   return `import { table, enumType, integer, varchar, text, numeric, sql, check, index, unique, primaryKey, foreignKey, view, trigger } from "kiln-migrate/schema";
 
 export const mood = enumType("mood", ["calm", "busy"]);
@@ -45,7 +47,7 @@ export const books = table("books", {
 export const tags = table("tags", {
   bookId: integer("book_id").notNull(),
   tag: text().notNull(),
-}, (t) => [primaryKey({ columns: [t.bookId, t.tag] })${change.tagsForeignKey === false ? "" : ", foreignKey({ columns: [t.bookId], foreignColumns: [books.id] })"}], { withoutRowid: true });
+}, (t) => [primaryKey({ columns: [t.bookId, t.tag] })${change.tagsForeignKey === false ? "" : ", foreignKey({ columns: [t.bookId], foreignColumns: [books.id] })"}], { withoutRowid: ${change.tagsWithoutRowid ?? true} });
 export const ledger = table("ledger", {
   id: integer().primaryKey(),
   amount: integer().notNull(),
@@ -54,7 +56,7 @@ export const ledger = table("ledger", {
 export const audit = table("audit", {
   id: integer().primaryKey(),
   msg: text().notNull(),
-});
+}${change.auditOptions ? `, undefined, ${change.auditOptions}` : ""});
 export const booksAudit = trigger("books_audit", {
   table: books, timing: "after", events: ["insert"],${change.auditWhen !== undefined ? ` when: sql\`${change.auditWhen}\`,` : ""}
   body: sql\`${change.auditBody ?? `
@@ -146,10 +148,43 @@ describe("SQLite: models that declare the own fixture", () => {
     expect(auto.stdout + auto.stderr).toMatch(/no changes|no migration needed|nothing to/i);
   }, 120_000);
 
-  it("a STRICT table the models do not declare STRICT is said, not hidden", async () => {
-    const { project: p } = ownProject(ownModels({ ledgerStrict: false }));
-    const result = await p.kiln(["check"]);
-    expect(result.stdout + result.stderr).toMatch(/Table ledger is not STRICT in the models but in the database; kiln does not change STRICT/);
+  it.each([
+    ["STRICT on (audit)", { auditOptions: "{ strict: true }" }, "audit", `op.setTableOptions("audit", { strict: true }`, /\n\) STRICT$/],
+    ["STRICT off (ledger)", { ledgerStrict: false }, "ledger", `op.setTableOptions("ledger", { strict: null }`, /PRIMARY KEY \("id"\)\n\)$/],
+    ["WITHOUT ROWID on (audit)", { auditOptions: "{ withoutRowid: true }" }, "audit", `op.setTableOptions("audit", { withoutRowid: true }`, /\n\) WITHOUT ROWID$/],
+    ["WITHOUT ROWID off (tags)", { tagsWithoutRowid: false }, "tags", `op.setTableOptions("tags", { withoutRowid: null }`, /REFERENCES "books" \("id"\)\n\)$/],
+  ])("%s gives exactly that change; the rebuild keeps the rows; the downgrade restores the schema", async (_name, change, table, expected, text) => {
+    const { project: p, file } = ownProject(ownModels(change));
+    const db = new Database(file);
+    db.exec(`INSERT INTO authors (name, born) VALUES ('Ann', 1970); INSERT INTO books (id, author_id, title, price) VALUES (1, 1, 'Hello', 2.5);
+      INSERT INTO tags (book_id, tag) VALUES (1, 'a'), (1, 'b'); INSERT INTO ledger (id, amount, note) VALUES (1, 10, 'x'), (2, 20, NULL);
+      INSERT INTO audit (id, msg) VALUES (7, 'by hand')`);
+    const rows = db.prepare(`SELECT * FROM "${table}" ORDER BY 1, 2`).all();
+    db.close();
+    const before = sqliteSnapshot(file);
+    const auto = await p.kiln(["revision", "--autogenerate", "-m", "table option"]);
+    expect(auto.code, auto.stdout + auto.stderr).toBe(0);
+    expect(auto.stdout + auto.stderr).not.toMatch(/kiln does not change/);
+    const revision = p.read(join("migrations", p.revisionFiles()[0]!));
+    expect(upgradeLines(revision), revision).toEqual([expect.stringContaining(expected)]);
+    const up = await p.kiln(["upgrade", "head"]);
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    const after = new Database(file, { readonly: true });
+    // Only the text after the column list changed; every definition keeps its text.
+    expect((after.prepare(`SELECT sql FROM sqlite_schema WHERE name = ?`).get(table) as { sql: string }).sql).toMatch(text);
+    expect(after.prepare(`SELECT * FROM "${table}" ORDER BY 1, 2`).all()).toEqual(rows);
+    // The trigger and the view on books are kept; the books rebuilt or not, the index list stays.
+    expect(after.prepare(`SELECT name FROM sqlite_schema WHERE type IN ('trigger', 'view') ORDER BY name`).all()).toEqual([
+      { name: "authors_no_delete" },
+      { name: "book_list" },
+      { name: "books_audit" },
+    ]);
+    after.close();
+    const check = await p.kiln(["check"]);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    const down = await p.kiln(["downgrade", "-1"]);
+    expect(down.code, down.stdout + down.stderr).toBe(0);
+    expect(sqliteSnapshot(file)).toBe(before);
   }, 120_000);
 
   it("one changed property (books.price NOT NULL) gives exactly that change; the rebuild keeps triggers, the view and generated columns; the downgrade restores the schema", async () => {

@@ -148,6 +148,9 @@ function tableOptionsSql(table: Table): string {
  */
 function setTableOptions(op: SetTableOptions): Statement[] {
   const where = `of table ${target(op)}`;
+  if (op.options.strict !== undefined || op.options.withoutRowid !== undefined) {
+    throw new KilnError(`STRICT and WITHOUT ROWID are SQLite's table options; MySQL has neither (op.setTableOptions on ${op.table}).`);
+  }
   const fixed: string[] = [];
   const fromServer: string[] = [];
   const { engine, charset, collation, rowFormat } = op.options;

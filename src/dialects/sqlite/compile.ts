@@ -7,7 +7,7 @@ import { refuseUnsupportedFeatures, type IndexConstraintFeature } from "../featu
 import type { Column, Index, Table } from "../../catalog/types.js";
 import { createdName, parseCreateTable, qualifyCreate } from "./parse.js";
 import { KilnError } from "../../errors.js";
-import type { BulkInsert, Operation, Statement } from "../../operations/types.js";
+import { REBUILT_TABLE_OPTIONS, type BulkInsert, type Operation, type SetTableOptions, type Statement } from "../../operations/types.js";
 import { isBatchAlterTable, type BatchAlterTable } from "../../operations/batch.js";
 import { refusePartitioning } from "../partitioning.js";
 import { columnDefinition, columnList, createIndexSql, createTableSql, isAutoKey, isConstantDefault } from "./ddl.js";
@@ -45,9 +45,19 @@ export function needsTableDefinition(op: Operation | BatchAlterTable): boolean {
     case "createCheckConstraint":
     case "dropConstraint":
       return true;
+    case "setTableOptions":
+      return changesRebuiltOptions(op);
     default:
       return false;
   }
+}
+
+/** True when a setTableOptions changes STRICT or WITHOUT ROWID (a rebuild), and nothing of MySQL's. */
+function changesRebuiltOptions(op: SetTableOptions): boolean {
+  const keys = Object.entries(op.options)
+    .filter(([, value]) => value !== undefined)
+    .map(([key]) => key);
+  return keys.length > 0 && keys.every((key) => (REBUILT_TABLE_OPTIONS as readonly string[]).includes(key));
 }
 
 function needsConnection(what: string, table: string): KilnError {
@@ -74,6 +84,8 @@ function describe(op: Operation | BatchAlterTable): string {
       return `add check constraint "${op.constraint.name}"`;
     case "dropConstraint":
       return `drop constraint "${op.name}"`;
+    case "setTableOptions":
+      return `change STRICT / WITHOUT ROWID`;
     default:
       return `apply ${op.kind}`;
   }
@@ -210,7 +222,10 @@ export function compileOperation(op: Operation | BatchAlterTable): Statement[] {
     case "setTableComment":
       return [];
     case "setTableOptions":
-      throw new KilnError(`table options (engine, character set, row format) are MySQL's; SQLite has none (op.setTableOptions on ${op.table}).`);
+      if (changesRebuiltOptions(op)) throw needsConnection(describe(op), op.table);
+      throw new KilnError(
+        `table options engine, character set, collation and row format are MySQL's; SQLite has only STRICT and WITHOUT ROWID (op.setTableOptions on ${op.table}: ${Object.keys(op.options).join(", ")}).`,
+      );
     case "createSchema":
     case "dropSchema":
       throw new KilnError(

@@ -105,6 +105,7 @@ export const sqliteDialect: SqliteDialect = {
   tableName,
   compile: (op: Operation): Statement[] => compileOperation(op),
   replacesAnyView: true,
+  rebuildsTableOptions: true,
   readsObjectKinds: ["view", "trigger"],
   bookkeepingDDL,
   surveyTables: surveySqliteTables,

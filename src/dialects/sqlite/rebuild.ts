@@ -18,7 +18,7 @@
 import { elementColumn, elementExpression, mapIndexElement } from "../../catalog/index-elements.js";
 import type { Column, Index, Table } from "../../catalog/types.js";
 import { KilnError } from "../../errors.js";
-import type { DropConstraint, Operation, Statement } from "../../operations/types.js";
+import { REBUILT_TABLE_OPTIONS, type DropConstraint, type Operation, type SetTableOptions, type Statement } from "../../operations/types.js";
 import type { Connection } from "../types.js";
 import { isBatchAlterTable, type BatchAlterTable } from "../../operations/batch.js";
 import { columnAfterAlter } from "../../operations/column-after.js";
@@ -56,6 +56,30 @@ export interface RebuiltTable {
   sources: Map<string, string>;
   /** Indexes whose SQL must be generated (new or changed); others keep their original text. */
   changedIndexes: Set<string>;
+  /** True when STRICT or WITHOUT ROWID changed: the text after the column list is written anew. */
+  optionsChanged?: boolean;
+}
+
+/** The table's SQLite options as kiln writes them after the column list (`WITHOUT ROWID, STRICT`; "" for none). */
+export function tableOptionsText(table: Table): string {
+  return [table.options?.withoutRowid ? "WITHOUT ROWID" : "", table.options?.strict ? "STRICT" : ""].filter(Boolean).join(", ");
+}
+
+/** STRICT / WITHOUT ROWID set (`true`) or taken off (`null`) on the definition in memory. */
+function setOptions(state: RebuiltTable, changes: SetTableOptions["options"]): void {
+  const { table } = state;
+  const before = tableOptionsText(table);
+  const options: Record<string, unknown> = { ...table.options };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    if (!(REBUILT_TABLE_OPTIONS as readonly string[]).includes(key)) fail(table, `"${key}" is a MySQL table option; SQLite has only STRICT and WITHOUT ROWID`);
+    if (value === null) delete options[key];
+    else options[key] = true;
+  }
+  if (Object.keys(options).length > 0) table.options = options as NonNullable<Table["options"]>;
+  else delete table.options;
+  if (table.options?.withoutRowid && !table.primaryKey) fail(table, "a WITHOUT ROWID table needs a PRIMARY KEY, and this one has none");
+  if (tableOptionsText(table) !== before) state.optionsChanged = true;
 }
 
 function indexMentions(index: Index, column: string): boolean {
@@ -210,6 +234,9 @@ function applyOne(state: RebuiltTable, op: Operation): void {
       else table.foreignKeys = table.foreignKeys.filter((c) => c !== target);
       return;
     }
+    case "setTableOptions":
+      setOptions(state, op.options);
+      return;
     default:
       fail(table, `${op.kind} cannot be part of a batch on one table`);
   }
@@ -267,14 +294,16 @@ export function rebuildStatements(rebuilt: RebuiltTable, around: TableSurroundin
   const { table } = rebuilt;
   const aside = `${REBUILD_PREFIX}${table.name}`;
   const copied = table.columns.filter((c) => rebuilt.sources.has(c.name) && !c.generated);
-  const edited = around.original ? rebuiltTableText(around.original.sql, around.original.table, table) : undefined;
+  // A changed STRICT / WITHOUT ROWID is written in kiln's spelling after the column list; else the text there stays as stored.
+  const options = rebuilt.optionsChanged ? tableOptionsText(table) : undefined;
+  const edited = around.original ? rebuiltTableText(around.original.sql, around.original.table, table, options) : undefined;
   const statements: Statement[] = [
     // Lets a self-referencing table be copied in any row order; checked at commit.
     { sql: "PRAGMA defer_foreign_keys = ON" },
     // Legacy mode: the rename leaves views, triggers and other tables' REFERENCES naming the table as they are.
     { sql: "PRAGMA legacy_alter_table = ON" },
     ...moveAside(table, aside, around.original?.sql),
-    { sql: edited ?? createTableSql(table, { options: around.options }) },
+    { sql: edited ?? createTableSql(table, { options: options ?? around.options }) },
   ];
   if (copied.length > 0) {
     statements.push({

@@ -51,10 +51,11 @@ function itemsOf(parts: TablePart[], table: Table): Map<TablePart, Item[]> {
 
 /**
  * The new CREATE TABLE text for `rebuilt`, keeping the untouched definitions of
- * `original` (the introspected table) word for word. Undefined when the stored
+ * `original` (the introspected table) word for word; `options`, when given,
+ * replaces the text after the column list. Undefined when the stored
  * text cannot be cut into definitions: the caller then writes the whole table.
  */
-export function rebuiltTableText(originalSql: string, original: Table, rebuilt: Table): string | undefined {
+export function rebuiltTableText(originalSql: string, original: Table, rebuilt: Table, options?: string): string | undefined {
   const text = splitCreateTable(originalSql);
   if (!text || text.parts.length === 0) return undefined;
   const items = itemsOf(text.parts, original);
@@ -120,7 +121,9 @@ export function rebuiltTableText(originalSql: string, original: Table, rebuilt: 
   for (const fk of open.foreignkey) write(foreignKeyClause(fk as Table["foreignKeys"][number]));
   for (const ck of open.check) write(checkClause(ck as Table["checks"][number]));
 
-  return text.head + pieces.join(",") + last.trail + text.tail;
+  // `options` given (STRICT / WITHOUT ROWID changed): the closing parenthesis, then those words.
+  const tail = options === undefined ? text.tail : `)${options ? ` ${options}` : ""}`;
+  return text.head + pieces.join(",") + last.trail + tail;
 }
 
 /** A column in kiln's spelling; the auto-increment column carries the primary key inline. */
