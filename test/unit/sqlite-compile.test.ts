@@ -8,6 +8,7 @@ import { canonicalType, declaredType, neutralType, sameType } from "../../src/di
 import { canonicalizeCatalog } from "../../src/dialects/sqlite/canonicalize.js";
 import { rebuildStatements } from "../../src/dialects/sqlite/rebuild.js";
 import { qualifiesOwnColumns } from "../../src/dialects/sqlite/tokens.js";
+import { reverseOperation } from "../../src/operations/reverse.js";
 
 const sql = (op: Operation) => sqliteDialect.compile(op).map((s) => s.sql);
 
@@ -254,6 +255,28 @@ describe("sqlite batch planning", () => {
     expect(rebuilt.table.indexes).toEqual([{ name: "ix_a", columns: [{ expression: 'lower("title")' }] }]);
     expect([...rebuilt.sources]).toEqual([["id", '"id"'], ["title", '"a"']]);
     expect(t.columns[1]!.name).toBe("a");
+  });
+
+  it("STRICT / WITHOUT ROWID: a rebuild that rewrites only the text after the column list; reversed by the opposite option; offline refused", () => {
+    const body = 'CREATE TABLE "t" (\n  id integer NOT NULL PRIMARY KEY,\n  a text, b integer,\n  CONSTRAINT "uq_ab" UNIQUE (a, b), CONSTRAINT "ck_b" CHECK (b > 0)\n)';
+    const stored = `${body} STRICT`;
+    const table: Table = { ...t, options: { strict: true } };
+    const op: Operation = { kind: "setTableOptions", table: "t", options: { strict: null, withoutRowid: true }, existing: { strict: true } };
+    const rebuilt = applyToTable(table, [op]);
+    expect(rebuilt.table.options).toEqual({ withoutRowid: true });
+    const statements = rebuildStatements(rebuilt, { original: { sql: stored, table }, options: "STRICT", indexSql: new Map(), triggerSql: [] }).map((s) => s.sql);
+    expect(statements[3]).toBe(`${body} WITHOUT ROWID`);
+    expect(statements).toContain('INSERT INTO "t" ("id", "a", "b") SELECT "id", "a", "b" FROM "_kiln_new_t"');
+    // Without the stored text: kiln's CREATE TABLE with the new options.
+    const written = rebuildStatements(applyToTable(table, [{ ...op, options: { withoutRowid: true } }]), { options: "STRICT", indexSql: new Map(), triggerSql: [] });
+    expect(written[3]!.sql).toMatch(/\n\) WITHOUT ROWID, STRICT$/);
+    // Unchanged options keep the stored text after the column list.
+    expect(applyToTable(table, [{ ...op, options: { strict: true } }]).optionsChanged).toBeUndefined();
+    expect(reverseOperation(op)).toEqual([{ kind: "setTableOptions", table: "t", options: { strict: true, withoutRowid: null }, existing: { withoutRowid: true } }]);
+    expect(() => sql(op)).toThrow(/SQLite cannot change STRICT \/ WITHOUT ROWID on table "t".*not in offline --sql mode/);
+    expect(() => sql({ kind: "setTableOptions", table: "t", options: { engine: "InnoDB" } })).toThrow(/MySQL's; SQLite has only STRICT and WITHOUT ROWID/);
+    const noKey: Table = { ...t, primaryKey: undefined };
+    expect(() => applyToTable(noKey, [{ kind: "setTableOptions", table: "t", options: { withoutRowid: true } }])).toThrow(/WITHOUT ROWID table needs a PRIMARY KEY/);
   });
 
   it("names the missing constraint", () => {
