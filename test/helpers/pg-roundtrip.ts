@@ -24,7 +24,7 @@ import { parseDatabaseUrl } from "../../src/config/url.js";
 import { postgresDialect } from "../../src/dialects/postgres/index.js";
 import { loadPgliteExtensions } from "../../src/dialects/postgres/pglite-extensions.js";
 import type { Connection } from "../../src/dialects/types.js";
-import { PG_TARGETS, readCatalog, schemaDump } from "../integration/autogenerate-pg-support.js";
+import { PG_TARGETS, type PgTarget, readCatalog, schemaDump } from "../integration/autogenerate-pg-support.js";
 import { type CliResult, createProject, warningLines } from "./project.js";
 import { sequenceValueLines } from "./sequence-values.js";
 
@@ -95,6 +95,31 @@ export async function pgRoundTrip(options: RoundTripOptions): Promise<RoundTripR
   } finally {
     if (options.keep) console.log(`kept database ${db.url}`);
     else await db.cleanup();
+  }
+}
+
+/**
+ * Load `sql` into a fresh database on `target` (psql on the server, PGlite's
+ * `exec` on PGlite), write a project with `models` and `extraConfig` over it,
+ * run `kiln <args>` (default `check`) and return what it printed. Removes the
+ * project and the database afterwards.
+ */
+export async function kilnOnFixture(
+  target: PgTarget,
+  options: { sql: string; models: string; extraConfig?: string; args?: string[] },
+): Promise<CliResult> {
+  const db = await target.setup();
+  try {
+    if (target.server) await loadWithPsql(db.url, options.sql);
+    else await loadIntoPglite(db.url, options.sql);
+    const project = createProject({ url: db.url, models: options.models, extraConfig: options.extraConfig });
+    try {
+      return await project.kiln(options.args ?? ["check"]);
+    } finally {
+      project.remove();
+    }
+  } finally {
+    await db.cleanup();
   }
 }
 

@@ -8,8 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { describeRoundTrip, loadIntoPglite, loadWithPsql, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
-import { createProject } from "../helpers/project.js";
+import { describeRoundTrip, kilnOnFixture, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
 import { PG_TARGETS } from "./autogenerate-pg-support.js";
 
 const SQL = readFileSync(new URL("../fixtures/pg/own/logic.sql", import.meta.url), "utf8");
@@ -42,20 +41,8 @@ describe.each(pgRoundTripTargets())("the combined logic fixture on %s", (target)
 
 describe.each(PG_TARGETS)("models declaring the logic fixture on $name", (target) => {
   it("kiln check finds no difference", async () => {
-    const db = await target.setup();
-    try {
-      if (target.server) await loadWithPsql(db.url, SQL);
-      else await loadIntoPglite(db.url, SQL);
-      const project = createProject({ url: db.url, models: MODELS, extraConfig: CONFIG });
-      try {
-        const result = await project.kiln(["check"]);
-        expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-      } finally {
-        project.remove();
-      }
-    } finally {
-      await db.cleanup();
-    }
+    const result = await kilnOnFixture(target, { sql: SQL, models: MODELS, extraConfig: CONFIG });
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
   }, 240_000);
 });
 

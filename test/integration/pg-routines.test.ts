@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createPgDatabase } from "../helpers/databases.js";
-import { describeRoundTrip, lineDiff, loadIntoPglite, loadWithPsql, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
+import { describeRoundTrip, kilnOnFixture, lineDiff, loadWithPsql, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
 import { createProject } from "../helpers/project.js";
 import { PG_TARGETS, schemaDump } from "./autogenerate-pg-support.js";
 
@@ -32,21 +32,9 @@ const MODELS = readFileSync(new URL("../fixtures/pg/own/routines.models.ts.txt",
 
 describe.each(PG_TARGETS)("models declaring the routines fixture on $name", (target) => {
   it("kiln check finds no difference", async () => {
-    const db = await target.setup();
-    try {
-      if (target.server) await loadWithPsql(db.url, FIXTURE);
-      else await loadIntoPglite(db.url, FIXTURE);
-      const project = createProject({ url: db.url, models: MODELS, extraConfig: `schemas: ["public", "routines_app"],` });
-      try {
-        const result = await project.kiln(["check"]);
-        expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-        expect(result.stderr).not.toMatch(/not modelled/);
-      } finally {
-        project.remove();
-      }
-    } finally {
-      await db.cleanup();
-    }
+    const result = await kilnOnFixture(target, { sql: FIXTURE, models: MODELS, extraConfig: `schemas: ["public", "routines_app"],` });
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stderr).not.toMatch(/not modelled/);
   }, 240_000);
 });
 

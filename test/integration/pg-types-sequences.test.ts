@@ -7,8 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { describeRoundTrip, loadIntoPglite, loadWithPsql, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
-import { createProject } from "../helpers/project.js";
+import { describeRoundTrip, kilnOnFixture, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
 import { PG_TARGETS } from "./autogenerate-pg-support.js";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/pg/own/${name}.sql`, import.meta.url), "utf8");
@@ -48,20 +47,8 @@ const MODELS = readFileSync(new URL("../fixtures/pg/own/types-sequences.models.t
 
 describe.each(PG_TARGETS)("models declaring the types fixture on $name", (target) => {
   it("kiln check finds no difference", async () => {
-    const db = await target.setup();
-    try {
-      if (target.server) await loadWithPsql(db.url, fixture("types-sequences"));
-      else await loadIntoPglite(db.url, fixture("types-sequences"));
-      const project = createProject({ url: db.url, models: MODELS, extraConfig: `schemas: ["public", "types_app", "types_billing"],` });
-      try {
-        const result = await project.kiln(["check"]);
-        expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-      } finally {
-        project.remove();
-      }
-    } finally {
-      await db.cleanup();
-    }
+    const result = await kilnOnFixture(target, { sql: fixture("types-sequences"), models: MODELS, extraConfig: `schemas: ["public", "types_app", "types_billing"],` });
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
   }, 240_000);
 });
 

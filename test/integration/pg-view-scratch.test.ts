@@ -8,8 +8,7 @@
  * showed as changed on every `kiln check`.
  */
 import { describe, expect, it } from "vitest";
-import { describeRoundTrip, loadIntoPglite, loadWithPsql, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
-import { createProject } from "../helpers/project.js";
+import { describeRoundTrip, kilnOnFixture, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
 import { PG_TARGETS } from "./autogenerate-pg-support.js";
 
 const SQL = `
@@ -45,20 +44,8 @@ const CONFIG = `schemas: ${JSON.stringify(SCHEMAS)},`;
 
 describe.each(PG_TARGETS)("views over enum columns and model functions on $name", (target) => {
   it("kiln check finds no difference", async () => {
-    const db = await target.setup();
-    try {
-      if (target.server) await loadWithPsql(db.url, SQL);
-      else await loadIntoPglite(db.url, SQL);
-      const project = createProject({ url: db.url, models: MODELS, extraConfig: CONFIG });
-      try {
-        const result = await project.kiln(["check"]);
-        expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-      } finally {
-        project.remove();
-      }
-    } finally {
-      await db.cleanup();
-    }
+    const result = await kilnOnFixture(target, { sql: SQL, models: MODELS, extraConfig: CONFIG });
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
   }, 120_000);
 });
 

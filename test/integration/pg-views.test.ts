@@ -9,8 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { describeRoundTrip, loadIntoPglite, loadWithPsql, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
-import { createProject } from "../helpers/project.js";
+import { describeRoundTrip, kilnOnFixture, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
 import { PG_TARGETS } from "./autogenerate-pg-support.js";
 
 const fixture = readFileSync(new URL("../fixtures/pg/own/views.sql", import.meta.url), "utf8");
@@ -40,20 +39,8 @@ const SCHEMAS = ["public", "views_app"];
 
 describe.each(PG_TARGETS)("models declaring the views fixture on $name", (target) => {
   it("kiln check finds no difference", async () => {
-    const db = await target.setup();
-    try {
-      if (target.server) await loadWithPsql(db.url, fixture);
-      else await loadIntoPglite(db.url, fixture);
-      const project = createProject({ url: db.url, models: MODELS, extraConfig: `schemas: ${JSON.stringify(SCHEMAS)},` });
-      try {
-        const result = await project.kiln(["check"]);
-        expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-      } finally {
-        project.remove();
-      }
-    } finally {
-      await db.cleanup();
-    }
+    const result = await kilnOnFixture(target, { sql: fixture, models: MODELS, extraConfig: `schemas: ${JSON.stringify(SCHEMAS)},` });
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
   }, 240_000);
 });
 
