@@ -58,14 +58,15 @@ export async function readCatalog(url: string): Promise<Catalog> {
 /**
  * `pg_dump --schema-only --no-owner` without kiln's tables, comments, blank
  * lines, session settings and the per-run `\restrict` key: what is left
- * describes the schema and nothing else.
+ * describes the schema and nothing else. With `privileges`, the GRANT/REVOKE
+ * lines stay in.
  */
-export function schemaDump(url: string): Promise<string> {
+export function schemaDump(url: string, options: { privileges?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       "pg_dump",
       // kiln's own tables (the step journal appears once a step has statements outside a transaction).
-      ["--schema-only", "--no-owner", "--no-privileges", "-T", "kiln_version", "-T", "kiln_history", "-T", "kiln_version_journal", url],
+      ["--schema-only", "--no-owner", ...(options.privileges ? [] : ["--no-privileges"]), "-T", "kiln_version", "-T", "kiln_history", "-T", "kiln_version_journal", url],
       { maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) return reject(new Error(`pg_dump failed: ${stderr || error.message}`));

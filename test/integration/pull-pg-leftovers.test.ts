@@ -7,7 +7,6 @@
  * database whose `pg_dump --schema-only` (privileges and comments included) is
  * the original's, line for line. PGlite: pull, then check exit 0.
  */
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import pg from "pg";
@@ -15,6 +14,7 @@ import { describe, expect, it } from "vitest";
 import { createPgDatabase, PG_ADMIN_URL, serverAvailable, tempDir } from "../helpers/databases.js";
 import { lineDiff, loadIntoPglite, loadWithPsql } from "../helpers/pg-roundtrip.js";
 import { createProject, warningLines } from "../helpers/project.js";
+import { schemaDump } from "./autogenerate-pg-support.js";
 
 const pgUp = await serverAvailable("postgresql");
 
@@ -53,23 +53,9 @@ CREATE VIEW public.active_people AS SELECT id, status FROM pl_app.people WHERE s
 ${grants}`;
 }
 
-/** pg_dump --schema-only with privileges and comments, without kiln's tables, settings, comment lines and blank lines. */
-function dump(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "pg_dump",
-      ["--schema-only", "--no-owner", "-T", "kiln_version", "-T", "kiln_history", "-T", "kiln_version_journal", url],
-      { maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) return reject(new Error(`pg_dump failed: ${stderr || error.message}`));
-        const lines = stdout
-          .split("\n")
-          .filter((line) => line.trim() !== "" && !line.startsWith("--") && !/^\\(un)?restrict /.test(line))
-          .filter((line) => !/^SET /.test(line) && !/^SELECT pg_catalog\.set_config/.test(line));
-        resolve(`${lines.join("\n")}\n`);
-      },
-    );
-  });
+/** pg_dump --schema-only with privileges, without kiln's tables, settings, comment lines and blank lines. */
+async function dump(url: string): Promise<string> {
+  return `${await schemaDump(url, { privileges: true })}\n`;
 }
 
 async function admin(sql: string): Promise<void> {

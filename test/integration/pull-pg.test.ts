@@ -9,7 +9,6 @@
  * are loaded into the empty database first. PGlite: the own fixtures pull and
  * check clean.
  */
-import { execFile } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -17,6 +16,7 @@ import { createPgDatabase, serverAvailable, tempDir } from "../helpers/databases
 import { lineDiff, loadIntoPglite, loadWithPsql, withoutDumpSections } from "../helpers/pg-roundtrip.js";
 import { REPO_ROOT } from "../helpers/project.js";
 import { buildFromPulled, checkPulled, pullInto } from "../helpers/pull.js";
+import { schemaDump } from "./autogenerate-pg-support.js";
 
 const pgUp = await serverAvailable("postgresql");
 const FIXTURES = join(REPO_ROOT, "test", "fixtures", "pg");
@@ -71,23 +71,9 @@ const CASES: Case[] = [
   },
 ];
 
-/** pg_dump --schema-only with the unmodelled sections left out, then without comments, settings and blank lines. */
-function dump(url: string, known: ((d: string) => string)[] = []): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "pg_dump",
-      ["--schema-only", "--no-owner", "--no-privileges", "-T", "kiln_version", "-T", "kiln_history", "-T", "kiln_version_journal", url],
-      { maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) return reject(new Error(`pg_dump failed: ${stderr || error.message}`));
-        const lines = stdout
-          .split("\n")
-          .filter((line) => line.trim() !== "" && !line.startsWith("--") && !/^\\(un)?restrict /.test(line))
-          .filter((line) => !/^SET /.test(line) && !/^SELECT pg_catalog\.set_config/.test(line));
-        resolve(known.reduce((text, k) => k(text), `${lines.join("\n")}\n`));
-      },
-    );
-  });
+/** pg_dump --schema-only (schemaDump) with the unmodelled sections left out. */
+async function dump(url: string, known: ((d: string) => string)[] = []): Promise<string> {
+  return known.reduce((text, k) => k(text), `${await schemaDump(url)}\n`);
 }
 
 /** The fixture's functions, aggregates and operators (with the schemas they live in), for the database built from the models. */
