@@ -8,11 +8,10 @@
  * two fleet runs at once applying each step once per target.
  */
 import { randomBytes } from "node:crypto";
-import mysql from "mysql2/promise";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMysqlDatabase, createPgDatabase, PG_ADMIN_URL, type ScratchDatabase, serverAvailable } from "../helpers/databases.js";
 import { createProject, revisionSource, type TestProject } from "../helpers/project.js";
+import { queryDb } from "../helpers/query.js";
 import { sleep, startKiln } from "./safety-fixtures.js";
 
 const PG_DATABASES = 12;
@@ -92,25 +91,6 @@ describe.skipIf(!available)("fleets: --all on PostgreSQL databases, MariaDB data
   let project: TestProject;
   let all: string[];
 
-  async function pgQuery(url: string, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      return (await client.query(sql, params)).rows;
-    } finally {
-      await client.end();
-    }
-  }
-
-  async function mariaQuery(url: string, sql: string): Promise<Record<string, unknown>[]> {
-    const conn = await mysql.createConnection({ uri: url });
-    try {
-      return (await conn.query(sql))[0] as Record<string, unknown>[];
-    } finally {
-      await conn.end();
-    }
-  }
-
   /** Writes the config: the given target list (URLs and schema names; schema names live in the schema database). */
   function writeConfig(targets: string[]): void {
     project.write(
@@ -123,7 +103,7 @@ describe.skipIf(!available)("fleets: --all on PostgreSQL databases, MariaDB data
     for (let i = 0; i < PG_DATABASES; i++) pgDatabases.push(await createPgDatabase());
     for (let i = 0; i < MARIADB_DATABASES; i++) mariaDatabases.push(await createMysqlDatabase());
     schemaDb = await createPgDatabase();
-    await pgQuery(schemaDb.url, schemas.map((s) => `CREATE SCHEMA "${s}"`).join("; "));
+    await queryDb(schemaDb.url, schemas.map((s) => `CREATE SCHEMA "${s}"`).join("; "));
     project = createProject({ url: schemaDb.url });
     for (const [file, source] of BASE_REVISIONS) project.write(`migrations/${file}`, source);
     all = [...pgDatabases.map((d) => d.url), ...mariaDatabases.map((d) => d.url.replace(/^mysql:/, "mariadb:")), ...schemas];
@@ -132,7 +112,7 @@ describe.skipIf(!available)("fleets: --all on PostgreSQL databases, MariaDB data
 
   afterAll(async () => {
     await Promise.all([...pgDatabases, ...mariaDatabases, ...(schemaDb ? [schemaDb] : [])].map((d) => d.drop().catch(() => undefined)));
-    await pgQuery(PG_ADMIN_URL, `DROP DATABASE IF EXISTS "${missing}" WITH (FORCE)`).catch(() => undefined);
+    await queryDb(PG_ADMIN_URL, `DROP DATABASE IF EXISTS "${missing}" WITH (FORCE)`).catch(() => undefined);
     project?.remove();
   }, 60_000);
 
@@ -155,12 +135,12 @@ describe.skipIf(!available)("fleets: --all on PostgreSQL databases, MariaDB data
     const names = doc.targets.map((t) => t.name);
     expect(names).toEqual([...pgDatabases.map((d) => d.name), ...mariaDatabases.map((d) => d.name), ...schemas]);
     // op.target: each target's first row names it; schema tenants have their own tables, and public has none.
-    expect(await pgQuery(pgDatabases[3]!.url, "SELECT name FROM items")).toEqual([{ name: pgDatabases[3]!.name }]);
-    expect(await mariaQuery(mariaDatabases[2]!.url, "SELECT name FROM items")).toEqual([{ name: mariaDatabases[2]!.name }]);
-    const tenantRows = await pgQuery(schemaDb.url, `SELECT n.nspname AS schema FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND c.relname IN ('items', 'kiln_version') GROUP BY 1 HAVING count(*) = 2 ORDER BY 1`);
+    expect(await queryDb(pgDatabases[3]!.url, "SELECT name FROM items")).toEqual([{ name: pgDatabases[3]!.name }]);
+    expect(await queryDb(mariaDatabases[2]!.url, "SELECT name FROM items")).toEqual([{ name: mariaDatabases[2]!.name }]);
+    const tenantRows = await queryDb(schemaDb.url, `SELECT n.nspname AS schema FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND c.relname IN ('items', 'kiln_version') GROUP BY 1 HAVING count(*) = 2 ORDER BY 1`);
     expect(tenantRows).toEqual(schemas.map((schema) => ({ schema })));
-    expect(await pgQuery(schemaDb.url, `SELECT name FROM "tenant_07".items`)).toEqual([{ name: "tenant_07" }]);
-    expect(await pgQuery(schemaDb.url, "SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'")).toEqual([{ n: 0 }]);
+    expect(await queryDb(schemaDb.url, `SELECT name FROM "tenant_07".items`)).toEqual([{ name: "tenant_07" }]);
+    expect(await queryDb(schemaDb.url, "SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'")).toEqual([{ n: 0 }]);
 
     const current = await project.kiln(["current", "--all", "--json"]);
     expect(current.code).toBe(0);
@@ -189,7 +169,7 @@ describe.skipIf(!available)("fleets: --all on PostgreSQL databases, MariaDB data
       }),
     );
     const bad = pgDatabases[5]!;
-    await pgQuery(bad.url, "INSERT INTO items (id, name) VALUES (500, 'too big')");
+    await queryDb(bad.url, "INSERT INTO items (id, name) VALUES (500, 'too big')");
     writeConfig([missingUrl, ...all]);
 
     // Default: the first failure stops the run; with one at a time nothing else starts.
@@ -229,8 +209,8 @@ describe.skipIf(!available)("fleets: --all on PostgreSQL databases, MariaDB data
     expect(text.stderr).toMatch(new RegExp(`${all.length + 1} target\\(s\\): 0 upgraded \\(0 step\\(s\\)\\), ${all.length - 1} already at head, 2 failed`));
 
     // Fix both: the rerun finishes them and leaves the others after one read each.
-    await pgQuery(PG_ADMIN_URL, `CREATE DATABASE "${missing}"`);
-    await pgQuery(bad.url, "DELETE FROM items WHERE id = 500");
+    await queryDb(PG_ADMIN_URL, `CREATE DATABASE "${missing}"`);
+    await queryDb(bad.url, "DELETE FROM items WHERE id = 500");
     const rerun = await project.kiln(["upgrade", "head", "--all", "--parallel", "8", "--json"]);
     expect(rerun.code).toBe(0);
     const after = byName(parse(rerun.stdout));
@@ -277,8 +257,8 @@ describe.skipIf(!available)("fleets: --all on PostgreSQL databases, MariaDB data
     expect(doc.summary.changed + doc.summary.unchanged).toBe(all.length);
     expect(doc.summary.unchanged).toBeGreaterThanOrEqual(atHead);
     for (const t of doc.targets) expect(t.after).toEqual(["f5"]);
-    expect(await pgQuery(pgDatabases[0]!.url, "SELECT count(*)::int AS n FROM slow_marks")).toEqual([{ n: 1 }]);
-    expect(await mariaQuery(mariaDatabases[5]!.url, "SELECT count(*) AS n FROM slow_marks")).toEqual([{ n: 1 }]);
+    expect(await queryDb(pgDatabases[0]!.url, "SELECT count(*)::int AS n FROM slow_marks")).toEqual([{ n: 1 }]);
+    expect(await queryDb(mariaDatabases[5]!.url, "SELECT count(*) AS n FROM slow_marks")).toEqual([{ n: 1 }]);
   }, 120_000);
 
   it("two fleet runs at once apply each step once per target", async () => {
@@ -306,9 +286,9 @@ describe.skipIf(!available)("fleets: --all on PostgreSQL databases, MariaDB data
       expect(applied, name).toHaveLength(1);
     }
     // A second insert of id 6 would have failed its step: one row each, and one 'up' row in the history.
-    expect(await pgQuery(pgDatabases[1]!.url, "SELECT count(*)::int AS n FROM slow_marks WHERE id = 6")).toEqual([{ n: 1 }]);
-    expect(await pgQuery(schemaDb.url, `SELECT count(*)::int AS n FROM "tenant_15".kiln_history WHERE revision = 'f6' AND direction = 'up'`)).toEqual([{ n: 1 }]);
-    expect(await mariaQuery(mariaDatabases[0]!.url, "SELECT count(*) AS n FROM slow_marks WHERE id = 6")).toEqual([{ n: 1 }]);
+    expect(await queryDb(pgDatabases[1]!.url, "SELECT count(*)::int AS n FROM slow_marks WHERE id = 6")).toEqual([{ n: 1 }]);
+    expect(await queryDb(schemaDb.url, `SELECT count(*)::int AS n FROM "tenant_15".kiln_history WHERE revision = 'f6' AND direction = 'up'`)).toEqual([{ n: 1 }]);
+    expect(await queryDb(mariaDatabases[0]!.url, "SELECT count(*) AS n FROM slow_marks WHERE id = 6")).toEqual([{ n: 1 }]);
   }, 120_000);
 
   it("downgrade, stamp and check --all, and refuses fleet flags without --all", async () => {
@@ -327,7 +307,7 @@ describe.skipIf(!available)("fleets: --all on PostgreSQL databases, MariaDB data
     expect(refused.stderr).toContain("kiln current --all --check-heads");
     writeConfig(pgDatabases.slice(0, 3).map((d) => d.url));
     project.write("schema.ts", `import { table, integer, varchar, check, sql } from "kiln-migrate/schema";\nexport const items = table("items", { id: integer().primaryKey(), name: varchar(60), note: varchar(20) }, () => [check("items_id_small", sql\`id < 100\`)]);\nexport const slowMarks = table("slow_marks", { id: integer().primaryKey() });\n`);
-    await pgQuery(pgDatabases[2]!.url, "ALTER TABLE items ADD COLUMN extra integer");
+    await queryDb(pgDatabases[2]!.url, "ALTER TABLE items ADD COLUMN extra integer");
     const check = await project.kiln(["check", "--all", "--json"]);
     expect(check.code).toBe(1);
     const checked = parse(check.stdout) as JsonDocument & { targets: (JsonRecord & { clean: boolean; changes: string[] })[] };
