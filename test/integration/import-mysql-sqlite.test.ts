@@ -146,12 +146,7 @@ END;
     project.write("sql/3_view.sql", `DROP VIEW big_items;
 CREATE VIEW big_items AS SELECT id, name, qty FROM items WHERE qty > 100;
 `);
-    const imported = await project.kiln(["import", "sql", "sql"]);
-    expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.stderr).not.toMatch(/which kiln does not read on this database/);
-    expect(imported.stderr).toContain("kiln test: every imported revision upgrades, downgrades and upgrades again with identical schemas");
-    const objects = project.read(join("migrations", project.revisionFiles()[1]!));
-    const downgrade = objects.slice(objects.indexOf("async downgrade"));
+    const downgrade = await importedDowngrade(project, 1);
     expect(downgrade).toContain('await op.dropTrigger("items_added", "items");');
     expect(downgrade).toContain('await op.dropView("big_items");');
     const changed = project.read(join("migrations", project.revisionFiles()[2]!));
@@ -178,14 +173,19 @@ describe.runIf(await serverAvailable("mysql"))("kiln import: views, triggers and
         "CREATE TRIGGER items_added AFTER INSERT ON items FOR EACH ROW BEGIN\n  INSERT INTO item_log (msg) VALUES (CONCAT('added ', NEW.name));\nEND;\n" +
         "CREATE FUNCTION in_stock(p_id INT) RETURNS BOOLEAN READS SQL DATA\nBEGIN\n  RETURN (SELECT qty > 0 FROM items WHERE id = p_id);\nEND;\n",
     );
-    const imported = await project.kiln(["import", "sql", "sql"]);
-    expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.stderr).not.toMatch(/which kiln does not read on this database/);
-    expect(imported.stderr).toContain("kiln test: every imported revision upgrades, downgrades and upgrades again with identical schemas");
-    const objects = project.read(join("migrations", project.revisionFiles()[1]!));
-    const downgrade = objects.slice(objects.indexOf("async downgrade"));
+    const downgrade = await importedDowngrade(project, 1);
     expect(downgrade).toContain('await op.dropTrigger("items_added", "items");');
     expect(downgrade).toContain('await op.dropView("big_items");');
     expect(downgrade).toMatch(/await op\.dropFunction\("in_stock"/);
   }, 180_000);
 });
+
+/** Imports the project's sql/ folder (kiln test passes inside the import) and returns revision `index`'s downgrade text. */
+async function importedDowngrade(project: TestProject, index: number): Promise<string> {
+  const imported = await project.kiln(["import", "sql", "sql"]);
+  expect(imported.code, imported.stderr).toBe(0);
+  expect(imported.stderr).not.toMatch(/which kiln does not read on this database/);
+  expect(imported.stderr).toContain("kiln test: every imported revision upgrades, downgrades and upgrades again with identical schemas");
+  const source = project.read(join("migrations", project.revisionFiles()[index]!));
+  return source.slice(source.indexOf("async downgrade"));
+}
