@@ -59,3 +59,13 @@ const EVENT_ORDER = ["insert", "delete", "update", "truncate"] as const;
 export function sortTriggerEvents(events: readonly TriggerEvent[]): TriggerEvent[] {
   return [...events].sort((a, b) => EVENT_ORDER.indexOf(a.event) - EVENT_ORDER.indexOf(b.event));
 }
+
+/**
+ * Triggers a database whose triggers hold their own statements (SQLite, MySQL)
+ * can take: those with a body. A trigger that executes a PostgreSQL function is
+ * left out there, so that autogenerate names it (left-out.ts) instead of writing
+ * a revision that fails.
+ */
+export function triggersWithBody(triggers: readonly Trigger[] | undefined): Trigger[] {
+  return (triggers ?? []).filter((t) => t.body !== undefined && !t.function);
+}

@@ -18,6 +18,7 @@ import type { Operation } from "../../operations/types.js";
 import type { CanonicalizeContext, Connection } from "../types.js";
 import { canonicalMysqlRoutine, createMysqlRoutineSql } from "./routines.js";
 import { canonicalMysqlTrigger } from "./triggers.js";
+import { triggersWithBody } from "../../catalog/triggers.js";
 import { compileMysqlView, spelledMysqlView } from "./views.js";
 import { compileOperation, type MysqlFlavor } from "./compile.js";
 import { EnumRegistry } from "./enums.js";
@@ -100,7 +101,8 @@ function tablesForViews(catalog: Catalog, database: Catalog | undefined): Table[
 
 export async function canonicalizeMysql(conn: Connection, model: Catalog, flavor: MysqlFlavor, options: CanonicalizeContext = {}): Promise<Catalog> {
   const schemas = [...new Set(model.schemas)].sort();
-  const triggers = model.triggers?.length ? { triggers: model.triggers.map(canonicalMysqlTrigger) } : {};
+  const withBody = triggersWithBody(model.triggers);
+  const triggers = withBody.length ? { triggers: withBody.map(canonicalMysqlTrigger) } : {};
   const routines = (model.routines ?? []).map(canonicalMysqlRoutine);
   const spelledRoutines = () => (routines.length > 0 ? { routines } : {});
   if (model.tables.length === 0 && !model.views?.length && !routines.some((r) => r.kind === "function")) return { schemas, tables: [], enums: [], ...triggers, ...spelledRoutines() };

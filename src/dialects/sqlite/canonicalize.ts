@@ -11,6 +11,7 @@ import type { Catalog, CheckConstraint, Column, EnumType, Table } from "../../ca
 import { qualifiedName } from "../../catalog/types.js";
 import { sqliteDefault } from "./ddl.js";
 import { canonicalSqliteTrigger } from "./triggers.js";
+import { triggersWithBody } from "../../catalog/triggers.js";
 import { canonicalSqliteView } from "./views.js";
 import { isDefaultSchema, quoteIdentifier, quoteLiteral } from "./quote.js";
 import { canonicalType, isIntegerType, sameType } from "./type-map.js";
@@ -104,6 +105,6 @@ export function canonicalizeCatalog(catalog: Catalog, declared: DeclaredTypes = 
     // No enum types in SQLite.
     enums: [],
     ...(catalog.views?.length ? { views: catalog.views.map(canonicalSqliteView) } : {}),
-    ...(catalog.triggers?.length ? { triggers: catalog.triggers.map(canonicalSqliteTrigger) } : {}),
+    ...(triggersWithBody(catalog.triggers).length ? { triggers: triggersWithBody(catalog.triggers).map(canonicalSqliteTrigger) } : {}),
   };
 }
