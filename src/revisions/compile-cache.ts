@@ -59,51 +59,42 @@ export function cacheKey(file: string, source: string, format: string): string {
 
 /** The compiled code stored under `key`, or undefined. */
 export function readCompiled(key: string): string | undefined {
-  const dir = cacheFolder();
-  if (!dir) return undefined;
-  try {
-    return readFileSync(join(dir, `${key}.js`), "utf8");
-  } catch {
-    return undefined;
-  }
+  return readCached(key, "js")?.toString("utf8");
 }
 
-/** Stores compiled code under `key` (written aside, then renamed: a reader never sees half a file). */
+/** Stores compiled code under `key`. */
 export function writeCompiled(key: string, code: string): void {
-  const dir = cacheFolder();
-  if (!dir) return;
-  const temporary = join(dir, `${key}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    writeFileSync(temporary, code, { mode: 0o600 });
-    renameSync(temporary, join(dir, `${key}.js`));
-  } catch {
-    try {
-      rmSync(temporary, { force: true });
-    } catch {
-      // Left behind: harmless, never read.
-    }
-  }
+  writeCached(key, "js", code);
 }
 
 /** V8's code cache for the compiled code stored under `key` (see direct-import.ts runFromCodeCache), or undefined. */
 export function readCodeCache(key: string): Buffer | undefined {
+  return readCached(key, "v8");
+}
+
+/** Stores V8's code cache for the code under `key`. */
+export function writeCodeCache(key: string, data: Buffer): void {
+  writeCached(key, "v8", data);
+}
+
+function readCached(key: string, extension: string): Buffer | undefined {
   const dir = cacheFolder();
   if (!dir) return undefined;
   try {
-    return readFileSync(join(dir, `${key}.v8`));
+    return readFileSync(join(dir, `${key}.${extension}`));
   } catch {
     return undefined;
   }
 }
 
-/** Stores V8's code cache for the code under `key`, as writeCompiled stores code. */
-export function writeCodeCache(key: string, data: Buffer): void {
+/** Written aside, then renamed: a reader never sees half a file. */
+function writeCached(key: string, extension: string, data: string | Buffer): void {
   const dir = cacheFolder();
   if (!dir) return;
   const temporary = join(dir, `${key}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     writeFileSync(temporary, data, { mode: 0o600 });
-    renameSync(temporary, join(dir, `${key}.v8`));
+    renameSync(temporary, join(dir, `${key}.${extension}`));
   } catch {
     try {
       rmSync(temporary, { force: true });
