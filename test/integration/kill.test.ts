@@ -177,7 +177,8 @@ const targets: Target[] = [
     tablesSql: "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public'",
     columnsSql: "SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = 'public'",
     indexesSql: "SELECT indexname AS i FROM pg_indexes WHERE schemaname = 'public'",
-    exists: (url) => existsSync(url.slice("pglite://".length)),
+    // A database whose creation was killed (kiln's creation mark still there) holds nothing yet: kiln starts it afresh.
+    exists: (url) => existsSync(url.slice("pglite://".length)) && !existsSync(join(url.slice("pglite://".length), "kiln.creating")),
     async open(url) {
       const db = new PGlite(url.slice("pglite://".length));
       return { query: async (sql) => (await db.query<Record<string, unknown>>(sql)).rows, close: () => db.close() };

@@ -1,7 +1,7 @@
 /**
  * Connecting (pg and PGlite), the migration lock and kiln's bookkeeping tables.
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -12,6 +12,8 @@ import { introspectPostgres } from "../../src/dialects/postgres/introspect.js";
 import { acquirePostgresLock, advisoryLockKey } from "../../src/dialects/postgres/lock.js";
 import type { Connection } from "../../src/dialects/types.js";
 import { createPgDatabase, serverAvailable, tempDir } from "../helpers/databases.js";
+import { createProject } from "../helpers/project.js";
+import { sleep, startKiln } from "./safety-fixtures.js";
 import { databaseUrl, postgresTargets } from "./postgres-fixtures.js";
 
 const serverUp = await serverAvailable("postgresql");
@@ -96,6 +98,27 @@ describe("opening PGlite", () => {
     expect(error.message).toContain(`in use by process ${process.ppid}`);
     expect(error.message).toContain("kiln.lock");
   });
+
+  it("starts afresh a database whose creation was killed (initdb cut short)", async () => {
+    const path = join(dir.path, "db");
+    const project = createProject({ url: `pglite://${path}` });
+    try {
+      // Without the template, creation is initdb: seconds of writing into the directory.
+      const run = startKiln(project.dir, ["current"], { KILN_PGLITE_TEMPLATE: "off" });
+      const deadline = Date.now() + 60_000;
+      while (!existsSync(join(path, "base")) && Date.now() < deadline) await sleep(5);
+      run.child.kill("SIGKILL");
+      expect((await run.done).signal).toBe("SIGKILL");
+      expect(existsSync(join(path, "kiln.creating")), "the kill landed after creation ended").toBe(true);
+      const conn = await connectPglite(databaseUrl(`pglite://${path}`));
+      expect((await conn.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+      await conn.close();
+      expect(existsSync(join(path, "kiln.creating"))).toBe(false);
+      expect(readdirSync(path)).toContain("PG_VERSION");
+    } finally {
+      project.remove();
+    }
+  }, 120_000);
 
   it("takes over a lock file left by a process that is gone", async () => {
     writeFileSync(join(dir.path, "kiln.lock"), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), since: "2024-01-01T00:00:00Z" }));

@@ -4,7 +4,7 @@
  * `Connection`, one session each.
  */
 import { hostname } from "node:os";
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type pg from "pg";
 import type { PGlite, PGliteOptions } from "@electric-sql/pglite";
@@ -247,13 +247,21 @@ export async function connectPglite(url: DatabaseUrl): Promise<Connection> {
     const dir = location.directory;
     try {
       mkdirSync(dir, { recursive: true });
-      fresh = readdirSync(dir).every((name) => name === LOCK_FILE);
     } catch (error) {
       throw new KilnError(`cannot open PGlite database ${url.display}: cannot create directory ${dir}: ${(error as Error).message}`, {
         cause: error,
       });
     }
+    // Claimed before looking inside: another live process may be creating this very database.
     releaseDirectory = claimDirectory(dir, url);
+    try {
+      fresh = startCreation(dir);
+    } catch (error) {
+      releaseDirectory();
+      throw new KilnError(`cannot open PGlite database ${url.display}: cannot prepare directory ${dir}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
   }
   const fromTemplate = fresh ? readTemplate(template) : undefined;
   let initialized = fresh && !fromTemplate;
@@ -266,7 +274,7 @@ export async function connectPglite(url: DatabaseUrl): Promise<Connection> {
       // The template did not load: forget it, empty what it wrote, and run initdb as without one.
       await db.close().catch(() => {});
       dropTemplate(template);
-      if (!location.memory) for (const name of readdirSync(location.directory)) if (name !== LOCK_FILE) rmSync(join(location.directory, name), { recursive: true, force: true });
+      if (!location.memory) emptyDirectory(location.directory);
       db = open(undefined);
       initialized = true;
       await db.waitReady;
@@ -281,6 +289,7 @@ export async function connectPglite(url: DatabaseUrl): Promise<Connection> {
   }
   // Just initialized, nothing run in it yet: the template for the next fresh database.
   if (initialized) await writeTemplate(template, db);
+  if (fresh && !location.memory) rmSync(join(location.directory, CREATING_MARK), { force: true });
   return pgliteConnection(db, async () => {
     try {
       await db.close();
@@ -327,6 +336,28 @@ function pgliteConnection(db: PGlite, end: () => Promise<void>): Connection {
  * the database open, and refuses to open a directory another live process holds.
  */
 const LOCK_FILE = "kiln.lock";
+
+/**
+ * Present while a fresh database is being created (initdb or the template being
+ * unpacked): a process killed then leaves a directory PGlite cannot open. The
+ * mark says that nothing was run in it yet, so the next open starts it afresh.
+ */
+const CREATING_MARK = "kiln.creating";
+
+/** Whether the (claimed) directory needs a new database; if so, empties it and sets the mark. */
+function startCreation(dir: string): boolean {
+  const names = readdirSync(dir);
+  const unfinished = names.includes(CREATING_MARK);
+  if (!unfinished && !names.every((name) => name === LOCK_FILE)) return false;
+  if (unfinished) emptyDirectory(dir);
+  writeFileSync(join(dir, CREATING_MARK), "");
+  return true;
+}
+
+/** Removes everything but the lock file (and the creation mark, which stays until creation ends). */
+function emptyDirectory(dir: string): void {
+  for (const name of readdirSync(dir)) if (name !== LOCK_FILE && name !== CREATING_MARK) rmSync(join(dir, name), { recursive: true, force: true });
+}
 
 function claimDirectory(dir: string, url: DatabaseUrl): () => void {
   if (openDirectories.has(dir)) {
