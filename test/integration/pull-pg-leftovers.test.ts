@@ -2,7 +2,7 @@
  * Issue 14's leftovers for `kiln pull` on PostgreSQL: string defaults written as
  * JavaScript strings where PostgreSQL stores the plain literal that way
  * (`'active'::character varying` -> `.default("active")`), grants where the config
- * asks for them (`grants: [roles]`), and comments on schemas. On the server:
+ * asks for them (`grants: [roles]`; on functions and procedures too), and comments on schemas. On the server:
  * pull, `kiln check` exits 0 with no warning, and the models build an empty
  * database whose `pg_dump --schema-only` (privileges and comments included) is
  * the original's, line for line. PGlite: pull, then check exit 0.
@@ -29,6 +29,8 @@ GRANT UPDATE ON TABLE pl_app.people TO ${writer};
 GRANT UPDATE (note) ON TABLE pl_app.people TO ${reader};
 GRANT SELECT ON TABLE public.active_people TO ${reader};
 GRANT USAGE ON SEQUENCE pl_app.ticket_no TO ${writer};
+GRANT EXECUTE ON FUNCTION pl_app.touch(integer, text) TO ${reader};
+GRANT EXECUTE ON PROCEDURE pl_app.tidy() TO ${writer} WITH GRANT OPTION;
 `;
   return `
 CREATE SCHEMA pl_app;
@@ -49,6 +51,8 @@ two lines',
     cast_text character varying(5) DEFAULT 'x'::text,
     id_text uuid DEFAULT '00000000-0000-0000-0000-000000000000'
 );
+CREATE FUNCTION pl_app.touch(n integer, label text) RETURNS integer LANGUAGE sql AS 'SELECT n';
+CREATE PROCEDURE pl_app.tidy() LANGUAGE sql AS 'SELECT 1';
 CREATE VIEW public.active_people AS SELECT id, status FROM pl_app.people WHERE status = 'active';
 ${grants}`;
 }
@@ -108,6 +112,9 @@ describe.runIf(pgUp)("kiln pull: string defaults, grants and schema comments on 
       expect(models).toMatch(/grant\("update", people, "kiln_pr_r_\w+", \{ columns: \["note"\] \}\)/);
       expect(models).toMatch(/grant\("select", people, "kiln_pr_w_\w+", \{ withGrantOption: true \}\)/);
       expect(models).toMatch(/grant\("usage", \{ schema: "pl_app" \}, "kiln_pr_r_\w+"\)/);
+      // Function and procedure grants, named with their argument types.
+      expect(models).toMatch(/grant\("execute", \{ function: "touch\(integer, text\)", schema: "pl_app" \}, "kiln_pr_r_\w+"\)/);
+      expect(models).toMatch(/grant\("execute", \{ procedure: "tidy\(\)", schema: "pl_app" \}, "kiln_pr_w_\w+", \{ withGrantOption: true \}\)/);
       expect(models).toContain(`comment: "The application's own tables"`);
 
       const check = await p.kiln(["check"]);
@@ -121,6 +128,7 @@ describe.runIf(pgUp)("kiln pull: string defaults, grants and schema comments on 
       const [before, after] = await Promise.all([dump(loaded.url), dump(built.url)]);
       expect(before).toContain("COMMENT ON SCHEMA pl_app");
       expect(before).toContain(`GRANT SELECT,INSERT ON TABLE pl_app.people TO ${reader}`);
+      expect(before).toContain(`GRANT ALL ON FUNCTION pl_app.touch(n integer, label text) TO ${reader}`);
       expect(lineDiff(before, after, ["loaded", "built from pulled models"])).toBe("");
     } finally {
       p.remove();

@@ -8,10 +8,12 @@
  * revokes them can grant them back in that order (the ACL, and pg_dump's GRANT
  * lines, come out identical).
  *
- * A kind of object the other readers add (functions: pg_proc.proacl) plugs in
- * with one more branch of the UNION and its kind in catalog/grants.ts.
+ * Functions and procedures (pg_proc.proacl) too, named with their argument
+ * types. A kind of object plugs in with one more branch of the UNION and its
+ * kind in catalog/grants.ts.
  */
 import { normalizeGrant, type Grant, type GrantObjectKind } from "../../../catalog/grants.js";
+import { routineSignature } from "../../../catalog/routines.js";
 import type { Connection } from "../../types.js";
 import { notExtensionMember } from "./extension-members.js";
 
@@ -37,6 +39,16 @@ WITH objects AS (
      AND NOT (c.relname = ANY($2::text[]) OR (n.nspname || '.' || c.relname) = ANY($2::text[]))
      AND ${notExtensionMember("pg_class", "c.oid")}
   UNION ALL
+  -- Functions and procedures, named by their argument types (one per line; routineSignature spells them below).
+  -- Aggregates are not modelled. A NULL ACL is PostgreSQL's default (EXECUTE for PUBLIC): no grant.
+  SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, n.nspname,
+         p.proname || '(' || COALESCE((SELECT pg_catalog.string_agg(pg_catalog.format_type(a.t, NULL), E'\n' ORDER BY a.n)
+                                        FROM pg_catalog.unnest(p.proargtypes::oid[]) WITH ORDINALITY a(t, n)), '') || ')',
+         NULL, p.proacl, p.proowner
+    FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+   WHERE p.prokind IN ('f', 'p') AND p.proacl IS NOT NULL AND n.nspname = ANY($1::text[])
+     AND ${notExtensionMember("pg_proc", "p.oid")}
+  UNION ALL
   SELECT 'schema', NULL, n.nspname, NULL, n.nspacl, n.nspowner
     FROM pg_catalog.pg_namespace n WHERE n.nspacl IS NOT NULL AND n.nspname = ANY($1::text[])
 )
@@ -52,6 +64,13 @@ SELECT COALESCE(json_agg(json_build_object('kind', g.kind, 'schema', g.schema, '
          WHERE x.grantee <> o.owner
          GROUP BY 1, 2, 3, 4, 5) g
  WHERE $3::text[] IS NULL OR g.grantee = ANY($3::text[])`;
+
+/** `f(integer\ncharacter varying)` (one type a line) -> `f(integer, character varying)`, as routineSignature spells it. */
+function routineName(name: string): string {
+  const open = name.indexOf("(");
+  const types = name.slice(open + 1, -1);
+  return routineSignature({ name: name.slice(0, open), arguments: types === "" ? [] : types.split("\n").map((type) => ({ type })) });
+}
 
 interface Row {
   kind: GrantObjectKind;
@@ -76,9 +95,10 @@ export async function readGrants(
     // The default schema is not kiln's to manage (it is not in Catalog.schemas).
     if (r.kind === "schema" && alias(r.name) === undefined) continue;
     const schema = r.schema === null ? undefined : alias(r.schema);
+    const name = r.kind === "function" || r.kind === "procedure" ? routineName(r.name) : r.name;
     grants.push(
       normalizeGrant({
-        on: { kind: r.kind === "column" ? "column" : r.kind, ...(schema !== undefined ? { schema } : {}), name: r.name, ...(r.column !== null ? { column: r.column } : {}) },
+        on: { kind: r.kind === "column" ? "column" : r.kind, ...(schema !== undefined ? { schema } : {}), name, ...(r.column !== null ? { column: r.column } : {}) },
         grantee: r.grantee,
         privileges: r.privileges,
         ...(r.grantable ? { withGrantOption: r.grantable } : {}),

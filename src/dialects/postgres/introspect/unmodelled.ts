@@ -168,8 +168,15 @@ SELECT json_build_object(
                    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                   WHERE c.oid >= 16384 AND n.nspname = ANY($1::text[])
                     AND NOT (c.relname = ANY($2::text[]) OR (n.nspname || '.' || c.relname) = ANY($2::text[]))),
-  'members', (SELECT COALESCE(string_agg(d.classid || ':' || d.objid || ' ' || 'pg_extension'::regclass::oid || ':' || d.refobjid, ','), '')
-                FROM pg_catalog.pg_depend d WHERE d.deptype = 'e' AND d.refclassid = 'pg_extension'::regclass),
+  -- A composite type's pg_class row is not a member itself (its pg_type row is): it goes with the extension too.
+  'members', (SELECT COALESCE(string_agg(m.classid || ':' || m.objid || ' ' || 'pg_extension'::regclass::oid || ':' || m.refobjid, ','), '')
+                FROM (SELECT d.classid, d.objid, d.refobjid FROM pg_catalog.pg_depend d
+                       WHERE d.deptype = 'e' AND d.refclassid = 'pg_extension'::regclass
+                      UNION ALL
+                      SELECT 'pg_class'::regclass::oid, t.typrelid, d.refobjid
+                        FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_type t ON t.oid = d.objid
+                       WHERE d.deptype = 'e' AND d.refclassid = 'pg_extension'::regclass AND d.classid = 'pg_type'::regclass
+                         AND t.typrelid <> 0) m),
   'roles', (SELECT COALESCE(json_agg(r.rolname ORDER BY r.rolname), '[]') FROM pg_catalog.pg_roles r WHERE r.rolname !~ '^pg_'),
   'parts', (SELECT COALESCE(string_agg(p.classid || ':' || p.objid || ' ' || p.oclassid || ':' || p.oobjid, ','), '')
               FROM (${PARTS}) p WHERE p.objid >= 16384),
