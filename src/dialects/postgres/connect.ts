@@ -9,6 +9,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import type pg from "pg";
 import type { PGlite, PGliteOptions } from "@electric-sql/pglite";
 import { loadDriver } from "../drivers.js";
+import { requirePg } from "./pg-module.js";
 import { withLocalSocket } from "./local-socket.js";
 import { loadPgliteExtensions } from "./pglite-extensions.js";
 import { dropTemplate, readTemplate, templatePath, writeTemplate } from "./pglite-template.js";
@@ -138,7 +139,7 @@ let loaded: { pg: PgModule; CountingQuery: CountingQueryClass } | undefined;
 /** `pg`, imported on first use: a PGlite-only project does not install it. */
 async function loadPg(scheme: string): Promise<PgModule> {
   if (loaded) return loaded.pg;
-  const driver = (await loadDriver("pg", scheme, () => import("pg"))).default;
+  const driver = await loadDriver("pg", scheme, async () => requirePg());
   const PgQuery = driver.Query as unknown as new (config: { text: string }, values: undefined, callback: QueryCallback) => SubmittableQuery;
   /** A simple-protocol query that counts the statements the server finished, so a failure can be placed. */
   class Counting extends PgQuery {
