@@ -19,7 +19,9 @@ import { unmodelledWarnings } from "../autogenerate/unmodelled-survey.js";
 import type { Diff, RenameCandidate, RenameDecision } from "../autogenerate/types.js";
 import { KilnError } from "../errors.js";
 import { codeLineComment } from "../neutralize.js";
-import { importModule } from "../loader.js";
+import { type LoadedModule, loadModule } from "../loader.js";
+import { modelCache } from "../autogenerate/model-cache.js";
+import { moduleFormat, readsOnlyItsText } from "../revisions/direct-import.js";
 import { describeImportFailure } from "../revisions/import-module.js";
 import { journalTable, lockTable } from "../runtime/journal.js";
 import { type Session, openSession } from "../runtime/session.js";
@@ -44,18 +46,63 @@ export async function loadModels(
   limit: IdentifierLimit | null,
   options: { indexNamesPerTable?: boolean; dialect?: DialectName } = {},
 ): Promise<{ catalog: Catalog; notes: string[]; modules: Record<string, unknown>[] }> {
+  const loaded = await runModels(config);
+  return { ...(await catalogOf(config, loaded, limit, options)), modules: loaded.map((l) => l.namespace) };
+}
+
+/**
+ * The models' Catalog, from the cache of an earlier run of the same models when there is one
+ * (autogenerate/model-cache.ts); the models file does not run then.
+ */
+export async function loadModelsCached(
+  config: ResolvedConfig,
+  limit: IdentifierLimit | null,
+  options: { indexNamesPerTable?: boolean; dialect?: DialectName } = {},
+): Promise<{ catalog: Catalog; notes: string[] }> {
+  requireModels(config);
+  const cache = modelCache(config.models, { naming: config.naming, limit, indexNamesPerTable: options.indexNamesPerTable === true });
+  const cached = cache?.read();
+  if (cached) return { catalog: cached, notes: [] };
+  // Whether the files read only their own text is found by esbuild, in its own process, while they run.
+  const pure =
+    cache?.mayKeep() && config.models.every((file) => moduleFormat(file) === "esm")
+      ? Promise.all(cache.sources.map((text, i) => readsOnlyItsText(config.models[i]!, text))).then((all) => all.every(Boolean))
+      : Promise.resolve(false);
+  pure.catch(() => undefined);
+  const loaded = await runModels(config);
+  const result = await catalogOf(config, loaded, limit, options);
+  if (cache && result.drizzle === 0 && cache.mayKeep()) await cache.write(result.catalog, loaded, pure);
+  return { catalog: result.catalog, notes: result.notes };
+}
+
+function requireModels(config: ResolvedConfig): void {
   if (config.models.length === 0) {
     throw new KilnError(`no models configured: set \`models: "src/db/schema.ts"\` (or a list) in ${config.configFile}`);
   }
-  const modules: Record<string, unknown>[] = [];
+}
+
+async function runModels(config: ResolvedConfig): Promise<LoadedModule[]> {
+  requireModels(config);
+  const loaded: LoadedModule[] = [];
   for (const file of config.models) {
     if (!existsSync(file)) throw new KilnError(`models file ${file} (from \`models\` in ${config.configFile}) does not exist`);
     try {
-      modules.push(await importModule(file));
+      loaded.push(await loadModule(file));
     } catch (error) {
       throw describeImportFailure("models file", file, error instanceof KilnError && error.cause !== undefined ? error.cause : error);
     }
   }
+  return loaded;
+}
+
+/** Drizzle tables among the exports are read as drizzle-kit would create them (src/drizzle/); `notes` names what they declare that kiln does not model. */
+async function catalogOf(
+  config: ResolvedConfig,
+  loaded: LoadedModule[],
+  limit: IdentifierLimit | null,
+  options: { indexNamesPerTable?: boolean; dialect?: DialectName },
+): Promise<{ catalog: Catalog; notes: string[]; drizzle: number }> {
+  const modules = loaded.map((l) => l.namespace);
   const drizzleExports: DrizzleExport[] = [];
   modules.forEach((module, i) => {
     for (const [key, value] of Object.entries(module ?? {})) {
@@ -63,10 +110,10 @@ export async function loadModels(
     }
   });
   const catalog = modelsToCatalog(modules, config.naming, limit, { indexNamesPerTable: options.indexNamesPerTable });
-  if (drizzleExports.length === 0) return { catalog, notes: [], modules };
+  if (drizzleExports.length === 0) return { catalog, notes: [], drizzle: 0 };
   const { readDrizzleModels, mergeCatalogs } = await import("../drizzle/index.js");
   const drizzle = await readDrizzleModels(drizzleExports, config.models, { dialect: options.dialect, casing: config.drizzleCasing });
-  return { catalog: mergeCatalogs(catalog, drizzle.catalog), notes: drizzle.notes, modules };
+  return { catalog: mergeCatalogs(catalog, drizzle.catalog), notes: drizzle.notes, drizzle: drizzleExports.length };
 }
 
 /** The models as a Catalog (see loadModels). */
@@ -114,7 +161,7 @@ export async function diffModelsWithDatabase(
   const early = databaseScope(config, []);
   const reading = readDatabase(session, early.scope);
   reading.catch(() => undefined);
-  const loaded = await loadModels(config, session.dialect.identifierLimit ?? null, {
+  const loaded = await loadModelsCached(config, session.dialect.identifierLimit ?? null, {
     indexNamesPerTable: session.dialect.indexNamesPerTable === true,
     dialect: session.dialect.name,
   });

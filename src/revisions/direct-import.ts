@@ -128,6 +128,45 @@ function transformOptions(file: string, format: "esm" | "cjs"): TransformOptions
   };
 }
 
+/**
+ * Globals whose results depend only on their arguments: a models file that uses no other global
+ * (and imports only kiln's schema builders) makes the same exports from the same text, so its
+ * Catalog can be kept between runs (autogenerate/model-cache.ts). Date, Intl, process, console,
+ * timers, fetch and the like are left out: their results, or what the file does, differ from run to run.
+ */
+const DETERMINISTIC_GLOBALS = new Set([
+  "Object", "Array", "Number", "Boolean", "String", "Symbol", "BigInt", "Promise", "RegExp", "JSON", "Math",
+  "Map", "Set", "WeakMap", "WeakSet", "Proxy", "Reflect", "ArrayBuffer", "DataView",
+  "Uint8Array", "Int8Array", "Uint16Array", "Int16Array", "Uint32Array", "Int32Array", "Float32Array",
+  "Float64Array", "Uint8ClampedArray", "BigUint64Array", "BigInt64Array",
+  "Error", "AggregateError", "EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError",
+  "parseFloat", "parseInt", "isFinite", "isNaN", "Infinity", "NaN", "undefined",
+  "decodeURI", "decodeURIComponent", "encodeURI", "encodeURIComponent", "escape", "unescape",
+  "URL", "URLSearchParams", "TextEncoder", "TextDecoder", "structuredClone", "atob", "btoa",
+]);
+/** Ways to reach the outside without naming a global: Function through a prototype, the module wrapper's arguments, Math.random, the locale. */
+const OUTSIDE_WORDS = /\b(?:constructor|arguments|random|__proto__|toLocale\w*|localeCompare)\b/;
+const OUTSIDE_REFERENCE = "__kiln_outside_reference__";
+
+/**
+ * True when a models file's compiled code can read nothing but its own text: every global it
+ * names is a deterministic built-in (esbuild replaces only free references, so a local variable
+ * called `process` does not count), and none of OUTSIDE_WORDS appears, even in a string. Compiled
+ * once more for this (on a cache miss only); false when in doubt.
+ */
+export async function readsOnlyItsText(file: string, source: string): Promise<boolean> {
+  const outside = Object.getOwnPropertyNames(globalThis).filter((name) => !DETERMINISTIC_GLOBALS.has(name) && /^[A-Za-z_$][\w$]*$/.test(name));
+  esbuild ??= import("esbuild");
+  try {
+    const options = transformOptions(file, "esm");
+    const define = Object.fromEntries([...FREE_IDENTIFIERS, ...outside].map((name) => [name, OUTSIDE_REFERENCE]));
+    const { code, warnings } = await (await esbuild).transform(source, { ...options, sourcemap: false, define });
+    return warnings.length === 0 && !code.includes(OUTSIDE_REFERENCE) && !OUTSIDE_WORDS.test(code);
+  } catch {
+    return false;
+  }
+}
+
 let sourceMapsEnabled = false;
 
 /**
