@@ -5,6 +5,9 @@
  *   %(table)s                  the table name
  *   %(column_0)s               the first column
  *   %(column_0_N)s             all columns joined by "_"   (%(column_0N)s: joined with nothing)
+ *   %(column_0_and_N)s         all columns joined by "_and_" (Rails' index names: index_posts_on_user_id_and_created_at)
+ *   %(rails_fk_hash)s          foreign keys on one column: the 10 hex digits Rails names them by
+ *                              (fk_rails_%(rails_fk_hash)s: SHA-256 of "<table>_<column>_fk")
  *   %(referred_table)s         foreign keys: the referenced table
  *   %(referred_column_0)s, %(referred_column_0_N)s   foreign keys: referenced columns
  *   %(constraint_name)s        checks: a short hash of the expression (see below)
@@ -117,6 +120,11 @@ function tokenValue(token: string, parts: NameParts): string | undefined {
     case "column_0N":
     case "column_0N_name":
       return parts.columns.length > 0 ? parts.columns.join("") : undefined;
+    case "column_0_and_N":
+      return parts.columns.length > 0 ? parts.columns.join("_and_") : undefined;
+    case "rails_fk_hash":
+      // Rails' add_foreign_key: "fk_rails_" + the first 10 hex digits of SHA-256("#{table}_#{column}_fk").
+      return parts.referredTable !== undefined && parts.columns.length === 1 ? shortHash(`${parts.table}_${parts.columns[0]}_fk`, 10) : undefined;
     case "referred_table":
     case "referred_table_name":
       return parts.referredTable;
@@ -130,7 +138,7 @@ function tokenValue(token: string, parts: NameParts): string | undefined {
       return parts.constraintName;
     default:
       throw new KilnError(
-        `naming template token %(${token})s is unknown. Known tokens: table, column_0, column_0_N, column_0N, referred_table, referred_column_0, referred_column_0_N, constraint_name.`,
+        `naming template token %(${token})s is unknown. Known tokens: table, column_0, column_0_N, column_0N, column_0_and_N, rails_fk_hash, referred_table, referred_column_0, referred_column_0_N, constraint_name.`,
       );
   }
 }

@@ -47,6 +47,12 @@ describe("applyNamingTemplate", () => {
       "orders|customer_id|customer_id_region|customers",
     );
     expect(applyNamingTemplate("ix", "%(column_0N)s", parts)).toBe("customer_idregion");
+    // Rails: index_orders_on_customer_id_and_region; fk_rails_ + SHA-256("upgrade_codes_creator_id_fk") (a name in danbooru's structure.sql).
+    expect(applyNamingTemplate("ix", "index_%(table)s_on_%(column_0_and_N)s", parts)).toBe("index_orders_on_customer_id_and_region");
+    expect(applyNamingTemplate("fk", "fk_rails_%(rails_fk_hash)s", { table: "upgrade_codes", columns: ["creator_id"], referredTable: "users", referredColumns: ["id"] })).toBe(
+      "fk_rails_d5a4e5e1a6",
+    );
+    expect(() => applyNamingTemplate("fk", "fk_rails_%(rails_fk_hash)s", parts)).toThrow(/has no value/);
     expect(applyNamingTemplate("fk", "%(referred_column_0)s|%(referred_column_0_N)s", parts)).toBe("id|id_region");
     expect(applyNamingTemplate("uq", "%(table_name)s_%(column_0_name)s_%(column_0_N_name)s", parts)).toBe(
       "orders_customer_id_customer_id_region",
