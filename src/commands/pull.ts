@@ -16,6 +16,7 @@ import type { NamingConvention } from "../config/types.js";
 import { KilnError, UsageError } from "../errors.js";
 import { updateConfigSource, newConfigSource, settingEntries, type PulledSettings } from "../pull/config-file.js";
 import { inferNaming, renderModels, type Split } from "../pull/index.js";
+import { leftOutNotes } from "../pull/left-out.js";
 import { detectVersionTables, type FoundVersionTable } from "../pull/version-tables.js";
 import { journalTable, lockTable } from "../runtime/journal.js";
 import { silentReporter, type Reporter } from "../runtime/reporter.js";
@@ -158,7 +159,7 @@ export async function pull(options: PullOptions = {}): Promise<PullResult> {
     progress(`reading the schema${schemas.length > 0 ? ` (${schemas.join(", ")})` : ""}`);
     // The catalog queries run side by side where the connection can fork (dialects/reader-pool.ts).
     const pool = readerPool(session.conn);
-    const [read, allTables] = await Promise.all([
+    const [read, allTables, leftOutCandidates] = await Promise.all([
       dialect.introspect(pool, {
         schemas,
         excludeTables: [...config.excludeTables, ...kilnTables],
@@ -167,6 +168,7 @@ export async function pull(options: PullOptions = {}): Promise<PullResult> {
         ...(include || exclude ? { includeTable: (s, n) => (!include || include(s, n)) && !(exclude?.(s, n) ?? false) } : {}),
       }),
       dialect.listTables(pool),
+      dialect.leftOutCandidates?.(pool, { schemas }) ?? [],
     ]).finally(() => pool.close());
     // Other tools' version tables: in the schemas read (they stay out of the models) and elsewhere (only reported).
     const inCatalog = detectVersionTables(read.tables.map((t) => ({ schema: t.schema, name: t.name, columns: t.columns.map((c) => c.name) })));
@@ -214,7 +216,9 @@ export async function pull(options: PullOptions = {}): Promise<PullResult> {
     for (const v of versionTables) {
       reporter.info(`found ${v.tool}'s version table ${qualifiedName({ schema: v.schema, name: v.table })}: left in place and out of the models${excluded.length > 0 ? " (listed in excludeTables)" : ""}`);
     }
-    for (const note of rendered.notes) reporter.warn(note);
+    // Exact or loud: what the database holds and the models cannot say is named (aggregates, operators, ...).
+    const notes = [...rendered.notes, ...leftOutNotes(catalog, leftOutCandidates)];
+    for (const note of notes) reporter.warn(note);
 
     let baseline: PullResult["baseline"];
     if (options.baseline) {
@@ -229,7 +233,7 @@ export async function pull(options: PullOptions = {}): Promise<PullResult> {
       schemas,
       counts: count(catalog),
       versionTables,
-      notes: rendered.notes,
+      notes,
       ...(baseline ? { baseline } : {}),
       durationMs: Math.round(performance.now() - started),
     };

@@ -1,7 +1,8 @@
 /**
  * Issue 14 on MariaDB and SQLite: `kiln pull` on the own fixtures and the real
  * schemas (Sakila on MariaDB; Chinook and Sakila on SQLite), then `kiln check`
- * exits 0 with no warning but those naming objects kiln does not model, and the
+ * exits 0 with no warning at all, the models spell out no constraint or index
+ * name the naming convention pull wrote into the config gives, and the
  * pulled models build an empty database (autogenerate + upgrade head) with the
  * same schema: SHOW CREATE TABLE of every table on MariaDB; on SQLite every
  * table's columns, foreign keys and indexes as SQLite reports them (PRAGMA
@@ -23,7 +24,7 @@ import { describe, expect, it } from "vitest";
 import { createMysqlDatabase, serverAvailable, tempDir } from "../helpers/databases.js";
 import { lineDiff } from "../helpers/pg-roundtrip.js";
 import { createProject, REPO_ROOT } from "../helpers/project.js";
-import { buildFromPulled, checkPulled, pullInto } from "../helpers/pull.js";
+import { buildFromPulled, checkPulled, namesTheConventionGives, pullInto } from "../helpers/pull.js";
 import { loadSql, showCreateObjects, showCreateTables } from "../helpers/mysql.js";
 
 const myUp = await serverAvailable("mysql");
@@ -77,11 +78,13 @@ describe("kiln pull on SQLite", () => {
       let project: Awaited<ReturnType<typeof pullInto>> | undefined;
       try {
         loadSqlite(loaded, readFileSync(join(FIXTURES, "sqlite", `${name}.sql`), "utf8"));
-        project = await pullInto(`sqlite://${loaded}`);
+        project = await pullInto(`sqlite://${loaded}`, ["--json"]);
         expect(project.pull.code, project.pull.stderr).toBe(0);
         const check = await checkPulled(project);
         expect(check.code, check.stdout + check.stderr).toBe(0);
-        expect(check.unexpected).toEqual([]);
+        expect([...check.unexpected, ...check.unmodelled]).toEqual([]);
+        const { naming } = JSON.parse(project.pull.stdout) as { naming: Record<string, string> };
+        expect(await namesTheConventionGives(`sqlite://${loaded}`, project.read(project.models), naming)).toEqual([]);
         expect(await buildFromPulled(project, `sqlite://${built}`)).toBeUndefined();
         expect(lineDiff(sqliteFacts(loaded), sqliteFacts(built), ["loaded", "built from pulled models"])).toBe("");
         // Views and triggers are pulled and built: the same ones on the same tables; where their text is laid
@@ -212,11 +215,13 @@ describe.runIf(myUp)("kiln pull on MariaDB", () => {
       try {
         await loadSql(loaded.url, file);
         if (name === "Sakila") await loadSql(loaded.url, join(FIXTURES, "mysql", "sakila", "objects.sql"));
-        project = await pullInto(loaded.url);
+        project = await pullInto(loaded.url, ["--json"]);
         expect(project.pull.code, project.pull.stderr).toBe(0);
         const check = await checkPulled(project);
         expect(check.code, check.stdout + check.stderr).toBe(0);
-        expect(check.unexpected).toEqual([]);
+        expect([...check.unexpected, ...check.unmodelled]).toEqual([]);
+        const { naming } = JSON.parse(project.pull.stdout) as { naming: Record<string, string> };
+        expect(await namesTheConventionGives(loaded.url, project.read(project.models), naming)).toEqual([]);
         expect(await buildFromPulled(project, built.url)).toBeUndefined();
         const [before, after] = await Promise.all([showCreateTables(loaded.url), showCreateTables(built.url)]);
         expect(keysSorted(after)).toEqual(keysSorted(before));

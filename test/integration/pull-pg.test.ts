@@ -6,7 +6,8 @@
  * - pull, then `kiln check` exits 0, and its only warnings are the objects kiln
  *   does not model, each listed here (`unmodelled`: an aggregate, an operator
  *   and the functions behind them, a user collation), none other (the own
- *   fixtures' grants are pulled: the config says `grants: true`);
+ *   fixtures' grants are pulled: the config says `grants: true`), and pull
+ *   itself named the same objects as it left them out of the models;
  * - the models spell out no constraint or index name the naming convention
  *   pull wrote into the config gives;
  * - the models build an empty database (autogenerate + upgrade head) whose
@@ -21,7 +22,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createPgDatabase, serverAvailable, tempDir } from "../helpers/databases.js";
 import { lineDiff, loadIntoPglite, loadWithPsql, withoutDumpSections } from "../helpers/pg-roundtrip.js";
-import { REPO_ROOT } from "../helpers/project.js";
+import { REPO_ROOT, warningLines } from "../helpers/project.js";
 import { buildFromPulled, checkPulled, namesTheConventionGives, type PulledProject, pullInto } from "../helpers/pull.js";
 import { readCatalog, schemaDump } from "./autogenerate-pg-support.js";
 
@@ -146,6 +147,9 @@ async function pullCheckBuild(c: Case, target: Target, loaded: string, built: st
   // Every warning is an object kiln does not model, listed in the case; each listed one is still named.
   expect(check.unmodelled.filter((w) => !c.unmodelled.some((p) => p.test(w)))).toEqual([]);
   for (const pattern of c.unmodelled) expect(check.unmodelled.some((w) => pattern.test(w)), `no warning matches ${pattern} any more`).toBe(true);
+  // pull named the same objects, as it left them out of the models.
+  const named = (lines: string[]) => lines.map((w) => w.replace(/ is not modelled by kiln.*$/, "")).sort();
+  expect(named(warningLines(project.pull.stderr))).toEqual(named(check.unmodelled));
   // No constraint or index name the inferred convention gives is written out (the same Catalog on PGlite).
   for (const pattern of c.notInModels ?? []) expect(project.read(project.models)).not.toMatch(pattern);
   if (target === "server") expect(await namesTheConventionGives(loaded, project.read(project.models), summary.naming, { schemas: summary.schemas })).toEqual([]);

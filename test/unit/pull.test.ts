@@ -8,10 +8,11 @@ import { mkdtempSync, rmSync, symlinkSync, mkdirSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Catalog, Table } from "../../src/catalog/types.js";
+import { emptyCatalog, type Catalog, type Table } from "../../src/catalog/types.js";
 import { importModule } from "../../src/loader.js";
 import { newConfigSource, updateConfigSource } from "../../src/pull/config-file.js";
 import { inferNaming, renderModels } from "../../src/pull/index.js";
+import { leftOutNotes } from "../../src/pull/left-out.js";
 import { camelCase, propertyKeys } from "../../src/pull/names.js";
 import { detectVersionTables } from "../../src/pull/version-tables.js";
 import { STRICTEST_IDENTIFIER_LIMIT } from "../../src/schema/naming.js";
@@ -223,6 +224,21 @@ describe("other tools' version tables", () => {
       { tool: "drizzle-kit", schema: "drizzle", table: "__drizzle_migrations" },
       { tool: "TypeORM", table: "migrations" },
       { tool: "Rails (or golang-migrate)", table: "schema_migrations" },
+    ]);
+  });
+});
+
+describe("leftOutNotes", () => {
+  it("names the candidates the Catalog does not hold, and only those", () => {
+    const catalog = { ...emptyCatalog(), routines: [{ kind: "function", name: "touch", arguments: [{ name: "n", type: "integer" }], returns: "integer", language: "sql", body: "SELECT n" }] } as Catalog;
+    const notes = leftOutNotes(catalog, [
+      { kind: "function", name: "touch(integer)" },
+      { kind: "aggregate", name: "group_concat(text)" },
+      { kind: "operator", schema: "app", name: "~<<(text, text)" },
+    ]);
+    expect(notes).toEqual([
+      "aggregate group_concat(text) is not modelled by kiln: it stays in the database and out of the models, and a database built from the models lacks it (keep its CREATE statement in a revision: op.execute)",
+      "operator app.~<<(text, text) is not modelled by kiln: it stays in the database and out of the models, and a database built from the models lacks it (keep its CREATE statement in a revision: op.execute)",
     ]);
   });
 });

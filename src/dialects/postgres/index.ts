@@ -149,6 +149,10 @@ export const postgresDialect: Dialect = {
         schemaAlias: (schema) => (schema === DEFAULT_SCHEMA ? undefined : schema),
       }),
     ),
+  leftOutCandidates: (conn, options) =>
+    import("./left-out.js").then(({ listLeftOutCandidates }) =>
+      listLeftOutCandidates(conn, [...new Set([DEFAULT_SCHEMA, ...(options?.schemas ?? [])])], (schema) => (schema === DEFAULT_SCHEMA ? undefined : schema)),
+    ),
   preferOnlineForms,
   addExplicitCasts,
 };
