@@ -874,6 +874,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
   diff.warnings.push(...partitionColumnWarnings(view.tables));
 
   rebuildViewsOverChangedColumns(diff.plan.operations(), model, database, (phase, op) => diff.plan.add(phase, op));
+  if (options.operationsOnly) return { operations: diff.plan.operations(), warnings: [], renameCandidates: diff.candidates };
   const operations = orderOperations(diff.plan.operations(), database.dependencies);
   const risks: DiffWarning[] = operations.flatMap((op) => operationRisks(op).map((message) => ({ kind: "dataLoss" as const, message: capitalize(message) + "." })));
   return {

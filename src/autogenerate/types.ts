@@ -50,6 +50,12 @@ export interface CompareOptions {
   viewsReplacedWhole?: boolean;
   /** The caller names objects kiln does not model from the dialect's survey (Dialect.surveyObjects): compare leaves that to it. */
   unmodelledFromSurvey?: boolean;
+  /**
+   * Only which operations and rename candidates there are, in no particular order and without
+   * warnings (autogenerate's first compare, which only finds the tables that differ): skips ordering
+   * the operations by dependency and naming their risks.
+   */
+  operationsOnly?: boolean;
 }
 
 export interface Diff {

@@ -264,7 +264,8 @@ function touchedTables(operations: Operation[]): Set<string> {
  * dialects/postgres/shapes.ts).
  */
 async function canonicalizeWhereNeeded(config: ResolvedConfig, session: Session, model: Catalog, database: Catalog): Promise<Catalog> {
-  const raw = compareCatalogs(model, database);
+  // Only which tables differ matters here: no ordering, no warnings.
+  const raw = compareCatalogs(model, database, { operationsOnly: true });
   const touched = touchedTables(raw.operations);
   for (const candidate of raw.renameCandidates) {
     touched.add(tableKey(candidate.schema, candidate.table));
