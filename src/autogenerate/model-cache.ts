@@ -155,6 +155,7 @@ export function modelCache(files: string[], settings: ModelSettings, env: NodeJS
       if (!keepable) {
         // Remembered, so that a later run of the same text does not compile it again to find out.
         store(folder, declined, Buffer.alloc(0));
+        prune(folder);
         return false;
       }
       let body: Buffer;

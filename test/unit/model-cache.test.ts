@@ -110,6 +110,12 @@ describe("the models' Catalog cache", () => {
       expect(await load(config), body).toMatchObject({ hit: 0, wrote: 0 });
       expect(await load(config), body).toMatchObject({ hit: 0, wrote: 0 });
     }
+    // Their "cannot be kept" marks are pruned like entries.
+    for (let i = 0; i < 6; i++) {
+      const reader = projectWith({ "schema.ts": `import { table, integer } from "kiln-migrate/schema";\nexport const t = table(process.env.T${i} ?? "t", { id: integer() });\n` });
+      await load(configFor(reader));
+    }
+    expect(readdirSync(cacheDir).filter((f) => f.endsWith(".declined")).length).toBe(8);
     // A local binding that shadows a global's name reads nothing outside.
     const dir = projectWith({ "schema.ts": `import { table, integer } from "kiln-migrate/schema";\nconst process = { name: "t" };\nexport const t = table(process.name, { id: integer().default(Math.max(1, 2)) });\n` });
     expect(await load(configFor(dir))).toMatchObject({ wrote: 1 });
