@@ -3,7 +3,8 @@
  * kind (pk, fk, uq, ck, ix) the template that reproduces the most names, so
  * that pulled models leave those names out and the config's `naming` gives
  * them back exactly. Candidates cover PostgreSQL's defaults, kiln's (Alembic's)
- * and common framework ones; a kind no candidate explains keeps kiln's default.
+ * and common framework ones, and the templates the names themselves read as
+ * (Sakila's `idx_fk_%(column_0_N)s`); a kind no candidate explains keeps kiln's default.
  */
 import { elementColumn, elementExpression } from "../catalog/index-elements.js";
 import type { Catalog, Table } from "../catalog/types.js";
@@ -68,6 +69,51 @@ export function templateName(kind: NamingKind, template: string, parts: NamePart
   }
 }
 
+/** Replace the first occurrence of `value` in the literal pieces (strings) by `token`. */
+function replaceFirst(pieces: string[], value: string, token: string): boolean {
+  if (value === "") return false;
+  for (let i = 0; i < pieces.length; i += 2) {
+    const at = pieces[i]!.indexOf(value);
+    if (at < 0) continue;
+    pieces.splice(i, 1, pieces[i]!.slice(0, at), token, pieces[i]!.slice(at + value.length));
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The template a name reads as: its columns, table and referred table put back
+ * as tokens (`idx_fk_film_id` on film_actor(film_id) -> `idx_fk_%(column_0_N)s`).
+ * Undefined when the name says nothing of them; a template for several objects of
+ * a table (all but pk) must name the columns, else two would get one name.
+ */
+function templateOf(o: NamedObject): string | undefined {
+  if (o.name.includes("%")) return undefined;
+  const pieces = [o.name];
+  const columns = o.parts.columns;
+  const hasColumns =
+    columns.length > 0 &&
+    (replaceFirst(pieces, columns.join("_"), "%(column_0_N)s") || (columns.length > 1 && replaceFirst(pieces, columns.join("_and_"), "%(column_0_and_N)s")));
+  if (o.kind !== "pk" && !hasColumns) return undefined;
+  const hasTable = replaceFirst(pieces, o.parts.table, "%(table)s");
+  if (o.parts.referredTable !== undefined) replaceFirst(pieces, o.parts.referredTable, "%(referred_table)s");
+  return hasColumns || hasTable ? pieces.join("") : undefined;
+}
+
+/** The templates most names of a kind read as (see templateOf), most frequent first: candidates besides the common ones. */
+function derivedTemplates(objects: readonly NamedObject[], limit: IdentifierLimit | null): string[] {
+  const counts = new Map<string, number>();
+  for (const o of objects) {
+    const template = templateOf(o);
+    if (template !== undefined && templateName(o.kind, template, o.parts, limit) === o.name) counts.set(template, (counts.get(template) ?? 0) + 1);
+  }
+  return [...counts]
+    .filter(([, n]) => n >= 2)
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, 3)
+    .map(([template]) => template);
+}
+
 /**
  * The templates that reproduce the most names of each kind; only the kinds
  * where a template other than kiln's default wins are returned (a config
@@ -81,7 +127,8 @@ export function inferNaming(catalog: Catalog, limit: IdentifierLimit | null): Na
     if (ofKind.length === 0) continue;
     let best = DEFAULT_NAMING[kind];
     let bestCount = ofKind.filter((o) => templateName(kind, best, o.parts, limit) === o.name).length;
-    for (const template of CANDIDATES[kind]) {
+    // The common conventions first (on a tie they win), then those the database's own names read as.
+    for (const template of new Set([...CANDIDATES[kind], ...derivedTemplates(ofKind, limit)])) {
       // A template that gives every name cannot be beaten.
       if (bestCount === ofKind.length) break;
       const count = ofKind.filter((o) => templateName(kind, template, o.parts, limit) === o.name).length;

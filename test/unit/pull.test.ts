@@ -90,6 +90,24 @@ describe("inferNaming", () => {
     const kiln: Catalog = { schemas: [], enums: [], tables: [table("t", { primaryKey: { name: "pk_t", columns: ["id"] } })] };
     expect(inferNaming(kiln, STRICTEST_IDENTIFIER_LIMIT)).toEqual({});
   });
+
+  it("reads a convention off the database's own names when no common one explains them (Sakila's idx_fk_<column>)", () => {
+    const ix = (name: string, column: string) => ({ name, columns: [{ column }] });
+    const sakila: Catalog = {
+      schemas: [],
+      enums: [],
+      tables: [
+        table("address", { indexes: [ix("idx_fk_city_id", "city_id")] }),
+        table("city", { indexes: [ix("idx_fk_country_id", "country_id")] }),
+        table("film", { indexes: [ix("idx_fk_language_id", "language_id"), ix("idx_title", "title")] }),
+        table("actor", { indexes: [ix("idx_actor_last_name", "last_name")] }),
+      ],
+    };
+    expect(inferNaming(sakila, STRICTEST_IDENTIFIER_LIMIT)).toEqual({ ix: "idx_fk_%(column_0_N)s" });
+    // A name that says nothing of its columns is no template (two indexes of a table would get one name).
+    const constant: Catalog = { schemas: [], enums: [], tables: [table("a", { indexes: [ix("search", "x")] }), table("b", { indexes: [ix("search_b", "y")] })] };
+    expect(inferNaming(constant, STRICTEST_IDENTIFIER_LIMIT)).toEqual({});
+  });
 });
 
 describe("renderModels", () => {
