@@ -283,10 +283,50 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
 
   // Sent together: a connection that reads in parallel (dialects/reader-pool.ts) runs them side by side.
   // Each text is parsed only when its turn comes, so that at most one read's rows are held at once.
-  const [texts, enumResult] = await Promise.all([
+  const large = Promise.all([
     Promise.all([COLUMNS_SQL, CONSTRAINTS_SQL, INDEXES_SQL].map((sql) => jsonText(conn, sql, undefined, [oids]))),
     conn.query(ENUMS_SQL, [schemaNames]),
   ]);
+  // The other readers' first statements go out now too, queued behind the large reads, so that the
+  // server answers them while kiln decodes the large ones; each reader gets its rows only once the
+  // tables are built (it changes its own part of them: sequences, row-level security).
+  let tablesBuilt!: () => void;
+  const built = new Promise<void>((resolve) => (tablesBuilt = resolve));
+  const afterTables: Connection = {
+    query: async (sql, params) => {
+      try {
+        return await conn.query(sql, params);
+      } finally {
+        await built;
+      }
+    },
+    close: () => conn.close(),
+  };
+  const others = Promise.all([
+    readObjects(afterTables, schemaNames, alias, tablesByOid),
+    readViews(afterTables, schemaNames, {
+      alias,
+      rewrite: scope.rewriteText ?? ((text: string) => text),
+      readIndexes: async (viewOids, nameOf) => {
+        const byView = new Map<string, Index[]>();
+        for (const r of await jsonRows(conn, INDEXES_SQL, undefined, [viewOids])) {
+          const oid = String(r.table_oid);
+          const list = byView.get(oid) ?? [];
+          list.push(indexFrom(r, nameOf(oid), spell.canonicalOnly));
+          byView.set(oid, list);
+        }
+        return byView;
+      },
+    }),
+    readPolicies(afterTables, tablesByOid, (text) => spell.expression(text)),
+    readRoutines(afterTables, schemaNames, alias),
+    readTriggers(afterTables, tablesByOid, alias),
+    readSchemaComments(afterTables, schemaNames, alias),
+    scope.grants ? readGrants(afterTables, schemaNames, scope.excludeTables, alias, scope.grants) : undefined,
+  ]);
+  // Awaited below; a failure before then must not count as unhandled.
+  others.catch(() => undefined);
+  const [texts, enumResult] = await large;
   /** The rows of read `i`, its text let go. */
   const rowsOf = (i: number): Row[] => {
     const rows = JSON.parse(texts[i]!) as Row[];
@@ -348,29 +388,8 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     .filter((s): s is string => s !== undefined)
     .sort(compareText);
 
-  // Each reader changes only its own part of the tables (sequences, row-level security): sent together too.
-  const [objects, views, policies, routines, triggers, schemaComments, grants] = await Promise.all([
-    readObjects(conn, schemaNames, alias, tablesByOid),
-    readViews(conn, schemaNames, {
-      alias,
-      rewrite: scope.rewriteText ?? ((text: string) => text),
-      readIndexes: async (viewOids, nameOf) => {
-        const byView = new Map<string, Index[]>();
-        for (const r of await jsonRows(conn, INDEXES_SQL, undefined, [viewOids])) {
-          const oid = String(r.table_oid);
-          const list = byView.get(oid) ?? [];
-          list.push(indexFrom(r, nameOf(oid), spell.canonicalOnly));
-          byView.set(oid, list);
-        }
-        return byView;
-      },
-    }),
-    readPolicies(conn, tablesByOid, (text) => spell.expression(text)),
-    readRoutines(conn, schemaNames, alias),
-    readTriggers(conn, tablesByOid, alias),
-    readSchemaComments(conn, schemaNames, alias),
-    scope.grants ? readGrants(conn, schemaNames, scope.excludeTables, alias, scope.grants) : undefined,
-  ]);
+  tablesBuilt();
+  const [objects, views, policies, routines, triggers, schemaComments, grants] = await others;
   // Only the kinds the database has: a Catalog without them reads as before.
   return {
     schemas,

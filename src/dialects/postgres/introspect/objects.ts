@@ -23,6 +23,7 @@ SELECT r.oid::int8::text AS oid,
        pg_catalog.query_to_xml(pg_catalog.format('SELECT last_value, is_called FROM %s', r.oid::regclass), false, false, '')::text AS state
   FROM unnest($1::int8[]::oid[]) AS r(oid)`;
 const SEQUENCE_STATE_CHUNK = 250;
+const SEQUENCE_STATE_READERS = 2;
 
 const SEQUENCES_SQL = `
 SELECT c.oid::int8::text AS oid, n.nspname AS schema, c.relname AS name,
@@ -125,18 +126,23 @@ export async function readObjects(
   alias: (schema: string) => string | undefined,
   tablesByOid: ReadonlyMap<string, Table>,
 ): Promise<Partial<PostgresObjects>> {
-  const [sequenceRows, domainRows, compositeRows, extensionRows] = [
-    (await conn.query(SEQUENCES_SQL, [schemaNames])).rows,
-    (await conn.query(DOMAINS_SQL, [schemaNames])).rows,
-    (await conn.query(COMPOSITES_SQL, [schemaNames])).rows,
-    (await conn.query(EXTENSIONS_SQL, [schemaNames])).rows,
-  ];
+  // Independent reads, sent together (a reading pool runs them side by side).
+  const [sequenceRows, domainRows, compositeRows, extensionRows] = (
+    await Promise.all([SEQUENCES_SQL, DOMAINS_SQL, COMPOSITES_SQL, EXTENSIONS_SQL].map((sql) => conn.query(sql, [schemaNames])))
+  ).map((result) => result.rows);
   const states = new Map<string, unknown>();
+  const chunks: string[][] = [];
   const oids = sequenceRows.map((r) => String(r.oid));
-  for (let at = 0; at < oids.length; at += SEQUENCE_STATE_CHUNK) {
-    const { rows } = await conn.query(SEQUENCE_STATES_SQL, [oids.slice(at, at + SEQUENCE_STATE_CHUNK)]);
-    for (const r of rows) states.set(String(r.oid), r.state);
-  }
+  for (let at = 0; at < oids.length; at += SEQUENCE_STATE_CHUNK) chunks.push(oids.slice(at, at + SEQUENCE_STATE_CHUNK));
+  // SEQUENCE_STATE_READERS chunks at a time: side by side on a reading pool, and never more
+  // than that many chunks' locks held at once over all sessions.
+  const readChunks = async () => {
+    for (let chunk = chunks.shift(); chunk !== undefined; chunk = chunks.shift()) {
+      const { rows } = await conn.query(SEQUENCE_STATES_SQL, [chunk]);
+      for (const r of rows) states.set(String(r.oid), r.state);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SEQUENCE_STATE_READERS, chunks.length) }, readChunks));
   const schemaOf = (r: Row) => {
     const schema = alias(String(r.schema));
     return schema === undefined ? {} : { schema };
