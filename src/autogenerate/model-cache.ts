@@ -148,10 +148,9 @@ export function modelCache(files: string[], settings: ModelSettings, env: NodeJS
       return !existsQuietly(declined);
     },
     async write(catalog, ran, pure) {
-      const keepable =
-        ran.length === files.length &&
-        ran.every((r, i) => r.source === sources[i] && r.kilnImports !== undefined && r.kilnImports.every((name) => SCHEMA_ENTRY_POINTS.has(name))) &&
-        (await pure);
+      // A file edited since the key was made: what ran is not what the key names (nothing to remember either).
+      if (ran.length !== files.length || ran.some((r, i) => r.source !== sources[i])) return false;
+      const keepable = ran.every((r) => r.kilnImports !== undefined && r.kilnImports.every((name) => SCHEMA_ENTRY_POINTS.has(name))) && (await pure);
       if (!keepable) {
         // Remembered, so that a later run of the same text does not compile it again to find out.
         store(folder, declined, Buffer.alloc(0));

@@ -147,6 +147,8 @@ const DETERMINISTIC_GLOBALS = new Set([
 /** Ways to reach the outside without naming a global: Function through a prototype, the module wrapper's arguments, Math.random, the locale. */
 const OUTSIDE_WORDS = /\b(?:constructor|arguments|random|__proto__|toLocale\w*|localeCompare)\b/;
 const OUTSIDE_REFERENCE = "__kiln_outside_reference__";
+/** Globals of other runtimes and versions, or set only at times (a shim): outside too, whether this process has them now or not. */
+const OTHER_GLOBALS = ["global", "globalThis", "self", "window", "document", "location", "navigator", "localStorage", "sessionStorage", "Deno", "Bun", "Temporal", "Iterator"];
 
 /**
  * True when a models file's compiled code can read nothing but its own text: every global it
@@ -155,7 +157,8 @@ const OUTSIDE_REFERENCE = "__kiln_outside_reference__";
  * once more for this (on a cache miss only); false when in doubt.
  */
 export async function readsOnlyItsText(file: string, source: string): Promise<boolean> {
-  const outside = Object.getOwnPropertyNames(globalThis).filter((name) => !DETERMINISTIC_GLOBALS.has(name) && /^[A-Za-z_$][\w$]*$/.test(name));
+  const present = Object.getOwnPropertyNames(globalThis).filter((name) => !DETERMINISTIC_GLOBALS.has(name) && /^[A-Za-z_$][\w$]*$/.test(name));
+  const outside = [...new Set([...present, ...OTHER_GLOBALS])];
   esbuild ??= import("esbuild");
   try {
     const options = transformOptions(file, "esm");

@@ -103,6 +103,7 @@ describe("the models' Catalog cache", () => {
       `export const t = table("t", { id: integer().default((12345).toLocaleString().length) });`,
       `const g = globalThis; export const t = table(String(g.tableName ?? "t"), { id: integer() });`,
       `export const t = table([].constructor.constructor("return 't'")(), { id: integer() });`,
+      `export const t = table(typeof navigator === "undefined" ? "t" : "u", { id: integer() });`,
     ];
     for (const body of readers) {
       const dir = projectWith({ "schema.ts": `import { table, integer } from "kiln-migrate/schema";\n${body}\n` });
