@@ -80,6 +80,8 @@ class DiffBuilder {
     readonly foreignKeysNeedIndex = false,
     /** CompareOptions.rebuildsTableOptions. */
     readonly rebuildsTableOptions = false,
+    /** CompareOptions.indexesInCreationOrder. */
+    readonly indexesInCreationOrder = false,
   ) {}
 
   /** `same`, or `same` but for the comment when comments change in place (then a kept pair may differ in its comment). */
@@ -795,7 +797,8 @@ function createTables(tables: Table[], diff: DiffBuilder): void {
   for (const table of order.tables) {
     const { indexes, ...definition } = splitClusterOn(structuredClone(diff.dropUnnamed ? whole.get(tableKey(table))! : table)).table;
     diff.plan.add("createTables", { kind: "createTable", table: { ...definition, indexes: [] } });
-    for (const index of [...indexes].sort(byName((i) => i.name ?? ""))) diff.plan.add("createTables", createIndexFor(table, index, diff));
+    const inOrder = diff.indexesInCreationOrder ? indexes : [...indexes].sort(byName((i) => i.name ?? ""));
+    for (const index of inOrder) diff.plan.add("createTables", createIndexFor(table, index, diff));
   }
   if (diff.dropUnnamed) return;
   for (const { table, foreignKey } of order.deferred) diff.plan.add("createForeignKeys", createForeignKeyFor(table, foreignKey, diff));
@@ -826,6 +829,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
     options.commentsInPlace === true,
     options.foreignKeysNeedIndex === true,
     options.rebuildsTableOptions === true,
+    options.indexesInCreationOrder === true,
   );
   const decisions = options.renames ?? [];
   collectNames(model, diff.takenNames);

@@ -71,6 +71,7 @@ export function triggerOptions(trigger: Trigger): Record<string, unknown> {
     referencing: trigger.referencing,
     enabled: trigger.enabled,
     comment: trigger.comment,
+    follows: trigger.follows,
     sql: trigger.sql,
   };
 }

@@ -44,6 +44,8 @@ export interface CompareOptions {
   foreignKeysNeedIndex?: boolean;
   /** Dialect.routinesByName: a routine is its schema and name (no overloading); other parameters drop and create it. */
   routinesByName?: boolean;
+  /** Dialect.indexesInCreationOrder: a new table's indexes are created in the models' order, not by name. */
+  indexesInCreationOrder?: boolean;
   /** Dialect.rebuildsTableOptions: a changed STRICT / WITHOUT ROWID is a setTableOptions (SQLite rebuilds the table); else a warning. */
   rebuildsTableOptions?: boolean;
   /** Dialect.replacesAnyView: a changed view is one replaceView whatever its columns become (MySQL, SQLite). */

@@ -44,6 +44,13 @@ export interface Trigger {
   enabled?: "disabled" | "replica" | "always";
   comment?: string;
   /**
+   * MySQL/MariaDB: the trigger that fires just before this one on the same table,
+   * timing and event (information_schema.TRIGGERS.ACTION_ORDER; `FOLLOWS` when
+   * created). Absent: the first of its group. The server keeps no FOLLOWS or
+   * PRECEDES in the statement, only the order.
+   */
+  follows?: string;
+  /**
    * SQLite, MySQL/MariaDB: the CREATE TRIGGER statement as the database keeps it
    * (sqlite_schema.sql; SHOW CREATE TRIGGER), for recreating it word for word in
    * a downgrade: used only while it still describes this trigger. Never compared.

@@ -186,6 +186,7 @@ export async function diffModelsWithDatabase(
     viewsReplacedWhole: session.dialect.replacesAnyView === true,
     routinesByName: session.dialect.routinesByName === true,
     rebuildsTableOptions: session.dialect.rebuildsTableOptions === true,
+    indexesInCreationOrder: session.dialect.indexesInCreationOrder === true,
     unmodelledFromSurvey: survey !== undefined,
   });
   const unmodelled = survey ? unmodelledWarnings(survey, database, diff.operations, { schemas, configFile: config.configFile }) : [];

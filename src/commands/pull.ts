@@ -223,7 +223,7 @@ export async function pull(options: PullOptions = {}): Promise<PullResult> {
     let baseline: PullResult["baseline"];
     if (options.baseline) {
       progress("writing the baseline revision");
-      baseline = await writeBaseline(catalog, config, configFile, options);
+      baseline = await writeBaseline(catalog, config, configFile, options, session.dialect.indexesInCreationOrder === true);
     }
     return {
       database,
@@ -268,13 +268,13 @@ function writeConfig(file: string, exists: boolean, settings: PulledSettings, op
 }
 
 /** The first revision: creates everything pulled (the downgrade drops it), stamped as applied. */
-async function writeBaseline(catalog: Catalog, config: ResolvedConfig, configFile: string, options: PullOptions): Promise<{ revision: string; file: string }> {
+async function writeBaseline(catalog: Catalog, config: ResolvedConfig, configFile: string, options: PullOptions, indexesInCreationOrder: boolean): Promise<{ revision: string; file: string }> {
   const { loadRevisions } = await import("../revisions/load.js");
   const existing = existsSync(config.migrationsDir) ? await loadRevisions(config.migrationsDir) : [];
   if (existing.length > 0) {
     throw new KilnError(`--baseline writes the first revision, but ${config.migrationsDir} already holds ${existing.length} revision(s); the models are written, no baseline`);
   }
-  const diff = compareCatalogs(catalog, emptyCatalog());
+  const diff = compareCatalogs(catalog, emptyCatalog(), { indexesInCreationOrder });
   const bodies = renderMigrationBodies(diff.operations, { reversals: diff.reversals });
   const revision = newRevisionId();
   const message = options.message ?? "baseline: the schema as pulled";

@@ -201,6 +201,12 @@ export interface Dialect {
   readonly readsObjectKinds?: readonly string[];
   /** True when a routine is its schema and name, no overloading (MySQL/MariaDB): other parameters drop and create it. */
   readonly routinesByName?: boolean;
+  /**
+   * True when the database lists a table's indexes in the order they were created
+   * (MySQL/MariaDB's SHOW CREATE TABLE): a new table's indexes are created in the
+   * models' order, not by name.
+   */
+  readonly indexesInCreationOrder?: boolean;
   /** True when a change of STRICT / WITHOUT ROWID is made by a table rebuild (SQLite): autogenerate writes a setTableOptions for it. */
   readonly rebuildsTableOptions?: boolean;
   /**

@@ -125,6 +125,8 @@ export interface TriggerSpec {
   referencing?: { oldTable?: string; newTable?: string };
   enabled?: Trigger["enabled"];
   comment?: string;
+  /** MySQL/MariaDB: the trigger of the same table, timing and event that fires just before this one (FOLLOWS). */
+  follows?: string;
   /** SQLite, MySQL: the CREATE TRIGGER text the database kept, used word for word while it still describes this trigger (downgrades). */
   sql?: string;
 }
@@ -179,6 +181,7 @@ export function triggerFromSpec(name: string, table: string, spec: TriggerSpec):
   }
   if (spec.enabled !== undefined) trigger.enabled = spec.enabled;
   if (spec.comment !== undefined) trigger.comment = spec.comment;
+  if (spec.follows !== undefined) trigger.follows = nonEmpty(spec.follows, `${where}: follows`);
   if (spec.sql !== undefined) trigger.sql = spec.sql;
   return trigger;
 }

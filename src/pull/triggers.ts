@@ -39,6 +39,7 @@ export function triggerDeclaration(ctx: PullContext, t: Trigger): Declaration {
     referencing: t.referencing,
     enabled: t.enabled,
     comment: t.comment,
+    follows: t.follows,
   });
   d.code = `export const ${d.exportName} = trigger(${str(t.name)}, ${opts});`;
   return d;

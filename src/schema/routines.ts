@@ -201,6 +201,20 @@ export interface TriggerOptions {
   referencing?: { oldTable?: string; newTable?: string };
   enabled?: Trigger["enabled"];
   comment?: string;
+  /**
+   * MySQL/MariaDB: the trigger of the same table, timing and event that fires just
+   * before this one (a trigger() of the models or its name). Triggers of one group
+   * that name none fire in name order, after those placed by `follows`.
+   */
+  follows?: ModelObject | string;
+}
+
+/** The name of the trigger `follows` names: a trigger() of the models or a name. */
+function followedName(what: string, follows: ModelObject | string): string {
+  if (typeof follows === "string") return follows;
+  const definition = (follows as { [OBJECT]?: { kind: string; value: { name: string } } })[OBJECT];
+  if (definition?.kind !== "trigger") throw new KilnError(`${what}: follows must be a trigger() of the models or a trigger's name.`);
+  return definition.value.name;
 }
 
 /** CREATE [CONSTRAINT] TRIGGER name ... ON table ... EXECUTE FUNCTION fn(args). */
@@ -234,6 +248,7 @@ export function trigger(name: string, options: TriggerOptions): ModelObject {
     ...(options.referencing !== undefined ? { referencing: options.referencing } : {}),
     ...(options.enabled !== undefined ? { enabled: options.enabled } : {}),
     ...(options.comment !== undefined ? { comment: options.comment } : {}),
+    ...(options.follows !== undefined ? { follows: followedName(what, options.follows) } : {}),
   });
   return brandObject({}, { kind: "trigger", value });
 }

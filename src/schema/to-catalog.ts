@@ -302,7 +302,8 @@ function buildTable(definition: TableDefinition, rules: NameRules): CatalogTable
     uniques: uniques.sort(byName),
     foreignKeys: foreignKeys.sort(byName),
     checks: checks.sort(byName),
-    indexes: indexes.sort(byName),
+    // In the order declared: MySQL lists keys as they were created (Dialect.indexesInCreationOrder).
+    indexes,
     ...(exclusions.length > 0 ? { exclusions: exclusions.sort(byName) } : {}),
     ...(definition.comment !== undefined ? { comment: definition.comment } : {}),
     ...(definition.options !== undefined ? { options: { ...definition.options } } : {}),

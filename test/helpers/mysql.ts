@@ -61,3 +61,18 @@ export async function showCreateObjects(url: string): Promise<Record<string, str
     await conn.end();
   }
 }
+
+/** Every trigger as `table timing event: name, name, ...` in firing order (ACTION_ORDER), which SHOW CREATE TRIGGER does not print. */
+export async function triggerOrder(url: string): Promise<string[]> {
+  const conn = await mysql.createConnection({ uri: url });
+  try {
+    const [rows] = await conn.query(
+      `SELECT CONCAT(EVENT_OBJECT_TABLE, ' ', ACTION_TIMING, ' ', EVENT_MANIPULATION, ': ', GROUP_CONCAT(TRIGGER_NAME ORDER BY ACTION_ORDER SEPARATOR ', ')) AS g
+         FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()
+        GROUP BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION ORDER BY 1`,
+    );
+    return (rows as { g: string }[]).map((r) => r.g);
+  } finally {
+    await conn.end();
+  }
+}

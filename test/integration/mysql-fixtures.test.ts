@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createMysqlDatabase, serverAvailable, type ScratchDatabase } from "../helpers/databases.js";
-import { loadSql, showCreateObjects, showCreateTables } from "../helpers/mysql.js";
+import { loadSql, showCreateObjects, showCreateTables, triggerOrder } from "../helpers/mysql.js";
 import { createProject, REPO_ROOT, type TestProject } from "../helpers/project.js";
 
 const available = await serverAvailable("mysql");
@@ -40,11 +40,15 @@ describe.skipIf(!available)("real MariaDB schemas: drop everything, then downgra
     it(`${fixture}: SHOW CREATE TABLE is identical for every table after the round trip`, async () => {
       const { db, project, before } = await loaded(join(FIXTURES, fixture));
       expect(Object.keys(before).length).toBeGreaterThan(3);
+      const objects = await showCreateObjects(db.url);
+      const order = await triggerOrder(db.url);
       await kilnOk(project, ["revision", "--autogenerate", "-m", "drop everything"]);
       await kilnOk(project, ["upgrade", "head"]);
       expect(await showCreateTables(db.url)).toEqual({});
       await kilnOk(project, ["downgrade", "-1"]);
       expect(await showCreateTables(db.url)).toEqual(before);
+      expect(await showCreateObjects(db.url)).toEqual(objects);
+      expect(await triggerOrder(db.url)).toEqual(order);
     }, 120_000);
   }
 });

@@ -62,6 +62,7 @@ function comparableTrigger(trigger: Trigger): unknown {
     referencing: trigger.referencing ? { oldTable: trigger.referencing.oldTable ?? null, newTable: trigger.referencing.newTable ?? null } : null,
     enabled: trigger.enabled ?? null,
     comment: trigger.comment ?? null,
+    follows: trigger.follows ?? null,
   };
 }
 
@@ -76,11 +77,69 @@ export function compareTriggers(model: Catalog, database: Catalog, diff: ObjectD
   const sorted = (items: readonly Trigger[]) => [...items].sort(byName(triggerKey));
   const drop = (t: Trigger) =>
     diff.add("dropTriggers", { kind: "dropTrigger", ...(t.schema !== undefined ? { schema: t.schema } : {}), table: t.table, name: t.name, old: structuredClone(t) });
-  for (const trigger of sorted(model.triggers ?? [])) {
+  const kept = (trigger: Trigger) => {
     const existing = databaseByKey.get(triggerKey(trigger));
-    if (existing && sameTrigger(trigger, existing) && !(existing.function && rebuiltFunctions.has(triggerFunctionKey(existing.function)))) continue;
+    return existing !== undefined && sameTrigger(trigger, existing) && !(existing.function && rebuiltFunctions.has(triggerFunctionKey(existing.function)));
+  };
+  const ordered = orderedGroups(model.triggers ?? [], database.triggers ?? [], kept);
+  for (const trigger of sorted(model.triggers ?? [])) {
+    if (ordered.has(trigger)) continue;
+    const existing = databaseByKey.get(triggerKey(trigger));
+    if (kept(trigger)) continue;
     if (existing) drop(existing);
     diff.add("createTriggers", { kind: "createTrigger", trigger: withoutCanonical(trigger) });
   }
-  for (const trigger of sorted(database.triggers ?? [])) if (!modelKeys.has(triggerKey(trigger))) drop(trigger);
+  for (const trigger of sorted(database.triggers ?? [])) if (!ordered.has(trigger) && !modelKeys.has(triggerKey(trigger))) drop(trigger);
+  // Triggers that fire in an order (MySQL's FOLLOWS): what follows the first change of a group goes, last first,
+  // and comes back in order; so the downgrade, the reverse, recreates the database's triggers in their order too.
+  for (const { drops, creates } of ordered.changes) {
+    for (const trigger of drops) drop(trigger);
+    for (const trigger of creates) diff.add("createTriggers", { kind: "createTrigger", trigger: withoutCanonical(trigger) });
+  }
+}
+
+/** A trigger's table, timing and event: the triggers that fire in one order (MySQL). */
+function groupKey(trigger: Trigger): string {
+  return `${trigger.schema ?? ""}\u0000${trigger.table}\u0000${trigger.timing}\u0000${sortTriggerEvents(trigger.events).map((e) => e.event).join(",")}`;
+}
+
+/** A group's triggers in firing order: the first (no `follows`), then each one's follower. */
+function firingOrder(triggers: readonly Trigger[]): Trigger[] {
+  const byFollows = new Map(triggers.filter((t) => t.follows !== undefined).map((t) => [t.follows!, t]));
+  const order: Trigger[] = [];
+  let next = triggers.find((t) => t.follows === undefined);
+  while (next && !order.includes(next)) {
+    order.push(next);
+    next = byFollows.get(next.name);
+  }
+  return [...order, ...triggers.filter((t) => !order.includes(t))];
+}
+
+/**
+ * The groups whose triggers fire in an order some trigger states (`follows`, on either side):
+ * the database's triggers after the longest unchanged start of the group are dropped (last
+ * first), and the models' after it created in order, each one appended where it belongs.
+ */
+function orderedGroups(
+  model: readonly Trigger[],
+  database: readonly Trigger[],
+  kept: (trigger: Trigger) => boolean,
+): Set<Trigger> & { changes: { drops: Trigger[]; creates: Trigger[] }[] } {
+  const handled = Object.assign(new Set<Trigger>(), { changes: [] as { drops: Trigger[]; creates: Trigger[] }[] });
+  const groups = new Map<string, { model: Trigger[]; database: Trigger[] }>();
+  const group = (key: string) => groups.get(key) ?? groups.set(key, { model: [], database: [] }).get(key)!;
+  for (const t of model) group(groupKey(t)).model.push(t);
+  for (const t of database) group(groupKey(t)).database.push(t);
+  for (const { model: m, database: d } of [...groups.values()].sort((a, b) => groupKey(a.model[0] ?? a.database[0]!).localeCompare(groupKey(b.model[0] ?? b.database[0]!)))) {
+    if (![...m, ...d].some((t) => t.follows !== undefined)) continue;
+    const wanted = firingOrder(m);
+    const existing = firingOrder(d);
+    let same = 0;
+    while (same < wanted.length && same < existing.length && triggerKey(wanted[same]!) === triggerKey(existing[same]!) && kept(wanted[same]!)) same++;
+    for (const t of [...m, ...d]) handled.add(t);
+    const drops = existing.slice(same).reverse();
+    const creates = wanted.slice(same);
+    if (drops.length > 0 || creates.length > 0) handled.changes.push({ drops, creates });
+  }
+  return handled;
 }

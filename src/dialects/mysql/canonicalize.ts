@@ -17,7 +17,7 @@ import { KilnError } from "../../errors.js";
 import type { Operation } from "../../operations/types.js";
 import type { CanonicalizeContext, Connection } from "../types.js";
 import { canonicalMysqlRoutine, createMysqlRoutineSql } from "./routines.js";
-import { canonicalMysqlTrigger } from "./triggers.js";
+import { canonicalMysqlTrigger, orderMysqlTriggers } from "./triggers.js";
 import { triggersWithBody } from "../../catalog/triggers.js";
 import { compileMysqlView, spelledMysqlView } from "./views.js";
 import { compileOperation, type MysqlFlavor } from "./compile.js";
@@ -102,7 +102,7 @@ function tablesForViews(catalog: Catalog, database: Catalog | undefined): Table[
 export async function canonicalizeMysql(conn: Connection, model: Catalog, flavor: MysqlFlavor, options: CanonicalizeContext = {}): Promise<Catalog> {
   const schemas = [...new Set(model.schemas)].sort();
   const withBody = triggersWithBody(model.triggers);
-  const triggers = withBody.length ? { triggers: withBody.map(canonicalMysqlTrigger) } : {};
+  const triggers = withBody.length ? { triggers: orderMysqlTriggers(withBody.map(canonicalMysqlTrigger)) } : {};
   const routines = (model.routines ?? []).map(canonicalMysqlRoutine);
   const spelledRoutines = () => (routines.length > 0 ? { routines } : {});
   if (model.tables.length === 0 && !model.views?.length && !routines.some((r) => r.kind === "function")) return { schemas, tables: [], enums: [], ...triggers, ...spelledRoutines() };

@@ -44,6 +44,7 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
     foreignKeysNeedIndex: true,
     replacesAnyView: true,
     routinesByName: true,
+    indexesInCreationOrder: true,
     readsObjectKinds: ["view", "trigger", "function", "procedure"],
     transactionalDDL: false,
     schemaTargets: "database",

@@ -23,18 +23,37 @@ function text(value: unknown): string {
 
 /**
  * The rows of triggers in the databases listed: KIND 'trigger', S(chema),
- * N(ame), T(able), A (event), B (timing), D (action statement): the columns of
- * views.ts's query, so that introspect reads both at once.
+ * N(ame), T(able), A (event), B (timing), C (ACTION_ORDER, the firing order within
+ * the table, timing and event), D (action statement): the columns of views.ts's
+ * query, so that introspect reads both at once.
  */
 export function mysqlTriggerRowsSql(list: string): string {
-  return `SELECT 'trigger' AS KIND, TRIGGER_SCHEMA AS S, TRIGGER_NAME AS N, EVENT_OBJECT_TABLE AS T, EVENT_MANIPULATION AS A, ACTION_TIMING AS B, NULL AS C, ACTION_STATEMENT AS D, NULL AS E, NULL AS F
+  return `SELECT 'trigger' AS KIND, TRIGGER_SCHEMA AS S, TRIGGER_NAME AS N, EVENT_OBJECT_TABLE AS T, EVENT_MANIPULATION AS A, ACTION_TIMING AS B, ACTION_ORDER AS C, ACTION_STATEMENT AS D, NULL AS E, NULL AS F
        FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN ${list}`;
+}
+
+/** The triggers that fire in one order: same table, timing and event. */
+export function triggerGroupKey(trigger: Pick<Trigger, "schema" | "table" | "timing" | "events">): string {
+  return `${trigger.schema ?? ""}\u0000${trigger.table}\u0000${trigger.timing}\u0000${trigger.events[0]?.event ?? ""}`;
 }
 
 /** Triggers out of mysqlTriggerRowsSql's rows (others ignored), with the statement SHOW CREATE TRIGGER prints (one query per trigger). */
 export async function mysqlTriggersFrom(conn: Connection, rows: Record<string, unknown>[], schemaOf: Map<string, string | undefined>): Promise<Trigger[]> {
   const triggers: Trigger[] = [];
   const key = (row: Record<string, unknown>) => `${text(row.S)}\u0000${text(row.T)}\u0000${text(row.N)}`;
+  // Each trigger after the first of its group follows the one just before it (ACTION_ORDER).
+  const previous = new Map<string, string>();
+  const groups = new Map<string, Record<string, unknown>[]>();
+  for (const row of rows.filter((r) => text(r.KIND) === "trigger")) {
+    const group = `${text(row.S)}\u0000${text(row.T)}\u0000${text(row.B)}\u0000${text(row.A)}`;
+    groups.set(group, [...(groups.get(group) ?? []), row]);
+  }
+  for (const group of groups.values()) {
+    group.sort((a, b) => Number(a.C) - Number(b.C));
+    group.forEach((row, i) => {
+      if (i > 0) previous.set(key(row), text(group[i - 1]!.N));
+    });
+  }
   for (const row of rows.filter((r) => text(r.KIND) === "trigger").sort((a, b) => key(a).localeCompare(key(b)))) {
     const database = text(row.S);
     const schema = schemaOf.get(database);
@@ -48,6 +67,8 @@ export async function mysqlTriggersFrom(conn: Connection, rows: Record<string, u
       forEach: "row",
       body: text(row.D),
     };
+    const follows = previous.get(key(row));
+    if (follows !== undefined) trigger.follows = follows;
     const shown = (await conn.query(`SHOW CREATE TRIGGER ${tableName(database, name)}`)).rows[0];
     const original = shown ? text(shown["SQL Original Statement"]) : "";
     if (original !== "") trigger.sql = original;
@@ -62,6 +83,41 @@ export function canonicalMysqlTrigger(trigger: Trigger): Trigger {
   delete out.canonical;
   delete out.comment;
   return out;
+}
+
+/**
+ * The firing order the models say, as `follows` on every trigger after the first
+ * of its group (what introspection reads): the triggers that name no `follows`
+ * fire in name order, and each one that does comes right after the one it names.
+ * A `follows` naming no trigger of the group is refused.
+ */
+export function orderMysqlTriggers(triggers: readonly Trigger[]): Trigger[] {
+  const groups = new Map<string, Trigger[]>();
+  for (const trigger of triggers) groups.set(triggerGroupKey(trigger), [...(groups.get(triggerGroupKey(trigger)) ?? []), trigger]);
+  const follows = new Map<Trigger, string | undefined>();
+  for (const group of groups.values()) {
+    const byName = [...group].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const order = byName.filter((t) => t.follows === undefined);
+    let placing = byName.filter((t) => t.follows !== undefined);
+    while (placing.length > 0) {
+      const placeable = placing.filter((t) => order.some((o) => o.name === t.follows));
+      if (placeable.length === 0) {
+        const t = placing[0]!;
+        throw new KilnError(`trigger ${t.name} on table ${t.table}: it follows ${t.follows}, which is no other ${t.timing} ${t.events[0]?.event ?? ""} trigger of table ${t.table} in the models (or the follows form a loop).`);
+      }
+      // Placed in reverse name order right after their anchor, so that two following one trigger end in name order.
+      for (const t of [...placeable].reverse()) order.splice(order.findIndex((o) => o.name === t.follows) + 1, 0, t);
+      placing = placing.filter((t) => !placeable.includes(t));
+    }
+    order.forEach((t, i) => follows.set(t, i > 0 ? order[i - 1]!.name : undefined));
+  }
+  return triggers.map((trigger) => {
+    const out = structuredClone(trigger);
+    const previous = follows.get(trigger);
+    if (previous === undefined) delete out.follows;
+    else out.follows = previous;
+    return out;
+  });
 }
 
 const DEFINER = /^(\s*CREATE\s+)DEFINER\s*=\s*(?:`(?:[^`]|``)*`|'(?:[^']|'')*'|[^\s@]+)(?:@(?:`(?:[^`]|``)*`|'(?:[^']|'')*'|[^\s]+))?\s+/i;
@@ -94,9 +150,13 @@ export function createMysqlTriggerSql(trigger: Trigger): string {
   }
   const event = trigger.events[0]!.event;
   if (event === "truncate") throw new KilnError(`${what}: MySQL has no TRUNCATE triggers.`);
+  // The server keeps no FOLLOWS in the statement: it cuts `FOLLOWS \`name\`` out and keeps what
+  // follows the closing backquote, so the body starts right there and the statement it keeps is
+  // the one without FOLLOWS, character for character.
+  const order = trigger.follows !== undefined ? `FOLLOWS ${quoteIdentifier(trigger.follows)}` : "";
   const stored = storedSql(trigger);
-  if (stored !== undefined) return stored;
-  return `CREATE TRIGGER ${tableName(trigger.schema, trigger.name)} ${trigger.timing.toUpperCase()} ${event.toUpperCase()} ON ${tableName(trigger.schema, trigger.table)} FOR EACH ROW ${trigger.body.trimStart()}`;
+  if (stored !== undefined) return `${stored.slice(0, stored.length - trigger.body.length)}${order}${trigger.body}`;
+  return `CREATE TRIGGER ${tableName(trigger.schema, trigger.name)} ${trigger.timing.toUpperCase()} ${event.toUpperCase()} ON ${tableName(trigger.schema, trigger.table)} FOR EACH ROW ${order}${trigger.body.trimStart()}`;
 }
 
 export function compileMysqlTrigger(op: TriggerOperation): Statement[] {
