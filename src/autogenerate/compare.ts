@@ -586,6 +586,8 @@ function compareTableConstraints(modelTable: Table, databaseTable: Table, diff: 
   const checks = matchItems<CheckConstraint>(modelTable.checks, databaseTable.checks, diff.matching(sameCheck));
   const foreignKeys = matchItems<ForeignKey>(modelTable.foreignKeys, databaseTable.foreignKeys, diff.matching(sameForeignKey));
   const indexes = matchItems<Index>(modelTable.indexes, databaseTable.indexes, diff.matching(sameIndex));
+  // New indexes by name, or in the models' order where the database lists them in creation order (MySQL).
+  if (!diff.indexesInCreationOrder) indexes.create.sort(byName((i) => i.name ?? ""));
   // Kept as they are but for a comment (changed in place), or an index column's statistics target.
   for (const { model, database } of [...uniques.kept, ...checks.kept, ...foreignKeys.kept]) {
     diff.plan.add("createConstraintsAndIndexes", ...commentChange(modelTable, "constraint", database.name, model, database));
