@@ -588,6 +588,7 @@ function compareTableConstraints(modelTable: Table, databaseTable: Table, diff: 
   const indexes = matchItems<Index>(modelTable.indexes, databaseTable.indexes, diff.matching(sameIndex));
   // New indexes by name, or in the models' order where the database lists them in creation order (MySQL).
   if (!diff.indexesInCreationOrder) indexes.create.sort(byName((i) => i.name ?? ""));
+  else keepIndexOrder(databaseTable, indexes);
   // Kept as they are but for a comment (changed in place), or an index column's statistics target.
   for (const { model, database } of [...uniques.kept, ...checks.kept, ...foreignKeys.kept]) {
     diff.plan.add("createConstraintsAndIndexes", ...commentChange(modelTable, "constraint", database.name, model, database));
@@ -662,6 +663,30 @@ function compareTableConstraints(modelTable: Table, databaseTable: Table, diff: 
   return { keptForeignKeys: foreignKeys.kept, names };
 }
 
+/**
+ * MySQL lists a table's keys in creation order, and a dropped and created index
+ * comes back last: so the indexes after the first one dropped go and come back
+ * too. Drops run last first and creates in the database's order, so that the
+ * upgrade lists the kept ones where they were and the downgrade, the reverse,
+ * puts every index back in its place; new ones come after, in the models' order.
+ */
+function keepIndexOrder(databaseTable: Table, indexes: Match<Index>): void {
+  const position = new Map(databaseTable.indexes.map((index, i) => [index, i]));
+  const dropped = new Set<Index>(indexes.drop);
+  const first = Math.min(...indexes.drop.map((index) => position.get(index) ?? Infinity));
+  if (first === Infinity) return;
+  const followers = indexes.kept.filter(({ database }) => (position.get(database) ?? -1) > first);
+  indexes.kept = indexes.kept.filter((pair) => !followers.includes(pair));
+  for (const { database } of followers) dropped.add(database);
+  indexes.drop = [...dropped].filter(hasName).sort((a, b) => position.get(b)! - position.get(a)!);
+  // The model's index for each database index dropped, in the database's order; then the new ones.
+  const replacing = (index: Index) => indexes.drop.find((d) => d.name === index.name);
+  const back = [...indexes.create.filter((m) => replacing(m)), ...followers.map(({ model, database }) => ({ ...model, name: database.name }))].sort(
+    (a, b) => position.get(replacing(a)!)! - position.get(replacing(b)!)!,
+  );
+  indexes.create = [...back, ...indexes.create.filter((m) => !replacing(m))];
+}
+
 /** True when the key or index starts with the foreign key's columns, in order: InnoDB can check the key with it. */
 function servesForeignKey(columns: readonly IndexElement[], fk: ForeignKey): boolean {
   return fk.columns.length <= columns.length && fk.columns.every((c, i) => columns[i] === c);
@@ -712,8 +737,14 @@ function foreignKeyIndexBridges(
     if (!hasName(fk) || keptColumns.some((c) => servesForeignKey(c, fk))) continue;
     const index: Named<Index> = { name: fk.name, columns: [...fk.columns] };
     const bridge: ForeignKeyIndexBridge = {};
-    if (databaseColumns.some((c) => servesForeignKey(c, fk))) bridge.before = { kind: "createIndex", index, ifNotExists: true };
-    if (modelColumns.some((c) => servesForeignKey(c, fk))) bridge.after = { kind: "dropIndex", name: fk.name, ifExists: true, old: { ...index, columns: [...fk.columns] } };
+    const before = databaseColumns.some((c) => servesForeignKey(c, fk));
+    const after = modelColumns.some((c) => servesForeignKey(c, fk));
+    // Both: an index that only holds the key while its indexes are dropped and created again, under a
+    // name of its own (under the key's, the dropped-before-created rule of dependency-order.ts would
+    // put its drop first).
+    if (before && after) index.name = `kiln_keep_${fk.name}`.slice(0, 64);
+    if (before) bridge.before = { kind: "createIndex", index, ifNotExists: true };
+    if (after) bridge.after = { kind: "dropIndex", name: index.name, ifExists: true, old: { ...index, columns: [...fk.columns] } };
     if (bridge.before || bridge.after) bridges.push(bridge);
   }
   return bridges;

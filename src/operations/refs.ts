@@ -128,13 +128,16 @@ export function operationRefs(op: Operation): OperationRefs {
       if (op.old?.type === "foreignkey") refs.needs.push(tableRef(op.old.constraint.refSchema, op.old.constraint.refTable));
       refs.alters.push(tableRef(op.schema, op.table));
       break;
+    // An index created IF NOT EXISTS or dropped IF EXISTS is one autogenerate places itself, in its
+    // order, to hold a MySQL foreign key while the table's indexes change (compare.ts, bridges): it
+    // is created before and dropped after the others, never the other way round.
     case "createIndex":
       refs.needs.push(tableRef(op.schema, op.table));
-      refs.creates.push(indexRef(op.schema, op.index.name));
+      if (!op.ifNotExists) refs.creates.push(indexRef(op.schema, op.index.name));
       break;
     case "dropIndex":
       refs.needs.push(tableRef(op.schema, op.table));
-      refs.drops.push(indexRef(op.schema, op.name));
+      if (!op.ifExists) refs.drops.push(indexRef(op.schema, op.name));
       break;
     case "createPrimaryKey":
     case "createUniqueConstraint":
