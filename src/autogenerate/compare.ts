@@ -82,6 +82,8 @@ class DiffBuilder {
     readonly rebuildsTableOptions = false,
     /** CompareOptions.indexesInCreationOrder. */
     readonly indexesInCreationOrder = false,
+    /** CompareOptions.generationInPlace. */
+    readonly generationInPlace = false,
   ) {}
 
   /** `same`, or `same` but for the comment when comments change in place (then a kept pair may differ in its comment). */
@@ -380,6 +382,11 @@ function alterColumnFor(table: Table, modelColumn: Column, existing: Column, dif
     op.comment = modelColumn.comment ?? null;
     changed = true;
   }
+  // A new expression of a column generated as before (MySQL, DiffBuilder.generationInPlace; else a rebuild, above).
+  if (modelColumn.generated && existing.generated && !sameGenerated(modelColumn.generated, existing.generated)) {
+    op.generated = { expression: modelColumn.generated.expression, stored: modelColumn.generated.stored };
+    changed = true;
+  }
   for (const field of ["onUpdate", "charset", "collation"] as const) {
     if ((modelColumn[field] ?? null) !== (existing[field] ?? null)) {
       op[field] = modelColumn[field] ?? null;
@@ -413,7 +420,8 @@ function alterColumnFor(table: Table, modelColumn: Column, existing: Column, dif
  * expression, STORED <-> VIRTUAL) is dropped and added again: PostgreSQL before
  * 17 cannot change a generation expression in place, nor make a column generated.
  */
-function rebuildsColumn(model: Column, database: Column): boolean {
+function rebuildsColumn(model: Column, database: Column, diff: DiffBuilder): boolean {
+  if (diff.generationInPlace && model.generated && database.generated && model.generated.stored === database.generated.stored) return false;
   return !sameGenerated(model.generated, database.generated);
 }
 
@@ -438,7 +446,7 @@ function withoutRebuiltDependents(modelTable: Table, databaseTable: Table, diff:
   const rebuilt = databaseTable.columns
     .filter((c) => {
       const model = modelColumns.get(c.name);
-      return model !== undefined && rebuildsColumn(model, c);
+      return model !== undefined && rebuildsColumn(model, c, diff);
     })
     .map((c) => c.name);
   if (rebuilt.length === 0) return databaseTable;
@@ -481,7 +489,7 @@ function compareColumns(modelTable: Table, databaseTable: Table, diff: DiffBuild
   }
   for (const column of modelTable.columns) {
     const existing = databaseColumns.get(column.name);
-    if (existing && rebuildsColumn(column, existing)) {
+    if (existing && rebuildsColumn(column, existing, diff)) {
       warnRebuild(modelTable, column, existing, diff);
       diff.plan.add(phase, { kind: "dropColumn", ...ref, column: column.name, old: { ...existing } }, { kind: "addColumn", ...ref, column: { ...column } });
       continue;
@@ -863,6 +871,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
     options.foreignKeysNeedIndex === true,
     options.rebuildsTableOptions === true,
     options.indexesInCreationOrder === true,
+    options.generationInPlace === true,
   );
   const decisions = options.renames ?? [];
   collectNames(model, diff.takenNames);
@@ -910,7 +919,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
   if (!diff.rebuildsTableOptions) diff.warnings.push(...tableOptionWarnings(model.tables, view.tables));
   diff.warnings.push(...partitionColumnWarnings(view.tables));
 
-  rebuildViewsOverChangedColumns(diff.plan.operations(), model, database, (phase, op) => diff.plan.add(phase, op));
+  rebuildViewsOverChangedColumns(diff.plan.operations(), model, database, (phase, op) => diff.plan.add(phase, op), options.viewsKeepAlteredColumns === true);
   if (options.operationsOnly) return { operations: diff.plan.operations(), warnings: [], renameCandidates: diff.candidates };
   const operations = orderOperations(diff.plan.operations(), database.dependencies);
   const risks: DiffWarning[] = operations.flatMap((op) => operationRisks(op).map((message) => ({ kind: "dataLoss" as const, message: capitalize(message) + "." })));

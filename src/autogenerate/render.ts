@@ -216,6 +216,7 @@ function alterColumnOptions(op: Extract<Operation, { kind: "alterColumn" }>): Re
     identity: op.identity === undefined || op.identity === null ? op.identity : op.identity.always ? "always" : "byDefault",
     identityOptions: op.identityOptions,
     onUpdate: op.onUpdate,
+    generated: op.generated,
     charset: op.charset,
     collation: op.collation,
     existing: op.existing ? columnSpec(op.existing) : undefined,

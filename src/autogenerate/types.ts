@@ -44,6 +44,10 @@ export interface CompareOptions {
   foreignKeysNeedIndex?: boolean;
   /** Dialect.routinesByName: a routine is its schema and name (no overloading); other parameters drop and create it. */
   routinesByName?: boolean;
+  /** Dialect.viewsKeepAlteredColumns: a column's new type or collation leaves the views on it standing (MySQL). */
+  viewsKeepAlteredColumns?: boolean;
+  /** Dialect.generationInPlace: a generated column's new expression is an alterColumn (MySQL's MODIFY keeps its place), not a drop and add. */
+  generationInPlace?: boolean;
   /** Dialect.indexesInCreationOrder: a new table's indexes are created in the models' order, not by name. */
   indexesInCreationOrder?: boolean;
   /** Dialect.rebuildsTableOptions: a changed STRICT / WITHOUT ROWID is a setTableOptions (SQLite rebuilds the table); else a warning. */

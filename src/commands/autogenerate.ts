@@ -187,6 +187,8 @@ export async function diffModelsWithDatabase(
     routinesByName: session.dialect.routinesByName === true,
     rebuildsTableOptions: session.dialect.rebuildsTableOptions === true,
     indexesInCreationOrder: session.dialect.indexesInCreationOrder === true,
+    generationInPlace: session.dialect.generationInPlace === true,
+    viewsKeepAlteredColumns: session.dialect.viewsKeepAlteredColumns === true,
     unmodelledFromSurvey: survey !== undefined,
   });
   const unmodelled = survey ? unmodelledWarnings(survey, database, diff.operations, { schemas, configFile: config.configFile }) : [];

@@ -207,6 +207,13 @@ export interface Dialect {
    * models' order, not by name.
    */
   readonly indexesInCreationOrder?: boolean;
+  /** True when a generated column's expression changes in place (MySQL's MODIFY COLUMN, same STORED/VIRTUAL): alterColumn({ generated }). */
+  readonly generationInPlace?: boolean;
+  /**
+   * True when a view is kept as text and resolved when used (MySQL/MariaDB): a column's
+   * new type or collation needs no drop and create of the views on its table.
+   */
+  readonly viewsKeepAlteredColumns?: boolean;
   /** True when a change of STRICT / WITHOUT ROWID is made by a table rebuild (SQLite): autogenerate writes a setTableOptions for it. */
   readonly rebuildsTableOptions?: boolean;
   /**

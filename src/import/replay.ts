@@ -171,7 +171,7 @@ export async function replayHistory(input: ReplayInput): Promise<ReplayedMigrati
     if (migration.undo) {
       downgrade = { source: "undo", operations: [], statements: migration.undo.statements, notes: [] };
     } else {
-      const options = { dropUnnamedConstraints: dialect.dropsUnnamedConstraints === true, viewsReplacedWhole: dialect.replacesAnyView === true, routinesByName: dialect.routinesByName === true, rebuildsTableOptions: dialect.rebuildsTableOptions === true, indexesInCreationOrder: dialect.indexesInCreationOrder === true };
+      const options = { dropUnnamedConstraints: dialect.dropsUnnamedConstraints === true, viewsReplacedWhole: dialect.replacesAnyView === true, routinesByName: dialect.routinesByName === true, rebuildsTableOptions: dialect.rebuildsTableOptions === true, indexesInCreationOrder: dialect.indexesInCreationOrder === true, generationInPlace: dialect.generationInPlace === true, viewsKeepAlteredColumns: dialect.viewsKeepAlteredColumns === true };
       // compare(model, database): the operations that turn `after` back into `before`.
       let diff = compareCatalogs(before, after, options);
       const renames = renamesFromStatements(migration, diff.renameCandidates);

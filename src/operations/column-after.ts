@@ -17,6 +17,7 @@ export function columnAfterAlter(existing: Column, op: AlterColumn): Column {
   if (op.default !== undefined) dropCanonical(after, "default");
   if (op.comment === null) delete after.comment;
   else if (op.comment !== undefined) after.comment = op.comment;
+  if (op.generated !== undefined) after.generated = { ...op.generated };
   for (const field of ["onUpdate", "charset", "collation"] as const) {
     const value = op[field];
     if (value === null) delete after[field];

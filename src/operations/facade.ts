@@ -154,6 +154,8 @@ export interface AlterColumnOptions extends SchemaOption {
   identityOptions?: IdentityOptionChanges;
   /** MySQL: new `ON UPDATE` expression, `null` removes it. */
   onUpdate?: string | null;
+  /** MySQL: a generated column's new expression, `{ expression: "UPPER(title)", stored: true }` (same storage as before). */
+  generated?: { expression: string; stored: boolean };
   /** MySQL: new character set / collation, `null` for the table's default. */
   charset?: string | null;
   collation?: string | null;

@@ -103,7 +103,7 @@ function reverseDropTable(op: DropTable): Operation[] {
 }
 
 function reverseAlterColumn(op: AlterColumn): Operation[] {
-  const changesNeedingExisting = (["type", "nullable", "default", "comment", "identity", "collation", "identityOptions"] as const).filter((key) => op[key] !== undefined);
+  const changesNeedingExisting = (["type", "nullable", "default", "comment", "identity", "collation", "identityOptions", "generated"] as const).filter((key) => op[key] !== undefined);
   const { existing } = op;
   if (changesNeedingExisting.length > 0 && !existing) {
     throw new NotReversibleError(op, `the column as it was before is unknown (needed to undo ${changesNeedingExisting.join(", ")}); give "existing"`);
@@ -122,6 +122,10 @@ function reverseAlterColumn(op: AlterColumn): Operation[] {
     if (op.comment !== undefined) reversed.comment = existing.comment ?? null;
     if (op.identity !== undefined) reversed.identity = existing.identity ?? null;
     if (op.onUpdate !== undefined) reversed.onUpdate = existing.onUpdate ?? null;
+    if (op.generated !== undefined) {
+      if (!existing.generated) throw new NotReversibleError(op, `column ${op.column} was not generated before; give "existing" with its "generated"`);
+      reversed.generated = { ...existing.generated };
+    }
     if (op.charset !== undefined) reversed.charset = existing.charset ?? null;
     if (op.collation !== undefined) reversed.collation = existing.collation ?? null;
     if (op.identityOptions !== undefined) {

@@ -85,6 +85,11 @@ export interface AlterColumn extends TableRef {
   identityOptions?: IdentityOptionChanges;
   /** New MySQL `ON UPDATE` expression; `null` removes it. */
   onUpdate?: string | null;
+  /**
+   * MySQL/MariaDB: a generated column's new expression (same STORED or VIRTUAL),
+   * restated by MODIFY COLUMN, so the column keeps its place. Other databases refuse it.
+   */
+  generated?: { expression: string; stored: boolean };
   /** New character set (MySQL); `null` goes back to the table's default. */
   charset?: string | null;
   /**

@@ -101,7 +101,6 @@ describe.skipIf(!available)("MariaDB: hand-written models of the own fixture", (
     const file = project.read(join("migrations", project.revisionFiles()[0]!));
     const upgrade = file.slice(file.indexOf("async upgrade"), file.indexOf("async downgrade"));
     const ops = upgrade.match(/await op\.\w+/g) ?? [];
-    if (process.env.SHOW_REVISION) console.log(file);
     // An index or a trigger changes by drop and create (neither has an ALTER); a trigger's followers
     // go and come back with it, in order.
     if (object.startsWith("trigger")) {

@@ -163,8 +163,8 @@ function closure(start: string[], users: Map<string, string[]>, keep: (key: stri
 }
 
 /** The table and whether the operation changes a column in a way PostgreSQL refuses under a view (type, collation, drop). */
-function columnChangeUnderViews(op: Operation): string | undefined {
-  if (op.kind === "alterColumn" && (op.type !== undefined || op.collation !== undefined)) return qualifiedName({ schema: op.schema, name: op.table });
+function columnChangeUnderViews(op: Operation, viewsKeepAlteredColumns: boolean): string | undefined {
+  if (op.kind === "alterColumn" && !viewsKeepAlteredColumns && (op.type !== undefined || op.collation !== undefined)) return qualifiedName({ schema: op.schema, name: op.table });
   if (op.kind === "dropColumn") return qualifiedName({ schema: op.schema, name: op.table });
   return undefined;
 }
@@ -175,14 +175,16 @@ function columnChangeUnderViews(op: Operation): string | undefined {
  * on a table whose column changes so (and the views on those) are dropped
  * before and created again after, as the models say. pg_depend names the
  * table, not the column, so every view on the table goes round.
+ * `viewsKeepAlteredColumns` (MySQL: a view is its text, read again when used): only a dropped column does.
  */
 export function rebuildViewsOverChangedColumns(
   operations: readonly Operation[],
   model: Catalog,
   database: Catalog,
   add: (phase: "dropViews" | "createViews", op: Operation) => void,
+  viewsKeepAlteredColumns = false,
 ): void {
-  const tables = [...new Set(operations.map(columnChangeUnderViews).filter((t): t is string => t !== undefined))];
+  const tables = [...new Set(operations.map((op) => columnChangeUnderViews(op, viewsKeepAlteredColumns)).filter((t): t is string => t !== undefined))];
   if (tables.length === 0 || !database.views?.length || !model.views?.length) return;
   const handled = new Set(
     operations.flatMap((op) => (op.kind === "dropView" || op.kind === "dropMaterializedView" ? [qualifiedName(op)] : op.kind === "replaceView" ? [qualifiedName(op.view)] : [])),

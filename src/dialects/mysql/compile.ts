@@ -182,6 +182,7 @@ function needsRestatement(op: AlterColumn): boolean {
     op.comment !== undefined ||
     op.identity !== undefined ||
     op.onUpdate !== undefined ||
+    op.generated !== undefined ||
     op.charset !== undefined ||
     op.collation !== undefined
   );
@@ -197,6 +198,7 @@ function alterColumn(op: AlterColumn, context: CompileContext): Statement[] {
         op.comment !== undefined && "comment",
         op.identity !== undefined && "auto-increment",
         op.onUpdate !== undefined && "ON UPDATE",
+        op.generated !== undefined && "generation expression",
         (op.charset !== undefined || op.collation !== undefined) && "character set or collation",
       ]
         .filter(Boolean)

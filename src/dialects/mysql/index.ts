@@ -45,6 +45,8 @@ export function createMysqlDialect(options: MysqlDialectOptions = {}): Dialect {
     replacesAnyView: true,
     routinesByName: true,
     indexesInCreationOrder: true,
+    generationInPlace: true,
+    viewsKeepAlteredColumns: true,
     readsObjectKinds: ["view", "trigger", "function", "procedure"],
     transactionalDDL: false,
     schemaTargets: "database",

@@ -408,6 +408,7 @@ export function compilePostgres(op: Operation): Statement[] {
     case "dropColumn":
       return [statement(`ALTER TABLE ${tableName(op.schema, op.table)} DROP COLUMN ${quoteIdentifier(op.column)}`)];
     case "alterColumn":
+      if (op.generated !== undefined) throw new KilnError(`column ${op.table}.${op.column}: a generated column\'s expression changes in place only on MySQL/MariaDB; here, drop the column and add it again (op.dropColumn, op.addColumn).`);
       return alterColumn(op);
     case "createIndex":
       return createIndex(op);

@@ -190,6 +190,7 @@ export function compileOperation(op: Operation | BatchAlterTable): Statement[] {
     case "dropColumn":
       return [{ sql: `ALTER TABLE ${tableName(op.schema, op.table)} DROP COLUMN ${quoteIdentifier(op.column)}` }];
     case "alterColumn": {
+      if (op.generated !== undefined) throw new KilnError(`column ${op.table}.${op.column}: a generated column\'s expression changes in place only on MySQL/MariaDB; here, drop the column and add it again (op.dropColumn, op.addColumn).`);
       if (needsTableDefinition(op)) throw needsConnection(describe(op), op.table);
       // Only a rename (and comments, which SQLite does not have) remain.
       if (op.newName === undefined || op.newName === op.column) return [];
