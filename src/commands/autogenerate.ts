@@ -21,7 +21,7 @@ import { KilnError } from "../errors.js";
 import { codeLineComment } from "../neutralize.js";
 import { type LoadedModule, loadModule } from "../loader.js";
 import { modelCache } from "../autogenerate/model-cache.js";
-import { moduleFormat, readsOnlyItsText } from "../revisions/direct-import.js";
+import { moduleFormat, readsOnlyItsText, saveCodeCaches } from "../revisions/direct-import.js";
 import { describeImportFailure } from "../revisions/import-module.js";
 import { journalTable, lockTable } from "../runtime/journal.js";
 import { type Session, openSession } from "../runtime/session.js";
@@ -110,6 +110,8 @@ async function catalogOf(
     }
   });
   const catalog = modelsToCatalog(modules, config.naming, limit, { indexNamesPerTable: options.indexNamesPerTable });
+  // Now that the extras callbacks have run, V8's code cache of the models files holds them compiled too.
+  saveCodeCaches();
   if (drizzleExports.length === 0) return { catalog, notes: [], drizzle: 0 };
   const { readDrizzleModels, mergeCatalogs } = await import("../drizzle/index.js");
   const drizzle = await readDrizzleModels(drizzleExports, config.models, { dialect: options.dialect, casing: config.drizzleCasing });

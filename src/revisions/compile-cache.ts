@@ -67,14 +67,17 @@ export function writeCompiled(key: string, code: string): void {
   writeCached(key, "js", code);
 }
 
+/** V8's code caches: ".v8" ones were written before the extras callbacks ran (without them), so they are not read. */
+const CODE_CACHE = "v8c";
+
 /** V8's code cache for the compiled code stored under `key` (see direct-import.ts runFromCodeCache), or undefined. */
 export function readCodeCache(key: string): Buffer | undefined {
-  return readCached(key, "v8");
+  return readCached(key, CODE_CACHE);
 }
 
 /** Stores V8's code cache for the code under `key`. */
 export function writeCodeCache(key: string, data: Buffer): void {
-  writeCached(key, "v8", data);
+  writeCached(key, CODE_CACHE, data);
 }
 
 function readCached(key: string, extension: string): Buffer | undefined {

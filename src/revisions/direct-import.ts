@@ -218,8 +218,22 @@ function runFromCodeCache(file: string, key: string, code: string, provided: Rea
   const fallback = Module.createRequire(file);
   const require = ((id: string) => provided.get(id) ?? fallback(id)) as NodeJS.Require;
   (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, require, module, file, dirname(file));
-  if (cachedData === undefined || script.cachedDataRejected === true) writeCodeCache(key, script.createCachedData());
+  if (cachedData === undefined || script.cachedDataRejected === true) {
+    // Written once the functions the file's exports hold (each table's extras callback) have run too, so
+    // that the cache holds them compiled: when the caller says so (saveCodeCaches), else on the next turn.
+    pendingCodeCaches.set(key, script);
+    setImmediate(saveCodeCaches);
+  }
   return module.exports;
+}
+
+/** Scripts run without a usable code cache, by compile-cache key, whose cache is not written yet. */
+const pendingCodeCaches = new Map<string, vm.Script>();
+
+/** Writes V8's code cache of the models and config files run since the last call (after the Catalog is built: see runFromCodeCache). */
+export function saveCodeCaches(): void {
+  for (const [key, script] of pendingCodeCaches) writeCodeCache(key, script.createCachedData());
+  pendingCodeCaches.clear();
 }
 
 function run(file: string, compiled: CompiledRevision, provided: ReadonlyMap<string, Namespace>): Namespace {
