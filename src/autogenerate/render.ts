@@ -21,6 +21,12 @@ import { sameTable } from "./targets.js";
 import type { Reversals } from "./types.js";
 
 export interface RenderOptions {
+  /**
+   * The downgrade leaves out the drop of an index whose table it drops next: the index goes with
+   * the table (MySQL refuses to drop an index a foreign key of the table still needs; a baseline's
+   * downgrade drops every table, each created with its keys, then its indexes).
+   */
+  indexesGoWithTheirTable?: boolean;
   /** Prefix of every line (default none: the revision writer indents the body). */
   indent?: string;
   /** Downgrades compare() worked out for operations reverse() cannot undo alone (Diff.reversals). */
@@ -383,17 +389,36 @@ export function renderMigrationBodies(upgradeOps: Operation[], options: RenderOp
   const indent = options.indent ?? "";
   const downgradeLines: string[] = [];
   const warnings: string[] = [];
+  const steps: (Operation[] | string[])[] = [];
   for (const op of [...upgradeOps].reverse()) {
     try {
       const reversed = options.reversals?.get(op) ?? reverseOperation(op);
-      downgradeLines.push(...(options.adaptReversed?.(reversed) ?? reversed).flatMap(renderLines));
+      steps.push(options.adaptReversed?.(reversed) ?? reversed);
     } catch (error) {
       if (!(error instanceof NotReversibleError)) throw error;
       const todo = manualReverse(op, error.reason);
-      downgradeLines.push(...comment("TODO", todo));
+      steps.push(comment("TODO", todo));
       warnings.push(`downgrade: ${todo}`);
     }
   }
+  // options.indexesGoWithTheirTable: an index of a table the downgrade drops next is not dropped first.
+  const items = steps.flat();
+  const tableOf = (item: Operation | string): string | undefined => {
+    if (typeof item === "string") return undefined;
+    if (item.kind === "dropTable" || item.kind === "dropIndex") return `${item.schema ?? ""}\u0000${item.table}`;
+    if (item.kind === "createTable") return `${item.table.schema ?? ""}\u0000${item.table.name}`;
+    return undefined;
+  };
+  const goesWithItsTable = (at: number): boolean => {
+    const key = tableOf(items[at]!);
+    // The next drop or create of that table: a drop takes the index with it.
+    const next = items.slice(at + 1).find((later) => typeof later !== "string" && (later.kind === "dropTable" || later.kind === "createTable") && tableOf(later) === key);
+    return next !== undefined && typeof next !== "string" && next.kind === "dropTable";
+  };
+  items.forEach((item, at) => {
+    if (typeof item === "string") downgradeLines.push(item);
+    else if (!(options.indexesGoWithTheirTable && item.kind === "dropIndex" && goesWithItsTable(at))) downgradeLines.push(...renderLines(item));
+  });
   // Notes about objects kiln does not model come first: they say what to do before the operations run.
   const notes = (options.notes ?? []).flatMap((note) => comment("WARNING", note));
   const upgrade = renderOperations(upgradeOps, options);

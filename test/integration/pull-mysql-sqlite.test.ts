@@ -220,4 +220,31 @@ describe.runIf(myUp)("kiln pull on MariaDB", () => {
       }
     });
   }
+
+  it("Sakila --baseline: a first revision, the database stamped at it; it builds the same SHOW CREATE, and its downgrade empties the database", { timeout: 180_000 }, async () => {
+    const [loaded, built] = await Promise.all([createMysqlDatabase(), createMysqlDatabase()]);
+    let project: Awaited<ReturnType<typeof pullInto>> | undefined;
+    try {
+      await loadSql(loaded.url, join(FIXTURES, "mysql", "sakila", "schema.sql"));
+      await loadSql(loaded.url, join(FIXTURES, "mysql", "sakila", "objects.sql"));
+      project = await pullInto(loaded.url, ["--baseline", "--json"]);
+      expect(project.pull.code, project.pull.stderr).toBe(0);
+      const { baseline } = JSON.parse(project.pull.stdout) as { baseline: { revision: string } };
+      expect((await project.kiln(["current"])).stdout).toContain(`${baseline.revision} (head)`);
+      const check = await checkPulled(project);
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+      expect([...check.unexpected, ...check.unmodelled]).toEqual([]);
+      const up = await project.kiln(["upgrade", "head"], { DATABASE_URL: built.url });
+      expect(up.code, up.stdout + up.stderr).toBe(0);
+      expect(keysSorted(await showCreateTables(built.url))).toEqual(keysSorted(await showCreateTables(loaded.url)));
+      expect(await showCreateObjects(built.url)).toEqual(await showCreateObjects(loaded.url));
+      const down = await project.kiln(["downgrade", "base"], { DATABASE_URL: built.url });
+      expect(down.code, down.stdout + down.stderr).toBe(0);
+      expect(await showCreateTables(built.url)).toEqual({});
+      expect(await showCreateObjects(built.url)).toEqual({});
+    } finally {
+      project?.remove();
+      await Promise.all([loaded.drop(), built.drop()]);
+    }
+  });
 });

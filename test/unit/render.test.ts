@@ -308,3 +308,19 @@ describe("rendered revision bodies", () => {
     }
   });
 });
+
+describe("renderMigrationBodies with indexesGoWithTheirTable (a baseline's downgrade)", () => {
+  it("leaves out the drop of an index whose table the downgrade drops next, and keeps the others", () => {
+    const ops: Operation[] = [
+      { kind: "createTable", table: { name: "staff", columns: [{ name: "id", type: "integer", nullable: false }], uniques: [], foreignKeys: [], checks: [], indexes: [] } },
+      { kind: "createIndex", table: "staff", index: { name: "idx_fk_address_id", columns: [{ column: "id" }], unique: false } },
+      { kind: "createIndex", table: "other", index: { name: "idx_other", columns: [{ column: "id" }], unique: false } },
+    ] as Operation[];
+    const plain = renderMigrationBodies(ops).downgrade;
+    expect(plain).toContain('op.dropIndex("idx_fk_address_id", "staff")');
+    const baseline = renderMigrationBodies(ops, { indexesGoWithTheirTable: true }).downgrade;
+    expect(baseline).not.toContain("idx_fk_address_id");
+    expect(baseline).toContain('op.dropIndex("idx_other", "other")');
+    expect(baseline).toContain('op.dropTable("staff")');
+  });
+});
