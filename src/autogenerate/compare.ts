@@ -44,6 +44,7 @@ import { compareTableStorage, indexStatisticsChanges } from "./compare/table-sto
 import { compareDistribution } from "./compare/distribution.js";
 import { splitClusterOn } from "../operations/table-storage.js";
 import { identityOptionChanges } from "../catalog/sequences.js";
+import { definerWarnings } from "./definers.js";
 import { orderOperations } from "./dependency-order.js";
 import { enumValueRemoval } from "./enum-reversal.js";
 import { columnsComparedOnParent, comparePartitioning, constraintsAfterDetach, partitionColumnWarnings } from "./compare/partitions.js";
@@ -925,7 +926,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
   const risks: DiffWarning[] = operations.flatMap((op) => operationRisks(op).map((message) => ({ kind: "dataLoss" as const, message: capitalize(message) + "." })));
   return {
     operations,
-    warnings: [...diff.warnings, ...risks, ...(options.unmodelledFromSurvey ? [] : unmodelledWarnings(operations, database))],
+    warnings: [...diff.warnings, ...risks, ...definerWarnings(operations), ...(options.unmodelledFromSurvey ? [] : unmodelledWarnings(operations, database))],
     renameCandidates: diff.candidates,
     ...(diff.reversals.size > 0 ? { reversals: diff.reversals } : {}),
   };

@@ -70,6 +70,12 @@ export interface Routine {
   /** SET name = value settings (`search_path` -> `public, pg_temp`), as proconfig stores them, in order. */
   config?: [string, string][];
   comment?: string;
+  /**
+   * MySQL/MariaDB: the DEFINER, read only when it is not the user kiln connects as
+   * (who becomes the DEFINER of what kiln creates). Never compared: autogenerate
+   * names it before a revision or its downgrade recreates the object.
+   */
+  definer?: string;
 }
 
 /** The input arguments, which make the signature (OUT arguments are not part of it). */

@@ -51,6 +51,12 @@ export interface Trigger {
    */
   follows?: string;
   /**
+   * MySQL/MariaDB: the DEFINER, read only when it is not the user kiln connects as
+   * (who becomes the DEFINER of what kiln creates). Never compared: autogenerate
+   * names it before a revision or its downgrade recreates the object.
+   */
+  definer?: string;
+  /**
    * SQLite, MySQL/MariaDB: the CREATE TRIGGER statement as the database keeps it
    * (sqlite_schema.sql; SHOW CREATE TRIGGER), for recreating it word for word in
    * a downgrade: used only while it still describes this trigger. Never compared.

@@ -67,6 +67,12 @@ export interface View {
    * never compared, never rendered.
    */
   dependsOn?: ObjectRef[];
+  /**
+   * MySQL/MariaDB: the DEFINER, read only when it is not the user kiln connects as
+   * (who becomes the DEFINER of what kiln creates). Never compared: autogenerate
+   * names it before a revision or its downgrade recreates the object.
+   */
+  definer?: string;
 }
 
 export function viewKind(view: { materialized?: boolean }): "view" | "materialized view" {

@@ -149,3 +149,25 @@ describe.skipIf(!available)("MariaDB: hand-written models of the own fixture", (
     expect(await everything(db.url)).toEqual(before);
   }, 120_000);
 });
+
+describe.skipIf(!available)("MariaDB DEFINERs: not modelled, named before a revision recreates them", () => {
+  it("check exits 0 whatever an object's DEFINER; a revision that drops or replaces one under another DEFINER names it", async () => {
+    const { db, project } = await loadedProject(changed("WHERE price < 10`", "WHERE price < 20`"));
+    const mysql = (await import("mysql2/promise")).default;
+    const conn = await mysql.createConnection({ uri: db.url, multipleStatements: true });
+    await conn.query(
+      "CREATE DEFINER=`kiln_other`@`localhost` SQL SECURITY INVOKER VIEW cheap_books_2 AS SELECT book_id FROM books;" +
+        "ALTER ALGORITHM=MERGE DEFINER=`kiln_other`@`localhost` VIEW cheap_books AS SELECT book_id, title FROM books WHERE price < 10;",
+    );
+    await conn.end();
+    const auto = await kilnOk(project, ["revision", "--autogenerate", "-m", "definers"]);
+    expect(auto).toMatch(/View cheap_books has DEFINER kiln_other@localhost, not the user kiln connects as: the revision creates it again \(and so does its downgrade\)/);
+    expect(auto).toMatch(/View cheap_books_2 has DEFINER kiln_other@localhost, not the user kiln connects as: the downgrade creates it again/);
+    const file = project.read(join("migrations", project.revisionFiles()[0]!));
+    expect(file).not.toMatch(/definer:|DEFINER=/);
+    // The models agree on everything kiln models: the DEFINER is not compared.
+    await kilnOk(project, ["upgrade", "head"]);
+    const check = await project.kiln(["check"]);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+  }, 120_000);
+});

@@ -26,11 +26,11 @@ function text(value: unknown): string {
 /**
  * The rows of routines in the databases listed: KIND function|procedure, S, N,
  * A (IS_DETERMINISTIC), B (SQL_DATA_ACCESS), C (SECURITY_TYPE), D (body),
- * E (result type), F (comment): the columns of the survey's other parts.
+ * E (result type), F (comment), G (the DEFINER, when not the user kiln connects as): the columns of the survey's other parts.
  */
 export function mysqlRoutineRowsSql(list: string): string {
   return `SELECT LOWER(ROUTINE_TYPE) AS KIND, ROUTINE_SCHEMA AS S, ROUTINE_NAME AS N, NULL AS T, IS_DETERMINISTIC AS A, SQL_DATA_ACCESS AS B, SECURITY_TYPE AS C,
-            ROUTINE_DEFINITION AS D, DTD_IDENTIFIER AS E, ROUTINE_COMMENT AS F
+            ROUTINE_DEFINITION AS D, DTD_IDENTIFIER AS E, ROUTINE_COMMENT AS F, IF(DEFINER = CURRENT_USER(), NULL, DEFINER) AS G
        FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA IN ${list}`;
 }
 
@@ -102,6 +102,7 @@ export async function mysqlRoutinesFrom(conn: Connection, rows: Record<string, u
     if (text(row.C).toUpperCase() === "INVOKER") routine.securityInvoker = true;
     if (text(row.F) !== "") routine.comment = text(row.F);
     routine.parameterText = parameterText!;
+    if (text(row.G) !== "") routine.definer = text(row.G);
     routines.push(routine);
   }
   return routines;

@@ -24,11 +24,12 @@ function text(value: unknown): string {
 /**
  * The rows of triggers in the databases listed: KIND 'trigger', S(chema),
  * N(ame), T(able), A (event), B (timing), C (ACTION_ORDER, the firing order within
- * the table, timing and event), D (action statement): the columns of views.ts's
+ * the table, timing and event), D (action statement), G (the DEFINER, when not
+ * the user kiln connects as): the columns of views.ts's
  * query, so that introspect reads both at once.
  */
 export function mysqlTriggerRowsSql(list: string): string {
-  return `SELECT 'trigger' AS KIND, TRIGGER_SCHEMA AS S, TRIGGER_NAME AS N, EVENT_OBJECT_TABLE AS T, EVENT_MANIPULATION AS A, ACTION_TIMING AS B, ACTION_ORDER AS C, ACTION_STATEMENT AS D, NULL AS E, NULL AS F
+  return `SELECT 'trigger' AS KIND, TRIGGER_SCHEMA AS S, TRIGGER_NAME AS N, EVENT_OBJECT_TABLE AS T, EVENT_MANIPULATION AS A, ACTION_TIMING AS B, ACTION_ORDER AS C, ACTION_STATEMENT AS D, NULL AS E, NULL AS F, IF(DEFINER = CURRENT_USER(), NULL, DEFINER) AS G
        FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN ${list}`;
 }
 
@@ -72,6 +73,7 @@ export async function mysqlTriggersFrom(conn: Connection, rows: Record<string, u
     const shown = (await conn.query(`SHOW CREATE TRIGGER ${tableName(database, name)}`)).rows[0];
     const original = shown ? text(shown["SQL Original Statement"]) : "";
     if (original !== "") trigger.sql = original;
+    if (text(row.G) !== "") trigger.definer = text(row.G);
     triggers.push(trigger);
   }
   return triggers;

@@ -50,7 +50,7 @@ export async function surveyMysqlObjects(
      UNION ALL
      ${mysqlRoutineRowsSql(list)}
      UNION ALL
-     SELECT 'event', EVENT_SCHEMA, EVENT_NAME, NULL, NULL, NULL, NULL, EVENT_DEFINITION, NULL, NULL
+     SELECT 'event', EVENT_SCHEMA, EVENT_NAME, NULL, NULL, NULL, NULL, EVENT_DEFINITION, NULL, NULL, NULL
        FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN ${list}`,
     [...databases, ...databases, ...databases, ...databases],
   );

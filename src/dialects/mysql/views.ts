@@ -30,10 +30,11 @@ export function withoutOwnDatabase(definition: string, database: string): string
 /**
  * The rows of views in the databases listed (`?` each): KIND 'view', S(chema),
  * N(ame), A (check option), B (security), C (algorithm), D (stored query); in
+ * G (the DEFINER, when not the user kiln connects as); in
  * the columns triggers.ts's query uses, so that introspect reads both at once.
  */
 export function mysqlViewRowsSql(list: string): string {
-  return `SELECT 'view' AS KIND, TABLE_SCHEMA AS S, TABLE_NAME AS N, NULL AS T, CHECK_OPTION AS A, SECURITY_TYPE AS B, ALGORITHM AS C, VIEW_DEFINITION AS D, NULL AS E, NULL AS F
+  return `SELECT 'view' AS KIND, TABLE_SCHEMA AS S, TABLE_NAME AS N, NULL AS T, CHECK_OPTION AS A, SECURITY_TYPE AS B, ALGORITHM AS C, VIEW_DEFINITION AS D, NULL AS E, NULL AS F, IF(DEFINER = CURRENT_USER(), NULL, DEFINER) AS G
        FROM information_schema.VIEWS WHERE TABLE_SCHEMA IN ${list}`;
 }
 
@@ -63,6 +64,7 @@ export async function mysqlViewsFrom(conn: Connection, rows: Record<string, unkn
     const shown = (await conn.query(`SHOW CREATE VIEW ${tableName(database, name)}`)).rows[0];
     const query = shown ? queryOf(text(shown["Create View"]), view.checkOption) : undefined;
     if (query !== undefined) view.definition = query;
+    if (text(row.G) !== "") view.definer = text(row.G);
     views.push(view);
   }
   return views;
