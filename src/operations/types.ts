@@ -87,7 +87,8 @@ export interface AlterColumn extends TableRef {
   onUpdate?: string | null;
   /**
    * MySQL/MariaDB: a generated column's new expression (same STORED or VIRTUAL),
-   * restated by MODIFY COLUMN, so the column keeps its place. Other databases refuse it.
+   * restated by MODIFY COLUMN; SQLite: by a table rebuild. Either way the column keeps its place.
+   * PostgreSQL refuses it.
    */
   generated?: { expression: string; stored: boolean };
   /** New character set (MySQL); `null` goes back to the table's default. */

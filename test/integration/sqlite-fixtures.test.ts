@@ -21,14 +21,14 @@ const fixture = (name: string) => readFileSync(join(__dirname, "..", "fixtures",
 
 /** Models that declare own.sql (generated columns are carried as stored: see docs/sqlite-objects.md). */
 function ownModels(
-  change: { priceNotNull?: boolean; tagsForeignKey?: boolean; ledgerStrict?: boolean; tagsWithoutRowid?: boolean; auditOptions?: string; viewQuery?: string; auditWhen?: string; auditBody?: string } = {},
+  change: { nameCollate?: string; authorIndexOn?: string; slugExpression?: string; priceNotNull?: boolean; tagsForeignKey?: boolean; ledgerStrict?: boolean; tagsWithoutRowid?: boolean; auditOptions?: string; viewQuery?: string; auditWhen?: string; auditBody?: string } = {},
 ): string {
   return `import { table, enumType, integer, varchar, text, numeric, sql, check, index, unique, primaryKey, foreignKey, view, trigger } from "kiln-migrate/schema";
 
 export const mood = enumType("mood", ["calm", "busy"]);
 export const authors = table("authors", {
   id: integer().primaryKey().generatedByDefaultAsIdentity(),
-  name: varchar(120).notNull(),
+  name: varchar(120).notNull()${change.nameCollate ? `.collate("${change.nameCollate}")` : ""},
   born: integer(),
   mood: mood().notNull().default("calm"),
 }, (t) => [unique().on(t.name), check(sql\`"born" > 1000\`)]);
@@ -37,11 +37,11 @@ export const books = table("books", {
   authorId: integer("author_id").notNull().references(() => authors.id, { onDelete: "cascade" }),
   title: text().notNull(),
   price: numeric({ precision: 10, scale: 2 })${change.priceNotNull ? ".notNull()" : ""},
-  slug: text().generatedAlwaysAs(sql\`lower("title")\`, { stored: false }),
+  slug: text().generatedAlwaysAs(sql\`${change.slugExpression ?? 'lower("title")'}\`, { stored: false }),
   priceCents: integer("price_cents").generatedAlwaysAs(sql\`CAST("price" * 100 AS INTEGER)\`, { stored: true }),
 }, (t) => [
   check("ck_books_price", sql\`"price" >= 0\`),
-  index("ix_books_author_id").on(t.authorId),
+  index("ix_books_author_id").on(${change.authorIndexOn ?? "t.authorId"}),
   index("ix_books_slug").unique().on(t.slug).where(sql\`"slug" IS NOT NULL\`),
 ]);
 export const tags = table("tags", {
@@ -245,6 +245,9 @@ describe("SQLite: views and triggers as models", () => {
     ["a view's query", { viewQuery: `\n  SELECT b."id", b."title"\n  FROM "books" AS b` }, /op\.replaceView\(\s*"book_list"/],
     ["a trigger's WHEN", { auditWhen: `NEW."title" <> ''` }, /op\.createTrigger\("books_audit", "books", \{[^]*when: "NEW\.\\"title\\" <> ''"/],
     ["a trigger's body", { auditBody: `\n  INSERT INTO "audit" ("msg") VALUES ('new book ' || NEW."title");\n` }, /op\.createTrigger\("books_audit", "books", \{[^]*new book/],
+    ["a column's collation", { nameCollate: "NOCASE" }, /op\.alterColumn\("authors", "name", \{[^]*collation: "NOCASE"/],
+    ["an index's columns", { authorIndexOn: "t.authorId, t.title" }, /op\.createIndex\("ix_books_author_id", "books", \["author_id", "title"\]/],
+    ["a generated column's expression", { slugExpression: 'upper("title")' }, /upper\(\\"title\\"\)/],
   ])("one changed property (%s) gives exactly that change; the downgrade restores sqlite_schema", async (_name, change, expected) => {
     const { project: p, file } = ownProject(ownModels(change));
     const before = sqliteSnapshot(file);
@@ -252,9 +255,9 @@ describe("SQLite: views and triggers as models", () => {
     expect(auto.code, auto.stdout + auto.stderr).toBe(0);
     const revision = p.read(join("migrations", p.revisionFiles()[0]!));
     const upgrade = revision.slice(revision.indexOf("async upgrade"), revision.indexOf("async downgrade"));
-    // A trigger changes by drop and create (SQLite has no ALTER TRIGGER); a view by one replaceView.
     const lines = upgradeLines(revision);
-    expect(lines, upgrade).toHaveLength(String(expected).includes("createTrigger") ? 2 : 1);
+    // A trigger or an index changes by drop and create; the rest by one operation.
+    expect(lines, upgrade).toHaveLength(/createTrigger|createIndex/.test(String(expected)) ? 2 : 1);
     expect(upgrade).toMatch(expected);
     expect((await p.kiln(["upgrade", "head"])).code).toBe(0);
     const check = await p.kiln(["check"]);

@@ -35,7 +35,7 @@ export function needsTableDefinition(op: Operation | BatchAlterTable): boolean {
   if (isBatchAlterTable(op)) return true;
   switch (op.kind) {
     case "alterColumn":
-      return op.type !== undefined || op.nullable !== undefined || op.default !== undefined || op.identity !== undefined;
+      return op.type !== undefined || op.nullable !== undefined || op.default !== undefined || op.identity !== undefined || op.collation !== undefined || op.generated !== undefined;
     case "addColumn":
       return !canAddColumnDirectly(op.column);
     case "dropColumn":
@@ -71,7 +71,7 @@ function describe(op: Operation | BatchAlterTable): string {
   if (isBatchAlterTable(op)) return `apply a batch of ${op.operations.length} change(s)`;
   switch (op.kind) {
     case "alterColumn":
-      return `change the type, nullability, default or identity of column "${op.column}"`;
+      return `change the type, nullability, default, identity, collation or generation expression of column "${op.column}"`;
     case "addColumn":
       return `add column "${op.column.name}" (NOT NULL without a constant default, a non-constant default, or an auto-generated key)`;
     case "createPrimaryKey":
@@ -190,7 +190,6 @@ export function compileOperation(op: Operation | BatchAlterTable): Statement[] {
     case "dropColumn":
       return [{ sql: `ALTER TABLE ${tableName(op.schema, op.table)} DROP COLUMN ${quoteIdentifier(op.column)}` }];
     case "alterColumn": {
-      if (op.generated !== undefined) throw new KilnError(`column ${op.table}.${op.column}: a generated column\'s expression changes in place only on MySQL/MariaDB; here, drop the column and add it again (op.dropColumn, op.addColumn).`);
       if (needsTableDefinition(op)) throw needsConnection(describe(op), op.table);
       // Only a rename (and comments, which SQLite does not have) remain.
       if (op.newName === undefined || op.newName === op.column) return [];

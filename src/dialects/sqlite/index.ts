@@ -106,6 +106,9 @@ export const sqliteDialect: SqliteDialect = {
   compile: (op: Operation): Statement[] => compileOperation(op),
   replacesAnyView: true,
   rebuildsTableOptions: true,
+  // A rebuild keeps views (they name the table, read again when used) and rewrites a column whole.
+  viewsKeepAlteredColumns: true,
+  generationInPlace: true,
   readsObjectKinds: ["view", "trigger"],
   bookkeepingDDL,
   surveyTables: surveySqliteTables,

@@ -183,7 +183,6 @@ function applyOne(state: RebuiltTable, op: Operation): void {
       dropColumnFrom(state, op.column);
       return;
     case "alterColumn": {
-      if (op.generated !== undefined) throw new KilnError(`column ${op.table}.${op.column}: a generated column's expression changes in place only on MySQL/MariaDB; here, drop the column and add it again (op.dropColumn, op.addColumn).`);
       const column = findColumn(table, op.column);
       // PostgreSQL's USING expression doubles as the copy expression.
       if (op.type !== undefined && op.using !== undefined) state.sources.set(column.name, op.using);
