@@ -239,3 +239,15 @@ describe("reverseOperations", () => {
     expect(() => reverseOperations([{ kind: "bulkInsert", table: "t", rows: [] }, { kind: "dropColumn", table: "t", column: "c" }])).toThrow(/dropColumn t\.c/);
   });
 });
+
+describe("alterColumn with a new generation expression (MySQL MODIFY, SQLite rebuild)", () => {
+  it("reverses to the expression before, and needs it", () => {
+    const existing: Column = { name: "upper_title", type: "varchar(200)", nullable: true, generated: { expression: "ucase(`title`)", stored: true } };
+    const op: Operation = { kind: "alterColumn", table: "books", column: "upper_title", generated: { expression: "lcase(`title`)", stored: true }, existing };
+    const [back] = reverseOperation(op) as [Extract<Operation, { kind: "alterColumn" }>];
+    expect(back.generated).toEqual({ expression: "ucase(`title`)", stored: true });
+    expect(back.existing?.generated).toEqual({ expression: "lcase(`title`)", stored: true });
+    expect(() => reverseOperation({ kind: "alterColumn", table: "books", column: "upper_title", generated: { expression: "x", stored: true } })).toThrow(NotReversibleError);
+    expect(() => reverseOperation({ ...op, existing: { ...existing, generated: undefined } } as Operation)).toThrow(/was not generated before/);
+  });
+});
