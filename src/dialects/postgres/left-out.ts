@@ -4,7 +4,8 @@
  * internal ones, SQL-standard bodies, those an aggregate or operator uses),
  * operators, collations, text search configurations and dictionaries,
  * operator classes and families, conversions and statistics objects of the
- * schemas read; members of extensions are the extension's. One query on small
+ * schemas read, and EXECUTE revoked from PUBLIC on a function (kiln models
+ * grants, not a revoked default); members of extensions are the extension's. One query on small
  * system catalogs (no pg_depend walk, unlike the survey of unmodelled objects
  * check runs): pull names those the Catalog does not hold.
  */
@@ -38,6 +39,15 @@ SELECT o.kind, n.nspname AS schema, o.name
     SELECT 'pg_conversion'::regclass, c.oid, 'conversion', c.connamespace, c.conname::text FROM pg_catalog.pg_conversion c
     UNION ALL
     SELECT 'pg_statistic_ext'::regclass, s.oid, 'statistics object', s.stxnamespace, s.stxname::text FROM pg_catalog.pg_statistic_ext s
+    UNION ALL
+    -- PostgreSQL's default EXECUTE for PUBLIC, revoked: kiln models grants, not revoked defaults.
+    SELECT 'pg_proc'::regclass, p.oid, 'EXECUTE revoked from PUBLIC on ' || CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
+           p.pronamespace,
+           p.proname || '(' || COALESCE((SELECT pg_catalog.string_agg(pg_catalog.format_type(a.t, NULL), E'\n' ORDER BY a.n)
+                                          FROM pg_catalog.unnest(p.proargtypes::oid[]) WITH ORDINALITY a(t, n)), '') || ')'
+      FROM pg_catalog.pg_proc p
+     WHERE p.prokind IN ('f', 'p') AND p.proacl IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM pg_catalog.aclexplode(p.proacl) x WHERE x.grantee = 0 AND x.privilege_type = 'EXECUTE')
   ) o
   JOIN pg_catalog.pg_namespace n ON n.oid = o.nsp
  WHERE n.nspname = ANY($1::text[]) AND o.oid >= 16384
@@ -51,7 +61,7 @@ function routineName(name: string): string {
   return routineSignature({ name: name.slice(0, open), arguments: types === "" ? [] : types.split("\n").map((type) => ({ type })) });
 }
 
-const ROUTINES = new Set(["function", "procedure", "aggregate"]);
+const ROUTINES = new Set(["function", "procedure", "aggregate", "EXECUTE revoked from PUBLIC on function", "EXECUTE revoked from PUBLIC on procedure"]);
 
 export async function listLeftOutCandidates(conn: Connection, schemas: string[], alias: (schema: string) => string | undefined): Promise<ObjectRef[]> {
   const { rows } = await conn.query(LEFT_OUT_SQL, [schemas]);
