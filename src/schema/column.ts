@@ -217,6 +217,26 @@ export class ColumnBuilder<TData, TNotNull extends boolean = false, THasDefault 
     return this.with({ onUpdate: expression });
   }
 
+  /**
+   * MySQL/MariaDB: an UNSIGNED number, e.g. `smallint().unsigned()` (SMALLINT UNSIGNED),
+   * `numeric({ precision: 8, scale: 2 }).unsigned()`. The type becomes MySQL's own spelling,
+   * which the other databases do not take.
+   */
+  unsigned(): ColumnBuilder<TData, TNotNull, THasDefault, TMeta> {
+    return this.with({ type: mysqlNumber(this.state.type, "unsigned", ".unsigned()") });
+  }
+
+  /**
+   * MySQL/MariaDB: ZEROFILL (which is UNSIGNED too), with a display width when given:
+   * `integer().zerofill(4)` is `INT(4) UNSIGNED ZEROFILL`.
+   */
+  zerofill(width?: number): ColumnBuilder<TData, TNotNull, THasDefault, TMeta> {
+    if (width !== undefined && (!Number.isInteger(width) || width < 1 || width > 255)) throw new KilnError(`.zerofill(width): the display width must be an integer from 1 to 255, got ${width}.`);
+    const type = mysqlNumber(this.state.type, "zerofill", ".zerofill()").replace(/ unsigned$/, "");
+    const sized = width === undefined ? type : type.replace(/^(tinyint|smallint|mediumint|int|bigint)(?:\(\d+\))?/, `$1(${width})`);
+    return this.with({ type: `${sized} unsigned zerofill` });
+  }
+
   /** MySQL/MariaDB: the column's character set, e.g. `.charset("utf8mb3")` (default: the table's). */
   charset(name: string): ColumnBuilder<TData, TNotNull, THasDefault, TMeta> {
     return this.with({ charset: optionName(name, ".charset(...)") });
@@ -348,4 +368,18 @@ export function columnState(type: string, name: string | undefined, extra: Parti
     autoIncrement: false,
     ...extra,
   };
+}
+
+/** A numeric type in MySQL's spelling with UNSIGNED added (ZEROFILL adds its own words): for .unsigned() and .zerofill(). */
+function mysqlNumber(type: string, what: string, method: string): string {
+  const neutral = type.trim().toLowerCase();
+  const base =
+    neutral === "integer" ? "int"
+    : neutral === "real" ? "float"
+    : neutral === "double precision" ? "double"
+    : neutral.replace(/^numeric\b/, "decimal");
+  if (!/^(tinyint|smallint|mediumint|int|bigint|decimal|float|double)\b/.test(base) || / unsigned\b| zerofill\b/.test(base)) {
+    throw new KilnError(`${method} applies once to a number type (smallint, integer, bigint, numeric, real, double precision, or customType("mediumint")); this column is ${type}.`);
+  }
+  return what === "unsigned" || what === "zerofill" ? `${base} unsigned` : base;
 }

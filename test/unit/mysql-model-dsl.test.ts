@@ -1,6 +1,6 @@
 /** The model DSL's MySQL/MariaDB properties (issue 13): ON UPDATE, charset/collation, table options, datetime. */
 import { describe, expect, it } from "vitest";
-import { datetime, integer, modelsToCatalog, sql, table, timestamp, varchar } from "../../src/schema/index.js";
+import { bigint, customType, datetime, doublePrecision, integer, modelsToCatalog, numeric, smallint, sql, table, text, timestamp, varchar } from "../../src/schema/index.js";
 
 describe("model DSL: MySQL properties", () => {
   it("carries ON UPDATE, character set, collation and table options into the Catalog", () => {
@@ -25,6 +25,22 @@ describe("model DSL: MySQL properties", () => {
     expect(built.columns.find((c) => c.name === "born")?.type).toBe("timestamp(0)");
     expect(built.columns.find((c) => c.name === "checked")?.type).toBe("timestamp(3)");
     expect(built.columns.find((c) => c.name === "updated_at")).toMatchObject({ type: "timestamptz(3)", onUpdate: "CURRENT_TIMESTAMP(3)" });
+  });
+
+  it("unsigned() and zerofill(width) spell the type as MySQL does", () => {
+    const t = table("t", {
+      a: smallint().unsigned().primaryKey().generatedByDefaultAsIdentity(),
+      b: integer().zerofill(4),
+      c: bigint().unsigned(),
+      d: numeric({ precision: 8, scale: 2 }).unsigned(),
+      e: doublePrecision().zerofill(),
+      f: customType("mediumint(7)").unsigned(),
+    });
+    const types = modelsToCatalog([{ t }]).tables[0]!.columns.map((c) => c.type);
+    expect(types).toEqual(["smallint unsigned", "int(4) unsigned zerofill", "bigint unsigned", "decimal(8,2) unsigned", "double unsigned zerofill", "mediumint(7) unsigned"]);
+    expect(() => text().unsigned()).toThrow(/\.unsigned\(\) applies once to a number type .* this column is text/);
+    expect(() => integer().unsigned().unsigned()).toThrow(/applies once/);
+    expect(() => integer().zerofill(0)).toThrow(/display width must be an integer from 1 to 255/);
   });
 
   it("refuses names that are not bare words", () => {
