@@ -21,12 +21,6 @@ import { sameTable } from "./targets.js";
 import type { Reversals } from "./types.js";
 
 export interface RenderOptions {
-  /**
-   * The downgrade leaves out the drop of an index whose table it drops next: the index goes with
-   * the table (MySQL refuses to drop an index a foreign key of the table still needs; a baseline's
-   * downgrade drops every table, each created with its keys, then its indexes).
-   */
-  indexesGoWithTheirTable?: boolean;
   /** Prefix of every line (default none: the revision writer indents the body). */
   indent?: string;
   /** Downgrades compare() worked out for operations reverse() cannot undo alone (Diff.reversals). */
@@ -401,7 +395,9 @@ export function renderMigrationBodies(upgradeOps: Operation[], options: RenderOp
       warnings.push(`downgrade: ${todo}`);
     }
   }
-  // options.indexesGoWithTheirTable: an index of a table the downgrade drops next is not dropped first.
+  // An index of a table the downgrade drops next is not dropped first: it goes with the table.
+  // (MySQL refuses to drop an index a foreign key of the table still needs: a revision that creates
+  // a table with a foreign key, then an index on its column, had a downgrade MySQL refused.)
   const items = steps.flat();
   const tableOf = (item: Operation | string): string | undefined => {
     if (typeof item === "string") return undefined;
@@ -412,12 +408,18 @@ export function renderMigrationBodies(upgradeOps: Operation[], options: RenderOp
   const goesWithItsTable = (at: number): boolean => {
     const key = tableOf(items[at]!);
     // The next drop or create of that table: a drop takes the index with it.
-    const next = items.slice(at + 1).find((later) => typeof later !== "string" && (later.kind === "dropTable" || later.kind === "createTable") && tableOf(later) === key);
-    return next !== undefined && typeof next !== "string" && next.kind === "dropTable";
+    const dropped = items[at] as Operation & { kind: "dropIndex" };
+    for (const later of items.slice(at + 1)) {
+      if (typeof later === "string") continue;
+      // Another object takes the index's name before the table goes: the drop must stay.
+      if (later.kind === "createIndex" && later.index.name === dropped.name) return false;
+      if ((later.kind === "dropTable" || later.kind === "createTable") && tableOf(later) === key) return later.kind === "dropTable";
+    }
+    return false;
   };
   items.forEach((item, at) => {
     if (typeof item === "string") downgradeLines.push(item);
-    else if (!(options.indexesGoWithTheirTable && item.kind === "dropIndex" && goesWithItsTable(at))) downgradeLines.push(...renderLines(item));
+    else if (!(item.kind === "dropIndex" && goesWithItsTable(at))) downgradeLines.push(...renderLines(item));
   });
   // Notes about objects kiln does not model come first: they say what to do before the operations run.
   const notes = (options.notes ?? []).flatMap((note) => comment("WARNING", note));

@@ -275,7 +275,7 @@ async function writeBaseline(catalog: Catalog, config: ResolvedConfig, configFil
     throw new KilnError(`--baseline writes the first revision, but ${config.migrationsDir} already holds ${existing.length} revision(s); the models are written, no baseline`);
   }
   const diff = compareCatalogs(catalog, emptyCatalog(), { indexesInCreationOrder });
-  const bodies = renderMigrationBodies(diff.operations, { reversals: diff.reversals, indexesGoWithTheirTable: true });
+  const bodies = renderMigrationBodies(diff.operations, { reversals: diff.reversals });
   const revision = newRevisionId();
   const message = options.message ?? "baseline: the schema as pulled";
   const now = options.now ?? new Date();

@@ -64,4 +64,19 @@ describe.skipIf(!available)("an index serving a foreign key on MySQL/MariaDB", (
     expect(await showCreateTables(db.url)).toEqual(withIndex);
     await kilnOk(project, ["upgrade", "head"]);
   }, 120_000);
+
+  it("is created with its table, and the downgrade drops the table with it (MySQL refuses to drop the index first)", async () => {
+    const db = await createMysqlDatabase();
+    cleanups.push(() => db.drop());
+    const project = createProject({ url: db.url, models: models(`index("ix_posts_author").on(t.authorId)`) });
+    cleanups.push(() => project.remove());
+    await kilnOk(project, ["revision", "--autogenerate", "-m", "tables with an index on the key"]);
+    await kilnOk(project, ["upgrade", "head"]);
+    const created = await showCreateTables(db.url);
+    expect(created.posts).toMatch(/KEY `ix_posts_author` \(`author_id`\)/);
+    await kilnOk(project, ["downgrade", "-1"]);
+    expect(await showCreateTables(db.url)).toEqual({});
+    await kilnOk(project, ["upgrade", "head"]);
+    expect(await showCreateTables(db.url)).toEqual(created);
+  }, 120_000);
 });
