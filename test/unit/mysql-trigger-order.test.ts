@@ -8,6 +8,8 @@ import { compareCatalogs } from "../../src/autogenerate/compare.js";
 import type { Catalog } from "../../src/catalog/types.js";
 import type { Trigger } from "../../src/catalog/triggers.js";
 import { createMysqlTriggerSql, orderMysqlTriggers } from "../../src/dialects/mysql/triggers.js";
+import { triggerSql } from "../../src/dialects/postgres/compile/triggers.js";
+import { createTriggerSql } from "../../src/dialects/sqlite/triggers.js";
 import { reverseOperations } from "../../src/operations/reverse.js";
 
 const t = (name: string, follows?: string, body = `SET NEW.n = 1`): Trigger => ({
@@ -57,5 +59,12 @@ describe("a changed group of ordered triggers", () => {
     expect(compareCatalogs(catalog([t("a"), t("b", "a")]), catalog([t("a"), t("b", "a")])).operations).toEqual([]);
     const { operations } = compareCatalogs(catalog([t("a"), t("b", "a"), t("c", "b")]), catalog([t("a"), t("b", "a")]));
     expect(operations.map((op) => op.kind)).toEqual(["createTrigger"]);
+  });
+});
+
+describe("follows elsewhere", () => {
+  it("is refused by PostgreSQL and SQLite, naming the trigger", () => {
+    expect(() => triggerSql({ ...t("b", "a"), body: undefined, function: { name: "touch" } })).toThrow(/"follows" is MySQL's trigger order; PostgreSQL fires the triggers of one event in name order/);
+    expect(() => createTriggerSql(t("b", "a"))).toThrow(/trigger b on table t: "follows" is MySQL's trigger order/);
   });
 });

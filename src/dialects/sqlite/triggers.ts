@@ -116,6 +116,9 @@ export function canonicalSqliteTrigger(trigger: Trigger): Trigger {
 
 /** CREATE TRIGGER: the text the database stored while it still says this trigger, else kiln's layout. */
 export function createTriggerSql(trigger: Trigger): string {
+  if (trigger.follows !== undefined) {
+    throw new KilnError(`trigger ${trigger.name} on table ${trigger.table}: "follows" is MySQL's trigger order; SQLite gives no order between triggers of one event, so leave it out.`);
+  }
   if (trigger.sql !== undefined) {
     const stored = parseSqliteTrigger(trigger.sql, trigger.schema);
     if (stored && sameDefinition(stored, trigger)) return inSchema(trigger.sql, trigger.schema, trigger.name);

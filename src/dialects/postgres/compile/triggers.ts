@@ -13,6 +13,7 @@ function label(trigger: Trigger): string {
 export function triggerSql(trigger: Trigger): string {
   const where = label(trigger);
   if (trigger.events.length === 0) throw new KilnError(`${where}: give at least one event (insert, update, delete, truncate).`);
+  if (trigger.follows !== undefined) throw new KilnError(`${where}: "follows" is MySQL's trigger order; PostgreSQL fires the triggers of one event in name order, so name them in the order wanted.`);
   const events = trigger.events
     .map((e) => {
       if (e.columns !== undefined && e.columns.length > 0) {
