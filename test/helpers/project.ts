@@ -106,3 +106,12 @@ export function warningLines(output: string): string[] {
     return match ? [match[1]!] : [];
   });
 }
+
+/** A folder `dir` holding an ES-module project that links this repository as kiln-migrate, with `files` written into it. */
+export function writeModuleProject(dir: string, files: Record<string, string>): string {
+  mkdirSync(join(dir, "node_modules"), { recursive: true });
+  symlinkSync(REPO_ROOT, join(dir, "node_modules", "kiln-migrate"), "dir");
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}

@@ -3,7 +3,7 @@
  * when nothing it depends on changed (the models file does not run), never when
  * something did, and never for models whose Catalog could differ from run to run.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { modelCacheStats } from "../../src/autogenerate/model-cache.js";
 import { loadModels, loadModelsCached } from "../../src/commands/autogenerate.js";
 import type { ResolvedConfig } from "../../src/config/load.js";
 import { POSTGRES_IDENTIFIER_LIMIT } from "../../src/dialects/postgres/sql.js";
-import { REPO_ROOT } from "../helpers/project.js";
+import { writeModuleProject } from "../helpers/project.js";
 
 const root = mkdtempSync(join(tmpdir(), "kiln-model-cache-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -29,12 +29,7 @@ afterEach(() => {
 });
 
 function projectWith(files: Record<string, string>): string {
-  const dir = join(root, `p${count++}`);
-  mkdirSync(join(dir, "node_modules"), { recursive: true });
-  symlinkSync(REPO_ROOT, join(dir, "node_modules", "kiln-migrate"), "dir");
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
+  return writeModuleProject(join(root, `p${count++}`), files);
 }
 
 function configFor(dir: string, naming: ResolvedConfig["naming"] = {}): ResolvedConfig {

@@ -3,7 +3,7 @@
  * esbuild, kiln's own modules handed in), and must give exactly what tsx gives:
  * every named export, turned into the same catalog. Anything else goes to tsx.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -12,19 +12,14 @@ import { importModule } from "../../src/loader.js";
 import { compileRevision } from "../../src/revisions/direct-import.js";
 import { tsxImport } from "../../src/revisions/import-module.js";
 import { modelsToCatalog } from "../../src/schema/to-catalog.js";
-import { REPO_ROOT } from "../helpers/project.js";
+import { writeModuleProject } from "../helpers/project.js";
 
 const root = mkdtempSync(join(tmpdir(), "kiln-models-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 let count = 0;
 function projectWith(files: Record<string, string>): string {
-  const dir = join(root, `p${count++}`);
-  mkdirSync(join(dir, "node_modules"), { recursive: true });
-  symlinkSync(REPO_ROOT, join(dir, "node_modules", "kiln-migrate"), "dir");
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
+  return writeModuleProject(join(root, `p${count++}`), files);
 }
 
 const MODELS = `import { table, enumType, integer, varchar, check, index, sql } from "kiln-migrate/schema";

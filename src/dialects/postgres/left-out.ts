@@ -13,13 +13,16 @@ import type { ObjectRef } from "../../catalog/objects.js";
 import { routineSignature } from "../../catalog/routines.js";
 import type { Connection } from "../types.js";
 
+/** A routine's name with its argument types, one a line (routineName turns it into routineSignature's spelling). */
+const ROUTINE_NAME = `p.proname || '(' || COALESCE((SELECT pg_catalog.string_agg(pg_catalog.format_type(a.t, NULL), E'\\n' ORDER BY a.n)
+                                          FROM pg_catalog.unnest(p.proargtypes::oid[]) WITH ORDINALITY a(t, n)), '') || ')'`;
+
 const LEFT_OUT_SQL = `
 SELECT o.kind, n.nspname AS schema, o.name
   FROM (
     SELECT 'pg_proc'::regclass AS classid, p.oid, CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'p' THEN 'procedure' ELSE 'function' END AS kind,
            p.pronamespace AS nsp,
-           p.proname || '(' || COALESCE((SELECT pg_catalog.string_agg(pg_catalog.format_type(a.t, NULL), E'\\n' ORDER BY a.n)
-                                          FROM pg_catalog.unnest(p.proargtypes::oid[]) WITH ORDINALITY a(t, n)), '') || ')' AS name
+           ${ROUTINE_NAME} AS name
       FROM pg_catalog.pg_proc p
     UNION ALL
     SELECT 'pg_operator'::regclass, o.oid, 'operator', o.oprnamespace,
@@ -43,8 +46,7 @@ SELECT o.kind, n.nspname AS schema, o.name
     -- PostgreSQL's default EXECUTE for PUBLIC, revoked: kiln models grants, not revoked defaults.
     SELECT 'pg_proc'::regclass, p.oid, 'EXECUTE revoked from PUBLIC on ' || CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
            p.pronamespace,
-           p.proname || '(' || COALESCE((SELECT pg_catalog.string_agg(pg_catalog.format_type(a.t, NULL), E'\n' ORDER BY a.n)
-                                          FROM pg_catalog.unnest(p.proargtypes::oid[]) WITH ORDINALITY a(t, n)), '') || ')'
+           ${ROUTINE_NAME}
       FROM pg_catalog.pg_proc p
      WHERE p.prokind IN ('f', 'p') AND p.proacl IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM pg_catalog.aclexplode(p.proacl) x WHERE x.grantee = 0 AND x.privilege_type = 'EXECUTE')
