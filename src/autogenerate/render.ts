@@ -375,6 +375,35 @@ export interface MigrationBodies {
 }
 
 /**
+ * The positions of the index drops a downgrade leaves out: an index of a table the downgrade drops
+ * next goes with the table. (MySQL refuses to drop an index a foreign key of the table still needs:
+ * a revision that creates a table with a foreign key, then an index on its column, had a downgrade
+ * MySQL refused.) The drop stays when another index takes the name before the table goes. One pass
+ * from the end, keeping each table's and each index name's next appearance.
+ */
+function indexesDroppedWithTheirTable(items: (Operation | string)[]): Set<number> {
+  const nextTableEvent = new Map<string, { at: number; drops: boolean }>();
+  const nextCreatedName = new Map<string, number>();
+  const left = new Set<number>();
+  for (let at = items.length - 1; at >= 0; at--) {
+    const item = items[at]!;
+    if (typeof item === "string") continue;
+    if (item.kind === "dropIndex") {
+      const event = nextTableEvent.get(`${item.schema ?? ""}\u0000${item.table}`);
+      const taken = nextCreatedName.get(item.name);
+      if (event?.drops && (taken === undefined || taken > event.at)) left.add(at);
+    } else if (item.kind === "createIndex") {
+      nextCreatedName.set(item.index.name, at);
+    } else if (item.kind === "dropTable") {
+      nextTableEvent.set(`${item.schema ?? ""}\u0000${item.table}`, { at, drops: true });
+    } else if (item.kind === "createTable") {
+      nextTableEvent.set(`${item.table.schema ?? ""}\u0000${item.table.name}`, { at, drops: false });
+    }
+  }
+  return left;
+}
+
+/**
  * The upgrade body for `upgradeOps` and the downgrade body that undoes it.
  * An operation without an automatic reverse becomes a `// TODO` comment in the
  * downgrade (never broken code) and a warning.
@@ -395,31 +424,11 @@ export function renderMigrationBodies(upgradeOps: Operation[], options: RenderOp
       warnings.push(`downgrade: ${todo}`);
     }
   }
-  // An index of a table the downgrade drops next is not dropped first: it goes with the table.
-  // (MySQL refuses to drop an index a foreign key of the table still needs: a revision that creates
-  // a table with a foreign key, then an index on its column, had a downgrade MySQL refused.)
   const items = steps.flat();
-  const tableOf = (item: Operation | string): string | undefined => {
-    if (typeof item === "string") return undefined;
-    if (item.kind === "dropTable" || item.kind === "dropIndex") return `${item.schema ?? ""}\u0000${item.table}`;
-    if (item.kind === "createTable") return `${item.table.schema ?? ""}\u0000${item.table.name}`;
-    return undefined;
-  };
-  const goesWithItsTable = (at: number): boolean => {
-    const key = tableOf(items[at]!);
-    // The next drop or create of that table: a drop takes the index with it.
-    const dropped = items[at] as Operation & { kind: "dropIndex" };
-    for (const later of items.slice(at + 1)) {
-      if (typeof later === "string") continue;
-      // Another object takes the index's name before the table goes: the drop must stay.
-      if (later.kind === "createIndex" && later.index.name === dropped.name) return false;
-      if ((later.kind === "dropTable" || later.kind === "createTable") && tableOf(later) === key) return later.kind === "dropTable";
-    }
-    return false;
-  };
+  const withTheirTable = indexesDroppedWithTheirTable(items);
   items.forEach((item, at) => {
     if (typeof item === "string") downgradeLines.push(item);
-    else if (!(item.kind === "dropIndex" && goesWithItsTable(at))) downgradeLines.push(...renderLines(item));
+    else if (!withTheirTable.has(at)) downgradeLines.push(...renderLines(item));
   });
   // Notes about objects kiln does not model come first: they say what to do before the operations run.
   const notes = (options.notes ?? []).flatMap((note) => comment("WARNING", note));

@@ -17,6 +17,22 @@ import type { Connection } from "../types.js";
 const ROUTINE_NAME = `p.proname || '(' || COALESCE((SELECT pg_catalog.string_agg(pg_catalog.format_type(a.t, NULL), E'\\n' ORDER BY a.n)
                                           FROM pg_catalog.unnest(p.proargtypes::oid[]) WITH ORDINALITY a(t, n)), '') || ')'`;
 
+/** Catalogs whose objects are named by one name column: [catalog, kind, namespace column, name column]. */
+const NAMED_OBJECT_CATALOGS: [string, string, string, string][] = [
+  ["pg_collation", "collation", "collnamespace", "collname"],
+  ["pg_ts_config", "text search configuration", "cfgnamespace", "cfgname"],
+  ["pg_ts_dict", "text search dictionary", "dictnamespace", "dictname"],
+  ["pg_opclass", "operator class", "opcnamespace", "opcname"],
+  ["pg_opfamily", "operator family", "opfnamespace", "opfname"],
+  ["pg_conversion", "conversion", "connamespace", "conname"],
+  ["pg_statistic_ext", "statistics object", "stxnamespace", "stxname"],
+];
+
+// Constant text (no user input): one SELECT per catalog above.
+const NAMED_OBJECT_SELECTS = NAMED_OBJECT_CATALOGS.map(
+  ([catalog, kind, namespace, name]) => `    SELECT '${catalog}'::regclass, x.oid, '${kind}', x.${namespace}, x.${name}::text FROM pg_catalog.${catalog} x`,
+).join("\n    UNION ALL\n");
+
 const LEFT_OUT_SQL = `
 SELECT o.kind, n.nspname AS schema, o.name
   FROM (
@@ -29,19 +45,7 @@ SELECT o.kind, n.nspname AS schema, o.name
            o.oprname || '(' || COALESCE(pg_catalog.format_type(NULLIF(o.oprleft, 0), NULL), 'NONE') || ', ' || pg_catalog.format_type(o.oprright, NULL) || ')'
       FROM pg_catalog.pg_operator o
     UNION ALL
-    SELECT 'pg_collation'::regclass, c.oid, 'collation', c.collnamespace, c.collname::text FROM pg_catalog.pg_collation c
-    UNION ALL
-    SELECT 'pg_ts_config'::regclass, t.oid, 'text search configuration', t.cfgnamespace, t.cfgname::text FROM pg_catalog.pg_ts_config t
-    UNION ALL
-    SELECT 'pg_ts_dict'::regclass, t.oid, 'text search dictionary', t.dictnamespace, t.dictname::text FROM pg_catalog.pg_ts_dict t
-    UNION ALL
-    SELECT 'pg_opclass'::regclass, o.oid, 'operator class', o.opcnamespace, o.opcname::text FROM pg_catalog.pg_opclass o
-    UNION ALL
-    SELECT 'pg_opfamily'::regclass, o.oid, 'operator family', o.opfnamespace, o.opfname::text FROM pg_catalog.pg_opfamily o
-    UNION ALL
-    SELECT 'pg_conversion'::regclass, c.oid, 'conversion', c.connamespace, c.conname::text FROM pg_catalog.pg_conversion c
-    UNION ALL
-    SELECT 'pg_statistic_ext'::regclass, s.oid, 'statistics object', s.stxnamespace, s.stxname::text FROM pg_catalog.pg_statistic_ext s
+${NAMED_OBJECT_SELECTS}
     UNION ALL
     -- PostgreSQL's default EXECUTE for PUBLIC, revoked: kiln models grants, not revoked defaults.
     SELECT 'pg_proc'::regclass, p.oid, 'EXECUTE revoked from PUBLIC on ' || CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
