@@ -35,6 +35,7 @@ import {
   sameUnique,
 } from "./equality.js";
 import { compareObjects } from "./compare/objects.js";
+import { compareCollations } from "./compare/collations.js";
 import { comparePolicies } from "./compare/policies.js";
 import { compareRoutines } from "./compare/routines.js";
 import { compareTriggers } from "./compare/triggers.js";
@@ -887,6 +888,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
     viewsReplacedWhole: options.viewsReplacedWhole === true,
     routinesByName: options.routinesByName === true,
   };
+  compareCollations(model, database, objectDiff);
   compareObjects(model, database, objectDiff);
   compareTriggers(model, database, objectDiff, compareRoutines(model, database, objectDiff));
   const view = applyRenames(model, database, decisions, diff);

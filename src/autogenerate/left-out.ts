@@ -14,6 +14,7 @@ const NOT_KINDS = new Set(["schemas", "tables", "enums", "dependencies"]);
 const KIND_NAMES: Record<string, string> = {
   sequences: "sequence",
   domains: "domain",
+  collations: "collation",
   compositeTypes: "composite type",
   extensions: "extension",
   views: "view",

@@ -16,6 +16,8 @@ export const PHASES = [
   "createSchemas",
   /** Extensions before the types and functions of theirs that other objects use. */
   "createExtensions",
+  /** Collations (and a changed one dropped and created again): before the domains, columns and indexes using them. */
+  "createCollations",
   "enums",
   /** Sequences, domains and composite types: created and altered before the tables using them. */
   "createTypes",
@@ -64,6 +66,8 @@ export const PHASES = [
   "dropTypes",
   /** Columns using the type are gone by now. */
   "dropEnums",
+  /** Once the columns, domains and indexes using them are gone. */
+  "dropCollations",
   /** Last: nothing uses their objects any more. */
   "dropExtensions",
 ] as const;

@@ -13,6 +13,8 @@ import { renderPolicyCall, summarizePolicyOperation } from "./render-policies.js
 import { summarizeTableStorageOperation } from "../operations/table-storage.js";
 import { isDistributionOperation, summarizeDistributionOperation } from "../operations/distribution.js";
 import { renderDistributionCall } from "./render-distribution.js";
+import { isCollationOperation } from "../operations/collations.js";
+import { renderCollationCall, summarizeCollationOperation } from "./render-collations.js";
 
 
 function sequenceOptions(sequence: Sequence): Record<string, unknown> {
@@ -81,6 +83,7 @@ export function renderObjectCall(op: ObjectOperation): string[] {
   if (isPolicyOperation(op)) return renderPolicyCall(op);
   if (isDistributionOperation(op)) return renderDistributionCall(op);
   if (isGrantOperation(op)) return renderGrantCall(op);
+  if (isCollationOperation(op)) return renderCollationCall(op);
   switch (op.kind) {
     case "createSequence":
       return [formatCall("createSequence", withOptions([op.sequence.name], sequenceOptions(op.sequence)))];
@@ -159,6 +162,7 @@ export function summarizeObjectOperation(op: ObjectOperation): string {
   if (isPolicyOperation(op)) return summarizePolicyOperation(op);
   if (isDistributionOperation(op)) return summarizeDistributionOperation(op);
   if (isGrantOperation(op)) return summarizeGrantOperation(op);
+  if (isCollationOperation(op)) return summarizeCollationOperation(op);
   switch (op.kind) {
     case "createSequence":
       return `+ sequence ${at(op.sequence.schema, op.sequence.name)}`;

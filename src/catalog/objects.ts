@@ -109,6 +109,7 @@ export function catalogObjects(catalog: Catalog): ObjectRef[] {
     ...catalog.tables.map((t): ObjectRef => ({ kind: "table", ...(t.schema ? { schema: t.schema } : {}), name: t.name })),
     ...catalog.enums.map((e): ObjectRef => ({ kind: "type", ...(e.schema ? { schema: e.schema } : {}), name: e.name })),
     ...[...(catalog.domains ?? []), ...(catalog.compositeTypes ?? [])].map((t): ObjectRef => ({ kind: "type", ...(t.schema ? { schema: t.schema } : {}), name: t.name })),
+    ...(catalog.collations ?? []).map((c): ObjectRef => ({ kind: "collation", ...(c.schema ? { schema: c.schema } : {}), name: c.name })),
     ...(catalog.sequences ?? []).map((q): ObjectRef => ({ kind: "sequence", ...(q.schema ? { schema: q.schema } : {}), name: q.name })),
     // Named in the schema its objects live in, as the database's dependency survey names it.
     ...(catalog.extensions ?? []).map((e): ObjectRef => ({ kind: "extension", ...(e.schema ? { schema: e.schema } : {}), name: e.name })),

@@ -42,6 +42,7 @@ import type { PartitionBy, PartitionOf } from "./partitions.js";
 export type Canonical<F extends string> = { [K in F]?: string };
 import type { CompositeType } from "./composite-types.js";
 import type { Domain } from "./domains.js";
+import type { Collation } from "./collations.js";
 import type { Extension } from "./extensions.js";
 import type { OwnedSequence, Sequence } from "./sequences.js";
 import type { View } from "./views.js";
@@ -53,7 +54,7 @@ import type { SchemaComments } from "./schema-comments.js";
 import type { Routine } from "./routines.js";
 import type { Trigger } from "./triggers.js";
 
-export type { CompositeType, Domain, Extension, Sequence, View, Policy, RowLevelSecurity, Grant, Routine, Trigger };
+export type { Collation, CompositeType, Domain, Extension, Sequence, View, Policy, RowLevelSecurity, Grant, Routine, Trigger };
 
 export type FkAction = "cascade" | "restrict" | "set null" | "set default" | "no action";
 
@@ -330,6 +331,8 @@ export interface Catalog {
   /** PostgreSQL object kinds (catalog/<kind>.ts); absent: none. */
   sequences?: Sequence[];
   domains?: Domain[];
+  /** User collations (catalog/collations.ts), sorted by schema (the default one first) and name; PostgreSQL only (Dialect.userCollations). */
+  collations?: Collation[];
   compositeTypes?: CompositeType[];
   extensions?: Extension[];
   /** Views and materialized views (catalog/views.ts), sorted by qualified name. */

@@ -590,6 +590,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
         ...(c.triggers ? [`${c.triggers} trigger(s)`] : []),
         ...(c.enums ? [`${c.enums} enum(s)`] : []),
         ...(c.domains ? [`${c.domains} domain(s)`] : []),
+        ...(c.collations ? [`${c.collations} collation(s)`] : []),
         ...(c.compositeTypes ? [`${c.compositeTypes} composite type(s)`] : []),
         ...(c.sequences ? [`${c.sequences} sequence(s)`] : []),
         ...(c.extensions ? [`${c.extensions} extension(s)`] : []),

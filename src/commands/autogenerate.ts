@@ -173,6 +173,12 @@ export async function diffModelsWithDatabase(
   const notes = [...loaded.notes, ...scoped.warnings];
   const partitioned = model.tables.find((t) => t.partitionBy || t.partitionOf);
   if (partitioned && !session.dialect.partitioning) throw partitioningUnsupported(session.dialect.name, partitioned);
+  const collation = model.collations?.[0];
+  if (collation && !session.dialect.userCollations) {
+    throw new KilnError(
+      `the models declare collation ${qualifiedName(collation)} (collation(...)), but ${session.dialect.name} has no user collations: CREATE COLLATION is PostgreSQL's. Remove it from the models for this database; columns name ${session.dialect.name}'s own collations with .collate("...").`,
+    );
+  }
   const { schemas, scope } = databaseScope(config, model.schemas);
   const sameScope = schemas.length === early.schemas.length && schemas.every((s, i) => s === early.schemas[i]);
   const { introspected, survey } = sameScope ? await reading : await reading.catch(() => undefined).then(() => readDatabase(session, scope));

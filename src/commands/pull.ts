@@ -60,7 +60,7 @@ export interface PullResult {
   config: { file: string; action: "created" | "updated" | "unchanged" };
   naming: NamingConvention;
   schemas: string[];
-  counts: { tables: number; views: number; routines: number; triggers: number; enums: number; sequences: number; domains: number; compositeTypes: number; extensions: number };
+  counts: { tables: number; views: number; routines: number; triggers: number; enums: number; sequences: number; domains: number; collations: number; compositeTypes: number; extensions: number };
   /** Other tools' version tables found (left in place, out of the models, in excludeTables). */
   versionTables: FoundVersionTable[];
   /** What the models cannot say. */
@@ -117,6 +117,7 @@ function count(catalog: Catalog): PullResult["counts"] {
     enums: catalog.enums.length,
     sequences: catalog.sequences?.length ?? 0,
     domains: catalog.domains?.length ?? 0,
+    collations: catalog.collations?.length ?? 0,
     compositeTypes: catalog.compositeTypes?.length ?? 0,
     extensions: catalog.extensions?.length ?? 0,
   };

@@ -192,6 +192,8 @@ export interface Dialect {
   readonly foreignKeysNeedIndex?: boolean;
   /** Declarative partitioning (PARTITION BY, PARTITION OF): PostgreSQL only; models that use it are refused elsewhere. */
   readonly partitioning?: boolean;
+  /** User collations (CREATE COLLATION, catalog/collations.ts): PostgreSQL only; models that declare one are refused elsewhere. */
+  readonly userCollations?: boolean;
   /**
    * Object kinds besides tables and indexes that introspect reads into the Catalog
    * (SQLite: view, trigger; MySQL: view, trigger, function, procedure), as a

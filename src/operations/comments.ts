@@ -1,5 +1,5 @@
 /** COMMENT ON for the object kinds that are not tables or columns (`schema`: `name` is the schema, no `schema`). */
-export type CommentTarget = "sequence" | "domain" | "type" | "view" | "materialized view" | "index" | "constraint" | "schema";
+export type CommentTarget = "sequence" | "domain" | "type" | "view" | "materialized view" | "index" | "constraint" | "schema" | "collation";
 
 export interface SetComment {
   kind: "setComment";

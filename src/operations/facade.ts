@@ -6,6 +6,7 @@
  * Calls may be awaited or not: the facade chains them so that their effects happen
  * in call order, and the runner awaits `settled()` after `upgrade`/`downgrade`.
  */
+import { type Collation, normalizeCollation } from "../catalog/collations.js";
 import type {
   CheckConstraint,
   Column,
@@ -544,6 +545,15 @@ export class Op {
 
   dropExtension(name: string): Promise<void> {
     return this.push({ kind: "dropExtension", name });
+  }
+
+  /** CREATE COLLATION (PostgreSQL): `{ provider: "libc", locale: "C" }`, or libc's `lcCollate` and `lcCtype` apart. */
+  createCollation(name: string, options: Omit<Collation, "name">): Promise<void> {
+    return this.push({ kind: "createCollation", collation: normalizeCollation({ ...options, name }) });
+  }
+
+  dropCollation(name: string, options: SchemaOption = {}): Promise<void> {
+    return this.push({ kind: "dropCollation", name, ...schemaOption(options) });
   }
 
   // ---- PostgreSQL row-level security (operations/policies.ts) ----

@@ -7,6 +7,7 @@
 import { KilnError } from "../errors.js";
 import type { CommentTarget, SetComment } from "./comments.js";
 import { COMMENT_OPERATION_KINDS } from "./comments.js";
+import { COLLATION_OPERATION_KINDS, describeCollationOperation, isCollationOperation, type CollationOperation } from "./collations.js";
 import type { CompositeTypeOperation } from "./composite-types.js";
 import { COMPOSITE_TYPE_OPERATION_KINDS } from "./composite-types.js";
 import type { DomainOperation } from "./domains.js";
@@ -30,6 +31,7 @@ import { describeDistributionOperation, DISTRIBUTION_OPERATION_KINDS, type Distr
 import { describeTableStorageOperation, TABLE_STORAGE_OPERATION_KINDS } from "./table-storage.js";
 
 export type ObjectOperation =
+  | CollationOperation
   | SequenceOperation
   | DomainOperation
   | CompositeTypeOperation
@@ -45,6 +47,7 @@ export type ObjectOperation =
 export type { CommentTarget };
 
 const KINDS: ReadonlySet<string> = new Set([
+  ...COLLATION_OPERATION_KINDS,
   ...SEQUENCE_OPERATION_KINDS,
   ...DOMAIN_OPERATION_KINDS,
   ...COMPOSITE_TYPE_OPERATION_KINDS,
@@ -71,6 +74,7 @@ export function objectLabel(schema: string | undefined, name: string): string {
 export function describeObjectOperation(op: ObjectOperation): string {
   // Kinds with a file of their own (operations/<kind>.ts) are entered through their guard.
   if (isViewOperation(op)) return describeViewOperation(op);
+  if (isCollationOperation(op)) return describeCollationOperation(op);
   if (isPolicyOperation(op)) return describePolicyOperation(op);
   if (isGrantOperation(op)) return describeGrantOperation(op);
   if (isDistributionOperation(op)) return describeDistributionOperation(op);
@@ -129,6 +133,9 @@ export function refuseObjectOperation(op: ObjectOperation, database: string): ne
   }
   if (isDistributionOperation(op)) {
     throw new KilnError(`${describeObjectOperation(op)}: table distribution is Citus's (PostgreSQL with the citus extension); ${database} has none. Remove it from the revision, or guard it with op.dialect.`);
+  }
+  if (isCollationOperation(op)) {
+    throw new KilnError(`${describeObjectOperation(op)}: ${database} has no user collations (CREATE COLLATION is PostgreSQL's); this operation works on PostgreSQL only. Remove it from the revision, or guard it with op.dialect.`);
   }
   if (isPolicyOperation(op)) {
     throw new KilnError(`${describeObjectOperation(op)}: ${database} has no row-level security or policies; this operation works on PostgreSQL only. Remove it from the revision, or guard it with op.dialect.`);

@@ -3,6 +3,7 @@ import { grantOperationRefs, isGrantOperation } from "./grants.js";
 import { type ObjectRef, typeRef } from "../catalog/objects.js";
 import { splitTopLevel } from "../catalog/routines.js";
 import { type Routine, routineSignature } from "../catalog/routines.js";
+import { collationOperationRefs, isCollationOperation } from "./collations.js";
 import type { ObjectOperation } from "./objects.js";
 import { isPolicyOperation, policyOperationRefs } from "./policies.js";
 import { distributionOperationRefs, isDistributionOperation } from "./distribution.js";
@@ -44,6 +45,7 @@ function routineNeeds(routine: Routine): ObjectRef[] {
 export function objectOperationRefs(op: ObjectOperation, refs: OperationRefs): void {
   if (isViewOperation(op)) return viewOperationRefs(op, refs);
   if (isPolicyOperation(op)) return policyOperationRefs(op, refs);
+  if (isCollationOperation(op)) return collationOperationRefs(op, refs);
   if (isDistributionOperation(op)) return distributionOperationRefs(op, refs);
   if (isGrantOperation(op)) return grantOperationRefs(op, refs);
   switch (op.kind) {
@@ -101,6 +103,7 @@ export function objectOperationRefs(op: ObjectOperation, refs: OperationRefs): v
       break;
     case "setComment":
       if (op.target === "schema") refs.needs.push({ kind: "schema", name: op.name });
+      else if (op.target === "collation") refs.needs.push({ kind: "collation", ...inSchema(op.schema), name: op.name });
       else if (op.target === "index") refs.needs.push({ kind: "index", ...inSchema(op.schema), name: op.name });
       else if (op.target === "constraint") refs.needs.push({ kind: "table", ...inSchema(op.schema), name: op.table ?? "" });
       else refs.needs.push(

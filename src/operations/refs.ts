@@ -4,6 +4,7 @@
  * dependency-order.ts) and the warnings about unmodelled objects work from.
  * A new operation family adds one case here.
  */
+import { collationRef } from "../catalog/collations.js";
 import { type ObjectRef, typeRef } from "../catalog/objects.js";
 import type { Column, Table } from "../catalog/types.js";
 import { isObjectOperation } from "./objects.js";
@@ -47,9 +48,10 @@ function sequenceInDefault(text: string | undefined, tableSchema: string | undef
   return { kind: "sequence", ...inSchema(schema === "public" ? undefined : schema), name };
 }
 
-/** What a column uses: its type, the sequence its default draws from. */
+/** What a column uses: its type and collation, the sequence its default draws from. */
 export function columnNeeds(column: Column, tableSchema: string | undefined): ObjectRef[] {
-  const needs = [typeRef(column.type)];
+  const needs: ObjectRef[] = [typeRef(column.type)];
+  if (column.collation !== undefined) needs.push(collationRef(column.collation));
   const sequence = sequenceInDefault(column.default, tableSchema);
   if (sequence) needs.push(sequence);
   return needs;
@@ -115,6 +117,7 @@ export function operationRefs(op: Operation): OperationRefs {
     case "alterColumn":
       refs.needs.push(tableRef(op.schema, op.table));
       if (op.type !== undefined) refs.needs.push(typeRef(op.type));
+      if (typeof op.collation === "string") refs.needs.push(collationRef(op.collation));
       if (typeof op.default === "string") refs.needs.push(...columnNeeds({ name: op.column, type: op.type ?? "", nullable: true, default: op.default }, op.schema).slice(1));
       if (op.existing) refs.needs.push(...columnNeeds(op.existing, op.schema));
       refs.alters.push(tableRef(op.schema, op.table));

@@ -2,6 +2,7 @@
 import { inputArguments } from "../catalog/routines.js";
 import { isGrantOperation, reverseGrantOperation } from "./grants.js";
 import { SEQUENCE_OPTION_KEYS, type Sequence } from "../catalog/sequences.js";
+import { isCollationOperation, reverseCollationOperation } from "./collations.js";
 import type { ObjectOperation } from "./objects.js";
 import { isPolicyOperation, reversePolicyOperation } from "./policies.js";
 import { isDistributionOperation, reverseDistributionOperation } from "./distribution.js";
@@ -45,6 +46,7 @@ function reverseAlterSequence(op: AlterSequence): Operation[] {
 export function reverseObjectOperation(op: ObjectOperation): Operation[] {
   if (isViewOperation(op)) return reverseViewOperation(op, (o, reason) => { throw new NotReversibleError(o, reason); });
   if (isPolicyOperation(op)) return reversePolicyOperation(op);
+  if (isCollationOperation(op)) return reverseCollationOperation(op);
   if (isDistributionOperation(op)) {
     const reversed = reverseDistributionOperation(op);
     if (typeof reversed === "string") throw new NotReversibleError(op, reversed);

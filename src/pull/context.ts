@@ -31,7 +31,7 @@ export interface Declaration {
   eager: Set<string>;
 }
 
-export type DeclarationKind = "schema" | "view" | "policy" | "routine" | "trigger" | "extension" | "enum" | "domain" | "compositeType" | "sequence" | "table" | "grant";
+export type DeclarationKind = "schema" | "view" | "policy" | "routine" | "trigger" | "extension" | "collation" | "enum" | "domain" | "compositeType" | "sequence" | "table" | "grant";
 
 /** Lines of warning for the user: what the pulled models cannot say. */
 export type Notes = string[];
@@ -80,6 +80,7 @@ export class PullContext {
     for (const c of catalog.compositeTypes ?? []) claim("type", c, "Type");
     for (const s of catalog.sequences ?? []) claim("sequence", s, "Seq");
     for (const x of catalog.extensions ?? []) claim("extension", { name: x.name }, "Extension");
+    for (const c of catalog.collations ?? []) claim("collation", c, "Collation");
     for (const name of declaredSchemas(catalog)) claim("schema", { name }, "Schema");
     for (const r of catalog.routines ?? []) {
       const key = { schema: r.schema, name: routineKey(r) };
@@ -106,7 +107,7 @@ export class PullContext {
   }
 
   /** The export name of a table, a type (enum, domain, composite type), a sequence or an extension; undefined when not pulled. */
-  exportName(kind: "schema" | "view" | "policy" | "routine" | "trigger" | "table" | "type" | "sequence" | "extension" | "grant" | "grantOption", o: { schema?: string; name: string }): string | undefined {
+  exportName(kind: "schema" | "collation" | "view" | "policy" | "routine" | "trigger" | "table" | "type" | "sequence" | "extension" | "grant" | "grantOption", o: { schema?: string; name: string }): string | undefined {
     return this.#exports.get(`${kind}:${qualifiedName(o)}`);
   }
 

@@ -12,6 +12,7 @@ import { qualifiedName } from "../catalog/types.js";
 import { compositeTypeDeclaration } from "./composite-types.js";
 import { PullContext, type Declaration, type PullOptions } from "./context.js";
 import { domainDeclaration } from "./domains.js";
+import { collationDeclaration } from "./collations.js";
 import { enumDeclaration } from "./enums.js";
 import { extensionDeclaration } from "./extensions.js";
 import { inferNaming } from "./naming.js";
@@ -54,7 +55,7 @@ export interface RenderedModels {
 
 /** Every name the writers may import from kiln-migrate/schema: no export may shadow one. */
 const DSL_NAMES = [
-  "table", "schema", "enumType", "sequence", "domain", "compositeType", "extension", "partitionOf", "sql", "check", "index", "uniqueIndex",
+  "table", "schema", "enumType", "sequence", "domain", "compositeType", "extension", "collation", "partitionOf", "sql", "check", "index", "uniqueIndex",
   "unique", "primaryKey", "foreignKey", "key", "desc", "exclude", "customType", "smallint", "integer", "bigint", "serial", "smallserial",
   "bigserial", "numeric", "real", "doublePrecision", "boolean", "text", "varchar", "char", "date", "time", "timestamp", "datetime",
   "interval", "uuid", "json", "jsonb", "bytea", "AnyColumn", "view", "materializedView", "policy", "func", "procedure", "trigger", "grant",
@@ -66,6 +67,7 @@ function declarations(ctx: PullContext, catalog: Catalog): Declaration[] {
   return [
     ...declaredSchemas(catalog).map((name) => schemaDeclaration(ctx, name)),
     ...(catalog.extensions ?? []).map((x) => extensionDeclaration(ctx, x)),
+    ...(catalog.collations ?? []).map((c) => collationDeclaration(ctx, c)),
     ...catalog.enums.map((e) => enumDeclaration(ctx, e)),
     ...(catalog.domains ?? []).map((x) => domainDeclaration(ctx, x)),
     ...(catalog.compositeTypes ?? []).map((x) => compositeTypeDeclaration(ctx, x)),

@@ -70,6 +70,8 @@ export {
   domain,
   compositeType,
   extension,
+  collation,
+  type CollationOptions,
   type SequenceOptions,
   type DomainOptions,
   type CompositeTypeOptions,

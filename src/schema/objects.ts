@@ -6,10 +6,12 @@
  *   export const orderNo = sequence("order_no", { schema: "app", start: 1000, increment: 10 });
  *   export const email = domain("email", "text", { schema: "app", notNull: true, checks: { email_has_at: sql`VALUE ~ '@'::text` } });
  *   export const moneyLine = compositeType("money_line", { amount: "numeric(12,2)", note: "text" });
+ *   export const bytewise = collation("bytewise", { schema: "app", provider: "libc", locale: "C" });
  *
  * A domain and a composite type are also column factories: `email("contact")`
  * is a column of that type.
  */
+import { type Collation, type CollationProvider, normalizeCollation } from "../catalog/collations.js";
 import type { CompositeAttribute, CompositeType } from "../catalog/composite-types.js";
 import type { Domain } from "../catalog/domains.js";
 import type { Extension } from "../catalog/extensions.js";
@@ -55,7 +57,21 @@ export interface CompositeTypeOptions extends Named {
   collations?: Record<string, string>;
 }
 
+export interface CollationOptions extends Named {
+  provider: CollationProvider;
+  /** The locale (LC_COLLATE and LC_CTYPE both, for libc). */
+  locale?: string;
+  /** libc only, instead of `locale`: the two apart. */
+  lcCollate?: string;
+  lcCtype?: string;
+  /** `false`: a nondeterministic collation (equal strings need not be byte-equal). */
+  deterministic?: boolean;
+  /** ICU tailoring rules (PostgreSQL 16+). */
+  rules?: string;
+}
+
 type ObjectDefinition =
+  | { kind: "collation"; value: Collation }
   | { kind: "routine"; value: Routine }
   | { kind: "trigger"; value: Trigger }
   | { kind: "sequence"; value: Sequence }
@@ -170,11 +186,38 @@ export function extension(name: string, options: { schema?: string } = {}): Mode
   return brand({}, { kind: "extension", value: { name, ...(options.schema !== undefined ? { schema: nonEmpty(options.schema, `extension("${name}"): schema`) } : {}) } });
 }
 
+/**
+ * CREATE COLLATION (PostgreSQL). Columns, domains and indexes name it by its
+ * name: `text("label").collate("bytewise", { schema: "app" })`.
+ */
+export function collation(name: string, options: CollationOptions): ModelObject & { readonly collationName: string } {
+  const what = `collation("${name}")`;
+  nonEmpty(name, "collation(name)");
+  const providers: CollationProvider[] = ["libc", "icu", "builtin"];
+  if (!providers.includes(options?.provider)) throw new KilnError(`${what}: provider must be one of ${providers.map((p) => `"${p}"`).join(", ")}, got ${JSON.stringify(options?.provider)}.`);
+  const split = options.lcCollate !== undefined || options.lcCtype !== undefined;
+  if (split && (options.provider !== "libc" || options.locale !== undefined || options.lcCollate === undefined || options.lcCtype === undefined)) {
+    throw new KilnError(`${what}: give either locale, or (provider "libc" only) both lcCollate and lcCtype.`);
+  }
+  if (!split) nonEmpty(options.locale, `${what}: locale`);
+  const value: Collation = normalizeCollation({
+    ...common(options, what),
+    name,
+    provider: options.provider,
+    ...(split ? { lcCollate: nonEmpty(options.lcCollate, `${what}: lcCollate`), lcCtype: nonEmpty(options.lcCtype, `${what}: lcCtype`) } : { locale: options.locale! }),
+    ...(options.deterministic === false ? { deterministic: false as const } : {}),
+    ...(options.rules !== undefined ? { rules: options.rules } : {}),
+  });
+  const collationName = value.schema ? `${value.schema}.${name}` : name;
+  return brand({ collationName }, { kind: "collation", value });
+}
+
 function isModelObject(value: unknown): value is ModelObject {
   return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { [OBJECT]?: unknown })[OBJECT] === "object";
 }
 
 export interface ModelObjects {
+  collations?: Collation[];
   sequences?: Sequence[];
   domains?: Domain[];
   compositeTypes?: CompositeType[];
@@ -209,6 +252,7 @@ export function collectModelObjects(modules: Record<string, unknown>[]): ModelOb
     }
   }
   const lists = {
+    collations: [] as Collation[],
     sequences: [] as Sequence[],
     domains: [] as Domain[],
     compositeTypes: [] as CompositeType[],
@@ -218,7 +262,8 @@ export function collectModelObjects(modules: Record<string, unknown>[]): ModelOb
   };
   const sorted = [...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
   for (const d of sorted) {
-    if (d.kind === "sequence") lists.sequences.push(structuredClone(d.value));
+    if (d.kind === "collation") lists.collations.push(structuredClone(d.value));
+    else if (d.kind === "sequence") lists.sequences.push(structuredClone(d.value));
     else if (d.kind === "domain") lists.domains.push(structuredClone(d.value));
     else if (d.kind === "compositeType") lists.compositeTypes.push(structuredClone(d.value));
     else if (d.kind === "routine") lists.routines.push(structuredClone(d.value));

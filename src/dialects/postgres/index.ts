@@ -89,6 +89,7 @@ export const postgresDialect: Dialect = {
   indexConstraintFeatures: POSTGRES_FEATURES,
   commentsInPlace: true,
   partitioning: true,
+  userCollations: true,
   connect: async (url) => {
     if (url.scheme === "pglite") return withSchemaFirst(await connectPglite(url), url);
     const conn = await withSchemaFirst(await connectPostgres(url), url);

@@ -29,6 +29,7 @@ import {
 import { exclusionFrom, INDEX_COLUMNS_SQL, INDEX_JOINS_SQL, indexColumnsSql, indexFrom, keyIndexExtras } from "./introspect/indexes.js";
 import { notExtensionMember } from "./introspect/extension-members.js";
 import { readObjects } from "./introspect/objects.js";
+import { readCollations } from "./introspect/collations.js";
 import { readViews } from "./introspect/views.js";
 import { readPolicies } from "./introspect/policies.js";
 import { readRoutines } from "./introspect/routines.js";
@@ -323,6 +324,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     readTriggers(afterTables, tablesByOid, alias),
     readSchemaComments(afterTables, schemaNames, alias),
     scope.grants ? readGrants(afterTables, schemaNames, scope.excludeTables, alias, scope.grants) : undefined,
+    readCollations(afterTables, schemaNames, alias),
   ]);
   // Awaited below; a failure before then must not count as unhandled.
   others.catch(() => undefined);
@@ -389,13 +391,14 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     .sort(compareText);
 
   tablesBuilt();
-  const [objects, views, policies, routines, triggers, schemaComments, grants] = await others;
+  const [objects, views, policies, routines, triggers, schemaComments, grants, collations] = await others;
   // Only the kinds the database has: a Catalog without them reads as before.
   return {
     schemas,
     tables,
     enums,
     ...objects,
+    ...(collations.length > 0 ? { collations } : {}),
     ...(views.length > 0 ? { views } : {}),
     ...(policies.length > 0 ? { policies } : {}),
     ...(routines.length > 0 ? { routines } : {}),

@@ -9,6 +9,8 @@ import { addDomainConstraint, alterDomain, createDomain, domainComment } from ".
 import { createRoutine, dropRoutine, replaceRoutine } from "./routines.js";
 import { alterSequence, createSequence, sequenceComment } from "./sequences.js";
 import { isViewOperation } from "../../../operations/views.js";
+import { isCollationOperation } from "../../../operations/collations.js";
+import { collationComment, compileCollationOperation } from "./collations.js";
 import { compileViewOperation } from "./views.js";
 import { isPolicyOperation } from "../../../operations/policies.js";
 import { isDistributionOperation } from "../../../operations/distribution.js";
@@ -22,6 +24,7 @@ export function compileObjectOperation(op: ObjectOperation): Statement[] {
   if (isPolicyOperation(op)) return compilePolicyOperation(op);
   if (isDistributionOperation(op)) return compileDistributionOperation(op);
   if (isGrantOperation(op)) return compileGrantOperation(op);
+  if (isCollationOperation(op)) return compileCollationOperation(op);
   switch (op.kind) {
     case "createSequence":
       return createSequence(op);
@@ -79,6 +82,8 @@ export function compileObjectOperation(op: ObjectOperation): Statement[] {
           return [{ sql: `COMMENT ON ${op.target.toUpperCase()} ${tableName(op.schema, op.name)} IS ${quoteLiteral(op.comment)}` }];
         case "index":
           return [{ sql: `COMMENT ON INDEX ${tableName(op.schema, op.name)} IS ${quoteLiteral(op.comment)}` }];
+        case "collation":
+          return [collationComment(op.schema, op.name, op.comment)];
         case "schema":
           return [{ sql: `COMMENT ON SCHEMA ${quoteIdentifier(op.name)} IS ${quoteLiteral(op.comment)}` }];
         case "constraint":
