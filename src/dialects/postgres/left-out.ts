@@ -2,7 +2,7 @@
  * The objects `kiln pull` may leave out of the models, for it to name them:
  * every routine (aggregates, and the functions kiln does not read: C and
  * internal ones, SQL-standard bodies, those an aggregate or operator uses),
- * operators, collations, text search configurations and dictionaries,
+ * operators, collations (those introspection leaves out: collations.ts), text search configurations and dictionaries,
  * operator classes and families, conversions and statistics objects of the
  * schemas read, and EXECUTE revoked from PUBLIC on a function (kiln models
  * grants, not a revoked default); members of extensions are the extension's. One query on small
