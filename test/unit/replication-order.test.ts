@@ -94,6 +94,8 @@ const CASES: { [K in OperationKind]: Case[] } = {
   dropCompositeAttribute: [{ op: { name: "pair", attribute: "b" }, order: "publisherFirst" }],
   createExtension: [{ op: { extension: { name: "citext" } }, order: "subscribersFirst" }],
   dropExtension: [{ op: { name: "citext" }, order: "publisherFirst" }],
+  createCollation: [{ op: { collation: { schema: "app", name: "bytewise", provider: "libc", locale: "C" } }, order: "subscribersFirst" }],
+  dropCollation: [{ op: { schema: "app", name: "bytewise" }, order: "publisherFirst" }],
   setComment: [{ op: { target: "view", name: "v", comment: "c" }, order: "any" }],
   createView: [{ op: { view: { name: "v" } }, order: "any" }],
   replaceView: [{ op: { view: { name: "v" } }, order: "any" }],
