@@ -39,6 +39,7 @@ import { compareCollations } from "./compare/collations.js";
 import { comparePolicies } from "./compare/policies.js";
 import { compareRoutines } from "./compare/routines.js";
 import { compareTriggers } from "./compare/triggers.js";
+import { compareOperators } from "./compare/operators.js";
 import { rebuildViewsOverChangedColumns, viewsAroundColumnChanges } from "./compare/views.js";
 import { compareGrants } from "./compare/grants.js";
 import { compareTableStorage, indexStatisticsChanges } from "./compare/table-storage.js";
@@ -890,7 +891,9 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
   };
   compareCollations(model, database, objectDiff);
   compareObjects(model, database, objectDiff);
-  compareTriggers(model, database, objectDiff, compareRoutines(model, database, objectDiff));
+  const rebuiltFunctions = compareRoutines(model, database, objectDiff);
+  compareTriggers(model, database, objectDiff, rebuiltFunctions);
+  compareOperators(model, database, objectDiff, rebuiltFunctions);
   const view = applyRenames(model, database, decisions, diff);
   diff.candidates.push(...tableRenameCandidates(model, view, decisions));
 

@@ -22,6 +22,7 @@ const KIND_NAMES: Record<string, string> = {
   grants: "grant",
   routines: "function",
   triggers: "trigger",
+  operators: "operator",
 };
 
 export function modelObjectsLeftOut(model: Catalog, canonical: Catalog, database: string): string[] {

@@ -10,6 +10,8 @@ import { isViewOperation } from "../operations/views.js";
 import { renderViewCall, summarizeViewOperation } from "./render-views.js";
 import { isPolicyOperation } from "../operations/policies.js";
 import { renderPolicyCall, summarizePolicyOperation } from "./render-policies.js";
+import { isOperatorOperation } from "../operations/operators.js";
+import { renderOperatorCall, summarizeOperatorOperation } from "./render-operators.js";
 import { summarizeTableStorageOperation } from "../operations/table-storage.js";
 import { isDistributionOperation, summarizeDistributionOperation } from "../operations/distribution.js";
 import { renderDistributionCall } from "./render-distribution.js";
@@ -81,6 +83,7 @@ export function triggerOptions(trigger: Trigger): Record<string, unknown> {
 export function renderObjectCall(op: ObjectOperation): string[] {
   if (isViewOperation(op)) return renderViewCall(op);
   if (isPolicyOperation(op)) return renderPolicyCall(op);
+  if (isOperatorOperation(op)) return renderOperatorCall(op);
   if (isDistributionOperation(op)) return renderDistributionCall(op);
   if (isGrantOperation(op)) return renderGrantCall(op);
   if (isCollationOperation(op)) return renderCollationCall(op);
@@ -160,6 +163,7 @@ function at(schema: string | undefined, name: string): string {
 export function summarizeObjectOperation(op: ObjectOperation): string {
   if (isViewOperation(op)) return summarizeViewOperation(op);
   if (isPolicyOperation(op)) return summarizePolicyOperation(op);
+  if (isOperatorOperation(op)) return summarizeOperatorOperation(op);
   if (isDistributionOperation(op)) return summarizeDistributionOperation(op);
   if (isGrantOperation(op)) return summarizeGrantOperation(op);
   if (isCollationOperation(op)) return summarizeCollationOperation(op);

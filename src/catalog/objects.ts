@@ -7,6 +7,7 @@
  * Catalog holds) and one case in operations/refs.ts (what its operations
  * create, drop and need).
  */
+import { impliedOperators, operatorSignature } from "./operators.js";
 import { routineSignature } from "./routines.js";
 import type { Catalog } from "./types.js";
 import { viewKind } from "./views.js";
@@ -121,6 +122,8 @@ export function catalogObjects(catalog: Catalog): ObjectRef[] {
       .map((t): ObjectRef => ({ kind: "row-level security", ...(t.schema ? { schema: t.schema } : {}), name: t.name, table: t.name })),
     ...(catalog.routines ?? []).map((r): ObjectRef => ({ kind: r.kind, ...(r.schema ? { schema: r.schema } : {}), name: routineSignature(r) })),
     ...(catalog.triggers ?? []).map((t): ObjectRef => ({ kind: "trigger", ...(t.schema ? { schema: t.schema } : {}), name: t.name, table: t.table })),
+    // An operator, and the commutator and negator it names: PostgreSQL creates those as shells when they do not exist.
+    ...(catalog.operators ?? []).flatMap((o) => [o, ...impliedOperators(o)]).map((o): ObjectRef => ({ kind: "operator", ...(o.schema ? { schema: o.schema } : {}), name: operatorSignature(o) })),
     // Managed grants, named as the survey names a relation's privileges ("table property").
     ...(catalog.grants ?? [])
       .filter((g) => g.on.kind !== "schema" && g.on.kind !== "function" && g.on.kind !== "procedure")

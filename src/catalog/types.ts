@@ -53,6 +53,7 @@ import type { Grant } from "./grants.js";
 import type { SchemaComments } from "./schema-comments.js";
 import type { Routine } from "./routines.js";
 import type { Trigger } from "./triggers.js";
+import type { Operator } from "./operators.js";
 
 export type { Collation, CompositeType, Domain, Extension, Sequence, View, Policy, RowLevelSecurity, Grant, Routine, Trigger };
 
@@ -345,6 +346,8 @@ export interface Catalog {
   routines?: Routine[];
   /** Triggers (catalog/triggers.ts), sorted by schema, table and name. */
   triggers?: Trigger[];
+  /** User operators (catalog/operators.ts), sorted by schema and signature; PostgreSQL only. */
+  operators?: Operator[];
 }
 
 export function emptyCatalog(): Catalog {

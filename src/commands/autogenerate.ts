@@ -30,6 +30,7 @@ import { withoutDefaultSchema } from "../catalog/default-schema.js";
 import { mentionsName } from "../dialects/postgres/shapes.js";
 import { modelObjectsLeftOut } from "../autogenerate/left-out.js";
 import { partitioningUnsupported } from "../dialects/partitioning.js";
+import { operatorsUnsupported } from "../catalog/operators.js";
 import { defaultSpellingStore } from "../dialects/spelling-cache.js";
 import { readerPool } from "../dialects/reader-pool.js";
 import type { Project } from "./context.js";
@@ -179,6 +180,7 @@ export async function diffModelsWithDatabase(
       `the models declare collation ${qualifiedName(collation)} (collation(...)), but ${session.dialect.name} has no user collations: CREATE COLLATION is PostgreSQL's. Remove it from the models for this database; columns name ${session.dialect.name}'s own collations with .collate("...").`,
     );
   }
+  if ((model.operators ?? []).length > 0 && !session.dialect.operators) throw operatorsUnsupported(session.dialect.name, model.operators!);
   const { schemas, scope } = databaseScope(config, model.schemas);
   const sameScope = schemas.length === early.schemas.length && schemas.every((s, i) => s === early.schemas[i]);
   const { introspected, survey } = sameScope ? await reading : await reading.catch(() => undefined).then(() => readDatabase(session, scope));

@@ -194,6 +194,8 @@ export interface Dialect {
   readonly partitioning?: boolean;
   /** User collations (CREATE COLLATION, catalog/collations.ts): PostgreSQL only; models that declare one are refused elsewhere. */
   readonly userCollations?: boolean;
+  /** User operators (CREATE OPERATOR, catalog/operators.ts): PostgreSQL only; models that declare one are refused elsewhere, naming it. */
+  readonly operators?: boolean;
   /**
    * Object kinds besides tables and indexes that introspect reads into the Catalog
    * (SQLite: view, trigger; MySQL: view, trigger, function, procedure), as a

@@ -49,6 +49,14 @@ import {
   type ViewSpec,
 } from "./facade-views.js";
 import { grantFromSpec, type GrantTargetSpec } from "./facade-grants.js";
+import {
+  alterOperatorFromSpec,
+  createOperatorFromSpec,
+  dropOperatorFromSpec,
+  type OperatorChangeSpec,
+  type OperatorNameSpec,
+  type OperatorSpec,
+} from "./facade-operators.js";
 import { alterPolicyFromSpec, createPolicyFromSpec, type PolicyChangeSpec, type PolicySpec } from "./facade-policies.js";
 import { routineFromSpec, type RoutineSpec, triggerFromSpec, type TriggerSpec } from "./facade-routines.js";
 import { inputArguments } from "../catalog/routines.js";
@@ -483,6 +491,23 @@ export class Op {
   dropTrigger(name: string, table: string, options: SchemaOption & { old?: TriggerSpec } = {}): Promise<void> {
     const { old, ...rest } = options;
     return this.push({ kind: "dropTrigger", name, table, ...schemaOption(rest), ...(old ? { old: triggerFromSpec(name, table, { schema: rest.schema, ...old }) } : {}) });
+  }
+
+  // ---- PostgreSQL operators (operations/operators.ts) ----
+
+  /** CREATE OPERATOR: `op.createOperator("~<<", { left: "text", right: "text", function: "reverse_textregexeq" })`. */
+  createOperator(name: string, spec: OperatorSpec): Promise<void> {
+    return this.push(createOperatorFromSpec(name, spec));
+  }
+
+  /** DROP OPERATOR name (left, right); `old` (its definition) makes it reversible. */
+  dropOperator(name: string, spec: OperatorNameSpec & { old?: Omit<OperatorSpec, "schema" | "left" | "right"> }): Promise<void> {
+    return this.push(dropOperatorFromSpec(name, spec));
+  }
+
+  /** ALTER OPERATOR ... SET (RESTRICT, JOIN) and/or COMMENT ON OPERATOR; `existing` makes it reversible. */
+  alterOperator(name: string, spec: OperatorChangeSpec): Promise<void> {
+    return this.push(alterOperatorFromSpec(name, spec));
   }
 
   // ---- PostgreSQL objects: sequences, domains, composite types, extensions (operations/objects.ts) ----

@@ -25,6 +25,7 @@ import { describeViewOperation, isViewOperation, VIEW_OPERATION_KINDS, type View
 
 import { describePolicyOperation, isPolicyOperation, POLICY_OPERATION_KINDS, type PolicyOperation } from "./policies.js";
 import { describeGrantOperation, GRANT_OPERATION_KINDS, isGrantOperation, type GrantOperation } from "./grants.js";
+import { describeOperatorOperation, isOperatorOperation, OPERATOR_OPERATION_KINDS, type OperatorOperation } from "./operators.js";
 
 import type { TableStorageOperation } from "./table-storage.js";
 import { describeDistributionOperation, DISTRIBUTION_OPERATION_KINDS, type DistributionOperation, isDistributionOperation } from "./distribution.js";
@@ -41,6 +42,7 @@ export type ObjectOperation =
   | PolicyOperation
   | RoutineOperation
   | TriggerOperation
+  | OperatorOperation
   | GrantOperation
   | TableStorageOperation
   | DistributionOperation;
@@ -57,6 +59,7 @@ const KINDS: ReadonlySet<string> = new Set([
   ...POLICY_OPERATION_KINDS,
   ...ROUTINE_OPERATION_KINDS,
   ...TRIGGER_OPERATION_KINDS,
+  ...OPERATOR_OPERATION_KINDS,
   ...GRANT_OPERATION_KINDS,
   ...TABLE_STORAGE_OPERATION_KINDS,
   ...DISTRIBUTION_OPERATION_KINDS,
@@ -78,6 +81,7 @@ export function describeObjectOperation(op: ObjectOperation): string {
   if (isPolicyOperation(op)) return describePolicyOperation(op);
   if (isGrantOperation(op)) return describeGrantOperation(op);
   if (isDistributionOperation(op)) return describeDistributionOperation(op);
+  if (isOperatorOperation(op)) return describeOperatorOperation(op);
   switch (op.kind) {
     case "createSequence":
       return `createSequence ${objectLabel(op.sequence.schema, op.sequence.name)}`;
@@ -136,6 +140,9 @@ export function refuseObjectOperation(op: ObjectOperation, database: string): ne
   }
   if (isCollationOperation(op)) {
     throw new KilnError(`${describeObjectOperation(op)}: ${database} has no user collations (CREATE COLLATION is PostgreSQL's); this operation works on PostgreSQL only. Remove it from the revision, or guard it with op.dialect.`);
+  }
+  if (isOperatorOperation(op)) {
+    throw new KilnError(`${describeObjectOperation(op)}: ${database} has no user operators (CREATE OPERATOR is PostgreSQL's); this operation works on PostgreSQL only. Remove it from the revision, or guard it with op.dialect.`);
   }
   if (isPolicyOperation(op)) {
     throw new KilnError(`${describeObjectOperation(op)}: ${database} has no row-level security or policies; this operation works on PostgreSQL only. Remove it from the revision, or guard it with op.dialect.`);

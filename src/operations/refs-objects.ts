@@ -6,6 +6,7 @@ import { type Routine, routineSignature } from "../catalog/routines.js";
 import { collationOperationRefs, isCollationOperation } from "./collations.js";
 import type { ObjectOperation } from "./objects.js";
 import { isPolicyOperation, policyOperationRefs } from "./policies.js";
+import { isOperatorOperation, operatorOperationRefs } from "./operators.js";
 import { distributionOperationRefs, isDistributionOperation } from "./distribution.js";
 import type { OperationRefs } from "./refs.js";
 import { isViewOperation, viewOperationRefs } from "./views.js";
@@ -46,6 +47,7 @@ export function objectOperationRefs(op: ObjectOperation, refs: OperationRefs): v
   if (isViewOperation(op)) return viewOperationRefs(op, refs);
   if (isPolicyOperation(op)) return policyOperationRefs(op, refs);
   if (isCollationOperation(op)) return collationOperationRefs(op, refs);
+  if (isOperatorOperation(op)) return operatorOperationRefs(op, refs);
   if (isDistributionOperation(op)) return distributionOperationRefs(op, refs);
   if (isGrantOperation(op)) return grantOperationRefs(op, refs);
   switch (op.kind) {

@@ -5,6 +5,7 @@ import { SEQUENCE_OPTION_KEYS, type Sequence } from "../catalog/sequences.js";
 import { isCollationOperation, reverseCollationOperation } from "./collations.js";
 import type { ObjectOperation } from "./objects.js";
 import { isPolicyOperation, reversePolicyOperation } from "./policies.js";
+import { isOperatorOperation, reverseOperatorOperation } from "./operators.js";
 import { isDistributionOperation, reverseDistributionOperation } from "./distribution.js";
 import { NotReversibleError } from "./reverse.js";
 import type { AlterSequence, SequenceChanges } from "./sequences.js";
@@ -47,6 +48,7 @@ export function reverseObjectOperation(op: ObjectOperation): Operation[] {
   if (isViewOperation(op)) return reverseViewOperation(op, (o, reason) => { throw new NotReversibleError(o, reason); });
   if (isPolicyOperation(op)) return reversePolicyOperation(op);
   if (isCollationOperation(op)) return reverseCollationOperation(op);
+  if (isOperatorOperation(op)) return reverseOperatorOperation(op, (o, reason) => { throw new NotReversibleError(o, reason); });
   if (isDistributionOperation(op)) {
     const reversed = reverseDistributionOperation(op);
     if (typeof reversed === "string") throw new NotReversibleError(op, reversed);

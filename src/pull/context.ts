@@ -13,6 +13,7 @@ import { templateName } from "./naming.js";
 import { declaredSchemas } from "./schemas.js";
 import { routineKey } from "./routines.js";
 import { grantExportKey, grantWords } from "./grants.js";
+import { operatorExportKey } from "./operators.js";
 
 /** One exported object of the models: its code and what it needs. */
 export interface Declaration {
@@ -31,7 +32,7 @@ export interface Declaration {
   eager: Set<string>;
 }
 
-export type DeclarationKind = "schema" | "view" | "policy" | "routine" | "trigger" | "extension" | "collation" | "enum" | "domain" | "compositeType" | "sequence" | "table" | "grant";
+export type DeclarationKind = "schema" | "view" | "policy" | "routine" | "trigger" | "operator" | "extension" | "collation" | "enum" | "domain" | "compositeType" | "sequence" | "table" | "grant";
 
 /** Lines of warning for the user: what the pulled models cannot say. */
 export type Notes = string[];
@@ -90,6 +91,11 @@ export class PullContext {
       const key = { schema: t.schema, name: `${t.table}.${t.name}` };
       this.#exports.set(`trigger:${qualifiedName(key)}`, scope.claim([camelCase(t.name), camelCase(`${t.table}_${t.name}`), `${camelCase(t.name)}Trigger`].filter(Boolean), "trigger"));
     }
+    // An operator's name is a symbol: the export is named after its function.
+    for (const o of catalog.operators ?? []) {
+      const fn = camelCase(o.function.name);
+      this.#exports.set(`operator:${qualifiedName(operatorExportKey(o))}`, scope.claim([fn ? `${fn}Operator` : ""].filter(Boolean), "operator"));
+    }
     // A policy's name is unique per table: the export is named after both.
     for (const p of catalog.policies ?? []) {
       const o = { schema: p.schema, name: `${p.table}.${p.name}` };
@@ -107,7 +113,7 @@ export class PullContext {
   }
 
   /** The export name of a table, a type (enum, domain, composite type), a sequence or an extension; undefined when not pulled. */
-  exportName(kind: "schema" | "collation" | "view" | "policy" | "routine" | "trigger" | "table" | "type" | "sequence" | "extension" | "grant" | "grantOption", o: { schema?: string; name: string }): string | undefined {
+  exportName(kind: "schema" | "collation" | "view" | "policy" | "routine" | "trigger" | "operator" | "table" | "type" | "sequence" | "extension" | "grant" | "grantOption", o: { schema?: string; name: string }): string | undefined {
     return this.#exports.get(`${kind}:${qualifiedName(o)}`);
   }
 

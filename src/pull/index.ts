@@ -2,7 +2,7 @@
  * Catalog -> kiln/schema TypeScript (pure): the models `kiln pull` writes.
  *
  * Each Catalog kind has its own writer (tables.ts, enums.ts, sequences.ts,
- * domains.ts, composite-types.ts, extensions.ts); a new kind adds a writer and
+ * domains.ts, composite-types.ts, extensions.ts, operators.ts, ...); a new kind adds a writer and
  * one line in `declarations` below. This module only places the declarations
  * in files (one file, one per schema, or one per table), orders them so that
  * what a module evaluates at load time comes first, and writes the imports.
@@ -23,6 +23,7 @@ import { viewDeclaration } from "./views.js";
 import { policyDeclaration } from "./policies.js";
 import { routineDeclaration } from "./routines.js";
 import { triggerDeclaration } from "./triggers.js";
+import { operatorDeclaration } from "./operators.js";
 import { grantDeclaration } from "./grants.js";
 
 export { inferNaming } from "./naming.js";
@@ -58,7 +59,7 @@ const DSL_NAMES = [
   "table", "schema", "enumType", "sequence", "domain", "compositeType", "extension", "collation", "partitionOf", "sql", "check", "index", "uniqueIndex",
   "unique", "primaryKey", "foreignKey", "key", "desc", "exclude", "customType", "smallint", "integer", "bigint", "serial", "smallserial",
   "bigserial", "numeric", "real", "doublePrecision", "boolean", "text", "varchar", "char", "date", "time", "timestamp", "datetime",
-  "interval", "uuid", "json", "jsonb", "bytea", "AnyColumn", "view", "materializedView", "policy", "func", "procedure", "trigger", "grant",
+  "interval", "uuid", "json", "jsonb", "bytea", "AnyColumn", "view", "materializedView", "policy", "func", "procedure", "trigger", "grant", "operator",
 ];
 
 /** Every declaration of the Catalog, types before tables. */
@@ -75,6 +76,7 @@ function declarations(ctx: PullContext, catalog: Catalog): Declaration[] {
     ...catalog.tables.map((t) => tableDeclaration(ctx, t, cyclic)),
     ...(catalog.views ?? []).map((v) => viewDeclaration(ctx, v)),
     ...(catalog.routines ?? []).map((r) => routineDeclaration(ctx, r)),
+    ...(catalog.operators ?? []).map((o) => operatorDeclaration(ctx, o)),
     ...(catalog.policies ?? []).map((p) => policyDeclaration(ctx, p)),
     ...(catalog.triggers ?? []).map((t) => triggerDeclaration(ctx, t)),
     ...(catalog.grants ?? []).map((g) => grantDeclaration(ctx, g)),

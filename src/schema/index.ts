@@ -125,3 +125,4 @@ export {
   type TypeRef,
 } from "./routines.js";
 export type { PartitionBy, PartitionStrategy } from "../catalog/partitions.js";
+export { operator, type OperatorOptions, type OperatorObject } from "./operators.js";

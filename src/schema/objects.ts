@@ -1,6 +1,6 @@
 /**
  * PostgreSQL schema objects in models: sequences, domains, composite types and
- * extensions. Export them from a model module like tables:
+ * extensions (and the definitions of routines, triggers and operators: routines.ts, operators.ts). Export them from a model module like tables:
  *
  *   export const citext = extension("citext", { schema: "ext" });
  *   export const orderNo = sequence("order_no", { schema: "app", start: 1000, increment: 10 });
@@ -15,6 +15,7 @@ import { type Collation, type CollationProvider, normalizeCollation } from "../c
 import type { CompositeAttribute, CompositeType } from "../catalog/composite-types.js";
 import type { Domain } from "../catalog/domains.js";
 import type { Extension } from "../catalog/extensions.js";
+import { type Operator, operatorSignature } from "../catalog/operators.js";
 import { type Routine, routineSignature } from "../catalog/routines.js";
 import type { Trigger } from "../catalog/triggers.js";
 import { normalizeSequenceOptions, type Sequence } from "../catalog/sequences.js";
@@ -77,7 +78,8 @@ type ObjectDefinition =
   | { kind: "sequence"; value: Sequence }
   | { kind: "domain"; value: Domain }
   | { kind: "compositeType"; value: CompositeType }
-  | { kind: "extension"; value: Extension };
+  | { kind: "extension"; value: Extension }
+  | { kind: "operator"; value: Operator };
 
 export interface ModelObject {
   readonly [OBJECT]: ObjectDefinition;
@@ -224,6 +226,7 @@ export interface ModelObjects {
   extensions?: Extension[];
   routines?: Routine[];
   triggers?: Trigger[];
+  operators?: Operator[];
 }
 
 /** What tells two objects of one kind apart: a routine's signature, a trigger's table. */
@@ -231,6 +234,7 @@ function objectIdentity(definition: ObjectDefinition): string {
   const v = definition.value as { schema?: string; name: string };
   if (definition.kind === "extension") return `\u0000${v.name}`;
   if (definition.kind === "routine") return `${v.schema ?? ""}\u0000${routineSignature(definition.value)}`;
+  if (definition.kind === "operator") return `${v.schema ?? ""}\u0000${operatorSignature(definition.value)}`;
   if (definition.kind === "trigger") return `${v.schema ?? ""}\u0000${definition.value.table}\u0000${v.name}`;
   return `${v.schema ?? ""}\u0000${v.name}`;
 }
@@ -259,6 +263,7 @@ export function collectModelObjects(modules: Record<string, unknown>[]): ModelOb
     extensions: [] as Extension[],
     routines: [] as Routine[],
     triggers: [] as Trigger[],
+    operators: [] as Operator[],
   };
   const sorted = [...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
   for (const d of sorted) {
@@ -268,6 +273,7 @@ export function collectModelObjects(modules: Record<string, unknown>[]): ModelOb
     else if (d.kind === "compositeType") lists.compositeTypes.push(structuredClone(d.value));
     else if (d.kind === "routine") lists.routines.push(structuredClone(d.value));
     else if (d.kind === "trigger") lists.triggers.push(structuredClone(d.value));
+    else if (d.kind === "operator") lists.operators.push(structuredClone(d.value));
     else lists.extensions.push(structuredClone(d.value));
   }
   // Only the kinds the models use: a Catalog without them stays as it was.

@@ -7,6 +7,7 @@
  */
 import { sameText } from "../../catalog/exact-text.js";
 import { refKey } from "../../catalog/objects.js";
+import { operatorSignature } from "../../catalog/operators.js";
 import { inputArguments, type Routine, routineLabel, routineSignature, routineTypeKey, splitTopLevel } from "../../catalog/routines.js";
 import type { Catalog } from "../../catalog/types.js";
 import { routineOperationKind } from "../../operations/routines.js";
@@ -125,7 +126,7 @@ export function compareRoutines(model: Catalog, database: Catalog, diff: ObjectD
     if (routine.kind !== existing.kind || resultKey(routine.returns) !== resultKey(existing.returns) || argumentsDiffer(routine, existing)) {
       // CREATE OR REPLACE cannot change these: drop and create, in that order, in one phase (after their triggers went).
       const handled = rebuildCallers(existing, model, database, diff);
-      warnAboutUsers(existing, database, diff, handled);
+      warnAboutUsers(existing, model, database, diff, handled);
       diff.add("rebuildFunctions", dropOf(existing), createOf(routine));
       rebuilt.add(triggerFunctionKey(existing));
       continue;
@@ -155,8 +156,8 @@ export function compareRoutines(model: Catalog, database: Catalog, diff: ObjectD
   return rebuilt;
 }
 
-/** Kinds kiln never creates or drops: a routine they use stays (an aggregate's state function, an operator's function, a cast's). */
-const NEVER_MODELLED = new Set(["aggregate", "operator", "cast", "operator class", "operator family", "text search configuration", "text search dictionary", "event trigger", "conversion", "collation", "publication"]);
+/** Kinds kiln never creates or drops: a routine they use stays (an aggregate's state function, a cast's). */
+const NEVER_MODELLED = new Set(["aggregate", "cast", "operator class", "operator family", "text search configuration", "text search dictionary", "event trigger", "conversion", "collation", "publication"]);
 
 function unmodelledUsers(routine: Routine, database: Catalog): string[] {
   const self = refKey({ kind: routine.kind, ...schemaOf(routine.schema), name: routineSignature(routine) });
@@ -216,9 +217,13 @@ function rebuildCallers(routine: Routine, model: Catalog, database: Catalog, dif
 }
 
 /** Objects other than triggers that use a routine about to be dropped and created again: PostgreSQL refuses the drop. */
-function warnAboutUsers(routine: Routine, database: Catalog, diff: ObjectDiff, handled: ReadonlySet<string>): void {
+function warnAboutUsers(routine: Routine, model: Catalog, database: Catalog, diff: ObjectDiff, handled: ReadonlySet<string>): void {
   const self = refKey({ kind: routine.kind, ...schemaOf(routine.schema), name: routineSignature(routine) });
-  const users = (database.dependencies ?? []).filter((d) => refKey(d.referenced) === self && d.dependent.kind !== "trigger" && !handled.has(refKey(d.dependent)));
+  // Triggers and the operators of the models go and come back with it (compare/triggers.ts, compare/operators.ts).
+  const modelOperators = new Set((model.operators ?? []).map((o) => refKey({ kind: "operator", ...schemaOf(o.schema), name: operatorSignature(o) })));
+  const users = (database.dependencies ?? []).filter(
+    (d) => refKey(d.referenced) === self && d.dependent.kind !== "trigger" && !modelOperators.has(refKey(d.dependent)) && !handled.has(refKey(d.dependent)),
+  );
   if (users.length === 0) return;
   const names = users.map((d) => `${d.dependent.kind} ${d.dependent.schema ? `${d.dependent.schema}.` : ""}${d.dependent.name}`);
   diff.warn(

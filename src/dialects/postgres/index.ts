@@ -90,6 +90,7 @@ export const postgresDialect: Dialect = {
   commentsInPlace: true,
   partitioning: true,
   userCollations: true,
+  operators: true,
   connect: async (url) => {
     if (url.scheme === "pglite") return withSchemaFirst(await connectPglite(url), url);
     const conn = await withSchemaFirst(await connectPostgres(url), url);

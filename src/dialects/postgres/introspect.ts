@@ -34,6 +34,7 @@ import { readViews } from "./introspect/views.js";
 import { readPolicies } from "./introspect/policies.js";
 import { readRoutines } from "./introspect/routines.js";
 import { readTriggers } from "./introspect/triggers.js";
+import { readOperators } from "./introspect/operators.js";
 import { readGrants } from "./introspect/grants.js";
 import { readSchemaComments } from "./introspect/schema-comments.js";
 import { TABLE_STORAGE_COLUMNS, tableStorageFields } from "./introspect/table-storage.js";
@@ -325,6 +326,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     readSchemaComments(afterTables, schemaNames, alias),
     scope.grants ? readGrants(afterTables, schemaNames, scope.excludeTables, alias, scope.grants) : undefined,
     readCollations(afterTables, schemaNames, alias),
+    readOperators(afterTables, schemaNames, alias),
   ]);
   // Awaited below; a failure before then must not count as unhandled.
   others.catch(() => undefined);
@@ -391,7 +393,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     .sort(compareText);
 
   tablesBuilt();
-  const [objects, views, policies, routines, triggers, schemaComments, grants, collations] = await others;
+  const [objects, views, policies, routines, triggers, schemaComments, grants, collations, operators] = await others;
   // Only the kinds the database has: a Catalog without them reads as before.
   return {
     schemas,
@@ -403,6 +405,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     ...(policies.length > 0 ? { policies } : {}),
     ...(routines.length > 0 ? { routines } : {}),
     ...(triggers.length > 0 ? { triggers } : {}),
+    ...(operators.length > 0 ? { operators } : {}),
     ...(Object.keys(schemaComments).length > 0 ? { schemaComments } : {}),
     // Only when the config asks: an empty list then means "no grants" (compared), absent means "not compared".
     ...(grants ? { grants } : {}),

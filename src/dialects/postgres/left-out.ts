@@ -1,8 +1,9 @@
 /**
  * The objects `kiln pull` may leave out of the models, for it to name them:
  * every routine (aggregates, and the functions kiln does not read: C and
- * internal ones, SQL-standard bodies, those an aggregate or operator uses),
- * operators, collations (those introspection leaves out: collations.ts), text search configurations and dictionaries,
+ * internal ones, SQL-standard bodies, those an aggregate uses), operators
+ * (those introspection does not read: shells no operator names), collations (those introspection
+ * leaves out: collations.ts), text search configurations and dictionaries,
  * operator classes and families, conversions and statistics objects of the
  * schemas read, and EXECUTE revoked from PUBLIC on a function (kiln models
  * grants, not a revoked default); members of extensions are the extension's. One query on small
@@ -11,6 +12,7 @@
  */
 import type { ObjectRef } from "../../catalog/objects.js";
 import { routineSignature } from "../../catalog/routines.js";
+import { operatorNameFromSurvey } from "../../catalog/operators.js";
 import type { Connection } from "../types.js";
 
 /** A routine's name with its argument types, one a line (routineName turns it into routineSignature's spelling). */
@@ -42,7 +44,7 @@ SELECT o.kind, n.nspname AS schema, o.name
       FROM pg_catalog.pg_proc p
     UNION ALL
     SELECT 'pg_operator'::regclass, o.oid, 'operator', o.oprnamespace,
-           o.oprname || '(' || COALESCE(pg_catalog.format_type(NULLIF(o.oprleft, 0), NULL), 'NONE') || ', ' || pg_catalog.format_type(o.oprright, NULL) || ')'
+           o.oprname || '(' || COALESCE(pg_catalog.format_type(NULLIF(o.oprleft, 0), NULL), 'NONE') || E'\\n' || pg_catalog.format_type(o.oprright, NULL) || ')'
       FROM pg_catalog.pg_operator o
     UNION ALL
 ${NAMED_OBJECT_SELECTS}
@@ -74,6 +76,7 @@ export async function listLeftOutCandidates(conn: Connection, schemas: string[],
   return rows.map((r) => {
     const kind = String(r.kind);
     const schema = alias(String(r.schema));
-    return { kind, ...(schema !== undefined ? { schema } : {}), name: ROUTINES.has(kind) ? routineName(String(r.name)) : String(r.name) };
+    const name = ROUTINES.has(kind) ? routineName(String(r.name)) : kind === "operator" ? operatorNameFromSurvey(String(r.name)) : String(r.name);
+    return { kind, ...(schema !== undefined ? { schema } : {}), name };
   });
 }

@@ -16,12 +16,15 @@ import { isPolicyOperation } from "../../../operations/policies.js";
 import { isDistributionOperation } from "../../../operations/distribution.js";
 import { compileDistributionOperation } from "./distribution.js";
 import { compilePolicyOperation } from "./policies.js";
+import { isOperatorOperation } from "../../../operations/operators.js";
+import { compileOperatorOperation } from "./operators.js";
 import { createTrigger, dropTrigger } from "./triggers.js";
 import { compileTableStorageOperation } from "./table-storage.js";
 
 export function compileObjectOperation(op: ObjectOperation): Statement[] {
   if (isViewOperation(op)) return compileViewOperation(op);
   if (isPolicyOperation(op)) return compilePolicyOperation(op);
+  if (isOperatorOperation(op)) return compileOperatorOperation(op);
   if (isDistributionOperation(op)) return compileDistributionOperation(op);
   if (isGrantOperation(op)) return compileGrantOperation(op);
   if (isCollationOperation(op)) return compileCollationOperation(op);

@@ -14,6 +14,7 @@
  */
 import type { Dependency, ObjectRef } from "../../../catalog/objects.js";
 import { routineSignature } from "../../../catalog/routines.js";
+import { operatorNameFromSurvey } from "../../../catalog/operators.js";
 import type { Connection, ObjectSurvey } from "../../types.js";
 
 // (classid, objid) of a part -> (classid, objid) of the object it belongs to.
@@ -89,7 +90,7 @@ UNION ALL
 SELECT 'pg_ts_dict'::regclass, t.oid, 'text search dictionary', t.dictnamespace, t.dictname::text, NULL, NULL, false FROM pg_catalog.pg_ts_dict t
 UNION ALL
 SELECT 'pg_operator'::regclass, o.oid, 'operator', o.oprnamespace,
-       o.oprname || '(' || COALESCE(pg_catalog.format_type(NULLIF(o.oprleft, 0), NULL), 'NONE') || ', ' || pg_catalog.format_type(o.oprright, NULL) || ')', NULL, NULL, false
+       o.oprname || '(' || COALESCE(pg_catalog.format_type(NULLIF(o.oprleft, 0), NULL), 'NONE') || E'\n' || pg_catalog.format_type(o.oprright, NULL) || ')', NULL, NULL, false
   FROM pg_catalog.pg_operator o
 UNION ALL
 SELECT 'pg_opclass'::regclass, o.oid, 'operator class', o.opcnamespace, o.opcname::text, NULL, NULL, false FROM pg_catalog.pg_opclass o
@@ -218,7 +219,7 @@ function routineName(name: string): string {
 
 function toRef(r: SurveyObject, alias: (schema: string) => string | undefined): ObjectRef {
   const schema = r.schema === null ? undefined : alias(r.schema);
-  const name = ROUTINE_KINDS.has(r.kind) ? routineName(r.name) : r.name;
+  const name = ROUTINE_KINDS.has(r.kind) ? routineName(r.name) : r.kind === "operator" ? operatorNameFromSurvey(r.name) : r.name;
   return { kind: r.kind, ...(schema !== undefined ? { schema } : {}), name, ...(r.table !== null ? { table: r.table } : {}) };
 }
 
