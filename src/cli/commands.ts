@@ -594,6 +594,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
         ...(c.compositeTypes ? [`${c.compositeTypes} composite type(s)`] : []),
         ...(c.sequences ? [`${c.sequences} sequence(s)`] : []),
         ...(c.extensions ? [`${c.extensions} extension(s)`] : []),
+        ...(c.operators ? [`${c.operators} operator(s)`] : []),
       ];
       printErr(`pulled ${kinds.join(", ")} from ${result.database} in ${result.durationMs} ms`);
       for (const file of result.files) printErr(`${pc.green("wrote")} ${terminalText(file)}`);

@@ -60,7 +60,7 @@ export interface PullResult {
   config: { file: string; action: "created" | "updated" | "unchanged" };
   naming: NamingConvention;
   schemas: string[];
-  counts: { tables: number; views: number; routines: number; triggers: number; enums: number; sequences: number; domains: number; collations: number; compositeTypes: number; extensions: number };
+  counts: { tables: number; views: number; routines: number; triggers: number; enums: number; sequences: number; domains: number; collations: number; compositeTypes: number; extensions: number; operators: number };
   /** Other tools' version tables found (left in place, out of the models, in excludeTables). */
   versionTables: FoundVersionTable[];
   /** What the models cannot say. */
@@ -114,6 +114,7 @@ function count(catalog: Catalog): PullResult["counts"] {
     views: catalog.views?.length ?? 0,
     routines: catalog.routines?.length ?? 0,
     triggers: catalog.triggers?.length ?? 0,
+    operators: catalog.operators?.length ?? 0,
     enums: catalog.enums.length,
     sequences: catalog.sequences?.length ?? 0,
     domains: catalog.domains?.length ?? 0,
