@@ -1,14 +1,15 @@
 /**
  * User operators (issue 14): a schema with operators (a plain one with a
  * comment, a commutator/negator pair with RESTRICT and JOIN, a prefix
- * operator, one a check constraint uses) round-tripped with empty models
+ * operator, one a check constraint uses, one a view uses) round-tripped with empty models
  * (pg_dump identical on the server, Catalog identical on PGlite), declared in
  * the DSL (kiln check exit 0), and single changes (a new operator, a new
- * function of one, a new RESTRICT, one dropped) giving exactly that with a
- * downgrade that restores the dump.
+ * function of one with the view on it around it, a new RESTRICT, one dropped)
+ * giving exactly that with a downgrade that restores the dump; and the refusal on SQLite.
  */
 import { describe, expect, it } from "vitest";
 import { describeRoundTrip, kilnOnFixture, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
+import { createProject } from "../helpers/project.js";
 import { PG_TARGETS } from "./autogenerate-pg-support.js";
 
 const FIXTURE = `
@@ -24,9 +25,10 @@ CREATE OPERATOR ops_app.=#= (FUNCTION = ops_app.len_eq, LEFTARG = text, RIGHTARG
 CREATE OPERATOR ops_app.<#> (FUNCTION = ops_app.len_ne, LEFTARG = text, RIGHTARG = text, COMMUTATOR = OPERATOR(ops_app.<#>), NEGATOR = OPERATOR(ops_app.=#=), RESTRICT = neqsel, JOIN = neqjoinsel);
 CREATE OPERATOR ops_app.#- (FUNCTION = ops_app.negative_length, RIGHTARG = text);
 CREATE TABLE ops_app.codes (id integer PRIMARY KEY, code text, CONSTRAINT codes_code_check CHECK (code OPERATOR(ops_app.=#=) 'abc'));
+CREATE VIEW ops_app.a_codes AS SELECT id, code FROM ops_app.codes WHERE code OPERATOR(ops_app.~<<) '^a';
 `;
 
-const MODELS = `import { table, primaryKey, check, integer, text, sql, func, operator } from "kiln-migrate/schema";
+const MODELS = `import { table, primaryKey, check, integer, text, sql, func, operator, view } from "kiln-migrate/schema";
 
 export const reverseMatch = func("reverse_match", { schema: "ops_app", args: ["text", "text"], returns: "boolean", volatility: "immutable", parallel: "safe", body: sql\` SELECT textregexeq($2, $1); \` });
 export const reverseMatchCi = func("reverse_match_ci", { schema: "ops_app", args: ["text", "text"], returns: "boolean", volatility: "immutable", body: sql\` SELECT texticregexeq($2, $1); \` });
@@ -44,6 +46,7 @@ export const codes = table("codes", {
   id: integer().notNull(),
   code: text(),
 }, (t) => [primaryKey({ name: "codes_pkey", columns: [t.id] }), check("codes_code_check", sql\`code OPERATOR(ops_app.=#=) 'abc'::text\`)], { schema: "ops_app" });
+export const aCodes = view("a_codes", sql\` SELECT id, code FROM ops_app.codes WHERE code OPERATOR(ops_app.~<<) '^a'\`, { schema: "ops_app" });
 `;
 
 describe.each(pgRoundTripTargets())("operators round trip on %s", (target) => {
@@ -76,9 +79,12 @@ describe.each(pgRoundTripTargets())("one changed operator on %s", (target) => {
     {
       what: "an operator's function (CREATE OPERATOR alone sets it)",
       edits: [["function: reverseMatch, comment", "function: reverseMatchCi, comment"]],
+      // The view on it goes round it (PostgreSQL refuses the drop while it stands).
       upgrade: [
+        /^\s*await op\.dropView\("a_codes", \{ schema: "ops_app" \}\);$/,
         /^\s*await op\.dropOperator\("~<<", \{ schema: "ops_app", left: "text", right: "text" \}\);$/,
         /^\s*await op\.createOperator\("~<<", \{[\s\S]*function: \{ schema: "ops_app", name: "reverse_match_ci" \},[\s\S]*comment: "pattern on the right, text on the left"/,
+        /^\s*await op\.createView\("a_codes", /,
       ],
       downgrade: /createOperator\("~<<", \{[\s\S]*name: "reverse_match" \}/,
     },
@@ -114,4 +120,23 @@ describe.each(pgRoundTripTargets())("one changed operator on %s", (target) => {
     expect(result.warnings.filter((w) => /not modelled/.test(w))).toEqual([]);
     expect(result.diff, describeRoundTrip(result)).toBe("");
   }, 240_000);
+});
+
+describe("operators in models on a database without them", () => {
+  it("kiln check on SQLite refuses them, naming the operator", { timeout: 60_000 }, async () => {
+    const p = createProject({
+      url: "sqlite::memory:",
+      models: `import { table, integer, operator } from "kiln-migrate/schema";
+export const t = table("t", { id: integer().notNull() });
+export const reverseMatch = operator("~<<", { left: "text", right: "text", function: "reverse_textregexeq" });
+`,
+    });
+    try {
+      const result = await p.kiln(["check"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("the models declare operator ~<<(text, text), but user operators (CREATE OPERATOR) are PostgreSQL's; sqlite has none");
+    } finally {
+      p.remove();
+    }
+  });
 });

@@ -4,8 +4,9 @@
  * OPERATOR ... SET, COMMENT ON OPERATOR: PostgreSQL 15 changes nothing else
  * so); any other change (function, commutator, negator, HASHES, MERGES) drops
  * the operator and creates it again, as does a function of it that the
- * revision drops and creates again. PostgreSQL refuses to drop an operator
- * that a view, index or constraint uses: those are named (manualStep).
+ * revision drops and creates again. The modelled views on it go round it
+ * (compare/views.ts); PostgreSQL refuses to drop an operator that another
+ * view, an index or a constraint uses: those are named (manualStep).
  */
 import { refKey } from "../../catalog/objects.js";
 import { type Operator, operatorKey, operatorLabel, operatorSignature, type OperatorTarget } from "../../catalog/operators.js";
@@ -32,10 +33,17 @@ function changesOf(model: Operator, database: Operator): OperatorChanges {
   return changes;
 }
 
-/** Objects other than operators that use the operator: PostgreSQL refuses its drop while they do. */
-function warnAboutUsers(operator: Operator, database: Catalog, diff: ObjectDiff, why: string): void {
+/**
+ * Objects other than operators that use the operator: PostgreSQL refuses its drop while they do.
+ * Views both sides keep go round it (compare/views.ts, rebuildViewsOverChangedColumns): not named.
+ */
+function warnAboutUsers(operator: Operator, model: Catalog, database: Catalog, diff: ObjectDiff, why: string): void {
   const self = refKey({ kind: "operator", ...(operator.schema !== undefined ? { schema: operator.schema } : {}), name: operatorSignature(operator) });
-  const users = (database.dependencies ?? []).filter((d) => refKey(d.referenced) === self && d.dependent.kind !== "operator");
+  const viewKey = (v: { schema?: string; name: string }) => `${v.schema ?? ""}\u0000${v.name}`;
+  const modelViews = new Set((model.views ?? []).map(viewKey));
+  const rebuiltView = (ref: { kind: string; schema?: string; name: string }) =>
+    (ref.kind === "view" || ref.kind === "materialized view") && modelViews.has(viewKey(ref)) && (database.views ?? []).some((v) => viewKey(v) === viewKey(ref));
+  const users = (database.dependencies ?? []).filter((d) => refKey(d.referenced) === self && d.dependent.kind !== "operator" && !rebuiltView(d.dependent));
   if (users.length === 0) return;
   const names = users.map((d) => `${d.dependent.kind} ${d.dependent.schema ? `${d.dependent.schema}.` : ""}${d.dependent.name}`);
   diff.warn(
@@ -61,7 +69,7 @@ export function compareOperators(model: Catalog, database: Catalog, diff: Object
     if (functionRebuilt || rebuildKey(operator) !== rebuildKey(existing)) {
       // Dropped with the triggers that change (before their functions do), created again with the rebuilt
       // functions (a new function of it exists by then; a function dropped and created again, too).
-      warnAboutUsers(existing, database, diff, functionRebuilt ? "uses a function the revision drops and creates again" : "changes what only CREATE OPERATOR sets");
+      warnAboutUsers(existing, model, database, diff, functionRebuilt ? "uses a function the revision drops and creates again" : "changes what only CREATE OPERATOR sets");
       diff.add("dropTriggers", drop(existing));
       diff.add("rebuildFunctions", create(operator));
       continue;

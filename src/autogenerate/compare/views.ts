@@ -13,6 +13,7 @@
  * creates them last, from the database's pg_depend and the queries' mentions.
  */
 import { type Dependency, type ObjectRef, refKey } from "../../catalog/objects.js";
+import { operatorSignature } from "../../catalog/operators.js";
 import type { Catalog } from "../../catalog/types.js";
 import { qualifiedName } from "../../catalog/types.js";
 import { sameText } from "../../catalog/exact-text.js";
@@ -162,10 +163,15 @@ function closure(start: string[], users: Map<string, string[]>, keep: (key: stri
   return found;
 }
 
-/** The table and whether the operation changes a column in a way PostgreSQL refuses under a view (type, collation, drop). */
+/**
+ * The table whose column the operation changes in a way PostgreSQL refuses under a view (type,
+ * collation, drop), or the operator it drops (dropped and created again when its function or
+ * commutator changes: compare/operators.ts).
+ */
 function columnChangeUnderViews(op: Operation, viewsKeepAlteredColumns: boolean): string | undefined {
   if (op.kind === "alterColumn" && !viewsKeepAlteredColumns && (op.type !== undefined || op.collation !== undefined)) return qualifiedName({ schema: op.schema, name: op.table });
   if (op.kind === "dropColumn") return qualifiedName({ schema: op.schema, name: op.table });
+  if (op.kind === "dropOperator") return qualifiedName({ schema: op.schema, name: operatorSignature(op) });
   return undefined;
 }
 
@@ -174,7 +180,8 @@ function columnChangeUnderViews(op: Operation, viewsKeepAlteredColumns: boolean)
  * type of a column used by a view or rule") or to drop it: the modelled views
  * on a table whose column changes so (and the views on those) are dropped
  * before and created again after, as the models say. pg_depend names the
- * table, not the column, so every view on the table goes round.
+ * table, not the column, so every view on the table goes round. So do the views
+ * on an operator the revision drops (and creates again: compare/operators.ts).
  * `viewsKeepAlteredColumns` (MySQL: a view is its text, read again when used): only a dropped column does.
  */
 export function rebuildViewsOverChangedColumns(
@@ -191,7 +198,7 @@ export function rebuildViewsOverChangedColumns(
   );
   const inModel = new Map(model.views.map((v) => [qualifiedName(v), v]));
   const inDatabase = new Map(database.views.map((v) => [qualifiedName(v), v]));
-  const users = viewUsers(database.dependencies ?? [], ["table", "view", "materialized view"]);
+  const users = viewUsers(database.dependencies ?? [], ["table", "view", "materialized view", "operator"]);
   const rebuilt = closure(tables, users, (key) => inModel.has(key) && inDatabase.has(key) && !handled.has(key));
   for (const key of [...rebuilt].sort()) {
     const wanted = inModel.get(key)!;
