@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { describeRoundTrip, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
+import { createProject } from "../helpers/project.js";
 
 const FIXTURE = `
 CREATE SCHEMA app;
@@ -93,4 +94,23 @@ describe.each(pgRoundTripTargets())("user collations on %s", (target) => {
     ops.forEach((op, i) => expect(calls[i], upgrade).toMatch(op));
     expect(result.diff, describeRoundTrip(result)).toBe("");
   }, 120_000);
+});
+
+describe("collations in models on a database without user collations", () => {
+  it("kiln check on SQLite refuses them, naming the collation", { timeout: 60_000 }, async () => {
+    const p = createProject({
+      url: "sqlite::memory:",
+      models: `import { collation, integer, table } from "kiln-migrate/schema";
+export const bytewise = collation("bytewise", { schema: "app", provider: "libc", locale: "C" });
+export const t = table("t", { id: integer() });
+`,
+    });
+    try {
+      const result = await p.kiln(["check"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("the models declare collation app.bytewise (collation(...)), but sqlite has no user collations");
+    } finally {
+      p.remove();
+    }
+  });
 });
