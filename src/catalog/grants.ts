@@ -2,7 +2,10 @@
  * Privileges (GRANT) on the objects kiln models, for the roles the config
  * names (`grants` in kiln.config.ts). Roles themselves are not created by kiln.
  *
- * One grant is one (object, grantee) pair with its privileges. A kind of
+ * One grant is one (object, grantee) pair with its privileges. What PostgreSQL
+ * grants by default is not a grant: EXECUTE for PUBLIC on a function or
+ * procedure. Revoked, it is a grant to `public` with no privileges (PUBLIC holds
+ * nothing: REVOKE EXECUTE ... FROM PUBLIC), so that it round trips. A kind of
  * object plugs in with one entry in GRANT_TARGETS (how GRANT names it, which
  * privileges it has) and one part in the reader (introspect/grants.ts).
  */
@@ -62,6 +65,22 @@ export function grantObjectLabel(o: GrantObject): string {
 /** The key that matches a grant across Catalogs: its object and grantee. */
 export function grantKey(g: { on: GrantObject; grantee: string }): string {
   return [g.on.kind, g.on.schema ?? "", g.on.name, g.on.column ?? "", g.grantee].join("\u0000");
+}
+
+/** What `grantee` holds on `on` without any GRANT: EXECUTE for PUBLIC on a function or procedure, else nothing. */
+export function defaultPrivileges(on: GrantObject, grantee: string): string[] {
+  return (on.kind === "function" || on.kind === "procedure") && grantee === "public" ? ["EXECUTE"] : [];
+}
+
+/** True when the grant only restates PostgreSQL's default (so it is not one: never listed). */
+export function isDefaultGrant(g: Grant): boolean {
+  const byDefault = defaultPrivileges(g.on, g.grantee);
+  return byDefault.length > 0 && (g.withGrantOption ?? []).length === 0 && g.privileges.length === byDefault.length && byDefault.every((p) => g.privileges.includes(p));
+}
+
+/** True for PostgreSQL's default revoked: PUBLIC holds nothing on a function or procedure. */
+export function isRevokedDefault(g: Grant): boolean {
+  return g.privileges.length === 0 && defaultPrivileges(g.on, g.grantee).length > 0;
 }
 
 export function normalizeGrant(g: Grant): Grant {

@@ -8,6 +8,7 @@
  * create, drop and need).
  */
 import { impliedOperators, operatorSignature } from "./operators.js";
+import { isRevokedDefault } from "./grants.js";
 import { routineSignature } from "./routines.js";
 import type { Catalog } from "./types.js";
 import { viewKind } from "./views.js";
@@ -124,6 +125,10 @@ export function catalogObjects(catalog: Catalog): ObjectRef[] {
     ...(catalog.triggers ?? []).map((t): ObjectRef => ({ kind: "trigger", ...(t.schema ? { schema: t.schema } : {}), name: t.name, table: t.table })),
     // An operator, and the commutator and negator it names: PostgreSQL creates those as shells when they do not exist.
     ...(catalog.operators ?? []).flatMap((o) => [o, ...impliedOperators(o)]).map((o): ObjectRef => ({ kind: "operator", ...(o.schema ? { schema: o.schema } : {}), name: operatorSignature(o) })),
+    // PostgreSQL's default EXECUTE for PUBLIC, revoked (catalog/grants.ts), as pull's left-out query names it.
+    ...(catalog.grants ?? [])
+      .filter(isRevokedDefault)
+      .map((g): ObjectRef => ({ kind: `EXECUTE revoked from PUBLIC on ${g.on.kind}`, ...(g.on.schema ? { schema: g.on.schema } : {}), name: g.on.name })),
     // Managed grants, named as the survey names a relation's privileges ("table property").
     ...(catalog.grants ?? [])
       .filter((g) => g.on.kind !== "schema" && g.on.kind !== "function" && g.on.kind !== "procedure")

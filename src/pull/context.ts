@@ -14,6 +14,7 @@ import { declaredSchemas } from "./schemas.js";
 import { routineKey } from "./routines.js";
 import { grantExportKey, grantWords } from "./grants.js";
 import { operatorExportKey } from "./operators.js";
+import { isRevokedDefault } from "../catalog/grants.js";
 
 /** One exported object of the models: its code and what it needs. */
 export interface Declaration {
@@ -105,7 +106,7 @@ export class PullContext {
     for (const g of catalog.grants ?? []) {
       const key = qualifiedName(grantExportKey(g));
       const words = camelCase(grantWords(g));
-      this.#exports.set(`grant:${key}`, scope.claim([`${words}Grant`], "grant"));
+      this.#exports.set(`grant:${key}`, scope.claim([`${words}${isRevokedDefault(g) ? "Revoked" : "Grant"}`], "grant"));
       if ((g.withGrantOption ?? []).length > 0 && g.withGrantOption!.length < g.privileges.length) {
         this.#exports.set(`grantOption:${key}`, scope.claim([`${words}GrantOption`], "grant"));
       }

@@ -5,8 +5,10 @@
  * spec (`{ schema: "app" }`, `{ sequence: "s" }`, `{ function: "f(integer)" }`);
  * a column grant says its column; privileges held WITH GRANT OPTION and those
  * without are two grant() calls (the models join them per object and role).
+ * PostgreSQL's default EXECUTE for PUBLIC on a function, revoked, is
+ * `revokePublic({ function: "f(integer)", schema: "app" })`.
  */
-import { grantKey, type Grant, type GrantObject } from "../catalog/grants.js";
+import { grantKey, isRevokedDefault, type Grant, type GrantObject } from "../catalog/grants.js";
 import { code, options, str, value } from "./code.js";
 import { declaration, type Declaration, type PullContext } from "./context.js";
 
@@ -50,8 +52,13 @@ function target(ctx: PullContext, o: GrantObject, d: Declaration): string {
 
 export function grantDeclaration(ctx: PullContext, g: Grant): Declaration {
   const d = declaration("grant", grantExportKey(g), ctx.exportName("grant", grantExportKey(g))!);
-  d.imports.add("grant");
   const on = target(ctx, g.on, d);
+  if (isRevokedDefault(g)) {
+    d.imports.add("revokePublic");
+    d.code = `export const ${d.exportName} = revokePublic(${on});`;
+    return d;
+  }
+  d.imports.add("grant");
   const withOption = new Set(g.withGrantOption ?? []);
   const plain = g.privileges.filter((p) => !withOption.has(p));
   // All held WITH GRANT OPTION: one call.

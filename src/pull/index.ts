@@ -59,7 +59,7 @@ const DSL_NAMES = [
   "table", "schema", "enumType", "sequence", "domain", "compositeType", "extension", "collation", "partitionOf", "sql", "check", "index", "uniqueIndex",
   "unique", "primaryKey", "foreignKey", "key", "desc", "exclude", "customType", "smallint", "integer", "bigint", "serial", "smallserial",
   "bigserial", "numeric", "real", "doublePrecision", "boolean", "text", "varchar", "char", "date", "time", "timestamp", "datetime",
-  "interval", "uuid", "json", "jsonb", "bytea", "AnyColumn", "view", "materializedView", "policy", "func", "procedure", "trigger", "grant", "operator",
+  "interval", "uuid", "json", "jsonb", "bytea", "AnyColumn", "view", "materializedView", "policy", "func", "procedure", "trigger", "grant", "operator", "revokePublic",
 ];
 
 /** Every declaration of the Catalog, types before tables. */

@@ -6,12 +6,19 @@
  *   export const appSeq = grant("usage", orderNo, "app_user");          // a sequence() object
  *   export const appSchema = grant("usage", { schema: "app" }, "app_user");
  *   export const byName = grant("select", { view: "active_users", schema: "app" }, "reporting");
+ *   export const touchRun = grant("execute", touch, "app_user");          // a func() object, or { function: "touch(integer)" }
+ *   export const touchPrivate = revokePublic(touch);                       // REVOKE EXECUTE ON FUNCTION ... FROM PUBLIC
+ *
+ * PostgreSQL's default EXECUTE for PUBLIC on a function or procedure is not a
+ * grant: `grant("execute", fn, "public")` restates it and adds nothing;
+ * revokePublic(fn) says it is revoked.
  *
  * `on` is a table, view or sequence of the models, or names the object. kiln does
  * not create roles: the roles must exist.
  */
 import { checkedPrivileges, grantObjectFromSpec, type GrantTargetSpec } from "../catalog/grant-spec.js";
-import { grantKey, normalizeGrant, type Grant, type GrantObject } from "../catalog/grants.js";
+import { grantKey, isDefaultGrant, normalizeGrant, type Grant, type GrantObject } from "../catalog/grants.js";
+import { type Routine, routineSignature } from "../catalog/routines.js";
 import { KilnError } from "../errors.js";
 import { OBJECT } from "./brand.js";
 import { isColumn } from "./column.js";
@@ -40,6 +47,10 @@ function objectOf(on: unknown, where: string): GrantObject {
     return { kind: view.materialized ? "materialized view" : "view", ...(view.schema !== undefined ? { schema: view.schema } : {}), name: view.name };
   }
   const branded = (on as { [OBJECT]?: { kind: string; value: { schema?: string; name: string } } } | null)?.[OBJECT];
+  if (branded && branded.kind === "routine") {
+    const routine = branded.value as Routine;
+    return { kind: routine.kind, ...(routine.schema !== undefined ? { schema: routine.schema } : {}), name: routineSignature(routine) };
+  }
   if (branded && branded.kind === "sequence") {
     return { kind: "sequence", ...(branded.value.schema !== undefined ? { schema: branded.value.schema } : {}), name: branded.value.name };
   }
@@ -63,6 +74,22 @@ export function grant(privileges: string | string[], on: unknown, to: string | s
   });
   const value = {};
   Object.defineProperty(value, GRANT, { value: grants });
+  return value as GrantObjectModel;
+}
+
+/**
+ * PostgreSQL's default EXECUTE for PUBLIC on a function or procedure, revoked
+ * (REVOKE EXECUTE ON FUNCTION ... FROM PUBLIC): `on` is a func() or procedure()
+ * of the models, or `{ function: "f(integer)", schema: "app" }`.
+ */
+export function revokePublic(on: unknown): GrantObjectModel {
+  const where = "revokePublic(...)";
+  const object = objectOf(on, where);
+  if (object.kind !== "function" && object.kind !== "procedure") {
+    throw new KilnError(`${where}: PUBLIC holds EXECUTE by default on functions and procedures only; got a ${object.kind}. Other privileges are granted or not (grant(...)).`);
+  }
+  const value = {};
+  Object.defineProperty(value, GRANT, { value: [{ on: object, grantee: "public", privileges: [] } satisfies Grant] });
   return value as GrantObjectModel;
 }
 
@@ -91,5 +118,7 @@ export function collectGrants(modules: Record<string, unknown>[]): Grant[] | und
     }
   }
   if (!any) return undefined;
-  return [...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g);
+  // A grant that restates PostgreSQL's default (EXECUTE for PUBLIC on a function) is none.
+  return [...found.entries()]
+    .filter(([, g]) => !isDefaultGrant(g)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g);
 }

@@ -111,7 +111,7 @@ export { modelsToCatalog } from "./to-catalog.js";
 export { view, materializedView, isView, type ViewObject, type ViewOptions, type MaterializedViewOptions } from "./views.js";
 export { partitionOf } from "./partitions.js";
 export { policy, isPolicy, type PolicyOptions, type PolicyObject } from "./policies.js";
-export { grant, type GrantOptions, type GrantObjectModel } from "./grants.js";
+export { grant, revokePublic, type GrantOptions, type GrantObjectModel } from "./grants.js";
 export type { PolicyCommand } from "../catalog/policies.js";
 export {
   func,

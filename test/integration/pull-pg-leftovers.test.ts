@@ -2,7 +2,8 @@
  * Issue 14's leftovers for `kiln pull` on PostgreSQL: string defaults written as
  * JavaScript strings where PostgreSQL stores the plain literal that way
  * (`'active'::character varying` -> `.default("active")`), grants where the config
- * asks for them (`grants: [roles]`; on functions and procedures too), and comments on schemas. On the server:
+ * asks for them (`grants: [roles]`; on functions and procedures too, and EXECUTE revoked from
+ * PUBLIC, PostgreSQL's default on them, when `public` is managed), and comments on schemas. On the server:
  * pull, `kiln check` exits 0 with no warning, and the models build an empty
  * database whose `pg_dump --schema-only` (privileges and comments included) is
  * the original's, line for line. PGlite: pull, then check exit 0.
@@ -31,8 +32,10 @@ GRANT SELECT ON TABLE public.active_people TO ${reader};
 GRANT USAGE ON SEQUENCE pl_app.ticket_no TO ${writer};
 GRANT EXECUTE ON FUNCTION pl_app.touch(integer, text) TO ${reader};
 GRANT EXECUTE ON PROCEDURE pl_app.tidy() TO ${writer} WITH GRANT OPTION;
+REVOKE ALL ON FUNCTION pl_app.secret() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pl_app.secret() TO ${reader};
 `;
-  // PGlite (no roles): EXECUTE revoked from PUBLIC, which kiln does not model, is named by pull.
+  // PGlite (no roles): EXECUTE revoked from PUBLIC, named by pull unless the config manages PUBLIC's grants.
   const revoked = reader === "" ? "REVOKE ALL ON FUNCTION pl_app.touch(integer, text) FROM PUBLIC;" : "";
   return `
 CREATE SCHEMA pl_app;
@@ -55,6 +58,7 @@ two lines',
 );
 CREATE FUNCTION pl_app.touch(n integer, label text) RETURNS integer LANGUAGE sql AS 'SELECT n';
 CREATE PROCEDURE pl_app.tidy() LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION pl_app.secret() RETURNS integer LANGUAGE sql AS 'SELECT 1';
 CREATE VIEW public.active_people AS SELECT id, status FROM pl_app.people WHERE status = 'active';
 ${grants}${revoked}`;
 }
@@ -97,7 +101,7 @@ describe.runIf(pgUp)("kiln pull: string defaults, grants and schema comments on 
     const [reader, writer] = [`kiln_pr_r_${suffix}`, `kiln_pr_w_${suffix}`];
     await admin(`CREATE ROLE "${reader}"; CREATE ROLE "${writer}"`);
     const [loaded, built] = await Promise.all([createPgDatabase(), createPgDatabase()]);
-    const p = project(loaded.url, `grants: ${JSON.stringify([reader, writer])},`);
+    const p = project(loaded.url, `grants: ${JSON.stringify([reader, writer, "public"])},`);
     try {
       await loadWithPsql(loaded.url, fixture(reader, writer));
       const pulled = await p.kiln(["pull"]);
@@ -117,6 +121,9 @@ describe.runIf(pgUp)("kiln pull: string defaults, grants and schema comments on 
       // Function and procedure grants, named with their argument types.
       expect(models).toMatch(/grant\("execute", \{ function: "touch\(integer, text\)", schema: "pl_app" \}, "kiln_pr_r_\w+"\)/);
       expect(models).toMatch(/grant\("execute", \{ procedure: "tidy\(\)", schema: "pl_app" \}, "kiln_pr_w_\w+", \{ withGrantOption: true \}\)/);
+      // PUBLIC's EXECUTE: PostgreSQL's default is not written out (touch's ACL lists it); revoked, it is.
+      expect(models).toContain(`export const secretPublicRevoked = revokePublic({ function: "secret()", schema: "pl_app" });`);
+      expect(models).not.toMatch(/grant\([^)]*"public"\)/);
       expect(models).toContain(`comment: "The application's own tables"`);
 
       const check = await p.kiln(["check"]);
@@ -131,6 +138,7 @@ describe.runIf(pgUp)("kiln pull: string defaults, grants and schema comments on 
       expect(before).toContain("COMMENT ON SCHEMA pl_app");
       expect(before).toContain(`GRANT SELECT,INSERT ON TABLE pl_app.people TO ${reader}`);
       expect(before).toContain(`GRANT ALL ON FUNCTION pl_app.touch(n integer, label text) TO ${reader}`);
+      expect(before).toContain("REVOKE ALL ON FUNCTION pl_app.secret() FROM PUBLIC;");
       expect(lineDiff(before, after, ["loaded", "built from pulled models"])).toBe("");
     } finally {
       p.remove();
@@ -155,6 +163,27 @@ describe("kiln pull: string defaults and schema comments on PGlite", () => {
       expect(warningLines(pulled.stderr)).toEqual([
         "EXECUTE revoked from PUBLIC on function pl_app.touch(integer, text) is not modelled by kiln: it stays in the database and out of the models, and a database built from the models lacks it (keep its CREATE statement in a revision: op.execute)",
       ]);
+      const check = await p.kiln(["check"]);
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+      expect(warningLines(`${check.stdout}\n${check.stderr}`)).toEqual([]);
+    } finally {
+      p.remove();
+      dir.remove();
+    }
+  });
+});
+
+describe("kiln pull: EXECUTE revoked from PUBLIC on PGlite, with grants managed", () => {
+  it("pull writes revokePublic, names nothing, and check exits 0 with no warning", { timeout: 240_000 }, async () => {
+    const dir = tempDir("kiln-pull-pglite-");
+    const url = `pglite://${join(dir.path, "db")}`;
+    const p = project(url, "grants: true,");
+    try {
+      await loadIntoPglite(url, fixture("", ""));
+      const pulled = await p.kiln(["pull"]);
+      expect(pulled.code, pulled.stdout + pulled.stderr).toBe(0);
+      expect(warningLines(pulled.stderr)).toEqual([]);
+      expect(p.read("schema.ts")).toContain(`revokePublic({ function: "touch(integer, text)", schema: "pl_app" })`);
       const check = await p.kiln(["check"]);
       expect(check.code, check.stdout + check.stderr).toBe(0);
       expect(warningLines(`${check.stdout}\n${check.stderr}`)).toEqual([]);

@@ -81,6 +81,8 @@ describe("grants and schema comments in pulled models", () => {
       { on: { kind: "table", schema: "app", name: "people" }, grantee: "writer", privileges: ["SELECT", "UPDATE"], withGrantOption: ["SELECT"] },
       { on: { kind: "column", schema: "app", name: "people", column: "note" }, grantee: "reader", privileges: ["UPDATE"] },
       { on: { kind: "sequence", schema: "app", name: "ticket_no" }, grantee: "writer", privileges: ["USAGE"], withGrantOption: ["USAGE"] },
+      // PostgreSQL's default EXECUTE for PUBLIC, revoked.
+      { on: { kind: "function", schema: "app", name: "touch(integer)" }, grantee: "public", privileges: [] },
     ],
   } as Catalog;
 
@@ -94,6 +96,7 @@ describe("grants and schema comments in pulled models", () => {
     expect(text).toContain('export const peopleWriterGrantOption = grant("select", people, "writer", { withGrantOption: true });');
     expect(text).toContain('export const peopleNoteReaderGrant = grant("update", people, "reader", { columns: ["note"] });');
     expect(text).toContain('export const ticketNoWriterGrant = grant("usage", { sequence: "ticket_no", schema: "app" }, "writer", { withGrantOption: true });');
+    expect(text).toContain('export const touchPublicRevoked = revokePublic({ function: "touch(integer)", schema: "app" });');
 
     // Loaded again, the models give the same grants and comments.
     const dir = mkdtempSync(join(tmpdir(), "kiln-pull-leftovers-"));

@@ -4,17 +4,20 @@
  * side: not compared). Revokes go first (phase dropPolicies: before the object
  * goes, so that the downgrade grants them back once it is there again), grants
  * last (phase createPolicies). A privilege whose GRANT OPTION changes is revoked
- * and granted again.
+ * and granted again. A grant that is not listed is what PostgreSQL gives by
+ * default (EXECUTE for PUBLIC on a function): a revoked default is revoked, and
+ * granted back on the way down.
  */
-import { grantKey, type Grant } from "../../catalog/grants.js";
+import { defaultPrivileges, grantKey, type Grant } from "../../catalog/grants.js";
 import type { Catalog } from "../../catalog/types.js";
 import type { Operation } from "../../operations/types.js";
 import { byName } from "../order.js";
 import type { ObjectDiff } from "./objects.js";
 
-function split(grant: Grant | undefined): Map<string, boolean> {
-  const option = new Set(grant?.withGrantOption ?? []);
-  return new Map((grant?.privileges ?? []).map((p) => [p, option.has(p)]));
+function split(grant: Grant | undefined, on: Grant["on"], grantee: string): Map<string, boolean> {
+  if (!grant) return new Map(defaultPrivileges(on, grantee).map((p) => [p, false]));
+  const option = new Set(grant.withGrantOption ?? []);
+  return new Map(grant.privileges.map((p) => [p, option.has(p)]));
 }
 
 export function compareGrants(model: Catalog, database: Catalog, diff: ObjectDiff): void {
@@ -26,9 +29,9 @@ export function compareGrants(model: Catalog, database: Catalog, diff: ObjectDif
   const keys = [...new Set([...present.keys(), ...[...wanted.keys()].sort(byName((k: string) => k))])];
   const revokes: Operation[][] = [];
   for (const key of keys) {
-    const want = split(wanted.get(key));
-    const have = split(present.get(key));
     const { on, grantee } = (wanted.get(key) ?? present.get(key))!;
+    const want = split(wanted.get(key), on, grantee);
+    const have = split(present.get(key), on, grantee);
     const revoke = [...have].filter(([p, option]) => want.get(p) !== option);
     const grant = [...want].filter(([p, option]) => have.get(p) !== option);
     const revoking: Operation[] = [];

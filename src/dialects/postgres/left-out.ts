@@ -5,8 +5,8 @@
  * (those introspection does not read: shells no operator names), collations (those introspection
  * leaves out: collations.ts), text search configurations and dictionaries,
  * operator classes and families, conversions and statistics objects of the
- * schemas read, and EXECUTE revoked from PUBLIC on a function (kiln models
- * grants, not a revoked default); members of extensions are the extension's. One query on small
+ * schemas read, and EXECUTE revoked from PUBLIC on a function (modelled as a
+ * grant, revokePublic, when the config's `grants` manages PUBLIC); members of extensions are the extension's. One query on small
  * system catalogs (no pg_depend walk, unlike the survey of unmodelled objects
  * check runs): pull names those the Catalog does not hold.
  */
@@ -49,7 +49,7 @@ SELECT o.kind, n.nspname AS schema, o.name
     UNION ALL
 ${NAMED_OBJECT_SELECTS}
     UNION ALL
-    -- PostgreSQL's default EXECUTE for PUBLIC, revoked: kiln models grants, not revoked defaults.
+    -- PostgreSQL's default EXECUTE for PUBLIC, revoked: in the Catalog only when its grants are read for PUBLIC.
     SELECT 'pg_proc'::regclass, p.oid, 'EXECUTE revoked from PUBLIC on ' || CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
            p.pronamespace,
            ${ROUTINE_NAME}

@@ -9,10 +9,12 @@
  * lines, come out identical).
  *
  * Functions and procedures (pg_proc.proacl) too, named with their argument
- * types. A kind of object plugs in with one more branch of the UNION and its
+ * types. PUBLIC's EXECUTE on them is PostgreSQL's default, not a grant (an ACL
+ * lists it once any grant was made); revoked, it is a grant to `public` with no
+ * privileges (catalog/grants.ts). A kind of object plugs in with one more branch of the UNION and its
  * kind in catalog/grants.ts.
  */
-import { normalizeGrant, type Grant, type GrantObjectKind } from "../../../catalog/grants.js";
+import { isDefaultGrant, normalizeGrant, type Grant, type GrantObjectKind } from "../../../catalog/grants.js";
 import { routineSignature } from "../../../catalog/routines.js";
 import type { Connection } from "../../types.js";
 import { notExtensionMember } from "./extension-members.js";
@@ -62,7 +64,13 @@ SELECT COALESCE(json_agg(json_build_object('kind', g.kind, 'schema', g.schema, '
                min(x.position) AS position
           FROM objects o, pg_catalog.aclexplode(o.acl) WITH ORDINALITY AS x(grantor, grantee, privilege_type, is_grantable, position)
          WHERE x.grantee <> o.owner
-         GROUP BY 1, 2, 3, 4, 5) g
+         GROUP BY 1, 2, 3, 4, 5
+        UNION ALL
+        -- EXECUTE for PUBLIC, PostgreSQL's default on a function or procedure, revoked: PUBLIC holds nothing.
+        SELECT o.kind, o.schema, o.name, o.column_name, 'public', ARRAY[]::text[], NULL, 0
+          FROM objects o
+         WHERE o.kind IN ('function', 'procedure')
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.aclexplode(o.acl) x WHERE x.grantee = 0 AND x.privilege_type = 'EXECUTE')) g
  WHERE $3::text[] IS NULL OR g.grantee = ANY($3::text[])`;
 
 /** `f(integer\ncharacter varying)` (one type a line) -> `f(integer, character varying)`, as routineSignature spells it. */
@@ -96,14 +104,14 @@ export async function readGrants(
     if (r.kind === "schema" && alias(r.name) === undefined) continue;
     const schema = r.schema === null ? undefined : alias(r.schema);
     const name = r.kind === "function" || r.kind === "procedure" ? routineName(r.name) : r.name;
-    grants.push(
-      normalizeGrant({
-        on: { kind: r.kind === "column" ? "column" : r.kind, ...(schema !== undefined ? { schema } : {}), name, ...(r.column !== null ? { column: r.column } : {}) },
-        grantee: r.grantee,
-        privileges: r.privileges,
-        ...(r.grantable ? { withGrantOption: r.grantable } : {}),
-      }),
-    );
+    const grant = normalizeGrant({
+      on: { kind: r.kind === "column" ? "column" : r.kind, ...(schema !== undefined ? { schema } : {}), name, ...(r.column !== null ? { column: r.column } : {}) },
+      grantee: r.grantee,
+      privileges: r.privileges,
+      ...(r.grantable ? { withGrantOption: r.grantable } : {}),
+    });
+    // PUBLIC's EXECUTE on a function is PostgreSQL's default, listed in any ACL that is not: not a grant.
+    if (!isDefaultGrant(grant)) grants.push(grant);
   }
   return grants;
 }
