@@ -93,7 +93,7 @@ describe.each(pgRoundTripTargets())("user collations on %s", (target) => {
     expect(result.failed, describeRoundTrip(result)).toBeUndefined();
     ops.forEach((op, i) => expect(calls[i], upgrade).toMatch(op));
     expect(result.diff, describeRoundTrip(result)).toBe("");
-  }, 120_000);
+  }, 300_000);
 });
 
 describe("collations in models on a database without user collations", () => {

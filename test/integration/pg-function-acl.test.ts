@@ -57,5 +57,5 @@ describe.each(pgRoundTripTargets())("EXECUTE for PUBLIC on %s", (target) => {
     expect(result.failed, describeRoundTrip(result)).toBeUndefined();
     ops.forEach((op, i) => expect(calls[i], upgrade).toMatch(op));
     expect(result.diff, describeRoundTrip(result)).toBe("");
-  }, 120_000);
+  }, 300_000);
 });
