@@ -38,6 +38,7 @@ import { compareObjects } from "./compare/objects.js";
 import { compareCollations } from "./compare/collations.js";
 import { comparePolicies } from "./compare/policies.js";
 import { compareRoutines } from "./compare/routines.js";
+import { compareAggregates } from "./compare/aggregates.js";
 import { compareTriggers } from "./compare/triggers.js";
 import { compareOperators } from "./compare/operators.js";
 import { rebuildViewsOverChangedColumns, viewsAroundColumnChanges } from "./compare/views.js";
@@ -894,6 +895,7 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
   const rebuiltFunctions = compareRoutines(model, database, objectDiff);
   compareTriggers(model, database, objectDiff, rebuiltFunctions);
   compareOperators(model, database, objectDiff, rebuiltFunctions);
+  compareAggregates(model, database, objectDiff);
   const view = applyRenames(model, database, decisions, diff);
   diff.candidates.push(...tableRenameCandidates(model, view, decisions));
 

@@ -21,6 +21,7 @@ const KIND_NAMES: Record<string, string> = {
   policies: "policy",
   grants: "grant",
   routines: "function",
+  aggregates: "aggregate",
   triggers: "trigger",
   operators: "operator",
 };

@@ -23,6 +23,8 @@ export const PHASES = [
   "createTypes",
   /** Functions and procedures: before the tables whose defaults and checks call them (a function of a table's row type waits for the table: dependency-order.ts). */
   "createFunctions",
+  /** Aggregates (and their comments), once their support functions exist; before the views that call them. */
+  "createAggregates",
   /** Views that go or are rebuilt, before what they use changes (views using them first: dependency-order.ts). */
   "dropViews",
   /** Policies that go or are rebuilt, and row-level security switched off: before the tables and columns they use change. */
@@ -37,6 +39,8 @@ export const PHASES = [
   "dropTriggers",
   /** Functions dropped and created again (a new result or arguments), once their triggers are gone. */
   "rebuildFunctions",
+  /** Aggregates dropped and created again (a changed definition): dependency-order.ts keeps the drop before a rebuilt support function's. */
+  "rebuildAggregates",
   /** Foreign keys that go away or must be rebuilt, before what they point at changes. */
   "dropForeignKeys",
   /** OWNED BY NONE for sequences that go or change owner: dropping the owning table would take them along. */
@@ -60,6 +64,8 @@ export const PHASES = [
   "createPolicies",
   /** Triggers, once their table and function exist. */
   "createTriggers",
+  /** Aggregates that go: after the views that called them, before their support functions. */
+  "dropAggregates",
   /** Functions and procedures that go: after the tables and triggers that used them, before the types of their signatures. */
   "dropFunctions",
   /** Composite types, domains, sequences: nothing uses them any more. */

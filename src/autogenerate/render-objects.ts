@@ -17,6 +17,9 @@ import { isDistributionOperation, summarizeDistributionOperation } from "../oper
 import { renderDistributionCall } from "./render-distribution.js";
 import { isCollationOperation } from "../operations/collations.js";
 import { renderCollationCall, summarizeCollationOperation } from "./render-collations.js";
+import { isAggregateOperation, operationAggregate } from "../operations/aggregates.js";
+import { aggregateSignatureSpec, aggregateSpec } from "../operations/facade-aggregates.js";
+import { aggregateLabel } from "../catalog/aggregates.js";
 
 
 function sequenceOptions(sequence: Sequence): Record<string, unknown> {
@@ -34,6 +37,18 @@ function sequenceOptions(sequence: Sequence): Record<string, unknown> {
     value: sequence.value,
     unlogged: sequence.unlogged,
   };
+}
+
+/** op.createAggregate / op.dropAggregate / op.commentAggregate (operations/facade-aggregates.ts). */
+function renderAggregateCall(op: Parameters<typeof operationAggregate>[0]): string[] {
+  switch (op.kind) {
+    case "createAggregate":
+      return [formatCall("createAggregate", withOptions([op.aggregate.name], aggregateSpec(op.aggregate)))];
+    case "dropAggregate":
+      return [formatCall("dropAggregate", withOptions([op.name], aggregateSignatureSpec(op)))];
+    case "commentAggregate":
+      return [formatCall("commentAggregate", withOptions([op.name, op.comment], { ...aggregateSignatureSpec(op), existing: op.existing }))];
+  }
 }
 
 /** A routine as the options of op.createFunction / op.createProcedure (operations/facade-routines.ts). */
@@ -87,6 +102,7 @@ export function renderObjectCall(op: ObjectOperation): string[] {
   if (isDistributionOperation(op)) return renderDistributionCall(op);
   if (isGrantOperation(op)) return renderGrantCall(op);
   if (isCollationOperation(op)) return renderCollationCall(op);
+  if (isAggregateOperation(op)) return renderAggregateCall(op);
   switch (op.kind) {
     case "createSequence":
       return [formatCall("createSequence", withOptions([op.sequence.name], sequenceOptions(op.sequence)))];
@@ -167,6 +183,12 @@ export function summarizeObjectOperation(op: ObjectOperation): string {
   if (isDistributionOperation(op)) return summarizeDistributionOperation(op);
   if (isGrantOperation(op)) return summarizeGrantOperation(op);
   if (isCollationOperation(op)) return summarizeCollationOperation(op);
+  if (isAggregateOperation(op)) {
+    const label = aggregateLabel(operationAggregate(op));
+    if (op.kind === "createAggregate") return `+ aggregate ${label}`;
+    if (op.kind === "dropAggregate") return `- aggregate ${label}`;
+    return `~ aggregate ${label}: ${op.comment === null ? "comment removed" : `comment ${JSON.stringify(op.comment)}`}`;
+  }
   switch (op.kind) {
     case "createSequence":
       return `+ sequence ${at(op.sequence.schema, op.sequence.name)}`;

@@ -9,6 +9,7 @@
  */
 import { impliedOperators, operatorSignature } from "./operators.js";
 import { isRevokedDefault } from "./grants.js";
+import { aggregateSignature } from "./aggregates.js";
 import { routineSignature } from "./routines.js";
 import type { Catalog } from "./types.js";
 import { viewKind } from "./views.js";
@@ -122,6 +123,7 @@ export function catalogObjects(catalog: Catalog): ObjectRef[] {
       .filter((t) => t.rowLevelSecurity?.enabled)
       .map((t): ObjectRef => ({ kind: "row-level security", ...(t.schema ? { schema: t.schema } : {}), name: t.name, table: t.name })),
     ...(catalog.routines ?? []).map((r): ObjectRef => ({ kind: r.kind, ...(r.schema ? { schema: r.schema } : {}), name: routineSignature(r) })),
+    ...(catalog.aggregates ?? []).map((a): ObjectRef => ({ kind: "aggregate", ...(a.schema ? { schema: a.schema } : {}), name: aggregateSignature(a) })),
     ...(catalog.triggers ?? []).map((t): ObjectRef => ({ kind: "trigger", ...(t.schema ? { schema: t.schema } : {}), name: t.name, table: t.table })),
     // An operator, and the commutator and negator it names: PostgreSQL creates those as shells when they do not exist.
     ...(catalog.operators ?? []).flatMap((o) => [o, ...impliedOperators(o)]).map((o): ObjectRef => ({ kind: "operator", ...(o.schema ? { schema: o.schema } : {}), name: operatorSignature(o) })),

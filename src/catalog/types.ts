@@ -52,10 +52,11 @@ import type { Grant } from "./grants.js";
 
 import type { SchemaComments } from "./schema-comments.js";
 import type { Routine } from "./routines.js";
+import type { Aggregate } from "./aggregates.js";
 import type { Trigger } from "./triggers.js";
 import type { Operator } from "./operators.js";
 
-export type { Collation, CompositeType, Domain, Extension, Sequence, View, Policy, RowLevelSecurity, Grant, Routine, Trigger };
+export type { Collation, CompositeType, Domain, Extension, Sequence, View, Policy, RowLevelSecurity, Grant, Routine, Trigger, Aggregate };
 
 export type FkAction = "cascade" | "restrict" | "set null" | "set default" | "no action";
 
@@ -344,6 +345,8 @@ export interface Catalog {
   grants?: Grant[];
   /** Functions and procedures (catalog/routines.ts), sorted by schema, name and signature. */
   routines?: Routine[];
+  /** Aggregates (catalog/aggregates.ts), sorted by schema, name and signature; PostgreSQL only. */
+  aggregates?: Aggregate[];
   /** Triggers (catalog/triggers.ts), sorted by schema, table and name. */
   triggers?: Trigger[];
   /** User operators (catalog/operators.ts), sorted by schema and signature; PostgreSQL only. */

@@ -31,6 +31,7 @@ import { mentionsName } from "../dialects/postgres/shapes.js";
 import { modelObjectsLeftOut } from "../autogenerate/left-out.js";
 import { partitioningUnsupported } from "../dialects/partitioning.js";
 import { operatorsUnsupported } from "../catalog/operators.js";
+import { aggregatesUnsupported } from "../catalog/aggregates.js";
 import { defaultSpellingStore } from "../dialects/spelling-cache.js";
 import { readerPool } from "../dialects/reader-pool.js";
 import type { Project } from "./context.js";
@@ -181,6 +182,7 @@ export async function diffModelsWithDatabase(
     );
   }
   if ((model.operators ?? []).length > 0 && !session.dialect.operators) throw operatorsUnsupported(session.dialect.name, model.operators!);
+  if (model.aggregates?.length && !session.dialect.aggregates) throw aggregatesUnsupported(session.dialect.name, model.aggregates!);
   const { schemas, scope } = databaseScope(config, model.schemas);
   const sameScope = schemas.length === early.schemas.length && schemas.every((s, i) => s === early.schemas[i]);
   const { introspected, survey } = sameScope ? await reading : await reading.catch(() => undefined).then(() => readDatabase(session, scope));

@@ -196,6 +196,8 @@ export interface Dialect {
   readonly userCollations?: boolean;
   /** User operators (CREATE OPERATOR, catalog/operators.ts): PostgreSQL only; models that declare one are refused elsewhere, naming it. */
   readonly operators?: boolean;
+  /** User-defined aggregates (CREATE AGGREGATE): PostgreSQL only; models that declare one are refused elsewhere, naming it. */
+  readonly aggregates?: boolean;
   /**
    * Object kinds besides tables and indexes that introspect reads into the Catalog
    * (SQLite: view, trigger; MySQL: view, trigger, function, procedure), as a

@@ -60,6 +60,7 @@ import {
 import { alterPolicyFromSpec, createPolicyFromSpec, type PolicyChangeSpec, type PolicySpec } from "./facade-policies.js";
 import { routineFromSpec, type RoutineSpec, triggerFromSpec, type TriggerSpec } from "./facade-routines.js";
 import { inputArguments } from "../catalog/routines.js";
+import { aggregateFromSpec, aggregateSignatureFromSpec, type AggregateSignatureSpec, type AggregateSpec } from "./facade-aggregates.js";
 import type { DropRoutine } from "./routines.js";
 
 function dropRoutineOperation(kind: "function" | "procedure", name: string, options: { schema?: string; args?: string[]; old?: RoutineSpec }): DropRoutine {
@@ -508,6 +509,29 @@ export class Op {
   /** ALTER OPERATOR ... SET (RESTRICT, JOIN) and/or COMMENT ON OPERATOR; `existing` makes it reversible. */
   alterOperator(name: string, spec: OperatorChangeSpec): Promise<void> {
     return this.push(alterOperatorFromSpec(name, spec));
+  }
+
+  // ---- PostgreSQL aggregates (operations/aggregates.ts) ----
+
+  /** CREATE AGGREGATE: `op.createAggregate("group_concat", { args: ["text"], sfunc: "_group_concat", stype: "text" })`. */
+  createAggregate(name: string, spec: AggregateSpec): Promise<void> {
+    return this.push({ kind: "createAggregate", aggregate: aggregateFromSpec(name, spec) });
+  }
+
+  /** DROP AGGREGATE name(argument types); `old` (its definition) makes it reversible. */
+  dropAggregate(name: string, options: AggregateSignatureSpec & { old?: AggregateSpec } = {}): Promise<void> {
+    const { old, ...signature } = options;
+    return this.push({
+      kind: "dropAggregate",
+      ...aggregateSignatureFromSpec(name, signature),
+      ...(old ? { old: aggregateFromSpec(name, { schema: signature.schema, ...old }) } : {}),
+    });
+  }
+
+  /** COMMENT ON AGGREGATE; `existing` (the comment it replaces) makes it reversible. */
+  commentAggregate(name: string, comment: string | null, options: AggregateSignatureSpec & { existing?: string | null } = {}): Promise<void> {
+    const { existing, ...signature } = options;
+    return this.push({ kind: "commentAggregate", ...aggregateSignatureFromSpec(name, signature), comment, ...(existing !== undefined ? { existing } : {}) });
   }
 
   // ---- PostgreSQL objects: sequences, domains, composite types, extensions (operations/objects.ts) ----

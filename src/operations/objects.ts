@@ -23,6 +23,7 @@ import type { TriggerOperation } from "./triggers.js";
 import { TRIGGER_OPERATION_KINDS } from "./triggers.js";
 import { describeViewOperation, isViewOperation, VIEW_OPERATION_KINDS, type ViewOperation } from "./views.js";
 
+import { AGGREGATE_OPERATION_KINDS, type AggregateOperation, describeAggregateOperation, isAggregateOperation } from "./aggregates.js";
 import { describePolicyOperation, isPolicyOperation, POLICY_OPERATION_KINDS, type PolicyOperation } from "./policies.js";
 import { describeGrantOperation, GRANT_OPERATION_KINDS, isGrantOperation, type GrantOperation } from "./grants.js";
 import { describeOperatorOperation, isOperatorOperation, OPERATOR_OPERATION_KINDS, type OperatorOperation } from "./operators.js";
@@ -41,6 +42,7 @@ export type ObjectOperation =
   | ViewOperation
   | PolicyOperation
   | RoutineOperation
+  | AggregateOperation
   | TriggerOperation
   | OperatorOperation
   | GrantOperation
@@ -58,6 +60,7 @@ const KINDS: ReadonlySet<string> = new Set([
   ...VIEW_OPERATION_KINDS,
   ...POLICY_OPERATION_KINDS,
   ...ROUTINE_OPERATION_KINDS,
+  ...AGGREGATE_OPERATION_KINDS,
   ...TRIGGER_OPERATION_KINDS,
   ...OPERATOR_OPERATION_KINDS,
   ...GRANT_OPERATION_KINDS,
@@ -82,6 +85,7 @@ export function describeObjectOperation(op: ObjectOperation): string {
   if (isGrantOperation(op)) return describeGrantOperation(op);
   if (isDistributionOperation(op)) return describeDistributionOperation(op);
   if (isOperatorOperation(op)) return describeOperatorOperation(op);
+  if (isAggregateOperation(op)) return describeAggregateOperation(op);
   switch (op.kind) {
     case "createSequence":
       return `createSequence ${objectLabel(op.sequence.schema, op.sequence.name)}`;
@@ -143,6 +147,9 @@ export function refuseObjectOperation(op: ObjectOperation, database: string): ne
   }
   if (isOperatorOperation(op)) {
     throw new KilnError(`${describeObjectOperation(op)}: ${database} has no user operators (CREATE OPERATOR is PostgreSQL's); this operation works on PostgreSQL only. Remove it from the revision, or guard it with op.dialect.`);
+  }
+  if (isAggregateOperation(op)) {
+    throw new KilnError(`${describeObjectOperation(op)}: ${database} has no CREATE AGGREGATE; kiln models aggregates on PostgreSQL only. Remove it from the revision, or guard it with op.dialect.`);
   }
   if (isPolicyOperation(op)) {
     throw new KilnError(`${describeObjectOperation(op)}: ${database} has no row-level security or policies; this operation works on PostgreSQL only. Remove it from the revision, or guard it with op.dialect.`);

@@ -7,6 +7,7 @@ import { collationOperationRefs, isCollationOperation } from "./collations.js";
 import type { ObjectOperation } from "./objects.js";
 import { isPolicyOperation, policyOperationRefs } from "./policies.js";
 import { isOperatorOperation, operatorOperationRefs } from "./operators.js";
+import { aggregateOperationRefs, isAggregateOperation } from "./aggregates.js";
 import { distributionOperationRefs, isDistributionOperation } from "./distribution.js";
 import type { OperationRefs } from "./refs.js";
 import { isViewOperation, viewOperationRefs } from "./views.js";
@@ -50,6 +51,7 @@ export function objectOperationRefs(op: ObjectOperation, refs: OperationRefs): v
   if (isOperatorOperation(op)) return operatorOperationRefs(op, refs);
   if (isDistributionOperation(op)) return distributionOperationRefs(op, refs);
   if (isGrantOperation(op)) return grantOperationRefs(op, refs);
+  if (isAggregateOperation(op)) return aggregateOperationRefs(op, refs);
   switch (op.kind) {
     case "createSequence": {
       const s = op.sequence;

@@ -6,6 +6,7 @@ import { isCollationOperation, reverseCollationOperation } from "./collations.js
 import type { ObjectOperation } from "./objects.js";
 import { isPolicyOperation, reversePolicyOperation } from "./policies.js";
 import { isOperatorOperation, reverseOperatorOperation } from "./operators.js";
+import { isAggregateOperation, reverseAggregateOperation } from "./aggregates.js";
 import { isDistributionOperation, reverseDistributionOperation } from "./distribution.js";
 import { NotReversibleError } from "./reverse.js";
 import type { AlterSequence, SequenceChanges } from "./sequences.js";
@@ -55,6 +56,7 @@ export function reverseObjectOperation(op: ObjectOperation): Operation[] {
     return [reversed];
   }
   if (isGrantOperation(op)) return reverseGrantOperation(op);
+  if (isAggregateOperation(op)) return reverseAggregateOperation(op, (o, reason) => { throw new NotReversibleError(o, reason); });
   switch (op.kind) {
     case "createSequence":
       return [{ kind: "dropSequence", ...schemaOf(op.sequence.schema), name: op.sequence.name, old: op.sequence }];

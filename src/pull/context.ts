@@ -12,6 +12,7 @@ import { camelCase, NameScope, propertyKeys } from "./names.js";
 import { templateName } from "./naming.js";
 import { declaredSchemas } from "./schemas.js";
 import { routineKey } from "./routines.js";
+import { aggregateKey } from "./aggregates.js";
 import { grantExportKey, grantWords } from "./grants.js";
 import { operatorExportKey } from "./operators.js";
 import { isRevokedDefault } from "../catalog/grants.js";
@@ -33,7 +34,7 @@ export interface Declaration {
   eager: Set<string>;
 }
 
-export type DeclarationKind = "schema" | "view" | "policy" | "routine" | "trigger" | "operator" | "extension" | "collation" | "enum" | "domain" | "compositeType" | "sequence" | "table" | "grant";
+export type DeclarationKind = "schema" | "view" | "policy" | "routine" | "aggregate" | "trigger" | "operator" | "extension" | "collation" | "enum" | "domain" | "compositeType" | "sequence" | "table" | "grant";
 
 /** Lines of warning for the user: what the pulled models cannot say. */
 export type Notes = string[];
@@ -84,6 +85,11 @@ export class PullContext {
     for (const x of catalog.extensions ?? []) claim("extension", { name: x.name }, "Extension");
     for (const c of catalog.collations ?? []) claim("collation", c, "Collation");
     for (const name of declaredSchemas(catalog)) claim("schema", { name }, "Schema");
+    // Aggregates before functions: `group_concat` keeps its name over its state function `_group_concat`.
+    for (const a of catalog.aggregates ?? []) {
+      const key = { schema: a.schema, name: aggregateKey(a) };
+      this.#exports.set(`aggregate:${qualifiedName(key)}`, scope.claim([camelCase(a.name), a.schema ? camelCase(`${a.schema}_${a.name}`) : "", `${camelCase(a.name)}Aggregate`].filter(Boolean), "aggregate"));
+    }
     for (const r of catalog.routines ?? []) {
       const key = { schema: r.schema, name: routineKey(r) };
       this.#exports.set(`routine:${qualifiedName(key)}`, scope.claim([camelCase(r.name), r.schema ? camelCase(`${r.schema}_${r.name}`) : "", `${camelCase(r.name)}Fn`].filter(Boolean), "routine"));
@@ -114,7 +120,7 @@ export class PullContext {
   }
 
   /** The export name of a table, a type (enum, domain, composite type), a sequence or an extension; undefined when not pulled. */
-  exportName(kind: "schema" | "collation" | "view" | "policy" | "routine" | "trigger" | "operator" | "table" | "type" | "sequence" | "extension" | "grant" | "grantOption", o: { schema?: string; name: string }): string | undefined {
+  exportName(kind: "schema" | "collation" | "view" | "policy" | "routine" | "aggregate" | "trigger" | "operator" | "table" | "type" | "sequence" | "extension" | "grant" | "grantOption", o: { schema?: string; name: string }): string | undefined {
     return this.#exports.get(`${kind}:${qualifiedName(o)}`);
   }
 

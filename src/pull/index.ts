@@ -22,6 +22,7 @@ import { cyclicTables, tableDeclaration } from "./tables.js";
 import { viewDeclaration } from "./views.js";
 import { policyDeclaration } from "./policies.js";
 import { routineDeclaration } from "./routines.js";
+import { aggregateDeclaration } from "./aggregates.js";
 import { triggerDeclaration } from "./triggers.js";
 import { operatorDeclaration } from "./operators.js";
 import { grantDeclaration } from "./grants.js";
@@ -59,7 +60,7 @@ const DSL_NAMES = [
   "table", "schema", "enumType", "sequence", "domain", "compositeType", "extension", "collation", "partitionOf", "sql", "check", "index", "uniqueIndex",
   "unique", "primaryKey", "foreignKey", "key", "desc", "exclude", "customType", "smallint", "integer", "bigint", "serial", "smallserial",
   "bigserial", "numeric", "real", "doublePrecision", "boolean", "text", "varchar", "char", "date", "time", "timestamp", "datetime",
-  "interval", "uuid", "json", "jsonb", "bytea", "AnyColumn", "view", "materializedView", "policy", "func", "procedure", "trigger", "grant", "operator", "revokePublic",
+  "interval", "uuid", "json", "jsonb", "bytea", "AnyColumn", "view", "materializedView", "policy", "func", "procedure", "trigger", "grant", "operator", "revokePublic", "aggregate",
 ];
 
 /** Every declaration of the Catalog, types before tables. */
@@ -77,6 +78,7 @@ function declarations(ctx: PullContext, catalog: Catalog): Declaration[] {
     ...(catalog.views ?? []).map((v) => viewDeclaration(ctx, v)),
     ...(catalog.routines ?? []).map((r) => routineDeclaration(ctx, r)),
     ...(catalog.operators ?? []).map((o) => operatorDeclaration(ctx, o)),
+    ...(catalog.aggregates ?? []).map((a) => aggregateDeclaration(ctx, a)),
     ...(catalog.policies ?? []).map((p) => policyDeclaration(ctx, p)),
     ...(catalog.triggers ?? []).map((t) => triggerDeclaration(ctx, t)),
     ...(catalog.grants ?? []).map((g) => grantDeclaration(ctx, g)),

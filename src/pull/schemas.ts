@@ -18,7 +18,7 @@ export function declaredSchemas(catalog: Catalog): string[] {
 /** The Catalog's schemas that none of its objects live in. */
 export function emptySchemas(catalog: Catalog): string[] {
   const used = new Set<string>();
-  for (const o of [...catalog.tables, ...catalog.enums, ...(catalog.domains ?? []), ...(catalog.collations ?? []), ...(catalog.compositeTypes ?? []), ...(catalog.sequences ?? []), ...(catalog.extensions ?? []), ...(catalog.views ?? []), ...(catalog.routines ?? [])]) {
+  for (const o of [...catalog.tables, ...catalog.enums, ...(catalog.domains ?? []), ...(catalog.collations ?? []), ...(catalog.compositeTypes ?? []), ...(catalog.sequences ?? []), ...(catalog.extensions ?? []), ...(catalog.views ?? []), ...(catalog.routines ?? []), ...(catalog.aggregates ?? [])]) {
     if (o.schema !== undefined) used.add(o.schema);
   }
   return catalog.schemas.filter((s) => !used.has(s));

@@ -124,5 +124,6 @@ export {
   type RoutineObject,
   type TypeRef,
 } from "./routines.js";
+export { aggregate, type AggregateOptions, type AggregateArgument, type SupportFunction } from "./aggregates.js";
 export type { PartitionBy, PartitionStrategy } from "../catalog/partitions.js";
 export { operator, type OperatorOptions, type OperatorObject } from "./operators.js";

@@ -12,6 +12,7 @@
  * is a column of that type.
  */
 import { type Collation, type CollationProvider, normalizeCollation } from "../catalog/collations.js";
+import { type Aggregate, aggregateSignature } from "../catalog/aggregates.js";
 import type { CompositeAttribute, CompositeType } from "../catalog/composite-types.js";
 import type { Domain } from "../catalog/domains.js";
 import type { Extension } from "../catalog/extensions.js";
@@ -74,6 +75,7 @@ export interface CollationOptions extends Named {
 type ObjectDefinition =
   | { kind: "collation"; value: Collation }
   | { kind: "routine"; value: Routine }
+  | { kind: "aggregate"; value: Aggregate }
   | { kind: "trigger"; value: Trigger }
   | { kind: "sequence"; value: Sequence }
   | { kind: "domain"; value: Domain }
@@ -225,6 +227,7 @@ export interface ModelObjects {
   compositeTypes?: CompositeType[];
   extensions?: Extension[];
   routines?: Routine[];
+  aggregates?: Aggregate[];
   triggers?: Trigger[];
   operators?: Operator[];
 }
@@ -235,6 +238,7 @@ function objectIdentity(definition: ObjectDefinition): string {
   if (definition.kind === "extension") return `\u0000${v.name}`;
   if (definition.kind === "routine") return `${v.schema ?? ""}\u0000${routineSignature(definition.value)}`;
   if (definition.kind === "operator") return `${v.schema ?? ""}\u0000${operatorSignature(definition.value)}`;
+  if (definition.kind === "aggregate") return `${v.schema ?? ""}\u0000${aggregateSignature(definition.value)}`;
   if (definition.kind === "trigger") return `${v.schema ?? ""}\u0000${definition.value.table}\u0000${v.name}`;
   return `${v.schema ?? ""}\u0000${v.name}`;
 }
@@ -262,6 +266,7 @@ export function collectModelObjects(modules: Record<string, unknown>[]): ModelOb
     compositeTypes: [] as CompositeType[],
     extensions: [] as Extension[],
     routines: [] as Routine[],
+    aggregates: [] as Aggregate[],
     triggers: [] as Trigger[],
     operators: [] as Operator[],
   };
@@ -272,6 +277,7 @@ export function collectModelObjects(modules: Record<string, unknown>[]): ModelOb
     else if (d.kind === "domain") lists.domains.push(structuredClone(d.value));
     else if (d.kind === "compositeType") lists.compositeTypes.push(structuredClone(d.value));
     else if (d.kind === "routine") lists.routines.push(structuredClone(d.value));
+    else if (d.kind === "aggregate") lists.aggregates.push(structuredClone(d.value));
     else if (d.kind === "trigger") lists.triggers.push(structuredClone(d.value));
     else if (d.kind === "operator") lists.operators.push(structuredClone(d.value));
     else lists.extensions.push(structuredClone(d.value));

@@ -83,7 +83,7 @@ export interface RoutineObject extends ModelObject {
   readonly schema?: string;
 }
 
-function typeText(type: TypeRef, what: string): string {
+export function typeText(type: TypeRef, what: string): string {
   if (typeof type === "string") {
     if (type.trim() === "") throw new KilnError(`${what} is empty.`);
     return type;

@@ -123,7 +123,7 @@ export function modelsToCatalog(
     }
   }
   const objects = collectModelObjects(modules);
-  for (const o of [...(objects.collations ?? []), ...(objects.sequences ?? []), ...(objects.domains ?? []), ...(objects.compositeTypes ?? []), ...(objects.extensions ?? []), ...(objects.routines ?? []), ...(objects.triggers ?? []), ...(objects.operators ?? [])]) if (o.schema !== undefined) schemas.add(o.schema);
+  for (const o of [...(objects.collations ?? []), ...(objects.sequences ?? []), ...(objects.domains ?? []), ...(objects.compositeTypes ?? []), ...(objects.extensions ?? []), ...(objects.routines ?? []), ...(objects.aggregates ?? []), ...(objects.triggers ?? []), ...(objects.operators ?? [])]) if (o.schema !== undefined) schemas.add(o.schema);
   const views = collectViews(modules, rules, catalogTables);
   for (const v of views) if (v.schema !== undefined) schemas.add(v.schema);
 

@@ -254,14 +254,14 @@ describe("compare", () => {
     expect(compareCatalogs(database, db({ tables: [t], routines: [valid] })).operations).toEqual([]);
   });
 
-  it("keeps a function an aggregate uses, and says so", () => {
+  it("keeps a function a cast uses, and says so", () => {
     const database: Catalog = {
       ...db({ routines: [label] }),
-      dependencies: [{ dependent: { kind: "aggregate", name: "agg(text)" }, referenced: { kind: "function", name: "label(app.state, text)" } }],
+      dependencies: [{ dependent: { kind: "cast", name: "(app.state AS text)" }, referenced: { kind: "function", name: "label(app.state, text)" } }],
     };
     const diff = compareCatalogs(emptyCatalog(), database);
     expect(diff.operations).toEqual([]);
-    expect(diff.warnings.map((w) => w.message).join("\n")).toMatch(/function label\(app\.state, text\) is not in the models, but aggregate agg\(text\)/);
+    expect(diff.warnings.map((w) => w.message).join("\n")).toMatch(/function label\(app\.state, text\) is not in the models, but cast \(app\.state AS text\)/);
   });
 });
 

@@ -156,8 +156,8 @@ export function compareRoutines(model: Catalog, database: Catalog, diff: ObjectD
   return rebuilt;
 }
 
-/** Kinds kiln never creates or drops: a routine they use stays (an aggregate's state function, a cast's). */
-const NEVER_MODELLED = new Set(["aggregate", "cast", "operator class", "operator family", "text search configuration", "text search dictionary", "event trigger", "conversion", "collation", "publication"]);
+/** Kinds kiln never creates or drops: a routine they use stays (a cast's, an operator class's). */
+const NEVER_MODELLED = new Set(["cast", "operator class", "operator family", "text search configuration", "text search dictionary", "event trigger", "conversion", "collation", "publication"]);
 
 function unmodelledUsers(routine: Routine, database: Catalog): string[] {
   const self = refKey({ kind: routine.kind, ...schemaOf(routine.schema), name: routineSignature(routine) });

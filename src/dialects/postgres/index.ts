@@ -91,6 +91,7 @@ export const postgresDialect: Dialect = {
   partitioning: true,
   userCollations: true,
   operators: true,
+  aggregates: true,
   connect: async (url) => {
     if (url.scheme === "pglite") return withSchemaFirst(await connectPglite(url), url);
     const conn = await withSchemaFirst(await connectPostgres(url), url);

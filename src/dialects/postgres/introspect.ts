@@ -33,6 +33,7 @@ import { readCollations } from "./introspect/collations.js";
 import { readViews } from "./introspect/views.js";
 import { readPolicies } from "./introspect/policies.js";
 import { readRoutines } from "./introspect/routines.js";
+import { readAggregates } from "./introspect/aggregates.js";
 import { readTriggers } from "./introspect/triggers.js";
 import { readOperators } from "./introspect/operators.js";
 import { readGrants } from "./introspect/grants.js";
@@ -327,6 +328,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     scope.grants ? readGrants(afterTables, schemaNames, scope.excludeTables, alias, scope.grants) : undefined,
     readCollations(afterTables, schemaNames, alias),
     readOperators(afterTables, schemaNames, alias),
+    readAggregates(afterTables, schemaNames, alias),
   ]);
   // Awaited below; a failure before then must not count as unhandled.
   others.catch(() => undefined);
@@ -393,7 +395,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     .sort(compareText);
 
   tablesBuilt();
-  const [objects, views, policies, routines, triggers, schemaComments, grants, collations, operators] = await others;
+  const [objects, views, policies, routines, triggers, schemaComments, grants, collations, operators, aggregates] = await others;
   // Only the kinds the database has: a Catalog without them reads as before.
   return {
     schemas,
@@ -404,6 +406,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     ...(views.length > 0 ? { views } : {}),
     ...(policies.length > 0 ? { policies } : {}),
     ...(routines.length > 0 ? { routines } : {}),
+    ...(aggregates.length > 0 ? { aggregates } : {}),
     ...(triggers.length > 0 ? { triggers } : {}),
     ...(operators.length > 0 ? { operators } : {}),
     ...(Object.keys(schemaComments).length > 0 ? { schemaComments } : {}),

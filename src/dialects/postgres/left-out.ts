@@ -1,7 +1,7 @@
 /**
  * The objects `kiln pull` may leave out of the models, for it to name them:
- * every routine (aggregates, and the functions kiln does not read: C and
- * internal ones, SQL-standard bodies, those an aggregate uses), operators
+ * every routine (the functions kiln does not read: C and internal ones,
+ * SQL-standard bodies; aggregates of extensions are the extension's), operators
  * (those introspection does not read: shells no operator names), collations (those introspection
  * leaves out: collations.ts), text search configurations and dictionaries,
  * operator classes and families, conversions and statistics objects of the

@@ -20,6 +20,8 @@ import { isOperatorOperation } from "../../../operations/operators.js";
 import { compileOperatorOperation } from "./operators.js";
 import { createTrigger, dropTrigger } from "./triggers.js";
 import { compileTableStorageOperation } from "./table-storage.js";
+import { isAggregateOperation } from "../../../operations/aggregates.js";
+import { compileAggregateOperation } from "./aggregates.js";
 
 export function compileObjectOperation(op: ObjectOperation): Statement[] {
   if (isViewOperation(op)) return compileViewOperation(op);
@@ -28,6 +30,7 @@ export function compileObjectOperation(op: ObjectOperation): Statement[] {
   if (isDistributionOperation(op)) return compileDistributionOperation(op);
   if (isGrantOperation(op)) return compileGrantOperation(op);
   if (isCollationOperation(op)) return compileCollationOperation(op);
+  if (isAggregateOperation(op)) return compileAggregateOperation(op);
   switch (op.kind) {
     case "createSequence":
       return createSequence(op);

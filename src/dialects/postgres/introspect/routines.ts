@@ -3,9 +3,9 @@
  * named by the survey of unmodelled objects instead: aggregates and window
  * functions, C and internal functions, SQL-standard bodies (BEGIN ATOMIC /
  * RETURN, whose text PostgreSQL does not keep), functions that an unmodelled
- * object uses (an aggregate's state function, a cast's, an operator class's),
- * and members of extensions. An operator's function is read: operators are
- * modelled (catalog/operators.ts).
+ * object uses (a cast's, an operator class's), and members of extensions.
+ * An operator's function and an aggregate's support functions are read:
+ * operators and aggregates are modelled (catalog/operators.ts, catalog/aggregates.ts).
  */
 import type { Parallel, Routine, RoutineArgument, Volatility } from "../../../catalog/routines.js";
 import type { Connection } from "../../types.js";
@@ -31,16 +31,14 @@ SELECT n.nspname AS schema, p.proname AS name, p.prokind AS kind, l.lanname AS l
    AND l.lanname NOT IN ('c', 'internal')
    AND p.prosqlbody IS NULL
    AND ${notExtensionMember("pg_proc", "p.oid")}
-   -- A function that an aggregate, cast, operator class, type, language or event trigger uses
+   -- A function that a cast, operator class, type, language or event trigger uses
    -- is part of that object, which kiln does not model: left alone with it (and named by the survey).
-   -- An operator's function is read like any other (operators are modelled: introspect/operators.ts).
+   -- An operator's or aggregate's function is read like any other (both are modelled: introspect/operators.ts, introspect/aggregates.ts).
    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend u
                     WHERE u.refclassid = 'pg_catalog.pg_proc'::regclass AND u.refobjid = p.oid
-                      AND (u.classid IN ('pg_catalog.pg_cast'::regclass, 'pg_catalog.pg_amproc'::regclass,
-                                         'pg_catalog.pg_type'::regclass, 'pg_catalog.pg_language'::regclass, 'pg_catalog.pg_event_trigger'::regclass,
-                                         'pg_catalog.pg_ts_parser'::regclass, 'pg_catalog.pg_ts_template'::regclass, 'pg_catalog.pg_conversion'::regclass)
-                           OR (u.classid = 'pg_catalog.pg_proc'::regclass
-                               AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc a WHERE a.oid = u.objid AND a.prokind = 'a'))))
+                      AND u.classid IN ('pg_catalog.pg_cast'::regclass, 'pg_catalog.pg_amproc'::regclass,
+                                        'pg_catalog.pg_type'::regclass, 'pg_catalog.pg_language'::regclass, 'pg_catalog.pg_event_trigger'::regclass,
+                                        'pg_catalog.pg_ts_parser'::regclass, 'pg_catalog.pg_ts_template'::regclass, 'pg_catalog.pg_conversion'::regclass))
  ORDER BY n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)`;
 
 type Row = Record<string, unknown>;
