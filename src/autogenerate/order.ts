@@ -37,9 +37,11 @@ export const PHASES = [
   "detachPartitions",
   /** Triggers that go or change, before their table or function does. */
   "dropTriggers",
+  /** Changed aggregates, dropped before a support function of theirs is dropped and created again. */
+  "dropChangedAggregates",
   /** Functions dropped and created again (a new result or arguments), once their triggers are gone. */
   "rebuildFunctions",
-  /** Aggregates dropped and created again (a changed definition): dependency-order.ts keeps the drop before a rebuilt support function's. */
+  /** Changed aggregates created again, once their support functions are back. */
   "rebuildAggregates",
   /** Foreign keys that go away or must be rebuilt, before what they point at changes. */
   "dropForeignKeys",

@@ -21,6 +21,7 @@ const FIXTURES: { name: string; models: string; schemas: string[]; naming?: stri
   { name: "types-sequences", models: "types-sequences.models.ts.txt", schemas: ["public", "types_app", "types_billing"] },
   { name: "rls", models: "rls.models.ts.txt", schemas: ["public", "rls_app"], naming: `naming: { pk: "%(table)s_pkey", fk: "%(table)s_%(column_0_N)s_fkey" },` },
   { name: "routines", models: "routines.models.ts.txt", schemas: ["public", "routines_app"] },
+  { name: "aggregates", models: "aggregates.models.ts.txt", schemas: ["public", "agg_app"] },
   { name: "views", models: "views.models.ts", schemas: ["public", "views_app"] },
   { name: "table-storage", models: "table-storage.models.ts", schemas: ["public", "storage"] },
 ];

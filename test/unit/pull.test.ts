@@ -248,9 +248,14 @@ describe("other tools' version tables", () => {
 
 describe("leftOutNotes", () => {
   it("names the candidates the Catalog does not hold, and only those", () => {
-    const catalog = { ...emptyCatalog(), routines: [{ kind: "function", name: "touch", arguments: [{ name: "n", type: "integer" }], returns: "integer", language: "sql", body: "SELECT n" }] } as Catalog;
+    const catalog = {
+      ...emptyCatalog(),
+      routines: [{ kind: "function", name: "touch", arguments: [{ name: "n", type: "integer" }], returns: "integer", language: "sql", body: "SELECT n" }],
+      aggregates: [{ name: "total", arguments: [{ type: "int4" }], sfunc: { name: "add" }, stype: "integer" }],
+    } as Catalog;
     const notes = leftOutNotes(catalog, [
       { kind: "function", name: "touch(integer)" },
+      { kind: "aggregate", name: "total(integer)" },
       { kind: "aggregate", name: "group_concat(text)" },
       { kind: "operator", schema: "app", name: "~<<(text, text)" },
     ]);

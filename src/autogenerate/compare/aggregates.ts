@@ -28,7 +28,8 @@ export function compareAggregates(model: Catalog, database: Catalog, diff: Objec
     }
     if (aggregateDefinitionKey(aggregate) !== aggregateDefinitionKey(existing)) {
       warnAboutUsers(existing, database, diff);
-      diff.add("rebuildAggregates", dropAggregateOf(existing), { kind: "createAggregate", aggregate: structuredClone(aggregate) });
+      diff.add("dropChangedAggregates", dropAggregateOf(existing));
+      diff.add("rebuildAggregates", { kind: "createAggregate", aggregate: structuredClone(aggregate) });
       continue;
     }
     if ((aggregate.comment ?? null) !== (existing.comment ?? null)) {
