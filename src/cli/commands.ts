@@ -587,6 +587,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
         `${c.tables} table(s)`,
         ...(c.views ? [`${c.views} view(s)`] : []),
         ...(c.routines ? [`${c.routines} function(s) or procedure(s)`] : []),
+        ...(c.aggregates ? [`${c.aggregates} aggregate(s)`] : []),
         ...(c.triggers ? [`${c.triggers} trigger(s)`] : []),
         ...(c.enums ? [`${c.enums} enum(s)`] : []),
         ...(c.domains ? [`${c.domains} domain(s)`] : []),

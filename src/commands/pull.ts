@@ -60,7 +60,7 @@ export interface PullResult {
   config: { file: string; action: "created" | "updated" | "unchanged" };
   naming: NamingConvention;
   schemas: string[];
-  counts: { tables: number; views: number; routines: number; triggers: number; enums: number; sequences: number; domains: number; collations: number; compositeTypes: number; extensions: number; operators: number };
+  counts: { tables: number; views: number; routines: number; aggregates: number; triggers: number; enums: number; sequences: number; domains: number; collations: number; compositeTypes: number; extensions: number; operators: number };
   /** Other tools' version tables found (left in place, out of the models, in excludeTables). */
   versionTables: FoundVersionTable[];
   /** What the models cannot say. */
@@ -113,6 +113,7 @@ function count(catalog: Catalog): PullResult["counts"] {
     tables: catalog.tables.length,
     views: catalog.views?.length ?? 0,
     routines: catalog.routines?.length ?? 0,
+    aggregates: catalog.aggregates?.length ?? 0,
     triggers: catalog.triggers?.length ?? 0,
     operators: catalog.operators?.length ?? 0,
     enums: catalog.enums.length,
@@ -218,7 +219,7 @@ export async function pull(options: PullOptions = {}): Promise<PullResult> {
     for (const v of versionTables) {
       reporter.info(`found ${v.tool}'s version table ${qualifiedName({ schema: v.schema, name: v.table })}: left in place and out of the models${excluded.length > 0 ? " (listed in excludeTables)" : ""}`);
     }
-    // Exact or loud: what the database holds and the models cannot say is named (aggregates, operators, ...).
+    // Exact or loud: what the database holds and the models cannot say is named (casts, operator classes, ...).
     const notes = [...rendered.notes, ...leftOutNotes(catalog, leftOutCandidates)];
     for (const note of notes) reporter.warn(note);
 
