@@ -34,7 +34,7 @@ describe.each(PG_TARGETS)("models declaring the aggregates fixture on $name", (t
   it("kiln check finds no difference and names nothing as not modelled", async () => {
     const result = await kilnOnFixture(target, { sql: FIXTURE, models: MODELS, extraConfig: `schemas: ${JSON.stringify(SCHEMAS)},` });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-    expect(result.stdout).toMatch(/no migration needed/);
+    expect(`${result.stdout}\n${result.stderr}`).toMatch(/no migration needed/);
     expect(result.stderr).not.toMatch(/not modelled/);
   }, 240_000);
 });
