@@ -4,11 +4,12 @@
  * identical on PGlite), declared in the DSL (kiln check exit 0, nothing named
  * as not modelled), and single changes (a new aggregate, a new INITCOND, a
  * dropped aggregate, a new comment) giving exactly those operations, with a
- * downgrade that restores the dump.
+ * downgrade that restores the dump; and the refusal of aggregate models on SQLite.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { describeRoundTrip, kilnOnFixture, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
+import { createProject } from "../helpers/project.js";
 import { PG_TARGETS } from "./autogenerate-pg-support.js";
 
 const FIXTURE = readFileSync(new URL("../fixtures/pg/own/aggregates.sql", import.meta.url), "utf8");
@@ -89,4 +90,23 @@ describe.each(pgRoundTripTargets())("one changed aggregate on %s", (target) => {
     expect(result.warnings.filter((w) => /not modelled/.test(w))).toEqual([]);
     expect(result.diff, describeRoundTrip(result)).toBe("");
   }, 240_000);
+});
+
+describe("aggregates on a database without them", () => {
+  it("kiln check on SQLite refuses models that declare one, naming it", { timeout: 60_000 }, async () => {
+    const p = createProject({
+      url: "sqlite::memory:",
+      models: `import { table, integer, aggregate } from "kiln-migrate/schema";
+export const t = table("t", { id: integer().notNull() });
+export const groupConcat = aggregate("group_concat", { args: ["text"], sfunc: "_group_concat", stype: "text" });
+`,
+    });
+    try {
+      const result = await p.kiln(["check"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("the models declare aggregate group_concat(text), but kiln supports user-defined aggregates (CREATE AGGREGATE) only on PostgreSQL, not on sqlite");
+    } finally {
+      p.remove();
+    }
+  });
 });
