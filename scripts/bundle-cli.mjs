@@ -15,6 +15,13 @@
  * left external and imported from dist/ as it is, and so is version.js (it
  * finds package.json from its own place).
  *
+ * kiln's own small dependencies that every command loads (commander, json5,
+ * picocolors, pg-connection-string: about 20 CommonJS files, each resolved,
+ * read, scanned for its exports and compiled) go into the bundle too: about
+ * 25 ms less CPU per command (docs/benchmarks.md, "Upgrading through long
+ * histories"). Every other package (the drivers, which are the user's,
+ * esbuild, tsx, the prompts) stays external and is imported as installed.
+ *
  *   node scripts/bundle-cli.mjs        (part of `npm run build`)
  */
 import { rmSync } from "node:fs";
@@ -27,6 +34,8 @@ const dist = join(root, "dist");
 const outdir = join(dist, "cli-bundle");
 const PUBLIC_ENTRIES = ["index.js", "schema/index.js", "kysely/index.js"];
 const ALSO_SHARED = ["version.js"];
+/** Packages bundled into the CLI; all others stay external. */
+const BUNDLED_PACKAGES = new Set(["commander", "json5", "picocolors", "pg-connection-string"]);
 
 /** Every dist module the public entry points import statically (their dynamic imports load commands: CLI code). */
 async function sharedModules() {
@@ -63,11 +72,24 @@ await esbuild.build({
   format: "esm",
   platform: "node",
   target: "node20",
-  packages: "external",
   outdir,
   chunkNames: "[name]-[hash]",
   logLevel: "warning",
+  // The bundled CommonJS packages require Node's built-in modules: give each chunk a `require`.
+  banner: { js: 'import { createRequire as __kilnCreateRequire } from "node:module";\nconst require = __kilnCreateRequire(import.meta.url);' },
   plugins: [
+    {
+      name: "kiln-external-packages",
+      setup(build) {
+        build.onResolve({ filter: /^[^./]/ }, (args) => {
+          if (args.path.startsWith("node:")) return { path: args.path, external: true };
+          const name = args.path.startsWith("@") ? args.path.split("/").slice(0, 2).join("/") : args.path.split("/")[0];
+          // Inside a bundled package, its own requires (and Node's modules) resolve as esbuild finds them.
+          if (BUNDLED_PACKAGES.has(name) || args.importer.includes("/node_modules/")) return undefined;
+          return { path: args.path, external: true };
+        });
+      },
+    },
     {
       name: "kiln-shared-modules",
       setup(build) {

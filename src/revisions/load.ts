@@ -5,7 +5,7 @@
  * The graph needs only each file's metadata. Files written the way kiln writes
  * them (`export default { ...literal metadata... } satisfies Migration`) have it
  * read from the source text (static-metadata.ts, which declines anything it cannot
- * read exactly); the module itself is imported only when `load()` is called, i.e.
+ * read exactly; kept by checksum between runs, metadata-cache.ts); the module itself is imported only when `load()` is called, i.e.
  * for the steps that run. Other files are imported right away.
  */
 import { createHash } from "node:crypto";
@@ -14,7 +14,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { KilnError } from "../errors.js";
 import { importDefaultExport, prepareImport } from "./import-module.js";
-import { readStaticMetadata } from "./static-metadata.js";
+import { metadataCache, type MetadataCache } from "./metadata-cache.js";
 import type { Migration, RevisionNode } from "./types.js";
 import { validateMigration, type RevisionMetadata } from "./validate.js";
 
@@ -49,8 +49,10 @@ export function isRevisionFileName(name: string): boolean {
 export async function loadRevisions(folder: string, options: LoadOptions = {}): Promise<LoadedRevision[]> {
   const directory = resolve(folder);
   const files = await revisionFiles(directory);
+  const cache = options.eager ? undefined : metadataCache(directory);
   // Read synchronously: hundreds of small files read faster this way than through the thread pool.
-  const revisions = files.map((file) => revisionFile(file, readFileSync(file), options.eager ?? false));
+  const revisions = files.map((file) => revisionFile(file, readFileSync(file), cache));
+  cache?.save();
   // Files whose metadata needs the module compile in parallel; they are imported one at a time,
   // in order (tsx's loader, for the files that need it, is slower when flooded with parallel imports).
   for (const revision of revisions) if (!revision.metadata) revision.prepare();
@@ -109,7 +111,8 @@ async function revisionFiles(directory: string): Promise<string[]> {
 function revisionFile(
   file: string,
   bytes: Buffer,
-  eager: boolean,
+  /** Where the metadata is read from; none (eager): the module is imported for it. */
+  cache: MetadataCache | undefined,
 ): { metadata: RevisionMetadata | null; prepare(): void; complete(): Promise<LoadedRevision> } {
   const checksum = createHash("sha256").update(bytes).digest("hex");
   const source = bytes.toString("utf8");
@@ -117,7 +120,7 @@ function revisionFile(
     const { hasDefault, value } = await importDefaultExport(file, checksum, source);
     return validateMigration(file, hasDefault, value);
   };
-  const metadata: RevisionMetadata | null = eager ? null : readStaticMetadata(source);
+  const metadata: RevisionMetadata | null = cache ? cache.metadata(checksum, source) : null;
   let module: Promise<Migration> | undefined;
   const prepare = () => {
     if (!module) prepareImport(file, checksum, source);
