@@ -7,7 +7,7 @@ import { UsageError } from "../errors.js";
 import { terminalMessage, terminalText } from "../neutralize.js";
 import { addFleetOptions, fleetCli, fleetFlags, type FleetFlags } from "./fleet.js";
 import { printJson, runRecordingSteps } from "./json.js";
-import { colors as pc, printErr, printOut, printScript } from "./output.js";
+import { colors as pc, printErr, printOut, printOutLines, printScript } from "./output.js";
 
 export interface CliContext {
   reporter: Reporter;
@@ -301,10 +301,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
         }
         return;
       }
-      for (const r of list) {
-        if (opts.verbose) for (const line of verboseBlock(r)) printOut(line);
-        else printOut(historyLine(r));
-      }
+      printOutLines(opts.verbose ? list.flatMap(verboseBlock) : list.map(historyLine));
     });
 
   program

@@ -28,6 +28,11 @@ export function printOut(line: string): void {
   process.stdout.write(redactSecrets(line) + "\n");
 }
 
+/** Several lines on stdout in one write (a history of thousands of revisions is one call, not thousands). */
+export function printOutLines(lines: readonly string[]): void {
+  if (lines.length > 0) process.stdout.write(lines.map((line) => redactSecrets(line) + "\n").join(""));
+}
+
 export function printErr(line: string): void {
   process.stderr.write(redactSecrets(line) + "\n");
 }
