@@ -26,7 +26,15 @@ import {
   PARTITION_JOINS,
   partitionFields,
 } from "./introspect/partitions.js";
-import { exclusionFrom, INDEX_COLUMNS_SQL, INDEX_JOINS_SQL, indexColumnsSql, indexFrom, keyIndexExtras } from "./introspect/indexes.js";
+import {
+  exclusionFrom,
+  INDEX_COLUMN_FIELDS,
+  INDEX_COLUMNS_SQL,
+  INDEX_JOINS_SQL,
+  indexColumnsSql,
+  indexFrom,
+  keyIndexExtras,
+} from "./introspect/indexes.js";
 import { notExtensionMember } from "./introspect/extension-members.js";
 import { readObjects } from "./introspect/objects.js";
 import { readCollations } from "./introspect/collations.js";
@@ -127,7 +135,9 @@ SELECT c.oid::int8::text AS oid, n.nspname AS schema, c.relname AS name, d.descr
 
 // A serial column: its default is nextval() of a sequence the column owns
 // (pg_depend 'a'). serial_defaults lists that nextval() text for each owned
-// sequence; the column is serial when its default is one of them.
+// sequence (looked up per column that has a default: a join with every
+// sequence of the database costs each chunk of tables the same again); the
+// column is serial when its default is one of them.
 const COLUMNS_SQL = `
 SELECT a.attrelid::int8::text AS table_oid, a.attnum AS attnum, a.attname AS name,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS formatted_type,
@@ -139,7 +149,13 @@ SELECT a.attrelid::int8::text AS table_oid, a.attnum AS attnum, a.attname AS nam
        NULLIF(a.attstattarget, -1) AS statistics,
        pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
        d.description AS comment,
-       owned.serial_defaults,
+       CASE WHEN ad.adbin IS NOT NULL THEN
+         ARRAY(SELECT 'nextval(' || pg_catalog.quote_literal(s.oid::regclass::text) || '::regclass)'
+                 FROM pg_catalog.pg_depend dep
+                 JOIN pg_catalog.pg_class s ON s.oid = dep.objid AND s.relkind = 'S'
+                WHERE dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum
+                  AND dep.classid = 'pg_class'::regclass AND dep.objsubid = 0 AND dep.deptype = 'a')
+       END AS serial_defaults,
        CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN
          CASE WHEN con.nspname IN ('pg_catalog', '${DEFAULT_SCHEMA}') THEN co.collname::text
               ELSE '"' || replace(con.nspname, '"', '""') || '"."' || replace(co.collname, '"', '""') || '"' END
@@ -155,17 +171,13 @@ SELECT a.attrelid::int8::text AS table_oid, a.attnum AS attnum, a.attname AS nam
   LEFT JOIN pg_catalog.pg_namespace con ON con.oid = co.collnamespace
   LEFT JOIN pg_catalog.pg_description d
          ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
-  LEFT JOIN (
-    SELECT dep.refobjid, dep.refobjsubid,
-           array_agg('nextval(' || pg_catalog.quote_literal(s.oid::regclass::text) || '::regclass)') AS serial_defaults
-      FROM pg_catalog.pg_class s
-      JOIN pg_catalog.pg_depend dep
-        ON dep.classid = 'pg_class'::regclass AND dep.objid = s.oid AND dep.objsubid = 0
-       AND dep.refclassid = 'pg_class'::regclass AND dep.deptype = 'a'
-     WHERE s.relkind = 'S'
-     GROUP BY dep.refobjid, dep.refobjsubid
-  ) owned ON ad.adbin IS NOT NULL AND owned.refobjid = a.attrelid AND owned.refobjsubid = a.attnum
  WHERE a.attnum > 0 AND NOT a.attisdropped`;
+
+/** COLUMNS_SQL's output, in order (its rows are sent as arrays: see arrayText). */
+const COLUMN_FIELDS = [
+  "table_oid", "attnum", "name", "formatted_type", "base_typtype", "base_typname", "base_typschema", "is_array",
+  "not_null", "identity", "generated", "statistics", "default_expr", "comment", "serial_defaults", "collation",
+];
 
 // contype 'n' (NOT NULL, listed from PostgreSQL 18 on) and 't' are not Catalog constraints.
 // Referenced columns may belong to a table outside the schemas read: named here.
@@ -202,6 +214,12 @@ SELECT con.conrelid::int8::text AS table_oid, con.conname AS name, con.contype A
   ) xi ON true
  WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND (${OWN_CONSTRAINT} OR ${INHERITED_CONSTRAINT})`;
 
+/** CONSTRAINTS_SQL's output, in order. */
+const CONSTRAINT_FIELDS = [
+  "table_oid", "name", "type", "conkey_numbers", "deferrable", "deferred", "match_type", "validated", "comment",
+  "key_nulls_not_distinct", ...INDEX_COLUMN_FIELDS, "ref_columns", "ref_schema", "ref_table", "on_delete", "on_update", "definition", "own",
+];
+
 // Indexes that back a primary key, unique or exclusion constraint are the constraint's business.
 // Columns are attnums (indkey, its first indnkeyatts are the key; 0: an expression, printed by
 // pg_get_indexdef, which is asked only when there is one).
@@ -217,6 +235,9 @@ SELECT i.indrelid::int8::text AS table_oid, ic.relname AS name, i.indisunique AS
  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
                     WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid
                       AND con.contype IN ('p', 'u', 'x'))`;
+
+/** INDEXES_SQL's output, in order. */
+const INDEX_FIELDS = ["table_oid", "name", "is_unique", "definition", "comment", "own", ...INDEX_COLUMN_FIELDS];
 
 const ENUMS_SQL = `
 SELECT n.nspname AS schema, t.typname AS name,
@@ -234,22 +255,45 @@ SELECT n.nspname AS schema, t.typname AS name,
 type Row = Record<string, unknown>;
 
 /**
- * Runs `sql` and returns its rows, sent as one JSON text: a schema of 1,000
- * tables has some 10,000 column rows, and one JSON.parse reads them several
- * times faster than the drivers decode that many rows one by one (both drivers
- * alike: the text is parsed here). `orderBy` names the output column whose order
- * the rows keep.
+ * Runs `sql` (its output columns are `fields`, in order) and returns its rows,
+ * sent as one JSON text of arrays: a schema of 1,000 tables has some 10,000
+ * column rows, and one JSON.parse reads them several times faster than the
+ * drivers decode that many rows one by one (both drivers alike: the text is
+ * parsed here). Arrays, not objects: the field names are not repeated in every
+ * row, which made the text 2.5 times longer (more for the server to build, the
+ * driver to buffer and kiln to parse).
  */
-async function jsonRows(conn: Connection, sql: string, orderBy: string | undefined, params: unknown[]): Promise<Row[]> {
-  return JSON.parse(await jsonText(conn, sql, orderBy, params)) as Row[];
+async function jsonRows(conn: Connection, sql: string, fields: readonly string[], params: unknown[]): Promise<Row[]> {
+  return rowsFrom(await arrayText(conn, sql, fields, params), fields);
 }
 
 /** jsonRows' text, not parsed yet: a text holds less memory than its rows, while other reads are still arriving. */
-async function jsonText(conn: Connection, sql: string, orderBy: string | undefined, params: unknown[]): Promise<string> {
-  const order = orderBy === undefined ? "" : ` ORDER BY q.${orderBy}`;
-  const { rows } = await conn.query(`SELECT COALESCE(json_agg(q${order}), '[]')::text AS rows FROM (${sql}) q`, params);
+async function arrayText(conn: Connection, sql: string, fields: readonly string[], params: unknown[]): Promise<string> {
+  const row = `json_build_array(${fields.map((f) => `q."${f}"`).join(", ")})`;
+  const { rows } = await conn.query(`SELECT COALESCE(json_agg(${row}), '[]')::text AS rows FROM (${sql}) q`, params);
   return String(rows[0]!.rows);
 }
+
+/** The rows of an arrayText, as objects keyed by `fields`. */
+function rowsFrom(text: string, fields: readonly string[]): Row[] {
+  const arrays = JSON.parse(text) as unknown[][];
+  const rows: Row[] = new Array(arrays.length);
+  for (let i = 0; i < arrays.length; i++) {
+    const values = arrays[i]!;
+    const row: Row = {};
+    for (let f = 0; f < fields.length; f++) row[fields[f]!] = values[f];
+    rows[i] = row;
+  }
+  return rows;
+}
+
+/**
+ * Tables per statement of the three large reads: a large schema's columns are
+ * read in several texts, so that neither the driver (which buffers a row whole,
+ * doubling its buffer as it grows) nor kiln holds one text of all of them, and
+ * kiln decodes a part while the server reads the next.
+ */
+const TABLES_PER_READ = 500;
 
 /** The reader behind introspect() and canonicalize(). */
 export async function readCatalog(conn: Connection, scope: CatalogScope): Promise<Catalog> {
@@ -285,11 +329,20 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
   }
 
   // Sent together: a connection that reads in parallel (dialects/reader-pool.ts) runs them side by side.
-  // Each text is parsed only when its turn comes, so that at most one read's rows are held at once.
-  const large = Promise.all([
-    Promise.all([COLUMNS_SQL, CONSTRAINTS_SQL, INDEXES_SQL].map((sql) => jsonText(conn, sql, undefined, [oids]))),
-    conn.query(ENUMS_SQL, [schemaNames]),
-  ]);
+  // Each text is parsed only when its turn comes, so that at most one part's rows are held at once.
+  const parts: Promise<string>[][] = [];
+  for (let at = 0; at === 0 || at < oids.length; at += TABLES_PER_READ) {
+    const part = [oids.slice(at, at + TABLES_PER_READ)];
+    parts.push([
+      arrayText(conn, COLUMNS_SQL, COLUMN_FIELDS, part),
+      arrayText(conn, CONSTRAINTS_SQL, CONSTRAINT_FIELDS, part),
+      arrayText(conn, INDEXES_SQL, INDEX_FIELDS, part),
+    ]);
+  }
+  // Awaited in order below; a failure of a later part meanwhile must not count as unhandled.
+  for (const part of parts) for (const read of part) read.catch(() => undefined);
+  const enumsRead = conn.query(ENUMS_SQL, [schemaNames]);
+  enumsRead.catch(() => undefined);
   // The other readers' first statements go out now too, queued behind the large reads, so that the
   // server answers them while kiln decodes the large ones; each reader gets its rows only once the
   // tables are built (it changes its own part of them: sequences, row-level security).
@@ -312,7 +365,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
       rewrite: scope.rewriteText ?? ((text: string) => text),
       readIndexes: async (viewOids, nameOf) => {
         const byView = new Map<string, Index[]>();
-        for (const r of await jsonRows(conn, INDEXES_SQL, undefined, [viewOids])) {
+        for (const r of await jsonRows(conn, INDEXES_SQL, INDEX_FIELDS, [viewOids])) {
           const oid = String(r.table_oid);
           const list = byView.get(oid) ?? [];
           list.push(indexFrom(r, nameOf(oid), spell.canonicalOnly));
@@ -332,41 +385,42 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
   ]);
   // Awaited below; a failure before then must not count as unhandled.
   others.catch(() => undefined);
-  const [texts, enumResult] = await large;
-  /** The rows of read `i`, its text let go. */
-  const rowsOf = (i: number): Row[] => {
-    const rows = JSON.parse(texts[i]!) as Row[];
-    texts[i] = "";
-    return rows;
-  };
-  // Columns in attnum order: each table's own columns come in order (tables are sorted below). Sorted
-  // here, not by json_agg(... ORDER BY): the server sorts the wide rows on disk past work_mem.
-  let columnRows = rowsOf(0).sort((a, b) => Number(a.attnum) - Number(b.attnum));
-
   // Column names by table and attnum, for the constraints' and indexes' column numbers.
   const columnNames = new Map<string, Map<number, string>>();
-  for (const r of columnRows) {
-    const oid = String(r.table_oid);
-    const table = tablesByOid.get(oid);
-    if (!table) continue;
-    const column = columnFrom(r, alias, spell);
-    table.columns.push(column);
-    let names = columnNames.get(oid);
-    if (!names) columnNames.set(oid, (names = new Map()));
-    names.set(Number(r.attnum), column.name);
-  }
-  columnRows = [];
   const nameOf = (oid: string) => (attnum: number) => columnNames.get(oid)?.get(attnum);
   const inherited = new InheritedItems();
-  for (const r of rowsOf(1)) {
-    const oid = String(r.table_oid);
-    const table = inherited.target(tablesByOid.get(oid), r.own === false);
-    const columns = attnums(r.conkey_numbers).map(nameOf(oid)).filter((n): n is string => n !== undefined);
-    if (table) addConstraint(table, r, columns, alias, spell, nameOf(oid));
+  for (let p = 0; p < parts.length; p++) {
+    // A part covers whole tables: its constraints and indexes need only its own columns.
+    const [columnsText, constraintsText, indexesText] = parts[p]!;
+    parts[p] = [];
+    readColumns(rowsFrom(await columnsText!, COLUMN_FIELDS));
+    for (const r of rowsFrom(await constraintsText!, CONSTRAINT_FIELDS)) {
+      const oid = String(r.table_oid);
+      const table = inherited.target(tablesByOid.get(oid), r.own === false);
+      const columns = attnums(r.conkey_numbers).map(nameOf(oid)).filter((n): n is string => n !== undefined);
+      if (table) addConstraint(table, r, columns, alias, spell, nameOf(oid));
+    }
+    for (const r of rowsFrom(await indexesText!, INDEX_FIELDS)) {
+      const oid = String(r.table_oid);
+      inherited.target(tablesByOid.get(oid), r.own === false)?.indexes.push(indexFrom(r, nameOf(oid), spell.canonicalOnly));
+    }
   }
-  for (const r of rowsOf(2)) {
-    const oid = String(r.table_oid);
-    inherited.target(tablesByOid.get(oid), r.own === false)?.indexes.push(indexFrom(r, nameOf(oid), spell.canonicalOnly));
+  const enumResult = await enumsRead;
+
+  function readColumns(rows: Row[]): void {
+    // Columns in attnum order: each table's own columns come in order (tables are sorted below). Sorted
+    // here, not by json_agg(... ORDER BY): the server sorts the wide rows on disk past work_mem.
+    rows.sort((a, b) => Number(a.attnum) - Number(b.attnum));
+    for (const r of rows) {
+      const oid = String(r.table_oid);
+      const table = tablesByOid.get(oid);
+      if (!table) continue;
+      const column = columnFrom(r, alias, spell);
+      table.columns.push(column);
+      let names = columnNames.get(oid);
+      if (!names) columnNames.set(oid, (names = new Map()));
+      names.set(Number(r.attnum), column.name);
+    }
   }
 
   const tables = [...tablesByOid.values()];

@@ -36,6 +36,11 @@ export function indexColumnsSql(elementsWhen = "true"): string {
        END AS statistics`;
 }
 
+/** indexColumnsSql()'s output columns, in order. */
+export const INDEX_COLUMN_FIELDS = [
+  "method", "predicate", "column_numbers", "key_count", "keys", "nulls_not_distinct", "reloptions", "tablespace", "statistics",
+] as const;
+
 /** indexColumnsSql() for every index. */
 export const INDEX_COLUMNS_SQL = indexColumnsSql();
 
