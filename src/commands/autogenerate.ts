@@ -163,8 +163,10 @@ export async function diffModelsWithDatabase(
   // The database is read while the models load (the server works while kiln runs the models file), in
   // the scope the config gives; read again only if the models name schemas the config does not list.
   const early = databaseScope(config, []);
-  const reading = readDatabase(session, early.scope);
+  const { reading, busy } = readDatabase(session, early.scope);
   reading.catch(() => undefined);
+  // Loading the models (from their cache too) holds kiln's thread: first let the reads reach the server.
+  await Promise.race([busy, reading.then(() => undefined, () => undefined)]);
   const loaded = await loadModelsCached(config, session.dialect.identifierLimit ?? null, {
     indexNamesPerTable: session.dialect.indexNamesPerTable === true,
     dialect: session.dialect.name,
@@ -185,7 +187,7 @@ export async function diffModelsWithDatabase(
   if (model.aggregates?.length && !session.dialect.aggregates) throw aggregatesUnsupported(session.dialect.name, model.aggregates!);
   const { schemas, scope } = databaseScope(config, model.schemas);
   const sameScope = schemas.length === early.schemas.length && schemas.every((s, i) => s === early.schemas[i]);
-  const { introspected, survey } = sameScope ? await reading : await reading.catch(() => undefined).then(() => readDatabase(session, scope));
+  const { introspected, survey } = sameScope ? await reading : await reading.catch(() => undefined).then(() => readDatabase(session, scope).reading);
   const database = survey ? { ...introspected, dependencies: survey.dependencies } : introspected;
   const canonical = await canonicalizeWhereNeeded(config, session, model, database);
   const leftOut = modelObjectsLeftOut(model, canonical, session.dialect.name);
@@ -234,16 +236,20 @@ function databaseScope(config: ResolvedConfig, modelSchemas: string[]) {
 /**
  * introspect() and, where the dialect has one, the survey of what the Catalog does not hold
  * (unmodelled objects, and the database's dependencies for the order of drops), sent side by
- * side over a reader pool (dialects/reader-pool.ts).
+ * side over a reader pool (dialects/reader-pool.ts). `busy` settles once every session of the pool has
+ * a statement to run.
  */
-async function readDatabase(session: Session, scope: ReturnType<typeof databaseScope>["scope"]) {
+function readDatabase(session: Session, scope: ReturnType<typeof databaseScope>["scope"]) {
   const pool = readerPool(session.conn);
-  try {
-    const [introspected, survey] = await Promise.all([session.dialect.introspect(pool, scope), session.dialect.surveyObjects?.(pool, scope)]);
-    return { introspected, survey };
-  } finally {
-    await pool.close();
-  }
+  const reading = (async () => {
+    try {
+      const [introspected, survey] = await Promise.all([session.dialect.introspect(pool, scope), session.dialect.surveyObjects?.(pool, scope)]);
+      return { introspected, survey };
+    } finally {
+      await pool.close();
+    }
+  })();
+  return { reading, busy: pool.busy };
 }
 
 function tableKey(schema: string | undefined, name: string): string {

@@ -14,6 +14,11 @@ import type { Connection, QueryResult } from "./types.js";
 export interface ReaderPool extends Connection {
   /** Closes the sessions the pool opened (never the caller's). */
   close(): Promise<void>;
+  /**
+   * Settles once every session has a statement to run (the helpers connected, or failed to) or the pool
+   * is closed: from then on the server is busy, and the caller may block its own thread for a while.
+   */
+  busy: Promise<void>;
 }
 
 interface Member {
@@ -28,6 +33,8 @@ export function readerPool(conn: Connection, extra = 2): ReaderPool {
   let closed = false;
   // Woken whenever a session becomes free or a helper has connected (or failed to).
   let waiters: (() => void)[] = [];
+  let markBusy!: () => void;
+  const busy = new Promise<void>((resolve) => (markBusy = resolve));
   const changed = () => {
     const wake = waiters;
     waiters = [];
@@ -61,6 +68,7 @@ export function readerPool(conn: Connection, extra = 2): ReaderPool {
     const idle = members.find((m) => m.pending === 0);
     const member = idle ?? (connecting === 0 ? members.reduce((a, b) => (b.pending < a.pending ? b : a)) : undefined);
     if (member) member.pending++;
+    if (connecting === 0 && members.every((m) => m.pending > 0)) markBusy();
     return member;
   }
   async function acquire(): Promise<Member> {
@@ -81,8 +89,10 @@ export function readerPool(conn: Connection, extra = 2): ReaderPool {
         changed();
       }
     },
+    busy,
     async close() {
       closed = true;
+      markBusy();
       const helpers = await Promise.all(opened);
       await Promise.all(helpers.map((helper) => helper?.close().catch(() => undefined)));
     },

@@ -68,4 +68,37 @@ describe("readerPool", () => {
     expect(results.map((r) => r.rows[0]!.name)).toEqual(["main", "main"]);
     await pool.close();
   });
+  it("busy settles once every session has a statement (not before the helpers have connected), or when closed", async () => {
+    const log: string[] = [];
+    let connect!: () => void;
+    const connected = new Promise<void>((resolve) => (connect = resolve));
+    const main = Object.assign(fakeSession("main", log, 20), {
+      async fork() {
+        await connected;
+        return fakeSession("helper", log, 20);
+      },
+    });
+    const pool = readerPool(main, 1);
+    let settled = false;
+    void pool.busy.then(() => (settled = true));
+    const first = pool.query("a");
+    await new Promise((r) => setTimeout(r, 5));
+    expect(settled).toBe(false);
+    connect();
+    await new Promise((r) => setTimeout(r, 5));
+    // The helper is idle: not busy yet.
+    expect(settled).toBe(false);
+    const second = pool.query("b");
+    await new Promise((r) => setTimeout(r, 0));
+    expect(settled).toBe(true);
+    await Promise.all([first, second]);
+    await pool.close();
+
+    const idle = readerPool(fakeSession("alone", []));
+    let closed = false;
+    void idle.busy.then(() => (closed = true));
+    await idle.close();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(closed).toBe(true);
+  });
 });
