@@ -102,6 +102,8 @@ export function sameForeignKey(a: ForeignKey, b: ForeignKey): boolean {
 }
 
 export function sameIndexElement(a: IndexElement, b: IndexElement): boolean {
+  // Plain columns (most elements): the same name.
+  if (typeof a === "string" && typeof b === "string") return a === b;
   return JSON.stringify(elementKey(a)) === JSON.stringify(elementKey(b));
 }
 
@@ -122,6 +124,7 @@ function unquoted(name: string | undefined): string | null {
 
 /** Storage parameters: the same names and values, in any order. */
 export function sameParameters(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  if (a === undefined && b === undefined) return true;
   const left = Object.entries(a ?? {}).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
   const right = Object.entries(b ?? {}).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
   return JSON.stringify(left) === JSON.stringify(right);

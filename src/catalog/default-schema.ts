@@ -30,17 +30,20 @@ function strip(value: unknown, defaultSchema: string): unknown {
   if (value === null || typeof value !== "object") return value;
   // Only plain data: class instances (none today) are kept as they are.
   if (Object.getPrototypeOf(value) !== Object.prototype) return value;
-  let changed = false;
-  const out: Record<string, unknown> = {};
-  for (const key in value) {
-    const v = (value as Record<string, unknown>)[key];
-    if (SCHEMA_KEYS.has(key) && v === defaultSchema) {
-      changed = true;
-      continue;
+  // The copy is started only at the first change (most objects have none: no garbage for them).
+  const record = value as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const v = record[key];
+    const drop = SCHEMA_KEYS.has(key) && v === defaultSchema;
+    const stripped = drop ? undefined : strip(v, defaultSchema);
+    if (out === undefined && (drop || stripped !== v)) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]!] = record[keys[j]!];
     }
-    const stripped = strip(v, defaultSchema);
-    if (stripped !== v) changed = true;
-    out[key] = stripped;
+    if (out !== undefined && !drop) out[key] = stripped;
   }
-  return changed ? out : value;
+  return out ?? value;
 }

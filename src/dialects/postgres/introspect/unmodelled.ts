@@ -273,6 +273,13 @@ export async function surveyPostgresObjects(
   }
   const edges: [string, Dependency][] = [];
   const seen = new Set<string>();
+  // One reference per object, however many edges name it.
+  const refs = new Map<SurveyObject, ObjectRef>();
+  const refOf = (o: SurveyObject): ObjectRef => {
+    let ref = refs.get(o);
+    if (ref === undefined) refs.set(o, (ref = toRef(o, alias)));
+    return ref;
+  };
   for (const [a, b] of pairs(raw.depends)) {
     const dependent = named.get(resolve(a));
     const referenced = named.get(resolve(b));
@@ -281,7 +288,7 @@ export async function surveyPostgresObjects(
     const key = `${dependent.key}>${referenced.key}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    edges.push([key, { dependent: toRef(dependent, alias), referenced: toRef(referenced, alias) }]);
+    edges.push([key, { dependent: refOf(dependent), referenced: refOf(referenced) }]);
   }
   // In a fixed order, whatever order the server listed pg_depend's rows in.
   const dependencies: Dependency[] = edges.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, d]) => d);
