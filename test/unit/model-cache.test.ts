@@ -90,6 +90,23 @@ describe("the models' Catalog cache", () => {
     expect(modelCacheStats.hits).toBe(before);
   });
 
+  it("keys the Catalog by the locale and time zone the environment sets", async () => {
+    const dir = projectWith({ "schema.ts": models("name") });
+    await load(configFor(dir));
+    expect(await load(configFor(dir))).toMatchObject({ hit: 1, miss: 0 });
+    for (const variable of ["LANG", "LC_ALL", "TZ"]) {
+      const saved = process.env[variable];
+      process.env[variable] = variable === "TZ" ? "Pacific/Chatham" : "de_DE.UTF-8";
+      try {
+        expect(await load(configFor(dir))).toMatchObject({ hit: 0, miss: 1 });
+      } finally {
+        if (saved === undefined) delete process.env[variable];
+        else process.env[variable] = saved;
+      }
+    }
+    expect(await load(configFor(dir))).toMatchObject({ hit: 1, miss: 0 });
+  });
+
   it("never keeps models that read anything but their own text (environment, clock, locale, random)", async () => {
     const readers = [
       `export const t = table(process.env.TABLE_NAME ?? "t", { id: integer() });`,
