@@ -1,3 +1,4 @@
+import JSON5 from "json5";
 import { describe, expect, it } from "vitest";
 import { readStaticConfig } from "../../src/config/static-config.js";
 
@@ -38,5 +39,30 @@ export default defineConfig({
       `export default [1, 2];`,
     ];
     for (const source of declined) expect(readStaticConfig(source), source).toBeUndefined();
+  });
+  it("reads every literal as JSON5 does (plain ones without it, the rest through it)", () => {
+    const literals = [
+      `{ url: "postgres://x", migrations: 'm', models: ["a.ts", 'b.ts',], n: 3000, f: -1.5e3, z: 0, t: true, no: false, none: null, nested: { a: [], b: {} }, }`,
+      `{ "quoted": 1, 'single': "two", $d: 'x', _u: "y" }`,
+      `{ esc: "a\\"b", tab: 'x\\ty', uni: "\\u00e9" }`,
+      `{ hex: 0x1F, plus: +1, lead: .5, trail: 5., inf: Infinity, nan: NaN }`,
+      `{ /* c */ a /* d */ : // e
+        1 }`,
+      `{ a: 1 } // end`,
+      `{ a: "it's" }`,
+    ];
+    for (const literal of literals) {
+      expect(readStaticConfig(`export default ${literal};`), literal).toEqual(JSON5.parse(literal));
+    }
+    for (const bad of [`{ a: 007 }`, `{ a: 1 b: 2 }`, `{ a: "x }`, `{ a: [1 2] }`, `{ a: 1 } extra`, `{ __proto__: { x: 1 } }`]) {
+      let expected: unknown;
+      try {
+        expected = JSON5.parse(bad);
+      } catch {
+        expected = undefined;
+      }
+      const read = readStaticConfig(`export default ${bad};`);
+      expect(read === undefined ? undefined : JSON.stringify(read), bad).toEqual(expected === undefined ? undefined : JSON.stringify(expected));
+    }
   });
 });
