@@ -34,6 +34,7 @@ import { operatorsUnsupported } from "../catalog/operators.js";
 import { aggregatesUnsupported } from "../catalog/aggregates.js";
 import { defaultSpellingStore } from "../dialects/spelling-cache.js";
 import { readerPool } from "../dialects/reader-pool.js";
+import { collectGarbageIfLarge } from "../runtime/collect.js";
 import type { Project } from "./context.js";
 import { withSpellingConnection } from "./dev-database.js";
 import type { Bodies, RevisionOptions } from "./revision.js";
@@ -188,6 +189,8 @@ export async function diffModelsWithDatabase(
   const { schemas, scope } = databaseScope(config, model.schemas);
   const sameScope = schemas.length === early.schemas.length && schemas.every((s, i) => s === early.schemas[i]);
   const { introspected, survey } = sameScope ? await reading : await reading.catch(() => undefined).then(() => readDatabase(session, scope).reading);
+  // The reads' texts and rows are garbage now: collected before compare grows the heap further (large runs only).
+  collectGarbageIfLarge();
   const database = survey ? { ...introspected, dependencies: survey.dependencies } : introspected;
   const canonical = await canonicalizeWhereNeeded(config, session, model, database);
   const leftOut = modelObjectsLeftOut(model, canonical, session.dialect.name);
