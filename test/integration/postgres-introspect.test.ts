@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Catalog, Table } from "../../src/catalog/types.js";
 import { canonicalizePostgres } from "../../src/dialects/postgres/canonicalize.js";
-import { introspectPostgres } from "../../src/dialects/postgres/introspect.js";
+import { introspectPostgres, LARGE_READS } from "../../src/dialects/postgres/introspect.js";
 import type { Connection } from "../../src/dialects/types.js";
 import { countingConnection, postgresTargets } from "./postgres-fixtures.js";
 
@@ -194,6 +194,15 @@ describe.each(postgresTargets)("PostgreSQL introspection on $name", (target) => 
     expect(prototypes.columns.find((c) => c.name === "created_at")).toMatchObject({ default: "now()", canonical: { default: "CURRENT_TIMESTAMP" } });
     expect(prototypes.columns.find((c) => c.name === "status")).toMatchObject({ default: "'draft'::prototype_status", canonical: { default: "'draft'" } });
     expect(prototypes.columns.find((c) => c.name === "small")!.canonical).toBeUndefined();
+  });
+
+  it("sends the large reads as arrays whose field lists name every output column of their SQL, in order", async () => {
+    await conn.query(RICH_SCHEMA);
+    const { rows } = await conn.query(`SELECT COALESCE(array_agg(c.oid::int8), '{}') AS oids FROM pg_catalog.pg_class c WHERE c.relkind IN ('r', 'p')`);
+    for (const { sql, fields } of LARGE_READS) {
+      const first = await conn.query(`SELECT row_to_json(q)::text AS row FROM (${sql}) q LIMIT 1`, [rows[0]!.oids]);
+      expect(Object.keys(JSON.parse(String(first.rows[0]!.row)) as object)).toEqual([...fields]);
+    }
   });
 
   it("leaves out kiln's own tables, views and sequences, and names only non-default schemas", async () => {

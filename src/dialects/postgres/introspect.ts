@@ -239,6 +239,13 @@ SELECT i.indrelid::int8::text AS table_oid, ic.relname AS name, i.indisunique AS
 /** INDEXES_SQL's output, in order. */
 const INDEX_FIELDS = ["table_oid", "name", "is_unique", "definition", "comment", "own", ...INDEX_COLUMN_FIELDS];
 
+/** The large reads (taking `$1`, table oids) and their field lists: a test checks that each list names its read's output, in order. */
+export const LARGE_READS: { sql: string; fields: readonly string[] }[] = [
+  { sql: COLUMNS_SQL, fields: COLUMN_FIELDS },
+  { sql: CONSTRAINTS_SQL, fields: CONSTRAINT_FIELDS },
+  { sql: INDEXES_SQL, fields: INDEX_FIELDS },
+];
+
 const ENUMS_SQL = `
 SELECT n.nspname AS schema, t.typname AS name,
        COALESCE(array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FILTER (WHERE e.enumlabel IS NOT NULL),
