@@ -22,6 +22,15 @@ import { createProgram } from "./program.js";
  */
 setFlagsFromString("--liftoff-only");
 
+/**
+ * A reader that stops early (`kiln history | head`) closes the pipe: the rest
+ * of stdout is dropped and the command still runs to its end and exits with its
+ * own code (an upgrade is never cut off by it). Other stdout errors stay fatal.
+ */
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+});
+
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = createProgram({ reporter: terminalReporter(), setExitCode: (code) => (exitCode = code) });

@@ -303,6 +303,28 @@ export function describeRoundTrip(result: RoundTripResult): string {
 }
 
 /**
+ * The `await op.…` calls of a generated revision's upgrade or downgrade, one
+ * call a line however render wrapped it (it lays long calls out one option a
+ * line): whitespace runs become one space and trailing commas go.
+ */
+export function revisionCalls(revision: string | undefined, fn: "upgrade" | "downgrade"): string[] {
+  const body = new RegExp(`async ${fn}\\(op\\) \\{\\n([\\s\\S]*?)\\n  \\},`).exec(revision ?? "")?.[1] ?? "";
+  return body
+    .split(/\n(?=\s*await op\.)/)
+    .map((call) => call.replace(/\s+/g, " ").replace(/,\s*([}\]])/g, " $1").trim())
+    .filter((call) => call.startsWith("await op."));
+}
+
+/** The models with each `[from, to]` edit made once; each `from` must be there (a test whose edit no longer applies fails). */
+export function editModels(models: string, edits: readonly (readonly [string, string])[]): string {
+  for (const [from, to] of edits) {
+    if (!models.includes(from)) throw new Error(`the models no longer contain ${JSON.stringify(from)}`);
+    models = models.replace(from, () => to);
+  }
+  return models;
+}
+
+/**
  * Split a pg_dump file into its sections ("-- Name: x; Type: T; Schema: s; Owner: o"
  * headers) and leave out those listed: an entry is a Type ("VIEW", "TRIGGER": every
  * section of that type), "Type/name" ("INDEX/idx_x": one section), or a RegExp tested

@@ -3,7 +3,7 @@
  * so a new command cannot be forgotten) ends its help with examples that start
  * with `kiln <command>`, and shows the global options.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { createProgram } from "../../src/cli/program.js";
 import { silentReporter } from "../../src/runtime/reporter.js";
@@ -42,5 +42,16 @@ describe("kiln <command> --help", () => {
     expect(stdout).toContain("Examples:");
     expect(stdout).toContain("KILN_DEBUG");
     expect(stdout).toContain("DATABASE_URL");
+  });
+
+  it("a reader that stops early (`kiln --help | head`) ends the output quietly, and kiln exits 0", async () => {
+    const child = spawn(process.execPath, [KILN_BIN, "--help"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    // Close the pipe's reading end before kiln writes, as `head` does once it has enough: kiln's writes meet EPIPE.
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
   });
 });

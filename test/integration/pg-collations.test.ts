@@ -6,7 +6,7 @@
  * after it), and `upgrade head` then `downgrade -1` give back the same snapshot.
  */
 import { describe, expect, it } from "vitest";
-import { describeRoundTrip, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
+import { describeRoundTrip, pgRoundTrip, pgRoundTripTargets, revisionCalls } from "../helpers/pg-roundtrip.js";
 import { createProject } from "../helpers/project.js";
 
 const FIXTURE = `
@@ -77,12 +77,8 @@ describe.each(pgRoundTripTargets())("user collations on %s", (target) => {
     let models = MODELS.replace(from, to);
     if (what === "collation dropped with the table using it") models = models.slice(0, models.indexOf("export const items"));
     const result = await pgRoundTrip({ sql: FIXTURE, target, models, schemas: ["app"] });
-    const upgrade = /async upgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";
-    // One call per entry, on one line (a long call is written over several).
-    const calls = upgrade
-      .split(/\n(?=\s*await op\.)/)
-      .map((call) => call.replace(/\s+/g, " ").replace(/,\s*([}\]])/g, " $1").trim())
-      .filter((call) => call.startsWith("await op."));
+    const upgrade = result.revision ?? "";
+    const calls = revisionCalls(result.revision, "upgrade");
     expect(calls, upgrade).toHaveLength(ops.length);
     // Nothing is left unmodelled (a dropped table's own warnings aside).
     expect(result.warnings.filter((w) => /collation/i.test(w)), describeRoundTrip(result)).toEqual([]);

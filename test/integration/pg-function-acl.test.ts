@@ -6,7 +6,7 @@
  * default restated with grant("execute", fn, "public") changes nothing.
  */
 import { describe, expect, it } from "vitest";
-import { describeRoundTrip, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
+import { describeRoundTrip, pgRoundTrip, pgRoundTripTargets, revisionCalls } from "../helpers/pg-roundtrip.js";
 
 const FIXTURE = `
 CREATE SCHEMA app;
@@ -46,8 +46,8 @@ describe.each(pgRoundTripTargets())("EXECUTE for PUBLIC on %s", (target) => {
   it.concurrent.each(CHANGES)("$what: exactly that change, and its downgrade restores the snapshot", async ({ from, to, ops }) => {
     expect(MODELS).toContain(from);
     const result = await pgRoundTrip({ sql: FIXTURE, target, models: MODELS.replace(from, to), schemas: ["app"], extraConfig: "grants: true,", privileges: true });
-    const upgrade = /async upgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";
-    const calls = upgrade.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("await op."));
+    const upgrade = result.revision ?? "";
+    const calls = revisionCalls(result.revision, "upgrade");
     expect(calls, upgrade).toHaveLength(ops.length);
     expect(result.warnings, describeRoundTrip(result)).toEqual([]);
     if (ops.length === 0) {

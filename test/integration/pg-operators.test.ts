@@ -8,7 +8,7 @@
  * giving exactly that with a downgrade that restores the dump; and the refusal on SQLite.
  */
 import { describe, expect, it } from "vitest";
-import { describeRoundTrip, kilnOnFixture, pgRoundTrip, pgRoundTripTargets } from "../helpers/pg-roundtrip.js";
+import { describeRoundTrip, editModels, kilnOnFixture, pgRoundTrip, pgRoundTripTargets, revisionCalls } from "../helpers/pg-roundtrip.js";
 import { createProject } from "../helpers/project.js";
 import { PG_TARGETS } from "./autogenerate-pg-support.js";
 
@@ -102,21 +102,12 @@ describe.each(pgRoundTripTargets())("one changed operator on %s", (target) => {
     },
   ];
   it.each(changes)("$what: exactly that change, and its downgrade restores the dump", async ({ edits, upgrade, downgrade }) => {
-    let models = MODELS;
-    for (const [from, to] of edits) {
-      expect(models).toContain(from);
-      models = models.replace(from, () => to);
-    }
-    const result = await pgRoundTrip({ sql: FIXTURE, target, models, schemas: ["public", "ops_app"] });
+    const result = await pgRoundTrip({ sql: FIXTURE, target, models: editModels(MODELS, edits), schemas: ["public", "ops_app"] });
     expect(result.failed, describeRoundTrip(result)).toBeUndefined();
-    const up = /async upgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";
-    const down = /async downgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";
-    // Each call on one line (render lays long ones out one option a line).
-    const oneLine = (text: string) => text.replace(/\s+/g, " ").replace(/, \}/g, " }").trim();
-    const calls = up.split(/\n(?=\s*await op\.)/).map(oneLine);
-    expect(calls.length, up).toBe(upgrade.length);
+    const calls = revisionCalls(result.revision, "upgrade");
+    expect(calls.length, result.revision).toBe(upgrade.length);
     calls.forEach((call, i) => expect(call).toMatch(upgrade[i]!));
-    expect(oneLine(down)).toMatch(downgrade);
+    expect(revisionCalls(result.revision, "downgrade").join(" ")).toMatch(downgrade);
     expect(result.warnings.filter((w) => /not modelled/.test(w))).toEqual([]);
     expect(result.diff, describeRoundTrip(result)).toBe("");
   }, 240_000);
