@@ -269,8 +269,8 @@ describe.each(postgresTargets)("PostgreSQL introspection on $name", (target) => 
     } satisfies Table);
 
     expect(fifty.count).toBe(one.count);
-    // Tables, columns, constraints, indexes, enums, partitions; sequences, domains, composite types, extensions; views; row-level security and policies; routines, triggers; schema comments.
-    expect(one.count).toBeLessThanOrEqual(15);
+    // Tables, columns, constraints, indexes, enums, partitions; sequences, domains, composite types, extensions; views; row-level security and policies; routines, triggers; schema comments; collations, operators, aggregates.
+    expect(one.count).toBeLessThanOrEqual(18);
   });
 
   it("reads an empty database", async () => {
@@ -494,12 +494,10 @@ describe.each(postgresTargets)("PostgreSQL canonicalization on $name", (target) 
       indexes: [{ name: `wide_${i}_label_idx`, columns: [{ expression: "lower(label)" }] }],
     }));
     const counting = countingConnection(conn);
-    const started = Date.now();
     const canonical = await canonicalizePostgres(counting, { schemas: [], enums: [], tables });
-    const elapsed = Date.now() - started;
     expect(canonical.tables[999]!.indexes[0]!.columns).toEqual([{ expression: "lower(label)", canonical: { expression: "lower((label)::text)" } }]);
     expect(canonical.tables[999]!.columns[2]).toMatchObject({ default: "now()", canonical: { default: "CURRENT_TIMESTAMP" } });
-    expect(counting.count).toBeLessThanOrEqual(18);
-    expect(elapsed).toBeLessThan(45_000);
+    // The reads of an empty database's catalog (as above) and a few batched scratch statements: no statement per table.
+    expect(counting.count).toBeLessThanOrEqual(21);
   });
 });
