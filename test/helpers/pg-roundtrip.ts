@@ -20,6 +20,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { createTwoFilesPatch } from "diff";
+import { expect } from "vitest";
 import { parseDatabaseUrl } from "../../src/config/url.js";
 import { postgresDialect } from "../../src/dialects/postgres/index.js";
 import { loadPgliteExtensions } from "../../src/dialects/postgres/pglite-extensions.js";
@@ -313,6 +314,23 @@ export function revisionCalls(revision: string | undefined, fn: "upgrade" | "dow
     .split(/\n(?=\s*await op\.)/)
     .map((call) => call.replace(/\s+/g, " ").replace(/,\s*([}\]])/g, " $1").trim())
     .filter((call) => call.startsWith("await op."));
+}
+
+/**
+ * The verdict of a one-change round trip: the upgrade's calls match `ops`, one
+ * each, in order; with no ops the revision is empty (nothing to step back from);
+ * otherwise every step ran and the downgrade restored the snapshot.
+ */
+export function expectExactlyTheseCalls(result: RoundTripResult, ops: readonly RegExp[]): void {
+  const calls = revisionCalls(result.revision, "upgrade");
+  expect(calls, result.revision).toHaveLength(ops.length);
+  if (ops.length === 0) {
+    expect(result.steps[0]?.code, describeRoundTrip(result)).toBe(0);
+    return;
+  }
+  expect(result.failed, describeRoundTrip(result)).toBeUndefined();
+  ops.forEach((op, i) => expect(calls[i], result.revision).toMatch(op));
+  expect(result.diff, describeRoundTrip(result)).toBe("");
 }
 
 /** The models with each `[from, to]` edit made once; each `from` must be there (a test whose edit no longer applies fails). */
