@@ -25,3 +25,9 @@ export class UsageError extends KilnError {
     this.name = "UsageError";
   }
 }
+
+/** `value` when it is a string with something besides blanks; otherwise a KilnError naming `what` and the value given. */
+export function nonEmptyText(value: unknown, what: string): string {
+  if (typeof value !== "string" || value.trim() === "") throw new KilnError(`${what} must be a non-empty string, got ${JSON.stringify(value)}.`);
+  return value;
+}

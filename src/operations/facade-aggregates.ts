@@ -1,6 +1,6 @@
 /** Arguments of op.createAggregate / op.dropAggregate and of the models' aggregate() -> catalog objects (and back, for rendering). */
 import type { Aggregate, AggregateKind, FinalModify, FunctionName, OperatorName } from "../catalog/aggregates.js";
-import { KilnError } from "../errors.js";
+import { KilnError, nonEmptyText } from "../errors.js";
 import type { AggregateSignatureFields } from "./aggregates.js";
 
 export interface AggregateArgumentSpec {
@@ -51,34 +51,29 @@ export interface AggregateSpec extends AggregateSignatureSpec {
   comment?: string;
 }
 
-function nonEmpty(value: unknown, what: string): string {
-  if (typeof value !== "string" || value.trim() === "") throw new KilnError(`${what} must be a non-empty string, got ${JSON.stringify(value)}.`);
-  return value;
-}
-
 function functionName(spec: FunctionNameSpec, what: string): FunctionName {
   if (typeof spec === "object" && spec !== null) {
-    return { ...(spec.schema !== undefined ? { schema: nonEmpty(spec.schema, `${what}: schema`) } : {}), name: nonEmpty(spec.name, what) };
+    return { ...(spec.schema !== undefined ? { schema: nonEmptyText(spec.schema, `${what}: schema`) } : {}), name: nonEmptyText(spec.name, what) };
   }
-  const text = nonEmpty(spec, what);
+  const text = nonEmptyText(spec, what);
   const dot = text.indexOf(".");
-  return dot < 0 ? { name: text } : { schema: text.slice(0, dot), name: nonEmpty(text.slice(dot + 1), what) };
+  return dot < 0 ? { name: text } : { schema: text.slice(0, dot), name: nonEmptyText(text.slice(dot + 1), what) };
 }
 
 function operatorName(spec: string | OperatorName, what: string): OperatorName {
   if (typeof spec === "object" && spec !== null) {
-    return { ...(spec.schema !== undefined ? { schema: nonEmpty(spec.schema, `${what}: schema`) } : {}), name: nonEmpty(spec.name, what) };
+    return { ...(spec.schema !== undefined ? { schema: nonEmptyText(spec.schema, `${what}: schema`) } : {}), name: nonEmptyText(spec.name, what) };
   }
-  const text = nonEmpty(spec, what).trim();
+  const text = nonEmptyText(spec, what).trim();
   // Operator names have no dots: the last one separates the schema. Unqualified: PostgreSQL's own.
   const dot = text.lastIndexOf(".");
   return dot < 0 ? { schema: "pg_catalog", name: text } : { schema: text.slice(0, dot), name: text.slice(dot + 1) };
 }
 
 function argument(spec: AggregateArgumentSpec | string, what: string): Aggregate["arguments"][number] {
-  if (typeof spec === "string") return { type: nonEmpty(spec, `${what}: an argument type`) };
-  const out: Aggregate["arguments"][number] = { type: nonEmpty(spec.type, `${what}: the type of argument ${spec.name ?? ""}`.trim()) };
-  if (spec.name !== undefined) out.name = nonEmpty(spec.name, `${what}: an argument name`);
+  if (typeof spec === "string") return { type: nonEmptyText(spec, `${what}: an argument type`) };
+  const out: Aggregate["arguments"][number] = { type: nonEmptyText(spec.type, `${what}: the type of argument ${spec.name ?? ""}`.trim()) };
+  if (spec.name !== undefined) out.name = nonEmptyText(spec.name, `${what}: an argument name`);
   const mode = spec.mode === undefined ? "in" : String(spec.mode).toLowerCase();
   if (mode !== "in" && mode !== "variadic") throw new KilnError(`${what}: an aggregate's arguments are IN or VARIADIC, got ${JSON.stringify(spec.mode)}.`);
   if (mode === "variadic") out.mode = "variadic";
@@ -124,12 +119,12 @@ function kindOf(spec: { kind?: AggregateKind }, where: string): AggregateKind {
 
 /** The signature fields of op.dropAggregate / op.commentAggregate. */
 export function aggregateSignatureFromSpec(name: string, spec: AggregateSignatureSpec): AggregateSignatureFields {
-  nonEmpty(name, "aggregate(name)");
+  nonEmptyText(name, "aggregate(name)");
   const where = `aggregate ${name}`;
   const kind = kindOf(spec, where);
   const { args, directArguments } = argumentsFromSpec(kind, spec, where);
   return {
-    ...(spec.schema !== undefined ? { schema: nonEmpty(spec.schema, `${where}: schema`) } : {}),
+    ...(spec.schema !== undefined ? { schema: nonEmptyText(spec.schema, `${where}: schema`) } : {}),
     name,
     arguments: args,
     ...(kind !== "normal" ? { directArguments: directArguments ?? 0, aggregateKind: kind } : {}),
@@ -152,17 +147,17 @@ export function aggregateSignatureSpec(fields: AggregateSignatureFields): Record
 
 /** The aggregate a spec describes, with PostgreSQL's defaults left out (as introspection leaves them out). */
 export function aggregateFromSpec(name: string, spec: AggregateSpec): Aggregate {
-  nonEmpty(name, "aggregate(name)");
+  nonEmptyText(name, "aggregate(name)");
   const where = `aggregate ${name}`;
   const kind = kindOf(spec, where);
   const { args, directArguments } = argumentsFromSpec(kind, spec, where);
   const aggregate: Aggregate = {
-    ...(spec.schema !== undefined ? { schema: nonEmpty(spec.schema, `${where}: schema`) } : {}),
+    ...(spec.schema !== undefined ? { schema: nonEmptyText(spec.schema, `${where}: schema`) } : {}),
     name,
     arguments: args,
     ...(kind !== "normal" ? { kind, directArguments } : {}),
     sfunc: functionName(spec.sfunc, `${where}: sfunc`),
-    stype: nonEmpty(spec.stype, `${where}: stype`),
+    stype: nonEmptyText(spec.stype, `${where}: stype`),
   };
   const set = <K extends keyof Aggregate>(key: K, value: Aggregate[K] | undefined) => {
     if (value !== undefined && value !== false) aggregate[key] = value;
@@ -176,7 +171,7 @@ export function aggregateFromSpec(name: string, spec: AggregateSpec): Aggregate 
     if (spec[key] !== undefined) aggregate[key] = functionName(spec[key]!, `${where}: ${key}`);
   }
   if (spec.initcond !== undefined) aggregate.initcond = String(spec.initcond);
-  if (spec.mstype !== undefined) aggregate.mstype = nonEmpty(spec.mstype, `${where}: mstype`);
+  if (spec.mstype !== undefined) aggregate.mstype = nonEmptyText(spec.mstype, `${where}: mstype`);
   set("msspace", space(spec.msspace, `${where}: msspace`));
   set("mfinalfuncExtra", spec.mfinalfuncExtra === true ? true : undefined);
   const mModify = modify(spec.mfinalfuncModify, `${where}: mfinalfuncModify`);

@@ -4,7 +4,7 @@
  * in (and again by compile, for hand-written operations).
  */
 import { checkOperatorName, type Operator, type OperatorTarget } from "../catalog/operators.js";
-import { KilnError } from "../errors.js";
+import { KilnError, nonEmptyText } from "../errors.js";
 import type { AlterOperator, CreateOperator, DropOperator, OperatorChanges, OperatorName } from "./operators.js";
 
 /** A function or operator: its name (in the default schema, or a built-in), or `{ schema, name }`. */
@@ -34,24 +34,19 @@ export interface OperatorNameSpec {
   right: string;
 }
 
-function text(value: unknown, what: string): string {
-  if (typeof value !== "string" || value.trim() === "") throw new KilnError(`${what} must be a non-empty string, got ${JSON.stringify(value)}.`);
-  return value;
-}
-
 function target(value: OperatorTargetSpec, what: string, isOperator: boolean): OperatorTarget {
   const raw = typeof value === "string" ? { name: value } : value;
   if (raw === null || typeof raw !== "object") throw new KilnError(`${what} must be a name or { schema, name }.`);
-  const name = isOperator ? checkOperatorName(raw.name, what) : text(raw.name, `${what}: the name`);
-  return { ...(raw.schema !== undefined ? { schema: text(raw.schema, `${what}: the schema`) } : {}), name };
+  const name = isOperator ? checkOperatorName(raw.name, what) : nonEmptyText(raw.name, `${what}: the name`);
+  return { ...(raw.schema !== undefined ? { schema: nonEmptyText(raw.schema, `${what}: the schema`) } : {}), name };
 }
 
 function nameOf(name: string, spec: OperatorNameSpec, where: string): OperatorName {
   return {
-    ...(spec.schema !== undefined ? { schema: text(spec.schema, `${where}: schema`) } : {}),
+    ...(spec.schema !== undefined ? { schema: nonEmptyText(spec.schema, `${where}: schema`) } : {}),
     name: checkOperatorName(name, where),
-    ...(spec.left !== undefined ? { left: text(spec.left, `${where}: left`) } : {}),
-    right: text(spec.right, `${where}: right (the right argument's type)`),
+    ...(spec.left !== undefined ? { left: nonEmptyText(spec.left, `${where}: left`) } : {}),
+    right: nonEmptyText(spec.right, `${where}: right (the right argument's type)`),
   };
 }
 
