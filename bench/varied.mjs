@@ -4,13 +4,16 @@
  * kiln `revision --autogenerate` (with an empty spelling cache, and with the
  * cache of an earlier run), kiln `check` (cached), `pg_dump --schema-only`
  * and `alembic revision --autogenerate`, runs interleaved (tool after tool,
- * round after round) and reported as medians. While kiln runs, the locks its
- * backend holds are sampled from pg_locks (every 5 ms), and a concurrent client
- * runs CREATE DATABASE, a simple query and DROP DATABASE in a loop; any error
- * it sees is reported. Every run's output is checked: exactly one added column
- * per table, any other difference is a failure, counted per kind.
+ * round after round) on a quiet server and reported as medians (issue 16's own
+ * table was measured so). Then each kiln command and pg_dump run again
+ * (--load-runs, default 1) beside other clients: a concurrent client runs
+ * CREATE DATABASE, a simple query and DROP DATABASE in a loop (any error it
+ * sees is reported) and the locks each tool's backend holds are sampled from
+ * pg_locks every 5 ms; those times are reported in columns of their own.
+ * Every run's output is checked: exactly one added column per table, any
+ * other difference is a failure, counted per kind.
  *
- *   node bench/varied.mjs --tables=100,1000 --runs=3 [--seed=16] [--no-alembic] [--alembic-max=5000] [--uniform] [--dev-url] [--out=FILE]
+ *   node bench/varied.mjs --tables=100,1000 --runs=3 [--load-runs=1] [--seed=16] [--no-alembic] [--alembic-max=5000] [--uniform] [--dev-url] [--out=FILE]
  *
  * --dev-url adds kiln autogenerate spelling in a dev database (config devUrl:
  * an empty scratch database on the same server) beside spelling on the target.
@@ -34,11 +37,12 @@ import { kilnModels, largeSchema, schemaSql, sqlalchemyModels } from "./workload
 const log = (line) => process.stderr.write(`${line}\n`);
 
 function options(argv) {
-  const o = { tables: [100, 1000], runs: 3, seed: 16, alembic: true, alembicMax: Infinity, uniform: false, devUrl: false, out: undefined };
+  const o = { tables: [100, 1000], runs: 3, loadRuns: 1, seed: 16, alembic: true, alembicMax: Infinity, uniform: false, devUrl: false, out: undefined };
   for (const arg of argv) {
     const [k, v] = arg.replace(/^--/, "").split("=");
     if (k === "tables") o.tables = v.split(",").map(Number);
     else if (k === "runs") o.runs = Number(v);
+    else if (k === "load-runs") o.loadRuns = Number(v);
     else if (k === "seed") o.seed = Number(v);
     else if (k === "no-alembic") o.alembic = false;
     else if (k === "alembic-max") o.alembicMax = Number(v);
@@ -249,6 +253,7 @@ async function workload(kind, tableCount, o) {
     },
     {
       name: "pg_dump --schema-only",
+      locks: true,
       async once() {
         const d = pgDumpSchemaCommand(db.name);
         const r = await run(d.command, d.args);
@@ -278,25 +283,41 @@ async function workload(kind, tableCount, o) {
   log(`${kind} ${tableCount}: priming the spelling cache`);
   await run(kilnCheck.command, kilnCheck.args, { cwd: kiln.dir, env: { KILN_SPELLING_CACHE: warmCache } });
 
-  const results = new Map(tools.map((t) => [t.name, { runs: [], rss: [], locks: [], checks: [] }]));
-  const probe = await concurrentClient();
+  const results = new Map(tools.map((t) => [t.name, { runs: [], rss: [], checks: [], loaded: [], locks: [] }]));
   const loadStart = loadavg()[0];
+  let probeResult;
   try {
+    // Timed rounds on a quiet server: nothing else of the benchmark's runs beside the tool (as in issue 16's table).
     for (let round = 0; round < o.runs; round++) {
       for (const tool of tools) {
-        const sampler = tool.locks ? await lockSampler(db.name) : undefined;
         const r = await tool.once();
-        const locks = sampler ? await sampler.stop() : undefined;
         const entry = results.get(tool.name);
         entry.runs.push(r.ms);
         entry.rss.push(r.rssKb);
-        if (locks) entry.locks.push(locks.peak);
         entry.checks.push(r.check);
-        log(`  ${tool.name}: ${seconds(r.ms)}, ${Math.round(r.rssKb / 1024)} MB${locks ? `, peak locks ${locks.peak} (${locks.samples} samples)` : ""}${r.check.ok ? "" : `, OUTPUT WRONG: ${JSON.stringify(r.check)}`}`);
+        log(`  ${tool.name}: ${seconds(r.ms)}, ${Math.round(r.rssKb / 1024)} MB${r.check.ok ? "" : `, OUTPUT WRONG: ${JSON.stringify(r.check)}`}`);
       }
     }
+    // Rounds beside other clients: every kiln command (and pg_dump, for the ratio) while a concurrent client loops
+    // CREATE DATABASE and simple queries, the locks of its backend sampled every 5 ms. Their outputs are checked too.
+    const probe = await concurrentClient();
+    try {
+      for (let round = 0; round < o.loadRuns; round++) {
+        for (const tool of tools.filter((t) => t.locks)) {
+          const sampler = tool.locks ? await lockSampler(db.name) : undefined;
+          const r = await tool.once();
+          const locks = sampler ? await sampler.stop() : undefined;
+          const entry = results.get(tool.name);
+          entry.loaded.push(r.ms);
+          if (locks) entry.locks.push(locks.peak);
+          entry.checks.push(r.check);
+          log(`  beside the concurrent client: ${tool.name}: ${seconds(r.ms)}${locks ? `, peak locks ${locks.peak} (${locks.samples} samples)` : ""}${r.check.ok ? "" : `, OUTPUT WRONG: ${JSON.stringify(r.check)}`}`);
+        }
+      }
+    } finally {
+      probeResult = await probe.stop();
+    }
   } finally {
-    var probeResult = await probe.stop();
     await dropScratchDatabase(db.name);
     if (dev) await dropScratchDatabase(dev.name);
   }
@@ -307,13 +328,14 @@ function report(all, o) {
   const lines = [];
   for (const w of all) {
     const dump = median(w.results.get("pg_dump --schema-only").runs);
+    const dumpLoaded = median(w.results.get("pg_dump --schema-only").loaded);
     const alembic = w.results.get("Alembic 1.8 autogenerate");
     const alembicMedian = alembic ? median(alembic.runs) : NaN;
     lines.push(`#### ${w.kind === "varied" ? "Varied" : "Uniform"} workload, ${w.tableCount.toLocaleString("en")} tables`);
     lines.push("");
     if (w.describe) lines.push(`Schema (seed ${o.seed}): ${Object.entries(w.describe).map(([k, v]) => `${v} ${k}`).join(", ")}.`, "");
-    lines.push("| command | median | min | max | peak RSS | kiln ÷ pg_dump | kiln ÷ Alembic | peak locks (kiln's backend) | output |");
-    lines.push("|---|--:|--:|--:|--:|--:|--:|--:|---|");
+    lines.push("| command | median | min | max | peak RSS | kiln ÷ pg_dump | kiln ÷ Alembic | beside the concurrent client | ÷ pg_dump there | peak locks (its backend) | output |");
+    lines.push("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
     for (const [name, r] of w.results) {
       const m = median(r.runs);
       const isKiln = name.startsWith("kiln");
@@ -322,12 +344,12 @@ function report(all, o) {
       for (const c of bad) for (const [k, v] of Object.entries(c.spurious ?? {})) spurious[k] = Math.max(spurious[k] ?? 0, v);
       const output = bad.length === 0 ? "exact" : `WRONG in ${bad.length}/${r.checks.length} runs (added ${bad[0].added}; spurious: ${Object.entries(spurious).map(([k, v]) => `${k} ×${v}`).join(", ") || "none"})`;
       lines.push(
-        `| ${name} | ${seconds(m)} | ${seconds(Math.min(...r.runs))} | ${seconds(Math.max(...r.runs))} | ${Math.round(median(r.rss) / 1024)} MB | ${isKiln ? `${(m / dump).toFixed(2)}×` : ""} | ${isKiln && alembic ? `${(m / alembicMedian).toFixed(2)}×` : ""} | ${r.locks.length ? Math.max(...r.locks) : ""} | ${output} |`,
+        `| ${name} | ${seconds(m)} | ${seconds(Math.min(...r.runs))} | ${seconds(Math.max(...r.runs))} | ${Math.round(median(r.rss) / 1024)} MB | ${isKiln ? `${(m / dump).toFixed(2)}×` : ""} | ${isKiln && alembic ? `${(m / alembicMedian).toFixed(2)}×` : ""} | ${r.loaded.length ? seconds(median(r.loaded)) : ""} | ${isKiln && r.loaded.length ? `${(median(r.loaded) / dumpLoaded).toFixed(2)}×` : ""} | ${r.locks.length ? Math.max(...r.locks) : ""} | ${output} |`,
       );
     }
     lines.push("");
     lines.push(
-      `Concurrent client (CREATE DATABASE, CREATE TABLE/INSERT/SELECT, DROP DATABASE in a loop during all runs): ${w.probe.rounds} rounds, ${w.probe.errors.length} errors${w.probe.errors.length ? ` (${[...new Set(w.probe.errors)].slice(0, 3).join("; ")})` : ""}. Load average (1 min) ${w.load[0].toFixed(1)} at the start, ${w.load[1].toFixed(1)} at the end.`,
+      `Concurrent client (CREATE DATABASE, CREATE TABLE/INSERT/SELECT, DROP DATABASE in a loop, during the runs beside it: ${o.loadRuns} of each kiln command and pg_dump, after the quiet rounds): ${w.probe.rounds} rounds, ${w.probe.errors.length} errors${w.probe.errors.length ? ` (${[...new Set(w.probe.errors)].slice(0, 3).join("; ")})` : ""}. Load average (1 min) ${w.load[0].toFixed(1)} at the start, ${w.load[1].toFixed(1)} at the end.`,
     );
     lines.push("");
   }
