@@ -90,6 +90,12 @@ export interface CatalogScope {
   grants?: true | string[];
   /** Applied to printed SQL text (types, defaults, expressions) after normalization. */
   rewriteText?: (text: string) => string;
+  /**
+   * Read the tables alone (columns, constraints, indexes): what reading back
+   * scratch tables needs (spelling.ts). Every other kind's queries are left out,
+   * a round trip each on the scratch transaction's one session.
+   */
+  tablesOnly?: true;
 }
 
 const FK_ACTIONS: Record<string, FkAction | undefined> = {
@@ -348,6 +354,63 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
   }
   // Awaited in order below; a failure of a later part meanwhile must not count as unhandled.
   for (const part of parts) for (const read of part) read.catch(() => undefined);
+  /** Decodes the parts in order into the tables, each text let go once decoded. */
+  const decodeTables = async (): Promise<Table[]> => {
+    // Column names by table and attnum, for the constraints' and indexes' column numbers.
+    const columnNames = new Map<string, Map<number, string>>();
+    const nameOf = (oid: string) => (attnum: number) => columnNames.get(oid)?.get(attnum);
+    const inherited = new InheritedItems();
+    for (let p = 0; p < parts.length; p++) {
+      // A part covers whole tables: its constraints and indexes need only its own columns.
+      const [columnsText, constraintsText, indexesText] = parts[p]!;
+      parts[p] = [];
+      readColumns(rowsFrom(await columnsText!, COLUMN_FIELDS));
+      for (const r of rowsFrom(await constraintsText!, CONSTRAINT_FIELDS)) {
+        const oid = String(r.table_oid);
+        const table = inherited.target(tablesByOid.get(oid), r.own === false);
+        const columns = attnums(r.conkey_numbers).map(nameOf(oid)).filter((n): n is string => n !== undefined);
+        if (table) addConstraint(table, r, columns, alias, spell, nameOf(oid));
+      }
+      for (const r of rowsFrom(await indexesText!, INDEX_FIELDS)) {
+        const oid = String(r.table_oid);
+        inherited.target(tablesByOid.get(oid), r.own === false)?.indexes.push(indexFrom(r, nameOf(oid), spell.canonicalOnly));
+      }
+    }
+
+    function readColumns(rows: Row[]): void {
+      // Columns in attnum order: each table's own columns come in order (tables are sorted below). Sorted
+      // here, not by json_agg(... ORDER BY): the server sorts the wide rows on disk past work_mem.
+      rows.sort((a, b) => Number(a.attnum) - Number(b.attnum));
+      for (const r of rows) {
+        const oid = String(r.table_oid);
+        const table = tablesByOid.get(oid);
+        if (!table) continue;
+        const column = columnFrom(r, alias, spell);
+        table.columns.push(column);
+        let names = columnNames.get(oid);
+        if (!names) columnNames.set(oid, (names = new Map()));
+        names.set(Number(r.attnum), column.name);
+      }
+    }
+
+    const tables = [...tablesByOid.values()];
+    for (const table of tables) {
+      table.uniques.sort(byName);
+      table.foreignKeys.sort(byName);
+      table.checks.sort(byName);
+      table.indexes.sort(byName);
+      table.exclusions?.sort(byName);
+    }
+    inherited.finish(byName);
+    tables.sort(byQualifiedName);
+    return tables;
+  };
+  const schemas = schemaNames
+    .map((s) => alias(s))
+    .filter((s): s is string => s !== undefined)
+    .sort(compareText);
+  if (scope.tablesOnly) return { schemas, tables: await decodeTables(), enums: [] };
+
   const enumsRead = conn.query(ENUMS_SQL, [schemaNames]);
   enumsRead.catch(() => undefined);
   // The other readers' first statements go out now too, queued behind the large reads, so that the
@@ -392,54 +455,8 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
   ]);
   // Awaited below; a failure before then must not count as unhandled.
   others.catch(() => undefined);
-  // Column names by table and attnum, for the constraints' and indexes' column numbers.
-  const columnNames = new Map<string, Map<number, string>>();
-  const nameOf = (oid: string) => (attnum: number) => columnNames.get(oid)?.get(attnum);
-  const inherited = new InheritedItems();
-  for (let p = 0; p < parts.length; p++) {
-    // A part covers whole tables: its constraints and indexes need only its own columns.
-    const [columnsText, constraintsText, indexesText] = parts[p]!;
-    parts[p] = [];
-    readColumns(rowsFrom(await columnsText!, COLUMN_FIELDS));
-    for (const r of rowsFrom(await constraintsText!, CONSTRAINT_FIELDS)) {
-      const oid = String(r.table_oid);
-      const table = inherited.target(tablesByOid.get(oid), r.own === false);
-      const columns = attnums(r.conkey_numbers).map(nameOf(oid)).filter((n): n is string => n !== undefined);
-      if (table) addConstraint(table, r, columns, alias, spell, nameOf(oid));
-    }
-    for (const r of rowsFrom(await indexesText!, INDEX_FIELDS)) {
-      const oid = String(r.table_oid);
-      inherited.target(tablesByOid.get(oid), r.own === false)?.indexes.push(indexFrom(r, nameOf(oid), spell.canonicalOnly));
-    }
-  }
+  const tables = await decodeTables();
   const enumResult = await enumsRead;
-
-  function readColumns(rows: Row[]): void {
-    // Columns in attnum order: each table's own columns come in order (tables are sorted below). Sorted
-    // here, not by json_agg(... ORDER BY): the server sorts the wide rows on disk past work_mem.
-    rows.sort((a, b) => Number(a.attnum) - Number(b.attnum));
-    for (const r of rows) {
-      const oid = String(r.table_oid);
-      const table = tablesByOid.get(oid);
-      if (!table) continue;
-      const column = columnFrom(r, alias, spell);
-      table.columns.push(column);
-      let names = columnNames.get(oid);
-      if (!names) columnNames.set(oid, (names = new Map()));
-      names.set(Number(r.attnum), column.name);
-    }
-  }
-
-  const tables = [...tablesByOid.values()];
-  for (const table of tables) {
-    table.uniques.sort(byName);
-    table.foreignKeys.sort(byName);
-    table.checks.sort(byName);
-    table.indexes.sort(byName);
-    table.exclusions?.sort(byName);
-  }
-  inherited.finish(byName);
-  tables.sort(byQualifiedName);
 
   const enums: EnumType[] = enumResult.rows
     .map((r) => ({
@@ -449,11 +466,6 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
       ...optional("comment", nullable(r.comment)),
     }))
     .sort(byQualifiedName);
-
-  const schemas = schemaNames
-    .map((s) => alias(s))
-    .filter((s): s is string => s !== undefined)
-    .sort(compareText);
 
   tablesBuilt();
   const [objects, views, policies, routines, triggers, schemaComments, grants, collations, operators, aggregates] = await others;

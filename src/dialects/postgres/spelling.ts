@@ -309,6 +309,7 @@ export async function spellRequests(
         excludeTables: [],
         schemaAlias: (name) => originalOf.get(name) || undefined,
         rewriteText: (text) => text.replace(scratchPattern, (_m, name: string) => quoted.get(originalOf.get(name)!)!),
+        tablesOnly: true,
       });
       readAnswers(chunk, requests, scratch, answers);
     } finally {
