@@ -121,6 +121,9 @@ describe.runIf(pgUp)("batched canonicalization on the PostgreSQL server", () => 
     expect(chunks).toBeGreaterThan(1);
     expect(r.locksBeforeRollback).toHaveLength(chunks);
     for (const locks of r.locksBeforeRollback) expect(locks).toBeLessThan(120);
+    // Each chunk reads back its scratch tables alone: schemas, tables, then their columns, constraints and indexes.
+    const readback = r.statements.filter((sql) => /^\s*SELECT/.test(sql) && !/unnest\(\$1::text\[\]\)/.test(sql));
+    expect(readback).toHaveLength(5 * chunks);
     // Nothing is left behind.
     const { rows } = await conn.query("SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'kiln_canon_%'");
     expect(rows[0]!.n).toBe(0);
