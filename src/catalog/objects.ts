@@ -63,6 +63,12 @@ export interface ObjectRef {
 export interface Dependency {
   dependent: ObjectRef;
   referenced: ObjectRef;
+  /**
+   * A view on a table (or view): the columns of `referenced` it uses, where the
+   * database records them (PostgreSQL's pg_depend). Absent: the whole relation
+   * (a whole-row reference, or a database that does not say).
+   */
+  columns?: string[];
 }
 
 /** Kinds that share one namespace in the database: a key that tells them apart would miss a dependency. */

@@ -91,6 +91,21 @@ describe.each(pgRoundTripTargets().filter((t) => t === "server"))("one changed v
   }, 240_000);
 });
 
+describe.each(pgRoundTripTargets().filter((t) => t === "server"))("a table column one view uses, on %s", (target) => {
+  it("a new type goes round only the view that uses that column (pg_depend's column-level rows), not every view on the table", async () => {
+    const from = `placedAt: timestamp("placed_at", { withTimezone: true })`;
+    expect(MODELS).toContain(from);
+    const models = MODELS.replace(from, `placedAt: timestamp("placed_at")`);
+    const result = await pgRoundTrip({ sql: fixture, target, models, schemas: SCHEMAS });
+    expect(result.failed, describeRoundTrip(result)).toBeUndefined();
+    const upgrade = /async upgrade\(op\) \{\n([\s\S]*?)\n  \},/.exec(result.revision ?? "")?.[1] ?? "";
+    const calls = [...upgrade.matchAll(/await op\.(\w+)\(\s*"(\w+)"(?:, "(\w+)")?/g)].map((m) => `${m[1]} ${m[2]}${m[3] ? ` ${m[3]}` : ""}`);
+    // Only views_monthly reads placed_at; the four other views over orders stay as they are.
+    expect(calls, upgrade).toEqual(["dropMaterializedView views_monthly", "alterColumn orders placed_at", "createMaterializedView views_monthly"]);
+    expect(result.diff, describeRoundTrip(result)).toBe("");
+  }, 240_000);
+});
+
 describe.each(pgRoundTripTargets().filter((t) => t === "server"))("an enum value added under views on %s", (target) => {
   // The downgrade of an added value recreates the type through text, which PostgreSQL refuses under a view.
   const sql = `

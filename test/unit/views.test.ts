@@ -146,6 +146,24 @@ describe("compare", () => {
     expect(reverseOperations(ops).map((o) => `${o.kind} ${"view" in o ? o.view.name : (o as { name: string }).name}`)).toEqual(["dropView v2", "dropView v1", "createView v1", "createView v2"]);
   });
 
+  it("a dropped or retyped column goes round only the views that use it, where the database says which columns a view uses", () => {
+    const wide = { ...users, columns: [...users.columns, { name: "note", type: "text", nullable: true }] };
+    const withColumns = (columns: string[] | undefined): Catalog => ({
+      ...database,
+      tables: [wide],
+      dependencies: database.dependencies!.map((d) => (d.dependent.name === "v1" ? { ...d, ...(columns ? { columns } : {}) } : d)),
+    });
+    const model = (columns: typeof users.columns): Catalog => ({ ...base([modelled(v1, "select id from users"), modelled(v2, "select id from v1")]), tables: [{ ...users, columns }] });
+    const kinds = (ops: { kind: string }[]) => ops.map((o) => o.kind);
+    // v1 uses users.id only: dropping users.note leaves v1 and v2 alone.
+    expect(kinds(compareCatalogs(model(users.columns), withColumns(["id"])).operations)).toEqual(["dropColumn"]);
+    // Retyping users.id, which v1 uses: v1 and the view on it go round.
+    const retyped = compareCatalogs(model([{ name: "id", type: "bigint", nullable: false }, wide.columns[1]!]), withColumns(["id"])).operations;
+    expect(kinds(retyped)).toEqual(["dropView", "dropView", "alterColumn", "createView", "createView"]);
+    // Where the database does not say (a whole-row reference, another database), every view on the table goes round.
+    expect(kinds(compareCatalogs(model(users.columns), withColumns(undefined)).operations)).toEqual(["dropView", "dropView", "dropColumn", "createView", "createView"]);
+  });
+
   it("drops views before the tables they use and creates them after; a comment alone is COMMENT ON", () => {
     const dropAll = compareCatalogs(emptyCatalog(), database).operations.map((o) => o.kind);
     expect(dropAll).toEqual(["dropView", "dropView", "dropTable"]);

@@ -164,24 +164,28 @@ function closure(start: string[], users: Map<string, string[]>, keep: (key: stri
 }
 
 /**
- * The table whose column the operation changes in a way PostgreSQL refuses under a view (type,
- * collation, drop), or the operator it drops (dropped and created again when its function or
+ * What the operation changes in a way PostgreSQL refuses under a view that uses
+ * it: a column's type or collation, or its drop (the table and the column), or
+ * the operator it drops (dropped and created again when its function or
  * commutator changes: compare/operators.ts).
  */
-function columnChangeUnderViews(op: Operation, viewsKeepAlteredColumns: boolean): string | undefined {
-  if (op.kind === "alterColumn" && !viewsKeepAlteredColumns && (op.type !== undefined || op.collation !== undefined)) return qualifiedName({ schema: op.schema, name: op.table });
-  if (op.kind === "dropColumn") return qualifiedName({ schema: op.schema, name: op.table });
-  if (op.kind === "dropOperator") return qualifiedName({ schema: op.schema, name: operatorSignature(op) });
+function changeUnderViews(op: Operation, viewsKeepAlteredColumns: boolean): { relation: string; column?: string } | undefined {
+  if (op.kind === "alterColumn" && !viewsKeepAlteredColumns && (op.type !== undefined || op.collation !== undefined)) {
+    return { relation: qualifiedName({ schema: op.schema, name: op.table }), column: op.column };
+  }
+  if (op.kind === "dropColumn") return { relation: qualifiedName({ schema: op.schema, name: op.table }), column: op.column };
+  if (op.kind === "dropOperator") return { relation: qualifiedName({ schema: op.schema, name: operatorSignature(op) }) };
   return undefined;
 }
 
 /**
  * PostgreSQL refuses to change the type of a column a view uses ("cannot alter
  * type of a column used by a view or rule") or to drop it: the modelled views
- * on a table whose column changes so (and the views on those) are dropped
- * before and created again after, as the models say. pg_depend names the
- * table, not the column, so every view on the table goes round. So do the views
- * on an operator the revision drops (and creates again: compare/operators.ts).
+ * that use such a column (and the views on those) are dropped before and
+ * created again after, as the models say. Which columns a view uses comes from
+ * the database (Dependency.columns, pg_depend's column-level rows); where it
+ * does not say, every view on the table goes round. So do the views on an
+ * operator the revision drops (and creates again: compare/operators.ts).
  * `viewsKeepAlteredColumns` (MySQL: a view is its text, read again when used): only a dropped column does.
  */
 export function rebuildViewsOverChangedColumns(
@@ -191,15 +195,32 @@ export function rebuildViewsOverChangedColumns(
   add: (phase: "dropViews" | "createViews", op: Operation) => void,
   viewsKeepAlteredColumns = false,
 ): void {
-  const tables = [...new Set(operations.map((op) => columnChangeUnderViews(op, viewsKeepAlteredColumns)).filter((t): t is string => t !== undefined))];
-  if (tables.length === 0 || !database.views?.length || !model.views?.length) return;
+  const changes = operations.map((op) => changeUnderViews(op, viewsKeepAlteredColumns)).filter((c) => c !== undefined);
+  if (changes.length === 0 || !database.views?.length || !model.views?.length) return;
   const handled = new Set(
     operations.flatMap((op) => (op.kind === "dropView" || op.kind === "dropMaterializedView" ? [qualifiedName(op)] : op.kind === "replaceView" ? [qualifiedName(op.view)] : [])),
   );
   const inModel = new Map(model.views.map((v) => [qualifiedName(v), v]));
   const inDatabase = new Map(database.views.map((v) => [qualifiedName(v), v]));
-  const users = viewUsers(database.dependencies ?? [], ["table", "view", "materialized view", "operator"]);
-  const rebuilt = closure(tables, users, (key) => inModel.has(key) && inDatabase.has(key) && !handled.has(key));
+  const keep = (key: string) => inModel.has(key) && inDatabase.has(key) && !handled.has(key);
+  const dependencies = database.dependencies ?? [];
+  const users = viewUsers(dependencies, ["table", "view", "materialized view", "operator"]);
+  // Relation -> its changed columns (null: the relation itself, an operator).
+  const changed = new Map<string, Set<string> | null>();
+  for (const c of changes) {
+    const columns = changed.get(c.relation);
+    if (c.column === undefined) changed.set(c.relation, null);
+    else if (columns !== null) changed.set(c.relation, (columns ?? new Set<string>()).add(c.column));
+  }
+  // The views that use what changes, then the views on those.
+  const direct = new Set<string>();
+  for (const d of dependencies) {
+    if (!VIEW_KINDS.has(d.dependent.kind)) continue;
+    const columns = changed.get(qualifiedName(d.referenced));
+    if (columns === undefined || !keep(qualifiedName(d.dependent))) continue;
+    if (columns === null || d.columns === undefined || d.columns.some((c) => columns.has(c))) direct.add(qualifiedName(d.dependent));
+  }
+  const rebuilt = new Set([...direct, ...closure([...direct], users, keep)]);
   for (const key of [...rebuilt].sort()) {
     const wanted = inModel.get(key)!;
     add("dropViews", dropOp(inDatabase.get(key)!));

@@ -144,14 +144,17 @@ export const postgresDialect: Dialect = {
   spellingVersion: async (conn) =>
     `PostgreSQL ${Math.floor(Number((await conn.query("SELECT current_setting('server_version_num') AS v")).rows[0]!.v) / 10000)}`,
   stringDefault: postgresStringDefault,
-  surveyObjects: (conn, options) =>
-    import("./introspect/unmodelled.js").then(({ surveyPostgresObjects }) =>
-      surveyPostgresObjects(conn, {
-        schemas: [...new Set([DEFAULT_SCHEMA, ...(options?.schemas ?? [])])],
-        excludeTables: [...DEFAULT_KILN_TABLES, ...(options?.excludeTables ?? [])],
-        schemaAlias: (schema) => (schema === DEFAULT_SCHEMA ? undefined : schema),
-      }),
-    ),
+  surveyObjects: async (conn, options) => {
+    const [{ surveyPostgresObjects }, { readViewColumns, withViewColumns }] = await Promise.all([import("./introspect/unmodelled.js"), import("./introspect/view-columns.js")]);
+    const schemas = [...new Set([DEFAULT_SCHEMA, ...(options?.schemas ?? [])])];
+    const schemaAlias = (schema: string) => (schema === DEFAULT_SCHEMA ? undefined : schema);
+    // Side by side (a reader pool runs them on two sessions).
+    const [survey, viewColumns] = await Promise.all([
+      surveyPostgresObjects(conn, { schemas, excludeTables: [...DEFAULT_KILN_TABLES, ...(options?.excludeTables ?? [])], schemaAlias }),
+      readViewColumns(conn, schemas, schemaAlias),
+    ]);
+    return withViewColumns(survey, viewColumns);
+  },
   leftOutCandidates: (conn, options) =>
     import("./left-out.js").then(({ listLeftOutCandidates }) =>
       listLeftOutCandidates(conn, [...new Set([DEFAULT_SCHEMA, ...(options?.schemas ?? [])])], (schema) => (schema === DEFAULT_SCHEMA ? undefined : schema)),
