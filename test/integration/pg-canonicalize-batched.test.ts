@@ -52,6 +52,9 @@ function schemaSql(): string {
   CONSTRAINT t${i}_amount CHECK (amount >= 0));
 CREATE INDEX t${i}_lower ON t${i} (lower(label)) WHERE amount > 0;`);
   }
+  // A view and a policy: spelled on scratch copies of their tables, unless the model holds the database's own text.
+  lines.push("CREATE VIEW big_t0 AS SELECT id, amount FROM t0 WHERE amount > 10;");
+  lines.push("CREATE POLICY own_rows ON t1 USING (amount > 0);");
   return lines.join("\n");
 }
 
@@ -103,6 +106,22 @@ describe.runIf(pgUp)("batched canonicalization on the PostgreSQL server", () => 
     const canonical = await canonicalizePostgres(r.conn, asIs, { database });
     expect(r.statements).toEqual([]);
     expect(canonicalOnly(byName(canonical.tables))).toEqual(canonicalOnly(database.tables));
+  });
+
+  it("builds no scratch copy for views and policies the model writes as the database does; one that differs is spelled", async () => {
+    const asIs: Catalog = { ...database, tables: database.tables.map((t) => canonicalOnly(t)) };
+    expect(asIs.views).toHaveLength(1);
+    expect(asIs.policies).toHaveLength(1);
+    // Every table differs (a new column), so the views' tables are compared; their text needs no spelling.
+    const grown: Catalog = { ...asIs, tables: asIs.tables.map((t) => ({ ...t, columns: [...t.columns, { name: "extra", type: "text", nullable: true }] })) };
+    const same = recording(conn);
+    await canonicalizePostgres(same.conn, grown, { database });
+    expect(same.statements.filter((sql) => /CREATE VIEW|CREATE POLICY/.test(sql))).toEqual([]);
+    const written: Catalog = { ...grown, views: [{ name: "big_t0", definition: "select id, amount from t0 where amount > 10" }] };
+    const spelled = recording(conn);
+    const canonical = await canonicalizePostgres(spelled.conn, written, { database });
+    expect(spelled.statements.some((sql) => /CREATE VIEW/.test(sql))).toBe(true);
+    expect(canonical.views![0]!.canonical?.definition ?? canonical.views![0]!.definition).toBe(database.views![0]!.definition);
   });
 
   it("spells what differs as the database does, in chunks that hold few locks", async () => {

@@ -22,8 +22,8 @@
  */
 import { elementColumn, elementExpression } from "../../catalog/index-elements.js";
 import { quoteIdentifier } from "./sql.js";
-import type { Catalog, Column, Index, IndexExpressionElement, Table } from "../../catalog/types.js";
-import { comparable, comparableExpression, setCanonical } from "../../catalog/exact-text.js";
+import { type Catalog, type Column, type Index, type IndexExpressionElement, qualifiedName, type Table } from "../../catalog/types.js";
+import { comparable, comparableExpression, sameText, setCanonical } from "../../catalog/exact-text.js";
 import { sameIndex } from "../../autogenerate/equality.js";
 import type { CanonicalizeContext, Connection } from "../types.js";
 import { canonicalizeEachTable, textIndex } from "./canonicalize-each-table.js";
@@ -66,7 +66,7 @@ export async function canonicalizePostgres(conn: Connection, catalog: Catalog, o
   const triggers = (catalog.triggers ?? []).filter((t) => t.when !== undefined);
   for (const t of triggers) policyTables.add(tableKey({ schema: t.schema, name: t.table }));
   const each =
-    views.length === 0 && policies.length === 0 && triggers.length === 0
+    (views.length === 0 && policies.length === 0 && triggers.length === 0) || logicSpelledAsDatabase(catalog, options.database)
       ? undefined
       : await canonicalizeEachTable(conn, { ...catalog, tables: catalog.tables.filter((t) => usedByViews.has(t) || policyTables.has(tableKey(t))) });
 
@@ -83,6 +83,33 @@ export async function canonicalizePostgres(conn: Connection, catalog: Catalog, o
   if (each?.policies) out.policies = each.policies;
   if (each?.triggers) out.triggers = each.triggers;
   return out;
+}
+
+/**
+ * True when every view query, policy expression and trigger condition of the
+ * model is the database's own text (as `kiln pull` writes them, or as an
+ * earlier run left them): each then compares equal as written, and spelling
+ * them would build scratch copies of their tables on every run for nothing.
+ * One that differs sends them all to the scratch path (a view is spelled
+ * beside the views it uses).
+ */
+function logicSpelledAsDatabase(model: Catalog, database: Catalog | undefined): boolean {
+  if (!database) return false;
+  const onTable = (o: { schema?: string; table: string; name: string }) => `${o.schema ?? ""}\u0000${o.table}\u0000${o.name}`;
+  const views = new Map((database.views ?? []).map((v) => [qualifiedName(v), v]));
+  const policies = new Map((database.policies ?? []).map((p) => [onTable(p), p]));
+  const triggers = new Map((database.triggers ?? []).map((t) => [onTable(t), t]));
+  return (
+    (model.views ?? []).every((v) => {
+      const held = views.get(qualifiedName(v));
+      return held !== undefined && !!held.materialized === !!v.materialized && sameText(v, held, "definition");
+    }) &&
+    (model.policies ?? []).every((p) => {
+      const held = policies.get(onTable(p));
+      return held !== undefined && sameText(p, held, "using") && sameText(p, held, "withCheck");
+    }) &&
+    (model.triggers ?? []).every((t) => t.when === undefined || sameText(t, triggers.get(onTable(t)), "when"))
+  );
 }
 
 function tableKey(t: { schema?: string; name: string }): string {
