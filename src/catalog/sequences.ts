@@ -122,6 +122,8 @@ function pickOptions(sequence: SequenceOptions | undefined): SequenceOptions {
 
 /** What turns the database's identity options into the model's; undefined when they agree. */
 export function identityOptionChanges(columnType: string, model: SequenceOptions | undefined, database: SequenceOptions | undefined): IdentityOptionChanges | undefined {
+  // The same options on both sides normalize alike: no change (the common case, every identity column of a large schema, without BigInt work).
+  if (sameIdentityOptions(model, database)) return undefined;
   const wanted = identityOptions(columnType, model);
   const present = identityOptions(columnType, database);
   const changes: IdentityOptionChanges = {};
@@ -130,4 +132,9 @@ export function identityOptionChanges(columnType: string, model: SequenceOptions
     (changes as Record<string, unknown>)[key] = key === "cycle" ? !!wanted.cycle : (wanted[key] ?? null);
   }
   return Object.keys(changes).length > 0 ? changes : undefined;
+}
+
+function sameIdentityOptions(a: SequenceOptions | undefined, b: SequenceOptions | undefined): boolean {
+  for (const key of IDENTITY_OPTION_KEYS) if (a?.[key] !== b?.[key]) return false;
+  return true;
 }
