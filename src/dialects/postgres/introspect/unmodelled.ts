@@ -188,13 +188,44 @@ SELECT json_build_object(
                WHERE d.deptype NOT IN ('e', 'p', 'x') AND d.objid >= 16384 AND d.refobjid >= 16384)
 )::text AS survey`;
 
-/** `a b,c d,...` (string_agg of pairs) -> [[a, b], [c, d], ...]. */
-function* pairs(text: string): Generator<[string, string]> {
-  if (text === "") return;
-  for (const pair of text.split(",")) {
-    const space = pair.indexOf(" ");
-    yield [pair.slice(0, space), pair.slice(space + 1)];
+/**
+ * An object's (classid, objid) as one number: classid is a system catalog's oid (below
+ * FirstGenbkiObjectId, 10,000), so classid * 2^32 + objid stays below 2^46, exact in a double.
+ * Numbers, not `classid:objid` texts: tens of thousands of pairs are read without a string each.
+ */
+function objectKey(classid: number, objid: number): number {
+  return classid * 4294967296 + objid;
+}
+
+/** `1259:16390` -> objectKey(1259, 16390). */
+function parseKey(text: string): number {
+  const colon = text.indexOf(":");
+  return objectKey(Number(text.slice(0, colon)), Number(text.slice(colon + 1)));
+}
+
+/** Calls `visit` for each pair of `a:b c:d,a:b c:d,...` (string_agg of pairs), read digit by digit. */
+function eachPair(text: string, visit: (from: number, to: number) => void): void {
+  let classid = 0;
+  let number = 0;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) number = number * 10 + (code - 48);
+    else if (code === 58) {
+      // ':' ends a classid.
+      classid = number;
+      number = 0;
+    } else if (code === 32) {
+      // ' ' ends the first object of a pair.
+      from = objectKey(classid, number);
+      number = 0;
+    } else {
+      // ',' ends a pair.
+      visit(from, objectKey(classid, number));
+      number = 0;
+    }
   }
+  if (text.length > 0) visit(from, objectKey(classid, number));
 }
 
 interface SurveyObject {
@@ -240,9 +271,10 @@ export async function surveyPostgresObjects(
   };
   const alias = scope.schemaAlias;
   // An extension's member is the extension, even when it is also a part of something.
-  const owner = new Map<string, string>(pairs(raw.parts));
-  for (const [member, extension] of pairs(raw.members)) owner.set(member, extension);
-  const resolve = (key: string): string => {
+  const owner = new Map<number, number>();
+  eachPair(raw.parts, (part, whole) => owner.set(part, whole));
+  eachPair(raw.members, (member, extension) => owner.set(member, extension));
+  const resolve = (key: number): number => {
     // Parts nest a few levels (an array of a table's row type: array -> row type -> table).
     for (let depth = 0; depth < 4; depth++) {
       const up = owner.get(key);
@@ -251,8 +283,11 @@ export async function surveyPostgresObjects(
     }
     return key;
   };
-  const named = new Map<string, SurveyObject>();
-  for (const o of raw.objects) if (!owner.has(o.key)) named.set(o.key, o);
+  const named = new Map<number, SurveyObject>();
+  for (const o of raw.objects) {
+    const key = parseKey(o.key);
+    if (!owner.has(key)) named.set(key, o);
+  }
 
   const objects: ObjectRef[] = [];
   const unlisted = new Map<string, number>();
@@ -280,16 +315,16 @@ export async function surveyPostgresObjects(
     if (ref === undefined) refs.set(o, (ref = toRef(o, alias)));
     return ref;
   };
-  for (const [a, b] of pairs(raw.depends)) {
+  eachPair(raw.depends, (a, b) => {
     const dependent = named.get(resolve(a));
     const referenced = named.get(resolve(b));
     // System objects are not named; parts of one object depend on each other; an edge with no compared side is none of kiln's business.
-    if (!dependent || !referenced || dependent === referenced || !(dependent.compared || referenced.compared)) continue;
+    if (!dependent || !referenced || dependent === referenced || !(dependent.compared || referenced.compared)) return;
     const key = `${dependent.key}>${referenced.key}`;
-    if (seen.has(key)) continue;
+    if (seen.has(key)) return;
     seen.add(key);
     edges.push([key, { dependent: refOf(dependent), referenced: refOf(referenced) }]);
-  }
+  });
   // In a fixed order, whatever order the server listed pg_depend's rows in.
   const dependencies: Dependency[] = edges.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, d]) => d);
   const unlistedSchemas = [...unlisted].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([schema, tables]) => ({ schema, tables }));
