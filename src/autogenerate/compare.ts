@@ -156,6 +156,8 @@ interface Match<T> {
  */
 function matchItems<T extends { name?: string }>(model: readonly T[], database: readonly T[], same: (a: T, b: T) => boolean): Match<T> {
   const result: Match<T> = { kept: [], drop: [], create: [], unnamed: [] };
+  // Most tables have no unique constraints, foreign keys or checks on either side: nothing to pair.
+  if (model.length === 0 && database.length === 0) return result;
   const remaining = [...database];
   const take = (item: T) => remaining.splice(remaining.indexOf(item), 1);
 
@@ -366,7 +368,6 @@ function applyRenames(model: Catalog, database: Catalog, decisions: readonly Ren
 // ---- columns ----
 
 function alterColumnFor(table: Table, modelColumn: Column, existing: Column, diff: DiffBuilder): AlterColumn | undefined {
-  const where = `${qualifiedName(table)}.${modelColumn.name}`;
   const op: AlterColumn = withSchema(table.schema, { kind: "alterColumn" as const, table: table.name, column: modelColumn.name });
   let changed = false;
   if (modelColumn.type !== existing.type) {
@@ -409,6 +410,7 @@ function alterColumnFor(table: Table, modelColumn: Column, existing: Column, dif
     }
   }
   if (!!modelColumn.autoIncrement !== !!existing.autoIncrement) {
+    const where = `${qualifiedName(table)}.${modelColumn.name}`;
     diff.warn(
       "manualStep",
       `Column ${where} ${modelColumn.autoIncrement ? "is auto-increment in the models but not in the database" : "is auto-increment in the database but not in the models"}. kiln operations cannot change auto-increment yet; change it by hand with op.execute() (PostgreSQL: create or drop an owned sequence and the column default; MySQL: MODIFY the column with or without AUTO_INCREMENT).`,
@@ -607,7 +609,10 @@ function compareTableConstraints(modelTable: Table, databaseTable: Table, diff: 
   }
   for (const { model, database } of indexes.kept) {
     diff.plan.add("createConstraintsAndIndexes", ...commentChange(modelTable, "index", database.name, model, database));
-    if (database.name !== undefined) diff.plan.add("createConstraintsAndIndexes", ...indexStatisticsChanges(modelTable, { ...model, name: database.name }, database));
+    // Statistics targets of index columns are rare: none on either side, none to change.
+    if (database.name !== undefined && (model.statistics !== undefined || database.statistics !== undefined)) {
+      diff.plan.add("createConstraintsAndIndexes", ...indexStatisticsChanges(modelTable, { ...model, name: database.name }, database));
+    }
   }
 
   for (const fk of foreignKeys.drop) {

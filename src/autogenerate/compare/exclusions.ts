@@ -37,8 +37,10 @@ export function compareExclusions(
   nameFor: (constraint: ExclusionConstraint) => string,
   commentsInPlace = false,
 ): ExclusionChanges {
-  const ref = { ...(modelTable.schema !== undefined ? { schema: modelTable.schema } : {}), table: modelTable.name };
   const changes: ExclusionChanges = { drop: [], create: [], unnamed: [], comments: [] };
+  // Most tables have none on either side.
+  if (!modelTable.exclusions?.length && !databaseTable.exclusions?.length) return changes;
+  const ref = { ...(modelTable.schema !== undefined ? { schema: modelTable.schema } : {}), table: modelTable.name };
   const remaining = [...(databaseTable.exclusions ?? [])];
   const take = (item: ExclusionConstraint) => remaining.splice(remaining.indexOf(item), 1);
   const drop = (existing: ExclusionConstraint & { name: string }) =>
