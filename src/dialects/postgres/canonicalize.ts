@@ -340,7 +340,9 @@ function copyData<T>(value: T): T {
   if (Array.isArray(value)) return value.map(copyData) as T;
   if (value === null || typeof value !== "object") return value;
   const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) copy[key] = copyData(item);
+  const source = value as Record<string, unknown>;
+  // Keys, not entries: no [key, value] pair per property of every table copied.
+  for (const key of Object.keys(source)) copy[key] = copyData(source[key]);
   return copy as T;
 }
 

@@ -396,8 +396,7 @@ export async function readCatalog(conn: Connection, scope: CatalogScope): Promis
     function readColumns(rows: Row[]): void {
       // Columns in attnum order: each table's own columns come in order (tables are sorted below). Sorted
       // here, not by json_agg(... ORDER BY): the server sorts the wide rows on disk past work_mem.
-      rows.sort((a, b) => Number(a.attnum) - Number(b.attnum));
-      for (const r of rows) {
+      for (const r of byAttnum(rows)) {
         const oid = String(r.table_oid);
         const table = tablesByOid.get(oid);
         if (!table) continue;
@@ -617,6 +616,23 @@ function columnType(r: Row, formatted: string, alias: (schema: string) => string
     return r.is_array === true ? `${name}[]` : name;
   }
   return spell.type(formatted);
+}
+
+/**
+ * The column rows in attnum order, rows of the same attnum in the order they came (what a stable
+ * sort gives): bucketed by attnum, a small number (at most 1,600 columns a table), not compared
+ * some 100,000 times for 10,000 rows.
+ */
+function byAttnum(rows: Row[]): Row[] {
+  const buckets: Row[][] = [];
+  for (const r of rows) {
+    const attnum = Number(r.attnum);
+    if (!Number.isInteger(attnum) || attnum < 0 || attnum > 65535) return [...rows].sort((a, b) => Number(a.attnum) - Number(b.attnum));
+    (buckets[attnum] ??= []).push(r);
+  }
+  const sorted: Row[] = [];
+  for (const bucket of buckets) if (bucket !== undefined) for (const r of bucket) sorted.push(r);
+  return sorted;
 }
 
 /** Attnums printed as `1,2,3` (array_to_string) or `1 2 3` (int2vector) -> [1, 2, 3]. */
