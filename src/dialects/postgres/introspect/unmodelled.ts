@@ -122,13 +122,11 @@ UNION ALL
 SELECT c.oid, 'access method ' || am.amname
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_am am ON am.oid = c.relam WHERE c.relkind IN ('r', 'p') AND am.amname <> 'heap'
 UNION ALL
-SELECT c.oid, 'storage ' || CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END || ' of column ' || a.attname
-  FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
- WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attstorage <> t.typstorage
+SELECT a.attrelid, 'storage ' || CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END || ' of column ' || a.attname
+  FROM noted_columns a WHERE a.of_table AND a.attstorage <> a.typstorage
 UNION ALL
-SELECT c.oid, 'compression ' || CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' ELSE a.attcompression::text END || ' of column ' || a.attname
-  FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
- WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attcompression <> ''
+SELECT a.attrelid, 'compression ' || CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' ELSE a.attcompression::text END || ' of column ' || a.attname
+  FROM noted_columns a WHERE a.of_table AND a.attcompression <> ''
 UNION ALL
 -- Privileges granted to roles other than the owner (a table dropped and created again has none of them):
 -- named per role, as catalog/objects.ts names the grants kiln manages.
@@ -137,10 +135,22 @@ SELECT c.oid, 'privileges granted to ' || CASE WHEN x.grantee = 0 THEN 'PUBLIC' 
  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relacl IS NOT NULL AND x.grantee <> c.relowner
  GROUP BY c.oid, x.grantee
 UNION ALL
-SELECT c.oid, 'privileges on column ' || a.attname || ' granted to ' || CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(x.grantee)::text END
-  FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid, pg_catalog.aclexplode(a.attacl) x
- WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL AND x.grantee <> c.relowner
- GROUP BY c.oid, a.attname, x.grantee`;
+SELECT a.attrelid, 'privileges on column ' || a.attname || ' granted to ' || CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(x.grantee)::text END
+  FROM noted_columns a, pg_catalog.aclexplode(a.attacl) x
+ WHERE a.attacl IS NOT NULL AND x.grantee <> a.relowner
+ GROUP BY a.attrelid, a.attname, x.grantee`;
+
+// The columns PROPERTIES names, found in one pass over pg_attribute (not one per kind of property):
+// of tables, a storage other than their type's or a compression; of any relation, column privileges.
+const NOTED_COLUMNS = `
+noted_columns AS MATERIALIZED (
+  SELECT a.attrelid, a.attname, a.attstorage, t.typstorage, a.attcompression, a.attacl, c.relowner, c.relkind IN ('r', 'p') AS of_table
+    FROM pg_catalog.pg_attribute a
+    JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+    JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+   WHERE a.attrelid >= 16384 AND a.attnum > 0 AND NOT a.attisdropped
+     AND ((c.relkind IN ('r', 'p') AND (a.attstorage <> t.typstorage OR a.attcompression <> '')) OR a.attacl IS NOT NULL)
+)`;
 
 /**
  * $1: the compared schemas; $2: tables to leave out (bare or schema.name: kiln's
@@ -148,7 +158,8 @@ SELECT c.oid, 'privileges on column ' || a.attname || ' granted to ' || CASE WHE
  * triggers, publications) count as compared.
  */
 const SURVEY_SQL = `
-WITH objects AS (
+WITH ${NOTED_COLUMNS},
+objects AS (
   SELECT o.classid || ':' || o.objid AS key, o.kind, CASE WHEN o.nsp = 0 THEN NULL ELSE n.nspname::text END AS schema,
          o.name, o.on_table, o.partition_of, o.rls
     FROM (${OBJECTS}) o
