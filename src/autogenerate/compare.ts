@@ -867,6 +867,11 @@ function collectNames(catalog: Catalog, into: Set<string>): void {
   }
 }
 
+/** matchItems' kept pairs of a list with itself: the named items in order, then the unnamed ones. */
+function keptAsTheyAre<T extends { name?: string }>(items: readonly T[]): { model: T; database: T }[] {
+  return [...items.filter(hasName), ...items.filter((item) => !hasName(item))].map((item) => ({ model: item, database: item }));
+}
+
 function sameColumnNames(a: Table, b: Table): boolean {
   if (a.columns.length !== b.columns.length) return false;
   for (let i = 0; i < a.columns.length; i++) if (a.columns[i]!.name !== b.columns[i]!.name) return false;
@@ -916,6 +921,12 @@ export function compareCatalogs(model: Catalog, database: Catalog, options: Comp
   for (const modelTable of modelTables) {
     const found = viewTables.get(tableKey(modelTable));
     if (!found) continue;
+    if (found === modelTable) {
+      // The database's own table, unchanged (autogenerate puts it in the models' place for a table that already
+      // compared equal): nothing differs; its foreign keys are kept, paired as matchItems pairs them.
+      survivors.push({ table: modelTable, kept: keptAsTheyAre(modelTable.foreignKeys) });
+      continue;
+    }
     const databaseTable = withoutRebuiltDependents(modelTable, found, diff);
     // A rename candidate needs a column on each side that the other lacks: none when the names match (the common case).
     if (!sameColumnNames(modelTable, databaseTable)) diff.candidates.push(...columnRenameCandidates(modelTable, databaseTable, decisions));
