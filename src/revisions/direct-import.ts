@@ -23,6 +23,7 @@ import { basename, dirname, extname, join } from "node:path";
 import type { TransformOptions } from "esbuild";
 import vm from "node:vm";
 import { cacheKey, readCodeCache, readCompiled, writeCodeCache, writeCompiled } from "./compile-cache.js";
+import { joinSourceMaps, type MapPiece, type RawSourceMap } from "./source-map-join.js";
 
 /** What an ES module import would give: the module namespace (only `default` matters to kiln). */
 export type Namespace = Record<string, unknown>;
@@ -178,9 +179,77 @@ let sourceMapsEnabled = false;
  * CommonJS `{ default: module.exports }`. Throws what the module throws.
  */
 export function evaluateRevision(file: string, compiled: CompiledRevision): Namespace {
-  const exports = run(file, compiled, new Map());
+  return namespaceOf(compiled, run(file, compiled, new Map()));
+}
+
+function namespaceOf(compiled: CompiledRevision, exports: Namespace): Namespace {
   if (compiled.format === "cjs") return { default: exports };
   return "default" in exports ? { default: exports.default } : {};
+}
+
+const SOURCE_MAP_COMMENT = "//# sourceMappingURL=";
+const INLINE_MAP_PREFIX = "data:application/json;base64,";
+/** The function Node wraps a CommonJS module's code in, as a line of its own (the code below it keeps its columns). */
+const WRAPPER_HEAD = "(function (exports, require, module, __filename, __dirname) {";
+/** Names each script of modules compiled together: Node keeps a source map per script name. */
+let togetherCount = 0;
+
+/**
+ * Compiles many revisions' code as one script (each module still in its own
+ * function, as Node's module wrapper has it) with one source map joined from
+ * theirs, and returns a function per revision that runs its module the first
+ * time it is called and gives what evaluateRevision would. Node's per-module
+ * cost (a compile, a source map read and cached) is paid once: 500 revisions
+ * took about 75 ms this way one by one, about 35 ms together. Stack traces
+ * still name each file and its TypeScript lines (the joined map). Undefined
+ * when an inline source map cannot be read (the caller runs them one by one).
+ */
+export function compileRevisionsTogether(items: readonly { file: string; compiled: CompiledRevision }[]): (() => Namespace)[] | undefined {
+  const parts: string[] = ["module.exports = ["];
+  const pieces: MapPiece[] = [];
+  let line = 1;
+  for (const { compiled } of items) {
+    const at = compiled.code.lastIndexOf(SOURCE_MAP_COMMENT);
+    const url = at < 0 ? "" : compiled.code.slice(at + SOURCE_MAP_COMMENT.length).trim();
+    if (!url.startsWith(INLINE_MAP_PREFIX) || (compiled.kilnImports?.length ?? 0) > 0) return undefined;
+    let map: RawSourceMap;
+    try {
+      map = JSON.parse(Buffer.from(url.slice(INLINE_MAP_PREFIX.length), "base64").toString("utf8")) as RawSourceMap;
+    } catch {
+      return undefined;
+    }
+    const body = compiled.code.slice(0, at);
+    pieces.push({ map, line: line + 1 });
+    // The body on lines of its own: a trailing line comment cannot swallow the closing brace.
+    const text = `${WRAPPER_HEAD}\n${body}\n}),\n`;
+    parts.push(text);
+    line += countLines(text);
+  }
+  let joined: RawSourceMap;
+  try {
+    joined = joinSourceMaps(pieces);
+  } catch {
+    return undefined;
+  }
+  parts.push(`];\n${SOURCE_MAP_COMMENT}${INLINE_MAP_PREFIX}${Buffer.from(JSON.stringify(joined)).toString("base64")}\n`);
+  enableSourceMaps();
+  const name = join(dirname(items[0]!.file), `[kiln revisions ${++togetherCount}].js`);
+  const script = new Module(name) as Module & { _compile(code: string, filename: string): void };
+  script.filename = name;
+  script._compile(parts.join("\n"), name);
+  const wrappers = script.exports as ((...args: unknown[]) => void)[];
+  return items.map(({ file, compiled }, index) => () => {
+    const module = new Module(file);
+    module.filename = file;
+    wrappers[index]!.call(module.exports, module.exports, (id: string) => Module.createRequire(file)(id), module, file, dirname(file));
+    return namespaceOf(compiled, module.exports as Namespace);
+  });
+}
+
+function countLines(text: string): number {
+  let lines = 1;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lines++;
+  return lines;
 }
 
 /**
@@ -236,12 +305,16 @@ export function saveCodeCaches(): void {
   pendingCodeCaches.clear();
 }
 
-function run(file: string, compiled: CompiledRevision, provided: ReadonlyMap<string, Namespace>): Namespace {
+function enableSourceMaps(): void {
   if (!sourceMapsEnabled) {
     // Stack traces then show the TypeScript file's lines (tsx turns this on too).
     process.setSourceMapsEnabled(true);
     sourceMapsEnabled = true;
   }
+}
+
+function run(file: string, compiled: CompiledRevision, provided: ReadonlyMap<string, Namespace>): Namespace {
+  enableSourceMaps();
   const module = new Module(file) as Module & { _compile(code: string, filename: string): void };
   module.filename = file;
   if (provided.size > 0) {

@@ -7,7 +7,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { KilnError } from "../errors.js";
-import { type CompiledRevision, compileRevision, evaluateRevision, type Namespace } from "./direct-import.js";
+import { type CompiledRevision, compileRevision, compileRevisionsTogether, evaluateRevision, type Namespace } from "./direct-import.js";
 
 export type ScopedImport = (specifier: string, parentURL: string) => Promise<unknown>;
 
@@ -32,6 +32,9 @@ const compilations = new Map<string, Promise<CompiledRevision | undefined>>();
 /** Modules run in the main thread, by module key: this process's module cache for them, as tsx has its own. */
 const directModules = new Map<string, Promise<Namespace>>();
 
+/** Modules compiled in one script (compilePreparedTogether), by module key: each runs when first imported. */
+const compiledTogether = new Map<string, () => Namespace>();
+
 /** A file's module is keyed by its path and content: a file changed on disk is a new module. */
 function moduleKey(file: string, version: string): string {
   return `${file}?kiln=${version.slice(0, 16)}`;
@@ -44,6 +47,37 @@ function moduleKey(file: string, version: string): string {
 export function prepareImport(file: string, version: string, source: string): void {
   const key = moduleKey(file, version);
   if (!compilations.has(key) && !directModules.has(key)) compilations.set(key, compileRevision(file, source));
+}
+
+/**
+ * Waits for the compilations prepareImport started for these files and
+ * compiles the code of those that run in the main thread as one script
+ * (direct-import.ts compileRevisionsTogether), so that importing them one by
+ * one afterwards (in whatever order, each module running when imported, as
+ * before) costs less. Files not prepared, or left to tsx, are untouched.
+ * Returns how many modules were compiled together (0: none, they compile one by one).
+ */
+export async function compilePreparedTogether(files: readonly { file: string; version: string }[]): Promise<number> {
+  const byKey = new Map(files.map(({ file, version }) => [moduleKey(file, version), file]));
+  const waiting = [...byKey].flatMap(([key, file]) => {
+    const compilation = compilations.get(key);
+    return compilation && !directModules.has(key) && !compiledTogether.has(key) ? [{ key, file, compilation }] : [];
+  });
+  if (waiting.length < 2) return 0;
+  const settled = await Promise.allSettled(waiting.map((w) => w.compilation));
+  // A failed or declined compilation stays where importDirectly reports it or hands the file to tsx.
+  const ready = waiting.flatMap((w, i) => {
+    const outcome = settled[i]!;
+    return outcome.status === "fulfilled" && outcome.value && compilations.get(w.key) === w.compilation ? [{ ...w, compiled: outcome.value }] : [];
+  });
+  if (ready.length < 2) return 0;
+  const runs = compileRevisionsTogether(ready);
+  if (!runs) return 0;
+  ready.forEach(({ key }, i) => {
+    compilations.delete(key);
+    compiledTogether.set(key, runs[i]!);
+  });
+  return ready.length;
 }
 
 /**
@@ -63,6 +97,13 @@ export async function importDirectly(file: string, version: string, source: stri
   const key = moduleKey(file, version);
   const known = directModules.get(key);
   if (known) return known;
+  const together = compiledTogether.get(key);
+  if (together) {
+    compiledTogether.delete(key);
+    const module = runTogether(file, together);
+    directModules.set(key, module);
+    return module;
+  }
   if (source === undefined) return undefined;
   const compilation = compilations.get(key) ?? compileRevision(file, source);
   compilations.delete(key);
@@ -75,6 +116,14 @@ export async function importDirectly(file: string, version: string, source: stri
     directModules.set(key, module);
   }
   return module;
+}
+
+async function runTogether(file: string, evaluate: () => Namespace): Promise<Namespace> {
+  try {
+    return evaluate();
+  } catch (error) {
+    throw loadError(file, error);
+  }
 }
 
 async function run(file: string, compiled: CompiledRevision): Promise<Namespace> {

@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { KilnError } from "../errors.js";
-import { importDefaultExport, prepareImport } from "./import-module.js";
+import { compilePreparedTogether, importDefaultExport, prepareImport } from "./import-module.js";
 import { metadataCache, type MetadataCache } from "./metadata-cache.js";
 import type { Migration, RevisionNode } from "./types.js";
 import { validateMigration, type RevisionMetadata } from "./validate.js";
@@ -67,8 +67,19 @@ export async function loadRevisions(folder: string, options: LoadOptions = {}): 
  * files compile in parallel; the first broken one in the given order is reported.
  */
 export async function loadAll(revisions: readonly LoadedRevision[]): Promise<void> {
-  for (const revision of revisions) revision.prepare();
+  await prepareAll(revisions);
   for (const revision of revisions) await revision.load();
+}
+
+/**
+ * Starts compiling every given revision (in parallel) and, once all are
+ * compiled, compiles the code of those run in the main thread as one script
+ * (import-module.ts compilePreparedTogether); each module still runs only when
+ * its revision is loaded, in the caller's order.
+ */
+export async function prepareAll(revisions: readonly LoadedRevision[]): Promise<void> {
+  for (const revision of revisions) revision.prepare();
+  await compilePreparedTogether(revisions.map((revision) => ({ file: revision.file, version: revision.checksum })));
 }
 
 /** Throws a KilnError naming the revision when it has no downgrade function. */

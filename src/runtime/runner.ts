@@ -9,7 +9,7 @@ import { sqlLineComment } from "../neutralize.js";
 import { Op, type OperationSink } from "../operations/facade.js";
 import type { Operation, Statement } from "../operations/types.js";
 import type { RevisionGraph } from "../revisions/graph.js";
-import type { LoadedRevision } from "../revisions/load.js";
+import { type LoadedRevision, prepareAll } from "../revisions/load.js";
 import { nextHeads, type Step } from "../revisions/resolve.js";
 import type { Migration } from "../revisions/types.js";
 import { KILN_VERSION } from "../version.js";
@@ -86,8 +86,8 @@ export interface OfflineTarget extends RunTarget {
  * anything, not after half of the steps.
  */
 export async function preloadPlan(target: RunTarget, steps: Step[]): Promise<void> {
-  // Every file compiles at once (in parallel); each is then checked in plan order.
-  for (const step of steps) target.revisions.get(step.revision.revision)?.prepare();
+  // Every file compiles at once (in parallel, then as one script); each is then run and checked in plan order.
+  await prepareAll(steps.flatMap((step) => target.revisions.get(step.revision.revision) ?? []));
   for (const step of steps) await migrationFor(target, step);
 }
 

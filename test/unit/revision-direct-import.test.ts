@@ -7,8 +7,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import Module from "node:module";
 import { compileRevision, moduleFormat } from "../../src/revisions/direct-import.js";
+import { joinSourceMaps, type RawSourceMap } from "../../src/revisions/source-map-join.js";
 import {
+  compilePreparedTogether,
   defaultExport,
   importDefaultExport,
   importDirectly,
@@ -237,5 +240,72 @@ describe("loading a folder", () => {
     const error = await kilnErrorOfAsync(loadAll(revisions));
     expect(error.message).toContain(`syntax error in revision file ${join(dir, "2.ts")}: line 11, column`);
     expect((await kilnErrorOfAsync(loadRevisions(dir, { eager: true }))).message).toBe(error.message);
+  });
+});
+
+describe("revisions compiled together as one script", () => {
+  /** Prepares and compiles the files together; returns how many were compiled together. */
+  async function together(dir: string, texts: Record<string, string>): Promise<number> {
+    for (const [name, text] of Object.entries(texts)) prepareImport(join(dir, name), checksum(text), text);
+    return compilePreparedTogether(Object.entries(texts).map(([name, text]) => ({ file: join(dir, name), version: checksum(text) })));
+  }
+
+  it("runs each module only when it is imported, and names each file and its TypeScript line in a stack", async () => {
+    const runs: string[] = [];
+    (globalThis as { kilnTogetherRuns?: string[] }).kilnTogetherRuns = runs;
+    const texts = {
+      "1.ts": revisionText('const a: number = 1;\n    throw new Error(`first ${a}`);').replace("import type", "globalThis.kilnTogetherRuns.push(\"1\");\nimport type"),
+      "2.ts": revisionText('\n\n    const b: string = "x";\n    throw new Error(`second ${b}`);').replace("import type", "globalThis.kilnTogetherRuns.push(\"2\");\nimport type"),
+      "3.ts": revisionText('op.execute("x");'),
+    };
+    const dir = project(texts, MODULE);
+    expect(await together(dir, texts)).toBe(3);
+    expect(runs).toEqual([]);
+    for (const name of ["2.ts", "1.ts"]) {
+      const file = join(dir, name);
+      const { value } = defaultExport((await importDirectly(file, checksum(texts[name as "1.ts"]), texts[name as "1.ts"]))!);
+      const error = await (value as { upgrade(op: unknown): Promise<void> }).upgrade({}).catch((caught: Error) => caught);
+      const line = texts[name as "1.ts"].split("\n").findIndex((l) => l.includes("throw new Error")) + 1;
+      expect(nodeStack(error as Error)).toContain(`at Object.upgrade (${file}:${line}:`);
+    }
+    expect(runs).toEqual(["2", "1"]);
+    // The same module object on every import, as a module cache gives.
+    const file = join(dir, "2.ts");
+    expect(await importDirectly(file, checksum(texts["2.ts"]), texts["2.ts"])).toBe(await importDirectly(file, checksum(texts["2.ts"]), undefined));
+  });
+
+  it("reports a module that throws as it runs as one run alone does", async () => {
+    const texts = { "a.ts": revisionText('op.execute("x");'), "throws.ts": 'throw new Error("top-level boom");\nexport default {};\n' };
+    const dir = project(texts, MODULE);
+    expect(await together(dir, texts)).toBe(2);
+    const file = join(dir, "throws.ts");
+    const error = await kilnErrorOfAsync(importDirectly(file, checksum(texts["throws.ts"]), texts["throws.ts"]));
+    expect(error.message).toBe(`cannot load revision file ${file}: top-level boom`);
+  });
+
+  it("joins source maps so that every position maps to the same source, line and column as in its own map", async () => {
+    const texts = [revisionText('const a: number = 1;\n    op.execute(`x${a}`);'), revisionText('\n\n    op.execute("y");\n    op.execute("z");')];
+    const dir = project({}, MODULE);
+    const maps: RawSourceMap[] = [];
+    for (const [i, text] of texts.entries()) {
+      const code = (await compileRevision(join(dir, `${i}.ts`), text))!.code;
+      maps.push(JSON.parse(Buffer.from(code.slice(code.lastIndexOf("base64,") + 7), "base64").toString("utf8")) as RawSourceMap);
+    }
+    const joined = new Module.SourceMap(joinSourceMaps([{ map: maps[0]!, line: 2 }, { map: maps[1]!, line: 10 }]) as never);
+    for (const [i, map] of maps.entries()) {
+      const own = new Module.SourceMap(map as never);
+      const offset = i === 0 ? 2 : 10;
+      let checked = 0;
+      for (let line = 0; line < map.mappings.split(";").length; line++) {
+        for (let column = 0; column < 3000; column += 7) {
+          const expected = own.findEntry(line, column) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+          if (expected.originalSource === undefined) continue;
+          const actual = joined.findEntry(line + offset, column) as typeof expected;
+          expect([actual.originalSource, actual.originalLine, actual.originalColumn]).toEqual([expected.originalSource, expected.originalLine, expected.originalColumn]);
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(10);
+    }
   });
 });
