@@ -166,8 +166,8 @@ export type Admission = { kind: "skip" } | { kind: "run"; seq: number } | { kind
  */
 export class StepJournal {
   private seq = 0;
-  /** Statements run inside the current transaction, not yet journaled. */
-  private pending: JournalRow[] = [];
+  /** Statements run inside the current transaction, not yet journaled (their rows are made only if needed: most steps commit whole). */
+  private pending: { seq: number; statement: Statement }[] = [];
   /** Statements durable so far (earlier runs included). */
   readonly done: JournalRow[];
   private markerWritten: boolean;
@@ -275,7 +275,7 @@ export class StepJournal {
 
   /** The statement ran inside the step's transaction: it becomes durable only with a commit. */
   ranInTransaction(seq: number, statement: Statement): void {
-    this.pending.push(this.row(seq, statement, "done"));
+    this.pending.push({ seq, statement });
   }
 
   /** The transaction was rolled back: what it ran is gone. */
@@ -290,8 +290,9 @@ export class StepJournal {
    */
   beforeEarlyCommit(): string[] {
     const sqls = this.opening();
-    for (const row of this.pending) sqls.push(this.insertSql(row));
-    this.done.push(...this.pending);
+    const rows = this.pending.map(({ seq, statement }) => this.row(seq, statement, "done"));
+    for (const row of rows) sqls.push(this.insertSql(row));
+    this.done.push(...rows);
     this.pending = [];
     return sqls;
   }
