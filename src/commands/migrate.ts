@@ -10,6 +10,7 @@ import { checkPlanFinishes, stepTargets } from "../runtime/journal.js";
 import { type OnlineTarget, preloadPlan, type RunJournal, runOffline, runOnline } from "../runtime/runner.js";
 import { parseDuration, parseReplicaLag, ReplicaWait } from "../runtime/replica-wait.js";
 import type { WatchStep } from "../runtime/step-watch.js";
+import type { Reporter } from "../runtime/reporter.js";
 import { bookkeepingTables, dialectOf, openSession, type Session, stepSettings } from "../runtime/session.js";
 import type { ResolvedConfig } from "../config/load.js";
 import { type CommonOptions, loadProject, type Project } from "./context.js";
@@ -99,12 +100,12 @@ function refuseEmptyRange(direction: Direction, target: string): never {
  * each step's revision function finishes (from what it applied: revision code
  * runs once). Advice only: the run goes on (`kiln lint` is the CI gate).
  */
-async function lintWhileRunning(project: Project, dialect: DialectName): Promise<WatchStep> {
+async function lintWhileRunning(project: Project, dialect: DialectName, reporter: () => Reporter = () => project.reporter): Promise<WatchStep> {
   const { lintWhileRunning: watch } = await import("../lint/while-running.js");
   return watch({
     dialect,
     displayFile: (file) => relative(process.cwd(), file),
-    warn: (warning) => project.reporter.warn(`${warning.message}; safe form: ${warning.safeForm}`),
+    warn: (warning) => reporter().warn(`${warning.message}; safe form: ${warning.safeForm}`),
   });
 }
 
@@ -225,7 +226,8 @@ export async function openOnline(project: Project, config: ResolvedConfig, optio
         };
         // Every file of the plan must load before anything is written.
         await preloadPlan(target, steps);
-        if (options.lint !== false) target.watchStep = await lintWhileRunning(project, session.dialect.name);
+        // Through the run's reporter, which holds messages back while steps wait to be sent together (runtime/step-group.ts).
+        if (options.lint !== false) target.watchStep = await lintWhileRunning(project, session.dialect.name, () => target.reporter);
         // kiln's tables are created with the first step, and vanish with it if it fails.
         if (session.dialect.transactionalDDL && target.transactions !== "ddl-outside") target.pendingBookkeeping = session.dialect.bookkeepingDDL(session.tables);
         else await session.ensureBookkeeping();

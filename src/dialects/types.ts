@@ -289,6 +289,14 @@ export interface Dialect {
   /** Optional: SQL for the milliseconds since the current transaction began (a step's duration, computed where it runs). */
   readonly elapsedMsSql?: string;
   /**
+   * Optional, with `headsGuardSql`: a step's clock for steps sent several in one
+   * round trip (runtime/step-group.ts), where the transaction's own start time
+   * is the round trip's for all of them. `startSql` runs right after the
+   * step's BEGIN and settings; `elapsedMsSql` then gives the step's milliseconds.
+   * Its presence lets the runner send consecutive steps together.
+   */
+  readonly stepClock?: { startSql: string; elapsedMsSql: string };
+  /**
    * True only when the error says the table (or its schema) does not exist: a
    * database kiln never touched. Any other failure to read kiln's tables (a
    * missing privilege above all) must be reported, never taken as "nothing applied".

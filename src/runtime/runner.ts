@@ -27,6 +27,7 @@ import type { WatchStep } from "./step-watch.js";
 import { checkPlanFinishes, type PartialStep, partialAdvice, StepJournal, stepTargets } from "./journal.js";
 import type { Reporter, StepInfo } from "./reporter.js";
 import { BatchFailure, batchable, StatementBatch } from "./statement-batch.js";
+import { GroupFallback, StepGroup } from "./step-group.js";
 import { databaseErrorLines } from "./database-error.js";
 import { isDataStatement } from "./statement-kind.js";
 
@@ -61,6 +62,8 @@ export interface OnlineTarget extends RunTarget {
   sessionState?: boolean;
   /** Under a lease lock: the statement each commit that moves a step forward must change one row with (HeldLock.fence). */
   fence?: HeldLock["fence"];
+  /** Set by runOnline while it sends consecutive steps together (step-group.ts). */
+  group?: StepGroup;
 }
 
 export interface StepHooks {
@@ -159,25 +162,88 @@ export async function runOnline(target: OnlineTarget, steps: Step[], startHeads:
       `continuing the partly applied ${partial.direction === "up" ? "upgrade" : "downgrade"} of ${partial.revision} after the ${partial.done.length} statement(s) an earlier run applied`,
     );
   }
-  let heads = startHeads;
-  for (const step of steps) {
-    await target.stepHooks?.before?.(step);
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await runStep(target, step, heads);
-      if (outcome.kind === "done") {
-        heads = outcome.heads;
-        await target.stepHooks?.after?.(step);
-        break;
-      }
-      if (attempt > target.settings.lockRetries) throw outcome.error;
-      const waitMs = Math.min(30_000, 500 * 2 ** (attempt - 1));
-      target.reporter.warn(
-        `${step.revision.revision}: gave up waiting for a table lock after ${target.settings.lockTimeoutMs} ms (${outcome.reason}); the step was rolled back, retry ${attempt} of ${target.settings.lockRetries} in ${waitMs} ms`,
-      );
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
-    }
+  const reporter = target.reporter;
+  if (groupsSteps(target)) {
+    const conn = target.conn as Connection & Required<Pick<Connection, "runBatch">>;
+    target.group = new StepGroup(conn, target.dialect, target.tables, (step, heads) => stillNeeded(target.graph, heads, step), reporter);
+    target.reporter = target.group.reporter;
   }
-  return heads;
+  const stopGrouping = () => {
+    target.group = undefined;
+    target.reporter = reporter;
+  };
+  try {
+    let heads = startHeads;
+    for (let index = 0; index < steps.length; ) {
+      const step = steps[index]!;
+      try {
+        heads = await runStepWithRetries(target, step, heads);
+        index++;
+        if (target.group?.full) await target.group.send();
+        if (index === steps.length) await target.group?.send();
+      } catch (error) {
+        let fallback = error instanceof GroupFallback ? error : undefined;
+        if (!fallback && target.group) {
+          // The steps waiting to be sent come before this one: they commit first, as they would have one by one.
+          try {
+            await target.group.send();
+          } catch (sendError) {
+            if (!(sendError instanceof GroupFallback)) throw sendError;
+            fallback = sendError;
+          }
+        }
+        if (!fallback) throw error;
+        // One step at a time from the first step the group did not commit: it fails (or waits for its lock) as it would have alone.
+        stopGrouping();
+        heads = fallback.heads;
+        // (All of the group committed: the step it was sent before, or after, is next.)
+        if (fallback.resumeAt) index = steps.indexOf(fallback.resumeAt);
+      }
+    }
+    return heads;
+  } finally {
+    stopGrouping();
+  }
+}
+
+/** A step, tried again (with backoff) while it gives up waiting for a table lock; the version table's heads after it. */
+async function runStepWithRetries(target: OnlineTarget, step: Step, heads: string[]): Promise<string[]> {
+  await target.stepHooks?.before?.(step);
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await runStep(target, step, heads);
+    if (outcome.kind === "done") {
+      await target.stepHooks?.after?.(step);
+      return outcome.heads;
+    }
+    if (attempt > target.settings.lockRetries) throw outcome.error;
+    const waitMs = Math.min(30_000, 500 * 2 ** (attempt - 1));
+    target.reporter.warn(
+      `${step.revision.revision}: gave up waiting for a table lock after ${target.settings.lockTimeoutMs} ms (${outcome.reason}); the step was rolled back, retry ${attempt} of ${target.settings.lockRetries} in ${waitMs} ms`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+}
+
+/**
+ * True when consecutive steps may go several in one round trip (step-group.ts):
+ * each step could go in one already, the dialect keeps each step's own clock,
+ * and nothing has to happen between steps (replica waits) or is held per
+ * commit (a lease fence, a transaction pooler, DDL outside transactions, a
+ * partly applied step to finish).
+ */
+function groupsSteps(target: OnlineTarget): boolean {
+  const { dialect } = target;
+  return (
+    sendsStepAtOnce(target) &&
+    dialect.stepClock !== undefined &&
+    !dialect.beforeStep &&
+    !dialect.afterStep &&
+    !target.stepHooks &&
+    !target.fence &&
+    target.sessionState !== false &&
+    (target.transactions ?? "per-step") === "per-step" &&
+    !target.journal?.partial
+  );
 }
 
 type StepOutcome =
@@ -263,6 +329,10 @@ async function attemptStep(
   // knownHeads is given only when sendsStepAtOnce() holds, so conn.runBatch exists.
   const atOnce = knownHeads !== undefined && transactional && stillNeeded(target.graph, knownHeads, step);
   const batch = atOnce ? new StatementBatch({ runBatch: conn.runBatch!.bind(conn) }) : undefined;
+  // Steps waiting to be sent together go before anything of this one (with a batch: before its first send).
+  if (!batch) await target.group?.send();
+  // Only a step with nothing of it sent before its end can join them (not the one creating kiln's tables).
+  const group = batch && target.pendingBookkeeping === undefined ? target.group : undefined;
   const executed: string[] = [];
   const earlier = target.journal?.partial;
   const journal = new StepJournal(
@@ -296,6 +366,7 @@ async function attemptStep(
   /** Sends what the batch holds, if anything. */
   const flush = async () => {
     if (!batch || batch.size === 0) return;
+    await target.group?.send();
     try {
       await batch.send();
     } catch (error) {
@@ -307,6 +378,8 @@ async function attemptStep(
   /** BEGIN, the step's limits, and (optionally) a query whose result is wanted, in one round trip (queued when batching). */
   const begin = async (andThen: string[] = []) => {
     const sqls = [dialect.beginSql, ...(dialect.stepSettings?.(target.settings, "transaction") ?? []), ...andThen];
+    // The step's own clock, where steps may go several in one query (its transaction_timestamp() is then the query's).
+    if (batch && target.group && dialect.stepClock) sqls.push(dialect.stepClock.startSql);
     inTransaction = true;
     if (batch) {
       for (const sql of sqls) batch.add(sql);
@@ -542,7 +615,7 @@ async function attemptStep(
         direction: step.direction,
         checksum: loaded.checksum,
         // Sent with the DDL, the step's duration can only be measured where it runs.
-        durationMs: batch ? { sql: dialect.elapsedMsSql! } : durationMs,
+        durationMs: batch ? { sql: target.group && dialect.stepClock ? dialect.stepClock.elapsedMsSql : dialect.elapsedMsSql! } : durationMs,
         kilnVersion: KILN_VERSION,
         source: loaded.source,
       }),
@@ -557,6 +630,13 @@ async function attemptStep(
       for (const change of counted) {
         if ((await conn.query(change.sql)).rowCount !== 1) throw new KilnError(headMovedMessage(change.replaces!));
       }
+    }
+    if (batch && group && !batch.sentAny) {
+      // The whole step waits (BEGIN ... COMMIT) to go with the next ones; the group reports it once it committed.
+      group.defer(step, info, [...batch.take(), ...bookkeeping, "COMMIT"], Date.now() - started);
+      inTransaction = false;
+      target.journal = { tableExists: journal.tableExists };
+      return { kind: "done", heads: after };
     }
     if (batch) {
       for (const sql of [...bookkeeping, "COMMIT"]) batch.add(sql, closing);
@@ -577,12 +657,15 @@ async function attemptStep(
     reporter.stepFinished(info, batch ? Date.now() - started : durationMs);
     return { kind: "done", heads: after };
   } catch (caught) {
+    // Steps sent together before this one failed: nothing of this one was sent (runOnline goes on one step at a time).
+    if (caught instanceof GroupFallback) throw caught;
     let error = caught;
     if (caught instanceof BatchFailure) {
       error = caught.error;
       currentSql = caught.reportAs;
     }
-    if (inTransaction) await conn.query("ROLLBACK").catch(() => undefined);
+    // Nothing of a batched step sent: no transaction is open (steps waiting to be sent together must not be disturbed).
+    if (inTransaction && !(batch && !batch.sentAny)) await conn.query("ROLLBACK").catch(() => undefined);
     journal.rolledBack();
     if (guardTripped) return { kind: "headsChanged" };
     if (!apart && sawCommitBeforeUse && !partlyCommitted && transactional && dialect.transactionalDDL && dialect.isUseBeforeCommit?.(error)) {

@@ -26,6 +26,7 @@ export class BatchFailure extends Error {
 
 export class StatementBatch {
   private queued: Queued[] = [];
+  private sent = false;
 
   constructor(private readonly conn: Required<Pick<Connection, "runBatch">>) {}
 
@@ -37,11 +38,24 @@ export class StatementBatch {
     return this.queued.length;
   }
 
+  /** True once anything was sent. */
+  get sentAny(): boolean {
+    return this.sent;
+  }
+
+  /** Takes what is queued, unsent (to be sent with other steps: step-group.ts). */
+  take(): string[] {
+    const sqls = this.queued.map((item) => item.sql);
+    this.queued = [];
+    return sqls;
+  }
+
   /** Sends everything queued (nothing when empty); throws a BatchFailure when a statement fails. */
   async send(): Promise<QueryResult | undefined> {
     const items = this.queued;
     this.queued = [];
     if (items.length === 0) return undefined;
+    this.sent = true;
     const outcome = await this.conn.runBatch(items.map((item) => item.sql));
     if (outcome.ok) return outcome.result;
     const failed = outcome.failed === undefined ? undefined : items[outcome.failed];

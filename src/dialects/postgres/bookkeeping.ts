@@ -63,6 +63,17 @@ function dollarQuote(body: string): string {
 /** Milliseconds since the transaction began (the step's BEGIN), where the statement runs. */
 export const POSTGRES_ELAPSED_MS = "(extract(epoch FROM clock_timestamp() - transaction_timestamp()) * 1000)::integer";
 
+/**
+ * A step's own clock when several steps go in one query (Dialect.stepClock):
+ * transaction_timestamp() is then the query's arrival for every one of them.
+ * The start is kept as epoch seconds in a setting local to the transaction
+ * (text that reads back the same whatever DateStyle and TimeZone say).
+ */
+export const POSTGRES_STEP_CLOCK = {
+  startSql: "SELECT set_config('kiln.step_started', extract(epoch FROM clock_timestamp())::text, true)",
+  elapsedMsSql: "((extract(epoch FROM clock_timestamp()) - current_setting('kiln.step_started')::numeric) * 1000)::integer",
+};
+
 /** kiln's step journal (runtime/journal.ts): the durable statements of a step in progress. */
 export function postgresJournalDDL(table: string): string {
   return (

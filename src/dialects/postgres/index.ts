@@ -7,7 +7,7 @@ import { POSTGRES_FEATURES } from "./compile/indexes.js";
 import { parseDatabaseUrl } from "../../config/url.js";
 import { databaseName, folderScratch, randomSuffix, type ScratchDatabase, type ScratchOptions, serverScratch } from "../scratch.js";
 import type { Connection, DatabaseUrl, Dialect, StepSettings } from "../types.js";
-import { POSTGRES_ELAPSED_MS, postgresBookkeepingDDL, postgresHeadsGuard, postgresIsAlreadyApplied, postgresJournalDDL, postgresOneRowGuard } from "./bookkeeping.js";
+import { POSTGRES_ELAPSED_MS, POSTGRES_STEP_CLOCK, postgresBookkeepingDDL, postgresHeadsGuard, postgresIsAlreadyApplied, postgresJournalDDL, postgresOneRowGuard } from "./bookkeeping.js";
 import { compilePostgres } from "./compile.js";
 import { connectPglite, connectPostgres } from "./connect.js";
 import { DEFAULT_KILN_TABLES, DEFAULT_SCHEMA } from "./defaults.js";
@@ -114,6 +114,8 @@ export const postgresDialect: Dialect = {
   headsGuardSql: postgresHeadsGuard,
   oneRowGuardSql: postgresOneRowGuard,
   elapsedMsSql: POSTGRES_ELAPSED_MS,
+  // With runBatch, consecutive steps also go several in one round trip (runtime/step-group.ts).
+  stepClock: POSTGRES_STEP_CLOCK,
   // 42P01 undefined_table, 3F000 invalid_schema_name.
   isMissingTable: (error) => ["42P01", "3F000"].includes(String((error as { code?: unknown } | null)?.code)),
   // 55P03 lock_not_available: lock_timeout expired.
