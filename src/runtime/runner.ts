@@ -179,7 +179,8 @@ export async function runOnline(target: OnlineTarget, steps: Step[], startHeads:
       try {
         heads = await runStepWithRetries(target, step, heads);
         index++;
-        if (target.group?.full) await target.group.send();
+        // A full group goes out; the next steps' revisions run while the server applies it.
+        if (target.group?.full) await target.group.dispatch();
         if (index === steps.length) await target.group?.send();
       } catch (error) {
         let fallback = error instanceof GroupFallback ? error : undefined;

@@ -7,7 +7,10 @@
  * statement, leaving the earlier steps committed and the rest not run.
  *
  * kiln then wakes once per group instead of once per step (at 500 small
- * revisions, the driver's per-query work was about 0.12 ms of CPU a step).
+ * revisions, the driver's per-query work was about 0.12 ms of CPU a step),
+ * and a full group goes out without waiting for its result: kiln runs the
+ * next steps' revisions while the server applies it (the next group waits for
+ * it before it is sent: one group on the wire at a time).
  * When the group fails, kiln rolls back the failed step's transaction,
  * re-reads the version table to learn which steps committed, and the runner
  * continues one step at a time from the first one that did not (see
@@ -52,6 +55,8 @@ export class StepGroup {
   private steps: Deferred[] = [];
   private events: Event[] = [];
   private chars = 0;
+  /** The group sent and not yet answered: settles when told, rejects with its failure. */
+  private inFlight: Promise<void> | undefined;
   /** The reporter the run uses while grouping: events wait while steps do. */
   readonly reporter: Reporter;
 
@@ -64,7 +69,7 @@ export class StepGroup {
     private readonly inner: Reporter,
   ) {
     const later = (tell: (reporter: Reporter) => void) => {
-      if (this.steps.length === 0) tell(inner);
+      if (this.steps.length === 0 && !this.inFlight && this.events.length === 0) tell(inner);
       else this.events.push({ tell });
     };
     this.reporter = {
@@ -75,10 +80,6 @@ export class StepGroup {
       stepSkipped: (step, reason) => later((r) => r.stepSkipped(step, reason)),
       ...(inner.progress ? { progress: (message: string | undefined) => later((r) => r.progress!(message)) } : {}),
     };
-  }
-
-  get size(): number {
-    return this.steps.length;
   }
 
   /** True when the group should be sent before another step joins it. */
@@ -95,17 +96,70 @@ export class StepGroup {
   }
 
   /**
-   * Sends the waiting steps (nothing when none wait). Throws a GroupFallback
-   * when a statement failed (the steps before it are committed), or a
-   * KilnError when the connection failed so that kiln cannot tell which steps
-   * committed.
+   * Sends the waiting steps and waits for every answer: afterwards nothing of
+   * the group is on the wire and everything held back was told. Throws a
+   * GroupFallback when a statement failed (the steps before it are
+   * committed), or a KilnError when the connection failed so that kiln cannot
+   * tell which steps committed.
    */
   async send(): Promise<void> {
+    await this.dispatch();
+    await this.settle();
+  }
+
+  /** Sends the waiting steps once the group before them is answered, without waiting for their own answer. */
+  async dispatch(): Promise<void> {
+    await this.settle();
     if (this.steps.length === 0) return;
     const { steps, events } = this;
     this.steps = [];
     this.events = [];
     this.chars = 0;
+    const inFlight = this.run(steps, events);
+    // Its failure is taken by settle(), not left unhandled meanwhile.
+    inFlight.catch(() => undefined);
+    this.inFlight = inFlight;
+  }
+
+  /** Waits for the group on the wire, if any, then tells what is held back when no step waits. */
+  private async settle(): Promise<void> {
+    const inFlight = this.inFlight;
+    if (inFlight) {
+      try {
+        await inFlight;
+      } catch (error) {
+        if (error instanceof GroupFallback) throw this.dropWaiting(error);
+        this.dropWaiting(undefined);
+        throw error;
+      } finally {
+        this.inFlight = undefined;
+      }
+    }
+    if (this.steps.length === 0) this.tellHeldBack();
+  }
+
+  /**
+   * After a failed group: the steps kept since it was sent are not sent (the
+   * run goes on one step at a time from the first step not committed, which
+   * may be the first of them); what was held back for them is told, but not
+   * their being finished.
+   */
+  private dropWaiting(fallback: GroupFallback | undefined): GroupFallback | undefined {
+    const first = this.steps[0]?.step;
+    this.steps = [];
+    this.chars = 0;
+    this.tellHeldBack();
+    return fallback && !fallback.resumeAt && first ? new GroupFallback(fallback.heads, first) : fallback;
+  }
+
+  /** Tells the events held back (none of the steps among them: they are not sent). */
+  private tellHeldBack(): void {
+    const events = this.events;
+    this.events = [];
+    for (const event of events) if ("tell" in event) event.tell(this.inner);
+  }
+
+  private async run(steps: Deferred[], events: Event[]): Promise<void> {
     const sentAt = Date.now();
     const outcome = await this.conn.runBatch(steps.flatMap((s) => s.sqls));
     // Each step's time: its own in kiln, and its share of the round trip.

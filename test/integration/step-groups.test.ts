@@ -173,6 +173,25 @@ describe.skipIf(!available)("consecutive steps in one round trip (PostgreSQL ser
     expect(t.group).toBeUndefined();
   });
 
+  it("fails a group on the wire while the next one is being made: the steps after the failing one are not applied", async () => {
+    const count = GROUP_MAX_STEPS * 2 + 1;
+    const bodies = Array.from({ length: count }, (_, i) => create(`t${i + 1}`));
+    // Step 5 is in the first group sent together; the second group is made while the server runs it.
+    bodies[4] = `await op.addColumn("missing", "x", { type: "integer" });`;
+    const folder = history(bodies);
+    const { conn, counts } = counted(raw);
+    const t = await target(folder, conn);
+    const error = (await upgrade(t).catch((e: unknown) => e)) as KilnError;
+    expect(error.message).toContain(`upgrade of revision ${id(5)}`);
+    expect(error.details).toContain('failing statement: ALTER TABLE "missing" ADD COLUMN "x" integer');
+    expect(await tables()).toEqual(["kiln_history", "kiln_version", "t1", "t2", "t3", "t4"]);
+    expect(await versions()).toEqual([id(4)]);
+    expect(await historyRows()).toEqual([1, 2, 3, 4].map(id));
+    // The first step alone, the first group (failing at step 5), step 5 alone; the second group was never sent.
+    expect(counts.batches).toBe(3);
+    expect(told.filter((line) => line.startsWith("finished"))).toEqual([1, 2, 3, 4].map((n) => `finished ${id(n)}`));
+  });
+
   it("commits the waiting steps before reporting a revision that throws before sending anything", async () => {
     const folder = history([create("a"), create("b"), `throw new Error("not today");`, create("d")]);
     const t = await target(folder, raw);
