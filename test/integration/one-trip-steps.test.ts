@@ -7,7 +7,7 @@
  * and a revision sees the results and failures of its own raw SQL and queries
  * where it makes the call.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -23,6 +23,7 @@ import type { Reporter } from "../../src/runtime/reporter.js";
 import { type OnlineTarget, runOnline } from "../../src/runtime/runner.js";
 import { createPgDatabase, type ScratchDatabase, serverAvailable } from "../helpers/databases.js";
 import { revisionSource } from "../helpers/project.js";
+import { chainFolders, countedConnection, stepId } from "../helpers/step-runs.js";
 import { queryDb } from "../helpers/query.js";
 
 const available = await serverAvailable("postgresql");
@@ -30,36 +31,9 @@ const root = mkdtempSync(join(tmpdir(), "kiln-one-trip-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const TABLES = { versionTable: "kiln_version", historyTable: "kiln_history" };
-const id = (n: number) => `step${String(n).padStart(8, "0")}`;
-
-let folderCount = 0;
-/** A migrations folder holding one revision per upgrade body, in a chain. */
-function history(bodies: string[]): string {
-  const dir = join(root, `f${++folderCount}`, "migrations");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "..", "package.json"), JSON.stringify({ type: "module" }));
-  bodies.forEach((upgrade, i) => {
-    writeFileSync(join(dir, `${i + 1}.ts`), revisionSource({ revision: id(i + 1), downRevision: i === 0 ? null : id(i), upgrade }));
-  });
-  return dir;
-}
-
-/** The connection, counting what goes to the server. */
-function counted(conn: Connection) {
-  const counts = { queries: 0, batches: 0 };
-  const wrapped: Connection = {
-    query: (sql, params) => {
-      counts.queries++;
-      return conn.query(sql, params);
-    },
-    runBatch: (sqls) => {
-      counts.batches++;
-      return conn.runBatch!(sqls);
-    },
-    close: () => conn.close(),
-  };
-  return { conn: wrapped, counts };
-}
+const id = stepId;
+const history = chainFolders(root);
+const counted = countedConnection;
 
 describe.skipIf(!available)("one round trip per step (PostgreSQL server)", () => {
   let db: ScratchDatabase;
