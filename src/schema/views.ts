@@ -155,16 +155,16 @@ export function view(name: string, ...args: Args<ViewOptions>): ViewObject<any> 
 }
 
 /** CREATE MATERIALIZED VIEW name AS query WITH [NO] DATA, with its indexes. */
-export function materializedView<const N extends string, const O extends MaterializedViewOptions = {}>(
+export function materializedView<const N extends string, const S extends string | undefined = undefined>(
   name: N,
   query: SqlFragment | string,
-  options?: O,
-): ViewObject<Record<never, never>, N, SchemaOf<O>>;
-export function materializedView<const N extends string, C extends ColumnBuilders, const O extends MaterializedViewOptions<C> = {}>(
+  options?: MaterializedViewOptions & { schema?: S },
+): ViewObject<Record<never, never>, N, S>;
+export function materializedView<const N extends string, C extends ColumnBuilders, const S extends string | undefined = undefined>(
   name: N,
-  options: O & { columns: C },
+  options: MaterializedViewOptions<C> & { columns: C; schema?: S },
   query: SqlFragment | string,
-): ViewObject<C, N, SchemaOf<O>>;
+): ViewObject<C, N, S>;
 export function materializedView(name: string, ...args: Args<MaterializedViewOptions<any>>): ViewObject<any> {
   return define("materializedView", name, args);
 }
