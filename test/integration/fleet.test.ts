@@ -310,7 +310,7 @@ describe.skipIf(!available)("fleets: --all on PostgreSQL databases, MariaDB data
     await queryDb(pgDatabases[2]!.url, "ALTER TABLE items ADD COLUMN extra integer");
     const check = await project.kiln(["check", "--all", "--json"]);
     expect(check.code).toBe(1);
-    const checked = parse(check.stdout) as JsonDocument & { targets: (JsonRecord & { clean: boolean; changes: string[] })[] };
+    const checked = parse(check.stdout) as Omit<JsonDocument, "targets"> & { targets: (JsonRecord & { clean: boolean; changes: string[] })[] };
     expect(checked.summary.failed, check.stdout).toBe(0);
     expect(checked.targets.map((t) => t.clean), JSON.stringify(checked.targets.map((t) => t.changes))).toEqual([true, true, false]);
     expect(checked.targets[2]!.changes.join("\n")).toMatch(/extra/);

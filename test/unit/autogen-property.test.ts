@@ -10,6 +10,7 @@ import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { Catalog, Column, ForeignKey, Index, Table } from "../../src/catalog/types.js";
 import { qualifiedName } from "../../src/catalog/types.js";
+import { elementColumn, elementExpression } from "../../src/catalog/index-elements.js";
 import { applyOperations } from "../../src/autogenerate/apply.js";
 import { compareCatalogs } from "../../src/autogenerate/compare.js";
 import { normalizeCatalog } from "../../src/autogenerate/normalize.js";
@@ -124,7 +125,7 @@ function removeColumnEverywhere(catalog: Catalog, table: Table, column: string):
   table.uniques = table.uniques.filter((u) => !u.columns.includes(column));
   table.checks = table.checks.filter((c) => !mentionsIdentifier(c.expression, column));
   table.indexes = table.indexes.filter(
-    (i) => !i.columns.some((e) => (typeof e === "string" ? e === column : mentionsIdentifier(e.expression, column))) && !(i.where && mentionsIdentifier(i.where, column)),
+    (i) => !i.columns.some((e) => elementColumn(e) === column || mentionsIdentifier(elementExpression(e) ?? "", column)) && !(i.where && mentionsIdentifier(i.where, column)),
   );
   table.foreignKeys = table.foreignKeys.filter((f) => !f.columns.includes(column));
   repair(catalog);
@@ -177,7 +178,13 @@ function mutateTable(rng: Rng, names: Names, model: Catalog, table: Table, decis
     const renamed = model.tables.find((t) => t.schema === table.schema && t.name === table.name)!;
     renamed.checks = renamed.checks.map((c) => ({ ...c, expression: renameInText(c.expression, from, to) }));
     renamed.indexes = renamed.indexes.map((i) => {
-      const next: Index = { ...i, columns: i.columns.map((e) => (typeof e === "string" ? e : { expression: renameInText(e.expression, from, to) })) };
+      const next: Index = {
+        ...i,
+        columns: i.columns.map((e) => {
+          const expression = elementExpression(e);
+          return expression === undefined ? e : { ...(e as object), expression: renameInText(expression, from, to) };
+        }),
+      };
       if (i.where !== undefined) next.where = renameInText(i.where, from, to);
       return next;
     });

@@ -35,7 +35,7 @@ describe("summarize", () => {
 describe("large schema workload", () => {
   it("gives every table one foreign key to another table, through a shallow tree", () => {
     const { tables } = largeSchema(1000);
-    const byName = new Map(tables.map((t: { name: string }) => [t.name, t]));
+    const byName = new Map(tables.map((t: { name: string; parent: string }) => [t.name, t]));
     expect(byName.size).toBe(1000);
     for (const t of tables) {
       expect(t.parent).not.toBe(t.name);
@@ -47,7 +47,7 @@ describe("large schema workload", () => {
     // SQLAlchemy reflects referred tables recursively: a long chain would overflow Python's stack.
     let depth = 0;
     const seen = new Set<string>();
-    for (let name = tables[tables.length - 1].name; !seen.has(name); name = byName.get(name).parent) {
+    for (let name = tables[tables.length - 1].name; !seen.has(name); name = byName.get(name)!.parent) {
       seen.add(name);
       depth++;
     }

@@ -225,7 +225,7 @@ describe("DSL: customType, collate, generatedAlwaysAs", () => {
       german: text().collate("german", { schema: "app" }),
       search: customType("tsvector"),
       points: customType("point").array(),
-      kind: customType<string>('"char"', "kind_code").notNull().default(sql`'a'::"char"`),
+      kind: customType('"char"', "kind_code").notNull().default(sql`'a'::"char"`),
     });
     const built = modelsToCatalog([{ items }]).tables[0]!.columns;
     expect(built).toEqual([

@@ -28,7 +28,7 @@ function naive(tables: Table[]) {
 function randomTables(seed: number, count: number): Table[] {
   let a = seed;
   const rnd = () => ((a = (a * 1103515245 + 12345) % 2147483648) / 2147483648);
-  return Array.from({ length: count }, (_v, i) => ({
+  return Array.from({ length: count }, (_v, i): Table => ({
     name: `t${String(Math.floor(rnd() * 1000)).padStart(3, "0")}_${i}`,
     columns: [],
     uniques: [],

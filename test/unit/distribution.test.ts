@@ -64,7 +64,7 @@ describe("Citus distribution: compile", () => {
   });
 
   it("is refused by name on MySQL", () => {
-    const mysql = createMysqlDialect("mysql");
+    const mysql = createMysqlDialect();
     expect(() => mysql.compile({ kind: "setDistribution", table: "t", distribution: { kind: "reference" }, existing: null })).toThrow(
       /setDistribution t: table distribution is Citus's .* Remove it from the revision, or guard it with op\.dialect/,
     );

@@ -24,7 +24,7 @@ function table(partial: Partial<Table> & { name: string }): Table {
   return { columns: [], uniques: [], foreignKeys: [], checks: [], indexes: [], ...partial };
 }
 
-const exclusion: ExclusionConstraint = {
+const exclusion: ExclusionConstraint & { name: string } = {
   name: "no_overlap",
   method: "gist",
   elements: [

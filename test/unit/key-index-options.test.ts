@@ -26,7 +26,7 @@ function table(partial: Partial<Table> & { name: string }): Table {
 
 
 const pk: PrimaryKey = { name: "r_pkey", columns: ["id"], include: ["name"], with: { fillfactor: "70" }, tablespace: "fast", deferrable: "immediate" };
-const uq: UniqueConstraint = { name: "r_u", columns: ["code"], nullsNotDistinct: true, include: ["name", "id"], with: { fillfactor: "80", deduplicate_items: "off" } };
+const uq: UniqueConstraint & { name: string } = { name: "r_u", columns: ["code"], nullsNotDistinct: true, include: ["name", "id"], with: { fillfactor: "80", deduplicate_items: "off" } };
 const columns = [
   { name: "id", type: "integer", nullable: false },
   { name: "code", type: "text", nullable: true },
