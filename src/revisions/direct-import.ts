@@ -241,7 +241,7 @@ export function compileRevisionsTogether(items: readonly { file: string; compile
   return items.map(({ file, compiled }, index) => () => {
     const module = new Module(file);
     module.filename = file;
-    wrappers[index]!.call(module.exports, module.exports, (id: string) => Module.createRequire(file)(id), module, file, dirname(file));
+    wrappers[index]!.call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
     return namespaceOf(compiled, module.exports as Namespace);
   });
 }

@@ -17,21 +17,17 @@ import { connectPostgres } from "../../src/dialects/postgres/connect.js";
 import { postgresDialect } from "../../src/dialects/postgres/index.js";
 import type { Connection } from "../../src/dialects/types.js";
 import type { KilnError } from "../../src/errors.js";
-import { buildGraph } from "../../src/revisions/graph.js";
-import { loadRevisions } from "../../src/revisions/load.js";
-import { planUpgrade } from "../../src/revisions/resolve.js";
 import type { Reporter } from "../../src/runtime/reporter.js";
-import { type OnlineTarget, runOnline } from "../../src/runtime/runner.js";
+import type { OnlineTarget } from "../../src/runtime/runner.js";
 import { GROUP_MAX_STEPS } from "../../src/runtime/step-group.js";
 import { createPgDatabase, type ScratchDatabase, serverAvailable } from "../helpers/databases.js";
-import { chainFolders, countedConnection, stepId } from "../helpers/step-runs.js";
+import { chainFolders, countedConnection, postgresTarget, publicTables, stepId, upgradeToHead, versionRows } from "../helpers/step-runs.js";
 import { queryDb } from "../helpers/query.js";
 
 const available = await serverAvailable("postgresql");
 const root = mkdtempSync(join(tmpdir(), "kiln-step-groups-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const TABLES = { versionTable: "kiln_version", historyTable: "kiln_history" };
 const id = stepId;
 const history = chainFolders(root);
 const counted = countedConnection;
@@ -60,7 +56,6 @@ describe.skipIf(!available)("consecutive steps in one round trip (PostgreSQL ser
   });
 
   async function target(folder: string, conn: Connection): Promise<OnlineTarget> {
-    const revisions = await loadRevisions(folder);
     const reporter: Reporter = {
       info: (message) => told.push(`info ${message}`),
       warn: (message) => told.push(`warn ${message}`),
@@ -68,22 +63,12 @@ describe.skipIf(!available)("consecutive steps in one round trip (PostgreSQL ser
       stepFinished: (step) => told.push(`finished ${step.revision}`),
       stepSkipped: (step) => skipped.push(step.revision),
     };
-    return {
-      dialect: postgresDialect,
-      conn,
-      tables: TABLES,
-      graph: buildGraph(revisions),
-      revisions: new Map(revisions.map((r) => [r.revision, r])),
-      reporter,
-      settings: { lockTimeoutMs: 5000, statementTimeoutMs: 0, lockRetries: 0 },
-      pendingBookkeeping: postgresDialect.bookkeepingDDL(TABLES),
-    };
+    return postgresTarget(folder, conn, reporter);
   }
 
-  const upgrade = async (t: OnlineTarget, heads: string[] = []) => runOnline(t, planUpgrade(t.graph, heads, "head"), heads);
-  const tables = async () =>
-    (await queryDb(db.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).map((r) => r.tablename);
-  const versions = async () => (await queryDb(db.url, "SELECT version_num FROM kiln_version")).map((r) => r.version_num);
+  const upgrade = upgradeToHead;
+  const tables = () => publicTables(db.url);
+  const versions = () => versionRows(db.url);
   const historyRows = async () => (await queryDb(db.url, "SELECT revision FROM kiln_history ORDER BY id")).map((r) => r.revision);
   const create = (table: string) => `await op.createTable("${table}", { id: { type: "integer" } });`;
 
